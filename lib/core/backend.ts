@@ -1,0 +1,90 @@
+/**
+ * Chooses the TensorFlow.js backend: native `tensorflow` (tfjs-node) when it
+ * loads, otherwise `wasm` (ships its .wasm files, works offline, SIMD in Node
+ * 20), otherwise the pure-JS `cpu` backend. `COURSE_TF_BACKEND=node|wasm|cpu`
+ * forces one.
+ *
+ * tfjs-node is optional: its install script downloads libtensorflow and fails
+ * on many machines (offline, Apple silicon, some Windows set-ups), and npm then
+ * drops it without failing the install. The course must run either way.
+ */
+import * as tf from "@tensorflow/tfjs";
+
+/** The names the course uses for the three backends. */
+export type BackendKind = "node" | "wasm" | "cpu";
+
+/** What was chosen, and why, for the setup cell to print. */
+export interface BackendChoice {
+  kind: BackendKind;
+  /** The name tfjs registered the backend under (`tensorflow`, `wasm`, `cpu`). */
+  tfName: string;
+  reason: string;
+}
+
+/** Environment variable that forces a backend. */
+export const BACKEND_ENV = "COURSE_TF_BACKEND";
+
+const TF_NAMES: Record<BackendKind, string> = { node: "tensorflow", wasm: "wasm", cpu: "cpu" };
+
+/** Loads tfjs-node if it is installed and its native library loads; returns why not otherwise. */
+function tryLoadNode(): string | null {
+  try {
+    // tfjs-node registers the `tensorflow` backend on the shared tfjs engine when required.
+    require("@tensorflow/tfjs-node");
+    return null;
+  } catch (err) {
+    const msg = err instanceof Error ? err.message.split("\n")[0] ?? "" : String(err);
+    return /Cannot find module '@tensorflow\/tfjs-node'/.test(msg)
+      ? "tfjs-node is not installed (optional; `npm install @tensorflow/tfjs-node` for native speed)"
+      : `tfjs-node is installed but did not load: ${msg}`;
+  }
+}
+
+async function trySet(kind: BackendKind): Promise<string | null> {
+  try {
+    if (kind === "node") {
+      const why = tryLoadNode();
+      if (why) return why;
+    }
+    if (kind === "wasm") require("@tensorflow/tfjs-backend-wasm");
+    const ok = await tf.setBackend(TF_NAMES[kind]);
+    await tf.ready();
+    return ok ? null : `tf.setBackend("${TF_NAMES[kind]}") failed`;
+  } catch (err) {
+    return `${kind} backend failed to start: ${err instanceof Error ? err.message : String(err)}`;
+  }
+}
+
+/**
+ * Selects and initialises the backend. With `force` (or the environment
+ * variable) only that backend is tried, and failing to start it is an error
+ * that says what to do.
+ */
+export async function initBackend(options: { force?: BackendKind; env?: NodeJS.ProcessEnv } = {}): Promise<BackendChoice> {
+  const env = options.env ?? process.env;
+  const fromEnv = env[BACKEND_ENV]?.trim().toLowerCase();
+  if (fromEnv && !["node", "wasm", "cpu"].includes(fromEnv)) {
+    throw new Error(`${BACKEND_ENV}="${env[BACKEND_ENV]}" is not a backend: use node, wasm or cpu (or unset it to choose automatically).`);
+  }
+  const forced = options.force ?? (fromEnv as BackendKind | undefined);
+  if (forced) {
+    const why = await trySet(forced);
+    if (why) {
+      throw new Error(
+        `The ${forced} backend was requested (${options.force ? "setup option" : BACKEND_ENV}) but cannot run: ${why}. ` +
+          `Unset ${BACKEND_ENV} to let the course choose, or install what is missing.`,
+      );
+    }
+    return { kind: forced, tfName: tf.getBackend(), reason: `forced by ${options.force ? "setup option" : BACKEND_ENV}=${forced}` };
+  }
+  const skipped: string[] = [];
+  for (const kind of ["node", "wasm", "cpu"] as const) {
+    const why = await trySet(kind);
+    if (!why) {
+      const reason = kind === "node" ? "native TensorFlow (tfjs-node) loaded" : skipped.join("; ");
+      return { kind, tfName: tf.getBackend(), reason };
+    }
+    skipped.push(why);
+  }
+  throw new Error(`No TensorFlow.js backend could start: ${skipped.join("; ")}. Run \`npm ci\` in the course folder.`);
+}

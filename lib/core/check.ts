@@ -1,0 +1,185 @@
+/**
+ * The check harness: runs a student's function on stored cases, compares with
+ * expected values at explicit tolerances and reports per case. A check never
+ * throws and never stops the notebook (in tslab a failed cell aborts the cells
+ * queued after it), whatever the student's code does: throw, return the wrong
+ * type or shape, NaN, a Promise, or leak tensors.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { cloneData, compare, formatValue, sameData, type Tolerance } from "./compare";
+
+/** How a check ended. */
+export type CheckStatus = "passed" | "failed" | "not-completed" | "error";
+
+/** One stored case's outcome, as shown in the report. */
+export interface CaseResult {
+  name: string;
+  passed: boolean;
+  input?: string;
+  expected?: string;
+  got?: string;
+  maxDiff?: number;
+  tolerance?: Tolerance;
+  message?: string;
+}
+
+/** A whole check's outcome; also written, as JSON, into the cell output for graders. */
+export interface CheckResult {
+  id: string;
+  points: number;
+  maxPoints: number;
+  passed: boolean;
+  status: CheckStatus;
+  message: string;
+  hint?: string;
+  cases: CaseResult[];
+}
+
+/** What a check is: its id, its worth, and how it runs a student's function. */
+export interface CheckDefinition {
+  /** Stable id `NN.functionName`, e.g. "01.sigmoid". */
+  id: string;
+  points: number;
+  /** Shown when the check fails: the usual mistake and where to look. */
+  hint: string;
+  /** Runs every case. Calls the student's code only through `callStudent`. */
+  run(fn: unknown): Promise<CaseResult[]>;
+}
+
+/** Text a student stub throws; any error whose message contains it means "not done yet". */
+export const NOT_COMPLETED = "not completed yet";
+
+/** Raised by `callStudent` when the student's function is still the stub. */
+export class NotCompletedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "NotCompletedError";
+  }
+}
+
+/** Raised by `callStudent` for anything else the student's code threw. */
+export class StudentCodeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StudentCodeError";
+  }
+}
+
+/** The value a student's call returned, and the tensors it left behind. */
+export interface StudentCall<T = unknown> {
+  value: T;
+  leakedTensors: number;
+}
+
+function errorText(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  return String(err);
+}
+
+/**
+ * Calls the student's function on a private copy of `args`, so stored cases
+ * cannot be changed, and reports if it modified its inputs or leaked tensors.
+ */
+export async function callStudent<T = unknown>(
+  fn: unknown,
+  args: readonly unknown[],
+  opts: { allowAsync?: boolean; fnName?: string; keepsTensors?: boolean } = {},
+): Promise<StudentCall<T>> {
+  const name = opts.fnName ?? "your function";
+  if (typeof fn !== "function") {
+    throw new StudentCodeError(`expected a function, got ${fn === undefined ? "undefined (did the exercise cell run?)" : typeof fn}`);
+  }
+  const copy = cloneData(args) as unknown[];
+  const before = tf.memory().numTensors;
+  let value: unknown;
+  try {
+    value = (fn as (...a: unknown[]) => unknown)(...copy);
+    if (opts.allowAsync && value instanceof Promise) value = await value;
+  } catch (err) {
+    const text = errorText(err);
+    if (text.includes(NOT_COMPLETED)) throw new NotCompletedError(`${name} is ${NOT_COMPLETED}: write your code in the exercise cell above, run it, then run this check again.`);
+    throw new StudentCodeError(`${name} threw ${text}`);
+  }
+  if (value instanceof Promise && !opts.allowAsync) {
+    value.catch(() => undefined); // a rejected, ignored Promise would be reported by the kernel
+  }
+  // A model builder legitimately keeps its weights; everything else must clean up.
+  const leakedTensors = opts.keepsTensors ? 0 : tf.memory().numTensors - before;
+  const changed = copy.findIndex((a, i) => !sameData(a, args[i]));
+  if (changed >= 0) {
+    throw new StudentCodeError(`${name} modified its argument #${changed + 1} in place; copy it first (e.g. w.slice()) and return a new value`);
+  }
+  return { value: value as T, leakedTensors };
+}
+
+/** Options of `compareCase`. */
+export interface CompareCaseOptions {
+  fnName?: string;
+  /** How the input is shown in the report (default: the arguments, abbreviated). */
+  input?: string;
+  /** Turns the returned value into what is compared (e.g. a model into its description). */
+  transform?: (got: unknown) => unknown;
+  /** Frees what the call returned (e.g. a model's weights) once compared. */
+  dispose?: (got: unknown) => void;
+  /** The function returns tensors it owns (a model's weights): not a leak. */
+  keepsTensors?: boolean;
+  /** The function may return a Promise (e.g. one that trains a model). */
+  allowAsync?: boolean;
+}
+
+/** A case that compares one returned value with one expected value. */
+export async function compareCase(
+  name: string,
+  fn: unknown,
+  args: readonly unknown[],
+  expected: unknown,
+  tolerance: Tolerance,
+  opts: CompareCaseOptions = {},
+): Promise<CaseResult> {
+  const input = opts.input ?? args.map((a) => formatValue(a)).join(", ");
+  try {
+    const call = await callStudent(fn, args, { fnName: opts.fnName, keepsTensors: opts.keepsTensors, allowAsync: opts.allowAsync });
+    let got: unknown;
+    try {
+      got = opts.transform ? await opts.transform(call.value) : call.value;
+    } finally {
+      opts.dispose?.(call.value);
+    }
+    const c = compare(got, expected, tolerance);
+    const base = { name, input, expected: formatValue(expected), got: formatValue(got), maxDiff: c.maxDiff, tolerance };
+    if (call.leakedTensors > 0) {
+      return { ...base, passed: false, message: `leaked ${call.leakedTensors} tensor(s): wrap tensor code in tf.tidy(() => …) or dispose() what you create` };
+    }
+    return c.ok ? { ...base, passed: true } : { ...base, passed: false, message: c.message };
+  } catch (err) {
+    if (err instanceof NotCompletedError) throw err;
+    return { name, input, expected: formatValue(expected), passed: false, message: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/** Runs a check and never throws: every failure becomes a result that says what went wrong. */
+export async function runCheck(def: CheckDefinition, fn: unknown): Promise<CheckResult> {
+  const base = { id: def.id, maxPoints: def.points, hint: def.hint };
+  try {
+    const cases = await def.run(fn);
+    if (cases.length === 0) throw new Error(`check ${def.id} has no cases (course data problem: run \`npm run expected\`)`);
+    const failed = cases.filter((c) => !c.passed).length;
+    const passed = failed === 0;
+    return {
+      ...base,
+      points: passed ? def.points : 0,
+      passed,
+      status: passed ? "passed" : "failed",
+      message: passed ? `all ${cases.length} cases passed` : `${failed} of ${cases.length} cases failed`,
+      cases,
+    };
+  } catch (err) {
+    if (err instanceof NotCompletedError) {
+      return { ...base, points: 0, passed: false, status: "not-completed", message: err.message, cases: [] };
+    }
+    if (err instanceof StudentCodeError) {
+      return { ...base, points: 0, passed: false, status: "failed", message: err.message, cases: [] };
+    }
+    return { ...base, points: 0, passed: false, status: "error", message: `the check could not run: ${errorText(err)}`, cases: [] };
+  }
+}

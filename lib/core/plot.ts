@@ -1,0 +1,110 @@
+/**
+ * plotly.js figures that render offline in JupyterLab, classic Notebook and
+ * nbconvert's HTML export.
+ *
+ * No front end here has a renderer for plotly's own MIME type, so a figure is
+ * `text/html`: a <div> plus a script that calls `Plotly.newPlot`. The plotly
+ * bundle itself (plotly.js-dist-min, ~4.8 MB, no AMD header so require.js in
+ * classic Notebook leaves it alone) is sent once per kernel session by
+ * `setup()`. Each figure's script waits for `window.Plotly`; if the bundle's
+ * output is gone (cleared, or untrusted after reopening) it loads the same file
+ * from the Jupyter server's /files/ route, and if that fails too it says so.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { courseRoot } from "./paths";
+import { escapeHtml, showHtml } from "./display";
+
+/** One plotly trace; see https://plotly.com/javascript/reference/. */
+export type Trace = Record<string, unknown>;
+/** A plotly layout object. */
+export type Layout = Record<string, unknown>;
+
+/** A figure: what was drawn and the HTML that draws it. */
+export interface Figure {
+  data: Trace[];
+  layout: Layout;
+  html: string;
+}
+
+const BUNDLE = ["node_modules", "plotly.js-dist-min", "plotly.min.js"];
+let figureCounter = 0;
+
+/** The bundle as an HTML <script>, to be displayed once per kernel session. */
+export function plotlyBundleHtml(): string {
+  const file = path.join(courseRoot(), ...BUNDLE);
+  let js: string;
+  try {
+    js = fs.readFileSync(file, "utf8");
+  } catch {
+    throw new Error(`plotly.js is missing (${BUNDLE.join("/")}): run \`npm ci\` in the course folder.`);
+  }
+  // "</script" inside the bundle would end the tag early.
+  return `<script type="text/javascript">${js.replace(/<\/script/gi, "<\\/script")}</script>` +
+    `<div style="font-size:smaller;color:#888">plotly.js loaded for this session's figures</div>`;
+}
+
+/** Default look shared by every course figure. */
+const BASE_LAYOUT: Layout = {
+  template: { layout: { font: { family: "sans-serif" } } },
+  margin: { l: 60, r: 20, t: 50, b: 50 },
+  height: 400,
+};
+
+/** Builds the HTML for a figure without displaying it. */
+export function figureHtml(data: Trace[], layout: Layout = {}): Figure {
+  const id = `course-fig-${process.pid}-${Date.now().toString(36)}-${++figureCounter}`;
+  const fullLayout = { ...BASE_LAYOUT, ...layout };
+  const payload = JSON.stringify({ data, layout: fullLayout, config: { responsive: true, displaylogo: false } })
+    .replace(/</g, "\\u003c"); // keep "</script>" out of the inline JSON
+  const height = typeof fullLayout.height === "number" ? fullLayout.height : 400;
+  const title = typeof layout.title === "string" ? layout.title : typeof (layout.title as { text?: unknown } | undefined)?.text === "string" ? String((layout.title as { text: string }).text) : "figure";
+  const html = `<div id="${id}" class="course-figure" data-title="${escapeHtml(title)}" style="width:100%;min-height:${height}px"></div>
+<script type="text/javascript">
+(function () {
+  var id = ${JSON.stringify(id)}, fig = ${payload}, tries = 0, fetched = false;
+  function el() { return document.getElementById(id); }
+  function say(msg) { var e = el(); if (e) e.innerHTML = '<pre style="color:#a00">' + msg + '</pre>'; }
+  function draw() { window.Plotly.newPlot(id, fig.data, fig.layout, fig.config).catch(function (e) { say('Figure failed: ' + e); }); }
+  function fetchBundle() {
+    fetched = true;
+    var cfg = document.getElementById('jupyter-config-data');
+    var base = (document.body && document.body.getAttribute('data-base-url')) || (cfg ? (JSON.parse(cfg.textContent).baseUrl || '/') : null);
+    if (!base) return;
+    var s = document.createElement('script');
+    s.src = base.replace(/\\/?$/, '/') + 'files/${BUNDLE.join("/")}';
+    document.head.appendChild(s);
+  }
+  (function wait() {
+    if (!el()) return;
+    if (window.Plotly && window.Plotly.newPlot) return draw();
+    tries += 1;
+    if (tries === 20 && !fetched) fetchBundle();
+    if (tries > 300) return say('plotly.js is not loaded: run the setup cell at the top of the notebook, then this cell again.');
+    setTimeout(wait, 50);
+  })();
+})();
+</script>`;
+  return { data, layout: fullLayout, html };
+}
+
+/**
+ * Draws a figure in the notebook. Returns nothing, since tslab prints a cell's
+ * last value; `figureHtml` builds the same figure without showing it.
+ *
+ * @example plot([{ x: [1, 2, 3], y: [2, 4, 8], mode: "lines" }], { title: "growth" })
+ */
+export function plot(data: Trace[], layout: Layout = {}): void {
+  for (const [i, t] of data.entries()) {
+    if (typeof t !== "object" || t === null) throw new TypeError(`plot: trace ${i} must be an object, got ${String(t)}`);
+  }
+  const fig = figureHtml(data, layout);
+  if (!showHtml(fig.html)) console.log(`[figure: ${String((layout as { title?: unknown }).title ?? "untitled")} — ${data.length} trace(s); open the notebook in Jupyter to see it]`);
+}
+
+/** Evenly spaced numbers, like numpy.linspace (inclusive of both ends). */
+export function linspace(start: number, stop: number, num: number): number[] {
+  if (num < 2) return [start];
+  const step = (stop - start) / (num - 1);
+  return Array.from({ length: num }, (_, i) => (i === num - 1 ? stop : start + i * step));
+}

@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""Writes data/expected/<lesson>.json: the stored cases and expected values of
+every graded check, computed independently in float64 with numpy (never with
+the course's own TypeScript solutions).
+
+    python3 oracle/expected.py            # regenerate every lesson
+    python3 oracle/expected.py --check    # exit 1 if any file is stale
+    python3 oracle/expected.py --lesson 01-logistic-regression
+
+Each lesson is a module oracle/lessons/lesson_NN_name.py with SLUG and build().
+"""
+import argparse
+import importlib
+import json
+import pathlib
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+OUT = ROOT / "data" / "expected"
+sys.path.insert(0, str(ROOT / "oracle"))
+
+
+def lesson_modules():
+    for path in sorted((ROOT / "oracle" / "lessons").glob("lesson_*.py")):
+        yield importlib.import_module(f"lessons.{path.stem}")
+
+
+def dumps(v, indent=0) -> str:
+    """JSON with one object key per line but every list of numbers on a single line (readable diffs)."""
+    pad = " " * indent
+    if isinstance(v, dict):
+        if not v:
+            return "{}"
+        items = [f'{pad} {json.dumps(k)}: {dumps(x, indent + 1)}' for k, x in v.items()]
+        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    if isinstance(v, list) and any(isinstance(x, dict) for x in v):
+        return "[\n" + ",\n".join(f"{pad} {dumps(x, indent + 1)}" for x in v) + "\n" + pad + "]"
+    # allow_nan=False: an expected value must never be NaN or infinite.
+    return json.dumps(v, allow_nan=False, separators=(", ", ": "))
+
+
+def render(mod) -> str:
+    body = mod.build()
+    doc = {"lesson": mod.SLUG, "generatedBy": f"oracle/lessons/{mod.__name__.split('.')[-1]}.py (numpy float64)", **body}
+    return dumps(doc) + "\n"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--check", action="store_true", help="compare with the files on disk instead of writing")
+    ap.add_argument("--lesson", help="only this lesson slug")
+    args = ap.parse_args()
+    stale = []
+    for mod in lesson_modules():
+        if args.lesson and mod.SLUG != args.lesson:
+            continue
+        text = render(mod)
+        target = OUT / f"{mod.SLUG}.json"
+        if args.check:
+            if not target.exists() or target.read_text() != text:
+                stale.append(str(target.relative_to(ROOT)))
+        else:
+            OUT.mkdir(parents=True, exist_ok=True)
+            target.write_text(text)
+            print(f"wrote {target.relative_to(ROOT)}")
+    if stale:
+        print("stale expected values (run `npm run expected` and commit the result):\n  " + "\n  ".join(stale), file=sys.stderr)
+        return 1
+    if args.check:
+        print("expected values are up to date")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,115 @@
+"""Expected values for lesson 01 (logistic regression), numpy float64."""
+import numpy as np
+
+from course_rng import Rng
+from lessons.common import case, sigmoid, tolist
+
+SLUG = "01-logistic-regression"
+
+# The small two-feature set of the course's logistic-regression labs.
+X_LAB = [[0.5, 1.5], [1, 1], [1.5, 0.5], [3, 0.5], [2, 2], [1, 2.5]]
+Y_LAB = [0, 0, 0, 1, 1, 1]
+
+
+def loss(f, y):
+    return float(-y * np.log(f) - (1 - y) * np.log(1 - f))
+
+
+def cost(X, y, w, b):
+    X, y, w = np.asarray(X, float), np.asarray(y, float), np.asarray(w, float)
+    f = sigmoid(X @ w + b)
+    return float(np.mean(-y * np.log(f) - (1 - y) * np.log(1 - f)))
+
+
+def gradient(X, y, w, b):
+    X, y, w = np.asarray(X, float), np.asarray(y, float), np.asarray(w, float)
+    err = sigmoid(X @ w + b) - y
+    return {"dw": tolist(X.T @ err / len(y)), "db": float(np.mean(err))}
+
+
+def descend(X, y, w, b, alpha, iters):
+    X, y, w = np.asarray(X, float), np.asarray(y, float), np.array(w, float)
+    history = []
+    for _ in range(iters):
+        err = sigmoid(X @ w + b) - y
+        dw, db = X.T @ err / len(y), np.mean(err)
+        w, b = w - alpha * dw, b - alpha * db
+        history.append(cost(X, y, w, b))
+    return {"w": tolist(w), "b": float(b), "costHistory": history}
+
+
+def random_problem(seed, m, n):
+    g = np.random.default_rng(seed)
+    X = np.round(g.normal(size=(m, n)), 3)
+    y = (g.random(m) < 0.5).astype(float)
+    w = np.round(g.normal(size=n), 3)
+    b = round(float(g.normal()), 3)
+    return tolist(X), tolist(y), tolist(w), b
+
+
+def coffee_fingerprint():
+    """The coffee data regenerated from the ported RNG (seed 2, 200 roasts)."""
+    rng = Rng(2)
+    X, y = [], []
+    for _ in range(200):
+        t = rng.uniform(150, 285)
+        d = rng.uniform(11.5, 15.5)
+        line = -3 / (260 - 175) * t + 21
+        X.append([t, d])
+        y.append(1 if (175 < t < 260 and 12 < d < 15 and d <= line) else 0)
+    Xa = np.array(X)
+    return {"first": X[:3], "sum": tolist(Xa.sum(axis=0)), "positives": int(sum(y)),
+            "mean": tolist(Xa.mean(axis=0)), "variance": tolist(Xa.var(axis=0))}
+
+
+def coffee_network():
+    mean, var = np.array([218.668, 13.4307]), np.array([1596.93, 1.27333])
+    W1 = np.array([[-8.94, 0.29, 12.89], [-0.17, -7.34, 10.79]])
+    b1 = np.array([-9.87, -9.28, 1.01])
+    W2 = np.array([[-31.38], [-27.86], [-32.79]])
+    b2 = np.array([15.54])
+    inputs = np.array([[200, 13.9], [200, 17]], dtype=float)
+    a1 = sigmoid(((inputs - mean) / np.sqrt(var)) @ W1 + b1)
+    a2 = sigmoid(a1 @ W2 + b2)
+    return {"inputs": tolist(inputs), "predictions": tolist(a2[:, 0])}
+
+
+def build():
+    Xr, yr, wr, br = random_problem(1, 20, 3)
+    Xg, yg, wg, bg = random_problem(2, 12, 4)
+    tight = {"atol": 1e-12, "rtol": 1e-9}
+    checks = {
+        "01.sigmoid": {**tight, "cases": [
+            case("z = 0 gives 0.5", [[0]], tolist(sigmoid([0]))),
+            case("small values", [[-1, 0, 1, 2]], tolist(sigmoid([-1, 0, 1, 2]))),
+            case("saturates, no NaN", [[-800, -30, 30, 800]], tolist(sigmoid([-800, -30, 30, 800]))),
+            case("empty array", [[]], []),
+        ]},
+        "01.logisticLoss": {**tight, "cases": [
+            case("f = 0.5, y = 1 gives log 2", [0.5, 1], loss(0.5, 1)),
+            case("confident and right", [0.9, 1], loss(0.9, 1)),
+            case("confident and wrong", [0.9, 0], loss(0.9, 0)),
+            case("y = 0", [0.2, 0], loss(0.2, 0)),
+        ]},
+        "01.computeCost": {**tight, "cases": [
+            case("lab data, w=[1,1], b=-3", [X_LAB, Y_LAB, [1, 1], -3], cost(X_LAB, Y_LAB, [1, 1], -3)),
+            case("lab data, w=[1,1], b=-4", [X_LAB, Y_LAB, [1, 1], -4], cost(X_LAB, Y_LAB, [1, 1], -4)),
+            case("20 examples, 3 features", [Xr, yr, wr, br], cost(Xr, yr, wr, br)),
+        ]},
+        "01.computeGradient": {**tight, "cases": [
+            case("lab data, w=[2,3], b=1", [X_LAB, Y_LAB, [2, 3], 1], gradient(X_LAB, Y_LAB, [2, 3], 1)),
+            case("at w=0, b=0", [X_LAB, Y_LAB, [0, 0], 0], gradient(X_LAB, Y_LAB, [0, 0], 0)),
+            case("20 examples, 3 features", [Xr, yr, wr, br], gradient(Xr, yr, wr, br)),
+        ]},
+        "01.gradientDescent": {**tight, "cases": [
+            case("lab data, alpha 0.1, 1000 iterations", [X_LAB, Y_LAB, [0, 0], 0, 0.1, 1000], descend(X_LAB, Y_LAB, [0, 0], 0, 0.1, 1000)),
+            case("12 examples, 4 features, 25 iterations", [Xg, yg, wg, bg, 0.5, 25], descend(Xg, yg, wg, bg, 0.5, 25)),
+            case("zero iterations leave w, b unchanged", [X_LAB, Y_LAB, [0.5, -0.5], 0.25, 0.1, 0], descend(X_LAB, Y_LAB, [0.5, -0.5], 0.25, 0.1, 0)),
+        ]},
+        # Model structure, derived by hand: one Dense unit with n inputs has n weights + 1 bias.
+        "01.buildLogisticModel": {"atol": 0, "rtol": 0, "cases": [
+            case("2 features (coffee data)", [2], {"inputShape": [None, 2], "layers": [{"className": "Dense", "units": 1, "activation": "sigmoid"}], "params": 3, "loss": "binaryCrossentropy"}),
+            case("5 features", [5], {"inputShape": [None, 5], "layers": [{"className": "Dense", "units": 1, "activation": "sigmoid"}], "params": 6, "loss": "binaryCrossentropy"}),
+        ]},
+    }
+    return {"checks": checks, "values": {"coffeeNetwork": coffee_network(), "coffeeData": coffee_fingerprint()}}

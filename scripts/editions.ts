@@ -1,0 +1,133 @@
+/**
+ * Editions of a lesson. Notebooks are authored once, in notebooks/, with each
+ * exercise's solution between a `// BEGIN SOLUTION` line and a
+ * `// END SOLUTION` line. The student edition replaces every such region with
+ * a stub that throws "not completed yet"; everything else is identical.
+ *
+ * A student's copy is never overwritten once edited: each generated notebook
+ * records a hash of its cells, and a copy whose cells no longer match that
+ * hash is the student's work. The update then goes next to it instead.
+ */
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { cellText, readNotebook, toSource, writeNotebook, type Cell, type Notebook } from "./notebook";
+
+const BEGIN = /^(\s*)\/\/ BEGIN SOLUTION\s*$/;
+const END = /^\s*\/\/ END SOLUTION\s*$/;
+
+/** The name of the function a code cell declares (`function name(`), if any. */
+export function declaredFunction(source: string): string | null {
+  const m = /^\s*(?:export\s+)?(?:async\s+)?function\s+([A-Za-z_$][\w$]*)\s*\(/m.exec(source);
+  return m ? (m[1] as string) : null;
+}
+
+/** The stub a student sees in place of a solution region. */
+export function stubLines(indent: string, fnName: string | null): string[] {
+  const what = fnName ?? "this exercise";
+  return [
+    `${indent}// YOUR CODE HERE: replace the line below with your code.`,
+    `${indent}throw new Error("${what} is not completed yet");`,
+  ];
+}
+
+/** Replaces every solution region of a cell's text with a stub; throws on unbalanced markers. */
+export function stripSolutions(source: string, where = "cell"): { text: string; regions: number } {
+  const lines = source.split("\n");
+  const out: string[] = [];
+  const fnName = declaredFunction(source);
+  let regions = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const begin = BEGIN.exec(line);
+    if (END.test(line)) throw new Error(`${where}: "// END SOLUTION" on line ${i + 1} without a BEGIN before it`);
+    if (!begin) {
+      out.push(line);
+      continue;
+    }
+    let j = i + 1;
+    while (j < lines.length && !END.test(lines[j] as string)) {
+      if (BEGIN.test(lines[j] as string)) throw new Error(`${where}: nested "// BEGIN SOLUTION" on line ${j + 1}`);
+      j++;
+    }
+    if (j >= lines.length) throw new Error(`${where}: "// BEGIN SOLUTION" on line ${i + 1} has no matching "// END SOLUTION"`);
+    out.push(...stubLines(begin[1] ?? "", fnName));
+    regions++;
+    i = j;
+  }
+  return { text: out.join("\n"), regions };
+}
+
+/** Hash of a notebook's cell types and sources: what a student edits (outputs excluded). */
+export function contentHash(nb: Notebook): string {
+  const h = createHash("sha256");
+  for (const c of nb.cells) h.update(`${c.cell_type}\u0000${cellText(c)}\u0001`);
+  return h.digest("hex").slice(0, 16);
+}
+
+/** Builds the student edition of a source notebook (no outputs, solutions stubbed). */
+export function studentEdition(source: Notebook, sourceName: string): Notebook {
+  const cells: Cell[] = source.cells.map((cell, index) => {
+    const copy: Cell = { ...cell, metadata: { ...cell.metadata } };
+    if (cell.cell_type === "code") {
+      const { text } = stripSolutions(cellText(cell), `${sourceName} cell ${index + 1}`);
+      copy.source = toSource(text);
+      copy.outputs = [];
+      copy.execution_count = null;
+    }
+    return copy;
+  });
+  const nb: Notebook = { ...source, metadata: { ...source.metadata }, cells };
+  nb.metadata.course = { edition: "student", source: sourceName, generatedHash: contentHash(nb) };
+  return nb;
+}
+
+/** True when a generated student notebook still has exactly the cells it was generated with. */
+export function isUnedited(nb: Notebook): boolean {
+  const meta = nb.metadata.course as { generatedHash?: string } | undefined;
+  return !!meta?.generatedHash && meta.generatedHash === contentHash(nb);
+}
+
+/** What happened to one student notebook. */
+export interface EditionOutcome {
+  file: string;
+  action: "created" | "updated" | "unchanged" | "kept-edited";
+  /** Where the new edition went when the student's copy was kept. */
+  updateFile?: string;
+}
+
+/**
+ * Writes the student edition of every source notebook into `outDir`, never
+ * overwriting a copy the student has edited.
+ */
+export function generateStudentEditions(sourceDir: string, outDir: string): EditionOutcome[] {
+  fs.mkdirSync(outDir, { recursive: true });
+  const outcomes: EditionOutcome[] = [];
+  for (const name of fs.readdirSync(sourceDir).filter((f) => /^\d\d-.*\.ipynb$/.test(f)).sort()) {
+    const edition = studentEdition(readNotebook(path.join(sourceDir, name)), `notebooks/${name}`);
+    const target = path.join(outDir, name);
+    if (!fs.existsSync(target)) {
+      writeNotebook(target, edition);
+      outcomes.push({ file: target, action: "created" });
+      continue;
+    }
+    let current: Notebook | null = null;
+    try {
+      current = readNotebook(target);
+    } catch {
+      current = null; // unreadable: treat as the student's, never overwrite it
+    }
+    if (current && contentHash(current) === contentHash(edition)) {
+      outcomes.push({ file: target, action: "unchanged" });
+    } else if (current && isUnedited(current)) {
+      writeNotebook(target, edition);
+      outcomes.push({ file: target, action: "updated" });
+    } else {
+      const updateFile = path.join(outDir, "updates", name);
+      fs.mkdirSync(path.dirname(updateFile), { recursive: true });
+      writeNotebook(updateFile, edition);
+      outcomes.push({ file: target, action: "kept-edited", updateFile });
+    }
+  }
+  return outcomes;
+}

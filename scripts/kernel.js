@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+// @ts-check
+/**
+ * The course's Jupyter kernel: recompiles the course library if an instructor
+ * edited it, then starts tslab's TypeScript kernel in this process. The kernel
+ * spec written by `npm start` / `npm test` points here with absolute paths:
+ *   node <course>/scripts/kernel.js <connection_file>
+ * Jupyter starts kernels in the notebook's folder; tslab compiles cells there.
+ */
+"use strict";
+const path = require("path");
+const { ensureBuilt, ROOT } = require("./build-lib");
+
+const connectionFile = process.argv[2];
+if (!connectionFile) {
+  process.stderr.write("usage: node scripts/kernel.js <connection_file>\n");
+  process.exit(2);
+}
+try {
+  ensureBuilt({ quiet: true });
+} catch (err) {
+  // Start anyway: the notebook's setup cell reports what is wrong.
+  process.stderr.write(`course kernel: ${err instanceof Error ? err.message : err}\n`);
+}
+const tslabMain = path.join(ROOT, "node_modules", "tslab", "dist", "main.js");
+require(tslabMain).startKernel({ configPath: connectionFile, enableFindLocal: false, jsKernel: false });

@@ -1,0 +1,57 @@
+/** Reading and writing .ipynb files (nbformat 4) with clear errors for malformed ones. */
+import * as fs from "fs";
+
+/** A notebook cell as stored in nbformat 4. */
+export interface Cell {
+  cell_type: "code" | "markdown" | "raw";
+  source: string | string[];
+  metadata: Record<string, unknown>;
+  outputs?: Record<string, unknown>[];
+  execution_count?: number | null;
+  id?: string;
+  attachments?: unknown;
+}
+
+/** A notebook as stored in nbformat 4. */
+export interface Notebook {
+  nbformat: number;
+  nbformat_minor: number;
+  metadata: Record<string, unknown>;
+  cells: Cell[];
+}
+
+/** The text of a cell, whichever way its source is stored. */
+export function cellText(cell: Cell): string {
+  return Array.isArray(cell.source) ? cell.source.join("") : cell.source;
+}
+
+/** Splits text into nbformat's list-of-lines form. */
+export function toSource(text: string): string[] {
+  const lines = text.split("\n");
+  return lines.map((l, i) => (i < lines.length - 1 ? `${l}\n` : l)).filter((l, i) => !(i === lines.length - 1 && l === ""));
+}
+
+/** Reads a notebook, saying what is wrong when the file is not one. */
+export function readNotebook(file: string): Notebook {
+  let raw: string;
+  try {
+    raw = fs.readFileSync(file, "utf8");
+  } catch (err) {
+    throw new Error(`cannot read ${file}: ${(err as Error).message}`);
+  }
+  let nb: Notebook;
+  try {
+    nb = JSON.parse(raw) as Notebook;
+  } catch (err) {
+    throw new Error(`${file} is not valid JSON (${(err as Error).message}); is it a notebook saved by Jupyter?`);
+  }
+  if (typeof nb !== "object" || nb === null || !Array.isArray(nb.cells) || nb.nbformat !== 4) {
+    throw new Error(`${file} is not an nbformat 4 notebook (expected "nbformat": 4 and a "cells" list)`);
+  }
+  return nb;
+}
+
+/** Writes a notebook the way Jupyter does (1-space indent, trailing newline). */
+export function writeNotebook(file: string, nb: Notebook): void {
+  fs.writeFileSync(file, JSON.stringify(nb, null, 1) + "\n");
+}

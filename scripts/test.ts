@@ -1,0 +1,44 @@
+/**
+ * `npm test`: makes sure a Python with nbclient and numpy is there (installing
+ * Debian's packages when root on Debian), registers the course kernel, then
+ * runs every test file with Node's test runner.
+ *
+ *   npm test                       # everything
+ *   npm test -- core               # only test files whose path contains "core"
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { findTestPython, installInstructions, installJupyter, jupyterEnv, writeKernelSpec, ROOT } from "./jupyter";
+
+function testFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? testFiles(p) : e.name.endsWith(".test.js") ? [p] : [];
+  });
+}
+
+function main(): number {
+  let python = process.env.COURSE_TEST_PYTHON ?? findTestPython();
+  if (!python) {
+    console.log("No Python with nbclient and numpy found; trying to install them…");
+    if (installJupyter()) python = findTestPython();
+    if (!python) {
+      console.error(`✖ The tests run notebooks through Jupyter's nbclient and compute expected values with numpy.\n${installInstructions()}`);
+      return 1;
+    }
+  }
+  writeKernelSpec();
+  const filters = process.argv.slice(2);
+  const files = testFiles(path.join(ROOT, "build", "test")).filter((f) => filters.length === 0 || filters.some((s) => f.includes(s))).sort();
+  if (files.length === 0) {
+    console.error(`✖ no test files match ${filters.join(" ")}`);
+    return 1;
+  }
+  const env = { ...jupyterEnv(), COURSE_TEST_PYTHON: python };
+  const r = spawnSync(process.execPath, ["--test", "--test-reporter=spec", ...files], { cwd: ROOT, env, stdio: "inherit" });
+  return r.status ?? 1;
+}
+
+process.exit(main());

@@ -1,0 +1,134 @@
+/**
+ * Test helpers for notebooks: run one in a real tslab kernel through Jupyter's
+ * nbclient (scripts/run_notebook.py), read what every cell did, build the
+ * student edition or a deliberately wrong edition next to the real ones.
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import * as ts from "typescript";
+import * as tf from "@tensorflow/tfjs";
+import { parseResults, type CheckResult } from "../../lib/core";
+import { declaredFunction, studentEdition } from "../../scripts/editions";
+import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../../scripts/notebook";
+
+export const ROOT = path.resolve(__dirname, "..", "..", "..");
+/**
+ * Generated notebooks go directly in .test-out/, one level below the root like
+ * notebooks/, so their `../build/lib/…` imports resolve.
+ */
+export const OUT = path.join(ROOT, ".test-out");
+
+/** What one code cell did. */
+export interface CellRun {
+  index: number;
+  type: string;
+  status: string;
+  source: string;
+  stdout: string;
+  stderr: string;
+  html: string[];
+  other: Record<string, unknown>[];
+}
+
+/** What a whole notebook run did. */
+export interface NotebookRun {
+  notebook: string;
+  error: string | null;
+  kernelStartSeconds: number | null;
+  totalSeconds: number;
+  cells: CellRun[];
+}
+
+/** Path of a lesson's source notebook. */
+export function sourceNotebook(slug: string): string {
+  return path.join(ROOT, "notebooks", `${slug}.ipynb`);
+}
+
+/** Runs a notebook in a fresh kernel and returns every cell's outcome. */
+export function runNotebook(file: string, opts: { cellTimeout?: number } = {}): NotebookRun {
+  const python = process.env.COURSE_TEST_PYTHON ?? "/usr/bin/python3";
+  const out = path.join(OUT, `${path.basename(file, ".ipynb")}-${process.pid}-${Date.now()}.json`);
+  fs.mkdirSync(OUT, { recursive: true });
+  const r = spawnSync(python, [path.join(ROOT, "scripts", "run_notebook.py"), file, "--out", out, "--cell-timeout", String(opts.cellTimeout ?? 180)], {
+    encoding: "utf8",
+    timeout: 15 * 60_000,
+  });
+  if (!fs.existsSync(out)) throw new Error(`run_notebook.py produced no result (exit ${r.status}): ${r.stderr}`);
+  const run = JSON.parse(fs.readFileSync(out, "utf8")) as NotebookRun;
+  fs.unlinkSync(out);
+  return run;
+}
+
+/** Code cells that did not finish cleanly: error, abort, timeout, not run, or anything on stderr. */
+export function problems(run: NotebookRun): string[] {
+  const found: string[] = [];
+  if (run.error) found.push(`notebook: ${run.error}`);
+  for (const c of run.cells) {
+    if (c.type !== "code") continue;
+    if (c.status !== "ok") found.push(`cell ${c.index} ${c.status}: ${c.source.slice(0, 60)}… ${c.stderr.slice(0, 400)}`);
+    else if (c.stderr.trim()) found.push(`cell ${c.index} wrote to stderr: ${c.stderr.slice(0, 400)}`);
+  }
+  return found;
+}
+
+/** Every check result the run displayed, in order. */
+export function checkResults(run: NotebookRun): CheckResult[] {
+  return figuresAndHtml(run).flatMap((h) => parseResults(h));
+}
+
+/** Every HTML output of the run, in order. */
+export function figuresAndHtml(run: NotebookRun): string[] {
+  return run.cells.flatMap((c) => c.html ?? []);
+}
+
+/** All stdout of the run, joined. */
+export function allStdout(run: NotebookRun): string {
+  return run.cells.map((c) => c.stdout ?? "").join("\n");
+}
+
+/** Writes the student edition of a lesson to .test-out/<slug>.student.ipynb and returns its path. */
+export function writeStudentEdition(slug: string): string {
+  const nb = studentEdition(readNotebook(sourceNotebook(slug)), `notebooks/${slug}.ipynb`);
+  const file = path.join(OUT, `${slug}.student.ipynb`);
+  fs.mkdirSync(OUT, { recursive: true });
+  writeNotebook(file, nb);
+  return file;
+}
+
+/**
+ * Writes a copy of a lesson where the named exercises' cells are replaced by
+ * the given (wrong) code, as .test-out/<slug>.<label>.ipynb.
+ */
+export function writeVariant(slug: string, label: string, replacements: Record<string, string>): string {
+  const nb: Notebook = readNotebook(sourceNotebook(slug));
+  const used = new Set<string>();
+  for (const cell of nb.cells) {
+    if (cell.cell_type !== "code") continue;
+    const name = declaredFunction(cellText(cell));
+    if (name && replacements[name] !== undefined && cellText(cell).includes("// BEGIN SOLUTION")) {
+      cell.source = toSource(replacements[name] as string);
+      used.add(name);
+    }
+  }
+  const missing = Object.keys(replacements).filter((k) => !used.has(k));
+  if (missing.length) throw new Error(`no exercise cell declares ${missing.join(", ")}`);
+  const file = path.join(OUT, `${slug}.${label}.ipynb`);
+  fs.mkdirSync(OUT, { recursive: true });
+  writeNotebook(file, nb);
+  return file;
+}
+
+/**
+ * The exercise functions exactly as the notebook's solution cells define
+ * them, compiled with TypeScript and evaluated with `tf` in scope. Exercises
+ * may call earlier ones (computeCost uses sigmoid), so all are defined in one scope.
+ */
+export function solutionFunctions(slug: string): Record<string, (...args: never[]) => unknown> {
+  const nb = readNotebook(sourceNotebook(slug));
+  const sources = nb.cells.filter((c) => c.cell_type === "code" && cellText(c).includes("// BEGIN SOLUTION")).map(cellText);
+  const names = sources.map((s) => declaredFunction(s)).filter((n): n is string => !!n);
+  const js = ts.transpileModule(sources.join("\n\n"), { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.None } }).outputText;
+  const factory = new Function("tf", `${js}\nreturn { ${names.join(", ")} };`) as (t: typeof tf) => Record<string, (...args: never[]) => unknown>;
+  return factory(tf);
+}

@@ -1,0 +1,177 @@
+/**
+ * Lesson 01: every check passes on the notebook's own solutions and fails on
+ * several wrong implementations; the solution edition runs top to bottom in a
+ * real tslab kernel with every check passing; the student edition runs with
+ * every check "not completed yet"; a notebook full of wrong code still runs to
+ * the end with every check failing.
+ */
+import { before, describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { checker, coffeeNetwork, coffeeNetworkReference, COFFEE_NETWORK, normalize } from "../../lib/01-logistic-regression";
+import { initBackend } from "../../lib/core";
+import { allStdout, checkResults, figuresAndHtml, problems, runNotebook, solutionFunctions, sourceNotebook, writeStudentEdition, writeVariant } from "../helpers/notebooks";
+
+const SLUG = "01-logistic-regression";
+const IDS = checker.definitions.map((d) => d.id);
+
+type Fn = (...args: never[]) => unknown;
+const sig = (z: number[]): number[] => z.map((v) => 1 / (1 + Math.exp(-v)));
+const dot = (w: number[], x: number[]): number => w.reduce((s, wj, j) => s + wj * (x[j] as number), 0);
+
+/** Wrong implementations, each a mistake students actually make. */
+const WRONG: Record<string, Record<string, Fn>> = {
+  "01.sigmoid": {
+    "sign error e^z": ((z: number[]) => z.map((v) => 1 / (1 + Math.exp(v)))) as Fn,
+    "NaN for very negative z": ((z: number[]) => z.map((v) => Math.exp(v) / (1 + Math.exp(v)))) as Fn,
+    "returns a single number": ((z: number[]) => 1 / (1 + Math.exp(-(z[0] ?? 0)))) as Fn,
+    "mutates its input": ((z: number[]) => { for (let i = 0; i < z.length; i++) z[i] = 1 / (1 + Math.exp(-(z[i] as number))); return z; }) as Fn,
+    "returns a tensor": ((z: number[]) => tf.sigmoid(tf.tensor1d(z))) as Fn,
+  },
+  "01.logisticLoss": {
+    "only the y=1 term": ((f: number, y: number) => -y * Math.log(f)) as Fn,
+    "log10": ((f: number, y: number) => -y * Math.log10(f) - (1 - y) * Math.log10(1 - f)) as Fn,
+    "missing minus sign": ((f: number, y: number) => y * Math.log(f) + (1 - y) * Math.log(1 - f)) as Fn,
+  },
+  "01.computeCost": {
+    "sum, not mean": ((X: number[][], y: number[], w: number[], b: number) => X.reduce((s, x, i) => { const f = sig([dot(w, x) + b])[0] as number; return s - (y[i] as number) * Math.log(f) - (1 - (y[i] as number)) * Math.log(1 - f); }, 0)) as Fn,
+    "forgets b": ((X: number[][], y: number[], w: number[]) => X.reduce((s, x, i) => { const f = sig([dot(w, x)])[0] as number; return s - (y[i] as number) * Math.log(f) - (1 - (y[i] as number)) * Math.log(1 - f); }, 0) / X.length) as Fn,
+    "squared error instead of log loss": ((X: number[][], y: number[], w: number[], b: number) => X.reduce((s, x, i) => s + ((sig([dot(w, x) + b])[0] as number) - (y[i] as number)) ** 2, 0) / X.length) as Fn,
+  },
+  "01.computeGradient": {
+    "no 1/m": ((X: number[][], y: number[], w: number[], b: number) => { const e = X.map((x, i) => (sig([dot(w, x) + b])[0] as number) - (y[i] as number)); return { dw: w.map((_, j) => e.reduce((s, ei, i) => s + ei * (X[i]?.[j] as number), 0)), db: e.reduce((s, v) => s + v, 0) }; }) as Fn,
+    "error y - f": ((X: number[][], y: number[], w: number[], b: number) => { const m = X.length; const e = X.map((x, i) => (y[i] as number) - (sig([dot(w, x) + b])[0] as number)); return { dw: w.map((_, j) => e.reduce((s, ei, i) => s + ei * (X[i]?.[j] as number), 0) / m), db: e.reduce((s, v) => s + v, 0) / m }; }) as Fn,
+    "linear f (no sigmoid)": ((X: number[][], y: number[], w: number[], b: number) => { const m = X.length; const e = X.map((x, i) => dot(w, x) + b - (y[i] as number)); return { dw: w.map((_, j) => e.reduce((s, ei, i) => s + ei * (X[i]?.[j] as number), 0) / m), db: e.reduce((s, v) => s + v, 0) / m }; }) as Fn,
+    "wrong key names": ((X: number[][], y: number[], w: number[], b: number) => { const m = X.length; const e = X.map((x, i) => (sig([dot(w, x) + b])[0] as number) - (y[i] as number)); return { dj_dw: w.map((_, j) => e.reduce((s, ei, i) => s + ei * (X[i]?.[j] as number), 0) / m), dj_db: e.reduce((s, v) => s + v, 0) / m }; }) as Fn,
+  },
+  "01.gradientDescent": {},
+  "01.buildLogisticModel": {
+    "relu activation": ((n: number) => { const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [n], units: 1, activation: "relu" })] }); m.compile({ loss: "binaryCrossentropy", optimizer: "adam" }); return m; }) as Fn,
+    "two units": ((n: number) => { const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [n], units: 2, activation: "sigmoid" })] }); m.compile({ loss: "binaryCrossentropy", optimizer: "adam" }); return m; }) as Fn,
+    "mean squared error loss": ((n: number) => { const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [n], units: 1, activation: "sigmoid" })] }); m.compile({ loss: "meanSquaredError", optimizer: "adam" }); return m; }) as Fn,
+    "not compiled": ((n: number) => tf.sequential({ layers: [tf.layers.dense({ inputShape: [n], units: 1, activation: "sigmoid" })] })) as Fn,
+    "fixed input shape 2": ((_n: number) => { const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 1, activation: "sigmoid" })] }); m.compile({ loss: "binaryCrossentropy", optimizer: "adam" }); return m; }) as Fn,
+  },
+};
+
+before(async () => {
+  await initBackend();
+});
+
+describe("lesson 01 checks on the notebook's own solutions and on wrong code", () => {
+  const solutions = solutionFunctions(SLUG);
+  // gradientDescent mistakes are built on the (correct) solution's computeGradient/computeCost.
+  const grad = solutions.computeGradient as unknown as (X: number[][], y: number[], w: number[], b: number) => { dw: number[]; db: number };
+  const cost = solutions.computeCost as unknown as (X: number[][], y: number[], w: number[], b: number) => number;
+  Object.assign(WRONG["01.gradientDescent"] as Record<string, Fn>, {
+    "cost before the update": ((X: number[][], y: number[], w: number[], b: number, alpha: number, n: number) => { let wc = w.slice(); let bc = b; const h: number[] = []; for (let i = 0; i < n; i++) { h.push(cost(X, y, wc, bc)); const g = grad(X, y, wc, bc); wc = wc.map((v, j) => v - alpha * (g.dw[j] as number)); bc -= alpha * g.db; } return { w: wc, b: bc, costHistory: h }; }) as Fn,
+    "sequential update (uses new w for b's gradient)": ((X: number[][], y: number[], w: number[], b: number, alpha: number, n: number) => { let wc = w.slice(); let bc = b; const h: number[] = []; for (let i = 0; i < n; i++) { const g = grad(X, y, wc, bc); wc = wc.map((v, j) => v - alpha * (g.dw[j] as number)); bc -= alpha * grad(X, y, wc, bc).db; h.push(cost(X, y, wc, bc)); } return { w: wc, b: bc, costHistory: h }; }) as Fn,
+    "gradient ascent": ((X: number[][], y: number[], w: number[], b: number, alpha: number, n: number) => { let wc = w.slice(); let bc = b; const h: number[] = []; for (let i = 0; i < n; i++) { const g = grad(X, y, wc, bc); wc = wc.map((v, j) => v + alpha * (g.dw[j] as number)); bc += alpha * g.db; h.push(cost(X, y, wc, bc)); } return { w: wc, b: bc, costHistory: h }; }) as Fn,
+    "modifies w in place": ((X: number[][], y: number[], w: number[], b: number, alpha: number, n: number) => { let bc = b; const h: number[] = []; for (let i = 0; i < n; i++) { const g = grad(X, y, w, bc); for (let j = 0; j < w.length; j++) w[j] = (w[j] as number) - alpha * (g.dw[j] as number); bc -= alpha * g.db; h.push(cost(X, y, w, bc)); } return { w, b: bc, costHistory: h }; }) as Fn,
+  });
+
+  for (const id of IDS) {
+    const fnName = id.split(".")[1] as string;
+    it(`${id} passes on the notebook's solution`, async () => {
+      const r = await checker.run(id, solutions[fnName]);
+      assert.equal(r.status, "passed", JSON.stringify(r.cases.filter((c) => !c.passed)));
+      assert.equal(r.points, r.maxPoints);
+    });
+    const wrongs = WRONG[id] ?? {};
+    it(`${id} has at least three wrong implementations to fail on`, () => {
+      assert.ok(Object.keys(wrongs).length >= 3, `only ${Object.keys(wrongs).length}`);
+    });
+    for (const [label, fn] of Object.entries(wrongs)) {
+      it(`${id} fails on a wrong implementation: ${label}`, async () => {
+        const r = await checker.run(id, fn);
+        assert.equal(r.status, "failed", `expected failure, got ${r.status}: ${r.message}`);
+        assert.equal(r.points, 0);
+        assert.ok(r.message.length > 0 && (r.cases.some((c) => !c.passed && c.message) || r.status === "failed"));
+      });
+    }
+    it(`${id} says "not completed yet" for the student stub`, async () => {
+      const stub = () => { throw new Error(`${fnName} is not completed yet`); };
+      const r = await checker.run(id, stub);
+      assert.equal(r.status, "not-completed");
+      assert.match(r.message, /not completed yet/);
+    });
+  }
+
+  it("reports a NaN result precisely", async () => {
+    const r = await checker.run("01.sigmoid", (z: number[]) => z.map(() => NaN));
+    assert.equal(r.status, "failed");
+    assert.ok(r.cases.some((c) => /NaN/.test(c.message ?? "")));
+  });
+
+  it("reports a Promise result precisely", async () => {
+    const r = await checker.run("01.logisticLoss", async (f: number) => f);
+    assert.equal(r.status, "failed");
+    assert.ok(r.cases.every((c) => /Promise/.test(c.message ?? "")));
+  });
+});
+
+describe("lesson 01 reference numbers", () => {
+  it("the coffee network in tfjs (float32) matches the float64 oracle: ≈0.9625 and ≈3.03e-08", () => {
+    const ref = coffeeNetworkReference();
+    assert.ok(Math.abs((ref.predictions[0] as number) - 0.9625) < 1e-3);
+    assert.ok(Math.abs((ref.predictions[1] as number) - 3.03e-8) < 1e-9);
+    const model = coffeeNetwork();
+    const x = normalize(ref.inputs, { mean: [...COFFEE_NETWORK.mean], variance: [...COFFEE_NETWORK.variance] });
+    const p = tf.tidy(() => (model.predict(tf.tensor2d(x)) as tf.Tensor).arraySync() as number[][]);
+    model.dispose();
+    p.forEach((row, i) => {
+      const expected = ref.predictions[i] as number;
+      assert.ok(Math.abs((row[0] as number) - expected) <= 1e-5 * Math.abs(expected) + 1e-12, `${row[0]} vs ${expected}`);
+    });
+  });
+});
+
+describe("lesson 01 notebook in a real tslab kernel", { concurrency: false }, () => {
+  it("solution edition: runs top to bottom, no error, no abort, every check passes", () => {
+    const run = runNotebook(sourceNotebook(SLUG));
+    assert.deepEqual(problems(run), []);
+    const results = checkResults(run);
+    assert.deepEqual(results.map((r) => r.id), IDS);
+    for (const r of results) assert.equal(r.status, "passed", `${r.id}: ${r.message}`);
+    const out = allStdout(run);
+    assert.match(out, /backend "(wasm|tensorflow|cpu)"/);
+    assert.match(out, /200 °C, 13\.9 min → f = 9\.62\d+e-1/);
+    assert.match(out, /200 °C, 17 min → f = 3\.03\d+e-8/);
+    const figures = figuresAndHtml(run).filter((h) => h.includes('class="course-figure"'));
+    assert.ok(figures.length >= 5, `only ${figures.length} figures`);
+    console.log(`lesson 01 solution edition: kernel start ${run.kernelStartSeconds?.toFixed(1)} s, total ${run.totalSeconds.toFixed(1)} s`);
+  });
+
+  it("student edition: runs to the end and every check says not completed yet", () => {
+    const run = runNotebook(writeStudentEdition(SLUG));
+    assert.deepEqual(problems(run), []);
+    const results = checkResults(run);
+    assert.deepEqual(results.map((r) => r.id), IDS);
+    for (const r of results) {
+      assert.equal(r.status, "not-completed", `${r.id}: ${r.message}`);
+      assert.match(r.message, /not completed yet/);
+    }
+  });
+
+  it("wrong code in every exercise: runs to the end and every check fails with a message", () => {
+    const file = writeVariant(SLUG, "wrong", {
+      sigmoid: "function sigmoid(z: number[]): number[] { return z.map((v) => 1 / (1 + Math.exp(v))); }",
+      logisticLoss: "function logisticLoss(f: number, y: number): number { return -y * Math.log(f); }",
+      computeCost: "function computeCost(X: number[][], y: number[], w: number[], b: number): number { return NaN; }",
+      computeGradient: "function computeGradient(X: number[][], y: number[], w: number[], b: number): { dw: number[]; db: number } { throw new TypeError('oops'); }",
+      gradientDescent: "function gradientDescent(X: number[][], y: number[], w: number[], b: number, alpha: number, numIters: number): { w: number[]; b: number; costHistory: number[] } { return { w, b, costHistory: [] }; }",
+      buildLogisticModel: "function buildLogisticModel(numFeatures: number): tf.Sequential { return tf.sequential({ layers: [tf.layers.dense({ inputShape: [numFeatures], units: 1, activation: 'relu' })] }); }",
+    });
+    const run = runNotebook(file);
+    assert.deepEqual(problems(run), []);
+    const results = checkResults(run);
+    assert.deepEqual(results.map((r) => r.id), IDS);
+    for (const r of results) {
+      assert.equal(r.status, "failed", `${r.id}: ${r.status} ${r.message}`);
+      assert.equal(r.points, 0);
+    }
+    const byId = Object.fromEntries(results.map((r) => [r.id, r]));
+    assert.ok(byId["01.computeCost"]?.cases.some((c) => /NaN/.test(c.message ?? "")));
+    assert.ok(byId["01.computeGradient"]?.cases.some((c) => /threw TypeError: oops/.test(c.message ?? "")));
+  });
+});
