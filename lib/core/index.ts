@@ -12,3 +12,4 @@ export { showHtml, liveDisplay, escapeHtml } from "./display";
 export { courseRoot, dataPath, readDataJson } from "./paths";
 export { demo } from "./demo";
 export { progress, Progress, type EpochLog } from "./progress";
+export { BinaryCrossentropy, SparseCategoricalCrossentropy, MeanSquaredError, EPSILON, type CourseLoss, type CrossentropyOptions } from "./losses";
