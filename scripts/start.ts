@@ -9,7 +9,8 @@
 import { spawn } from "child_process";
 import { randomBytes } from "crypto";
 import * as net from "net";
-import { findJupyter, installInstructions, installJupyter, jupyterEnv, writeKernelSpec, ROOT } from "./jupyter";
+import * as path from "path";
+import { findJupyter, installInstructions, installJupyter, jupyterEnv, writeKernelSpec, JUPYTER_DATA, ROOT } from "./jupyter";
 import { refreshStudentEdition } from "./student";
 
 function portFree(port: number): Promise<boolean> {
@@ -55,12 +56,16 @@ async function main(): Promise<void> {
   const jupyterArgs = lab
     ? ["-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1", `--ServerApp.port=${port}`, "--ServerApp.port_retries=0", `--ServerApp.root_dir=${ROOT}`, `--IdentityProvider.token=${token}`, `--ServerApp.token=${token}`]
     : ["-m", "notebook", "--no-browser", "--NotebookApp.ip=127.0.0.1", `--NotebookApp.port=${port}`, "--NotebookApp.port_retries=0", `--NotebookApp.notebook_dir=${ROOT}`, `--NotebookApp.token=${token}`];
+  // Jupyter refuses to start as root without this (containers, CI machines).
+  if (typeof process.getuid === "function" && process.getuid() === 0) jupyterArgs.push(lab ? "--ServerApp.allow_root=True" : "--NotebookApp.allow_root=True");
   if (args.includes("--dry-run")) {
     console.log(JSON.stringify({ python: jupyter.python, args: jupyterArgs, url }, null, 2));
     return;
   }
   console.log(`\nStarting ${lab ? "JupyterLab" : "Jupyter Notebook (classic)"} ${jupyter.version} with ${jupyter.python}…`);
-  const child = spawn(jupyter.python, jupyterArgs, { cwd: ROOT, env: jupyterEnv(), stdio: ["ignore", "inherit", "pipe"] });
+  // Runtime files (connection files, cookie secret) stay in the project too.
+  const env = { ...jupyterEnv(), JUPYTER_RUNTIME_DIR: path.join(JUPYTER_DATA, "runtime") };
+  const child = spawn(jupyter.python, jupyterArgs, { cwd: ROOT, env, stdio: ["ignore", "inherit", "pipe"] });
   let announced = false;
   child.stderr.on("data", (chunk: Buffer) => {
     const text = chunk.toString();
@@ -75,7 +80,10 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
-  child.on("exit", (code) => process.exit(code ?? 0));
+  child.on("exit", (code, signal) => {
+    if (code && !announced) console.error(`\n✖ Jupyter stopped with exit code ${code} before it was ready; its messages are above.`);
+    process.exit(code ?? (signal ? 0 : 1));
+  });
 }
 
 main().catch((err: unknown) => {

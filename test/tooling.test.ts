@@ -59,6 +59,8 @@ describe("npm start (dry run)", () => {
     const plan = JSON.parse(r.stdout.slice(r.stdout.indexOf("{"))) as { python: string; args: string[]; url: string };
     assert.match(plan.url, /^http:\/\/127\.0\.0\.1:\d+\/(lab\/tree|notebooks)\/student\/01-logistic-regression\.ipynb\?token=[0-9a-f]{32}$/);
     assert.ok(plan.args.some((a) => a.includes(ROOT)), "root dir is the course folder");
+    assert.ok(plan.args.some((a) => /ip=127\.0\.0\.1$/.test(a)), "listens on localhost only");
+    if (process.getuid?.() === 0) assert.ok(plan.args.some((a) => /allow_root=True$/.test(a)), "as root, Jupyter needs allow_root");
     assert.ok(fs.existsSync(path.join(ROOT, "student", "01-logistic-regression.ipynb")));
   });
 
