@@ -17,6 +17,7 @@ import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 OUT = ROOT / "data" / "expected"
+HIDDEN = ROOT / "grading" / "hidden-example"
 sys.path.insert(0, str(ROOT / "oracle"))
 
 
@@ -39,6 +40,11 @@ def dumps(v, indent=0) -> str:
     return json.dumps(v, allow_nan=False, separators=(", ", ": "))
 
 
+def render_hidden(mod) -> str:
+    doc = {"lesson": mod.SLUG, "generatedBy": f"oracle/lessons/{mod.__name__.split('.')[-1]}.py hidden() (numpy float64)", **mod.hidden()}
+    return dumps(doc) + "\n"
+
+
 def render(mod) -> str:
     body = mod.build()
     doc = {"lesson": mod.SLUG, "generatedBy": f"oracle/lessons/{mod.__name__.split('.')[-1]}.py (numpy float64)", **body}
@@ -54,15 +60,18 @@ def main() -> int:
     for mod in lesson_modules():
         if args.lesson and mod.SLUG != args.lesson:
             continue
-        text = render(mod)
-        target = OUT / f"{mod.SLUG}.json"
-        if args.check:
-            if not target.exists() or target.read_text() != text:
-                stale.append(str(target.relative_to(ROOT)))
-        else:
-            OUT.mkdir(parents=True, exist_ok=True)
-            target.write_text(text)
-            print(f"wrote {target.relative_to(ROOT)}")
+        outputs = [(OUT / f"{mod.SLUG}.json", render(mod))]
+        # Example hidden checks (an instructor's real ones live outside the repository).
+        if hasattr(mod, "hidden"):
+            outputs.append((HIDDEN / f"{mod.SLUG}.json", render_hidden(mod)))
+        for target, text in outputs:
+            if args.check:
+                if not target.exists() or target.read_text() != text:
+                    stale.append(str(target.relative_to(ROOT)))
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text)
+                print(f"wrote {target.relative_to(ROOT)}")
     if stale:
         print("stale expected values (run `npm run expected` and commit the result):\n  " + "\n  ".join(stale), file=sys.stderr)
         return 1

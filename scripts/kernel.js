@@ -17,7 +17,8 @@ if (!connectionFile) {
   process.exit(2);
 }
 try {
-  ensureBuilt({ quiet: true });
+  // The grader builds once and then freezes build/ (COURSE_NO_REBUILD), so every submission sees the same library.
+  if (!process.env.COURSE_NO_REBUILD) ensureBuilt({ quiet: true });
 } catch (err) {
   // Start anyway: the notebook's setup cell reports what is wrong.
   process.stderr.write(`course kernel: ${err instanceof Error ? err.message : err}\n`);

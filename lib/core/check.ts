@@ -6,7 +6,7 @@
  * type or shape, NaN, a Promise, or leak tensors.
  */
 import * as tf from "@tensorflow/tfjs";
-import { cloneData, compare, formatValue, sameData, type Tolerance } from "./compare";
+import { cloneData, compare, formatValue, isPromiseLike, sameData, type Tolerance } from "./compare";
 
 /** How a check ended. */
 export type CheckStatus = "passed" | "failed" | "not-completed" | "error";
@@ -53,7 +53,8 @@ export const NOT_COMPLETED = "not completed yet";
 export class NotCompletedError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = "NotCompletedError";
+    // defineProperty, not assignment: assigning `name` fails when Error.prototype is frozen (the grader freezes it).
+    Object.defineProperty(this, "name", { value: "NotCompletedError" });
   }
 }
 
@@ -61,7 +62,7 @@ export class NotCompletedError extends Error {
 export class StudentCodeError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = "StudentCodeError";
+    Object.defineProperty(this, "name", { value: "StudentCodeError" });
   }
 }
 
@@ -71,8 +72,11 @@ export interface StudentCall<T = unknown> {
   leakedTensors: number;
 }
 
+/** "Name: message" for any thrown value, including errors from another realm (graded code). */
 function errorText(err: unknown): string {
-  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  if (typeof err === "object" && err !== null && typeof (err as Error).message === "string") {
+    return `${String((err as Error).name ?? "Error")}: ${(err as Error).message}`;
+  }
   return String(err);
 }
 
@@ -94,14 +98,15 @@ export async function callStudent<T = unknown>(
   let value: unknown;
   try {
     value = (fn as (...a: unknown[]) => unknown)(...copy);
-    if (opts.allowAsync && value instanceof Promise) value = await value;
+    if (opts.allowAsync && isPromiseLike(value)) value = await value;
   } catch (err) {
     const text = errorText(err);
     if (text.includes(NOT_COMPLETED)) throw new NotCompletedError(`${name} is ${NOT_COMPLETED}: write your code in the exercise cell above, run it, then run this check again.`);
     throw new StudentCodeError(`${name} threw ${text}`);
   }
-  if (value instanceof Promise && !opts.allowAsync) {
-    value.catch(() => undefined); // a rejected, ignored Promise would be reported by the kernel
+  if (isPromiseLike(value) && !opts.allowAsync) {
+    // A rejected, ignored Promise would be reported by the kernel as unhandled.
+    Promise.resolve(value).catch(() => undefined);
   }
   // A model builder legitimately keeps its weights; everything else must clean up.
   const leakedTensors = opts.keepsTensors ? 0 : tf.memory().numTensors - before;
@@ -153,7 +158,8 @@ export async function compareCase(
     return c.ok ? { ...base, passed: true } : { ...base, passed: false, message: c.message };
   } catch (err) {
     if (err instanceof NotCompletedError) throw err;
-    return { name, input, expected: formatValue(expected), passed: false, message: err instanceof Error ? err.message : String(err) };
+    const message = err instanceof NotCompletedError || err instanceof StudentCodeError ? err.message : errorText(err);
+    return { name, input, expected: formatValue(expected), passed: false, message };
   }
 }
 

@@ -46,24 +46,31 @@ export function storedCheck(lesson: string, id: string): StoredCheck {
   return entry;
 }
 
-/**
- * A check that calls `fnName` on every stored case and compares the result.
- * `transform` can normalise a result before comparing (e.g. pick fields).
- */
-export function storedFunctionCheck(opts: {
+/** Options of a stored-cases check. */
+export type StoredCheckOptions = {
   lesson: string;
   id: string;
   fnName: string;
   points: number;
   hint: string;
-} & Omit<CompareCaseOptions, "fnName" | "input">): CheckDefinition {
+} & Omit<CompareCaseOptions, "fnName" | "input">;
+
+/** A check built from stored cases, which can be re-used with other cases (hidden checks). */
+export interface StoredCheckDefinition extends CheckDefinition {
+  fnName: string;
+  /** The same check (same transform, tolerances rule, hint) on other cases, e.g. an instructor's hidden ones. */
+  withCases(id: string, points: number, stored: StoredCheck, hint?: string): StoredCheckDefinition;
+}
+
+function casesCheck(opts: StoredCheckOptions, load: () => StoredCheck): StoredCheckDefinition {
   const { lesson, id, points, hint, ...caseOptions } = opts;
   return {
     id,
     points,
     hint,
+    fnName: opts.fnName,
     async run(fn: unknown): Promise<CaseResult[]> {
-      const stored = storedCheck(lesson, id);
+      const stored = load();
       const results: CaseResult[] = [];
       for (const c of stored.cases) {
         const tol: Tolerance = { atol: c.atol ?? stored.atol, rtol: c.rtol ?? stored.rtol };
@@ -71,7 +78,16 @@ export function storedFunctionCheck(opts: {
       }
       return results;
     },
+    withCases: (newId, newPoints, stored, newHint) => casesCheck({ ...opts, lesson, id: newId, points: newPoints, hint: newHint ?? hint }, () => stored),
   };
+}
+
+/**
+ * A check that calls `fnName` on every stored case of data/expected/<lesson>.json
+ * and compares the result. `transform` can normalise a result before comparing.
+ */
+export function storedFunctionCheck(opts: StoredCheckOptions): StoredCheckDefinition {
+  return casesCheck(opts, () => storedCheck(opts.lesson, opts.id));
 }
 
 /** A lesson's checks, indexed by id, with the `check` function notebooks call. */

@@ -20,6 +20,14 @@ export interface Comparison {
   message?: string;
 }
 
+/**
+ * True for a Promise or any thenable. `instanceof Promise` is not enough: code
+ * graded in a separate realm (vm context) has its own Promise class.
+ */
+export function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
+  return (typeof v === "object" || typeof v === "function") && v !== null && typeof (v as { then?: unknown }).then === "function";
+}
+
 /** Short, stable rendering of a value for reports (arrays abbreviated). */
 export function formatValue(v: unknown, depth = 0): string {
   if (typeof v === "number") {
@@ -41,7 +49,7 @@ export function formatValue(v: unknown, depth = 0): string {
     if (v.length > max) items.push(`… ${v.length - max} more`);
     return `[${items.join(", ")}]`;
   }
-  if (v instanceof Promise) return "Promise";
+  if (isPromiseLike(v)) return "Promise";
   if (typeof v === "object") {
     const entries = Object.entries(v as Record<string, unknown>).slice(0, 8);
     return `{ ${entries.map(([k, x]) => `${k}: ${formatValue(x, depth + 1)}`).join(", ")} }`;
@@ -67,7 +75,7 @@ function isTensorLike(v: unknown): v is { shape: number[]; dtype: string } {
 function describeType(v: unknown): string {
   if (Array.isArray(v)) return `an array of length ${v.length}`;
   if (isTensorLike(v)) return `a tf.Tensor of shape [${v.shape.join(", ")}]`;
-  if (v instanceof Promise) return "a Promise";
+  if (isPromiseLike(v)) return "a Promise";
   if (v === null) return "null";
   return typeof v === "object" ? "an object" : `a ${typeof v}`;
 }
@@ -75,7 +83,7 @@ function describeType(v: unknown): string {
 /** Compares got with expected; `where` names the position for messages (e.g. "[2]" or ".dw[1]"). */
 export function compare(got: unknown, expected: unknown, tol: Tolerance, where = ""): Comparison {
   const at = where ? ` at ${where}` : "";
-  if (got instanceof Promise) {
+  if (isPromiseLike(got)) {
     return { ok: false, maxDiff: NaN, message: `returned a Promise${at}: this exercise is synchronous — remove \`async\`/\`await\` and return the value itself` };
   }
   if (isTensorLike(got) && !isTensorLike(expected)) {

@@ -3,7 +3,7 @@ export { setup, setupInfo, seedEverything, type SetupInfo, type SetupOptions } f
 export { initBackend, BACKEND_ENV, type BackendChoice, type BackendKind } from "./backend";
 export { createRng, type Rng } from "./rng";
 export { plot, figureHtml, linspace, type Figure, type Trace, type Layout } from "./plot";
-export { createChecker, storedFunctionCheck, loadExpected, storedCheck, type Checker, type StoredCase, type StoredCheck, type ExpectedFile } from "./checker";
+export { createChecker, storedFunctionCheck, loadExpected, storedCheck, type StoredCheckDefinition, type StoredCheckOptions, type Checker, type StoredCase, type StoredCheck, type ExpectedFile } from "./checker";
 export { runCheck, callStudent, compareCase, NOT_COMPLETED, NotCompletedError, StudentCodeError, type CheckDefinition, type CheckResult, type CaseResult } from "./check";
 export { compare, formatValue, type Tolerance } from "./compare";
 export { renderHtml, renderText, report, parseResults, RESULT_TAG } from "./report";

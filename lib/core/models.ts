@@ -5,6 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { StudentCodeError } from "./check";
+import { isPromiseLike } from "./compare";
 
 /** One layer as the checks see it. */
 export interface LayerDescription {
@@ -47,7 +48,7 @@ function isLayersModel(m: unknown): m is tf.LayersModel {
 /** Describes a model; a value that is not a tf.LayersModel gets a message saying what to return. */
 export function describeModel(m: unknown): ModelDescription {
   if (!isLayersModel(m)) {
-    const what = m instanceof Promise ? "a Promise (remove async)" : m === undefined ? "undefined (did you forget `return model`?)" : typeof m;
+    const what = isPromiseLike(m) ? "a Promise (remove async)" : m === undefined ? "undefined (did you forget `return model`?)" : typeof m;
     throw new StudentCodeError(`expected a tf.LayersModel (e.g. from tf.sequential({ layers: [...] })), got ${what}`);
   }
   const layers = m.layers.map((layer): LayerDescription => {

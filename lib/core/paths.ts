@@ -14,9 +14,13 @@ export function courseRoot(): string {
   }
 }
 
-/** Path of a file under data/. */
+/**
+ * Path of a file under data/. COURSE_DATA_DIR replaces data/: the grader
+ * points it at a snapshot taken before any submission ran, so a submission
+ * that edits data/expected/ cannot change its own score.
+ */
 export function dataPath(...parts: string[]): string {
-  return path.join(courseRoot(), "data", ...parts);
+  return path.join(process.env.COURSE_DATA_DIR ?? path.join(courseRoot(), "data"), ...parts);
 }
 
 /** Reads and parses a JSON file under data/, with a message that says which file is wrong. */
