@@ -13,3 +13,4 @@ export { courseRoot, dataPath, readDataJson } from "./paths";
 export { demo } from "./demo";
 export { progress, Progress, type EpochLog } from "./progress";
 export { BinaryCrossentropy, SparseCategoricalCrossentropy, MeanSquaredError, EPSILON, type CourseLoss, type CrossentropyOptions } from "./losses";
+export { fit, planFit, type FitHistory, type FitOptions, type FitPlan } from "./fit";

@@ -110,7 +110,8 @@ function builtinSparseLoss(): unknown {
   if (builtinSparse) return builtinSparse;
   // A functional model (not tf.sequential, which delegates to an inner model) keeps lossFunctions on itself.
   const input = tf.input({ shape: [1] });
-  const probe = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 2 }).apply(input) as tf.SymbolicTensor });
+  // Zeros initialiser: a random one would draw from Math.random and shift the seeded sequence.
+  const probe = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 2, kernelInitializer: "zeros" }).apply(input) as tf.SymbolicTensor });
   probe.compile({ loss: "sparseCategoricalCrossentropy", optimizer: "sgd" });
   builtinSparse = (probe as unknown as { lossFunctions: unknown[] }).lossFunctions[0];
   probe.dispose();

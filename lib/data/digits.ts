@@ -33,26 +33,39 @@ function resampleWeights(): number[][] {
   });
 }
 
-/** Resamples a 28×28 image (flat, row-major) to 20×20 (flat, row-major), rounded to 4 decimals. */
+let weights: number[][] | null = null;
+
+/**
+ * Resamples a 28×28 image (flat, row-major) to 20×20 (flat, row-major),
+ * rounded to 4 decimals. Area averaging is separable: rows first (28×28 →
+ * 20×28), then columns (→ 20×20), each output pixel a weighted sum of the
+ * 1–3 input pixels its 1.4-pixel window overlaps.
+ */
 export function resample28to20(img: readonly number[]): number[] {
   if (img.length !== SRC * SRC) throw new Error(`resample28to20: expected ${SRC * SRC} pixels, got ${img.length}`);
-  const R = resampleWeights();
-  const out: number[] = [];
+  // The weights depend only on the sizes: computed once, kept for every later image.
+  weights ??= resampleWeights();
+  const R = weights;
+  const rows = new Float64Array(DST * SRC);
+  for (let i = 0; i < DST; i++) {
+    const ri = R[i] as number[];
+    for (let a = 0; a < SRC; a++) {
+      const w = ri[a] as number;
+      if (w === 0) continue;
+      for (let b = 0; b < SRC; b++) rows[i * SRC + b] = (rows[i * SRC + b] as number) + w * (img[a * SRC + b] as number);
+    }
+  }
+  const out: number[] = new Array(DST * DST);
   for (let i = 0; i < DST; i++) {
     for (let j = 0; j < DST; j++) {
-      let s = 0;
-      const ri = R[i] as number[];
       const rj = R[j] as number[];
-      for (let a = 0; a < SRC; a++) {
-        const wa = ri[a] as number;
-        if (wa === 0) continue;
-        for (let b = 0; b < SRC; b++) {
-          const wb = rj[b] as number;
-          if (wb !== 0) s += wa * wb * (img[a * SRC + b] as number);
-        }
+      let s = 0;
+      for (let b = 0; b < SRC; b++) {
+        const w = rj[b] as number;
+        if (w !== 0) s += w * (rows[i * SRC + b] as number);
       }
       // Rounding keeps the data identical across platforms whatever the summation order.
-      out.push(Math.round(s * 1e4) / 1e4);
+      out[i * DST + j] = Math.round(s * 1e4) / 1e4;
     }
   }
   return out;
