@@ -10,7 +10,7 @@ import { createChecker, describeModel, disposeModel, loadExpected, plot, linspac
 import { loadCoffeeData, isGoodRoast, type CoffeeData } from "./data/coffee";
 import { fitNormalization, normalize, type NormStats } from "./data/normalize";
 
-export { setup, demo, progress, plot, linspace, disposeModel } from "./core";
+export { setup, demo, progress, plot, linspace, disposeModel, fit } from "./core";
 export { loadCoffeeData, isGoodRoast, fitNormalization, normalize, type CoffeeData, type NormStats };
 
 /** This lesson's slug: names its notebook, lib module, expected values and tests. */
@@ -76,7 +76,9 @@ export function coffeeNetwork(): tf.Sequential {
     ],
   });
   const c = COFFEE_NETWORK;
-  model.setWeights([tf.tensor2d(c.W1.map((r) => [...r])), tf.tensor1d([...c.b1]), tf.tensor2d(c.W2.map((r) => [...r])), tf.tensor1d([...c.b2])]);
+  const weights = [tf.tensor2d(c.W1.map((r) => [...r])), tf.tensor1d([...c.b1]), tf.tensor2d(c.W2.map((r) => [...r])), tf.tensor1d([...c.b2])];
+  model.setWeights(weights); // copies the values into the layers' own variables
+  tf.dispose(weights);
   return model;
 }
 

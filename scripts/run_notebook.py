@@ -55,6 +55,7 @@ def main() -> int:
     ap.add_argument("--executed", help="also save the executed notebook here")
     ap.add_argument("--cell-timeout", type=int, default=180)
     ap.add_argument("--kernel", default=None, help="kernel name (default: the notebook's)")
+    ap.add_argument("--probe", action="store_true", help="also measure tf.memory() after the first code cell and at the end, and the kernel's peak memory")
     args = ap.parse_args()
 
     path = pathlib.Path(args.notebook).resolve()
@@ -78,6 +79,39 @@ def main() -> int:
     started = time.time()
     failure = None
     kernel_ready = None
+    probes = {}
+    total_cells = None  # time to run the notebook's own cells (without the probes and shutdown)
+    first_code = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"), None)
+
+    def probe(name):
+        """tf.memory() in the kernel, via an extra cell that is not part of the notebook."""
+        cell = nbformat.v4.new_code_cell(
+            f'import * as courseProbe_{name} from "@tensorflow/tfjs";\nconsole.log("__probe__" + JSON.stringify(courseProbe_{name}.memory()));')
+        nb.cells.append(cell)  # nbclient stores the executed cell at its index
+        try:
+            client.execute_cell(cell, len(nb.cells) - 1)
+        finally:
+            nb.cells.pop()
+            statuses.pop(len(nb.cells), None)
+        for out in cell.get("outputs", []):
+            for line in out.get("text", "").splitlines():
+                if line.startswith("__probe__"):
+                    probes[name] = json.loads(line[len("__probe__"):])
+        if name not in probes:
+            raise RuntimeError(f"the {name} probe failed: {cell.get('outputs')}")
+
+    def peak_rss_mb():
+        """Peak resident memory of the kernel process (VmHWM), Linux only."""
+        try:
+            pid = client.km.provisioner.process.pid
+            with open(f"/proc/{pid}/status") as f:
+                for line in f:
+                    if line.startswith("VmHWM:"):
+                        return int(line.split()[1]) / 1024
+        except Exception:
+            return None
+        return None
+
     try:
         with client.setup_kernel():
             kernel_ready = time.time() - started
@@ -86,6 +120,8 @@ def main() -> int:
                     continue
                 try:
                     client.execute_cell(cell, index)
+                    if args.probe and index == first_code:
+                        probe("afterSetup")
                 except CellTimeoutError:
                     statuses[index] = "timeout"
                     failure = f"cell {index} did not finish within {args.cell_timeout} s"
@@ -94,9 +130,13 @@ def main() -> int:
                     statuses[index] = "dead"
                     failure = f"the kernel died in cell {index}: {exc}"
                     break
+            total_cells = time.time() - started
+            if args.probe and not failure:
+                probe("atEnd")
+                probes["peakRssMb"] = peak_rss_mb()
     except Exception as exc:  # kernel would not start, etc.
         failure = failure or f"{type(exc).__name__}: {exc}"
-    total = time.time() - started
+    total = total_cells if total_cells is not None else time.time() - started
 
     cells = []
     for index, cell in enumerate(nb.cells):
@@ -110,6 +150,7 @@ def main() -> int:
         "kernelStartSeconds": kernel_ready,
         "totalSeconds": total,
         "cells": cells,
+        "probes": probes,
     }
     if args.executed:
         nbformat.write(nb, args.executed)

@@ -38,6 +38,15 @@ export interface NotebookRun {
   kernelStartSeconds: number | null;
   totalSeconds: number;
   cells: CellRun[];
+  /** tf.memory() after the setup cell and at the end; the kernel's peak memory. */
+  probes?: { afterSetup?: { numTensors: number }; atEnd?: { numTensors: number }; peakRssMb?: number | null };
+}
+
+/** Tensors still alive at the end that were not alive after the setup cell (null if not measured). */
+export function leakedTensors(run: NotebookRun): number | null {
+  const a = run.probes?.afterSetup?.numTensors;
+  const b = run.probes?.atEnd?.numTensors;
+  return a === undefined || b === undefined ? null : b - a;
 }
 
 /** Path of a lesson's source notebook. */
@@ -50,7 +59,7 @@ export function runNotebook(file: string, opts: { cellTimeout?: number } = {}): 
   const python = process.env.COURSE_TEST_PYTHON ?? "/usr/bin/python3";
   const out = path.join(OUT, `${path.basename(file, ".ipynb")}-${process.pid}-${Date.now()}.json`);
   fs.mkdirSync(OUT, { recursive: true });
-  const r = spawnSync(python, [path.join(ROOT, "scripts", "run_notebook.py"), file, "--out", out, "--cell-timeout", String(opts.cellTimeout ?? 180)], {
+  const r = spawnSync(python, [path.join(ROOT, "scripts", "run_notebook.py"), file, "--probe", "--out", out, "--cell-timeout", String(opts.cellTimeout ?? 180)], {
     encoding: "utf8",
     timeout: 15 * 60_000,
   });

@@ -10,7 +10,7 @@ import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { checker, coffeeNetwork, coffeeNetworkReference, COFFEE_NETWORK, normalize } from "../../lib/01-logistic-regression";
 import { initBackend } from "../../lib/core";
-import { allStdout, checkResults, figuresAndHtml, problems, runNotebook, solutionFunctions, sourceNotebook, writeStudentEdition, writeVariant } from "../helpers/notebooks";
+import { allStdout, checkResults, figuresAndHtml, leakedTensors, problems, runNotebook, solutionFunctions, sourceNotebook, writeStudentEdition, writeVariant } from "../helpers/notebooks";
 
 const SLUG = "01-logistic-regression";
 const IDS = checker.definitions.map((d) => d.id);
@@ -130,6 +130,7 @@ describe("lesson 01 notebook in a real tslab kernel", { concurrency: false }, ()
   it("solution edition: runs top to bottom, no error, no abort, every check passes", () => {
     const run = runNotebook(sourceNotebook(SLUG));
     assert.deepEqual(problems(run), []);
+    assert.equal(leakedTensors(run), 0, "every tensor the notebook creates is disposed by its end");
     const results = checkResults(run);
     assert.deepEqual(results.map((r) => r.id), IDS);
     for (const r of results) assert.equal(r.status, "passed", `${r.id}: ${r.message}`);
