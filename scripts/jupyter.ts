@@ -91,6 +91,16 @@ function isRootOnDebian(): boolean {
 
 /** Debian packages for running the course (classic Notebook) and its tests. */
 export const DEBIAN_PACKAGES = ["jupyter-notebook", "jupyter-nbconvert", "python3-nbclient", "jupyter-client", "python3-nbformat", "python3-numpy"];
+/** Debian package of the browser the end-to-end tests drive. */
+export const CHROMIUM = process.env.COURSE_CHROMIUM ?? "/usr/bin/chromium";
+
+/** Installs Debian's Chromium when it is missing and we are root on Debian; true when it is there. */
+export function ensureChromium(): boolean {
+  if (fs.existsSync(CHROMIUM)) return true;
+  if (!isRootOnDebian()) return false;
+  return run("apt-get", ["update", "-qq"], 10 * 60_000) && run("apt-get", ["install", "-y", "-qq", "chromium"], 20 * 60_000) && fs.existsSync(CHROMIUM);
+}
+
 /** PyPI packages for the same, where PyPI is reachable. */
 export const PIP_PACKAGES = ["jupyterlab", "nbclient", "nbformat", "numpy"];
 

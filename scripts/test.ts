@@ -1,7 +1,7 @@
 /**
- * `npm test`: makes sure a Python with nbclient and numpy is there (installing
- * Debian's packages when root on Debian), registers the course kernel, then
- * runs every test file with Node's test runner.
+ * `npm test`: makes sure a Python with nbclient and numpy, and Chromium for the
+ * browser tests, are there (installing Debian's packages when root on Debian),
+ * registers the course kernel, then runs every test file with Node's test runner.
  *
  *   npm test                       # everything
  *   npm test -- core               # only test files whose path contains "core"
@@ -9,7 +9,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { findTestPython, installInstructions, installJupyter, jupyterEnv, writeKernelSpec, ROOT } from "./jupyter";
+import { CHROMIUM, ensureChromium, findTestPython, installInstructions, installJupyter, jupyterEnv, writeKernelSpec, ROOT } from "./jupyter";
 
 function testFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
@@ -28,6 +28,10 @@ function main(): number {
       console.error(`✖ The tests run notebooks through Jupyter's nbclient and compute expected values with numpy.\n${installInstructions()}`);
       return 1;
     }
+  }
+  if (!ensureChromium()) {
+    console.error(`✖ The browser tests need Chromium at ${CHROMIUM}: \`sudo apt-get install chromium\` (Debian/Ubuntu), or set COURSE_CHROMIUM to a Chromium or Chrome binary.`);
+    return 1;
   }
   writeKernelSpec();
   const filters = process.argv.slice(2);

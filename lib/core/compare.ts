@@ -35,7 +35,8 @@ export function formatValue(v: unknown, depth = 0): string {
     if (!Number.isFinite(v)) return v > 0 ? "Infinity" : "-Infinity";
     if (Number.isInteger(v) && Math.abs(v) < 1e15) return String(v);
     const a = Math.abs(v);
-    return a !== 0 && (a < 1e-4 || a >= 1e6) ? v.toExponential(6) : String(Number(v.toPrecision(10)));
+    // Shortest form that keeps 7 significant digits: 1e-12, 9.357623e-14, 0.2689414.
+    return a !== 0 && (a < 1e-4 || a >= 1e6) ? Number(v.toPrecision(7)).toExponential() : String(Number(v.toPrecision(10)));
   }
   if (v === undefined) return "undefined";
   if (v === null) return "null";

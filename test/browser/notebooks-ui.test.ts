@@ -1,0 +1,180 @@
+/**
+ * Every notebook of the solution edition in a real browser: the Jupyter server
+ * started the way `npm start -- --solutions` starts it, headless Chromium,
+ * all cells run through the notebook's own "Cell → Run All" menu. Asserts no
+ * error output, every check cell showing its (passing) result, every plotly
+ * figure drawn (an SVG with its traces), and training progress shown in place.
+ * Then an nbconvert HTML export of an executed notebook, opened from disk with
+ * the network blocked: every figure drawn. Screenshots go to artifacts/browser/.
+ */
+import { after, before, describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import { spawn, spawnSync, type ChildProcess } from "child_process";
+import { randomBytes } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import type { Checker } from "../../lib/core";
+import { ROOT } from "../helpers/notebooks";
+
+const ARTIFACTS = path.join(ROOT, "artifacts", "browser");
+const CHROMIUM = process.env.COURSE_CHROMIUM ?? "/usr/bin/chromium";
+const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"];
+const python = process.env.COURSE_TEST_PYTHON ?? "/usr/bin/python3";
+const notebooks = fs.readdirSync(path.join(ROOT, "notebooks")).filter((f) => /^\d\d-.*\.ipynb$/.test(f)).sort();
+
+let server: ChildProcess | null = null;
+let baseUrl = "";
+let token = "";
+let browser: Browser;
+const originals = new Map<string, Buffer>();
+
+async function startServer(): Promise<void> {
+  token = randomBytes(16).toString("hex");
+  const port = 19000 + (process.pid % 500);
+  server = spawn(process.execPath, [path.join(ROOT, "build", "scripts", "start.js"), "--solutions", "--port", String(port)], {
+    cwd: ROOT,
+    env: { ...process.env, COURSE_TOKEN: token },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the server did not start within 60 s:\n${out}`)), 60_000);
+    const onData = (d: Buffer): void => {
+      out += d.toString();
+      const m = /The course is open at:\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        baseUrl = m[1] as string;
+        resolve();
+      }
+    };
+    server?.stdout?.on("data", onData);
+    server?.stderr?.on("data", onData);
+    server?.on("exit", (code) => reject(new Error(`the server exited (${code}):\n${out}`)));
+  });
+}
+
+/** Runs every cell through the menu and waits until the kernel is idle with every cell executed. */
+async function runAll(page: Page, name: string): Promise<void> {
+  await page.goto(`${baseUrl}/notebooks/notebooks/${name}?token=${token}`);
+  await page.waitForFunction(() => {
+    const w = window as unknown as { Jupyter?: { notebook?: { kernel?: { is_connected?: () => boolean } } } };
+    return !!w.Jupyter?.notebook?.kernel?.is_connected?.() && document.querySelector("#kernel_indicator_icon.kernel_idle_icon") !== null;
+  }, undefined, { timeout: 90_000 });
+  // Never write outputs back into the committed lesson.
+  await page.evaluate(() => (window as unknown as { Jupyter: { notebook: { set_autosave_interval: (n: number) => void } } }).Jupyter.notebook.set_autosave_interval(0));
+  await page.click("#celllink");
+  await page.click("#run_all_cells");
+  await page.waitForFunction(() => {
+    const cells = (window as unknown as { Jupyter: { notebook: { get_cells: () => { cell_type: string; input_prompt_number?: number | string | null }[] } } }).Jupyter.notebook.get_cells();
+    const done = cells.every((c) => c.cell_type !== "code" || typeof c.input_prompt_number === "number");
+    return done && document.querySelector("#kernel_indicator_icon.kernel_idle_icon") !== null;
+  }, undefined, { timeout: 240_000, polling: 500 });
+}
+
+before(async () => {
+  assert.ok(fs.existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}: npm test installs Debian's chromium when run as root; otherwise install it or set COURSE_CHROMIUM`);
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  for (const n of notebooks) originals.set(n, fs.readFileSync(path.join(ROOT, "notebooks", n)));
+  await startServer();
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill("SIGTERM");
+  // The lessons must leave the browser run exactly as they were.
+  for (const [n, bytes] of originals) {
+    const now = fs.readFileSync(path.join(ROOT, "notebooks", n));
+    if (!now.equals(bytes)) {
+      fs.writeFileSync(path.join(ROOT, "notebooks", n), bytes);
+      assert.fail(`the browser run modified notebooks/${n} (restored)`);
+    }
+  }
+});
+
+describe("every notebook in the classic Notebook UI, headless Chromium", { concurrency: false }, () => {
+  for (const name of notebooks) {
+    it(`${name}: Run All — no errors, every check passes, every figure drawn, progress in place`, async () => {
+      const slug = name.replace(/\.ipynb$/, "");
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const consoleErrors: string[] = [];
+      page.on("pageerror", (e) => consoleErrors.push(String(e)));
+      try {
+        await runAll(page, name);
+        const errors = await page.$$eval(".output_stderr, .output_error", (els) => els.map((e) => (e.textContent ?? "").slice(0, 300)));
+        assert.deepEqual(errors, [], "no error output");
+        const checks = await page.$$eval(".course-check", (els) => els.map((e) => ({ id: e.getAttribute("data-check-id"), status: e.getAttribute("data-status") })));
+        const mod = require(path.join(ROOT, "build", "lib", `${slug}.js`)) as { checker: Checker };
+        assert.deepEqual(checks.map((c) => c.id), mod.checker.definitions.map((d) => d.id), "every check cell shows its result");
+        for (const c of checks) assert.equal(c.status, "passed", `${c.id}`);
+        // Figures draw asynchronously once plotly is there.
+        await page.waitForFunction(() => [...document.querySelectorAll(".course-figure")].every((f) => f.querySelector("svg.main-svg") !== null), undefined, { timeout: 30_000 });
+        const figures = await page.$$eval(".course-figure", (els) => els.map((e) => ({
+          title: e.getAttribute("data-title"),
+          svg: e.querySelectorAll("svg.main-svg").length,
+          traces: e.querySelectorAll("g.trace, g.hm, g.imagelayer image, g.barlayer g.trace").length,
+        })));
+        assert.ok(figures.length > 0, "the lesson has figures");
+        for (const f of figures) {
+          assert.ok(f.svg > 0, `figure "${f.title}" has no SVG`);
+          assert.ok(f.traces > 0, `figure "${f.title}" has no drawn data`);
+        }
+        // Progress: one line per training run, replaced in place, ending with "done in".
+        const progress = await page.$$eval(".output_subarea", (els) => els.map((e) => e.textContent ?? "").filter((t) => /epoch \d+\/\d+/.test(t)));
+        for (const p of progress) {
+          assert.match(p, /done in/, "progress ends with the final line");
+          assert.equal((p.match(/epoch \d+\/\d+/g) ?? []).length, 1, "progress is updated in place, not appended");
+        }
+        assert.deepEqual(consoleErrors, [], "no script errors in the page");
+        // The classic Notebook scrolls inside #site; let the page grow so the screenshot has every cell.
+        await page.evaluate(() => {
+          for (const sel of ["html", "body", "#site"]) {
+            const el = document.querySelector(sel) as HTMLElement | null;
+            if (el) Object.assign(el.style, { height: "auto", overflow: "visible" });
+          }
+        });
+        await page.screenshot({ path: path.join(ARTIFACTS, `${slug}.png`), fullPage: true });
+      } finally {
+        await page.close();
+      }
+    });
+  }
+});
+
+describe("nbconvert HTML export, opened from disk with no network", () => {
+  it(`${notebooks[0]}: every figure is drawn`, async () => {
+    const name = notebooks[0] as string;
+    const slug = name.replace(/\.ipynb$/, "");
+    const executed = path.join(ROOT, ".test-out", `${slug}.executed.ipynb`);
+    fs.mkdirSync(path.dirname(executed), { recursive: true });
+    const run = spawnSync(python, [path.join(ROOT, "scripts", "run_notebook.py"), path.join(ROOT, "notebooks", name), "--executed", executed, "--out", `${executed}.json`], { encoding: "utf8", env: process.env, timeout: 5 * 60_000 });
+    assert.ok(fs.existsSync(executed), run.stderr);
+    const html = path.join(ARTIFACTS, `${slug}.html`);
+    const conv = spawnSync(python, ["-m", "nbconvert", "--to", "html", "--output", html, executed], { encoding: "utf8" });
+    assert.equal(conv.status, 0, conv.stderr);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const blocked: string[] = [];
+    await page.route("**/*", (route) => {
+      const url = route.request().url();
+      if (url.startsWith("file:")) return route.continue();
+      blocked.push(url);
+      return route.abort();
+    });
+    try {
+      await page.goto(`file://${html}`);
+      await page.waitForFunction(() => {
+        const figs = [...document.querySelectorAll(".course-figure")];
+        return figs.length > 0 && figs.every((f) => f.querySelector("svg.main-svg") !== null);
+      }, undefined, { timeout: 60_000 });
+      const n = await page.$$eval(".course-figure", (els) => els.filter((e) => e.querySelectorAll("g.trace, g.hm, g.imagelayer image").length > 0).length);
+      const total = await page.$$eval(".course-figure", (els) => els.length);
+      assert.equal(n, total, "every figure has drawn data");
+      await page.screenshot({ path: path.join(ARTIFACTS, `${slug}.nbconvert.png`), fullPage: true });
+    } finally {
+      await page.close();
+    }
+    assert.ok(blocked.every((u) => !/plotly/i.test(u)), `plotly was not fetched from the network: ${blocked.join(", ")}`);
+  });
+});
