@@ -54,7 +54,9 @@ const BASE_LAYOUT: Layout = {
 /** Builds the HTML for a figure without displaying it. */
 export function figureHtml(data: Trace[], layout: Layout = {}): Figure {
   const id = `course-fig-${process.pid}-${Date.now().toString(36)}-${++figureCounter}`;
-  const fullLayout = { ...BASE_LAYOUT, ...layout };
+  // plotly.js 3 dropped plain-string titles (it wants { text }); accept both, as most examples use strings.
+  const fullLayout: Layout = { ...BASE_LAYOUT, ...layout };
+  if (typeof fullLayout.title === "string") fullLayout.title = { text: fullLayout.title };
   const payload = JSON.stringify({ data, layout: fullLayout, config: { responsive: true, displaylogo: false } })
     .replace(/</g, "\\u003c"); // keep "</script>" out of the inline JSON
   const height = typeof fullLayout.height === "number" ? fullLayout.height : 400;

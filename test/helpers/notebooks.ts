@@ -130,14 +130,16 @@ export function writeVariant(slug: string, label: string, replacements: Record<s
 
 /**
  * The exercise functions exactly as the notebook's solution cells define
- * them, compiled with TypeScript and evaluated with `tf` in scope. Exercises
- * may call earlier ones (computeCost uses sigmoid), so all are defined in one scope.
+ * them, compiled with TypeScript and evaluated with `tf` and the lesson module
+ * as `lab` in scope, as in the notebook. Exercises may call earlier ones
+ * (computeCost uses sigmoid), so all are defined in one scope.
  */
 export function solutionFunctions(slug: string): Record<string, (...args: never[]) => unknown> {
   const nb = readNotebook(sourceNotebook(slug));
   const sources = nb.cells.filter((c) => c.cell_type === "code" && cellText(c).includes("// BEGIN SOLUTION")).map(cellText);
   const names = sources.map((s) => declaredFunction(s)).filter((n): n is string => !!n);
   const js = ts.transpileModule(sources.join("\n\n"), { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.None } }).outputText;
-  const factory = new Function("tf", `${js}\nreturn { ${names.join(", ")} };`) as (t: typeof tf) => Record<string, (...args: never[]) => unknown>;
-  return factory(tf);
+  const lab = require(path.join(ROOT, "build", "lib", `${slug}.js`)) as unknown;
+  const factory = new Function("tf", "lab", `${js}\nreturn { ${names.join(", ")} };`) as (t: typeof tf, l: unknown) => Record<string, (...args: never[]) => unknown>;
+  return factory(tf, lab);
 }

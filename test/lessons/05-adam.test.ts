@@ -1,0 +1,337 @@
+/**
+ * Lesson 05: every check passes on the notebook's own solutions and fails on
+ * several wrong implementations; the solution's adamStep matches tf.train.adam
+ * and the float64 oracle; the solution edition runs top to bottom in a real
+ * tslab kernel with every check passing and the digit network reaching the
+ * assignment's accuracy; the student edition runs with every check "not
+ * completed yet"; a notebook full of wrong code still runs to the end with
+ * every check failing.
+ */
+import { before, describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { bowlReference, checker, finalCost, gradientDescentOnBowl, BOWL_START, bowlGradient, bowlCost, SparseCategoricalCrossentropy } from "../../lib/05-adam";
+import { initBackend } from "../../lib/core";
+import { allStdout, checkResults, figuresAndHtml, leakedTensors, problems, runNotebook, solutionFunctions, sourceNotebook, writeStudentEdition, writeVariant } from "../helpers/notebooks";
+
+const SLUG = "05-adam";
+const IDS = checker.definitions.map((d) => d.id);
+
+type Fn = (...args: never[]) => unknown;
+
+type State = { m: number[]; v: number[]; t: number };
+type Opts = { learningRate?: number; beta1?: number; beta2?: number; epsilon?: number };
+
+/**
+ * A configurable Adam with the mistakes students make switched on one at a
+ * time; with no flags it is correct (the tests confirm it passes).
+ */
+function adamVariant(flags: { noBiasCorrection?: boolean; epsInsideSqrt?: boolean; epsilonHat?: boolean; tNotStored?: boolean; tAfter?: boolean; swapBetas?: boolean; stateNotWritten?: boolean; inPlace?: boolean; ignoreOpts?: boolean } = {}): Fn {
+  return ((w: number[], grad: number[], state: State, opts?: Opts) => {
+    const o = flags.ignoreOpts ? {} : opts ?? {};
+    const lr = o.learningRate ?? 0.001;
+    let b1 = o.beta1 ?? 0.9;
+    let b2 = o.beta2 ?? 0.999;
+    if (flags.swapBetas) [b1, b2] = [b2, b1];
+    const eps = o.epsilon ?? 1e-7;
+    const t = flags.tAfter ? state.t : state.t + 1;
+    if (!flags.tNotStored) state.t += 1;
+    const m = state.m.map((mj, j) => b1 * mj + (1 - b1) * (grad[j] as number));
+    const v = state.v.map((vj, j) => b2 * vj + (1 - b2) * (grad[j] as number) ** 2);
+    if (!flags.stateNotWritten) {
+      m.forEach((x, j) => (state.m[j] = x));
+      v.forEach((x, j) => (state.v[j] = x));
+    }
+    const out = w.map((wj, j) => {
+      const mj = m[j] as number;
+      const vj = v[j] as number;
+      if (flags.noBiasCorrection) return wj - (lr * mj) / (Math.sqrt(vj) + eps);
+      if (flags.epsilonHat) return wj - ((lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t)) * (mj / (Math.sqrt(vj) + eps));
+      const mHat = mj / (1 - b1 ** t);
+      const vHat = vj / (1 - b2 ** t);
+      if (flags.epsInsideSqrt) return wj - (lr * mHat) / Math.sqrt(vHat + eps);
+      return wj - (lr * mHat) / (Math.sqrt(vHat) + eps);
+    });
+    if (flags.inPlace) {
+      out.forEach((x, j) => (w[j] = x));
+      return w;
+    }
+    return out;
+  }) as Fn;
+}
+
+const dense = (units: number, activation: string, name?: string, inputShape?: number[]) =>
+  tf.layers.dense({ units, activation: activation as "relu", ...(name ? { name } : {}), ...(inputShape ? { inputShape } : {}) });
+
+function digitModel(opts: { acts?: [string, string, string]; names?: boolean; loss?: unknown; optimizer?: tf.Optimizer | string; units?: [number, number, number]; compile?: boolean } = {}): tf.Sequential {
+  const [a1, a2, a3] = opts.acts ?? ["relu", "relu", "linear"];
+  const [u1, u2, u3] = opts.units ?? [25, 15, 10];
+  const named = opts.names ?? true;
+  const model = tf.sequential({ layers: [dense(u1, a1, named ? "L1" : undefined, [400]), dense(u2, a2, named ? "L2" : undefined), dense(u3, a3, named ? "L3" : undefined)] });
+  if (opts.compile ?? true) {
+    model.compile({ loss: (opts.loss ?? SparseCategoricalCrossentropy({ fromLogits: true })) as tf.ModelCompileArgs["loss"], optimizer: opts.optimizer ?? tf.train.adam(1e-3) });
+  }
+  return model;
+}
+
+/** Wrong implementations, each a mistake students actually make. */
+const WRONG: Record<string, Record<string, Fn>> = {
+  "05.adamStep": {
+    "no bias correction": adamVariant({ noBiasCorrection: true }),
+    "epsilon inside the square root": adamVariant({ epsInsideSqrt: true }),
+    "epsilon in the wrong place (Keras' epsilon-hat form)": adamVariant({ epsilonHat: true }),
+    "t not advanced (state.t never stored)": adamVariant({ tNotStored: true }),
+    "t advanced after the update (uses the old t)": adamVariant({ tAfter: true }),
+    "beta1 and beta2 swapped": adamVariant({ swapBetas: true }),
+    "m and v not written back into state": adamVariant({ stateNotWritten: true }),
+    "modifies w in place": adamVariant({ inPlace: true }),
+    "ignores opts (always the defaults)": adamVariant({ ignoreOpts: true }),
+    "plain gradient descent": ((w: number[], grad: number[], state: State, opts?: Opts) => { state.t += 1; return w.map((wj, j) => wj - (opts?.learningRate ?? 0.001) * (grad[j] as number)); }) as Fn,
+  },
+  "05.buildDigitModel": {
+    "softmax output layer": (() => digitModel({ acts: ["relu", "relu", "softmax"] })) as Fn,
+    "softmax output with the probability loss": (() => digitModel({ acts: ["relu", "relu", "softmax"], loss: "sparseCategoricalCrossentropy" })) as Fn,
+    "string loss on logits (not from logits)": (() => digitModel({ loss: "sparseCategoricalCrossentropy" })) as Fn,
+    "sigmoid hidden layers (the lecture's first version)": (() => digitModel({ acts: ["sigmoid", "sigmoid", "linear"] })) as Fn,
+    "layers not named L1/L2/L3": (() => digitModel({ names: false })) as Fn,
+    "Adam with learning rate 0.01": (() => digitModel({ optimizer: tf.train.adam(0.01) })) as Fn,
+    "SGD instead of Adam": (() => digitModel({ optimizer: tf.train.sgd(1e-3) })) as Fn,
+    "units 25/10/10": (() => digitModel({ units: [25, 10, 10] })) as Fn,
+    "not compiled": (() => digitModel({ compile: false })) as Fn,
+  },
+};
+
+before(async () => {
+  await initBackend();
+});
+
+describe("lesson 05 checks on the notebook's own solutions and on wrong code", () => {
+  const solutions = solutionFunctions(SLUG);
+
+  it("the test's own correct Adam variant passes (so each flag alone is what fails)", async () => {
+    const r = await checker.run("05.adamStep", adamVariant());
+    assert.equal(r.status, "passed", JSON.stringify(r.cases.filter((c) => !c.passed)));
+  });
+
+  for (const id of IDS) {
+    const fnName = id.split(".")[1] as string;
+    it(`${id} passes on the notebook's solution`, async () => {
+      const r = await checker.run(id, solutions[fnName]);
+      assert.equal(r.status, "passed", JSON.stringify(r.cases.filter((c) => !c.passed)));
+      assert.equal(r.points, r.maxPoints);
+    });
+    const wrongs = WRONG[id] ?? {};
+    it(`${id} has at least three wrong implementations to fail on`, () => {
+      assert.ok(Object.keys(wrongs).length >= 3, `only ${Object.keys(wrongs).length}`);
+    });
+    for (const [label, fn] of Object.entries(wrongs)) {
+      it(`${id} fails on a wrong implementation: ${label}`, async () => {
+        const before = tf.memory().numTensors;
+        const r = await checker.run(id, fn);
+        assert.equal(r.status, "failed", `expected failure, got ${r.status}: ${r.message}`);
+        assert.equal(r.points, 0);
+        assert.ok(r.cases.some((c) => !c.passed && c.message));
+        assert.equal(tf.memory().numTensors, before, "the check disposes every model it builds");
+      });
+    }
+    it(`${id} says "not completed yet" for the student stub`, async () => {
+      const stub = () => { throw new Error(`${fnName} is not completed yet`); };
+      const r = await checker.run(id, stub);
+      assert.equal(r.status, "not-completed");
+      assert.match(r.message, /not completed yet/);
+    });
+  }
+
+  it("05.adamStep: the state a case starts from is fresh every time (stored cases are never advanced)", async () => {
+    const a = await checker.run("05.adamStep", solutions.adamStep);
+    const b = await checker.run("05.adamStep", solutions.adamStep);
+    assert.equal(a.status, "passed");
+    assert.equal(b.status, "passed");
+  });
+
+  it("05.adamStep: a modified w is reported as such, a missing function as missing", async () => {
+    const r = await checker.run("05.adamStep", WRONG["05.adamStep"]?.["modifies w in place"]);
+    assert.ok(r.cases.every((c) => /modified its argument #1/.test(c.message ?? "")), JSON.stringify(r.cases.map((c) => c.message)));
+    const u = await checker.run("05.adamStep", undefined);
+    assert.equal(u.status, "failed");
+    assert.ok(u.cases.every((c) => /expected a function/.test(c.message ?? "")));
+  });
+
+  it("05.adamStep: the report names the state when t is not advanced", async () => {
+    const r = await checker.run("05.adamStep", WRONG["05.adamStep"]?.["t not advanced (state.t never stored)"]);
+    assert.ok(r.cases.some((c) => /\.state\.t/.test(c.message ?? "")), JSON.stringify(r.cases.map((c) => c.message)));
+  });
+
+  it("05.adamStep: hidden checks can reuse it with other cases", async () => {
+    const def = checker.definitions.find((d) => d.id === "05.adamStep") as unknown as { withCases: (id: string, p: number, s: unknown) => { run: (fn: unknown) => Promise<{ passed: boolean }[]> } };
+    const hidden = def.withCases("05.adamStep.hidden", 1, {
+      atol: 1e-12, rtol: 1e-9,
+      cases: [{ name: "one weight", args: [[2], [[4]], { m: [0], v: [0], t: 0 }, { learningRate: 0.5 }], expected: { returnedWeights: [[2 - 0.5 * 4 / (4 + 1e-7)]], state: { m: [0.4], v: [0.016], t: 1 } } }],
+    });
+    const cases = await hidden.run(solutions.adamStep);
+    assert.ok(cases.every((c) => c.passed), JSON.stringify(cases));
+  });
+});
+
+describe("lesson 05: adamStep against tf.train.adam and the float64 oracle", () => {
+  const solutions = solutionFunctions(SLUG);
+  const adamStep = solutions.adamStep as unknown as (w: number[], g: number[], s: State, o?: Opts) => number[];
+
+  /** tf.train.adam fed the given gradients, one applyGradients call each; weights after every step. */
+  function tfAdam(w0: number[], grads: number[][], opts: Required<Opts>): number[][] {
+    const before = tf.memory().numTensors;
+    const init = tf.tensor1d(w0);
+    const w = tf.variable(init);
+    init.dispose();
+    const optimizer = tf.train.adam(opts.learningRate, opts.beta1, opts.beta2, opts.epsilon);
+    const out: number[][] = [];
+    for (const g of grads) {
+      tf.tidy(() => optimizer.applyGradients([{ name: w.name, tensor: tf.tensor1d(g) }]));
+      out.push(Array.from(w.dataSync()));
+    }
+    optimizer.dispose();
+    w.dispose();
+    assert.equal(tf.memory().numTensors, before);
+    return out;
+  }
+
+  function mine(w0: number[], grads: number[][], opts: Opts): number[][] {
+    const state: State = { m: w0.map(() => 0), v: w0.map(() => 0), t: 0 };
+    let w = w0.slice();
+    return grads.map((g) => (w = adamStep(w, g, state, opts)));
+  }
+
+  it("matches tf.train.adam over 50 steps on the bowl (float32 vs float64)", () => {
+    const ref = bowlReference();
+    const opts = { learningRate: 0.5, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
+    const ours = mine(ref.w0, ref.adam.grads, opts);
+    const theirs = tfAdam(ref.w0, ref.adam.grads, opts);
+    ours.forEach((row, k) => row.forEach((x, j) => {
+      const y = theirs[k]?.[j] as number;
+      assert.ok(Math.abs(x - y) <= 1e-4 * Math.max(1, Math.abs(x)), `step ${k + 1}, weight ${j}: ${x} vs ${y}`);
+    }));
+  });
+
+  it("matches tf.train.adam with non-default options and mixed-size gradients", () => {
+    const grads = [[1000, -0.001, 0.3], [-500, 0.002, 0.3], [800, -0.001, -0.2], [10, 0.0005, 0.25], [-3, -0.004, 0.3]];
+    const opts = { learningRate: 0.01, beta1: 0.8, beta2: 0.99, epsilon: 1e-3 };
+    const ours = mine([1, -1, 0.5], grads, opts);
+    const theirs = tfAdam([1, -1, 0.5], grads, opts);
+    ours.forEach((row, k) => row.forEach((x, j) => assert.ok(Math.abs(x - (theirs[k]?.[j] as number)) <= 2e-6, `step ${k + 1}, weight ${j}: ${x} vs ${theirs[k]?.[j]}`)));
+  });
+
+  it("tf.train.adam tells the wrong forms apart (they are really different updates)", () => {
+    const ref = bowlReference();
+    const opts = { learningRate: 0.5, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
+    const theirs = tfAdam(ref.w0, ref.adam.grads.slice(0, 5), opts);
+    for (const label of ["no bias correction", "beta1 and beta2 swapped"]) {
+      const fn = WRONG["05.adamStep"]?.[label] as unknown as typeof adamStep;
+      const state: State = { m: [0, 0], v: [0, 0], t: 0 };
+      let w = ref.w0.slice();
+      const wrong = ref.adam.grads.slice(0, 5).map((g) => (w = fn(w, g, state, opts)));
+      const diff = Math.max(...wrong.flatMap((row, k) => row.map((x, j) => Math.abs(x - (theirs[k]?.[j] as number)))));
+      assert.ok(diff > 1e-2, `${label}: differs from tf.train.adam by only ${diff}`);
+    }
+  });
+
+  it("the solution's Adam path on the bowl equals the oracle's (float64)", () => {
+    const ref = bowlReference();
+    const state: State = { m: [0, 0], v: [0, 0], t: 0 };
+    let w = [...BOWL_START];
+    const path = [w.slice()];
+    for (let i = 0; i < ref.steps; i++) {
+      w = adamStep(w, bowlGradient(w), state, { learningRate: ref.adam.learningRate });
+      path.push(w.slice());
+    }
+    path.forEach((p, k) => p.forEach((x, j) => assert.ok(Math.abs(x - (ref.adam.path[k]?.[j] as number)) <= 1e-12 + 1e-9 * Math.abs(x), `step ${k}`)));
+    assert.ok(Math.abs(bowlCost(w) - (ref.adam.costs[ref.steps - 1] as number)) < 1e-9);
+  });
+
+  it("the lesson's gradient descent and the learning-rate sweep equal the oracle's", () => {
+    const ref = bowlReference();
+    for (const key of ["gdSlow", "gdFast"] as const) {
+      const run = gradientDescentOnBowl(BOWL_START, ref[key].alpha, ref.steps);
+      run.costs.forEach((c, k) => assert.ok(Math.abs(c - (ref[key].costs[k] as number)) <= 1e-12 + 1e-9 * c, `${key} step ${k + 1}`));
+    }
+    const state = (): State => ({ m: [0, 0], v: [0, 0], t: 0 });
+    ref.sweep.learningRates.forEach((a, i) => {
+      const gd = finalCost(gradientDescentOnBowl(BOWL_START, a, ref.sweep.steps));
+      const expectedGd = ref.sweep.gd[i] ?? null;
+      if (expectedGd === null) assert.equal(gd, null, `GD α=${a} should diverge`);
+      else assert.ok(gd !== null && Math.abs(gd - expectedGd) <= 1e-9 * expectedGd + 1e-12, `GD α=${a}: ${gd} vs ${expectedGd}`);
+      const s = state();
+      let w = [...BOWL_START];
+      for (let k = 0; k < ref.sweep.steps; k++) w = adamStep(w, bowlGradient(w), s, { learningRate: a });
+      const expectedAdam = ref.sweep.adam[i] as number;
+      assert.ok(Math.abs(bowlCost(w) - expectedAdam) <= 1e-7 * expectedAdam + 1e-12, `Adam α=${a}: ${bowlCost(w)} vs ${expectedAdam}`);
+    });
+    // The story the figure tells: GD diverges above 2/50, Adam never does in this range.
+    assert.ok(ref.sweep.adam.every((c) => c !== null));
+    assert.ok(ref.sweep.gd.some((c) => c === null));
+  });
+});
+
+const pct = (out: string, what: string): number => {
+  const m = new RegExp(`${what} accuracy: (\\d+\\.\\d+)%`).exec(out);
+  assert.ok(m, `no "${what} accuracy" line in the output`);
+  return Number(m[1]);
+};
+
+describe("lesson 05 notebook in a real tslab kernel", { concurrency: false }, () => {
+  it("solution edition: runs top to bottom, every check passes, the digit network reaches the assignment's accuracy", () => {
+    const run = runNotebook(sourceNotebook(SLUG));
+    assert.deepEqual(problems(run), []);
+    assert.equal(leakedTensors(run), 0, "every tensor the notebook creates is disposed by its end");
+    const results = checkResults(run);
+    assert.deepEqual(results.map((r) => r.id), IDS);
+    for (const r of results) assert.equal(r.status, "passed", `${r.id}: ${r.message}`);
+    const out = allStdout(run);
+    assert.match(out, /backend "(wasm|tensorflow|cpu)"/);
+    const tfDiff = /largest difference over all steps: (\S+)/.exec(out);
+    assert.ok(tfDiff && Number(tfDiff[1]) < 1e-5, `adamStep vs tf.train.adam: ${tfDiff?.[1]}`);
+    const refDiff = /float64 reference \(numpy\): largest difference (\S+)/.exec(out);
+    assert.ok(refDiff && Number(refDiff[1]) < 1e-12, `adamStep path vs oracle: ${refDiff?.[1]}`);
+    assert.match(out, /Total params: 10575/);
+    assert.ok(pct(out, "training") >= 97, `training accuracy ${pct(out, "training")}%`);
+    assert.ok(pct(out, "held-out") >= 90, `held-out accuracy ${pct(out, "held-out")}%`);
+    assert.match(out, /\d+ errors out of 5000 images/);
+    const timing = /training: 6280 steps in (\S+) s \((\S+) ms per step\)/.exec(out);
+    assert.ok(timing, "the training cell reports its time");
+    const figures = figuresAndHtml(run).filter((h) => h.includes('class="course-figure"'));
+    assert.ok(figures.length >= 7, `only ${figures.length} figures`);
+    console.log(`lesson 05 solution edition: kernel start ${run.kernelStartSeconds?.toFixed(1)} s, total ${run.totalSeconds.toFixed(1)} s, training ${timing[1]} s (${timing[2]} ms/step)`);
+  });
+
+  it("student edition: runs to the end and every check says not completed yet", () => {
+    const run = runNotebook(writeStudentEdition(SLUG));
+    assert.deepEqual(problems(run), []);
+    assert.equal(leakedTensors(run), 0);
+    const results = checkResults(run);
+    assert.deepEqual(results.map((r) => r.id), IDS);
+    for (const r of results) {
+      assert.equal(r.status, "not-completed", `${r.id}: ${r.message}`);
+      assert.match(r.message, /not completed yet/);
+    }
+    assert.match(allStdout(run), /not completed yet/);
+  });
+
+  it("wrong code in every exercise: runs to the end and every check fails with a message", () => {
+    const file = writeVariant(SLUG, "wrong", {
+      adamStep: "function adamStep(w: number[], grad: number[], state: { m: number[]; v: number[]; t: number }, opts?: { learningRate?: number; beta1?: number; beta2?: number; epsilon?: number }): number[] { const lr = opts?.learningRate ?? 0.001; state.t += 1; state.m = state.m.map((m, j) => 0.9 * m + 0.1 * grad[j]); state.v = state.v.map((v, j) => 0.999 * v + 0.001 * grad[j] ** 2); return w.map((wj, j) => wj - lr * state.m[j] / (Math.sqrt(state.v[j]) + 1e-7)); }",
+      buildDigitModel: "function buildDigitModel(): tf.Sequential { return tf.sequential({ layers: [tf.layers.dense({ inputShape: [400], units: 25, activation: 'relu', name: 'L1' }), tf.layers.dense({ units: 15, activation: 'relu', name: 'L2' }), tf.layers.dense({ units: 10, activation: 'softmax', name: 'L3' })] }); }",
+    });
+    const run = runNotebook(file);
+    assert.deepEqual(problems(run), []);
+    assert.equal(leakedTensors(run), 0);
+    const results = checkResults(run);
+    assert.deepEqual(results.map((r) => r.id), IDS);
+    for (const r of results) {
+      assert.equal(r.status, "failed", `${r.id}: ${r.status} ${r.message}`);
+      assert.equal(r.points, 0);
+    }
+    const byId = Object.fromEntries(results.map((r) => [r.id, r]));
+    assert.ok(byId["05.buildDigitModel"]?.cases.some((c) => /activation/.test(c.message ?? "")));
+    // The uncompiled model cannot be trained; the training cell says so and the notebook goes on.
+    assert.match(allStdout(run), /This cell stopped/);
+  });
+});
