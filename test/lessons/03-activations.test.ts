@@ -1,0 +1,155 @@
+/**
+ * Lesson 03: every check passes on the notebook's own solutions and fails on
+ * several wrong implementations; collapseLinearNetwork is checked against a
+ * forward pass of random all-linear networks; the solution edition runs top
+ * to bottom in a real tslab kernel with every check passing and the
+ * sigmoid-vs-ReLU comparison showing ReLU ahead; the student edition runs with
+ * every check "not completed yet"; wrong code everywhere still runs to the end.
+ */
+import { before, describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { applyLayer, checker, piecewiseFunction, piecewiseTarget } from "../../lib/03-activations";
+import { initBackend } from "../../lib/core";
+import { allStdout, checkResults, figuresAndHtml, leakedTensors, problems, runNotebook, solutionFunctions, sourceNotebook, writeStudentEdition, writeVariant } from "../helpers/notebooks";
+
+const SLUG = "03-activations";
+const IDS = checker.definitions.map((d) => d.id);
+type Fn = (...args: never[]) => unknown;
+type Layer = { W: number[][]; b: number[] };
+
+const matmul = (A: number[][], B: number[][]): number[][] => A.map((row) => (B[0] ?? []).map((_, j) => row.reduce((s, a, k) => s + a * (B[k]?.[j] as number), 0)));
+
+/** Wrong implementations, each a mistake students make. */
+const WRONG: Record<string, Record<string, Fn>> = {
+  "03.relu": {
+    "max(0, −z)": ((z: number[]) => z.map((v) => Math.max(0, -v))) as Fn,
+    "the slope (a step) instead of the function": ((z: number[]) => z.map((v) => (v > 0 ? 1 : 0))) as Fn,
+    "leaky ReLU": ((z: number[]) => z.map((v) => (v > 0 ? v : 0.01 * v))) as Fn,
+    "modifies its input": ((z: number[]) => { z.forEach((v, i) => (z[i] = Math.max(0, v))); return z; }) as Fn,
+    "one number for the whole array": ((z: number[]) => Math.max(0, ...z)) as Fn,
+  },
+  "03.chooseOutputActivation": {
+    "sigmoid for everything": (() => "sigmoid") as Fn,
+    "real and nonNegative swapped": ((t: string) => (t === "binary" ? "sigmoid" : t === "real" ? "relu" : "linear")) as Fn,
+    "softmax for binary": ((t: string) => (t === "binary" ? "softmax" : t === "real" ? "linear" : "relu")) as Fn,
+    "capitalised names": ((t: string) => (t === "binary" ? "Sigmoid" : t === "real" ? "Linear" : "ReLU")) as Fn,
+  },
+  "03.collapseLinearNetwork": {
+    "ignores the biases of later layers": ((layers: Layer[]) => ({ W: layers.slice(1).reduce((W, l) => matmul(W, l.W), layers[0]!.W), b: layers[0]!.b })) as Fn,
+    "adds the biases without passing them through later weights": ((layers: Layer[]) => ({ W: layers.slice(1).reduce((W, l) => matmul(W, l.W), layers[0]!.W), b: layers.slice(1).reduce((b, l) => l.b.map((v, j) => v + (b[j] ?? 0)), layers[0]!.b) })) as Fn,
+    "returns only the last layer": ((layers: Layer[]) => layers[layers.length - 1]) as Fn,
+    "multiplies in the wrong order": ((layers: Layer[]) => { let W = layers[layers.length - 1]!.W; for (let i = layers.length - 2; i >= 0; i--) W = matmul(W, layers[i]!.W); return { W, b: layers[layers.length - 1]!.b }; }) as Fn,
+  },
+  "03.piecewiseReluUnits": {
+    "unit 2 with the target's slope 3 instead of 1": (() => [{ w: 3, b: -3 }, { w: 2, b: -4 }]) as Fn,
+    "unit 3 adds the full slope 3 instead of the change": (() => [{ w: 1, b: -1 }, { w: 3, b: -6 }]) as Fn,
+    "sign error in b": (() => [{ w: 1, b: 1 }, { w: 2, b: -4 }]) as Fn,
+    "only one unit": (() => [{ w: 1, b: -1 }]) as Fn,
+    "includes the fixed unit": (() => [{ w: -2, b: 2 }, { w: 1, b: -1 }, { w: 2, b: -4 }]) as Fn,
+  },
+};
+
+before(async () => {
+  await initBackend();
+});
+
+describe("lesson 03 checks on the notebook's own solutions and on wrong code", () => {
+  const solutions = solutionFunctions(SLUG);
+  for (const id of IDS) {
+    const fnName = id.split(".")[1] as string;
+    it(`${id} passes on the notebook's solution`, async () => {
+      const r = await checker.run(id, solutions[fnName]);
+      assert.equal(r.status, "passed", JSON.stringify(r.cases.filter((c) => !c.passed)));
+    });
+    const wrongs = WRONG[id] ?? {};
+    it(`${id} has at least three wrong implementations to fail on`, () => assert.ok(Object.keys(wrongs).length >= 3));
+    for (const [label, fn] of Object.entries(wrongs)) {
+      it(`${id} fails on: ${label}`, async () => {
+        const r = await checker.run(id, fn);
+        assert.equal(r.status, "failed", `${r.status}: ${r.message}`);
+        assert.equal(r.points, 0);
+      });
+    }
+    it(`${id} says "not completed yet" for the student stub`, async () => {
+      const r = await checker.run(id, () => { throw new Error(`${fnName} is not completed yet`); });
+      assert.equal(r.status, "not-completed");
+    });
+  }
+
+  it("the piecewise answer also passes with its two units swapped", async () => {
+    const r = await checker.run("03.piecewiseReluUnits", () => [{ w: 2, b: -4 }, { w: 1, b: -1 }]);
+    assert.equal(r.status, "passed");
+  });
+
+  it("a malformed piecewise answer says what shape is expected", async () => {
+    const r = await checker.run("03.piecewiseReluUnits", () => [{ w: "1", b: -1 }, { w: 2, b: -4 }]);
+    assert.match(r.cases[0]?.message ?? "", /unit 1 must be \{ w: number, b: number \}/);
+  });
+
+  it("the solution's collapsed layer equals a layer-by-layer forward pass of a random all-linear network (independent of the oracle)", () => {
+    const collapse = solutions.collapseLinearNetwork as unknown as (l: Layer[]) => Layer;
+    const rand = (): number => Math.random() * 2 - 1;
+    const sizes = [6, 5, 4, 3, 2];
+    const net: Layer[] = sizes.slice(1).map((u, i) => ({ W: Array.from({ length: sizes[i] as number }, () => Array.from({ length: u }, rand)), b: Array.from({ length: u }, rand) }));
+    const single = collapse(net);
+    for (let k = 0; k < 5; k++) {
+      const x = Array.from({ length: 6 }, rand);
+      const deep = net.reduce((a, l) => applyLayer(a, l), x);
+      const one = applyLayer(x, single);
+      deep.forEach((v, j) => assert.ok(Math.abs(v - (one[j] as number)) < 1e-9));
+    }
+    // and the same with tfjs layers (linear activation): a real network, not our own forward pass
+    const model = tf.sequential({ layers: net.map((l, i) => tf.layers.dense({ units: l.b.length, ...(i === 0 ? { inputShape: [6] } : {}) })) });
+    const weights = net.flatMap((l) => [tf.tensor2d(l.W), tf.tensor1d(l.b)]);
+    model.setWeights(weights);
+    const x = [[0.3, -0.2, 0.9, 0.1, -0.7, 0.5]];
+    const viaTf = tf.tidy(() => (model.predict(tf.tensor2d(x)) as tf.Tensor).arraySync() as number[][]);
+    applyLayer(x[0] as number[], single).forEach((v, j) => assert.ok(Math.abs(v - (viaTf[0]?.[j] as number)) < 1e-5));
+    tf.dispose(weights);
+    model.dispose();
+  });
+
+  it("the hand-derived units reproduce the lecture's target everywhere on [0, 3]", () => {
+    const units = (solutions.piecewiseReluUnits as unknown as () => { w: number; b: number }[])();
+    for (let x = 0; x <= 3; x += 0.01) assert.ok(Math.abs(piecewiseFunction(units, x) - piecewiseTarget(x)) < 1e-12, `x = ${x}`);
+  });
+});
+
+describe("lesson 03 notebook in a real tslab kernel", { concurrency: false }, () => {
+  it("solution edition: no error, no abort, every check passes, ReLU trains faster, no leaked tensors", () => {
+    const run = runNotebook(sourceNotebook(SLUG));
+    assert.deepEqual(problems(run), []);
+    assert.equal(leakedTensors(run), 0);
+    const results = checkResults(run);
+    assert.deepEqual(results.map((r) => r.id), IDS);
+    for (const r of results) assert.equal(r.status, "passed", `${r.id}: ${r.message}`);
+    const out = allStdout(run);
+    const loss = (act: string, epoch: number): number => Number(new RegExp(`${act}\\s+hidden layers: loss after 10 epochs ([\\d.]+), after 60 ([\\d.]+)`).exec(out)?.[epoch === 10 ? 1 : 2]);
+    assert.ok(loss("relu", 10) < loss("sigmoid", 10) / 2, "ReLU is well ahead after 10 epochs");
+    assert.ok(loss("relu", 60) < loss("sigmoid", 60), "and still ahead after 60");
+    assert.ok(figuresAndHtml(run).filter((h) => h.includes('class="course-figure"')).length >= 4);
+    console.log(`lesson 03 solution edition: kernel start ${run.kernelStartSeconds?.toFixed(1)} s, total ${run.totalSeconds.toFixed(1)} s`);
+  });
+
+  it("student edition: runs to the end and every check says not completed yet", () => {
+    const run = runNotebook(writeStudentEdition(SLUG));
+    assert.deepEqual(problems(run), []);
+    const results = checkResults(run);
+    assert.deepEqual(results.map((r) => r.id), IDS);
+    for (const r of results) assert.equal(r.status, "not-completed", `${r.id}: ${r.message}`);
+  });
+
+  it("wrong code in every exercise: runs to the end and every check fails", () => {
+    const run = runNotebook(writeVariant(SLUG, "wrong", {
+      relu: "function relu(z: number[]): number[] { return z.map((v) => (v > 0 ? 1 : 0)); }",
+      chooseOutputActivation: 'function chooseOutputActivation(target: "binary" | "real" | "nonNegative"): "sigmoid" | "linear" | "relu" { return "sigmoid"; }',
+      collapseLinearNetwork: "function collapseLinearNetwork(layers: { W: number[][]; b: number[] }[]): { W: number[][]; b: number[] } { return layers[layers.length - 1]; }",
+      piecewiseReluUnits: "function piecewiseReluUnits(): { w: number; b: number }[] { return [{ w: 3, b: -3 }, { w: 2, b: -4 }]; }",
+    }));
+    assert.deepEqual(problems(run), []);
+    const results = checkResults(run);
+    assert.deepEqual(results.map((r) => r.id), IDS);
+    for (const r of results) assert.equal(r.status, "failed", `${r.id}: ${r.status}`);
+  });
+});
