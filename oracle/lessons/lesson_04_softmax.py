@@ -1,0 +1,104 @@
+"""Expected values for lesson 04 (softmax, round-off, losses from logits), numpy float64."""
+import numpy as np
+
+from lessons.common import case, tolist
+
+SLUG = "04-softmax"
+EPS = 1e-7  # Keras' epsilon: probabilities are clipped into [EPS, 1 - EPS]
+
+
+def log_softmax(z):
+    z = np.asarray(z, dtype=np.float64)
+    m = np.max(z)
+    return z - (m + np.log(np.sum(np.exp(z - m))))
+
+
+def softmax(z):
+    return np.exp(log_softmax(z))
+
+
+def scce(y, p, from_logits):
+    """Mean over examples of −log(probability of the label)."""
+    losses = []
+    for label, row in zip(y, p):
+        if from_logits:
+            losses.append(-log_softmax(row)[label])
+        else:
+            losses.append(-np.log(np.clip(row[label], EPS, 1 - EPS)))
+    return float(np.mean(losses))
+
+
+def bce_logits(y, z):
+    y, z = np.asarray(y, dtype=np.float64), np.asarray(z, dtype=np.float64)
+    return float(np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))))
+
+
+# The lecture's example output a = (0.30, 0.20, 0.15, 0.35), as logits z = log a.
+LECTURE_Z = tolist(np.log([0.30, 0.20, 0.15, 0.35]))
+
+
+def multiclass(n):
+    """Dense 25 relu → 15 relu → n linear on 2 inputs; parameters = inputs·units + units per layer."""
+    return {"inputShape": [None, 2],
+            "layers": [{"className": "Dense", "units": 25, "activation": "relu"},
+                       {"className": "Dense", "units": 15, "activation": "relu"},
+                       {"className": "Dense", "units": n, "activation": "linear"}],
+            "params": (2 * 25 + 25) + (25 * 15 + 15) + (15 * n + n),
+            "loss": "sparseCategoricalCrossentropy(fromLogits)"}
+
+
+def multilabel(n):
+    return {"inputShape": [None, 2],
+            "layers": [{"className": "Dense", "units": 16, "activation": "relu"},
+                       {"className": "Dense", "units": n, "activation": "sigmoid"}],
+            "params": (2 * 16 + 16) + (16 * n + n),
+            "loss": "binaryCrossentropy"}
+
+
+def build():
+    tight = {"atol": 1e-10, "rtol": 1e-10}  # the course's softmax test uses atol 1e-10
+    z_big = [1000.0, 1001.0, 1002.0]
+    return {
+        "checks": {
+            "04.mySoftmax": {**tight, "cases": [
+                case("z = [1, 2, 3, 4]", [[1, 2, 3, 4]], tolist(softmax([1, 2, 3, 4]))),
+                case("the lecture's example: a = 0.30, 0.20, 0.15, 0.35", [LECTURE_Z], tolist(softmax(LECTURE_Z))),
+                case("two equal logits", [[0, 0]], [0.5, 0.5]),
+                case("one class", [[5]], [1.0]),
+            ]},
+            "04.stableSoftmax": {**tight, "cases": [
+                case("z = [1, 2, 3, 4]", [[1, 2, 3, 4]], tolist(softmax([1, 2, 3, 4]))),
+                case("large logits [1000, 1001, 1002]", [z_big], tolist(softmax(z_big))),
+                case("very negative logits", [[-1000, -1001, -1002]], tolist(softmax([-1000, -1001, -1002]))),
+                case("logits far apart", [[-1000, 0, 1000]], tolist(softmax([-1000, 0, 1000]))),
+            ]},
+            "04.logSoftmax": {**tight, "cases": [
+                case("z = [1, 2, 3]", [[1, 2, 3]], tolist(log_softmax([1, 2, 3]))),
+                case("large logits [1000, 1001, 1002]", [z_big], tolist(log_softmax(z_big))),
+                case("log of a tiny probability stays finite", [[-1000, 0, 1000]], tolist(log_softmax([-1000, 0, 1000]))),
+            ]},
+            "04.sparseCategoricalCrossentropy": {**tight, "cases": [
+                case("probabilities (Keras' example, 1.177)", [[1, 2], [[0.05, 0.95, 0.0], [0.1, 0.8, 0.1]], False],
+                     scce([1, 2], [[0.05, 0.95, 0.0], [0.1, 0.8, 0.1]], False)),
+                case("probability 0 for the label is clipped to 1e-7", [[0], [[0.0, 0.6, 0.4]], False], scce([0], [[0.0, 0.6, 0.4]], False)),
+                case("from logits", [[0, 1, 2], [[2.0, 1.0, 0.1], [0.5, 2.5, -1.0], [0.0, 0.0, 3.0]], True],
+                     scce([0, 1, 2], [[2.0, 1.0, 0.1], [0.5, 2.5, -1.0], [0.0, 0.0, 3.0]], True)),
+                case("from extreme logits", [[1, 0], [[1000.0, 0.0, -1000.0], [1000.0, 1001.0, 1002.0]], True],
+                     scce([1, 0], [[1000.0, 0.0, -1000.0], [1000.0, 1001.0, 1002.0]], True)),
+            ]},
+            "04.binaryCrossentropyFromLogits": {**tight, "cases": [
+                case("Keras' example (0.865)", [[0, 1, 0, 0], [-18.6, 0.51, 2.94, -12.8]], bce_logits([0, 1, 0, 0], [-18.6, 0.51, 2.94, -12.8])),
+                case("confident and right, |z| = 1000", [[1, 0], [1000.0, -1000.0]], bce_logits([1, 0], [1000.0, -1000.0])),
+                case("confident and wrong, |z| = 1000", [[0, 1], [1000.0, -1000.0]], bce_logits([0, 1], [1000.0, -1000.0])),
+                case("z = 40 with y = 0 (sigmoid(40) rounds to 1)", [[0], [40.0]], bce_logits([0], [40.0])),
+            ]},
+            "04.buildMulticlassModel": {"atol": 0, "rtol": 0, "cases": [
+                case("4 classes (the blobs)", [4], multiclass(4)),
+                case("10 classes", [10], multiclass(10)),
+            ]},
+            "04.buildMultiLabelModel": {"atol": 0, "rtol": 0, "cases": [
+                case("3 labels (car, bus, pedestrian)", [3], multilabel(3)),
+                case("5 labels", [5], multilabel(5)),
+            ]},
+        },
+    }

@@ -1,0 +1,174 @@
+/**
+ * Lesson 04: every check passes on the notebook's own solutions and fails on
+ * several wrong implementations (a naive softmax on [1000, 1001, 1002], a
+ * probability-route cross-entropy for |z| = 1000, a softmax output layer, …);
+ * the solution edition runs top to bottom in a real tslab kernel with every
+ * check passing, the round-off digits of the lecture, the string-loss pitfall,
+ * both blob models at ≥ 95%, per-label accuracies; the student edition runs
+ * with every check "not completed yet"; wrong code everywhere runs to the end.
+ */
+import { before, describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { checker, SparseCategoricalCrossentropy } from "../../lib/04-softmax";
+import { initBackend } from "../../lib/core";
+import { allStdout, checkResults, figuresAndHtml, leakedTensors, problems, runNotebook, solutionFunctions, sourceNotebook, writeStudentEdition, writeVariant } from "../helpers/notebooks";
+
+const SLUG = "04-softmax";
+const IDS = checker.definitions.map((d) => d.id);
+type Fn = (...args: never[]) => unknown;
+
+const naiveSoftmax = (z: number[]): number[] => { const e = z.map(Math.exp); const s = e.reduce((a, b) => a + b, 0); return e.map((v) => v / s); };
+const stable = (z: number[]): number[] => { const m = Math.max(...z); const e = z.map((v) => Math.exp(v - m)); const s = e.reduce((a, b) => a + b, 0); return e.map((v) => v / s); };
+const logSm = (z: number[]): number[] => { const m = Math.max(...z); const l = m + Math.log(z.reduce((s, v) => s + Math.exp(v - m), 0)); return z.map((v) => v - l); };
+const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+function model(layers: [number, string][], loss: unknown, compile = true): tf.Sequential {
+  const m = tf.sequential({ layers: layers.map(([units, activation], i) => tf.layers.dense({ units, activation: activation as "relu", ...(i === 0 ? { inputShape: [2] } : {}) })) });
+  if (compile) m.compile({ loss: loss as string, optimizer: tf.train.adam(0.01) });
+  return m;
+}
+
+/** Wrong implementations, each a mistake students make. */
+const WRONG: Record<string, Record<string, Fn>> = {
+  "04.mySoftmax": {
+    "exponentials, not normalised": ((z: number[]) => z.map(Math.exp)) as Fn,
+    "divides by the sum of z, not of e^z": ((z: number[]) => { const s = z.reduce((a, b) => a + b, 0); return z.map((v) => Math.exp(v) / s); }) as Fn,
+    "a sigmoid per element": ((z: number[]) => z.map((v) => 1 / (1 + Math.exp(-v)))) as Fn,
+  },
+  "04.stableSoftmax": {
+    "naive softmax (overflows on [1000, 1001, 1002])": naiveSoftmax as Fn,
+    "subtracts the minimum": ((z: number[]) => { const m = Math.min(...z); const e = z.map((v) => Math.exp(v - m)); const s = e.reduce((a, b) => a + b, 0); return e.map((v) => v / s); }) as Fn,
+    "subtracts the mean": ((z: number[]) => { const m = mean(z); const e = z.map((v) => Math.exp(v - m)); const s = e.reduce((a, b) => a + b, 0); return e.map((v) => v / s); }) as Fn,
+    "shifted but not normalised": ((z: number[]) => { const m = Math.max(...z); return z.map((v) => Math.exp(v - m)); }) as Fn,
+  },
+  "04.logSoftmax": {
+    "log of the naive softmax": ((z: number[]) => naiveSoftmax(z).map(Math.log)) as Fn,
+    "log of the stable softmax (−Infinity when a probability underflows)": ((z: number[]) => stable(z).map(Math.log)) as Fn,
+    "log-sum-exp without the max": ((z: number[]) => { const l = Math.log(z.reduce((s, v) => s + Math.exp(v), 0)); return z.map((v) => v - l); }) as Fn,
+    "adds log-sum-exp instead of subtracting": ((z: number[]) => { const m = Math.max(...z); const l = m + Math.log(z.reduce((s, v) => s + Math.exp(v - m), 0)); return z.map((v) => v + l); }) as Fn,
+  },
+  "04.sparseCategoricalCrossentropy": {
+    "ignores fromLogits": ((y: number[], p: number[][]) => mean(y.map((l, i) => -Math.log(Math.min(1 - 1e-7, Math.max(1e-7, p[i]?.[l] as number)))))) as Fn,
+    "sum, not mean": ((y: number[], p: number[][], fl: boolean) => y.reduce((s, l, i) => s + (fl ? -(logSm(p[i] as number[])[l] as number) : -Math.log(Math.min(1 - 1e-7, Math.max(1e-7, p[i]?.[l] as number)))), 0)) as Fn,
+    "no clipping (Infinity for a zero probability)": ((y: number[], p: number[][], fl: boolean) => mean(y.map((l, i) => (fl ? -(logSm(p[i] as number[])[l] as number) : -Math.log(p[i]?.[l] as number))))) as Fn,
+    "softmax then log for logits (fails on extreme logits)": ((y: number[], p: number[][], fl: boolean) => mean(y.map((l, i) => (fl ? -Math.log(naiveSoftmax(p[i] as number[])[l] as number) : -Math.log(Math.min(1 - 1e-7, Math.max(1e-7, p[i]?.[l] as number))))))) as Fn,
+  },
+  "04.binaryCrossentropyFromLogits": {
+    "probability route (sigmoid, then log): Infinity for |z| = 1000": ((y: number[], z: number[]) => mean(z.map((v, i) => { const p = 1 / (1 + Math.exp(-v)); return -(y[i] as number) * Math.log(p) - (1 - (y[i] as number)) * Math.log(1 - p); }))) as Fn,
+    "log(1 + e^−z) without the absolute value": ((y: number[], z: number[]) => mean(z.map((v, i) => Math.max(v, 0) - v * (y[i] as number) + Math.log1p(Math.exp(-v))))) as Fn,
+    "sum, not mean": ((y: number[], z: number[]) => z.reduce((s, v, i) => s + Math.max(v, 0) - v * (y[i] as number) + Math.log1p(Math.exp(-Math.abs(v))), 0)) as Fn,
+    "y and 1 − y swapped": ((y: number[], z: number[]) => mean(z.map((v, i) => Math.max(v, 0) - v * (1 - (y[i] as number)) + Math.log1p(Math.exp(-Math.abs(v)))))) as Fn,
+  },
+  "04.buildMulticlassModel": {
+    "softmax output with the course loss": ((n: number) => model([[25, "relu"], [15, "relu"], [n, "softmax"]], SparseCategoricalCrossentropy({ fromLogits: true }))) as Fn,
+    "linear output with tfjs's string loss": ((n: number) => model([[25, "relu"], [15, "relu"], [n, "linear"]], "sparseCategoricalCrossentropy")) as Fn,
+    "softmax output with the string loss (the probability route)": ((n: number) => model([[25, "relu"], [15, "relu"], [n, "softmax"]], "sparseCategoricalCrossentropy")) as Fn,
+    "sigmoid hidden layers": ((n: number) => model([[25, "sigmoid"], [15, "sigmoid"], [n, "linear"]], SparseCategoricalCrossentropy({ fromLogits: true }))) as Fn,
+    "not compiled": ((n: number) => model([[25, "relu"], [15, "relu"], [n, "linear"]], null, false)) as Fn,
+  },
+  "04.buildMultiLabelModel": {
+    "softmax output (labels would compete)": ((n: number) => model([[16, "relu"], [n, "softmax"]], "binaryCrossentropy")) as Fn,
+    "one output only": (() => model([[16, "relu"], [1, "sigmoid"]], "binaryCrossentropy")) as Fn,
+    "always three labels": (() => model([[16, "relu"], [3, "sigmoid"]], "binaryCrossentropy")) as Fn,
+    "categorical loss": ((n: number) => model([[16, "relu"], [n, "sigmoid"]], "categoricalCrossentropy")) as Fn,
+  },
+};
+
+before(async () => {
+  await initBackend();
+});
+
+describe("lesson 04 checks on the notebook's own solutions and on wrong code", () => {
+  const solutions = solutionFunctions(SLUG);
+  for (const id of IDS) {
+    const fnName = id.split(".")[1] as string;
+    it(`${id} passes on the notebook's solution`, async () => {
+      const r = await checker.run(id, solutions[fnName]);
+      assert.equal(r.status, "passed", JSON.stringify(r.cases.filter((c) => !c.passed)));
+    });
+    const wrongs = WRONG[id] ?? {};
+    it(`${id} has at least three wrong implementations to fail on`, () => assert.ok(Object.keys(wrongs).length >= 3));
+    for (const [label, fn] of Object.entries(wrongs)) {
+      it(`${id} fails on: ${label}`, async () => {
+        const r = await checker.run(id, fn);
+        assert.equal(r.status, "failed", `${r.status}: ${r.message}`);
+      });
+    }
+    it(`${id} says "not completed yet" for the student stub`, async () => {
+      const r = await checker.run(id, () => { throw new Error(`${fnName} is not completed yet`); });
+      assert.equal(r.status, "not-completed");
+    });
+  }
+
+  it("a naive softmax fails stableSoftmax precisely on [1000, 1001, 1002], with NaN named", async () => {
+    const r = await checker.run("04.stableSoftmax", naiveSoftmax);
+    const c = r.cases.find((x) => x.name.includes("1000, 1001, 1002"));
+    assert.equal(c?.passed, false);
+    assert.match(c?.message ?? "", /NaN/);
+  });
+
+  it("the probability route fails binaryCrossentropyFromLogits precisely at |z| = 1000", async () => {
+    const r = await checker.run("04.binaryCrossentropyFromLogits", WRONG["04.binaryCrossentropyFromLogits"]?.["probability route (sigmoid, then log): Infinity for |z| = 1000"]);
+    const wrongOnes = r.cases.filter((c) => !c.passed).map((c) => c.name);
+    assert.ok(wrongOnes.some((n) => n.includes("|z| = 1000")), wrongOnes.join("; "));
+    assert.ok(r.cases.find((c) => c.name.startsWith("Keras"))?.passed, "it is right on moderate logits");
+  });
+
+  it("the solution's losses agree with the course's TensorFlow.js losses (float32) on the same inputs", () => {
+    const scce = solutions.sparseCategoricalCrossentropy as unknown as (y: number[], p: number[][], l: boolean) => number;
+    const z = [[2, 1, 0.1], [0.5, 2.5, -1], [30, -30, 0]];
+    const y = [0, 1, 1];
+    const viaTf = tf.tidy(() => SparseCategoricalCrossentropy({ fromLogits: true })(tf.tensor1d(y), tf.tensor2d(z)).mean().arraySync() as number);
+    assert.ok(Math.abs(scce(y, z, true) - viaTf) < 1e-4 * Math.abs(viaTf));
+  });
+});
+
+describe("lesson 04 notebook in a real tslab kernel", { concurrency: false }, () => {
+  it("solution edition: every check passes, the lecture's numbers, both models ≥ 95%, no leaked tensors", () => {
+    const run = runNotebook(sourceNotebook(SLUG));
+    assert.deepEqual(problems(run), []);
+    assert.equal(leakedTensors(run), 0);
+    const results = checkResults(run);
+    assert.deepEqual(results.map((r) => r.id), IDS);
+    for (const r of results) assert.equal(r.status, "passed", `${r.id}: ${r.message}`);
+    const out = allStdout(run);
+    assert.match(out, /float64 {2}2\/10000 {23}= 0\.000200000000000000/);
+    assert.match(out, /float64 {2}\(1 \+ 1\/10000\) − \(1 − 1\/10000\) = 0\.000199999999999978/);
+    assert.match(out, /float32 {2}\(1 \+ 1\/10000\) − \(1 − 1\/10000\) = 0\.00020003/);
+    assert.match(out, /a = \[ '0\.30', '0\.20', '0\.15', '0\.35' \]/);
+    assert.match(out, /z = {3}40: logits route {4}40\.000000 {3}probability route {5}Infinity/);
+    for (const name of ["linear output \\+ fromLogits loss", "softmax output \\+ probability loss"]) {
+      const acc = Number(new RegExp(`${name}: training accuracy ([\\d.]+)%`).exec(out)?.[1]);
+      assert.ok(acc >= 95, `${name}: ${acc}%`);
+    }
+    for (const label of ["car", "bus", "pedestrian"]) assert.match(out, new RegExp(`${label}\\s+accuracy \\d+\\.\\d%`));
+    const [wrong, right] = [/string "sparseCategoricalCrossentropy":\s+([\d.]+)/.exec(out)?.[1], /fromLogits: true \}\): ([\d.]+)/.exec(out)?.[1]];
+    assert.ok(wrong && right && Math.abs(Number(wrong) - Number(right)) > 0.1, "the string loss differs from the from-logits loss");
+    assert.ok(figuresAndHtml(run).filter((h) => h.includes('class="course-figure"')).length >= 3);
+    console.log(`lesson 04 solution edition: kernel start ${run.kernelStartSeconds?.toFixed(1)} s, total ${run.totalSeconds.toFixed(1)} s`);
+  });
+
+  it("student edition: runs to the end and every check says not completed yet", () => {
+    const run = runNotebook(writeStudentEdition(SLUG));
+    assert.deepEqual(problems(run), []);
+    const results = checkResults(run);
+    assert.deepEqual(results.map((r) => r.id), IDS);
+    for (const r of results) assert.equal(r.status, "not-completed", `${r.id}: ${r.message}`);
+  });
+
+  it("wrong code in every exercise: runs to the end and every check fails", () => {
+    const run = runNotebook(writeVariant(SLUG, "wrong", {
+      mySoftmax: "function mySoftmax(z: number[]): number[] { return z.map(Math.exp); }",
+      stableSoftmax: "function stableSoftmax(z: number[]): number[] { const e = z.map(Math.exp); const s = e.reduce((a, b) => a + b, 0); return e.map((v) => v / s); }",
+      logSoftmax: "function logSoftmax(z: number[]): number[] { const l = Math.log(z.reduce((s, v) => s + Math.exp(v), 0)); return z.map((v) => v - l); }",
+      sparseCategoricalCrossentropy: "function sparseCategoricalCrossentropy(yTrue: number[], yPred: number[][], fromLogits: boolean): number { return yTrue.reduce((s, l, i) => s - Math.log(yPred[i][l]), 0); }",
+      binaryCrossentropyFromLogits: "function binaryCrossentropyFromLogits(yTrue: number[], logits: number[]): number { return logits.reduce((s, z, i) => { const p = 1 / (1 + Math.exp(-z)); return s - yTrue[i] * Math.log(p) - (1 - yTrue[i]) * Math.log(1 - p); }, 0) / logits.length; }",
+      buildMulticlassModel: "function buildMulticlassModel(numClasses: number): tf.Sequential { const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 25, activation: 'relu' }), tf.layers.dense({ units: 15, activation: 'relu' }), tf.layers.dense({ units: numClasses, activation: 'softmax' })] }); m.compile({ loss: 'sparseCategoricalCrossentropy', optimizer: tf.train.adam(0.01) }); return m; }",
+      buildMultiLabelModel: "function buildMultiLabelModel(numLabels: number): tf.Sequential { const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 16, activation: 'relu' }), tf.layers.dense({ units: numLabels, activation: 'softmax' })] }); m.compile({ loss: 'binaryCrossentropy', optimizer: tf.train.adam(0.01) }); return m; }",
+    }));
+    assert.deepEqual(problems(run), []);
+    const results = checkResults(run);
+    assert.deepEqual(results.map((r) => r.id), IDS);
+    for (const r of results) assert.equal(r.status, "failed", `${r.id}: ${r.status}`);
+  });
+});
