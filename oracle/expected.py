@@ -32,12 +32,12 @@ def dumps(v, indent=0) -> str:
     if isinstance(v, dict):
         if not v:
             return "{}"
-        items = [f'{pad} {json.dumps(k)}: {dumps(x, indent + 1)}' for k, x in v.items()]
+        items = [f'{pad} {json.dumps(k, ensure_ascii=False)}: {dumps(x, indent + 1)}' for k, x in v.items()]
         return "{\n" + ",\n".join(items) + "\n" + pad + "}"
     if isinstance(v, list) and any(isinstance(x, dict) for x in v):
         return "[\n" + ",\n".join(f"{pad} {dumps(x, indent + 1)}" for x in v) + "\n" + pad + "]"
     # allow_nan=False: an expected value must never be NaN or infinite.
-    return json.dumps(v, allow_nan=False, separators=(", ", ": "))
+    return json.dumps(v, allow_nan=False, separators=(", ", ": "), ensure_ascii=False)
 
 
 def render_hidden(mod) -> str:
@@ -66,11 +66,11 @@ def main() -> int:
             outputs.append((HIDDEN / f"{mod.SLUG}.json", render_hidden(mod)))
         for target, text in outputs:
             if args.check:
-                if not target.exists() or target.read_text() != text:
+                if not target.exists() or target.read_text(encoding="utf-8") != text:
                     stale.append(str(target.relative_to(ROOT)))
             else:
                 target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(text)
+                target.write_text(text, encoding="utf-8")
                 print(f"wrote {target.relative_to(ROOT)}")
     if stale:
         print("stale expected values (run `npm run expected` and commit the result):\n  " + "\n  ".join(stale), file=sys.stderr)

@@ -1,0 +1,127 @@
+/**
+ * Lesson 06: every check passes on the notebook's own solutions and fails on
+ * several wrong implementations; the hand derivatives agree with tf.grads; the
+ * solution edition runs top to bottom in a real tslab kernel reproducing the
+ * lecture's numbers and showing backprop faster than numerical gradients; the
+ * student edition runs with every check "not completed yet"; wrong code
+ * everywhere still runs to the end.
+ */
+import { before, describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { checker } from "../../lib/06-backprop";
+import { initBackend } from "../../lib/core";
+import { allStdout, checkResults, figuresAndHtml, leakedTensors, problems, runNotebook, solutionFunctions, sourceNotebook, writeStudentEdition, writeVariant } from "../helpers/notebooks";
+
+const SLUG = "06-backprop";
+const IDS = checker.definitions.map((d) => d.id);
+type Fn = (...args: never[]) => unknown;
+type F = (w: number) => number;
+
+function net(x: number, w: number, b: number, y: number, mistake = ""): Record<string, number> {
+  const c = w * x;
+  const a = c + b;
+  const d = mistake === "sign" ? y - a : a - y;
+  const J = mistake === "noHalf" ? d * d : 0.5 * d * d;
+  const dJ_dd = mistake === "noHalf" ? 2 * d : d;
+  const dJ_da = dJ_dd;
+  const dJ_dc = dJ_da;
+  const dJ_db = mistake === "dbTimesX" ? dJ_da * x : dJ_da;
+  const dJ_dw = mistake === "forgotX" ? dJ_dc : dJ_dc * x;
+  return { c, a, d, J, dJ_dd, dJ_da, dJ_dc, dJ_db, dJ_dw };
+}
+
+/** Wrong implementations, each a mistake students make. */
+const WRONG: Record<string, Record<string, Fn>> = {
+  "06.numericalDerivative": {
+    "central difference instead of forward": ((f: F, w: number, eps = 0.001) => (f(w + eps) - f(w - eps)) / (2 * eps)) as unknown as Fn,
+    "backward difference": ((f: F, w: number, eps = 0.001) => (f(w) - f(w - eps)) / eps) as unknown as Fn,
+    "a different default eps": ((f: F, w: number, eps = 1e-6) => (f(w + eps) - f(w)) / eps) as unknown as Fn,
+    "forgets to divide by eps": ((f: F, w: number, eps = 0.001) => f(w + eps) - f(w)) as unknown as Fn,
+  },
+  "06.backpropSimpleNetwork": {
+    "dJ/dw without the factor x": ((x: number, w: number, b: number, y: number) => net(x, w, b, y, "forgotX")) as Fn,
+    "J = d² (no ½)": ((x: number, w: number, b: number, y: number) => net(x, w, b, y, "noHalf")) as Fn,
+    "dJ/db multiplied by x": ((x: number, w: number, b: number, y: number) => net(x, w, b, y, "dbTimesX")) as Fn,
+    "d = y − a": ((x: number, w: number, b: number, y: number) => net(x, w, b, y, "sign")) as Fn,
+  },
+};
+
+before(async () => {
+  await initBackend();
+});
+
+describe("lesson 06 checks on the notebook's own solutions and on wrong code", () => {
+  const solutions = solutionFunctions(SLUG);
+  for (const id of IDS) {
+    const fnName = id.split(".")[1] as string;
+    it(`${id} passes on the notebook's solution`, async () => {
+      const r = await checker.run(id, solutions[fnName]);
+      assert.equal(r.status, "passed", JSON.stringify(r.cases.filter((c) => !c.passed)));
+    });
+    const wrongs = WRONG[id] ?? {};
+    it(`${id} has at least three wrong implementations to fail on`, () => assert.ok(Object.keys(wrongs).length >= 3));
+    for (const [label, fn] of Object.entries(wrongs)) {
+      it(`${id} fails on: ${label}`, async () => {
+        const r = await checker.run(id, fn);
+        assert.equal(r.status, "failed", `${r.status}: ${r.message}`);
+      });
+    }
+    it(`${id} says "not completed yet" for the student stub`, async () => {
+      const r = await checker.run(id, () => { throw new Error(`${fnName} is not completed yet`); });
+      assert.equal(r.status, "not-completed");
+    });
+  }
+
+  it("the solution's hand derivatives equal tf.grads at random points", () => {
+    const bp = solutions.backpropSimpleNetwork as unknown as (x: number, w: number, b: number, y: number) => Record<string, number>;
+    for (let k = 0; k < 5; k++) {
+      const [x, w, b, y] = [1, 2, 3, 4].map(() => Math.round((Math.random() * 6 - 3) * 100) / 100) as [number, number, number, number];
+      const r = bp(x, w, b, y);
+      const [gw, gb] = tf.tidy(() => tf.grads((wt: tf.Tensor, bt: tf.Tensor) => tf.mul(0.5, wt.mul(x).add(bt).sub(y).square()))([tf.scalar(w), tf.scalar(b)]).map((g) => g.dataSync()[0] as number));
+      assert.ok(Math.abs((r.dJ_dw as number) - (gw as number)) < 1e-4 * (1 + Math.abs(gw as number)), `dJ/dw ${r.dJ_dw} vs ${gw}`);
+      assert.ok(Math.abs((r.dJ_db as number) - (gb as number)) < 1e-4 * (1 + Math.abs(gb as number)), `dJ/db ${r.dJ_db} vs ${gb}`);
+    }
+  });
+});
+
+describe("lesson 06 notebook in a real tslab kernel", { concurrency: false }, () => {
+  it("solution edition: the lecture's numbers, tf.grad agreement, backprop faster, no leaked tensors", () => {
+    const run = runNotebook(sourceNotebook(SLUG));
+    assert.deepEqual(problems(run), []);
+    assert.equal(leakedTensors(run), 0);
+    const results = checkResults(run);
+    assert.deepEqual(results.map((r) => r.id), IDS);
+    for (const r of results) assert.equal(r.status, "passed", `${r.id}: ${r.message}`);
+    const out = allStdout(run);
+    assert.match(out, /J = w² {2}at w = 3: numerical \(ε = 0\.001\) 6\.001000, tf\.grad 6\.000000/);
+    assert.match(out, /forward: {2}a = 11, J = 121/);
+    assert.match(out, /backward: dJ\/da = 22, dJ\/dw = 66/);
+    assert.match(out, /tf\.grad: dJ\/dw = 66/);
+    assert.match(out, /forward: {2}\{ c: -4, a: 4, d: 3, J: 4\.5 \}/);
+    assert.match(out, /backward: \{ dJ_dd: 3, dJ_da: 3, dJ_dc: 3, dJ_db: 3, dJ_dw: 6 \}/);
+    assert.match(out, /tf\.grads: dJ\/dw = 6, dJ\/db = 3/);
+    const numeric = Number(/one extra forward pass per parameter: ([\d.]+) ms/.exec(out)?.[1]);
+    const backprop = Number(/backprop \(tf\.grad\): +([\d.]+) ms/.exec(out)?.[1]);
+    assert.ok(numeric > 3 * backprop, `numeric ${numeric} ms vs backprop ${backprop} ms`);
+    assert.ok(figuresAndHtml(run).some((h) => h.includes("Computation graph")));
+    console.log(`lesson 06 solution edition: kernel start ${run.kernelStartSeconds?.toFixed(1)} s, total ${run.totalSeconds.toFixed(1)} s`);
+  });
+
+  it("student edition: runs to the end and every check says not completed yet", () => {
+    const run = runNotebook(writeStudentEdition(SLUG));
+    assert.deepEqual(problems(run), []);
+    const results = checkResults(run);
+    assert.deepEqual(results.map((r) => r.id), IDS);
+    for (const r of results) assert.equal(r.status, "not-completed", `${r.id}: ${r.message}`);
+  });
+
+  it("wrong code in every exercise: runs to the end and every check fails", () => {
+    const run = runNotebook(writeVariant(SLUG, "wrong", {
+      numericalDerivative: "function numericalDerivative(f: (w: number) => number, w: number, eps: number = 0.001): number { return (f(w + eps) - f(w - eps)) / (2 * eps); }",
+      backpropSimpleNetwork: "function backpropSimpleNetwork(x: number, w: number, b: number, y: number): { c: number; a: number; d: number; J: number; dJ_dd: number; dJ_da: number; dJ_dc: number; dJ_db: number; dJ_dw: number } { const c = w * x, a = c + b, d = a - y; return { c, a, d, J: d * d, dJ_dd: d, dJ_da: d, dJ_dc: d, dJ_db: d, dJ_dw: d }; }",
+    }));
+    assert.deepEqual(problems(run), []);
+    for (const r of checkResults(run)) assert.equal(r.status, "failed", `${r.id}: ${r.status}`);
+  });
+});
