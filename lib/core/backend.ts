@@ -40,6 +40,23 @@ function tryLoadNode(): string | null {
   }
 }
 
+/**
+ * tfjs's cpu backend prints a "looks like you are running TensorFlow.js in
+ * Node.js" banner on stderr at its first tensor write. The setup cell already
+ * says which backend runs and why, so that first write happens here, quietly
+ * (tfjs's warn() is silent in PROD mode).
+ */
+export function quietCpuFirstUse(): void {
+  if (tf.getBackend() !== "cpu") return;
+  const prod = tf.env().getBool("PROD");
+  tf.env().set("PROD", true);
+  try {
+    tf.tensor1d([0]).dispose();
+  } finally {
+    tf.env().set("PROD", prod);
+  }
+}
+
 async function trySet(kind: BackendKind): Promise<string | null> {
   try {
     if (kind === "node") {
@@ -49,6 +66,7 @@ async function trySet(kind: BackendKind): Promise<string | null> {
     if (kind === "wasm") require("@tensorflow/tfjs-backend-wasm");
     const ok = await tf.setBackend(TF_NAMES[kind]);
     await tf.ready();
+    quietCpuFirstUse();
     return ok ? null : `tf.setBackend("${TF_NAMES[kind]}") failed`;
   } catch (err) {
     return `${kind} backend failed to start: ${err instanceof Error ? err.message : String(err)}`;

@@ -1,6 +1,6 @@
 /** The course's shared core, re-exported for lesson modules. */
 export { setup, setupInfo, seedEverything, type SetupInfo, type SetupOptions } from "./setup";
-export { initBackend, BACKEND_ENV, type BackendChoice, type BackendKind } from "./backend";
+export { initBackend, quietCpuFirstUse, BACKEND_ENV, type BackendChoice, type BackendKind } from "./backend";
 export { createRng, type Rng } from "./rng";
 export { plot, figureHtml, linspace, type Figure, type Trace, type Layout } from "./plot";
 export { createChecker, storedFunctionCheck, loadExpected, storedCheck, type StoredCheckDefinition, type StoredCheckOptions, type Checker, type StoredCase, type StoredCheck, type ExpectedFile } from "./checker";

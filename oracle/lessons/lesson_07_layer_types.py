@@ -1,0 +1,47 @@
+"""Expected values for lesson 07 (convolutional layers), numpy float64 and hand-derived structure."""
+import numpy as np
+
+from lessons.common import case, tolist
+
+SLUG = "07-layer-types"
+
+
+def conv1d_valid(x, kernel, stride):
+    """Cross-correlation, no padding: out[i] = Σ_k x[i·stride + k]·kernel[k] (no kernel flip, as tf.conv1d)."""
+    x, kernel = np.asarray(x, dtype=np.float64), np.asarray(kernel, dtype=np.float64)
+    n, k = len(x), len(kernel)
+    return tolist([np.dot(x[i * stride:i * stride + k], kernel) for i in range((n - k) // stride + 1)])
+
+
+def ekg_model():
+    """100 inputs → conv (window 20, stride 10): 9 positions → conv (window 5, stride 2): 3 → 1.
+    A conv1d with one filter of width k on one channel has k weights + 1 bias."""
+    return {"inputShape": [None, 100, 1],
+            "layers": [{"className": "Conv1D", "filters": 1, "kernelSize": [20], "strides": [10], "activation": "relu", "outputShape": [None, 9, 1], "params": 21},
+                       {"className": "Conv1D", "filters": 1, "kernelSize": [5], "strides": [2], "activation": "relu", "outputShape": [None, 3, 1], "params": 6},
+                       {"className": "Flatten", "outputShape": [None, 3], "params": 0},
+                       {"className": "Dense", "units": 1, "activation": "sigmoid", "outputShape": [None, 1], "params": 4}],
+            "params": 31,
+            "loss": "binaryCrossentropy"}
+
+
+def build():
+    g = np.random.default_rng(7)
+    x100 = tolist(np.round(g.normal(size=100), 3))
+    k20 = tolist(np.round(g.normal(size=20), 3))
+    tight = {"atol": 1e-10, "rtol": 1e-10}
+    return {
+        "checks": {
+            "07.conv1dValid": {**tight, "cases": [
+                case("stride 1", [[1, 2, 3, 4, 5], [1, 0, -1], 1], conv1d_valid([1, 2, 3, 4, 5], [1, 0, -1], 1)),
+                case("not flipped: kernel [1, 2]", [[1, 0, 0, 0], [1, 2], 1], conv1d_valid([1, 0, 0, 0], [1, 2], 1)),
+                case("stride 2, the last window does not fit", [[3, 1, 4, 1, 5, 9, 2, 6], [0.5, -1, 2], 2], conv1d_valid([3, 1, 4, 1, 5, 9, 2, 6], [0.5, -1, 2], 2)),
+                case("the lecture's layer 1: 100 inputs, window 20, stride 10 → 9 outputs", [x100, k20, 10], conv1d_valid(x100, k20, 10)),
+                case("kernel as long as the input", [[1, 2, 3], [4, 5, 6], 1], conv1d_valid([1, 2, 3], [4, 5, 6], 1)),
+            ]},
+            "07.buildEkgModel": {"atol": 0, "rtol": 0, "cases": [
+                case("the lecture's EKG network", [], ekg_model()),
+                case("built again: same structure", [], ekg_model()),
+            ]},
+        },
+    }

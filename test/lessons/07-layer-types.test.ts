@@ -1,0 +1,130 @@
+/**
+ * Lesson 07: every check passes on the notebook's own solutions and fails on
+ * several wrong implementations; conv1dValid agrees with tf.conv1d
+ * (cross-correlation, kernels not flipped); the solution edition runs top to
+ * bottom in a real tslab kernel with the EKG network's layer sizes and
+ * parameter counts next to the dense network's, and the convolutional network
+ * ahead with little data; the student edition runs with every check "not
+ * completed yet"; wrong code everywhere still runs to the end.
+ */
+import { before, describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { checker } from "../../lib/07-layer-types";
+import { initBackend } from "../../lib/core";
+import { allStdout, checkResults, figuresAndHtml, leakedTensors, problems, runNotebook, solutionFunctions, sourceNotebook, writeStudentEdition, writeVariant } from "../helpers/notebooks";
+
+const SLUG = "07-layer-types";
+const IDS = checker.definitions.map((d) => d.id);
+type Fn = (...args: never[]) => unknown;
+
+function conv(x: number[], k: number[], stride: number, opts: { flip?: boolean; fitsStrictly?: boolean } = {}): number[] {
+  const kernel = opts.flip ? [...k].reverse() : k;
+  const out: number[] = [];
+  for (let s = 0; opts.fitsStrictly ? s + kernel.length < x.length : s + kernel.length <= x.length; s += stride) {
+    out.push(kernel.reduce((acc, kj, j) => acc + (x[s + j] as number) * kj, 0));
+  }
+  return out;
+}
+function ekg(layers: tf.layers.Layer[], loss = "binaryCrossentropy"): tf.Sequential {
+  const m = tf.sequential({ layers });
+  m.compile({ loss, optimizer: tf.train.adam(0.03) });
+  return m;
+}
+const c1 = (o: Record<string, unknown> = {}) => tf.layers.conv1d({ inputShape: [100, 1], filters: 1, kernelSize: 20, strides: 10, activation: "relu", ...o });
+const c2 = (o: Record<string, unknown> = {}) => tf.layers.conv1d({ filters: 1, kernelSize: 5, strides: 2, activation: "relu", ...o });
+const out = () => tf.layers.dense({ units: 1, activation: "sigmoid" });
+
+/** Wrong implementations, each a mistake students make. */
+const WRONG: Record<string, Record<string, Fn>> = {
+  "07.conv1dValid": {
+    "flips the kernel (textbook convolution)": ((x: number[], k: number[], s: number) => conv(x, k, s, { flip: true })) as Fn,
+    "ignores the stride": ((x: number[], k: number[]) => conv(x, k, 1)) as Fn,
+    "drops the last window that fits": ((x: number[], k: number[], s: number) => conv(x, k, s, { fitsStrictly: true })) as Fn,
+    "zero-padded ('same') output": ((x: number[], k: number[], s: number) => conv([...x, ...new Array(k.length - 1).fill(0)], k, s)) as Fn,
+  },
+  "07.buildEkgModel": {
+    "a dense network of the same widths": (() => ekg([tf.layers.dense({ inputShape: [100], units: 9, activation: "relu" }), tf.layers.dense({ units: 3, activation: "relu" }), out()])) as Fn,
+    "stride 20 (5 windows, not 9)": (() => ekg([c1({ strides: 20 }), c2(), tf.layers.flatten(), out()])) as Fn,
+    "sigmoid hidden layers": (() => ekg([c1({ activation: "sigmoid" }), c2({ activation: "sigmoid" }), tf.layers.flatten(), out()])) as Fn,
+    "two filters in the first layer": (() => ekg([c1({ filters: 2 }), c2(), tf.layers.flatten(), out()])) as Fn,
+    "mean squared error": (() => ekg([c1(), c2(), tf.layers.flatten(), out()], "meanSquaredError")) as Fn,
+  },
+};
+
+before(async () => {
+  await initBackend();
+});
+
+describe("lesson 07 checks on the notebook's own solutions and on wrong code", () => {
+  const solutions = solutionFunctions(SLUG);
+  for (const id of IDS) {
+    const fnName = id.split(".")[1] as string;
+    it(`${id} passes on the notebook's solution`, async () => {
+      const r = await checker.run(id, solutions[fnName]);
+      assert.equal(r.status, "passed", JSON.stringify(r.cases.filter((c) => !c.passed)));
+    });
+    const wrongs = WRONG[id] ?? {};
+    it(`${id} has at least three wrong implementations to fail on`, () => assert.ok(Object.keys(wrongs).length >= 3));
+    for (const [label, fn] of Object.entries(wrongs)) {
+      it(`${id} fails on: ${label}`, async () => {
+        const r = await checker.run(id, fn);
+        assert.equal(r.status, "failed", `${r.status}: ${r.message}`);
+      });
+    }
+    it(`${id} says "not completed yet" for the student stub`, async () => {
+      const r = await checker.run(id, () => { throw new Error(`${fnName} is not completed yet`); });
+      assert.equal(r.status, "not-completed");
+    });
+  }
+
+  it("the solution's conv1dValid equals tf.conv1d (valid padding, no kernel flip) on random inputs and strides", () => {
+    const mine = solutions.conv1dValid as unknown as (x: number[], k: number[], s: number) => number[];
+    for (const [n, k, s] of [[100, 20, 10], [37, 5, 3], [12, 12, 1], [50, 7, 2]] as const) {
+      const x = Array.from({ length: n }, () => Math.random() * 2 - 1);
+      const kernel = Array.from({ length: k }, () => Math.random() * 2 - 1);
+      const theirs = tf.tidy(() => Array.from(tf.conv1d(tf.tensor2d(x, [n, 1]), tf.tensor3d(kernel, [k, 1, 1]), s, "valid").dataSync()));
+      const got = mine(x, kernel, s);
+      assert.equal(got.length, theirs.length, `n=${n} k=${k} s=${s}`);
+      got.forEach((v, i) => assert.ok(Math.abs(v - (theirs[i] as number)) < 1e-4, `n=${n} k=${k} s=${s} [${i}]`));
+    }
+  });
+});
+
+describe("lesson 07 notebook in a real tslab kernel", { concurrency: false }, () => {
+  it("solution edition: layer sizes 100 → 9 → 3 → 1, 31 vs 943 parameters, convolution ahead with little data", () => {
+    const run = runNotebook(sourceNotebook(SLUG));
+    assert.deepEqual(problems(run), []);
+    assert.equal(leakedTensors(run), 0);
+    const results = checkResults(run);
+    assert.deepEqual(results.map((r) => r.id), IDS);
+    for (const r of results) assert.equal(r.status, "passed", `${r.id}: ${r.message}`);
+    const text = allStdout(run);
+    assert.match(text, /convolutional: Conv1D\(9×1\): 21 {2}→ {2}Conv1D\(3×1\): 6 {2}→ {2}Flatten\(3\): 0 {2}→ {2}Dense\(1\): 4 {2}total 31 parameters/);
+    assert.match(text, /dense: +Dense\(9\): 909 {2}→ {2}Dense\(3\): 30 {2}→ {2}Dense\(1\): 4 {2}total 943 parameters/);
+    assert.match(text, /conv1dValid: 9 outputs; tf\.conv1d: 9 outputs/);
+    for (const size of [32, 64]) {
+      const m = new RegExp(`${size} training traces: convolutional ([\\d.]+)%, dense ([\\d.]+)%`).exec(text);
+      assert.ok(m && Number(m[1]) > Number(m[2]), `with ${size} traces the convolutional network is ahead: ${m?.[0]}`);
+    }
+    assert.ok(figuresAndHtml(run).filter((h) => h.includes('class="course-figure"')).length >= 3);
+    console.log(`lesson 07 solution edition: kernel start ${run.kernelStartSeconds?.toFixed(1)} s, total ${run.totalSeconds.toFixed(1)} s`);
+  });
+
+  it("student edition: runs to the end and every check says not completed yet", () => {
+    const run = runNotebook(writeStudentEdition(SLUG));
+    assert.deepEqual(problems(run), []);
+    const results = checkResults(run);
+    assert.deepEqual(results.map((r) => r.id), IDS);
+    for (const r of results) assert.equal(r.status, "not-completed", `${r.id}: ${r.message}`);
+  });
+
+  it("wrong code in every exercise: runs to the end and every check fails", () => {
+    const run = runNotebook(writeVariant(SLUG, "wrong", {
+      conv1dValid: "function conv1dValid(x: number[], kernel: number[], stride: number): number[] { const k = [...kernel].reverse(); const out: number[] = []; for (let s = 0; s + k.length <= x.length; s += stride) out.push(k.reduce((a, kj, j) => a + x[s + j] * kj, 0)); return out; }",
+      buildEkgModel: "function buildEkgModel(): tf.Sequential { const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [100], units: 9, activation: 'relu' }), tf.layers.dense({ units: 3, activation: 'relu' }), tf.layers.dense({ units: 1, activation: 'sigmoid' })] }); m.compile({ loss: 'binaryCrossentropy', optimizer: tf.train.adam(0.03) }); return m; }",
+    }));
+    assert.deepEqual(problems(run), []);
+    for (const r of checkResults(run)) assert.equal(r.status, "failed", `${r.id}: ${r.status}`);
+  });
+});
