@@ -1,0 +1,161 @@
+"""Expected values for lesson 02 (dense layers, Sequential models, loss and cost), numpy float64.
+
+Activations cannot be stored in JSON, so the cases name them ("sigmoid",
+"linear", "relu") and the lesson module turns each name into the function
+before calling the student's code.
+"""
+import numpy as np
+
+from lessons.common import case, sigmoid, tolist
+
+SLUG = "02-dense-networks"
+
+ACTIVATIONS = {
+    "sigmoid": sigmoid,
+    "linear": lambda z: np.asarray(z, dtype=np.float64),
+    "relu": lambda z: np.maximum(0.0, np.asarray(z, dtype=np.float64)),
+}
+
+# The trained coffee-roasting network published with the course (Dense 3 sigmoid → Dense 1 sigmoid).
+COFFEE_MEAN = np.array([218.668, 13.4307])
+COFFEE_VAR = np.array([1596.93, 1.27333])
+W1 = [[-8.94, 0.29, 12.89], [-0.17, -7.34, 10.79]]
+B1 = [-9.87, -9.28, 1.01]
+W2 = [[-31.38], [-27.86], [-32.79]]
+B2 = [15.54]
+COFFEE_INPUTS = [[200.0, 13.9], [200.0, 17.0]]
+
+
+def coffee_normalised():
+    return tolist((np.array(COFFEE_INPUTS) - COFFEE_MEAN) / np.sqrt(COFFEE_VAR))
+
+
+def dense(a_in, W, b, g):
+    """a_out[j] = g(a_in · W[:, j] + b[j]): column j of W holds unit j's weights."""
+    return tolist(ACTIVATIONS[g](np.asarray(a_in, float) @ np.asarray(W, float) + np.asarray(b, float)))
+
+
+def dense_batch(A, W, b, g):
+    A = np.asarray(A, float).reshape(len(A), len(W))
+    return tolist(ACTIVATIONS[g](A @ np.asarray(W, float) + np.asarray(b, float)))
+
+
+def sequential(x, layers):
+    a = np.asarray(x, float)
+    for layer in layers:
+        a = ACTIVATIONS[layer["g"]](a @ np.asarray(layer["W"], float) + np.asarray(layer["b"], float))
+    return tolist(a)
+
+
+def bce(y, p):
+    y, p = np.asarray(y, float), np.asarray(p, float)
+    return float(np.mean(-y * np.log(p) - (1 - y) * np.log(1 - p)))
+
+
+def mse(y, p):
+    y, p = np.asarray(y, float), np.asarray(p, float)
+    return float(np.mean((p - y) ** 2))
+
+
+def rand(g, *shape):
+    return tolist(np.round(g.normal(size=shape), 3))
+
+
+def build():
+    g = np.random.default_rng(2)
+    xn = coffee_normalised()
+    tight = {"atol": 1e-12, "rtol": 1e-9}
+
+    # dense: W is inputs × units.
+    W23 = [[1, -1, 0], [2, 0.5, 3]]
+    W22 = [[1, 2], [3, 4]]  # not symmetric: reading W[j][i] instead of W[i][j] gives other numbers
+    # relu: the first unit's z is 1.1, the second's is −2.95 (relu gives 0 there).
+    ar, Wr, br = [1, -2, 0.5], [[0.5, -1], [0.25, 1], [2, 0.5]], [0.1, -0.2]
+    W41, b1, a4 = rand(g, 4, 1), rand(g, 1), rand(g, 4)
+    dense_cases = [
+        case("coffee layer 1 (3 sigmoid units) on 200 °C, 13.9 min (normalised)", [xn[0], W1, B1, "sigmoid"], dense(xn[0], W1, B1, "sigmoid")),
+        case("2 inputs → 3 linear units", [[1, 2], W23, [0, 1, -1], "linear"], dense([1, 2], W23, [0, 1, -1], "linear")),
+        case("square W that is not symmetric, linear", [[1, -1], W22, [0.5, -0.5], "linear"], dense([1, -1], W22, [0.5, -0.5], "linear")),
+        case("3 inputs → 2 relu units", [ar, Wr, br, "relu"], dense(ar, Wr, br, "relu")),
+        case("4 inputs → 1 sigmoid unit", [a4, W41, b1, "sigmoid"], dense(a4, W41, b1, "sigmoid")),
+    ]
+
+    A43, W32, b2 = rand(g, 4, 3), rand(g, 3, 2), rand(g, 2)
+    A35 = rand(g, 3, 5)
+    W54, b4 = rand(g, 5, 4), rand(g, 4)
+    batch_cases = [
+        case("coffee layer 1 on both roasts (2 × 2 input)", [xn, W1, B1, "sigmoid"], dense_batch(xn, W1, B1, "sigmoid")),
+        case("3 examples, 2 inputs → 3 linear units", [[[1, 2], [0, 0], [-1, 3]], W23, [0, 1, -1], "linear"], dense_batch([[1, 2], [0, 0], [-1, 3]], W23, [0, 1, -1], "linear")),
+        case("4 examples, 3 inputs → 2 relu units", [A43, W32, b2, "relu"], dense_batch(A43, W32, b2, "relu")),
+        case("3 examples, 5 inputs → 4 sigmoid units", [A35, W54, b4, "sigmoid"], dense_batch(A35, W54, b4, "sigmoid")),
+        case("one example (a 1 × 2 matrix)", [[[1, -1]], W22, [0.5, -0.5], "linear"], dense_batch([[1, -1]], W22, [0.5, -0.5], "linear")),
+    ]
+
+    coffee_layers = [{"W": W1, "b": B1, "g": "sigmoid"}, {"W": W2, "b": B2, "g": "sigmoid"}]
+    deep = [
+        {"W": rand(g, 4, 5), "b": rand(g, 5), "g": "relu"},
+        {"W": rand(g, 5, 3), "b": rand(g, 3), "g": "relu"},
+        {"W": rand(g, 3, 2), "b": rand(g, 2), "g": "linear"},
+    ]
+    x4 = rand(g, 4)
+    one = [{"W": W23, "b": [0, 1, -1], "g": "relu"}]
+    seq_cases = [
+        case("coffee network, 200 °C, 13.9 min (≈ 0.9625)", [xn[0], coffee_layers], sequential(xn[0], coffee_layers)),
+        case("coffee network, 200 °C, 17 min (≈ 3.03e-8)", [xn[1], coffee_layers], sequential(xn[1], coffee_layers)),
+        case("4 → 5 relu → 3 relu → 2 linear", [x4, deep], sequential(x4, deep)),
+        case("a single layer is just dense", [[2, 1], one], sequential([2, 1], one)),
+        case("no layers: the output is the input", [[0.25, -3], []], [0.25, -3]),
+    ]
+
+    p5 = [0.9, 0.2, 0.7, 0.05, 0.6]
+    y5 = [1, 0, 1, 0, 0]
+    y20 = tolist((g.random(20) < 0.5).astype(float))
+    p20 = tolist(np.round(g.uniform(0.01, 0.99, 20), 4))
+    bce_cases = [
+        case("one example, f = 0.5, y = 1 (log 2)", [[1], [0.5]], bce([1], [0.5])),
+        case("two examples", [[1, 0], [0.9, 0.2]], bce([1, 0], [0.9, 0.2])),
+        case("five examples", [y5, p5], bce(y5, p5)),
+        case("confident and wrong (y = 0, f = 0.999)", [[0, 1], [0.999, 0.999]], bce([0, 1], [0.999, 0.999])),
+        case("20 random examples", [y20, p20], bce(y20, p20)),
+    ]
+
+    yr = rand(g, 8)
+    pr = rand(g, 8)
+    mse_cases = [
+        case("errors 0.5, 0, −1", [[1, 2, 3], [1.5, 2, 2]], mse([1, 2, 3], [1.5, 2, 2])),
+        case("one example, error 2 (squared: 4)", [[3], [5]], mse([3], [5])),
+        case("perfect predictions", [[0.5, -1, 2], [0.5, -1, 2]], 0.0),
+        case("8 values of either sign", [yr, pr], mse(yr, pr)),
+    ]
+
+    # Model structure, derived by hand: a Dense layer with n inputs and u units has n·u weights + u biases.
+    params = (400 * 25 + 25) + (25 * 15 + 15) + (15 * 1 + 1)
+    assert params == 10431
+    structure = {
+        "inputShape": [None, 400],
+        "layers": [
+            {"className": "Dense", "units": 25, "activation": "sigmoid", "params": 400 * 25 + 25},
+            {"className": "Dense", "units": 15, "activation": "sigmoid", "params": 25 * 15 + 15},
+            {"className": "Dense", "units": 1, "activation": "sigmoid", "params": 15 * 1 + 1},
+        ],
+        "params": params,
+    }
+    compiled = {"loss": "binaryCrossentropy", "optimizer": {"className": "Adam", "learningRate": 0.001}}
+
+    checks = {
+        "02.dense": {**tight, "cases": dense_cases},
+        "02.denseBatch": {**tight, "cases": batch_cases},
+        "02.sequential": {**tight, "cases": seq_cases},
+        "02.binaryCrossentropy": {**tight, "cases": bce_cases},
+        "02.meanSquaredError": {**tight, "cases": mse_cases},
+        "02.buildBinaryDigitModel": {"atol": 0, "rtol": 0, "cases": [
+            case("input [null, 400] → Dense 25 sigmoid → Dense 15 sigmoid → Dense 1 sigmoid, 10,431 parameters", [], structure),
+            case("compiled with binary cross-entropy and Adam (learning rate 0.001)", [], compiled),
+        ]},
+    }
+    coffee = {
+        "inputs": COFFEE_INPUTS,
+        "normalised": xn,
+        "predictions": [sequential(x, coffee_layers)[0] for x in xn],
+    }
+    return {"checks": checks, "values": {"coffeeNetwork": coffee}}

@@ -1,0 +1,242 @@
+/**
+ * Lesson 02: every check passes on the notebook's own solutions and fails on
+ * several wrong implementations; activation names in the stored cases become
+ * functions and modified inputs are still caught; the solution edition runs
+ * top to bottom in a real tslab kernel with every check passing, the digit
+ * network reaching ≥ 99% training accuracy and the student's `sequential`
+ * reproducing `model.predict` within 1e-5; the student edition runs with every
+ * check "not completed yet"; a notebook full of wrong code still runs to the
+ * end with every check failing.
+ */
+import { before, describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { activationByName, checker, coffeeReference, COFFEE_NETWORK, normalizeRoasts, plainLayers, predictProbabilities, sigmoid } from "../../lib/02-dense-networks";
+import { initBackend } from "../../lib/core";
+import { allStdout, checkResults, figuresAndHtml, leakedTensors, problems, runNotebook, solutionFunctions, sourceNotebook, writeStudentEdition, writeVariant } from "../helpers/notebooks";
+
+const SLUG = "02-dense-networks";
+const IDS = checker.definitions.map((d) => d.id);
+
+type Fn = (...args: never[]) => unknown;
+type G = (z: number) => number;
+type Layer = { W: number[][]; b: number[]; g: G };
+
+const denseOk = (a: number[], W: number[][], b: number[], g: G): number[] => b.map((bj, j) => g(a.reduce((s, ak, k) => s + ak * (W[k]?.[j] as number), bj)));
+const log10Loss = (y: number, f: number): number => -y * Math.log10(f) - (1 - y) * Math.log10(1 - f);
+
+function model(layers: { units: number; activation: "sigmoid" | "relu" }[], compile: tf.ModelCompileArgs | null): tf.Sequential {
+  const m = tf.sequential({
+    layers: layers.map((l, i) => tf.layers.dense({ ...(i === 0 ? { inputShape: [400] } : {}), units: l.units, activation: l.activation })),
+  });
+  if (compile) m.compile(compile);
+  return m;
+}
+const S = (units: number) => ({ units, activation: "sigmoid" as const });
+const bce = () => ({ loss: "binaryCrossentropy", optimizer: tf.train.adam(0.001) });
+
+/** Wrong implementations, each a mistake students actually make. */
+const WRONG: Record<string, Record<string, Fn>> = {
+  "02.dense": {
+    "W read as units×inputs (W[j][k])": ((a: number[], W: number[][], b: number[], g: G) => b.map((bj, j) => g(a.reduce((s, ak, k) => s + ak * (W[j]?.[k] as number), bj)))) as Fn,
+    "forgets the bias": ((a: number[], W: number[][], b: number[], g: G) => b.map((_, j) => g(a.reduce((s, ak, k) => s + ak * (W[k]?.[j] as number), 0)))) as Fn,
+    "forgets the activation": ((a: number[], W: number[][], b: number[]) => b.map((bj, j) => a.reduce((s, ak, k) => s + ak * (W[k]?.[j] as number), bj))) as Fn,
+    "always applies the sigmoid": ((a: number[], W: number[][], b: number[]) => denseOk(a, W, b, sigmoid)) as Fn,
+    "one output per input instead of per unit": ((a: number[], W: number[][], b: number[], g: G) => a.map((_, j) => g(a.reduce((s, ak, k) => s + ak * (W[k]?.[j] ?? 0), b[j] ?? 0)))) as Fn,
+  },
+  "02.denseBatch": {
+    "uses Wᵀ": ((A: number[][], W: number[][], b: number[], g: G) => A.map((r) => b.map((bj, j) => g(r.reduce((s, ak, k) => s + ak * (W[j]?.[k] as number), bj))))) as Fn,
+    "adds b[i] of the example, not of the unit": ((A: number[][], W: number[][], b: number[], g: G) => A.map((r, i) => b.map((_, j) => g(r.reduce((s, ak, k) => s + ak * (W[k]?.[j] as number), b[i] ?? 0))))) as Fn,
+    "no activation": ((A: number[][], W: number[][], b: number[]) => A.map((r) => denseOk(r, W, b, (z) => z))) as Fn,
+    "only the first example": ((A: number[][], W: number[][], b: number[], g: G) => [denseOk(A[0] as number[], W, b, g)]) as Fn,
+    "returns a tensor": ((A: number[][], W: number[][], b: number[]) => tf.tidy(() => tf.sigmoid(tf.matMul(tf.tensor2d(A), tf.tensor2d(W)).add(tf.tensor1d(b))))) as Fn,
+  },
+  "02.sequential": {
+    "only the last layer": ((x: number[], layers: Layer[]) => (layers.length ? denseOk(x, layers[layers.length - 1]!.W, layers[layers.length - 1]!.b, layers[layers.length - 1]!.g) : x)) as Fn,
+    "layers in reverse order": ((x: number[], layers: Layer[]) => [...layers].reverse().reduce((a, l) => (a.length === l.W.length ? denseOk(a, l.W, l.b, l.g) : a.map(() => NaN)), x)) as Fn,
+    "no activation on the output layer": ((x: number[], layers: Layer[]) => layers.reduce((a, l, i) => denseOk(a, l.W, l.b, i === layers.length - 1 ? (z) => z : l.g), x)) as Fn,
+    "sigmoid everywhere": ((x: number[], layers: Layer[]) => layers.reduce((a, l) => denseOk(a, l.W, l.b, sigmoid), x)) as Fn,
+    "starts from layers[0] (crashes without layers)": ((x: number[], layers: Layer[]) => { let a = denseOk(x, layers[0]!.W, layers[0]!.b, layers[0]!.g); for (const l of layers.slice(1)) a = denseOk(a, l.W, l.b, l.g); return a; }) as Fn,
+  },
+  "02.binaryCrossentropy": {
+    "sum, not mean": ((y: number[], p: number[]) => y.reduce((s, yi, i) => s - yi * Math.log(p[i] as number) - (1 - yi) * Math.log(1 - (p[i] as number)), 0)) as Fn,
+    "only the y = 1 term": ((y: number[], p: number[]) => y.reduce((s, yi, i) => s - yi * Math.log(p[i] as number), 0) / y.length) as Fn,
+    "log10": ((y: number[], p: number[]) => y.reduce((s, yi, i) => s + log10Loss(yi, p[i] as number), 0) / y.length) as Fn,
+    "missing minus sign": ((y: number[], p: number[]) => y.reduce((s, yi, i) => s + yi * Math.log(p[i] as number) + (1 - yi) * Math.log(1 - (p[i] as number)), 0) / y.length) as Fn,
+    "Keras' clipping with ε inside the log (float32 tf)": ((y: number[], p: number[]) => tf.tidy(() => tf.metrics.binaryCrossentropy(tf.tensor1d(y), tf.tensor1d(p)).dataSync()[0])) as Fn,
+  },
+  "02.meanSquaredError": {
+    "the lecture's ½ factor": ((y: number[], p: number[]) => y.reduce((s, yi, i) => s + ((p[i] as number) - yi) ** 2, 0) / (2 * y.length)) as Fn,
+    "sum, not mean": ((y: number[], p: number[]) => y.reduce((s, yi, i) => s + ((p[i] as number) - yi) ** 2, 0)) as Fn,
+    "absolute error": ((y: number[], p: number[]) => y.reduce((s, yi, i) => s + Math.abs((p[i] as number) - yi), 0) / y.length) as Fn,
+    "root mean squared error": ((y: number[], p: number[]) => Math.sqrt(y.reduce((s, yi, i) => s + ((p[i] as number) - yi) ** 2, 0) / y.length)) as Fn,
+  },
+  "02.buildBinaryDigitModel": {
+    "relu hidden layers": (() => model([{ units: 25, activation: "relu" }, { units: 15, activation: "relu" }, S(1)], bce())) as Fn,
+    "two layers only": (() => model([S(25), S(1)], bce())) as Fn,
+    "15 then 25 units": (() => model([S(15), S(25), S(1)], bce())) as Fn,
+    "mean squared error loss": (() => model([S(25), S(15), S(1)], { loss: "meanSquaredError", optimizer: tf.train.adam(0.001) })) as Fn,
+    "not compiled": (() => model([S(25), S(15), S(1)], null)) as Fn,
+    "SGD optimizer": (() => model([S(25), S(15), S(1)], { loss: "binaryCrossentropy", optimizer: tf.train.sgd(0.001) })) as Fn,
+    "returns a Promise": (async () => model([S(25), S(15), S(1)], bce())) as Fn,
+  },
+};
+
+before(async () => {
+  await initBackend();
+});
+
+describe("lesson 02 checks on the notebook's own solutions and on wrong code", () => {
+  const solutions = solutionFunctions(SLUG);
+
+  for (const id of IDS) {
+    const fnName = id.split(".")[1] as string;
+    it(`${id} passes on the notebook's solution`, async () => {
+      const r = await checker.run(id, solutions[fnName]);
+      assert.equal(r.status, "passed", JSON.stringify(r.cases.filter((c) => !c.passed)));
+      assert.equal(r.points, r.maxPoints);
+    });
+    const wrongs = WRONG[id] ?? {};
+    it(`${id} has at least three wrong implementations to fail on`, () => {
+      assert.ok(Object.keys(wrongs).length >= 3, `only ${Object.keys(wrongs).length}`);
+    });
+    for (const [label, fn] of Object.entries(wrongs)) {
+      it(`${id} fails on a wrong implementation: ${label}`, async () => {
+        const r = await checker.run(id, fn);
+        assert.equal(r.status, "failed", `expected failure, got ${r.status}: ${r.message}`);
+        assert.equal(r.points, 0);
+        assert.ok(r.message.length > 0);
+      });
+    }
+    it(`${id} says "not completed yet" for the student stub`, async () => {
+      const stub = () => { throw new Error(`${fnName} is not completed yet`); };
+      const r = await checker.run(id, stub);
+      assert.equal(r.status, "not-completed");
+      assert.match(r.message, /not completed yet/);
+    });
+    it(`${id} says so when given something that is not a function`, async () => {
+      const r = await checker.run(id, undefined);
+      assert.equal(r.status, "failed");
+      assert.ok(r.cases.every((c) => /expected a function/.test(c.message ?? "")), JSON.stringify(r.cases[0]));
+    });
+  }
+
+  it("activation names in the stored cases become the lesson's functions; unknown names are a course-data error", () => {
+    assert.equal(activationByName("sigmoid")(0), 0.5);
+    assert.equal(activationByName("relu")(-3), 0);
+    assert.equal(activationByName("linear")(-3), -3);
+    assert.throws(() => activationByName("tanh"), /unknown activation "tanh"/);
+  });
+
+  it("a dense that modifies W, or a sequential that modifies a layer's b, is caught although the cases store names", async () => {
+    const r1 = await checker.run("02.dense", (a: number[], W: number[][], b: number[], g: G) => { (W[0] as number[])[0] = 0; return denseOk(a, W, b, g); });
+    assert.equal(r1.status, "failed");
+    assert.ok(r1.cases.some((c) => /modified its argument #2/.test(c.message ?? "")), JSON.stringify(r1.cases[0]));
+    const r2 = await checker.run("02.sequential", (x: number[], layers: Layer[]) => layers.reduce((a, l) => { l.b[0] = 0; return denseOk(a, l.W, l.b, l.g); }, x));
+    assert.equal(r2.status, "failed");
+    assert.ok(r2.cases.some((c) => /modified its argument #2/.test(c.message ?? "")));
+  });
+
+  it("reports show activations by name and the student's error", async () => {
+    const r = await checker.run("02.dense", () => { throw new TypeError("oops"); });
+    assert.equal(r.status, "failed");
+    assert.match(r.cases[0]?.input ?? "", /g = sigmoid/);
+    assert.ok(r.cases.every((c) => /threw TypeError: oops/.test(c.message ?? "")));
+  });
+});
+
+describe("lesson 02 reference numbers", () => {
+  it("the coffee network: float64 oracle ≈0.9625 and ≈3.03e-08, reproduced by plain layers", () => {
+    const ref = coffeeReference();
+    assert.ok(Math.abs((ref.predictions[0] as number) - 0.9625) < 1e-3);
+    assert.ok(Math.abs((ref.predictions[1] as number) - 3.03e-8) < 1e-9);
+    const x = normalizeRoasts(ref.inputs);
+    x.forEach((row, i) => {
+      const a1 = denseOk(row, COFFEE_NETWORK.W1.map((r) => [...r]), [...COFFEE_NETWORK.b1], sigmoid);
+      const a2 = denseOk(a1, COFFEE_NETWORK.W2.map((r) => [...r]), [...COFFEE_NETWORK.b2], sigmoid);
+      assert.ok(Math.abs((a2[0] as number) - (ref.predictions[i] as number)) <= 1e-12 + 1e-9 * (ref.predictions[i] as number));
+    });
+  });
+
+  it("plainLayers copies a tfjs model's weights inputs×units, so a plain forward pass matches predict", () => {
+    const m = model([S(4), { units: 3, activation: "relu" }, S(1)], null);
+    const X = Array.from({ length: 5 }, (_, i) => Array.from({ length: 400 }, (_, k) => ((i * 7 + k) % 11) / 10));
+    const layers = plainLayers(m);
+    assert.deepEqual(layers.map((l) => [l.W.length, (l.W[0] as number[]).length, l.b.length]), [[400, 4, 4], [4, 3, 3], [3, 1, 1]]);
+    const byHand = X.map((x) => layers.reduce((a, l) => denseOk(a, l.W, l.b, l.g), x)[0] as number);
+    const byTf = predictProbabilities(m, X);
+    m.dispose();
+    byHand.forEach((v, i) => assert.ok(Math.abs(v - (byTf[i] as number)) < 1e-5));
+  });
+});
+
+describe("lesson 02 notebook in a real tslab kernel", { concurrency: false }, () => {
+  it("solution edition: runs top to bottom, every check passes, ≥ 99% accuracy, sequential matches predict", () => {
+    const run = runNotebook(sourceNotebook(SLUG));
+    assert.deepEqual(problems(run), []);
+    assert.equal(leakedTensors(run), 0, "every tensor the notebook creates is disposed by its end");
+    const results = checkResults(run);
+    assert.deepEqual(results.map((r) => r.id), IDS);
+    for (const r of results) assert.equal(r.status, "passed", `${r.id}: ${r.message}`);
+    const out = allStdout(run);
+    assert.match(out, /backend "(wasm|tensorflow|cpu)"/);
+    // The lecture's coffee numbers, by hand.
+    assert.match(out, /200 °C, 13\.9 min → f = 9\.6257\d*e-1/);
+    assert.match(out, /200 °C, 17 min → f = 3\.03159\d*e-8/);
+    // model.summary(): three Dense layers, 10,431 parameters.
+    assert.match(out, /Total params: 10431/);
+    assert.equal((out.match(/\(Dense\)/g) ?? []).length, 3);
+    // MSE vs the lecture's ½ · squared error, with numbers.
+    assert.match(out, /Keras-style MSE \(yours\): +0\.416667/);
+    assert.match(out, /lecture's cost ½ · MSE: +0\.208333/);
+    // Training accuracy ≥ 99%.
+    const acc = /training accuracy: ([\d.]+)%/.exec(out);
+    assert.ok(acc, "the notebook prints the training accuracy");
+    assert.ok(Number(acc[1]) >= 99, `training accuracy ${acc[1]}%`);
+    // The student's sequential reproduces model.predict.
+    const diff = /max \|sequential − model\.predict\| over all 1000 images: ([\d.e+-]+)/.exec(out);
+    assert.ok(diff, "the notebook prints the largest difference between sequential and predict");
+    assert.ok(Number(diff[1]) < 1e-5, `max difference ${diff[1]}`);
+    // Training progress is one display updated in place.
+    const trainingCell = run.cells.find((c) => (c.source ?? "").includes("lab.fit(model"));
+    const progressOutputs = (trainingCell?.other ?? []).filter((o) => /epoch \d+\/\d+/.test(String(o["text/plain"] ?? "")));
+    assert.equal(progressOutputs.length, 1, "one progress display");
+    assert.match(String(progressOutputs[0]?.["text/plain"]), /digits 0\/1: epoch 20\/20 — loss [\d.]+ — done in/);
+    const figures = figuresAndHtml(run).filter((h) => h.includes('class="course-figure"'));
+    assert.ok(figures.length >= 4, `only ${figures.length} figures`);
+    console.log(`lesson 02 solution edition: kernel start ${run.kernelStartSeconds?.toFixed(1)} s, total ${run.totalSeconds.toFixed(1)} s`);
+  });
+
+  it("student edition: runs to the end and every check says not completed yet", () => {
+    const run = runNotebook(writeStudentEdition(SLUG));
+    assert.deepEqual(problems(run), []);
+    const results = checkResults(run);
+    assert.deepEqual(results.map((r) => r.id), IDS);
+    for (const r of results) {
+      assert.equal(r.status, "not-completed", `${r.id}: ${r.message}`);
+      assert.match(r.message, /not completed yet/);
+    }
+  });
+
+  it("wrong code in every exercise: runs to the end and every check fails with a message", () => {
+    const file = writeVariant(SLUG, "wrong", {
+      dense: "function dense(aIn: number[], W: number[][], b: number[], g: (z: number) => number): number[] { return b.map((bj, j) => g(aIn.reduce((s, a, k) => s + a * W[j][k], bj))); }",
+      denseBatch: "function denseBatch(A: number[][], W: number[][], b: number[], g: (z: number) => number): number[][] { return A.map((r) => dense(r, W, b, (z) => z)); }",
+      sequential: "function sequential(x: number[], layers: { W: number[][]; b: number[]; g: (z: number) => number }[]): number[] { return dense(x, layers[0].W, layers[0].b, layers[0].g); }",
+      binaryCrossentropy: "function binaryCrossentropy(yTrue: number[], yPred: number[]): number { return NaN; }",
+      meanSquaredError: "function meanSquaredError(yTrue: number[], yPred: number[]): number { return yTrue.reduce((s, y, i) => s + (yPred[i] - y) ** 2, 0) / (2 * yTrue.length); }",
+      buildBinaryDigitModel: "function buildBinaryDigitModel(): tf.Sequential { return tf.sequential({ layers: [tf.layers.dense({ inputShape: [400], units: 25, activation: 'relu' }), tf.layers.dense({ units: 1, activation: 'sigmoid' })] }); }",
+    });
+    const run = runNotebook(file);
+    assert.deepEqual(problems(run), []);
+    const results = checkResults(run);
+    assert.deepEqual(results.map((r) => r.id), IDS);
+    for (const r of results) {
+      assert.equal(r.status, "failed", `${r.id}: ${r.status} ${r.message}`);
+      assert.equal(r.points, 0);
+    }
+    const byId = Object.fromEntries(results.map((r) => [r.id, r]));
+    assert.ok(byId["02.binaryCrossentropy"]?.cases.some((c) => /NaN/.test(c.message ?? "")));
+    assert.ok(byId["02.sequential"]?.cases.some((c) => /threw TypeError/.test(c.message ?? "")));
+  });
+});
