@@ -78,11 +78,24 @@ function describeType(v: unknown): string {
   if (isTensorLike(v)) return `a tf.Tensor of shape [${v.shape.join(", ")}]`;
   if (isPromiseLike(v)) return "a Promise";
   if (v === null) return "null";
+  if (v === undefined) return "undefined";
   return typeof v === "object" ? "an object" : `a ${typeof v}`;
 }
 
 /** Compares got with expected; `where` names the position for messages (e.g. "[2]" or ".dw[1]"). */
 export function compare(got: unknown, expected: unknown, tol: Tolerance, where = ""): Comparison {
+  const c = compareCounting(got, expected, tol, where);
+  return c.ok ? { ok: true, maxDiff: c.maxDiff } : { ok: false, maxDiff: c.maxDiff, message: c.message };
+}
+
+/**
+ * A failed comparison inside nested arrays also carries the first failure's own
+ * message and how many values failed in all, so "(and N more elements)" counts
+ * elements rather than rows.
+ */
+type CountedComparison = Comparison & { failures?: number; first?: string };
+
+function compareCounting(got: unknown, expected: unknown, tol: Tolerance, where: string): CountedComparison {
   const at = where ? ` at ${where}` : "";
   if (isPromiseLike(got)) {
     return { ok: false, maxDiff: NaN, message: `returned a Promise${at}: this exercise is synchronous — remove \`async\`/\`await\` and return the value itself` };
@@ -114,29 +127,30 @@ export function compare(got: unknown, expected: unknown, tol: Tolerance, where =
       return { ok: false, maxDiff: NaN, message: `wrong shape${at}: expected [${shapeOf(expected).join(", ")}], got [${shapeOf(got).join(", ")}]` };
     }
     let maxDiff = 0;
-    let firstFail: Comparison | null = null;
+    let first: string | undefined;
     let failures = 0;
     for (let i = 0; i < expected.length; i++) {
-      const c = compare(got[i], expected[i], tol, `${where}[${i}]`);
+      const c = compareCounting(got[i], expected[i], tol, `${where}[${i}]`);
       maxDiff = Number.isNaN(c.maxDiff) || Number.isNaN(maxDiff) ? NaN : Math.max(maxDiff, c.maxDiff);
       if (!c.ok) {
-        failures += 1;
-        firstFail ??= c;
+        failures += c.failures ?? 1;
+        first ??= c.first ?? c.message;
       }
     }
-    if (!firstFail) return { ok: true, maxDiff };
+    if (first === undefined) return { ok: true, maxDiff };
     const more = failures > 1 ? ` (and ${failures - 1} more element${failures > 2 ? "s" : ""})` : "";
-    return { ok: false, maxDiff, message: `${firstFail.message}${more}` };
+    return { ok: false, maxDiff, message: `${first}${more}`, failures, first };
   }
   if (typeof expected === "object" && expected !== null) {
     if (typeof got !== "object" || got === null || Array.isArray(got)) {
       const keys = Object.keys(expected).join(", ");
-      return { ok: false, maxDiff: NaN, message: `expected an object with { ${keys} }${at}, got ${describeType(got)}` };
+      const hint = got === undefined ? " — did you forget `return`?" : "";
+      return { ok: false, maxDiff: NaN, message: `expected an object with { ${keys} }${at}, got ${describeType(got)}${hint}` };
     }
     let maxDiff = 0;
     for (const [k, e] of Object.entries(expected as Record<string, unknown>)) {
       if (!(k in (got as Record<string, unknown>))) return { ok: false, maxDiff: NaN, message: `missing property "${k}"${at}` };
-      const c = compare((got as Record<string, unknown>)[k], e, tol, `${where}.${k}`);
+      const c = compareCounting((got as Record<string, unknown>)[k], e, tol, `${where}.${k}`);
       if (!c.ok) return c;
       maxDiff = Math.max(maxDiff, c.maxDiff);
     }
