@@ -4,7 +4,8 @@
  * probability-route cross-entropy for |z| = 1000, a softmax output layer, …);
  * the solution edition runs top to bottom in a real tslab kernel with every
  * check passing, the round-off digits of the lecture, the string-loss pitfall,
- * both blob models at ≥ 95%, per-label accuracies; the student edition runs
+ * both blob models at ≥ 95%, per-label accuracies, tf.softmax / tf.sigmoid
+ * turning logits back into probabilities; the student edition runs
  * with every check "not completed yet"; wrong code everywhere runs to the end.
  */
 import { before, describe, it } from "node:test";
@@ -142,6 +143,11 @@ describe("lesson 04 notebook in a real tslab kernel", { concurrency: false }, ()
       assert.ok(acc >= 95, `${name}: ${acc}%`);
     }
     for (const label of ["car", "bus", "pedestrian"]) assert.match(out, new RegExp(`${label}\\s+accuracy \\d+\\.\\d%`));
+    assert.match(out, /x = \(-5, 2\): logits .* → probabilities 1\.000, 0\.000, 0\.000, 0\.000 → class 0/, "tf.softmax turns the logits back into probabilities");
+    const gap = Number(/max \|tf\.sigmoid\(z\) − model\.predict\(x\)\| over all 1000 points = (\S+)/.exec(out)?.[1]);
+    assert.ok(gap < 1e-6, `tf.sigmoid of the output layer's logits reproduces model.predict (gap ${gap})`);
+    const [lossLogits, lossProbs] = (/loss from logits ([\d.]+), loss from probabilities ([\d.]+)/.exec(out) ?? []).slice(1).map(Number);
+    assert.ok(lossLogits !== undefined && lossProbs !== undefined && Math.abs(lossLogits - lossProbs) < 1e-4, `${lossLogits} vs ${lossProbs}`);
     const [wrong, right] = [/string "sparseCategoricalCrossentropy":\s+([\d.]+)/.exec(out)?.[1], /fromLogits: true \}\): ([\d.]+)/.exec(out)?.[1]];
     assert.ok(wrong && right && Math.abs(Number(wrong) - Number(right)) > 0.1, "the string loss differs from the from-logits loss");
     assert.ok(figuresAndHtml(run).filter((h) => h.includes('class="course-figure"')).length >= 3);
