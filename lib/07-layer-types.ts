@@ -2,11 +2,12 @@
  * Lesson 07 (optional) — Additional layer types: convolutional layers.
  * Notebook: notebooks/07-layer-types.ipynb. Tests: test/lessons/07-layer-types.test.ts.
  *
- * The synthetic heartbeat data, the windows figure, training on the cpu
+ * The synthetic heartbeat data, the windows figure, the layer summary and
+ * parameter-count figure, training on the cpu
  * backend, and the graded checks `07.*`.
  */
 import * as tf from "@tensorflow/tfjs";
-import { createChecker, createRng, describeModel, disposeModel, plot, quietCpuFirstUse, storedFunctionCheck, type Trace } from "./core";
+import { createChecker, createRng, describeModel, disposeModel, plot, quietCpuFirstUse, storedFunctionCheck, type ModelDescription, type Trace } from "./core";
 
 export { setup, demo, progress, plot, linspace, disposeModel, fit, seedEverything, describeModel } from "./core";
 
@@ -123,10 +124,34 @@ export function plotWindows(): void {
   });
 }
 
+/** One line per model: input size, then each layer's output shape and parameter count. */
+export function layerSummary(model: tf.LayersModel): string {
+  const d = describeModel(model);
+  const input = `input(${d.inputShape.slice(1).join("×")})`;
+  const layers = d.layers.map((l) => `${l.className}(${l.outputShape.slice(1).join("×")}): ${l.params}`);
+  return `${[input, ...layers].join("  →  ")}   total ${d.params} parameters`;
+}
+
+/** Parameters per layer of two models with the same widths, side by side (Flatten has none and is left out). */
+export function plotParameterCounts(conv: ModelDescription, dense: ModelDescription): void {
+  const weighted = (d: ModelDescription) => d.layers.filter((l) => l.className !== "Flatten");
+  const names = ["layer 1 (9 units)", "layer 2 (3 units)", "output (1 unit)"];
+  const bar = (d: ModelDescription, name: string, color: string): Trace => {
+    const counts = weighted(d).map((l) => l.params);
+    return { type: "bar", x: names, y: counts, name: `${name}: ${d.params} in all`, text: counts.map(String), textposition: "outside", marker: { color } };
+  };
+  plot([bar(conv, "convolutional", "#ff7f0e"), bar(dense, "dense", "#1f77b4")], {
+    title: "Parameters per layer, same widths 100 → 9 → 3 → 1 (log scale)",
+    barmode: "group",
+    yaxis: { title: { text: "parameters" }, type: "log" },
+    height: 380,
+  });
+}
+
 /** Held-out accuracy against training-set size for the convolutional and the dense network. */
 export function plotAccuracyVsSize(rows: { size: number; conv: number; dense: number }[]): void {
   plot([
-    { x: rows.map((r) => r.size), y: rows.map((r) => 100 * r.conv), mode: "lines+markers", name: "convolutional (31 parameters)" },
-    { x: rows.map((r) => r.size), y: rows.map((r) => 100 * r.dense), mode: "lines+markers", name: "dense 100 → 9 → 3 → 1 (943 parameters)" },
-  ], { title: "Held-out accuracy against training-set size", xaxis: { title: { text: "training examples" }, type: "log" }, yaxis: { title: { text: "accuracy on 400 held-out traces (%)" }, range: [40, 101] } });
+    { x: rows.map((r) => r.size), y: rows.map((r) => 100 * r.conv), mode: "lines+markers", name: "convolutional (31 parameters)", line: { color: "#ff7f0e" } },
+    { x: rows.map((r) => r.size), y: rows.map((r) => 100 * r.dense), mode: "lines+markers", name: "dense 100 → 9 → 3 → 1 (943 parameters)", line: { color: "#1f77b4" } },
+  ], { title: "Held-out accuracy against training-set size", xaxis: { title: { text: "training examples" }, type: "log", tickvals: rows.map((r) => r.size) }, yaxis: { title: { text: "accuracy on 400 held-out traces (%)" }, range: [40, 101] } });
 }

@@ -80,7 +80,7 @@ describe("lesson 07 checks on the notebook's own solutions and on wrong code", (
 
   it("the solution's conv1dValid equals tf.conv1d (valid padding, no kernel flip) on random inputs and strides", () => {
     const mine = solutions.conv1dValid as unknown as (x: number[], k: number[], s: number) => number[];
-    for (const [n, k, s] of [[100, 20, 10], [37, 5, 3], [12, 12, 1], [50, 7, 2]] as const) {
+    for (const [n, k, s] of [[100, 20, 10], [9, 5, 2], [37, 5, 3], [12, 12, 1], [50, 7, 2], [30, 2, 3]] as const) {
       const x = Array.from({ length: n }, () => Math.random() * 2 - 1);
       const kernel = Array.from({ length: k }, () => Math.random() * 2 - 1);
       const theirs = tf.tidy(() => Array.from(tf.conv1d(tf.tensor2d(x, [n, 1]), tf.tensor3d(kernel, [k, 1, 1]), s, "valid").dataSync()));
@@ -100,14 +100,16 @@ describe("lesson 07 notebook in a real tslab kernel", { concurrency: false }, ()
     assert.deepEqual(results.map((r) => r.id), IDS);
     for (const r of results) assert.equal(r.status, "passed", `${r.id}: ${r.message}`);
     const text = allStdout(run);
-    assert.match(text, /convolutional: Conv1D\(9×1\): 21 {2}→ {2}Conv1D\(3×1\): 6 {2}→ {2}Flatten\(3\): 0 {2}→ {2}Dense\(1\): 4 {2}total 31 parameters/);
-    assert.match(text, /dense: +Dense\(9\): 909 {2}→ {2}Dense\(3\): 30 {2}→ {2}Dense\(1\): 4 {2}total 943 parameters/);
+    // Output lengths 100 → 9 → 3 → 1 and parameters per layer, both networks.
+    assert.match(text, /convolutional: input\(100×1\) {2}→ {2}Conv1D\(9×1\): 21 {2}→ {2}Conv1D\(3×1\): 6 {2}→ {2}Flatten\(3\): 0 {2}→ {2}Dense\(1\): 4 {3}total 31 parameters/);
+    assert.match(text, /dense: +input\(100\) {2}→ {2}Dense\(9\): 909 {2}→ {2}Dense\(3\): 30 {2}→ {2}Dense\(1\): 4 {3}total 943 parameters/);
     assert.match(text, /conv1dValid: 9 outputs; tf\.conv1d: 9 outputs/);
     for (const size of [32, 64]) {
       const m = new RegExp(`${size} training traces: convolutional ([\\d.]+)%, dense ([\\d.]+)%`).exec(text);
       assert.ok(m && Number(m[1]) > Number(m[2]), `with ${size} traces the convolutional network is ahead: ${m?.[0]}`);
     }
-    assert.ok(figuresAndHtml(run).filter((h) => h.includes('class="course-figure"')).length >= 3);
+    // Heartbeats, windows, parameter counts, accuracy vs size.
+    assert.ok(figuresAndHtml(run).filter((h) => h.includes('class="course-figure"')).length >= 4);
     console.log(`lesson 07 solution edition: kernel start ${run.kernelStartSeconds?.toFixed(1)} s, total ${run.totalSeconds.toFixed(1)} s`);
   });
 
