@@ -141,7 +141,8 @@ def main() -> int:
     cells = []
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
-            cells.append({"index": index, "type": cell.cell_type, "status": "markdown"})
+            cells.append({"index": index, "type": cell.cell_type, "status": "markdown", "source": cell.get("source", ""),
+                          "stdout": "", "stderr": "", "html": [], "other": []})
             continue
         cells.append(cell_record(index, cell, statuses.get(index, "not-run")))
     result = {

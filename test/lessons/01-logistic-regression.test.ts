@@ -138,6 +138,11 @@ describe("lesson 01 notebook in a real tslab kernel", { concurrency: false }, ()
     assert.match(out, /backend "(wasm|tensorflow|cpu)"/);
     assert.match(out, /200 °C, 13\.9 min → f = 9\.62\d+e-1/);
     assert.match(out, /200 °C, 17 min → f = 3\.03\d+e-8/);
+    // Training progress is one display updated in place (update_display_data), not a line per epoch.
+    const trainingCell = run.cells.find((c) => c.type === "code" && c.source.includes("lab.fit(model"));
+    const progressOutputs = (trainingCell?.other ?? []).filter((o) => /epoch \d+\/\d+/.test(String(o["text/plain"] ?? "")));
+    assert.equal(progressOutputs.length, 1, "one progress display");
+    assert.match(String(progressOutputs[0]?.["text/plain"]), /logistic model: epoch 150\/150 — loss [\d.]+ — done in/);
     const figures = figuresAndHtml(run).filter((h) => h.includes('class="course-figure"'));
     assert.ok(figures.length >= 5, `only ${figures.length} figures`);
     console.log(`lesson 01 solution edition: kernel start ${run.kernelStartSeconds?.toFixed(1)} s, total ${run.totalSeconds.toFixed(1)} s`);
