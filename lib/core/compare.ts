@@ -35,7 +35,9 @@ export function formatValue(v: unknown, depth = 0): string {
     if (!Number.isFinite(v)) return v > 0 ? "Infinity" : "-Infinity";
     if (Number.isInteger(v) && Math.abs(v) < 1e15) return String(v);
     const a = Math.abs(v);
-    // Shortest form that keeps 7 significant digits: 1e-12, 9.357623e-14, 0.2689414.
+    // Very small or large numbers: exponent form with 7 significant digits (1e-12, 9.357623e-14).
+    // Otherwise up to 10 significant digits, trailing zeros dropped (0.2689414137, 13.9), so two
+    // values that differ in the 8th digit still print differently in a failure report.
     return a !== 0 && (a < 1e-4 || a >= 1e6) ? Number(v.toPrecision(7)).toExponential() : String(Number(v.toPrecision(10)));
   }
   if (v === undefined) return "undefined";

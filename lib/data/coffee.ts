@@ -13,8 +13,10 @@ export interface CoffeeData {
 
 /**
  * A roast is good when the temperature is in (175, 260) °C, the duration in
- * (12, 15) min, and the point lies on or below the line from (175 °C, 15 min)
- * to (260 °C, 12 min): hotter roasts must be shorter.
+ * (12, 15) min, and the point lies on or below the line d = 21 − 3t/85, which
+ * runs from (175 °C, 14.82 min) to (260 °C, 11.82 min): hotter roasts must be
+ * shorter. (This is the course lab's rule exactly, slope −3/(260 − 175) and
+ * intercept 21, so the labels match the lab's data generator.)
  */
 export function isGoodRoast(temperature: number, duration: number): boolean {
   const line = (-3 / (260 - 175)) * temperature + 21;

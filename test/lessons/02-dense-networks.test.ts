@@ -198,7 +198,7 @@ describe("lesson 02 notebook in a real tslab kernel", { concurrency: false }, ()
     assert.ok(diff, "the notebook prints the largest difference between sequential and predict");
     assert.ok(Number(diff[1]) < 1e-5, `max difference ${diff[1]}`);
     // Training progress is one display updated in place.
-    const trainingCell = run.cells.find((c) => (c.source ?? "").includes("lab.fit(model"));
+    const trainingCell = run.cells.find((c) => c.type === "code" && c.source.includes("lab.fit(model"));
     const progressOutputs = (trainingCell?.other ?? []).filter((o) => /epoch \d+\/\d+/.test(String(o["text/plain"] ?? "")));
     assert.equal(progressOutputs.length, 1, "one progress display");
     assert.match(String(progressOutputs[0]?.["text/plain"]), /digits 0\/1: epoch 20\/20 — loss [\d.]+ — done in/);
