@@ -7,6 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { cloneData, compare, formatValue, isPromiseLike, sameData, type Tolerance } from "./compare";
+import { disposeValue } from "./dispose";
 
 /** How a check ended. */
 export type CheckStatus = "passed" | "failed" | "not-completed" | "error";
@@ -95,7 +96,14 @@ export async function callStudent<T = unknown>(
   }
   const copy = cloneData(args) as unknown[];
   const before = tf.memory().numTensors;
+  // A synchronous call that must not keep tensors runs in an engine scope, so
+  // whatever it forgot to dispose is counted below and then freed: a wrong
+  // function must not leave tensors behind in the student's kernel. (Scopes
+  // cannot span an await, so async calls and model builders are not scoped.)
+  const scoped = !opts.keepsTensors && !opts.allowAsync;
+  let leakedTensors = 0;
   let value: unknown;
+  if (scoped) tf.engine().startScope();
   try {
     value = (fn as (...a: unknown[]) => unknown)(...copy);
     if (opts.allowAsync && isPromiseLike(value)) value = await value;
@@ -103,13 +111,17 @@ export async function callStudent<T = unknown>(
     const text = errorText(err);
     if (text.includes(NOT_COMPLETED)) throw new NotCompletedError(`${name} is ${NOT_COMPLETED}: write your code in the exercise cell above, run it, then run this check again.`);
     throw new StudentCodeError(`${name} threw ${text}`);
+  } finally {
+    // A model builder legitimately keeps its weights; everything else must clean up.
+    leakedTensors = opts.keepsTensors ? 0 : tf.memory().numTensors - before;
+    // A returned tensor survives the scope (the report says what was returned); compareCase frees it.
+    if (scoped) tf.engine().endScope(value instanceof tf.Tensor ? value : undefined);
   }
   if (isPromiseLike(value) && !opts.allowAsync) {
-    // A rejected, ignored Promise would be reported by the kernel as unhandled.
-    Promise.resolve(value).catch(() => undefined);
+    // Not awaited: free whatever it resolves to; a rejected, ignored Promise
+    // would be reported by the kernel as unhandled.
+    Promise.resolve(value).then(disposeValue, () => undefined);
   }
-  // A model builder legitimately keeps its weights; everything else must clean up.
-  const leakedTensors = opts.keepsTensors ? 0 : tf.memory().numTensors - before;
   const changed = copy.findIndex((a, i) => !sameData(a, args[i]));
   if (changed >= 0) {
     throw new StudentCodeError(`${name} modified its argument #${changed + 1} in place; copy it first (e.g. w.slice()) and return a new value`);
@@ -148,14 +160,17 @@ export async function compareCase(
     try {
       got = opts.transform ? await opts.transform(call.value) : call.value;
     } finally {
-      opts.dispose?.(call.value);
+      if (opts.dispose) opts.dispose(call.value);
+      else if (!opts.keepsTensors) disposeValue(call.value);
     }
     const c = compare(got, expected, tolerance);
     const base = { name, input, expected: formatValue(expected), got: formatValue(got), maxDiff: c.maxDiff, tolerance };
-    if (call.leakedTensors > 0) {
-      return { ...base, passed: false, message: `leaked ${call.leakedTensors} tensor(s): wrap tensor code in tf.tidy(() => …) or dispose() what you create` };
-    }
-    return c.ok ? { ...base, passed: true } : { ...base, passed: false, message: c.message };
+    const leak = `leaked ${call.leakedTensors} tensor(s): wrap tensor code in tf.tidy(() => …) or dispose() what you create`;
+    // A wrong value is the first thing to fix (a returned tensor is counted as a
+    // leak too, but "return plain numbers" is the useful message then).
+    if (!c.ok) return { ...base, passed: false, message: call.leakedTensors > 0 && !(call.value instanceof tf.Tensor) ? `${c.message}; it also ${leak}` : c.message };
+    if (call.leakedTensors > 0) return { ...base, passed: false, message: leak };
+    return { ...base, passed: true };
   } catch (err) {
     if (err instanceof NotCompletedError) throw err;
     const message = err instanceof NotCompletedError || err instanceof StudentCodeError ? err.message : errorText(err);

@@ -84,15 +84,4 @@ export function describeModel(m: unknown): ModelDescription {
   };
 }
 
-/**
- * Frees a model's weights and its optimizer's state (Adam keeps two moment
- * tensors per weight). `model.dispose()` alone frees the optimizer only when
- * it was given as a string, so an optimizer object would leak.
- */
-export function disposeModel(m: unknown): void {
-  if (!isLayersModel(m)) return;
-  const optimizer = m.optimizer;
-  const owned = (m as unknown as { isOptimizerOwned?: boolean }).isOptimizerOwned === true;
-  m.dispose();
-  if (optimizer && !owned) optimizer.dispose();
-}
+export { disposeModel } from "./dispose";

@@ -261,6 +261,31 @@ describe("runCheck", () => {
     }
   });
 
+  it("frees what a wrong function left behind or returned, so one bad call leaves no tensors in the kernel", async () => {
+    const before = tf.memory().numTensors;
+    const leaks = await runCheck(doubleCheck(), (xs: number[]) => tf.tensor1d(xs).mul(2).arraySync() as number[]);
+    assert.match(leaks.cases[0]?.message ?? "", /leaked 2 tensor\(s\)/);
+    assert.equal(tf.memory().numTensors, before, "the two leaked tensors were freed after counting");
+    const returnsTensor = await runCheck(doubleCheck(), (xs: number[]) => tf.tensor1d(xs).mul(2));
+    assert.match(returnsTensor.cases[0]?.message ?? "", /returned a tf\.Tensor.*arraySync/);
+    assert.equal(tf.memory().numTensors, before, "the returned tensor and its input were freed");
+    const throws = await runCheck(doubleCheck(), (xs: number[]) => {
+      tf.tensor1d(xs);
+      throw new TypeError("oops");
+    });
+    assert.match(throws.cases[0]?.message ?? "", /threw TypeError: oops/);
+    assert.equal(tf.memory().numTensors, before, "tensors made before a throw were freed");
+  });
+
+  it("frees a model that an unawaited async function resolves to", async () => {
+    const before = tf.memory().numTensors;
+    const asyncBuilder = async (xs: number[]): Promise<tf.Tensor> => tf.tensor1d(xs).mul(2);
+    const r = await runCheck(doubleCheck(), asyncBuilder);
+    assert.match(r.cases[0]?.message ?? "", /Promise/);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(tf.memory().numTensors, before);
+  });
+
   it("keepsTensors disables leak detection (a builder's weights are not a leak), and dispose frees them", async () => {
     const before = tf.memory().numTensors;
     const intermediates: tf.Tensor[] = [];
