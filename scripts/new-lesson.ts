@@ -124,11 +124,11 @@ import { before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { checker } from "../../lib/${slug}";
 import { initBackend } from "../../lib/core";
-import { checkResults, problems, runNotebook, solutionFunctions, sourceNotebook, writeStudentEdition, writeVariant } from "../helpers/notebooks";
+import { checkResults, leakedTensors, problems, runNotebook, solutionFunctions, sourceNotebook } from "../helpers/notebooks";
+import { assertStudentEditionNotCompleted, assertWrongEditionFails, itHoldsTheCheckContract, type Fn } from "../helpers/lesson-contract";
 
 const SLUG = "${slug}";
 const IDS = checker.definitions.map((d) => d.id);
-type Fn = (...args: never[]) => unknown;
 
 /** Wrong implementations, each a mistake students make (at least three per exercise). */
 const WRONG: Record<string, Record<string, Fn>> = {
@@ -143,48 +143,30 @@ before(async () => {
   await initBackend();
 });
 
-describe("lesson ${nn} checks", () => {
-  const solutions = solutionFunctions(SLUG);
-  for (const id of IDS) {
-    const fnName = id.split(".")[1] as string;
-    it(\`\${id} passes on the notebook's solution\`, async () => {
-      const r = await checker.run(id, solutions[fnName]);
-      assert.equal(r.status, "passed", JSON.stringify(r.cases.filter((c) => !c.passed)));
-    });
-    const wrongs = WRONG[id] ?? {};
-    it(\`\${id} has at least three wrong implementations\`, () => assert.ok(Object.keys(wrongs).length >= 3));
-    for (const [label, fn] of Object.entries(wrongs)) {
-      it(\`\${id} fails on: \${label}\`, async () => {
-        const r = await checker.run(id, fn);
-        assert.equal(r.status, "failed", r.message);
-      });
-    }
-  }
+describe("lesson ${nn} checks on the notebook's own solutions and on wrong code", () => {
+  // Every check: passes on the solution, fails on each wrong implementation,
+  // says "not completed yet" for the student stub (test/helpers/lesson-contract.ts).
+  itHoldsTheCheckContract(checker, solutionFunctions(SLUG), WRONG);
 });
 
-describe("lesson ${nn} notebook in a real tslab kernel", () => {
-  it("solution edition: no error, no abort, every check passes", () => {
+describe("lesson ${nn} notebook in a real tslab kernel", { concurrency: false }, () => {
+  it("solution edition: no error, no abort, every check passes, no leaked tensors", () => {
     const run = runNotebook(sourceNotebook(SLUG));
     assert.deepEqual(problems(run), []);
+    assert.equal(leakedTensors(run), 0);
     const results = checkResults(run);
     assert.deepEqual(results.map((r) => r.id), IDS);
     for (const r of results) assert.equal(r.status, "passed", \`\${r.id}: \${r.message}\`);
   });
 
-  it("student edition: every check says not completed yet", () => {
-    const run = runNotebook(writeStudentEdition(SLUG));
-    assert.deepEqual(problems(run), []);
-    const results = checkResults(run);
-    assert.deepEqual(results.map((r) => r.id), IDS);
-    for (const r of results) assert.equal(r.status, "not-completed", r.message);
+  it("student edition: runs to the end and every check says not completed yet", () => {
+    assertStudentEditionNotCompleted(SLUG, IDS);
   });
 
-  it("wrong code in every exercise: runs to the end, every check fails", () => {
-    const run = runNotebook(writeVariant(SLUG, "wrong", {
+  it("wrong code in every exercise: runs to the end and every check fails", () => {
+    assertWrongEditionFails(SLUG, IDS, {
       scaleVector: "function scaleVector(x: number[], c: number): number[] { return x.map((v) => v + c); }",
-    }));
-    assert.deepEqual(problems(run), []);
-    for (const r of checkResults(run)) assert.equal(r.status, "failed", r.id);
+    });
   });
 });
 `;

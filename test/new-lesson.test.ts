@@ -55,6 +55,7 @@ describe("npm run new-lesson", () => {
     assert.match(out, /ℹ fail 0/);
     assert.match(out, new RegExp(`${SLUG}`));
     assert.match(out, /98\.scaleVector passes on the notebook's solution/);
-    assert.match(out, /student edition: every check says not completed yet/);
+    assert.match(out, /student edition: runs to the end and every check says not completed yet/);
+    assert.match(out, /98\.scaleVector fails on a wrong implementation: adds instead of multiplies/);
   });
 });

@@ -10,7 +10,8 @@ import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { checker, coffeeNetwork, coffeeNetworkReference, COFFEE_NETWORK, normalize } from "../../lib/01-logistic-regression";
 import { initBackend } from "../../lib/core";
-import { allStdout, checkResults, figuresAndHtml, leakedTensors, problems, runNotebook, solutionFunctions, sourceNotebook, writeStudentEdition, writeVariant } from "../helpers/notebooks";
+import { allStdout, checkResults, figuresAndHtml, leakedTensors, problems, runNotebook, solutionFunctions, sourceNotebook } from "../helpers/notebooks";
+import { itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails, assertOneProgressDisplay } from "../helpers/lesson-contract";
 
 const SLUG = "01-logistic-regression";
 const IDS = checker.definitions.map((d) => d.id);
@@ -70,32 +71,7 @@ describe("lesson 01 checks on the notebook's own solutions and on wrong code", (
     "modifies w in place": ((X: number[][], y: number[], w: number[], b: number, alpha: number, n: number) => { let bc = b; const h: number[] = []; for (let i = 0; i < n; i++) { const g = grad(X, y, w, bc); for (let j = 0; j < w.length; j++) w[j] = (w[j] as number) - alpha * (g.dw[j] as number); bc -= alpha * g.db; h.push(cost(X, y, w, bc)); } return { w, b: bc, costHistory: h }; }) as Fn,
   });
 
-  for (const id of IDS) {
-    const fnName = id.split(".")[1] as string;
-    it(`${id} passes on the notebook's solution`, async () => {
-      const r = await checker.run(id, solutions[fnName]);
-      assert.equal(r.status, "passed", JSON.stringify(r.cases.filter((c) => !c.passed)));
-      assert.equal(r.points, r.maxPoints);
-    });
-    const wrongs = WRONG[id] ?? {};
-    it(`${id} has at least three wrong implementations to fail on`, () => {
-      assert.ok(Object.keys(wrongs).length >= 3, `only ${Object.keys(wrongs).length}`);
-    });
-    for (const [label, fn] of Object.entries(wrongs)) {
-      it(`${id} fails on a wrong implementation: ${label}`, async () => {
-        const r = await checker.run(id, fn);
-        assert.equal(r.status, "failed", `expected failure, got ${r.status}: ${r.message}`);
-        assert.equal(r.points, 0);
-        assert.ok(r.message.length > 0 && (r.cases.some((c) => !c.passed && c.message) || r.status === "failed"));
-      });
-    }
-    it(`${id} says "not completed yet" for the student stub`, async () => {
-      const stub = () => { throw new Error(`${fnName} is not completed yet`); };
-      const r = await checker.run(id, stub);
-      assert.equal(r.status, "not-completed");
-      assert.match(r.message, /not completed yet/);
-    });
-  }
+  itHoldsTheCheckContract(checker, solutions, WRONG);
 
   it("reports a NaN result precisely", async () => {
     const r = await checker.run("01.sigmoid", (z: number[]) => z.map(() => NaN));
@@ -139,28 +115,18 @@ describe("lesson 01 notebook in a real tslab kernel", { concurrency: false }, ()
     assert.match(out, /200 °C, 13\.9 min → f = 9\.62\d+e-1/);
     assert.match(out, /200 °C, 17 min → f = 3\.03\d+e-8/);
     // Training progress is one display updated in place (update_display_data), not a line per epoch.
-    const trainingCell = run.cells.find((c) => c.type === "code" && c.source.includes("lab.fit(model"));
-    const progressOutputs = (trainingCell?.other ?? []).filter((o) => /epoch \d+\/\d+/.test(String(o["text/plain"] ?? "")));
-    assert.equal(progressOutputs.length, 1, "one progress display");
-    assert.match(String(progressOutputs[0]?.["text/plain"]), /logistic model: epoch 150\/150 — loss [\d.]+ — done in/);
+    assertOneProgressDisplay(run, "lab.fit(model", /logistic model: epoch 150\/150 — loss [\d.]+ — done in/);
     const figures = figuresAndHtml(run).filter((h) => h.includes('class="course-figure"'));
     assert.ok(figures.length >= 5, `only ${figures.length} figures`);
     console.log(`lesson 01 solution edition: kernel start ${run.kernelStartSeconds?.toFixed(1)} s, total ${run.totalSeconds.toFixed(1)} s`);
   });
 
   it("student edition: runs to the end and every check says not completed yet", () => {
-    const run = runNotebook(writeStudentEdition(SLUG));
-    assert.deepEqual(problems(run), []);
-    const results = checkResults(run);
-    assert.deepEqual(results.map((r) => r.id), IDS);
-    for (const r of results) {
-      assert.equal(r.status, "not-completed", `${r.id}: ${r.message}`);
-      assert.match(r.message, /not completed yet/);
-    }
+    assertStudentEditionNotCompleted(SLUG, IDS);
   });
 
   it("wrong code in every exercise: runs to the end and every check fails with a message", () => {
-    const file = writeVariant(SLUG, "wrong", {
+    const { byId } = assertWrongEditionFails(SLUG, IDS, {
       sigmoid: "function sigmoid(z: number[]): number[] { return z.map((v) => 1 / (1 + Math.exp(v))); }",
       logisticLoss: "function logisticLoss(f: number, y: number): number { return -y * Math.log(f); }",
       computeCost: "function computeCost(X: number[][], y: number[], w: number[], b: number): number { return NaN; }",
@@ -168,15 +134,6 @@ describe("lesson 01 notebook in a real tslab kernel", { concurrency: false }, ()
       gradientDescent: "function gradientDescent(X: number[][], y: number[], w: number[], b: number, alpha: number, numIters: number): { w: number[]; b: number; costHistory: number[] } { return { w, b, costHistory: [] }; }",
       buildLogisticModel: "function buildLogisticModel(numFeatures: number): tf.Sequential { return tf.sequential({ layers: [tf.layers.dense({ inputShape: [numFeatures], units: 1, activation: 'relu' })] }); }",
     });
-    const run = runNotebook(file);
-    assert.deepEqual(problems(run), []);
-    const results = checkResults(run);
-    assert.deepEqual(results.map((r) => r.id), IDS);
-    for (const r of results) {
-      assert.equal(r.status, "failed", `${r.id}: ${r.status} ${r.message}`);
-      assert.equal(r.points, 0);
-    }
-    const byId = Object.fromEntries(results.map((r) => [r.id, r]));
     assert.ok(byId["01.computeCost"]?.cases.some((c) => /NaN/.test(c.message ?? "")));
     assert.ok(byId["01.computeGradient"]?.cases.some((c) => /threw TypeError: oops/.test(c.message ?? "")));
   });

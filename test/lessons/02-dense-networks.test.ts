@@ -13,7 +13,8 @@ import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { activationByName, checker, coffeeReference, COFFEE_NETWORK, normalizeRoasts, plainLayers, predictProbabilities, sigmoid } from "../../lib/02-dense-networks";
 import { initBackend } from "../../lib/core";
-import { allStdout, checkResults, figuresAndHtml, leakedTensors, problems, runNotebook, solutionFunctions, sourceNotebook, writeStudentEdition, writeVariant } from "../helpers/notebooks";
+import { allStdout, checkResults, figuresAndHtml, leakedTensors, problems, runNotebook, solutionFunctions, sourceNotebook } from "../helpers/notebooks";
+import { itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails, assertOneProgressDisplay } from "../helpers/lesson-contract";
 
 const SLUG = "02-dense-networks";
 const IDS = checker.definitions.map((d) => d.id);
@@ -89,37 +90,7 @@ before(async () => {
 describe("lesson 02 checks on the notebook's own solutions and on wrong code", () => {
   const solutions = solutionFunctions(SLUG);
 
-  for (const id of IDS) {
-    const fnName = id.split(".")[1] as string;
-    it(`${id} passes on the notebook's solution`, async () => {
-      const r = await checker.run(id, solutions[fnName]);
-      assert.equal(r.status, "passed", JSON.stringify(r.cases.filter((c) => !c.passed)));
-      assert.equal(r.points, r.maxPoints);
-    });
-    const wrongs = WRONG[id] ?? {};
-    it(`${id} has at least three wrong implementations to fail on`, () => {
-      assert.ok(Object.keys(wrongs).length >= 3, `only ${Object.keys(wrongs).length}`);
-    });
-    for (const [label, fn] of Object.entries(wrongs)) {
-      it(`${id} fails on a wrong implementation: ${label}`, async () => {
-        const r = await checker.run(id, fn);
-        assert.equal(r.status, "failed", `expected failure, got ${r.status}: ${r.message}`);
-        assert.equal(r.points, 0);
-        assert.ok(r.message.length > 0);
-      });
-    }
-    it(`${id} says "not completed yet" for the student stub`, async () => {
-      const stub = () => { throw new Error(`${fnName} is not completed yet`); };
-      const r = await checker.run(id, stub);
-      assert.equal(r.status, "not-completed");
-      assert.match(r.message, /not completed yet/);
-    });
-    it(`${id} says so when given something that is not a function`, async () => {
-      const r = await checker.run(id, undefined);
-      assert.equal(r.status, "failed");
-      assert.ok(r.cases.every((c) => /expected a function/.test(c.message ?? "")), JSON.stringify(r.cases[0]));
-    });
-  }
+  itHoldsTheCheckContract(checker, solutions, WRONG);
 
   it("activation names in the stored cases become the lesson's functions; unknown names are a course-data error", () => {
     assert.equal(activationByName("sigmoid")(0), 0.5);
@@ -198,28 +169,18 @@ describe("lesson 02 notebook in a real tslab kernel", { concurrency: false }, ()
     assert.ok(diff, "the notebook prints the largest difference between sequential and predict");
     assert.ok(Number(diff[1]) < 1e-5, `max difference ${diff[1]}`);
     // Training progress is one display updated in place.
-    const trainingCell = run.cells.find((c) => c.type === "code" && c.source.includes("lab.fit(model"));
-    const progressOutputs = (trainingCell?.other ?? []).filter((o) => /epoch \d+\/\d+/.test(String(o["text/plain"] ?? "")));
-    assert.equal(progressOutputs.length, 1, "one progress display");
-    assert.match(String(progressOutputs[0]?.["text/plain"]), /digits 0\/1: epoch 20\/20 — loss [\d.]+ — done in/);
+    assertOneProgressDisplay(run, "lab.fit(model", /digits 0\/1: epoch 20\/20 — loss [\d.]+ — done in/);
     const figures = figuresAndHtml(run).filter((h) => h.includes('class="course-figure"'));
     assert.ok(figures.length >= 4, `only ${figures.length} figures`);
     console.log(`lesson 02 solution edition: kernel start ${run.kernelStartSeconds?.toFixed(1)} s, total ${run.totalSeconds.toFixed(1)} s`);
   });
 
   it("student edition: runs to the end and every check says not completed yet", () => {
-    const run = runNotebook(writeStudentEdition(SLUG));
-    assert.deepEqual(problems(run), []);
-    const results = checkResults(run);
-    assert.deepEqual(results.map((r) => r.id), IDS);
-    for (const r of results) {
-      assert.equal(r.status, "not-completed", `${r.id}: ${r.message}`);
-      assert.match(r.message, /not completed yet/);
-    }
+    assertStudentEditionNotCompleted(SLUG, IDS);
   });
 
   it("wrong code in every exercise: runs to the end and every check fails with a message", () => {
-    const file = writeVariant(SLUG, "wrong", {
+    const { byId } = assertWrongEditionFails(SLUG, IDS, {
       dense: "function dense(aIn: number[], W: number[][], b: number[], g: (z: number) => number): number[] { return b.map((bj, j) => g(aIn.reduce((s, a, k) => s + a * W[j][k], bj))); }",
       denseBatch: "function denseBatch(A: number[][], W: number[][], b: number[], g: (z: number) => number): number[][] { return A.map((r) => dense(r, W, b, (z) => z)); }",
       sequential: "function sequential(x: number[], layers: { W: number[][]; b: number[]; g: (z: number) => number }[]): number[] { return dense(x, layers[0].W, layers[0].b, layers[0].g); }",
@@ -227,15 +188,6 @@ describe("lesson 02 notebook in a real tslab kernel", { concurrency: false }, ()
       meanSquaredError: "function meanSquaredError(yTrue: number[], yPred: number[]): number { return yTrue.reduce((s, y, i) => s + (yPred[i] - y) ** 2, 0) / (2 * yTrue.length); }",
       buildBinaryDigitModel: "function buildBinaryDigitModel(): tf.Sequential { return tf.sequential({ layers: [tf.layers.dense({ inputShape: [400], units: 25, activation: 'relu' }), tf.layers.dense({ units: 1, activation: 'sigmoid' })] }); }",
     });
-    const run = runNotebook(file);
-    assert.deepEqual(problems(run), []);
-    const results = checkResults(run);
-    assert.deepEqual(results.map((r) => r.id), IDS);
-    for (const r of results) {
-      assert.equal(r.status, "failed", `${r.id}: ${r.status} ${r.message}`);
-      assert.equal(r.points, 0);
-    }
-    const byId = Object.fromEntries(results.map((r) => [r.id, r]));
     assert.ok(byId["02.binaryCrossentropy"]?.cases.some((c) => /NaN/.test(c.message ?? "")));
     assert.ok(byId["02.sequential"]?.cases.some((c) => /threw TypeError/.test(c.message ?? "")));
   });

@@ -11,7 +11,8 @@ import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { applyLayer, checker, piecewiseFunction, piecewiseTarget } from "../../lib/03-activations";
 import { initBackend } from "../../lib/core";
-import { allStdout, checkResults, figuresAndHtml, leakedTensors, problems, runNotebook, solutionFunctions, sourceNotebook, writeStudentEdition, writeVariant } from "../helpers/notebooks";
+import { allStdout, checkResults, figuresAndHtml, leakedTensors, problems, runNotebook, solutionFunctions, sourceNotebook } from "../helpers/notebooks";
+import { itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails } from "../helpers/lesson-contract";
 
 const SLUG = "03-activations";
 const IDS = checker.definitions.map((d) => d.id);
@@ -56,26 +57,7 @@ before(async () => {
 
 describe("lesson 03 checks on the notebook's own solutions and on wrong code", () => {
   const solutions = solutionFunctions(SLUG);
-  for (const id of IDS) {
-    const fnName = id.split(".")[1] as string;
-    it(`${id} passes on the notebook's solution`, async () => {
-      const r = await checker.run(id, solutions[fnName]);
-      assert.equal(r.status, "passed", JSON.stringify(r.cases.filter((c) => !c.passed)));
-    });
-    const wrongs = WRONG[id] ?? {};
-    it(`${id} has at least three wrong implementations to fail on`, () => assert.ok(Object.keys(wrongs).length >= 3));
-    for (const [label, fn] of Object.entries(wrongs)) {
-      it(`${id} fails on: ${label}`, async () => {
-        const r = await checker.run(id, fn);
-        assert.equal(r.status, "failed", `${r.status}: ${r.message}`);
-        assert.equal(r.points, 0);
-      });
-    }
-    it(`${id} says "not completed yet" for the student stub`, async () => {
-      const r = await checker.run(id, () => { throw new Error(`${fnName} is not completed yet`); });
-      assert.equal(r.status, "not-completed");
-    });
-  }
+  itHoldsTheCheckContract(checker, solutions, WRONG);
 
   it("the piecewise answer also passes with its two units swapped", async () => {
     const r = await checker.run("03.piecewiseReluUnits", () => [{ w: 2, b: -4 }, { w: 1, b: -1 }]);
@@ -133,23 +115,15 @@ describe("lesson 03 notebook in a real tslab kernel", { concurrency: false }, ()
   });
 
   it("student edition: runs to the end and every check says not completed yet", () => {
-    const run = runNotebook(writeStudentEdition(SLUG));
-    assert.deepEqual(problems(run), []);
-    const results = checkResults(run);
-    assert.deepEqual(results.map((r) => r.id), IDS);
-    for (const r of results) assert.equal(r.status, "not-completed", `${r.id}: ${r.message}`);
+    assertStudentEditionNotCompleted(SLUG, IDS);
   });
 
   it("wrong code in every exercise: runs to the end and every check fails", () => {
-    const run = runNotebook(writeVariant(SLUG, "wrong", {
+    assertWrongEditionFails(SLUG, IDS, {
       relu: "function relu(z: number[]): number[] { return z.map((v) => (v > 0 ? 1 : 0)); }",
       chooseOutputActivation: 'function chooseOutputActivation(target: "binary" | "real" | "nonNegative"): "sigmoid" | "linear" | "relu" { return "sigmoid"; }',
       collapseLinearNetwork: "function collapseLinearNetwork(layers: { W: number[][]; b: number[] }[]): { W: number[][]; b: number[] } { return layers[layers.length - 1]; }",
       piecewiseReluUnits: "function piecewiseReluUnits(): { w: number; b: number }[] { return [{ w: 3, b: -3 }, { w: 2, b: -4 }]; }",
-    }));
-    assert.deepEqual(problems(run), []);
-    const results = checkResults(run);
-    assert.deepEqual(results.map((r) => r.id), IDS);
-    for (const r of results) assert.equal(r.status, "failed", `${r.id}: ${r.status}`);
+    });
   });
 });

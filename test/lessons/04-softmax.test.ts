@@ -13,7 +13,8 @@ import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { checker, SparseCategoricalCrossentropy } from "../../lib/04-softmax";
 import { initBackend } from "../../lib/core";
-import { allStdout, checkResults, figuresAndHtml, leakedTensors, problems, runNotebook, solutionFunctions, sourceNotebook, writeStudentEdition, writeVariant } from "../helpers/notebooks";
+import { allStdout, checkResults, figuresAndHtml, leakedTensors, problems, runNotebook, solutionFunctions, sourceNotebook } from "../helpers/notebooks";
+import { itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails } from "../helpers/lesson-contract";
 
 const SLUG = "04-softmax";
 const IDS = checker.definitions.map((d) => d.id);
@@ -81,25 +82,7 @@ before(async () => {
 
 describe("lesson 04 checks on the notebook's own solutions and on wrong code", () => {
   const solutions = solutionFunctions(SLUG);
-  for (const id of IDS) {
-    const fnName = id.split(".")[1] as string;
-    it(`${id} passes on the notebook's solution`, async () => {
-      const r = await checker.run(id, solutions[fnName]);
-      assert.equal(r.status, "passed", JSON.stringify(r.cases.filter((c) => !c.passed)));
-    });
-    const wrongs = WRONG[id] ?? {};
-    it(`${id} has at least three wrong implementations to fail on`, () => assert.ok(Object.keys(wrongs).length >= 3));
-    for (const [label, fn] of Object.entries(wrongs)) {
-      it(`${id} fails on: ${label}`, async () => {
-        const r = await checker.run(id, fn);
-        assert.equal(r.status, "failed", `${r.status}: ${r.message}`);
-      });
-    }
-    it(`${id} says "not completed yet" for the student stub`, async () => {
-      const r = await checker.run(id, () => { throw new Error(`${fnName} is not completed yet`); });
-      assert.equal(r.status, "not-completed");
-    });
-  }
+  itHoldsTheCheckContract(checker, solutions, WRONG);
 
   it("a naive softmax fails stableSoftmax precisely on [1000, 1001, 1002], with NaN named", async () => {
     const r = await checker.run("04.stableSoftmax", naiveSoftmax);
@@ -155,15 +138,11 @@ describe("lesson 04 notebook in a real tslab kernel", { concurrency: false }, ()
   });
 
   it("student edition: runs to the end and every check says not completed yet", () => {
-    const run = runNotebook(writeStudentEdition(SLUG));
-    assert.deepEqual(problems(run), []);
-    const results = checkResults(run);
-    assert.deepEqual(results.map((r) => r.id), IDS);
-    for (const r of results) assert.equal(r.status, "not-completed", `${r.id}: ${r.message}`);
+    assertStudentEditionNotCompleted(SLUG, IDS);
   });
 
   it("wrong code in every exercise: runs to the end and every check fails", () => {
-    const run = runNotebook(writeVariant(SLUG, "wrong", {
+    assertWrongEditionFails(SLUG, IDS, {
       mySoftmax: "function mySoftmax(z: number[]): number[] { return z.map(Math.exp); }",
       stableSoftmax: "function stableSoftmax(z: number[]): number[] { const e = z.map(Math.exp); const s = e.reduce((a, b) => a + b, 0); return e.map((v) => v / s); }",
       logSoftmax: "function logSoftmax(z: number[]): number[] { const l = Math.log(z.reduce((s, v) => s + Math.exp(v), 0)); return z.map((v) => v - l); }",
@@ -171,10 +150,6 @@ describe("lesson 04 notebook in a real tslab kernel", { concurrency: false }, ()
       binaryCrossentropyFromLogits: "function binaryCrossentropyFromLogits(yTrue: number[], logits: number[]): number { return logits.reduce((s, z, i) => { const p = 1 / (1 + Math.exp(-z)); return s - yTrue[i] * Math.log(p) - (1 - yTrue[i]) * Math.log(1 - p); }, 0) / logits.length; }",
       buildMulticlassModel: "function buildMulticlassModel(numClasses: number): tf.Sequential { const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 25, activation: 'relu' }), tf.layers.dense({ units: 15, activation: 'relu' }), tf.layers.dense({ units: numClasses, activation: 'softmax' })] }); m.compile({ loss: 'sparseCategoricalCrossentropy', optimizer: tf.train.adam(0.01) }); return m; }",
       buildMultiLabelModel: "function buildMultiLabelModel(numLabels: number): tf.Sequential { const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 16, activation: 'relu' }), tf.layers.dense({ units: numLabels, activation: 'softmax' })] }); m.compile({ loss: 'binaryCrossentropy', optimizer: tf.train.adam(0.01) }); return m; }",
-    }));
-    assert.deepEqual(problems(run), []);
-    const results = checkResults(run);
-    assert.deepEqual(results.map((r) => r.id), IDS);
-    for (const r of results) assert.equal(r.status, "failed", `${r.id}: ${r.status}`);
+    });
   });
 });

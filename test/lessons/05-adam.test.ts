@@ -12,7 +12,8 @@ import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { bowlReference, checker, finalCost, gradientDescentOnBowl, BOWL_START, bowlGradient, bowlCost, SparseCategoricalCrossentropy } from "../../lib/05-adam";
 import { initBackend } from "../../lib/core";
-import { allStdout, checkResults, figuresAndHtml, leakedTensors, problems, runNotebook, solutionFunctions, sourceNotebook, writeStudentEdition, writeVariant } from "../helpers/notebooks";
+import { allStdout, checkResults, figuresAndHtml, leakedTensors, problems, runNotebook, solutionFunctions, sourceNotebook } from "../helpers/notebooks";
+import { itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails } from "../helpers/lesson-contract";
 
 const SLUG = "05-adam";
 const IDS = checker.definitions.map((d) => d.id);
@@ -113,34 +114,7 @@ describe("lesson 05 checks on the notebook's own solutions and on wrong code", (
     assert.equal(r.status, "passed", JSON.stringify(r.cases.filter((c) => !c.passed)));
   });
 
-  for (const id of IDS) {
-    const fnName = id.split(".")[1] as string;
-    it(`${id} passes on the notebook's solution`, async () => {
-      const r = await checker.run(id, solutions[fnName]);
-      assert.equal(r.status, "passed", JSON.stringify(r.cases.filter((c) => !c.passed)));
-      assert.equal(r.points, r.maxPoints);
-    });
-    const wrongs = WRONG[id] ?? {};
-    it(`${id} has at least three wrong implementations to fail on`, () => {
-      assert.ok(Object.keys(wrongs).length >= 3, `only ${Object.keys(wrongs).length}`);
-    });
-    for (const [label, fn] of Object.entries(wrongs)) {
-      it(`${id} fails on a wrong implementation: ${label}`, async () => {
-        const before = tf.memory().numTensors;
-        const r = await checker.run(id, fn);
-        assert.equal(r.status, "failed", `expected failure, got ${r.status}: ${r.message}`);
-        assert.equal(r.points, 0);
-        assert.ok(r.cases.some((c) => !c.passed && c.message));
-        assert.equal(tf.memory().numTensors, before, "the check disposes every model it builds");
-      });
-    }
-    it(`${id} says "not completed yet" for the student stub`, async () => {
-      const stub = () => { throw new Error(`${fnName} is not completed yet`); };
-      const r = await checker.run(id, stub);
-      assert.equal(r.status, "not-completed");
-      assert.match(r.message, /not completed yet/);
-    });
-  }
+  itHoldsTheCheckContract(checker, solutions, WRONG);
 
   it("05.adamStep: the state a case starts from is fresh every time (stored cases are never advanced)", async () => {
     const a = await checker.run("05.adamStep", solutions.adamStep);
@@ -303,33 +277,16 @@ describe("lesson 05 notebook in a real tslab kernel", { concurrency: false }, ()
   });
 
   it("student edition: runs to the end and every check says not completed yet", () => {
-    const run = runNotebook(writeStudentEdition(SLUG));
-    assert.deepEqual(problems(run), []);
+    const run = assertStudentEditionNotCompleted(SLUG, IDS);
     assert.equal(leakedTensors(run), 0);
-    const results = checkResults(run);
-    assert.deepEqual(results.map((r) => r.id), IDS);
-    for (const r of results) {
-      assert.equal(r.status, "not-completed", `${r.id}: ${r.message}`);
-      assert.match(r.message, /not completed yet/);
-    }
-    assert.match(allStdout(run), /not completed yet/);
   });
 
   it("wrong code in every exercise: runs to the end and every check fails with a message", () => {
-    const file = writeVariant(SLUG, "wrong", {
+    const { run, byId } = assertWrongEditionFails(SLUG, IDS, {
       adamStep: "function adamStep(w: number[], grad: number[], state: { m: number[]; v: number[]; t: number }, opts?: { learningRate?: number; beta1?: number; beta2?: number; epsilon?: number }): number[] { const lr = opts?.learningRate ?? 0.001; state.t += 1; state.m = state.m.map((m, j) => 0.9 * m + 0.1 * grad[j]); state.v = state.v.map((v, j) => 0.999 * v + 0.001 * grad[j] ** 2); return w.map((wj, j) => wj - lr * state.m[j] / (Math.sqrt(state.v[j]) + 1e-7)); }",
       buildDigitModel: "function buildDigitModel(): tf.Sequential { return tf.sequential({ layers: [tf.layers.dense({ inputShape: [400], units: 25, activation: 'relu', name: 'L1' }), tf.layers.dense({ units: 15, activation: 'relu', name: 'L2' }), tf.layers.dense({ units: 10, activation: 'softmax', name: 'L3' })] }); }",
     });
-    const run = runNotebook(file);
-    assert.deepEqual(problems(run), []);
     assert.equal(leakedTensors(run), 0);
-    const results = checkResults(run);
-    assert.deepEqual(results.map((r) => r.id), IDS);
-    for (const r of results) {
-      assert.equal(r.status, "failed", `${r.id}: ${r.status} ${r.message}`);
-      assert.equal(r.points, 0);
-    }
-    const byId = Object.fromEntries(results.map((r) => [r.id, r]));
     assert.ok(byId["05.buildDigitModel"]?.cases.some((c) => /activation/.test(c.message ?? "")));
     // The uncompiled model cannot be trained; the training cell says so and the notebook goes on.
     assert.match(allStdout(run), /This cell stopped/);

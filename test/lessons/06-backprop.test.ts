@@ -11,7 +11,8 @@ import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { checker } from "../../lib/06-backprop";
 import { initBackend } from "../../lib/core";
-import { allStdout, checkResults, figuresAndHtml, leakedTensors, problems, runNotebook, solutionFunctions, sourceNotebook, writeStudentEdition, writeVariant } from "../helpers/notebooks";
+import { allStdout, checkResults, figuresAndHtml, leakedTensors, problems, runNotebook, solutionFunctions, sourceNotebook } from "../helpers/notebooks";
+import { itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails } from "../helpers/lesson-contract";
 
 const SLUG = "06-backprop";
 const IDS = checker.definitions.map((d) => d.id);
@@ -53,25 +54,7 @@ before(async () => {
 
 describe("lesson 06 checks on the notebook's own solutions and on wrong code", () => {
   const solutions = solutionFunctions(SLUG);
-  for (const id of IDS) {
-    const fnName = id.split(".")[1] as string;
-    it(`${id} passes on the notebook's solution`, async () => {
-      const r = await checker.run(id, solutions[fnName]);
-      assert.equal(r.status, "passed", JSON.stringify(r.cases.filter((c) => !c.passed)));
-    });
-    const wrongs = WRONG[id] ?? {};
-    it(`${id} has at least three wrong implementations to fail on`, () => assert.ok(Object.keys(wrongs).length >= 3));
-    for (const [label, fn] of Object.entries(wrongs)) {
-      it(`${id} fails on: ${label}`, async () => {
-        const r = await checker.run(id, fn);
-        assert.equal(r.status, "failed", `${r.status}: ${r.message}`);
-      });
-    }
-    it(`${id} says "not completed yet" for the student stub`, async () => {
-      const r = await checker.run(id, () => { throw new Error(`${fnName} is not completed yet`); });
-      assert.equal(r.status, "not-completed");
-    });
-  }
+  itHoldsTheCheckContract(checker, solutions, WRONG);
 
   it("the solution's hand derivatives equal tf.grads at random points", () => {
     const bp = solutions.backpropSimpleNetwork as unknown as (x: number, w: number, b: number, y: number) => Record<string, number>;
@@ -109,19 +92,13 @@ describe("lesson 06 notebook in a real tslab kernel", { concurrency: false }, ()
   });
 
   it("student edition: runs to the end and every check says not completed yet", () => {
-    const run = runNotebook(writeStudentEdition(SLUG));
-    assert.deepEqual(problems(run), []);
-    const results = checkResults(run);
-    assert.deepEqual(results.map((r) => r.id), IDS);
-    for (const r of results) assert.equal(r.status, "not-completed", `${r.id}: ${r.message}`);
+    assertStudentEditionNotCompleted(SLUG, IDS);
   });
 
   it("wrong code in every exercise: runs to the end and every check fails", () => {
-    const run = runNotebook(writeVariant(SLUG, "wrong", {
+    assertWrongEditionFails(SLUG, IDS, {
       numericalDerivative: "function numericalDerivative(f: (w: number) => number, w: number, eps: number = 0.001): number { return (f(w + eps) - f(w - eps)) / (2 * eps); }",
       backpropSimpleNetwork: "function backpropSimpleNetwork(x: number, w: number, b: number, y: number): { c: number; a: number; d: number; J: number; dJ_dd: number; dJ_da: number; dJ_dc: number; dJ_db: number; dJ_dw: number } { const c = w * x, a = c + b, d = a - y; return { c, a, d, J: d * d, dJ_dd: d, dJ_da: d, dJ_dc: d, dJ_db: d, dJ_dw: d }; }",
-    }));
-    assert.deepEqual(problems(run), []);
-    for (const r of checkResults(run)) assert.equal(r.status, "failed", `${r.id}: ${r.status}`);
+    });
   });
 });

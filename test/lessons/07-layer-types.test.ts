@@ -12,7 +12,8 @@ import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { checker } from "../../lib/07-layer-types";
 import { initBackend } from "../../lib/core";
-import { allStdout, checkResults, figuresAndHtml, leakedTensors, problems, runNotebook, solutionFunctions, sourceNotebook, writeStudentEdition, writeVariant } from "../helpers/notebooks";
+import { allStdout, checkResults, figuresAndHtml, leakedTensors, problems, runNotebook, solutionFunctions, sourceNotebook } from "../helpers/notebooks";
+import { itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails } from "../helpers/lesson-contract";
 
 const SLUG = "07-layer-types";
 const IDS = checker.definitions.map((d) => d.id);
@@ -58,25 +59,7 @@ before(async () => {
 
 describe("lesson 07 checks on the notebook's own solutions and on wrong code", () => {
   const solutions = solutionFunctions(SLUG);
-  for (const id of IDS) {
-    const fnName = id.split(".")[1] as string;
-    it(`${id} passes on the notebook's solution`, async () => {
-      const r = await checker.run(id, solutions[fnName]);
-      assert.equal(r.status, "passed", JSON.stringify(r.cases.filter((c) => !c.passed)));
-    });
-    const wrongs = WRONG[id] ?? {};
-    it(`${id} has at least three wrong implementations to fail on`, () => assert.ok(Object.keys(wrongs).length >= 3));
-    for (const [label, fn] of Object.entries(wrongs)) {
-      it(`${id} fails on: ${label}`, async () => {
-        const r = await checker.run(id, fn);
-        assert.equal(r.status, "failed", `${r.status}: ${r.message}`);
-      });
-    }
-    it(`${id} says "not completed yet" for the student stub`, async () => {
-      const r = await checker.run(id, () => { throw new Error(`${fnName} is not completed yet`); });
-      assert.equal(r.status, "not-completed");
-    });
-  }
+  itHoldsTheCheckContract(checker, solutions, WRONG);
 
   it("the solution's conv1dValid equals tf.conv1d (valid padding, no kernel flip) on random inputs and strides", () => {
     const mine = solutions.conv1dValid as unknown as (x: number[], k: number[], s: number) => number[];
@@ -114,19 +97,13 @@ describe("lesson 07 notebook in a real tslab kernel", { concurrency: false }, ()
   });
 
   it("student edition: runs to the end and every check says not completed yet", () => {
-    const run = runNotebook(writeStudentEdition(SLUG));
-    assert.deepEqual(problems(run), []);
-    const results = checkResults(run);
-    assert.deepEqual(results.map((r) => r.id), IDS);
-    for (const r of results) assert.equal(r.status, "not-completed", `${r.id}: ${r.message}`);
+    assertStudentEditionNotCompleted(SLUG, IDS);
   });
 
   it("wrong code in every exercise: runs to the end and every check fails", () => {
-    const run = runNotebook(writeVariant(SLUG, "wrong", {
+    assertWrongEditionFails(SLUG, IDS, {
       conv1dValid: "function conv1dValid(x: number[], kernel: number[], stride: number): number[] { const k = [...kernel].reverse(); const out: number[] = []; for (let s = 0; s + k.length <= x.length; s += stride) out.push(k.reduce((a, kj, j) => a + x[s + j] * kj, 0)); return out; }",
       buildEkgModel: "function buildEkgModel(): tf.Sequential { const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [100], units: 9, activation: 'relu' }), tf.layers.dense({ units: 3, activation: 'relu' }), tf.layers.dense({ units: 1, activation: 'sigmoid' })] }); m.compile({ loss: 'binaryCrossentropy', optimizer: tf.train.adam(0.03) }); return m; }",
-    }));
-    assert.deepEqual(problems(run), []);
-    for (const r of checkResults(run)) assert.equal(r.status, "failed", `${r.id}: ${r.status}`);
+    });
   });
 });

@@ -1,0 +1,114 @@
+/**
+ * The contract every lesson's tests prove, written once:
+ *
+ * - each check passes, with full points, on the notebook's own solution;
+ * - each check has at least three wrong implementations, and fails on every
+ *   one of them with no points, a message, and no tensors left behind;
+ * - each check says "not completed yet" for the student edition's stub, and
+ *   "expected a function" when given something else;
+ * - the student edition runs to the end with every check "not completed yet";
+ * - an edition with wrong code in every exercise runs to the end with every
+ *   check failed.
+ *
+ * A lesson's test file supplies its wrong implementations and adds what is
+ * particular to the lesson (its numbers, figures and reference values).
+ */
+import { it } from "node:test";
+import * as assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import type { Checker, CheckResult } from "../../lib/core";
+import { checkResults, problems, runNotebook, writeStudentEdition, writeVariant, type NotebookRun } from "./notebooks";
+
+export type Fn = (...args: never[]) => unknown;
+
+/** Registers, for every check of `checker`, the solution / wrong code / stub / not-a-function tests. */
+export function itHoldsTheCheckContract(checker: Checker, solutions: Record<string, Fn>, wrong: Record<string, Record<string, Fn>>): void {
+  const ids = checker.definitions.map((d) => d.id);
+  for (const id of ids) {
+    const fnName = id.split(".")[1] as string;
+    it(`${id} passes on the notebook's solution`, async () => {
+      assert.ok(solutions[fnName], `the notebook defines no function ${fnName}`);
+      const r = await checker.run(id, solutions[fnName]);
+      assert.equal(r.status, "passed", JSON.stringify(r.cases.filter((c) => !c.passed)));
+      assert.equal(r.points, r.maxPoints);
+    });
+    const wrongs = wrong[id] ?? {};
+    it(`${id} has at least three wrong implementations to fail on`, () => {
+      assert.ok(Object.keys(wrongs).length >= 3, `only ${Object.keys(wrongs).length}`);
+    });
+    for (const [label, fn] of Object.entries(wrongs)) {
+      it(`${id} fails on a wrong implementation: ${label}`, async () => {
+        const before = tf.memory().numTensors;
+        const r = await checker.run(id, fn);
+        assert.equal(r.status, "failed", `expected failure, got ${r.status}: ${r.message}`);
+        assert.equal(r.points, 0);
+        assert.ok(r.message.length > 0, "a failed check says why");
+        assert.equal(tf.memory().numTensors, before, "the check disposes whatever the wrong code created");
+      });
+    }
+    it(`${id} says "not completed yet" for the student stub`, async () => {
+      const r = await checker.run(id, () => {
+        throw new Error(`${fnName} is not completed yet`);
+      });
+      assert.equal(r.status, "not-completed");
+      assert.equal(r.points, 0);
+      assert.match(r.message, /not completed yet/);
+    });
+    it(`${id} says so when given something that is not a function`, async () => {
+      const r = await checker.run(id, undefined);
+      assert.equal(r.status, "failed");
+      assert.equal(r.points, 0);
+      assert.match(`${r.message} ${r.cases.map((c) => c.message ?? "").join(" ")}`, /expected a function/);
+    });
+  }
+}
+
+/** Runs the student edition; asserts it runs to the end with every check "not completed yet". */
+export function assertStudentEditionNotCompleted(slug: string, ids: readonly string[]): NotebookRun {
+  const run = runNotebook(writeStudentEdition(slug));
+  assert.deepEqual(problems(run), []);
+  const results = checkResults(run);
+  assert.deepEqual(results.map((r) => r.id), ids);
+  for (const r of results) {
+    assert.equal(r.status, "not-completed", `${r.id}: ${r.message}`);
+    assert.equal(r.points, 0);
+    assert.match(r.message, /not completed yet/);
+  }
+  return run;
+}
+
+/**
+ * Runs an edition whose exercises are replaced by `replacements` (function
+ * name → wrong source); asserts it runs to the end with every check failed and
+ * returns the run and the results by id, for lesson-specific assertions.
+ */
+export function assertWrongEditionFails(slug: string, ids: readonly string[], replacements: Record<string, string>): { run: NotebookRun; byId: Record<string, CheckResult> } {
+  const run = runNotebook(writeVariant(slug, "wrong", replacements));
+  assert.deepEqual(problems(run), []);
+  const results = checkResults(run);
+  assert.deepEqual(results.map((r) => r.id), ids);
+  for (const r of results) {
+    assert.equal(r.status, "failed", `${r.id}: ${r.status} ${r.message}`);
+    assert.equal(r.points, 0);
+    assert.ok(r.message.length > 0, `${r.id} says why it failed`);
+  }
+  return { run, byId: Object.fromEntries(results.map((r) => [r.id, r])) };
+}
+
+/** The outputs of the code cell that contains `needle` (e.g. the training cell). */
+export function codeCell(run: NotebookRun, needle: string): NotebookRun["cells"][number] {
+  const cell = run.cells.find((c) => c.type === "code" && c.source.includes(needle));
+  assert.ok(cell, `no code cell contains ${JSON.stringify(needle)}`);
+  return cell;
+}
+
+/**
+ * Asserts a training cell shows its progress as one display updated in place
+ * (nbclient applies update_display_data to the original output), whose final
+ * text matches `final`.
+ */
+export function assertOneProgressDisplay(run: NotebookRun, needle: string, final: RegExp): void {
+  const shown = codeCell(run, needle).other.filter((o) => /epoch \d+\/\d+/.test(String(o["text/plain"] ?? "")));
+  assert.equal(shown.length, 1, "one progress display, updated in place");
+  assert.match(String(shown[0]?.["text/plain"]), final);
+}
