@@ -6,7 +6,7 @@
  * the graded checks `01.*`. The exercises themselves are written in the notebook.
  */
 import * as tf from "@tensorflow/tfjs";
-import { createChecker, describeModel, disposeModel, loadExpected, plot, linspace, storedFunctionCheck, type Trace } from "./core";
+import { createChecker, loadExpected, plot, linspace, storedFunctionCheck, storedModelCheck, type Trace } from "./core";
 import { loadCoffeeData, isGoodRoast, type CoffeeData } from "./data/coffee";
 import { fitNormalization, normalize, type NormStats } from "./data/normalize";
 
@@ -40,12 +40,9 @@ export const checker = createChecker([
     lesson: LESSON, id: "01.gradientDescent", fnName: "gradientDescent", points: 2,
     hint: "Each iteration: gradient at the current w, b; then update every parameter at once (w[j] − alpha·dw[j], b − alpha·db); push the cost after the update. Start from a copy of w.",
   }),
-  storedFunctionCheck({
+  storedModelCheck({
     lesson: LESSON, id: "01.buildLogisticModel", fnName: "buildLogisticModel", points: 2,
     hint: "tf.sequential({ layers: [tf.layers.dense({ inputShape: [numFeatures], units: 1, activation: \"sigmoid\" })] }), then model.compile({ loss: \"binaryCrossentropy\", optimizer: tf.train.adam(0.01) }) and return the model.",
-    transform: describeModel,
-    dispose: disposeModel,
-    keepsTensors: true,
   }),
 ]);
 

@@ -7,13 +7,10 @@
  * `02.*`. The exercises themselves are written in the notebook.
  */
 import * as tf from "@tensorflow/tfjs";
-import {
-  compareCase, createChecker, describeModel, disposeModel, formatValue, loadExpected, plot, storedCheck, storedFunctionCheck,
-  type CaseResult, type StoredCheck, type StoredCheckDefinition, type Tolerance, type Trace,
-} from "./core";
+import { compareCase, createChecker, formatValue, loadExpected, plot, storedCheck, storedFunctionCheck, storedModelCheck, type CaseResult, type StoredCheck, type StoredCheckDefinition, type Tolerance, type Trace } from "./core";
 import { loadBinaryDigits, type DigitData } from "./data/digits";
 
-export { setup, demo, progress, plot, linspace, disposeModel, fit, seedEverything } from "./core";
+export { setup, demo, progress, plot, linspace, disposeModel, fit, seedEverything, needs } from "./core";
 export { loadBinaryDigits, type DigitData };
 
 /** This lesson's slug: names its notebook, lib module, expected values and tests. */
@@ -127,29 +124,15 @@ export const checker = createChecker([
     lesson: LESSON, id: "02.meanSquaredError", fnName: "meanSquaredError", points: 1,
     hint: "Average of (yPred[i] − yTrue[i])² over the examples: Keras' convention, with no ½ in front and no square root.",
   }),
-  storedFunctionCheck({
+  storedModelCheck({
     lesson: LESSON, id: "02.buildBinaryDigitModel", fnName: "buildBinaryDigitModel", points: 2,
     hint: "tf.sequential with tf.layers.dense({ inputShape: [400], units: 25, activation: \"sigmoid\" }), then 15 and 1 sigmoid units; " +
       "model.compile({ loss: \"binaryCrossentropy\", optimizer: tf.train.adam(0.001) }); return the model.",
-    transform: describeModel,
-    dispose: disposeModel,
-    keepsTensors: true,
   }),
 ]);
 
 /** Runs a check and shows its report in the notebook; never throws. */
 export const check = checker.check;
-
-/**
- * Stops a demonstration cell when an earlier exercise gave nothing to work
- * with (its cell threw, or it is still the stub).
- */
-export function needs<T>(value: T | undefined | null, exercise: string): T {
-  if (value === undefined || value === null) {
-    throw new Error(`${exercise} is not completed yet, or its cell failed: there is no model to use here`);
-  }
-  return value;
-}
 
 // ---------------------------------------------------------------- the lecture's coffee network
 

@@ -6,14 +6,12 @@
  * the graded checks `04.*`. The from-logits losses for compile/fit come from
  * lib/core/losses.ts and are re-exported here.
  */
-import { createChecker, createRng, describeModel, disposeModel, linspace, plot, storedFunctionCheck, type Trace } from "./core";
+import { createChecker, createRng, linspace, plot, storedFunctionCheck, storedModelCheck, type Trace } from "./core";
 
 export { setup, demo, progress, plot, linspace, disposeModel, fit, seedEverything, SparseCategoricalCrossentropy, BinaryCrossentropy } from "./core";
 
 /** This lesson's slug: names its notebook, lib module, expected values and tests. */
 export const LESSON = "04-softmax";
-
-const model = { transform: describeModel, dispose: disposeModel, keepsTensors: true } as const;
 
 /** The graded checks of lesson 04, in notebook order. */
 export const checker = createChecker([
@@ -37,15 +35,13 @@ export const checker = createChecker([
     lesson: LESSON, id: "04.binaryCrossentropyFromLogits", fnName: "binaryCrossentropyFromLogits", points: 2,
     hint: "Without forming sigmoid(z): loss = max(z, 0) − z·y + log(1 + e^(−|z|)). Only e^(−|z|) ≤ 1 is ever computed, so z = ±1000 is fine. Return the mean over examples.",
   }),
-  storedFunctionCheck({
+  storedModelCheck({
     lesson: LESSON, id: "04.buildMulticlassModel", fnName: "buildMulticlassModel", points: 2,
     hint: "Dense 25 relu (inputShape [2]) → Dense 15 relu → Dense numClasses with activation \"linear\" (logits, no softmax), compiled with lab.SparseCategoricalCrossentropy({ fromLogits: true }) and tf.train.adam(0.01).",
-    ...model,
   }),
-  storedFunctionCheck({
+  storedModelCheck({
     lesson: LESSON, id: "04.buildMultiLabelModel", fnName: "buildMultiLabelModel", points: 1,
     hint: "Dense 16 relu (inputShape [2]) → Dense numLabels sigmoid: one independent yes/no probability per label, compiled with \"binaryCrossentropy\".",
-    ...model,
   }),
 ]);
 

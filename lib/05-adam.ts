@@ -7,13 +7,10 @@
  * exercises themselves are written in the notebook.
  */
 import * as tf from "@tensorflow/tfjs";
-import {
-  compareCase, createChecker, describeModel, disposeModel, formatValue, loadExpected, plot, storedCheck, storedFunctionCheck, linspace,
-  type CaseResult, type StoredCheck, type StoredCheckDefinition, type Tolerance, type Trace,
-} from "./core";
+import { compareCase, createChecker, formatValue, loadExpected, plot, storedCheck, storedModelCheck, linspace, type CaseResult, type StoredCheck, type StoredCheckDefinition, type Tolerance, type Trace } from "./core";
 import { loadDigitHeldOutSet, loadDigitTrainingSet, type DigitData } from "./data/digits";
 
-export { setup, demo, progress, plot, linspace, disposeModel, fit, seedEverything, SparseCategoricalCrossentropy } from "./core";
+export { setup, demo, progress, plot, linspace, disposeModel, fit, seedEverything, SparseCategoricalCrossentropy, needs } from "./core";
 export { loadDigitTrainingSet, loadDigitHeldOutSet, type DigitData };
 
 /** This lesson's slug: names its notebook, lib module, expected values and tests. */
@@ -102,30 +99,16 @@ export const checker = createChecker([
       "return a new weights array (don't modify w), and use defaults 0.001, 0.9, 0.999, 1e-7 for options not given.",
     () => storedCheck(LESSON, "05.adamStep"),
   ),
-  storedFunctionCheck({
+  storedModelCheck({
     lesson: LESSON, id: "05.buildDigitModel", fnName: "buildDigitModel", points: 2,
     hint: "tf.sequential with tf.layers.dense({ inputShape: [400], units: 25, activation: \"relu\", name: \"L1\" }), " +
       "then 15 relu units named \"L2\" and 10 linear units named \"L3\" (no softmax: the loss works on logits); " +
       "compile with { loss: lab.SparseCategoricalCrossentropy({ fromLogits: true }), optimizer: tf.train.adam(1e-3) }.",
-    transform: describeModel,
-    dispose: disposeModel,
-    keepsTensors: true,
   }),
 ]);
 
 /** Runs a check and shows its report in the notebook; never throws. */
 export const check = checker.check;
-
-/**
- * Stops a demonstration cell when an earlier exercise gave nothing to work
- * with (its cell threw, or it is still the stub).
- */
-export function needs<T>(value: T | undefined | null, exercise: string): T {
-  if (value === undefined || value === null) {
-    throw new Error(`${exercise} is not completed yet, or its cell failed: there is no model to use here`);
-  }
-  return value;
-}
 
 // ---------------------------------------------------------------- the elongated bowl
 

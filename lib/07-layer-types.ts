@@ -7,7 +7,7 @@
  * backend, and the graded checks `07.*`.
  */
 import * as tf from "@tensorflow/tfjs";
-import { createChecker, createRng, describeModel, disposeModel, plot, quietCpuFirstUse, storedFunctionCheck, type ModelDescription, type Trace } from "./core";
+import { createChecker, createRng, describeModel, plot, quietCpuFirstUse, storedFunctionCheck, storedModelCheck, type ModelDescription, type Trace } from "./core";
 
 export { setup, demo, progress, plot, linspace, disposeModel, fit, seedEverything, describeModel } from "./core";
 
@@ -20,12 +20,9 @@ export const checker = createChecker([
     lesson: LESSON, id: "07.conv1dValid", fnName: "conv1dValid", points: 2,
     hint: "Output i is Σ_k x[i·stride + k]·kernel[k] for k = 0 … kernel.length − 1 (no flipping: this is what tf.conv1d computes), for every i with i·stride + kernel.length ≤ x.length: floor((n − k)/stride) + 1 outputs.",
   }),
-  storedFunctionCheck({
+  storedModelCheck({
     lesson: LESSON, id: "07.buildEkgModel", fnName: "buildEkgModel", points: 2,
     hint: "inputShape [100, 1]; tf.layers.conv1d({ filters: 1, kernelSize: 20, strides: 10, activation: \"relu\" }) → 9 positions; conv1d({ filters: 1, kernelSize: 5, strides: 2, activation: \"relu\" }) → 3; tf.layers.flatten(); dense({ units: 1, activation: \"sigmoid\" }); compile with \"binaryCrossentropy\".",
-    transform: describeModel,
-    dispose: disposeModel,
-    keepsTensors: true,
   }),
 ]);
 

@@ -5,6 +5,7 @@
  */
 import { compareCase, runCheck, type CaseResult, type CheckDefinition, type CheckResult, type CompareCaseOptions } from "./check";
 import type { Tolerance } from "./compare";
+import { describeModel, disposeModel } from "./models";
 import { readDataJson } from "./paths";
 import { report } from "./report";
 
@@ -88,6 +89,15 @@ function casesCheck(opts: StoredCheckOptions, load: () => StoredCheck): StoredCh
  */
 export function storedFunctionCheck(opts: StoredCheckOptions): StoredCheckDefinition {
   return casesCheck(opts, () => storedCheck(opts.lesson, opts.id));
+}
+
+/**
+ * A check of a model-building exercise: the returned tf.LayersModel is turned
+ * into its description (layers, units, activations, shapes, parameters, loss,
+ * optimizer) and compared with the stored one, then freed with its optimizer.
+ */
+export function storedModelCheck(opts: Omit<StoredCheckOptions, "transform" | "dispose" | "keepsTensors">): StoredCheckDefinition {
+  return storedFunctionCheck({ ...opts, transform: describeModel, dispose: disposeModel, keepsTensors: true });
 }
 
 /** A lesson's checks, indexed by id, with the `check` function notebooks call. */

@@ -25,3 +25,17 @@ export async function demo<T>(fn: () => T | Promise<T>): Promise<T | undefined> 
     return undefined;
   }
 }
+
+/**
+ * Stops a demonstration cell when an earlier exercise gave nothing to work
+ * with (its cell threw, or it is still the stub). Inside `demo`, the message
+ * reads as "not completed yet" and the notebook carries on.
+ *
+ * @example const model = lab.needs(digitModel, "buildDigitModel");
+ */
+export function needs<T>(value: T | undefined | null, exercise: string): T {
+  if (value === undefined || value === null) {
+    throw new Error(`${exercise} is ${NOT_COMPLETED}, or its cell failed: there is no model to use here`);
+  }
+  return value;
+}

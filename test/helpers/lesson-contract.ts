@@ -6,6 +6,8 @@
  *   one of them with no points, a message, and no tensors left behind;
  * - each check says "not completed yet" for the student edition's stub, and
  *   "expected a function" when given something else;
+ * - the solution edition runs top to bottom with every check passed and no
+ *   leaked tensors;
  * - the student edition runs to the end with every check "not completed yet";
  * - an edition with wrong code in every exercise runs to the end with every
  *   check failed.
@@ -17,7 +19,7 @@ import { it } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import type { Checker, CheckResult } from "../../lib/core";
-import { checkResults, problems, runNotebook, writeStudentEdition, writeVariant, type NotebookRun } from "./notebooks";
+import { checkResults, leakedTensors, problems, runNotebook, sourceNotebook, writeStudentEdition, writeVariant, type NotebookRun } from "./notebooks";
 
 export type Fn = (...args: never[]) => unknown;
 
@@ -61,6 +63,23 @@ export function itHoldsTheCheckContract(checker: Checker, solutions: Record<stri
       assert.match(`${r.message} ${r.cases.map((c) => c.message ?? "").join(" ")}`, /expected a function/);
     });
   }
+}
+
+/**
+ * Runs the solution edition (the lesson as written); asserts no error, no
+ * aborted cell, every check passed in order, and no tensor left alive at the
+ * end that the setup cell had not made. Returns the run for the lesson's own
+ * assertions (its numbers and figures).
+ */
+export function assertSolutionEditionPasses(slug: string, ids: readonly string[]): NotebookRun {
+  const run = runNotebook(sourceNotebook(slug));
+  assert.deepEqual(problems(run), []);
+  assert.equal(leakedTensors(run), 0, "every tensor the notebook creates is disposed by its end");
+  const results = checkResults(run);
+  assert.deepEqual(results.map((r) => r.id), ids);
+  for (const r of results) assert.equal(r.status, "passed", `${r.id}: ${r.message}`);
+  console.log(`${slug} solution edition: kernel start ${run.kernelStartSeconds?.toFixed(1)} s, total ${run.totalSeconds.toFixed(1)} s`);
+  return run;
 }
 
 /** Runs the student edition; asserts it runs to the end with every check "not completed yet". */

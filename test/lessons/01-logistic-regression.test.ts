@@ -10,8 +10,8 @@ import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { checker, coffeeNetwork, coffeeNetworkReference, COFFEE_NETWORK, normalize } from "../../lib/01-logistic-regression";
 import { initBackend } from "../../lib/core";
-import { allStdout, checkResults, figuresAndHtml, leakedTensors, problems, runNotebook, solutionFunctions, sourceNotebook } from "../helpers/notebooks";
-import { itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails, assertOneProgressDisplay } from "../helpers/lesson-contract";
+import { allStdout, figuresAndHtml, solutionFunctions } from "../helpers/notebooks";
+import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails, assertOneProgressDisplay } from "../helpers/lesson-contract";
 
 const SLUG = "01-logistic-regression";
 const IDS = checker.definitions.map((d) => d.id);
@@ -104,12 +104,7 @@ describe("lesson 01 reference numbers", () => {
 
 describe("lesson 01 notebook in a real tslab kernel", { concurrency: false }, () => {
   it("solution edition: runs top to bottom, no error, no abort, every check passes", () => {
-    const run = runNotebook(sourceNotebook(SLUG));
-    assert.deepEqual(problems(run), []);
-    assert.equal(leakedTensors(run), 0, "every tensor the notebook creates is disposed by its end");
-    const results = checkResults(run);
-    assert.deepEqual(results.map((r) => r.id), IDS);
-    for (const r of results) assert.equal(r.status, "passed", `${r.id}: ${r.message}`);
+    const run = assertSolutionEditionPasses(SLUG, IDS);
     const out = allStdout(run);
     assert.match(out, /backend "(wasm|tensorflow|cpu)"/);
     assert.match(out, /200 °C, 13\.9 min → f = 9\.62\d+e-1/);
@@ -118,7 +113,6 @@ describe("lesson 01 notebook in a real tslab kernel", { concurrency: false }, ()
     assertOneProgressDisplay(run, "lab.fit(model", /logistic model: epoch 150\/150 — loss [\d.]+ — done in/);
     const figures = figuresAndHtml(run).filter((h) => h.includes('class="course-figure"'));
     assert.ok(figures.length >= 5, `only ${figures.length} figures`);
-    console.log(`lesson 01 solution edition: kernel start ${run.kernelStartSeconds?.toFixed(1)} s, total ${run.totalSeconds.toFixed(1)} s`);
   });
 
   it("student edition: runs to the end and every check says not completed yet", () => {

@@ -13,8 +13,8 @@ import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { activationByName, checker, coffeeReference, COFFEE_NETWORK, normalizeRoasts, plainLayers, predictProbabilities, sigmoid } from "../../lib/02-dense-networks";
 import { initBackend } from "../../lib/core";
-import { allStdout, checkResults, figuresAndHtml, leakedTensors, problems, runNotebook, solutionFunctions, sourceNotebook } from "../helpers/notebooks";
-import { itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails, assertOneProgressDisplay } from "../helpers/lesson-contract";
+import { allStdout, figuresAndHtml, solutionFunctions } from "../helpers/notebooks";
+import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails, assertOneProgressDisplay } from "../helpers/lesson-contract";
 
 const SLUG = "02-dense-networks";
 const IDS = checker.definitions.map((d) => d.id);
@@ -143,12 +143,7 @@ describe("lesson 02 reference numbers", () => {
 
 describe("lesson 02 notebook in a real tslab kernel", { concurrency: false }, () => {
   it("solution edition: runs top to bottom, every check passes, ≥ 99% accuracy, sequential matches predict", () => {
-    const run = runNotebook(sourceNotebook(SLUG));
-    assert.deepEqual(problems(run), []);
-    assert.equal(leakedTensors(run), 0, "every tensor the notebook creates is disposed by its end");
-    const results = checkResults(run);
-    assert.deepEqual(results.map((r) => r.id), IDS);
-    for (const r of results) assert.equal(r.status, "passed", `${r.id}: ${r.message}`);
+    const run = assertSolutionEditionPasses(SLUG, IDS);
     const out = allStdout(run);
     assert.match(out, /backend "(wasm|tensorflow|cpu)"/);
     // The lecture's coffee numbers, by hand.
@@ -172,7 +167,6 @@ describe("lesson 02 notebook in a real tslab kernel", { concurrency: false }, ()
     assertOneProgressDisplay(run, "lab.fit(model", /digits 0\/1: epoch 20\/20 — loss [\d.]+ — done in/);
     const figures = figuresAndHtml(run).filter((h) => h.includes('class="course-figure"'));
     assert.ok(figures.length >= 4, `only ${figures.length} figures`);
-    console.log(`lesson 02 solution edition: kernel start ${run.kernelStartSeconds?.toFixed(1)} s, total ${run.totalSeconds.toFixed(1)} s`);
   });
 
   it("student edition: runs to the end and every check says not completed yet", () => {

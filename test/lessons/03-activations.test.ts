@@ -11,8 +11,8 @@ import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { applyLayer, checker, piecewiseFunction, piecewiseTarget } from "../../lib/03-activations";
 import { initBackend } from "../../lib/core";
-import { allStdout, checkResults, figuresAndHtml, leakedTensors, problems, runNotebook, solutionFunctions, sourceNotebook } from "../helpers/notebooks";
-import { itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails } from "../helpers/lesson-contract";
+import { allStdout, figuresAndHtml, solutionFunctions } from "../helpers/notebooks";
+import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails } from "../helpers/lesson-contract";
 
 const SLUG = "03-activations";
 const IDS = checker.definitions.map((d) => d.id);
@@ -100,18 +100,12 @@ describe("lesson 03 checks on the notebook's own solutions and on wrong code", (
 
 describe("lesson 03 notebook in a real tslab kernel", { concurrency: false }, () => {
   it("solution edition: no error, no abort, every check passes, ReLU trains faster, no leaked tensors", () => {
-    const run = runNotebook(sourceNotebook(SLUG));
-    assert.deepEqual(problems(run), []);
-    assert.equal(leakedTensors(run), 0);
-    const results = checkResults(run);
-    assert.deepEqual(results.map((r) => r.id), IDS);
-    for (const r of results) assert.equal(r.status, "passed", `${r.id}: ${r.message}`);
+    const run = assertSolutionEditionPasses(SLUG, IDS);
     const out = allStdout(run);
     const loss = (act: string, epoch: number): number => Number(new RegExp(`${act}\\s+hidden layers: loss after 10 epochs ([\\d.]+), after 60 ([\\d.]+)`).exec(out)?.[epoch === 10 ? 1 : 2]);
     assert.ok(loss("relu", 10) < loss("sigmoid", 10) / 2, "ReLU is well ahead after 10 epochs");
     assert.ok(loss("relu", 60) < loss("sigmoid", 60), "and still ahead after 60");
     assert.ok(figuresAndHtml(run).filter((h) => h.includes('class="course-figure"')).length >= 4);
-    console.log(`lesson 03 solution edition: kernel start ${run.kernelStartSeconds?.toFixed(1)} s, total ${run.totalSeconds.toFixed(1)} s`);
   });
 
   it("student edition: runs to the end and every check says not completed yet", () => {

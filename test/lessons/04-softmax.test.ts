@@ -13,8 +13,8 @@ import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { checker, SparseCategoricalCrossentropy } from "../../lib/04-softmax";
 import { initBackend } from "../../lib/core";
-import { allStdout, checkResults, figuresAndHtml, leakedTensors, problems, runNotebook, solutionFunctions, sourceNotebook } from "../helpers/notebooks";
-import { itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails } from "../helpers/lesson-contract";
+import { allStdout, figuresAndHtml, solutionFunctions } from "../helpers/notebooks";
+import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails } from "../helpers/lesson-contract";
 
 const SLUG = "04-softmax";
 const IDS = checker.definitions.map((d) => d.id);
@@ -109,12 +109,7 @@ describe("lesson 04 checks on the notebook's own solutions and on wrong code", (
 
 describe("lesson 04 notebook in a real tslab kernel", { concurrency: false }, () => {
   it("solution edition: every check passes, the lecture's numbers, both models ≥ 95%, no leaked tensors", () => {
-    const run = runNotebook(sourceNotebook(SLUG));
-    assert.deepEqual(problems(run), []);
-    assert.equal(leakedTensors(run), 0);
-    const results = checkResults(run);
-    assert.deepEqual(results.map((r) => r.id), IDS);
-    for (const r of results) assert.equal(r.status, "passed", `${r.id}: ${r.message}`);
+    const run = assertSolutionEditionPasses(SLUG, IDS);
     const out = allStdout(run);
     assert.match(out, /float64 {2}2\/10000 {23}= 0\.000200000000000000/);
     assert.match(out, /float64 {2}\(1 \+ 1\/10000\) − \(1 − 1\/10000\) = 0\.000199999999999978/);
@@ -134,7 +129,6 @@ describe("lesson 04 notebook in a real tslab kernel", { concurrency: false }, ()
     const [wrong, right] = [/string "sparseCategoricalCrossentropy":\s+([\d.]+)/.exec(out)?.[1], /fromLogits: true \}\): ([\d.]+)/.exec(out)?.[1]];
     assert.ok(wrong && right && Math.abs(Number(wrong) - Number(right)) > 0.1, "the string loss differs from the from-logits loss");
     assert.ok(figuresAndHtml(run).filter((h) => h.includes('class="course-figure"')).length >= 3);
-    console.log(`lesson 04 solution edition: kernel start ${run.kernelStartSeconds?.toFixed(1)} s, total ${run.totalSeconds.toFixed(1)} s`);
   });
 
   it("student edition: runs to the end and every check says not completed yet", () => {

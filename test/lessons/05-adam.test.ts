@@ -12,8 +12,8 @@ import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { bowlReference, checker, finalCost, gradientDescentOnBowl, BOWL_START, bowlGradient, bowlCost, SparseCategoricalCrossentropy } from "../../lib/05-adam";
 import { initBackend } from "../../lib/core";
-import { allStdout, checkResults, figuresAndHtml, leakedTensors, problems, runNotebook, solutionFunctions, sourceNotebook } from "../helpers/notebooks";
-import { itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails } from "../helpers/lesson-contract";
+import { allStdout, figuresAndHtml, leakedTensors, solutionFunctions } from "../helpers/notebooks";
+import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails } from "../helpers/lesson-contract";
 
 const SLUG = "05-adam";
 const IDS = checker.definitions.map((d) => d.id);
@@ -253,12 +253,7 @@ const pct = (out: string, what: string): number => {
 
 describe("lesson 05 notebook in a real tslab kernel", { concurrency: false }, () => {
   it("solution edition: runs top to bottom, every check passes, the digit network reaches the assignment's accuracy", () => {
-    const run = runNotebook(sourceNotebook(SLUG));
-    assert.deepEqual(problems(run), []);
-    assert.equal(leakedTensors(run), 0, "every tensor the notebook creates is disposed by its end");
-    const results = checkResults(run);
-    assert.deepEqual(results.map((r) => r.id), IDS);
-    for (const r of results) assert.equal(r.status, "passed", `${r.id}: ${r.message}`);
+    const run = assertSolutionEditionPasses(SLUG, IDS);
     const out = allStdout(run);
     assert.match(out, /backend "(wasm|tensorflow|cpu)"/);
     const tfDiff = /largest difference over all steps: (\S+)/.exec(out);

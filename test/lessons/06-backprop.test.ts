@@ -11,8 +11,8 @@ import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { checker } from "../../lib/06-backprop";
 import { initBackend } from "../../lib/core";
-import { allStdout, checkResults, figuresAndHtml, leakedTensors, problems, runNotebook, solutionFunctions, sourceNotebook } from "../helpers/notebooks";
-import { itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails } from "../helpers/lesson-contract";
+import { allStdout, figuresAndHtml, solutionFunctions } from "../helpers/notebooks";
+import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails } from "../helpers/lesson-contract";
 
 const SLUG = "06-backprop";
 const IDS = checker.definitions.map((d) => d.id);
@@ -70,12 +70,7 @@ describe("lesson 06 checks on the notebook's own solutions and on wrong code", (
 
 describe("lesson 06 notebook in a real tslab kernel", { concurrency: false }, () => {
   it("solution edition: the lecture's numbers, tf.grad agreement, backprop faster, no leaked tensors", () => {
-    const run = runNotebook(sourceNotebook(SLUG));
-    assert.deepEqual(problems(run), []);
-    assert.equal(leakedTensors(run), 0);
-    const results = checkResults(run);
-    assert.deepEqual(results.map((r) => r.id), IDS);
-    for (const r of results) assert.equal(r.status, "passed", `${r.id}: ${r.message}`);
+    const run = assertSolutionEditionPasses(SLUG, IDS);
     const out = allStdout(run);
     assert.match(out, /J = w² {2}at w = 3: numerical \(ε = 0\.001\) 6\.001000, tf\.grad 6\.000000/);
     assert.match(out, /forward: {2}a = 11, J = 121/);
@@ -88,7 +83,6 @@ describe("lesson 06 notebook in a real tslab kernel", { concurrency: false }, ()
     const backprop = Number(/backprop \(tf\.grad\): +([\d.]+) ms/.exec(out)?.[1]);
     assert.ok(numeric > 3 * backprop, `numeric ${numeric} ms vs backprop ${backprop} ms`);
     assert.ok(figuresAndHtml(run).some((h) => h.includes("Computation graph")));
-    console.log(`lesson 06 solution edition: kernel start ${run.kernelStartSeconds?.toFixed(1)} s, total ${run.totalSeconds.toFixed(1)} s`);
   });
 
   it("student edition: runs to the end and every check says not completed yet", () => {

@@ -12,8 +12,8 @@ import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { checker } from "../../lib/07-layer-types";
 import { initBackend } from "../../lib/core";
-import { allStdout, checkResults, figuresAndHtml, leakedTensors, problems, runNotebook, solutionFunctions, sourceNotebook } from "../helpers/notebooks";
-import { itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails } from "../helpers/lesson-contract";
+import { allStdout, figuresAndHtml, solutionFunctions } from "../helpers/notebooks";
+import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails } from "../helpers/lesson-contract";
 
 const SLUG = "07-layer-types";
 const IDS = checker.definitions.map((d) => d.id);
@@ -76,12 +76,7 @@ describe("lesson 07 checks on the notebook's own solutions and on wrong code", (
 
 describe("lesson 07 notebook in a real tslab kernel", { concurrency: false }, () => {
   it("solution edition: layer sizes 100 → 9 → 3 → 1, 31 vs 943 parameters, convolution ahead with little data", () => {
-    const run = runNotebook(sourceNotebook(SLUG));
-    assert.deepEqual(problems(run), []);
-    assert.equal(leakedTensors(run), 0);
-    const results = checkResults(run);
-    assert.deepEqual(results.map((r) => r.id), IDS);
-    for (const r of results) assert.equal(r.status, "passed", `${r.id}: ${r.message}`);
+    const run = assertSolutionEditionPasses(SLUG, IDS);
     const text = allStdout(run);
     // Output lengths 100 → 9 → 3 → 1 and parameters per layer, both networks.
     assert.match(text, /convolutional: input\(100×1\) {2}→ {2}Conv1D\(9×1\): 21 {2}→ {2}Conv1D\(3×1\): 6 {2}→ {2}Flatten\(3\): 0 {2}→ {2}Dense\(1\): 4 {3}total 31 parameters/);
@@ -93,7 +88,6 @@ describe("lesson 07 notebook in a real tslab kernel", { concurrency: false }, ()
     }
     // Heartbeats, windows, parameter counts, accuracy vs size.
     assert.ok(figuresAndHtml(run).filter((h) => h.includes('class="course-figure"')).length >= 4);
-    console.log(`lesson 07 solution edition: kernel start ${run.kernelStartSeconds?.toFixed(1)} s, total ${run.totalSeconds.toFixed(1)} s`);
   });
 
   it("student edition: runs to the end and every check says not completed yet", () => {
