@@ -12,6 +12,7 @@ Each lesson is a module oracle/lessons/lesson_NN_name.py with SLUG and build().
 import argparse
 import importlib
 import json
+import math
 import pathlib
 import sys
 
@@ -51,6 +52,56 @@ def render(mod) -> str:
     return dumps(doc) + "\n"
 
 
+# Two float64 results agree when they differ by round-off alone. numpy's
+# vectorised exp/log/sum pick SIMD kernels by CPU (AVX2 vs AVX-512) and by numpy
+# version, and those differ in the last bit or two: the same oracle gives
+# 0.6443966600735709 on one machine and 0.6443966600735708 on another. A stored
+# file is stale when a value moves by more than that; checks compare students'
+# float32 results at 1e-4 or looser, so 1e-12 relative is far below anything a
+# check can see and far above round-off.
+REL_TOL = 1e-12
+ABS_TOL = 1e-300
+
+
+def differ(a, b, where="$"):
+    """The JSON path of the first place where a and b differ beyond round-off, or None."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return None if a is b else where
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        if isinstance(a, int) and isinstance(b, int):
+            return None if a == b else where
+        return None if math.isclose(a, b, rel_tol=REL_TOL, abs_tol=ABS_TOL) else where
+    if isinstance(a, dict) and isinstance(b, dict):
+        if list(a.keys()) != list(b.keys()):
+            return f"{where} (keys {sorted(a.keys())} vs {sorted(b.keys())})"
+        for k in a:
+            d = differ(a[k], b[k], f"{where}.{k}")
+            if d is not None:
+                return d
+        return None
+    if isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            return f"{where} (length {len(a)} vs {len(b)})"
+        for i, (x, y) in enumerate(zip(a, b)):
+            d = differ(x, y, f"{where}[{i}]")
+            if d is not None:
+                return d
+        return None
+    return None if a == b else where
+
+
+def first_difference(target, text):
+    """None when the file on disk holds these values (up to round-off); otherwise what differs."""
+    if not target.exists():
+        return "missing"
+    try:
+        stored = json.loads(target.read_text(encoding="utf-8"))
+    except ValueError as e:
+        return f"not valid JSON ({e})"
+    d = differ(stored, json.loads(text))
+    return None if d is None else f"differs at {d}"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--check", action="store_true", help="compare with the files on disk instead of writing")
@@ -65,9 +116,12 @@ def main() -> int:
         if hasattr(mod, "hidden"):
             outputs.append((HIDDEN / f"{mod.SLUG}.json", render_hidden(mod)))
         for target, text in outputs:
+            difference = first_difference(target, text)
             if args.check:
-                if not target.exists() or target.read_text(encoding="utf-8") != text:
-                    stale.append(str(target.relative_to(ROOT)))
+                if difference is not None:
+                    stale.append(f"{target.relative_to(ROOT)}: {difference}")
+            elif difference is None:
+                print(f"unchanged {target.relative_to(ROOT)}")
             else:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(text, encoding="utf-8")

@@ -1,6 +1,6 @@
 /**
  * Expected values are data produced by the independent numpy oracle: the files
- * on disk must be exactly what the oracle generates now (not stale), and every
+ * on disk must hold what the oracle generates now, up to float64 round-off (not stale), and every
  * stored check must belong to a check the lesson defines, and vice versa.
  */
 import { describe, it } from "node:test";
@@ -19,18 +19,35 @@ describe("expected values", () => {
     assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
   });
 
-  it("the staleness check fails when a stored value is edited", () => {
-    // Copy the tree's oracle and data into a scratch folder, change one value, expect --check to fail.
+  /** Copies the oracle and data into a scratch folder, edits one stored value, and runs --check there. */
+  function checkAfterEditing(from: string, to: string): { status: number | null; stderr: string; stdout: string } {
     fs.mkdirSync(path.join(ROOT, ".test-out"), { recursive: true });
     const scratch = fs.mkdtempSync(path.join(ROOT, ".test-out", "oracle-"));
-    fs.cpSync(path.join(ROOT, "oracle"), path.join(scratch, "oracle"), { recursive: true });
-    fs.cpSync(path.join(ROOT, "data"), path.join(scratch, "data"), { recursive: true });
-    const file = path.join(scratch, "data", "expected", "01-logistic-regression.json");
-    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("0.6931471805599453", "0.6931471805599454"));
-    const r = spawnSync(python, [path.join(scratch, "oracle", "expected.py"), "--check"], { encoding: "utf8" });
-    fs.rmSync(scratch, { recursive: true, force: true });
+    try {
+      fs.cpSync(path.join(ROOT, "oracle"), path.join(scratch, "oracle"), { recursive: true });
+      for (const dir of ["data", "grading"]) fs.cpSync(path.join(ROOT, dir), path.join(scratch, dir), { recursive: true });
+      const file = path.join(scratch, "data", "expected", "01-logistic-regression.json");
+      const text = fs.readFileSync(file, "utf8");
+      assert.ok(text.includes(from), `the stored file no longer holds ${from}; pick another value for this test`);
+      fs.writeFileSync(file, text.replace(from, to));
+      const r = spawnSync(python, [path.join(scratch, "oracle", "expected.py"), "--check"], { encoding: "utf8" });
+      return { status: r.status, stderr: r.stderr, stdout: r.stdout };
+    } finally {
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
+  }
+
+  it("the staleness check fails when a stored value is edited, and says where", () => {
+    // ln 2 = 0.693147…: a change in the sixth digit, far below any check's tolerance but a real edit.
+    const r = checkAfterEditing("0.6931471805599453", "0.6931481805599453");
     assert.equal(r.status, 1);
     assert.match(r.stderr, /stale expected values/);
+    assert.match(r.stderr, /01-logistic-regression\.json: differs at \$\./);
+  });
+
+  it("the staleness check ignores last-bit round-off (numpy's SIMD exp/log differ by CPU)", () => {
+    const r = checkAfterEditing("0.6931471805599453", "0.6931471805599454");
+    assert.equal(r.status, 0, r.stderr);
   });
 
   for (const file of fs.readdirSync(path.join(ROOT, "data", "expected")).filter((f) => f.endsWith(".json"))) {
