@@ -24,12 +24,14 @@ export interface PythonInfo {
   notebook?: string;
   nbclient?: string;
   numpy?: string;
+  /** jupyterlab_server's version, when it and jupyter_server import: enough to serve jupyterlab-app/. */
+  labServer?: string;
 }
 
 const PROBE = `
 import importlib, json
 out = {}
-for mod in ("jupyterlab", "notebook", "nbclient", "numpy", "nbformat", "jupyter_client"):
+for mod in ("jupyterlab", "notebook", "nbclient", "numpy", "nbformat", "jupyter_client", "jupyter_server", "jupyterlab_server"):
     try:
         out[mod] = importlib.import_module(mod).__version__
     except Exception:
@@ -54,6 +56,7 @@ export function probePython(python: string): PythonInfo | null {
     if (m.notebook) info.notebook = m.notebook;
     if (m.nbclient && m.nbformat && m.jupyter_client) info.nbclient = m.nbclient;
     if (m.numpy) info.numpy = m.numpy;
+    if (m.jupyter_server && m.jupyterlab_server) info.labServer = m.jupyterlab_server;
     return info;
   } catch {
     return null;
@@ -65,12 +68,24 @@ export function probeAll(): PythonInfo[] {
   return pythonCandidates().map(probePython).filter((p): p is PythonInfo => p !== null);
 }
 
-/** The best Jupyter front end available: JupyterLab first, classic Notebook otherwise. */
-export function findJupyter(infos = probeAll()): { python: string; app: "lab" | "notebook"; version: string } | null {
+/** Which front end serves the course: JupyterLab, the course's own JupyterLab build, or the classic Notebook. */
+export type JupyterApp = "lab" | "course-lab" | "notebook";
+
+/**
+ * The best Jupyter front end available: an installed JupyterLab first; else the
+ * course's JupyterLab build (jupyterlab-app/, served by jupyterlab_server, which
+ * Debian packages); else the classic Notebook. `only` restricts the choice
+ * (`npm start -- --classic` / `--lab`).
+ */
+export function findJupyter(infos = probeAll(), only?: "lab" | "classic"): { python: string; app: JupyterApp; version: string } | null {
   const lab = infos.find((i) => i.lab);
-  if (lab) return { python: lab.python, app: "lab", version: lab.lab as string };
+  const labServer = infos.find((i) => i.labServer);
   const nb = infos.find((i) => i.notebook);
-  if (nb) return { python: nb.python, app: "notebook", version: nb.notebook as string };
+  if (only !== "classic") {
+    if (lab) return { python: lab.python, app: "lab", version: lab.lab as string };
+    if (labServer) return { python: labServer.python, app: "course-lab", version: `4.6.4 (jupyterlab_server ${labServer.labServer})` };
+  }
+  if (only !== "lab" && nb) return { python: nb.python, app: "notebook", version: nb.notebook as string };
   return null;
 }
 
@@ -89,8 +104,8 @@ function isRootOnDebian(): boolean {
   return typeof process.getuid === "function" && process.getuid() === 0 && fs.existsSync("/etc/debian_version") && spawnSync("apt-get", ["--version"]).status === 0;
 }
 
-/** Debian packages for running the course (classic Notebook) and its tests. */
-export const DEBIAN_PACKAGES = ["jupyter-notebook", "jupyter-nbconvert", "python3-nbclient", "jupyter-client", "python3-nbformat", "python3-numpy"];
+/** Debian packages for running the course (classic Notebook, and jupyterlab_server for the course's JupyterLab) and its tests. */
+export const DEBIAN_PACKAGES = ["jupyter-notebook", "python3-jupyterlab-server", "jupyter-nbconvert", "python3-nbclient", "jupyter-client", "python3-nbformat", "python3-numpy"];
 /** Debian package of the browser the end-to-end tests drive. */
 export const CHROMIUM = process.env.COURSE_CHROMIUM ?? "/usr/bin/chromium";
 
@@ -99,6 +114,16 @@ export function ensureChromium(): boolean {
   if (fs.existsSync(CHROMIUM)) return true;
   if (!isRootOnDebian()) return false;
   return run("apt-get", ["update", "-qq"], 10 * 60_000) && run("apt-get", ["install", "-y", "-qq", "chromium"], 20 * 60_000) && fs.existsSync(CHROMIUM);
+}
+
+/**
+ * Makes sure some Python can serve the course's JupyterLab build (jupyter_server
+ * and jupyterlab_server), installing Debian's package when root on Debian.
+ */
+export function ensureLabServer(): boolean {
+  if (probeAll().some((i) => i.labServer || i.lab)) return true;
+  if (!isRootOnDebian()) return false;
+  return run("apt-get", ["update", "-qq"], 10 * 60_000) && run("apt-get", ["install", "-y", "-qq", "python3-jupyterlab-server"], 20 * 60_000) && probeAll().some((i) => i.labServer);
 }
 
 /** PyPI packages for the same, where PyPI is reachable. */

@@ -5,12 +5,19 @@
  *   npm start                      # student edition (student/)
  *   npm start -- --solutions       # instructors: the lessons with solutions (notebooks/)
  *   npm start -- --port 9000
+ *   npm start -- --classic         # the classic Notebook even where JupyterLab is available
+ *   npm start -- --lab             # JupyterLab or nothing (no fallback to the classic Notebook)
+ *
+ * Front ends, best first: an installed JupyterLab; the course's own JupyterLab
+ * build (jupyterlab-app/, built on first use, served by Debian's
+ * jupyterlab_server); the classic Notebook.
  */
 import { spawn } from "child_process";
 import { randomBytes } from "crypto";
 import * as net from "net";
 import * as path from "path";
-import { findJupyter, installInstructions, installJupyter, jupyterEnv, writeKernelSpec, JUPYTER_DATA, ROOT } from "./jupyter";
+import { findJupyter, installInstructions, installJupyter, jupyterEnv, probeAll, writeKernelSpec, JUPYTER_DATA, ROOT } from "./jupyter";
+import { ensureLabApp, labAppArgs, labAppEnv, labAppIsBuilt } from "./jupyterlab-app";
 import { refreshStudentEdition } from "./student";
 
 function portFree(port: number): Promise<boolean> {
@@ -39,32 +46,47 @@ async function main(): Promise<void> {
   writeKernelSpec();
   if (!solutions) refreshStudentEdition();
 
-  let jupyter = findJupyter();
+  const only = args.includes("--classic") ? "classic" : args.includes("--lab") ? "lab" : undefined;
+  let jupyter = findJupyter(probeAll(), only);
   if (!jupyter) {
     console.log("Jupyter not found; trying to install it…");
-    if (installJupyter()) jupyter = findJupyter();
+    if (installJupyter()) jupyter = findJupyter(probeAll(), only);
     if (!jupyter) {
-      console.error(`\n✖ ${installInstructions()}`);
+      console.error(`\n✖ ${only === "lab" ? "JupyterLab (or Debian's python3-jupyterlab-server for the course's own JupyterLab) was not found." : installInstructions()}`);
       process.exit(1);
     }
   }
+  if (jupyter.app === "course-lab" && !args.includes("--dry-run")) {
+    const built = ensureLabApp();
+    if (!built.ok) {
+      const classic = only === "lab" ? null : findJupyter(probeAll(), "classic");
+      console.error(`\n✖ ${built.message}${classic ? "\n  Opening the classic Notebook instead." : ""}`);
+      if (!classic) process.exit(1);
+      jupyter = classic;
+    } else if (built.seconds > 1) console.log(built.message);
+  }
   const port = await choosePort(Number(argValue(args, "--port") ?? process.env.COURSE_PORT ?? 8888));
   const token = process.env.COURSE_TOKEN ?? randomBytes(16).toString("hex");
-  const lab = jupyter.app === "lab";
+  const lab = jupyter.app !== "notebook";
   const first = `${folder}/01-logistic-regression.ipynb`;
   const url = lab ? `http://127.0.0.1:${port}/lab/tree/${first}?token=${token}` : `http://127.0.0.1:${port}/notebooks/${first}?token=${token}`;
-  const jupyterArgs = lab
+  const jupyterArgs = jupyter.app === "course-lab"
+    ? labAppArgs({ port, token, root: ROOT })
+    : lab
     ? ["-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1", `--ServerApp.port=${port}`, "--ServerApp.port_retries=0", `--ServerApp.root_dir=${ROOT}`, `--IdentityProvider.token=${token}`, `--ServerApp.token=${token}`]
     : ["-m", "notebook", "--no-browser", "--NotebookApp.ip=127.0.0.1", `--NotebookApp.port=${port}`, "--NotebookApp.port_retries=0", `--NotebookApp.notebook_dir=${ROOT}`, `--NotebookApp.token=${token}`];
   // Jupyter refuses to start as root without this (containers, CI machines).
   if (typeof process.getuid === "function" && process.getuid() === 0) jupyterArgs.push(lab ? "--ServerApp.allow_root=True" : "--NotebookApp.allow_root=True");
   if (args.includes("--dry-run")) {
-    console.log(JSON.stringify({ python: jupyter.python, args: jupyterArgs, url }, null, 2));
+    const plan = { python: jupyter.python, app: jupyter.app, args: jupyterArgs, url, ...(jupyter.app === "course-lab" ? { frontEndBuilt: labAppIsBuilt() } : {}) };
+    console.log(JSON.stringify(plan, null, 2));
     return;
   }
-  console.log(`\nStarting ${lab ? "JupyterLab" : "Jupyter Notebook (classic)"} ${jupyter.version} with ${jupyter.python}…`);
+  const name = { lab: "JupyterLab", "course-lab": "JupyterLab (the course's build)", notebook: "Jupyter Notebook (classic)" }[jupyter.app];
+  console.log(`\nStarting ${name} ${jupyter.version} with ${jupyter.python}…`);
   // Runtime files (connection files, cookie secret) stay in the project too.
-  const env = { ...jupyterEnv(), JUPYTER_RUNTIME_DIR: path.join(JUPYTER_DATA, "runtime") };
+  const base = { ...jupyterEnv(), JUPYTER_RUNTIME_DIR: path.join(JUPYTER_DATA, "runtime") };
+  const env = jupyter.app === "course-lab" ? labAppEnv(base) : base;
   const child = spawn(jupyter.python, jupyterArgs, { cwd: ROOT, env, stdio: ["ignore", "inherit", "pipe"] });
   let announced = false;
   child.stderr.on("data", (chunk: Buffer) => {

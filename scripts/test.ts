@@ -9,7 +9,8 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { CHROMIUM, ensureChromium, findTestPython, installInstructions, installJupyter, jupyterEnv, writeKernelSpec, ROOT } from "./jupyter";
+import { CHROMIUM, ensureChromium, ensureLabServer, findTestPython, installInstructions, installJupyter, jupyterEnv, writeKernelSpec, ROOT } from "./jupyter";
+import { ensureLabApp } from "./jupyterlab-app";
 
 function testFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
@@ -39,6 +40,19 @@ function main(): number {
   if (files.length === 0) {
     console.error(`✖ no test files match ${filters.join(" ")}`);
     return 1;
+  }
+  if (files.some((f) => f.includes("jupyterlab-ui"))) {
+    // The JupyterLab browser test serves the course's JupyterLab build where JupyterLab is not installed.
+    if (!ensureLabServer()) {
+      console.error("✖ The JupyterLab browser test needs JupyterLab, or jupyter_server + jupyterlab_server to serve the course's build: `sudo apt-get install python3-jupyterlab-server` (Debian/Ubuntu) or `python3 -m pip install --user jupyterlab`.");
+      return 1;
+    }
+    const built = ensureLabApp();
+    if (!built.ok) {
+      console.error(`✖ ${built.message}`);
+      return 1;
+    }
+    console.log(built.message);
   }
   const env = { ...jupyterEnv(), COURSE_TEST_PYTHON: python };
   const r = spawnSync(process.execPath, ["--test", "--test-reporter=spec", ...files], { cwd: ROOT, env, stdio: "inherit" });

@@ -8,7 +8,8 @@ import * as assert from "node:assert/strict";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { findJupyter, jupyterEnv, JUPYTER_DATA, probePython, pythonCandidates, writeKernelSpec } from "../scripts/jupyter";
+import { findJupyter, jupyterEnv, JUPYTER_DATA, probeAll, probePython, pythonCandidates, writeKernelSpec } from "../scripts/jupyter";
+import { labAppEnv } from "../scripts/jupyterlab-app";
 import { ROOT } from "./helpers/notebooks";
 
 describe("kernel spec", () => {
@@ -48,7 +49,55 @@ describe("Jupyter discovery", () => {
   it("finds a Jupyter front end on this machine (lab first, classic otherwise)", () => {
     const j = findJupyter();
     assert.ok(j, "no Jupyter found: the test set-up installs it");
-    assert.ok(j.app === "lab" || j.app === "notebook");
+    assert.ok(j.app === "lab" || j.app === "course-lab" || j.app === "notebook");
+  });
+
+  it("prefers JupyterLab, then the course's JupyterLab build, then the classic Notebook; --classic and --lab restrict", () => {
+    const lab = { python: "/a", lab: "4.2.0", notebook: "7.2.0" };
+    const labServer = { python: "/b", labServer: "2.16.5", notebook: "6.4.12" };
+    const classic = { python: "/c", notebook: "6.4.12" };
+    assert.equal(findJupyter([classic, labServer, lab])?.app, "lab");
+    assert.equal(findJupyter([classic, labServer])?.app, "course-lab");
+    assert.equal(findJupyter([classic, labServer])?.python, "/b");
+    assert.equal(findJupyter([classic])?.app, "notebook");
+    assert.equal(findJupyter([classic, labServer], "classic")?.app, "notebook");
+    assert.equal(findJupyter([classic], "lab"), null);
+    assert.equal(findJupyter([]), null);
+  });
+});
+
+describe("the course's JupyterLab build (jupyterlab-app/)", () => {
+  const dir = path.join(ROOT, "jupyterlab-app");
+  it("bundles exactly the extensions extensions.json lists (index.js requires each one)", () => {
+    const listed = JSON.parse(fs.readFileSync(path.join(dir, "extensions.json"), "utf8")) as string[];
+    const required = [...fs.readFileSync(path.join(dir, "index.js"), "utf8").matchAll(/require\("(@jupyterlab\/[a-z-]+-extension)"\)/g)].map((m) => m[1]);
+    assert.deepEqual([...required].sort(), [...listed].sort());
+    const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+    for (const e of listed) assert.ok(pkg.dependencies[e], `${e} is a dependency in jupyterlab-app/package.json`);
+  });
+
+  it("its server module imports with the Python that serves it", () => {
+    const py = probeAll().find((i) => i.labServer)?.python;
+    if (!py) return assert.fail("no Python with jupyter_server + jupyterlab_server: npm test installs python3-jupyterlab-server on Debian");
+    const r = spawnSync(py, ["-c", "import course_lab; print(course_lab.CourseLab.name, course_lab._jupyter_server_extension_points()[0]['module'])"], { encoding: "utf8", env: labAppEnv(process.env) });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), "course_lab course_lab");
+  });
+
+  it("npm start -- --lab plans the course's JupyterLab where JupyterLab itself is not installed", () => {
+    const r = spawnSync(process.execPath, [path.join(ROOT, "build", "scripts", "start.js"), "--dry-run", "--lab", "--port", "18889"], { encoding: "utf8", cwd: ROOT });
+    assert.equal(r.status, 0, r.stderr);
+    const plan = JSON.parse(r.stdout.slice(r.stdout.indexOf("{"))) as { app: string; args: string[]; url: string };
+    assert.match(plan.url, /\/lab\/tree\/student\/01-logistic-regression\.ipynb\?token=/);
+    if (plan.app === "course-lab") assert.deepEqual(plan.args.slice(0, 2), ["-m", "course_lab"]);
+    else assert.equal(plan.app, "lab");
+  });
+
+  it("npm start -- --classic plans the classic Notebook", () => {
+    const r = spawnSync(process.execPath, [path.join(ROOT, "build", "scripts", "start.js"), "--dry-run", "--classic", "--port", "18890"], { encoding: "utf8", cwd: ROOT });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /"app": "notebook"/);
+    assert.match(r.stdout, /\/notebooks\/student\/01-logistic-regression\.ipynb/);
   });
 });
 

@@ -9,51 +9,20 @@
  */
 import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { spawn, spawnSync, type ChildProcess } from "child_process";
-import { randomBytes } from "crypto";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { chromium, type Browser, type Page } from "playwright-core";
-import type { Checker } from "../../lib/core";
+import type { Browser, Page } from "playwright-core";
+import { ARTIFACTS, CHROMIUM, DRAWN_DATA, NOTEBOOKS as notebooks, guardNotebooks, launchBrowser, lessonCheckIds, progressProblems, startServer, type Server } from "../helpers/browser";
 import { ROOT } from "../helpers/notebooks";
 
-const ARTIFACTS = path.join(ROOT, "artifacts", "browser");
-const CHROMIUM = process.env.COURSE_CHROMIUM ?? "/usr/bin/chromium";
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"];
 const python = process.env.COURSE_TEST_PYTHON ?? "/usr/bin/python3";
-const notebooks = fs.readdirSync(path.join(ROOT, "notebooks")).filter((f) => /^\d\d-.*\.ipynb$/.test(f)).sort();
 
-let server: ChildProcess | null = null;
+let server: Server | null = null;
 let baseUrl = "";
 let token = "";
 let browser: Browser;
-const originals = new Map<string, Buffer>();
-
-async function startServer(): Promise<void> {
-  token = randomBytes(16).toString("hex");
-  const port = 19000 + (process.pid % 500);
-  server = spawn(process.execPath, [path.join(ROOT, "build", "scripts", "start.js"), "--solutions", "--port", String(port)], {
-    cwd: ROOT,
-    env: { ...process.env, COURSE_TOKEN: token },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start within 60 s:\n${out}`)), 60_000);
-    const onData = (d: Buffer): void => {
-      out += d.toString();
-      const m = /The course is open at:\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        baseUrl = m[1] as string;
-        resolve();
-      }
-    };
-    server?.stdout?.on("data", onData);
-    server?.stderr?.on("data", onData);
-    server?.on("exit", (code) => reject(new Error(`the server exited (${code}):\n${out}`)));
-  });
-}
+let guard: ReturnType<typeof guardNotebooks>;
 
 /** Runs every cell through the menu and waits until the kernel is idle with every cell executed. */
 async function runAll(page: Page, name: string): Promise<void> {
@@ -75,23 +44,19 @@ async function runAll(page: Page, name: string): Promise<void> {
 
 before(async () => {
   assert.ok(fs.existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}: npm test installs Debian's chromium when run as root; otherwise install it or set COURSE_CHROMIUM`);
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  for (const n of notebooks) originals.set(n, fs.readFileSync(path.join(ROOT, "notebooks", n)));
-  await startServer();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  guard = guardNotebooks();
+  // --classic: this file tests the classic Notebook even where JupyterLab is available.
+  server = await startServer(["--classic"]);
+  ({ baseUrl, token } = server);
+  browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
-  server?.kill("SIGTERM");
+  server?.process.kill("SIGTERM");
   // The lessons must leave the browser run exactly as they were.
-  for (const [n, bytes] of originals) {
-    const now = fs.readFileSync(path.join(ROOT, "notebooks", n));
-    if (!now.equals(bytes)) {
-      fs.writeFileSync(path.join(ROOT, "notebooks", n), bytes);
-      assert.fail(`the browser run modified notebooks/${n} (restored)`);
-    }
-  }
+  const changed = guard?.verify() ?? [];
+  assert.deepEqual(changed, [], `the browser run modified ${changed.join(", ")} (restored)`);
 });
 
 describe("every notebook in the classic Notebook UI, headless Chromium", { concurrency: false }, () => {
@@ -106,27 +71,23 @@ describe("every notebook in the classic Notebook UI, headless Chromium", { concu
         const errors = await page.$$eval(".output_stderr, .output_error", (els) => els.map((e) => (e.textContent ?? "").slice(0, 300)));
         assert.deepEqual(errors, [], "no error output");
         const checks = await page.$$eval(".course-check", (els) => els.map((e) => ({ id: e.getAttribute("data-check-id"), status: e.getAttribute("data-status") })));
-        const mod = require(path.join(ROOT, "build", "lib", `${slug}.js`)) as { checker: Checker };
-        assert.deepEqual(checks.map((c) => c.id), mod.checker.definitions.map((d) => d.id), "every check cell shows its result");
+        assert.deepEqual(checks.map((c) => c.id), lessonCheckIds(slug), "every check cell shows its result");
         for (const c of checks) assert.equal(c.status, "passed", `${c.id}`);
         // Figures draw asynchronously once plotly is there.
         await page.waitForFunction(() => [...document.querySelectorAll(".course-figure")].every((f) => f.querySelector("svg.main-svg") !== null), undefined, { timeout: 30_000 });
-        const figures = await page.$$eval(".course-figure", (els) => els.map((e) => ({
+        const figures = await page.$$eval(".course-figure", (els, sel) => els.map((e) => ({
           title: e.getAttribute("data-title"),
           svg: e.querySelectorAll("svg.main-svg").length,
-          traces: e.querySelectorAll("g.trace, g.hm, g.imagelayer image, g.barlayer g.trace").length,
-        })));
+          traces: e.querySelectorAll(sel).length,
+        })), DRAWN_DATA);
         assert.ok(figures.length > 0, "the lesson has figures");
         for (const f of figures) {
           assert.ok(f.svg > 0, `figure "${f.title}" has no SVG`);
           assert.ok(f.traces > 0, `figure "${f.title}" has no drawn data`);
         }
         // Progress: one line per training run, replaced in place, ending with "done in".
-        const progress = await page.$$eval(".output_subarea", (els) => els.map((e) => e.textContent ?? "").filter((t) => /epoch \d+\/\d+/.test(t)));
-        for (const p of progress) {
-          assert.match(p, /done in/, "progress ends with the final line");
-          assert.equal((p.match(/epoch \d+\/\d+/g) ?? []).length, 1, "progress is updated in place, not appended");
-        }
+        const texts = await page.$$eval(".output_subarea", (els) => els.map((e) => e.textContent ?? ""));
+        assert.deepEqual(progressProblems(texts), [], "training progress is one line updated in place");
         assert.deepEqual(consoleErrors, [], "no script errors in the page");
         // The classic Notebook scrolls inside #site; let the page grow so the screenshot has every cell.
         await page.evaluate(() => {

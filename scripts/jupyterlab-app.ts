@@ -1,0 +1,86 @@
+/**
+ * The course's own JupyterLab (jupyterlab-app/): JupyterLab 4's front end built
+ * from its npm packages and served by Debian's jupyterlab_server, for machines
+ * that have the classic Notebook but not JupyterLab (Debian 12, no PyPI).
+ *
+ * The build is cached in jupyterlab-app/build/ under a stamp: the hash of the
+ * files it is made from. `npm start` and `npm test` call ensureLabApp(), which
+ * rebuilds only when the stamp is missing or different.
+ */
+import { spawnSync } from "child_process";
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { ROOT } from "./jupyter";
+
+export const LAB_APP = path.join(ROOT, "jupyterlab-app");
+const BUILD = path.join(LAB_APP, "build");
+const STAMP = path.join(BUILD, ".course-stamp");
+const INSTALLED = path.join(LAB_APP, "node_modules", ".course-lock-hash");
+/** What the front end is built from; a change to any of them means a rebuild. */
+export const LAB_APP_SOURCES = ["package.json", "package-lock.json", "extensions.json", "index.js", "webpack.config.js", "templates/index.html"];
+
+function hashOf(files: string[]): string {
+  const h = createHash("sha256");
+  for (const f of files) h.update(f).update("\0").update(fs.readFileSync(path.join(LAB_APP, f))).update("\0");
+  return h.digest("hex");
+}
+
+/** True when build/ holds a front end built from the current sources. */
+export function labAppIsBuilt(): boolean {
+  return fs.existsSync(path.join(BUILD, "bundle.js")) && fs.existsSync(STAMP) && fs.readFileSync(STAMP, "utf8").trim() === hashOf(LAB_APP_SOURCES);
+}
+
+export interface LabBuild {
+  ok: boolean;
+  /** What was done, or what failed and what to do about it. */
+  message: string;
+  seconds: number;
+}
+
+function step(cmd: string, args: string[], timeoutMs: number): { ok: boolean; output: string } {
+  const r = spawnSync(cmd, args, { cwd: LAB_APP, encoding: "utf8", timeout: timeoutMs, env: { ...process.env, npm_config_audit: "false", npm_config_fund: "false" } });
+  const output = `${r.stdout ?? ""}${r.stderr ?? ""}${r.error ? String(r.error) : ""}`;
+  return { ok: r.status === 0, output: output.split("\n").slice(-15).join("\n") };
+}
+
+/**
+ * Installs jupyterlab-app's npm packages (npm ci, when the lock file changed)
+ * and builds the front end (webpack), unless build/ is already current.
+ * Never throws: a failure comes back as { ok: false, message }.
+ */
+export function ensureLabApp(log: (line: string) => void = (l) => console.log(l)): LabBuild {
+  const t0 = Date.now();
+  const seconds = (): number => (Date.now() - t0) / 1000;
+  if (labAppIsBuilt()) return { ok: true, message: "JupyterLab's front end is built", seconds: seconds() };
+  const lockHash = hashOf(["package-lock.json"]);
+  const installed = fs.existsSync(INSTALLED) && fs.readFileSync(INSTALLED, "utf8").trim() === lockHash;
+  if (!installed) {
+    log("Installing JupyterLab's front-end packages (once; about 40 s)…");
+    const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+    const r = step(npm, ["ci"], 15 * 60_000);
+    if (!r.ok) {
+      return { ok: false, seconds: seconds(), message: `could not install JupyterLab's npm packages (npm ci in ${LAB_APP}):\n${r.output}\nCheck the network or the npm registry, or run \`npm start -- --classic\` to use the classic Notebook.` };
+    }
+    fs.writeFileSync(INSTALLED, lockHash + "\n");
+  }
+  log("Building JupyterLab's front end (about 15 s)…");
+  const webpack = path.join(LAB_APP, "node_modules", "webpack-cli", "bin", "cli.js");
+  const r = step(process.execPath, [webpack, "--config", "webpack.config.js"], 10 * 60_000);
+  if (!r.ok || !fs.existsSync(path.join(BUILD, "bundle.js"))) {
+    return { ok: false, seconds: seconds(), message: `could not build JupyterLab's front end (webpack in ${LAB_APP}):\n${r.output}\nRun \`npm start -- --classic\` to use the classic Notebook meanwhile.` };
+  }
+  fs.writeFileSync(STAMP, hashOf(LAB_APP_SOURCES) + "\n");
+  return { ok: true, seconds: seconds(), message: `built JupyterLab's front end in ${seconds().toFixed(0)} s` };
+}
+
+/** Command-line arguments for serving the course's JupyterLab with `python`. */
+export function labAppArgs(opts: { port: number; token: string; root: string }): string[] {
+  return ["-m", "course_lab", "--no-browser", "--ServerApp.ip=127.0.0.1", `--ServerApp.port=${opts.port}`, "--ServerApp.port_retries=0", `--ServerApp.root_dir=${opts.root}`, `--ServerApp.token=${opts.token}`];
+}
+
+/** The environment that makes `python -m course_lab` importable. */
+export function labAppEnv(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const rest = base.PYTHONPATH ? [base.PYTHONPATH] : [];
+  return { ...base, PYTHONPATH: [LAB_APP, ...rest].join(path.delimiter) };
+}

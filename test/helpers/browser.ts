@@ -1,0 +1,100 @@
+/**
+ * Shared by the browser tests (classic Notebook and JupyterLab): the Jupyter
+ * server started through `npm start`'s own script, headless Chromium with the
+ * flags this machine needs, and the guard that a browser run leaves the
+ * committed lessons exactly as they were.
+ */
+import { spawn, type ChildProcess } from "child_process";
+import { randomBytes } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { chromium, type Browser } from "playwright-core";
+import type { Checker } from "../../lib/core";
+import { ROOT } from "./notebooks";
+
+export const ARTIFACTS = path.join(ROOT, "artifacts", "browser");
+export const CHROMIUM = process.env.COURSE_CHROMIUM ?? "/usr/bin/chromium";
+/** Without the background-networking flags Chromium keeps dialling Google's hosts, which this machine refuses. */
+const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"];
+export const NOTEBOOKS = fs.readdirSync(path.join(ROOT, "notebooks")).filter((f) => /^\d\d-.*\.ipynb$/.test(f)).sort();
+
+export interface Server {
+  baseUrl: string;
+  token: string;
+  process: ChildProcess;
+  /** What the server printed (for failure messages). */
+  output: () => string;
+}
+
+/**
+ * Starts `npm start -- --solutions <flags>` (build/scripts/start.js) on a free
+ * port and resolves once it prints the course's URL.
+ */
+export async function startServer(flags: string[], env: NodeJS.ProcessEnv = {}, portBase = 19000): Promise<Server> {
+  const token = randomBytes(16).toString("hex");
+  const port = portBase + (process.pid % 500);
+  const child = spawn(process.execPath, [path.join(ROOT, "build", "scripts", "start.js"), "--solutions", "--port", String(port), ...flags], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, COURSE_TOKEN: token },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  const baseUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the server did not start within 5 min:\n${out}`)), 5 * 60_000);
+    const onData = (d: Buffer): void => {
+      out += d.toString();
+      const m = /The course is open at:\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1] as string);
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.on("exit", (code) => reject(new Error(`the server exited (${code}):\n${out}`)));
+  });
+  return { baseUrl, token, process: child, output: () => out };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+}
+
+/** Remembers the committed lessons; `verify()` restores any the run changed and says which. */
+export function guardNotebooks(): { verify: () => string[] } {
+  const originals = new Map(NOTEBOOKS.map((n) => [n, fs.readFileSync(path.join(ROOT, "notebooks", n))] as const));
+  return {
+    verify: () => {
+      const changed: string[] = [];
+      for (const [n, bytes] of originals) {
+        const file = path.join(ROOT, "notebooks", n);
+        if (!fs.readFileSync(file).equals(bytes)) {
+          fs.writeFileSync(file, bytes);
+          changed.push(`notebooks/${n}`);
+        }
+      }
+      return changed;
+    },
+  };
+}
+
+/** The check ids a lesson defines, in order, from its compiled lib module. */
+export function lessonCheckIds(slug: string): string[] {
+  const mod = require(path.join(ROOT, "build", "lib", `${slug}.js`)) as { checker: Checker };
+  return mod.checker.definitions.map((d) => d.id);
+}
+
+/** Training progress must be one display updated in place that ends with its summary line. */
+export function progressProblems(texts: string[]): string[] {
+  const problems: string[] = [];
+  for (const p of texts.filter((t) => /epoch \d+\/\d+/.test(t))) {
+    if (!/done in/.test(p)) problems.push(`progress does not end with its final line: ${p.slice(0, 120)}`);
+    const n = (p.match(/epoch \d+\/\d+/g) ?? []).length;
+    if (n !== 1) problems.push(`progress printed ${n} epoch lines instead of updating one in place`);
+  }
+  return problems;
+}
+
+/** Selectors counting a plotly figure's drawn data (scatter/line traces, heatmaps, images, bars). */
+export const DRAWN_DATA = "g.trace, g.hm, g.imagelayer image, g.barlayer g.trace";
