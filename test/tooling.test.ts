@@ -78,7 +78,7 @@ describe("the course's JupyterLab build (jupyterlab-app/)", () => {
 
   it("its server module imports with the Python that serves it", () => {
     const py = probeAll().find((i) => i.labServer)?.python;
-    if (!py) return assert.fail("no Python with jupyter_server + jupyterlab_server: npm test installs python3-jupyterlab-server on Debian");
+    assert.ok(py, "no Python with jupyter_server + jupyterlab_server: npm test installs python3-jupyterlab-server on Debian");
     const r = spawnSync(py, ["-c", "import course_lab; print(course_lab.CourseLab.name, course_lab._jupyter_server_extension_points()[0]['module'])"], { encoding: "utf8", env: labAppEnv(process.env) });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout.trim(), "course_lab course_lab");
