@@ -17,7 +17,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import type { Browser, Page } from "playwright-core";
-import { ARTIFACTS, CHROMIUM, DRAWN_DATA, NOTEBOOKS, guardNotebooks, launchBrowser, lessonCheckIds, progressProblems, startServer, type Server } from "../helpers/browser";
+import { ARTIFACTS, CHROMIUM, DRAWN_DATA, NOTEBOOKS, guardNotebooks, launchBrowser, lessonCheckIds, progressProblems, startServer, tearDown, type Server } from "../helpers/browser";
 import { OUT } from "../helpers/notebooks";
 
 let server: Server | null = null;
@@ -92,12 +92,8 @@ before(async () => {
   browser = await launchBrowser();
 });
 
-after(async () => {
-  await browser?.close();
-  server?.process.kill("SIGTERM");
-  const changed = guard?.verify() ?? [];
-  assert.deepEqual(changed, [], `the browser run modified ${changed.join(", ")} (restored)`);
-});
+// The lessons must leave the browser run exactly as they were.
+after(() => tearDown(browser, server, guard));
 
 describe("every notebook in JupyterLab, headless Chromium", { concurrency: false }, () => {
   for (const name of NOTEBOOKS) {

@@ -13,7 +13,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import type { Browser, Page } from "playwright-core";
-import { ARTIFACTS, CHROMIUM, DRAWN_DATA, NOTEBOOKS as notebooks, guardNotebooks, launchBrowser, lessonCheckIds, progressProblems, startServer, type Server } from "../helpers/browser";
+import { ARTIFACTS, CHROMIUM, DRAWN_DATA, NOTEBOOKS as notebooks, guardNotebooks, launchBrowser, lessonCheckIds, progressProblems, startServer, tearDown, type Server } from "../helpers/browser";
 import { ROOT } from "../helpers/notebooks";
 
 const python = process.env.COURSE_TEST_PYTHON ?? "/usr/bin/python3";
@@ -51,13 +51,8 @@ before(async () => {
   browser = await launchBrowser();
 });
 
-after(async () => {
-  await browser?.close();
-  server?.process.kill("SIGTERM");
-  // The lessons must leave the browser run exactly as they were.
-  const changed = guard?.verify() ?? [];
-  assert.deepEqual(changed, [], `the browser run modified ${changed.join(", ")} (restored)`);
-});
+// The lessons must leave the browser run exactly as they were.
+after(() => tearDown(browser, server, guard));
 
 describe("every notebook in the classic Notebook UI, headless Chromium", { concurrency: false }, () => {
   for (const name of notebooks) {

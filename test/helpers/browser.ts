@@ -98,3 +98,14 @@ export function progressProblems(texts: string[]): string[] {
 
 /** Selectors counting a plotly figure's drawn data (scatter/line traces, heatmaps, images, bars). */
 export const DRAWN_DATA = "g.trace, g.hm, g.imagelayer image, g.barlayer g.trace";
+
+/**
+ * Closes the browser, stops the server, and fails if the run changed a
+ * committed lesson (after restoring it).
+ */
+export async function tearDown(browser: Browser | undefined, server: Server | null, guard: { verify: () => string[] } | undefined): Promise<void> {
+  await browser?.close();
+  server?.process.kill("SIGTERM");
+  const changed = guard?.verify() ?? [];
+  if (changed.length > 0) throw new Error(`the browser run modified ${changed.join(", ")} (restored)`);
+}
