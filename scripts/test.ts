@@ -10,7 +10,6 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { CHROMIUM, ensureChromium, ensureLabServer, findTestPython, installInstructions, installJupyter, jupyterEnv, writeKernelSpec, ROOT } from "./jupyter";
-import { ensureLabApp } from "./jupyterlab-app";
 
 function testFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
@@ -41,18 +40,14 @@ function main(): number {
     console.error(`✖ no test files match ${filters.join(" ")}`);
     return 1;
   }
-  if (files.some((f) => f.includes("jupyterlab-ui"))) {
-    // The JupyterLab browser test serves the course's JupyterLab build where JupyterLab is not installed.
+  if (files.some((f) => f.includes("front-ends"))) {
+    // The JupyterLab browser suite serves the course's JupyterLab build where
+    // JupyterLab is not installed. It is built by that suite's `npm start -- --lab`,
+    // while the classic Notebook suite runs beside it.
     if (!ensureLabServer()) {
       console.error("✖ The JupyterLab browser test needs JupyterLab, or jupyter_server + jupyterlab_server to serve the course's build: `sudo apt-get install python3-jupyterlab-server` (Debian/Ubuntu) or `python3 -m pip install --user jupyterlab`.");
       return 1;
     }
-    const built = ensureLabApp();
-    if (!built.ok) {
-      console.error(`✖ ${built.message}`);
-      return 1;
-    }
-    console.log(built.message);
   }
   const env = { ...jupyterEnv(), COURSE_TEST_PYTHON: python };
   const r = spawnSync(process.execPath, ["--test", "--test-reporter=spec", ...files], { cwd: ROOT, env, stdio: "inherit" });

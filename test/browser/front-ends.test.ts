@@ -1,0 +1,16 @@
+/**
+ * Every notebook in a real browser, in both front ends: the classic Notebook
+ * (classic-ui.ts) and JupyterLab (jupyterlab-ui.ts). The two suites share
+ * nothing but the read-only lessons (separate servers, ports, browsers and
+ * settings), so they run side by side: on two cores that saves about half a
+ * minute, and the first JupyterLab start (which installs and builds its front
+ * end) overlaps the classic run instead of adding to it.
+ */
+import { describe } from "node:test";
+import { classicNotebookSuite } from "./classic-ui";
+import { jupyterLabSuite } from "./jupyterlab-ui";
+
+describe("browser front ends", { concurrency: true }, () => {
+  classicNotebookSuite();
+  jupyterLabSuite();
+});

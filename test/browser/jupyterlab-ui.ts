@@ -1,0 +1,172 @@
+/**
+ * Every notebook of the solution edition in JupyterLab, in a real browser: the
+ * server started the way `npm start -- --lab` starts it (the course's own
+ * JupyterLab build, jupyterlab-app/, where JupyterLab itself is not installed),
+ * headless Chromium, all cells run through JupyterLab's "Run → Run All Cells"
+ * menu.
+ *
+ * JupyterLab 4 renders long notebooks lazily ("windowing"; the default mode,
+ * contentVisibility, skips drawing cells that are off screen), so a figure is
+ * only drawn once its cell is scrolled into view. Outputs and errors are read
+ * from the notebook's model, which holds every cell; each check and figure is
+ * then scrolled into view, as a student would, and must show its result or draw
+ * its SVG there. Screenshots go to artifacts/browser/<slug>.lab*.png.
+ */
+import { after, before, describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import * as fs from "fs";
+import * as path from "path";
+import type { Browser, Page } from "playwright-core";
+import { ARTIFACTS, CHROMIUM, DRAWN_DATA, NOTEBOOKS, guardNotebooks, launchBrowser, lessonCheckIds, progressProblems, startServer, tearDown, type Server } from "../helpers/browser";
+import { OUT } from "../helpers/notebooks";
+
+let server: Server | null = null;
+let browser: Browser;
+let guard: ReturnType<typeof guardNotebooks>;
+
+/** One code cell as the notebook model holds it after the run. */
+interface LabCell {
+  index: number;
+  executionCount: number | null;
+  errors: string[];
+  texts: string[];
+  checkIds: string[];
+  figures: number;
+}
+
+// The browser-side helpers below run in the page, where JupyterLab's app is
+// `window.jupyterapp` (set by jupyterlab-app/index.js) and the notebook is the
+// shell's current widget.
+type LabWindow = { jupyterapp: { shell: { currentWidget: NotebookPanel | null } } };
+type NotebookPanel = {
+  sessionContext: { session: { kernel: { status: string } | null } | null; shutdown: () => Promise<void> };
+  content: { widgets: { node: HTMLElement; model: { type: string; executionCount: number | null; outputs: { toJSON: () => Output[] } } }[]; scrollToItem: (i: number, align?: string) => Promise<void> };
+  context: { model: { dirty: boolean } };
+};
+type Output = { output_type: string; name?: string; text?: string | string[]; ename?: string; evalue?: string; data?: Record<string, string | string[]> };
+
+async function kernelIdle(page: Page, timeout: number): Promise<void> {
+  await page.waitForFunction(() => {
+    const w = (window as unknown as LabWindow).jupyterapp?.shell.currentWidget;
+    return w?.sessionContext?.session?.kernel?.status === "idle";
+  }, undefined, { timeout, polling: 250 });
+}
+
+async function readCells(page: Page): Promise<LabCell[]> {
+  return page.evaluate(() => {
+    const join = (v: string | string[] | undefined): string => (Array.isArray(v) ? v.join("") : v ?? "");
+    const w = (window as unknown as LabWindow).jupyterapp.shell.currentWidget as NotebookPanel;
+    return w.content.widgets.flatMap((c, index) => {
+      if (c.model.type !== "code") return [];
+      const cell = { index, executionCount: c.model.executionCount, errors: [] as string[], texts: [] as string[], checkIds: [] as string[], figures: 0 };
+      for (const o of c.model.outputs.toJSON()) {
+        if (o.output_type === "error") cell.errors.push(`${o.ename}: ${o.evalue}`);
+        if (o.output_type === "stream" && o.name === "stderr") cell.errors.push(join(o.text));
+        if (o.output_type === "stream") cell.texts.push(join(o.text));
+        const plain = join(o.data?.["text/plain"]);
+        const html = join(o.data?.["text/html"]);
+        if (plain) cell.texts.push(plain);
+        if (html) {
+          const div = document.createElement("div");
+          div.innerHTML = html;
+          cell.texts.push(div.textContent ?? "");
+          for (const el of div.querySelectorAll(".course-check")) cell.checkIds.push(el.getAttribute("data-check-id") ?? "?");
+          cell.figures += div.querySelectorAll(".course-figure").length;
+        }
+      }
+      return [cell];
+    });
+  });
+}
+
+/** The suite, defined inside a describe so test/browser/front-ends.test.ts can run it beside the classic Notebook's. */
+export function jupyterLabSuite(): void {
+  describe("JupyterLab", () => {
+    before(async () => {
+      assert.ok(fs.existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}: npm test installs Debian's chromium when run as root; otherwise install it or set COURSE_CHROMIUM`);
+      guard = guardNotebooks();
+      // Settings and workspaces in a scratch folder: autosave off, so the run never
+      // writes outputs into the committed lessons, and no workspace from earlier runs.
+      const state = fs.mkdtempSync(path.join((fs.mkdirSync(OUT, { recursive: true }), OUT), "lab-state-"));
+      const settings = path.join(state, "user-settings", "@jupyterlab", "docmanager-extension");
+      fs.mkdirSync(settings, { recursive: true });
+      fs.writeFileSync(path.join(settings, "plugin.jupyterlab-settings"), JSON.stringify({ autosave: false }));
+      server = await startServer(["--lab"], { COURSE_LAB_STATE: state }, 19500);
+      browser = await launchBrowser();
+    });
+
+    // The lessons must leave the browser run exactly as they were.
+    after(() => tearDown(browser, server, guard));
+
+    describe("every notebook in JupyterLab, headless Chromium", { concurrency: false }, () => {
+      for (const name of NOTEBOOKS) {
+        it(`${name}: Run All Cells — no errors, every check passes, every figure drawn when scrolled into view, progress in place`, async () => {
+          const slug = name.replace(/\.ipynb$/, "");
+          const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+          const consoleErrors: string[] = [];
+          page.on("pageerror", (e) => consoleErrors.push(String(e)));
+          page.on("console", (m) => {
+            if (m.type() === "error") consoleErrors.push(m.text().slice(0, 300));
+          });
+          const s = server as Server;
+          try {
+            await page.goto(`${s.baseUrl}/lab/tree/notebooks/${name}?reset&token=${s.token}`);
+            await page.waitForSelector("body[data-lab-ready]", { state: "attached", timeout: 90_000 });
+            await kernelIdle(page, 90_000);
+            await page.click("li.lm-MenuBar-item >> text=Run");
+            await page.click("li.lm-Menu-item >> text=Run All Cells");
+            await page.waitForFunction(() => {
+              const w = (window as unknown as LabWindow).jupyterapp.shell.currentWidget as NotebookPanel;
+              const done = w.content.widgets.every((c) => c.model.type !== "code" || typeof c.model.executionCount === "number");
+              return done && w.sessionContext.session?.kernel?.status === "idle";
+            }, undefined, { timeout: 240_000, polling: 500 });
+            await page.screenshot({ path: path.join(ARTIFACTS, `${slug}.lab.png`) });
+
+            const cells = await readCells(page);
+            const errors = cells.flatMap((c) => c.errors.map((e) => `cell ${c.index}: ${e.slice(0, 300)}`));
+            assert.deepEqual(errors, [], "no error output");
+            assert.deepEqual(cells.filter((c) => c.executionCount === null).map((c) => c.index), [], "every code cell ran");
+            assert.deepEqual(cells.flatMap((c) => c.checkIds), lessonCheckIds(slug), "every check cell shows its result");
+            assert.deepEqual(progressProblems(cells.flatMap((c) => c.texts)), [], "training progress is one line updated in place");
+
+            // Scroll each check and figure into view; it must be rendered there.
+            let firstFigure = true;
+            for (const cell of cells.filter((c) => c.checkIds.length > 0 || c.figures > 0)) {
+              await page.evaluate((i) => ((window as unknown as LabWindow).jupyterapp.shell.currentWidget as NotebookPanel).content.scrollToItem(i, "center"), cell.index);
+              const shown = await page.waitForFunction(
+                ({ i, checks, figures, sel }) => {
+                  const node = ((window as unknown as LabWindow).jupyterapp.shell.currentWidget as NotebookPanel).content.widgets[i]?.node;
+                  if (!node) return null;
+                  const checkEls = [...node.querySelectorAll(".course-check")];
+                  const figEls = [...node.querySelectorAll(".course-figure")];
+                  const drawn = figEls.filter((f) => f.querySelector("svg.main-svg") !== null && f.querySelectorAll(sel).length > 0);
+                  if (checkEls.length < checks || drawn.length < figures) return null;
+                  return { statuses: checkEls.map((e) => `${e.getAttribute("data-check-id")}:${e.getAttribute("data-status")}`) };
+                },
+                { i: cell.index, checks: cell.checkIds.length, figures: cell.figures, sel: DRAWN_DATA },
+                { timeout: 30_000, polling: 250 },
+              ).catch(() => null);
+              assert.ok(shown, `cell ${cell.index}: its ${cell.checkIds.length} check(s) and ${cell.figures} figure(s) were not all rendered once scrolled into view`);
+              const { statuses } = (await shown.jsonValue()) as { statuses: string[] };
+              for (const st of statuses) assert.match(st, /:passed$/, st);
+              if (cell.figures > 0 && firstFigure) {
+                firstFigure = false;
+                await page.screenshot({ path: path.join(ARTIFACTS, `${slug}.lab-figure.png`) });
+              }
+            }
+            assert.ok(cells.some((c) => c.figures > 0), "the lesson has figures");
+            assert.deepEqual(consoleErrors, [], "no script errors in the page");
+          } finally {
+            // Stop this notebook's kernel and drop the tab without saving.
+            await page.evaluate(async () => {
+              const w = (window as unknown as LabWindow).jupyterapp?.shell.currentWidget as NotebookPanel | null;
+              if (w?.context) w.context.model.dirty = false;
+              await w?.sessionContext?.shutdown();
+            }).catch(() => undefined);
+            await page.close();
+          }
+        });
+      }
+    });
+  });
+}
