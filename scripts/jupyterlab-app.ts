@@ -14,21 +14,27 @@ import * as path from "path";
 import { ROOT } from "./jupyter";
 
 export const LAB_APP = path.join(ROOT, "jupyterlab-app");
-const BUILD = path.join(LAB_APP, "build");
-const STAMP = path.join(BUILD, ".course-stamp");
-const INSTALLED = path.join(LAB_APP, "node_modules", ".course-lock-hash");
+const build = (dir: string): string => path.join(dir, "build");
+const stampFile = (dir: string): string => path.join(build(dir), ".course-stamp");
+const installedFile = (dir: string): string => path.join(dir, "node_modules", ".course-lock-hash");
 /** What the front end is built from; a change to any of them means a rebuild. */
 export const LAB_APP_SOURCES = ["package.json", "package-lock.json", "extensions.json", "index.js", "webpack.config.js", "templates/index.html"];
 
-function hashOf(files: string[]): string {
+function hashOf(dir: string, files: string[]): string {
   const h = createHash("sha256");
-  for (const f of files) h.update(f).update("\0").update(fs.readFileSync(path.join(LAB_APP, f))).update("\0");
+  for (const f of files) h.update(f).update("\0").update(fs.readFileSync(path.join(dir, f))).update("\0");
   return h.digest("hex");
 }
 
+/** The hash a build of these sources is stamped with. */
+export function labAppSourceHash(dir = LAB_APP): string {
+  return hashOf(dir, LAB_APP_SOURCES);
+}
+
 /** True when build/ holds a front end built from the current sources. */
-export function labAppIsBuilt(): boolean {
-  return fs.existsSync(path.join(BUILD, "bundle.js")) && fs.existsSync(STAMP) && fs.readFileSync(STAMP, "utf8").trim() === hashOf(LAB_APP_SOURCES);
+export function labAppIsBuilt(dir = LAB_APP): boolean {
+  const stamp = stampFile(dir);
+  return fs.existsSync(path.join(build(dir), "bundle.js")) && fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8").trim() === labAppSourceHash(dir);
 }
 
 export interface LabBuild {
@@ -38,8 +44,8 @@ export interface LabBuild {
   seconds: number;
 }
 
-function step(cmd: string, args: string[], timeoutMs: number): { ok: boolean; output: string } {
-  const r = spawnSync(cmd, args, { cwd: LAB_APP, encoding: "utf8", timeout: timeoutMs, env: { ...process.env, npm_config_audit: "false", npm_config_fund: "false" } });
+function step(dir: string, cmd: string, args: string[], timeoutMs: number): { ok: boolean; output: string } {
+  const r = spawnSync(cmd, args, { cwd: dir, encoding: "utf8", timeout: timeoutMs, env: { ...process.env, npm_config_audit: "false", npm_config_fund: "false" } });
   const output = `${r.stdout ?? ""}${r.stderr ?? ""}${r.error ? String(r.error) : ""}`;
   return { ok: r.status === 0, output: output.split("\n").slice(-15).join("\n") };
 }
@@ -49,28 +55,28 @@ function step(cmd: string, args: string[], timeoutMs: number): { ok: boolean; ou
  * and builds the front end (webpack), unless build/ is already current.
  * Never throws: a failure comes back as { ok: false, message }.
  */
-export function ensureLabApp(log: (line: string) => void = (l) => console.log(l)): LabBuild {
+export function ensureLabApp(log: (line: string) => void = (l) => console.log(l), dir = LAB_APP): LabBuild {
   const t0 = Date.now();
   const seconds = (): number => (Date.now() - t0) / 1000;
-  if (labAppIsBuilt()) return { ok: true, message: "JupyterLab's front end is built", seconds: seconds() };
-  const lockHash = hashOf(["package-lock.json"]);
-  const installed = fs.existsSync(INSTALLED) && fs.readFileSync(INSTALLED, "utf8").trim() === lockHash;
+  if (labAppIsBuilt(dir)) return { ok: true, message: "JupyterLab's front end is built", seconds: seconds() };
+  const lockHash = hashOf(dir, ["package-lock.json"]);
+  const installed = fs.existsSync(installedFile(dir)) && fs.readFileSync(installedFile(dir), "utf8").trim() === lockHash;
   if (!installed) {
     log("Installing JupyterLab's front-end packages (once; about 40 s)…");
     const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-    const r = step(npm, ["ci"], 15 * 60_000);
+    const r = step(dir, npm, ["ci"], 15 * 60_000);
     if (!r.ok) {
-      return { ok: false, seconds: seconds(), message: `could not install JupyterLab's npm packages (npm ci in ${LAB_APP}):\n${r.output}\nCheck the network or the npm registry, or run \`npm start -- --classic\` to use the classic Notebook.` };
+      return { ok: false, seconds: seconds(), message: `could not install JupyterLab's npm packages (npm ci in ${dir}):\n${r.output}\nCheck the network or the npm registry, or run \`npm start -- --classic\` to use the classic Notebook.` };
     }
-    fs.writeFileSync(INSTALLED, lockHash + "\n");
+    fs.writeFileSync(installedFile(dir), lockHash + "\n");
   }
   log("Building JupyterLab's front end (about 15 s)…");
-  const webpack = path.join(LAB_APP, "node_modules", "webpack-cli", "bin", "cli.js");
-  const r = step(process.execPath, [webpack, "--config", "webpack.config.js"], 10 * 60_000);
-  if (!r.ok || !fs.existsSync(path.join(BUILD, "bundle.js"))) {
-    return { ok: false, seconds: seconds(), message: `could not build JupyterLab's front end (webpack in ${LAB_APP}):\n${r.output}\nRun \`npm start -- --classic\` to use the classic Notebook meanwhile.` };
+  const webpack = path.join(dir, "node_modules", "webpack-cli", "bin", "cli.js");
+  const r = step(dir, process.execPath, [webpack, "--config", "webpack.config.js"], 10 * 60_000);
+  if (!r.ok || !fs.existsSync(path.join(build(dir), "bundle.js"))) {
+    return { ok: false, seconds: seconds(), message: `could not build JupyterLab's front end (webpack in ${dir}):\n${r.output}\nRun \`npm start -- --classic\` to use the classic Notebook meanwhile.` };
   }
-  fs.writeFileSync(STAMP, hashOf(LAB_APP_SOURCES) + "\n");
+  fs.writeFileSync(stampFile(dir), labAppSourceHash(dir) + "\n");
   return { ok: true, seconds: seconds(), message: `built JupyterLab's front end in ${seconds().toFixed(0)} s` };
 }
 

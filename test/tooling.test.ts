@@ -9,7 +9,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { findJupyter, jupyterEnv, JUPYTER_DATA, probeAll, probePython, pythonCandidates, writeKernelSpec } from "../scripts/jupyter";
-import { labAppEnv } from "../scripts/jupyterlab-app";
+import { ensureLabApp, labAppEnv, labAppIsBuilt, labAppSourceHash, LAB_APP_SOURCES } from "../scripts/jupyterlab-app";
+import { OUT } from "./helpers/notebooks";
 import { ROOT } from "./helpers/notebooks";
 
 describe("kernel spec", () => {
@@ -82,6 +83,48 @@ describe("the course's JupyterLab build (jupyterlab-app/)", () => {
     const r = spawnSync(py, ["-c", "import course_lab; print(course_lab.CourseLab.name, course_lab._jupyter_server_extension_points()[0]['module'])"], { encoding: "utf8", env: labAppEnv(process.env) });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout.trim(), "course_lab course_lab");
+  });
+
+  /** A scratch copy of jupyterlab-app's sources (no node_modules, no build). */
+  function sourcesCopy(): string {
+    fs.mkdirSync(OUT, { recursive: true });
+    const copy = fs.mkdtempSync(path.join(OUT, "lab-app-"));
+    for (const f of LAB_APP_SOURCES) {
+      fs.mkdirSync(path.dirname(path.join(copy, f)), { recursive: true });
+      fs.copyFileSync(path.join(dir, f), path.join(copy, f));
+    }
+    return copy;
+  }
+
+  it("is rebuilt when any of its sources changes (the build's stamp is their hash)", () => {
+    const copy = sourcesCopy();
+    try {
+      assert.equal(labAppIsBuilt(copy), false, "nothing built yet");
+      fs.mkdirSync(path.join(copy, "build"));
+      fs.writeFileSync(path.join(copy, "build", "bundle.js"), "");
+      fs.writeFileSync(path.join(copy, "build", ".course-stamp"), labAppSourceHash(copy) + "\n");
+      assert.equal(labAppIsBuilt(copy), true);
+      fs.appendFileSync(path.join(copy, "index.js"), "\n// an edit\n");
+      assert.equal(labAppIsBuilt(copy), false, "an edited index.js makes the build stale");
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
+  it("a failed install comes back as a message saying what failed and what to do, not a throw", () => {
+    const copy = sourcesCopy();
+    try {
+      fs.writeFileSync(path.join(copy, "package-lock.json"), "{ not json");
+      const lines: string[] = [];
+      const r = ensureLabApp((l) => lines.push(l), copy);
+      assert.equal(r.ok, false);
+      assert.match(r.message, /could not install JupyterLab's npm packages \(npm ci in /);
+      assert.match(r.message, /npm start -- --classic/);
+      assert.equal(labAppIsBuilt(copy), false);
+      assert.ok(lines.some((l) => /Installing JupyterLab's front-end packages/.test(l)));
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
   });
 
   it("npm start -- --lab plans the course's JupyterLab where JupyterLab itself is not installed", () => {
