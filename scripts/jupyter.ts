@@ -75,7 +75,8 @@ export type JupyterApp = "lab" | "course-lab" | "notebook";
  * The best Jupyter front end available: an installed JupyterLab first; else the
  * course's JupyterLab build (jupyterlab-app/, served by jupyterlab_server, which
  * Debian packages); else the classic Notebook. `only` restricts the choice
- * (`npm start -- --classic` / `--lab`).
+ * (`npm start -- --classic` / `--lab`). `version` is the Python package's:
+ * jupyterlab, jupyterlab_server or notebook.
  */
 export function findJupyter(infos = probeAll(), only?: "lab" | "classic"): { python: string; app: JupyterApp; version: string } | null {
   const lab = infos.find((i) => i.lab);
@@ -83,7 +84,7 @@ export function findJupyter(infos = probeAll(), only?: "lab" | "classic"): { pyt
   const nb = infos.find((i) => i.notebook);
   if (only !== "classic") {
     if (lab) return { python: lab.python, app: "lab", version: lab.lab as string };
-    if (labServer) return { python: labServer.python, app: "course-lab", version: `4.6.4 (jupyterlab_server ${labServer.labServer})` };
+    if (labServer) return { python: labServer.python, app: "course-lab", version: labServer.labServer as string };
   }
   if (only !== "lab" && nb) return { python: nb.python, app: "notebook", version: nb.notebook as string };
   return null;
@@ -100,6 +101,11 @@ function run(cmd: string, args: string[], timeoutMs: number): boolean {
   return r.status === 0;
 }
 
+/** `apt-get update` then `apt-get install` of these packages; true when both succeed. */
+function aptInstall(packages: string[]): boolean {
+  return run("apt-get", ["update", "-qq"], 10 * 60_000) && run("apt-get", ["install", "-y", "-qq", ...packages], 20 * 60_000);
+}
+
 function isRootOnDebian(): boolean {
   return typeof process.getuid === "function" && process.getuid() === 0 && fs.existsSync("/etc/debian_version") && spawnSync("apt-get", ["--version"]).status === 0;
 }
@@ -113,17 +119,17 @@ export const CHROMIUM = process.env.COURSE_CHROMIUM ?? "/usr/bin/chromium";
 export function ensureChromium(): boolean {
   if (fs.existsSync(CHROMIUM)) return true;
   if (!isRootOnDebian()) return false;
-  return run("apt-get", ["update", "-qq"], 10 * 60_000) && run("apt-get", ["install", "-y", "-qq", "chromium"], 20 * 60_000) && fs.existsSync(CHROMIUM);
+  return aptInstall(["chromium"]) && fs.existsSync(CHROMIUM);
 }
 
 /**
  * Makes sure some Python can serve the course's JupyterLab build (jupyter_server
  * and jupyterlab_server), installing Debian's package when root on Debian.
  */
-export function ensureLabServer(): boolean {
-  if (probeAll().some((i) => i.labServer || i.lab)) return true;
+export function ensureLabServer(infos = probeAll()): boolean {
+  if (infos.some((i) => i.labServer || i.lab)) return true;
   if (!isRootOnDebian()) return false;
-  return run("apt-get", ["update", "-qq"], 10 * 60_000) && run("apt-get", ["install", "-y", "-qq", "python3-jupyterlab-server"], 20 * 60_000) && probeAll().some((i) => i.labServer);
+  return aptInstall(["python3-jupyterlab-server"]) && probeAll().some((i) => i.labServer);
 }
 
 /** PyPI packages for the same, where PyPI is reachable. */
@@ -141,7 +147,7 @@ export function installJupyter(): boolean {
     if (run(py, ["-m", "pip", "install", "--user", "--disable-pip-version-check", "--retries", "1", "--timeout", "15", ...PIP_PACKAGES], 20 * 60_000)) return true;
   }
   if (isRootOnDebian()) {
-    return run("apt-get", ["update", "-qq"], 10 * 60_000) && run("apt-get", ["install", "-y", "-qq", ...DEBIAN_PACKAGES], 20 * 60_000);
+    return aptInstall(DEBIAN_PACKAGES);
   }
   return false;
 }

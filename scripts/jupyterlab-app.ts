@@ -4,8 +4,9 @@
  * that have the classic Notebook but not JupyterLab (Debian 12, no PyPI).
  *
  * The build is cached in jupyterlab-app/build/ under a stamp: the hash of the
- * files it is made from. `npm start` and `npm test` call ensureLabApp(), which
- * rebuilds only when the stamp is missing or different.
+ * files it is made from. `npm start` calls ensureLabApp() (so does the
+ * JupyterLab browser test, through `npm start -- --lab`), which rebuilds only
+ * when the stamp is missing or different.
  */
 import { spawnSync } from "child_process";
 import { createHash } from "crypto";
@@ -78,6 +79,12 @@ export function ensureLabApp(log: (line: string) => void = (l) => console.log(l)
   }
   fs.writeFileSync(stampFile(dir), labAppSourceHash(dir) + "\n");
   return { ok: true, seconds: seconds(), message: `built JupyterLab's front end in ${seconds().toFixed(0)} s` };
+}
+
+/** The JupyterLab release jupyterlab-app/ builds, from its package.json. */
+export function labAppVersion(dir = LAB_APP): string {
+  const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+  return pkg.dependencies["@jupyterlab/application"] ?? "4";
 }
 
 /** Command-line arguments for serving the course's JupyterLab with `python`. */

@@ -17,7 +17,7 @@ import { randomBytes } from "crypto";
 import * as net from "net";
 import * as path from "path";
 import { findJupyter, installInstructions, installJupyter, jupyterEnv, probeAll, writeKernelSpec, JUPYTER_DATA, ROOT } from "./jupyter";
-import { ensureLabApp, labAppArgs, labAppEnv, labAppIsBuilt } from "./jupyterlab-app";
+import { ensureLabApp, labAppArgs, labAppEnv, labAppIsBuilt, labAppVersion } from "./jupyterlab-app";
 import { refreshStudentEdition } from "./student";
 
 function portFree(port: number): Promise<boolean> {
@@ -82,8 +82,12 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(plan, null, 2));
     return;
   }
-  const name = { lab: "JupyterLab", "course-lab": "JupyterLab (the course's build)", notebook: "Jupyter Notebook (classic)" }[jupyter.app];
-  console.log(`\nStarting ${name} ${jupyter.version} with ${jupyter.python}…`);
+  const name = {
+    lab: `JupyterLab ${jupyter.version}`,
+    "course-lab": `JupyterLab ${labAppVersion()} (the course's build, jupyterlab_server ${jupyter.version})`,
+    notebook: `Jupyter Notebook (classic) ${jupyter.version}`,
+  }[jupyter.app];
+  console.log(`\nStarting ${name} with ${jupyter.python}…`);
   // Runtime files (connection files, cookie secret) stay in the project too.
   const base = { ...jupyterEnv(), JUPYTER_RUNTIME_DIR: path.join(JUPYTER_DATA, "runtime") };
   const env = jupyter.app === "course-lab" ? labAppEnv(base) : base;

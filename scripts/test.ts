@@ -9,7 +9,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { CHROMIUM, ensureChromium, ensureLabServer, findTestPython, installInstructions, installJupyter, jupyterEnv, writeKernelSpec, ROOT } from "./jupyter";
+import { CHROMIUM, ensureChromium, ensureLabServer, findTestPython, installInstructions, installJupyter, jupyterEnv, probeAll, writeKernelSpec, ROOT } from "./jupyter";
 
 function testFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
@@ -20,10 +20,15 @@ function testFiles(dir: string): string[] {
 }
 
 function main(): number {
-  let python = process.env.COURSE_TEST_PYTHON ?? findTestPython();
+  // Probing runs each candidate Python once; reused below unless an install changes what is there.
+  let infos = probeAll();
+  let python = process.env.COURSE_TEST_PYTHON ?? findTestPython(infos);
   if (!python) {
     console.log("No Python with nbclient and numpy found; trying to install them…");
-    if (installJupyter()) python = findTestPython();
+    if (installJupyter()) {
+      infos = probeAll();
+      python = findTestPython(infos);
+    }
     if (!python) {
       console.error(`✖ The tests run notebooks through Jupyter's nbclient and compute expected values with numpy.\n${installInstructions()}`);
       return 1;
@@ -44,7 +49,7 @@ function main(): number {
     // The JupyterLab browser suite serves the course's JupyterLab build where
     // JupyterLab is not installed. It is built by that suite's `npm start -- --lab`,
     // while the classic Notebook suite runs beside it.
-    if (!ensureLabServer()) {
+    if (!ensureLabServer(infos)) {
       console.error("✖ The JupyterLab browser test needs JupyterLab, or jupyter_server + jupyterlab_server to serve the course's build: `sudo apt-get install python3-jupyterlab-server` (Debian/Ubuntu) or `python3 -m pip install --user jupyterlab`.");
       return 1;
     }
