@@ -9,15 +9,20 @@ import * as assert from "node:assert/strict";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import type { Checker } from "../lib/core";
-import { declaredFunction, studentEdition } from "../scripts/editions";
-import { cellText, readNotebook } from "../scripts/notebook";
+import { lessonCheckIds, lessonSlugs } from "../lib/lessons";
+import { declaredFunction, studentEdition } from "../tools/editions";
+import { cellText, readNotebook } from "../tools/notebook";
 import { ROOT } from "./helpers/notebooks";
 
-const slugs = fs.readdirSync(path.join(ROOT, "notebooks")).filter((f) => f.endsWith(".ipynb")).map((f) => f.replace(/\.ipynb$/, "")).sort();
+const slugs = lessonSlugs();
 const python = process.env.COURSE_TEST_PYTHON ?? "/usr/bin/python3";
 
 describe("lesson notebooks", () => {
+  it("the registry (lib/lessons.ts) lists exactly the notebooks in notebooks/, in order", () => {
+    const files = fs.readdirSync(path.join(ROOT, "notebooks")).filter((f) => f.endsWith(".ipynb")).map((f) => f.replace(/\.ipynb$/, "")).sort();
+    assert.deepEqual(slugs, files);
+  });
+
   it("there is at least lesson 01, and every notebook is named NN-slug", () => {
     assert.ok(slugs.includes("01-logistic-regression"));
     for (const s of slugs) assert.match(s, /^\d\d-[a-z0-9-]+$/);
@@ -48,11 +53,11 @@ describe("lesson notebooks", () => {
       });
 
       it("has its lib module, expected values and tests under the same slug", () => {
-        for (const f of [`lib/${slug}.ts`, `data/expected/${slug}.json`, `test/lessons/${slug}.test.ts`]) {
+        for (const f of [`notebooks/${slug}.ipynb`, `lib/lessons/${slug}.ts`, `data/expected/${slug}.json`, `test/lessons/${slug}.test.ts`]) {
           assert.ok(fs.existsSync(path.join(ROOT, f)), `missing ${f}`);
         }
         const first = nb.cells.find((c) => c.cell_type === "code");
-        assert.ok(first && cellText(first).includes(`from "../build/lib/${slug}"`), "the first code cell imports the lesson module");
+        assert.ok(first && cellText(first).includes(`from "../build/lib/lessons/${slug}"`), "the first code cell imports the lesson module");
         assert.ok(first && /await lab\.setup\(/.test(cellText(first)), "the first code cell calls lab.setup()");
       });
 
@@ -72,8 +77,7 @@ describe("lesson notebooks", () => {
           assert.match(cellText(next), new RegExp(`lab\\.check\\("${prefix}\\.${fn}", ${fn}\\)`), `the cell after ${fn} runs its check`);
           found.push(`${prefix}.${fn}`);
         });
-        const mod = require(path.join(ROOT, "build", "lib", `${slug}.js`)) as { checker: Checker };
-        assert.deepEqual(found, mod.checker.definitions.map((d) => d.id), "the notebook's exercises are exactly the lib's checks, in order");
+        assert.deepEqual(found, lessonCheckIds(slug), "the notebook's exercises are exactly the lib's checks, in order");
       });
 
       it("produces a student edition with every solution replaced by a stub", () => {

@@ -108,7 +108,7 @@ export function classicNotebookSuite(): void {
         const slug = name.replace(/\.ipynb$/, "");
         const executed = path.join(ROOT, ".test-out", `${slug}.executed.ipynb`);
         fs.mkdirSync(path.dirname(executed), { recursive: true });
-        const run = spawnSync(python, [path.join(ROOT, "scripts", "run_notebook.py"), path.join(ROOT, "notebooks", name), "--executed", executed, "--out", `${executed}.json`], { encoding: "utf8", env: process.env, timeout: 5 * 60_000 });
+        const run = spawnSync(python, [path.join(ROOT, "setup", "run_notebook.py"), path.join(ROOT, "notebooks", name), "--executed", executed, "--out", `${executed}.json`], { encoding: "utf8", env: process.env, timeout: 5 * 60_000 });
         assert.ok(fs.existsSync(executed), run.stderr);
         const html = path.join(ARTIFACTS, `${slug}.html`);
         const conv = spawnSync(python, ["-m", "nbconvert", "--to", "html", "--output", html, executed], { encoding: "utf8" });

@@ -9,14 +9,14 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { chromium, type Browser } from "playwright-core";
-import type { Checker } from "../../lib/core";
+import { lessonCheckIds, lessonSlugs } from "../../lib/lessons";
 import { ROOT } from "./notebooks";
 
 export const ARTIFACTS = path.join(ROOT, "artifacts", "browser");
 export const CHROMIUM = process.env.COURSE_CHROMIUM ?? "/usr/bin/chromium";
 /** Without the background-networking flags Chromium keeps dialling Google's hosts, which this machine refuses. */
 const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"];
-export const NOTEBOOKS = fs.readdirSync(path.join(ROOT, "notebooks")).filter((f) => /^\d\d-.*\.ipynb$/.test(f)).sort();
+export const NOTEBOOKS = lessonSlugs().map((slug) => `${slug}.ipynb`);
 
 export interface Server {
   baseUrl: string;
@@ -27,13 +27,13 @@ export interface Server {
 }
 
 /**
- * Starts `npm start -- --solutions <flags>` (build/scripts/start.js) on a free
+ * Starts `npm start -- --solutions <flags>` (build/setup/start.js) on a free
  * port and resolves once it prints the course's URL.
  */
 export async function startServer(flags: string[], env: NodeJS.ProcessEnv = {}, portBase = 19000): Promise<Server> {
   const token = randomBytes(16).toString("hex");
   const port = portBase + (process.pid % 500);
-  const child = spawn(process.execPath, [path.join(ROOT, "build", "scripts", "start.js"), "--solutions", "--port", String(port), ...flags], {
+  const child = spawn(process.execPath, [path.join(ROOT, "build", "setup", "start.js"), "--solutions", "--port", String(port), ...flags], {
     cwd: ROOT,
     env: { ...process.env, ...env, COURSE_TOKEN: token },
     stdio: ["ignore", "pipe", "pipe"],
@@ -79,11 +79,7 @@ export function guardNotebooks(): { verify: () => string[] } {
   };
 }
 
-/** The check ids a lesson defines, in order, from its compiled lib module. */
-export function lessonCheckIds(slug: string): string[] {
-  const mod = require(path.join(ROOT, "build", "lib", `${slug}.js`)) as { checker: Checker };
-  return mod.checker.definitions.map((d) => d.id);
-}
+export { lessonCheckIds };
 
 /** Training progress must be one display updated in place that ends with its summary line. */
 export function progressProblems(texts: string[]): string[] {

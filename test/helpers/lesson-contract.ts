@@ -18,7 +18,7 @@
 import { it } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import type { Checker, CheckResult } from "../../lib/core";
+import type { Checker, CheckResult } from "../../lib/checks";
 import { checkResults, leakedTensors, problems, runNotebook, sourceNotebook, writeStudentEdition, writeVariant, type NotebookRun } from "./notebooks";
 
 export type Fn = (...args: never[]) => unknown;

@@ -1,6 +1,6 @@
 /**
  * Test helpers for notebooks: run one in a real tslab kernel through Jupyter's
- * nbclient (scripts/run_notebook.py), read what every cell did, build the
+ * nbclient (setup/run_notebook.py), read what every cell did, build the
  * student edition or a deliberately wrong edition next to the real ones.
  */
 import { spawnSync } from "child_process";
@@ -8,11 +8,13 @@ import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
 import * as tf from "@tensorflow/tfjs";
-import { parseResults, type CheckResult } from "../../lib/core";
-import { declaredFunction, studentEdition } from "../../scripts/editions";
-import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../../scripts/notebook";
+import { parseResults, type CheckResult } from "../../lib/checks";
+import { loadLesson } from "../../lib/lessons";
+import { declaredFunction, studentEdition } from "../../tools/editions";
+import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../../tools/notebook";
 
-export const ROOT = path.resolve(__dirname, "..", "..", "..");
+export { ROOT } from "../../lib/runtime/paths";
+import { ROOT } from "../../lib/runtime/paths";
 /**
  * Generated notebooks go directly in .test-out/, one level below the root like
  * notebooks/, so their `../build/lib/…` imports resolve.
@@ -59,7 +61,7 @@ export function runNotebook(file: string, opts: { cellTimeout?: number } = {}): 
   const python = process.env.COURSE_TEST_PYTHON ?? "/usr/bin/python3";
   const out = path.join(OUT, `${path.basename(file, ".ipynb")}-${process.pid}-${Date.now()}.json`);
   fs.mkdirSync(OUT, { recursive: true });
-  const r = spawnSync(python, [path.join(ROOT, "scripts", "run_notebook.py"), file, "--probe", "--out", out, "--cell-timeout", String(opts.cellTimeout ?? 180)], {
+  const r = spawnSync(python, [path.join(ROOT, "setup", "run_notebook.py"), file, "--probe", "--out", out, "--cell-timeout", String(opts.cellTimeout ?? 180)], {
     encoding: "utf8",
     timeout: 15 * 60_000,
   });
@@ -139,7 +141,7 @@ export function solutionFunctions(slug: string): Record<string, (...args: never[
   const sources = nb.cells.filter((c) => c.cell_type === "code" && cellText(c).includes("// BEGIN SOLUTION")).map(cellText);
   const names = sources.map((s) => declaredFunction(s)).filter((n): n is string => !!n);
   const js = ts.transpileModule(sources.join("\n\n"), { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.None } }).outputText;
-  const lab = require(path.join(ROOT, "build", "lib", `${slug}.js`)) as unknown;
+  const lab: unknown = loadLesson(slug);
   const factory = new Function("tf", "lab", `${js}\nreturn { ${names.join(", ")} };`) as (t: typeof tf, l: unknown) => Record<string, (...args: never[]) => unknown>;
   return factory(tf, lab);
 }

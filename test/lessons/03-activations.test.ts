@@ -9,8 +9,8 @@
 import { before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { applyLayer, checker, piecewiseFunction, piecewiseTarget } from "../../lib/03-activations";
-import { initBackend } from "../../lib/core";
+import { applyLayer, checker, piecewiseFunction, piecewiseTarget } from "../../lib/lessons/03-activations";
+import { initBackend } from "../../lib/runtime";
 import { allStdout, figuresAndHtml, solutionFunctions } from "../helpers/notebooks";
 import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails } from "../helpers/lesson-contract";
 

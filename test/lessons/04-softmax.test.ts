@@ -11,8 +11,8 @@
 import { before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { checker, SparseCategoricalCrossentropy } from "../../lib/04-softmax";
-import { initBackend } from "../../lib/core";
+import { checker, SparseCategoricalCrossentropy } from "../../lib/lessons/04-softmax";
+import { initBackend } from "../../lib/runtime";
 import { allStdout, figuresAndHtml, solutionFunctions } from "../helpers/notebooks";
 import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails } from "../helpers/lesson-contract";
 

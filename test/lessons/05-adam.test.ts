@@ -10,8 +10,8 @@
 import { before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { bowlReference, checker, finalCost, gradientDescentOnBowl, BOWL_START, bowlGradient, bowlCost, SparseCategoricalCrossentropy } from "../../lib/05-adam";
-import { initBackend } from "../../lib/core";
+import { bowlReference, checker, finalCost, gradientDescentOnBowl, BOWL_START, bowlGradient, bowlCost, SparseCategoricalCrossentropy } from "../../lib/lessons/05-adam";
+import { initBackend } from "../../lib/runtime";
 import { allStdout, figuresAndHtml, leakedTensors, solutionFunctions } from "../helpers/notebooks";
 import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails } from "../helpers/lesson-contract";
 

@@ -9,8 +9,8 @@
 import { before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { checker } from "../../lib/06-backprop";
-import { initBackend } from "../../lib/core";
+import { checker } from "../../lib/lessons/06-backprop";
+import { initBackend } from "../../lib/runtime";
 import { allStdout, figuresAndHtml, solutionFunctions } from "../helpers/notebooks";
 import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails } from "../helpers/lesson-contract";
 

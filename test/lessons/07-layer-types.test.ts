@@ -10,8 +10,8 @@
 import { before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { checker } from "../../lib/07-layer-types";
-import { initBackend } from "../../lib/core";
+import { checker } from "../../lib/lessons/07-layer-types";
+import { initBackend } from "../../lib/runtime";
 import { allStdout, figuresAndHtml, solutionFunctions } from "../helpers/notebooks";
 import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails } from "../helpers/lesson-contract";
 

@@ -1,0 +1,91 @@
+/**
+ * Reading a submitted notebook for grading: which lesson it is, and which code
+ * cells define the graded functions. Only those cells are ever used for
+ * scoring; check cells, markdown and everything else in the submission are
+ * ignored, so deleting, reordering or editing them changes nothing.
+ */
+import * as path from "path";
+import { declaredFunction } from "../tools/editions";
+import { cellText, readNotebook, type Notebook } from "../tools/notebook";
+import { lessonSlugs } from "../lib/lessons";
+
+export { lessonSlugs };
+
+/** A code cell that defines one or more of the lesson's graded functions. */
+export interface ExerciseCell {
+  index: number;
+  source: string;
+  defines: string[];
+}
+
+/** What the grader needs from a submission. */
+export interface Submission {
+  path: string;
+  notebook: Notebook | null;
+  lesson: string | null;
+  /** Why the lesson could not be determined or the file read. */
+  problem?: string;
+  /** What went wrong while grading it (filled in by the grader). */
+  problems?: string[];
+}
+
+/** Functions a code cell declares at its top level (`function name(`). */
+export function declaredFunctions(source: string): string[] {
+  return [...source.matchAll(/^(?:export\s+)?(?:async\s+)?function\s+([A-Za-z_$][\w$]*)\s*\(/gm)].map((m) => m[1] as string);
+}
+
+/**
+ * Which lesson a submission belongs to: the student edition's metadata, else
+ * an `NN-slug` in the file name, else the lesson whose graded functions it defines.
+ */
+export function identifyLesson(file: string, nb: Notebook, exerciseNames: Record<string, string[]>): string | null {
+  const slugs = Object.keys(exerciseNames);
+  const source = (nb.metadata.course as { source?: unknown } | undefined)?.source;
+  if (typeof source === "string") {
+    const m = /(\d\d-[a-z0-9-]+)\.ipynb$/.exec(source);
+    if (m && slugs.includes(m[1] as string)) return m[1] as string;
+  }
+  const base = path.basename(file);
+  const byName = slugs.find((s) => base.includes(s));
+  if (byName) return byName;
+  const defined = new Set(nb.cells.filter((c) => c.cell_type === "code").flatMap((c) => declaredFunctions(cellText(c))));
+  let best: string | null = null;
+  let bestCount = 0;
+  for (const [slug, names] of Object.entries(exerciseNames)) {
+    const n = names.filter((x) => defined.has(x)).length;
+    if (n > bestCount) [best, bestCount] = [slug, n];
+  }
+  return best;
+}
+
+/** Reads a submission; a malformed file becomes a problem to report, never an exception. */
+export function readSubmission(file: string, exerciseNames: Record<string, string[]>): Submission {
+  let nb: Notebook;
+  try {
+    nb = readNotebook(file);
+  } catch (err) {
+    return { path: file, notebook: null, lesson: null, problem: (err as Error).message };
+  }
+  const lesson = identifyLesson(file, nb, exerciseNames);
+  return lesson
+    ? { path: file, notebook: nb, lesson }
+    : { path: file, notebook: nb, lesson: null, problem: "cannot tell which lesson this notebook is (no course metadata, no NN-slug in its name, no graded function defined)" };
+}
+
+/**
+ * The code cells that define graded functions, in notebook order. When a
+ * function is defined more than once, the last definition wins, as it would
+ * when the notebook runs top to bottom. Markdown cells never count.
+ */
+export function exerciseCells(nb: Notebook, names: readonly string[]): ExerciseCell[] {
+  const lastCellFor = new Map<string, number>();
+  nb.cells.forEach((c, index) => {
+    if (c.cell_type !== "code") return;
+    for (const fn of declaredFunctions(cellText(c))) if (names.includes(fn)) lastCellFor.set(fn, index);
+  });
+  const byCell = new Map<number, string[]>();
+  for (const [fn, index] of lastCellFor) byCell.set(index, [...(byCell.get(index) ?? []), fn]);
+  return [...byCell.entries()].sort((a, b) => a[0] - b[0]).map(([index, defines]) => ({ index, source: cellText(nb.cells[index] as never), defines }));
+}
+
+export { declaredFunction };

@@ -1,0 +1,175 @@
+/**
+ * Lesson 01 — Logistic regression and the three training steps.
+ * Notebook: notebooks/01-logistic-regression.ipynb. Tests: test/lessons/01-logistic-regression.test.ts.
+ *
+ * Helpers the notebook uses (data, figures, the lecture's coffee network) and
+ * the graded checks `01.*`. The exercises themselves are written in the notebook.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { createChecker, loadExpected, storedFunctionCheck, storedModelCheck } from "../checks";
+import { plot, linspace, type Trace } from "../runtime";
+import { loadCoffeeData, isGoodRoast, type CoffeeData } from "../course/coffee";
+import { fitNormalization, normalize, type NormStats } from "../course/normalize";
+
+export { setup, progress, plot, linspace } from "../runtime";
+export { demo, disposeModel } from "../checks";
+export { fit } from "../training";
+export { loadCoffeeData, isGoodRoast, fitNormalization, normalize, type CoffeeData, type NormStats };
+
+/** This lesson's slug: names its notebook, lib module, expected values and tests. */
+export const LESSON = "01-logistic-regression";
+
+// ---------------------------------------------------------------- checks
+
+/** The graded checks of lesson 01, in notebook order. */
+export const checker = createChecker([
+  storedFunctionCheck({
+    lesson: LESSON, id: "01.sigmoid", fnName: "sigmoid", points: 1,
+    hint: "g(z) = 1 / (1 + e^(−z)) for every element: return z.map((zi) => 1 / (1 + Math.exp(-zi))). Very negative z must give 0, not NaN.",
+  }),
+  storedFunctionCheck({
+    lesson: LESSON, id: "01.logisticLoss", fnName: "logisticLoss", points: 1,
+    hint: "loss = −y·log(f) − (1 − y)·log(1 − f). Math.log is the natural logarithm; both terms are needed for y = 0 and y = 1.",
+  }),
+  storedFunctionCheck({
+    lesson: LESSON, id: "01.computeCost", fnName: "computeCost", points: 2,
+    hint: "For each example: z = w·x + b, f = sigmoid(z), add the logistic loss. Divide the sum by m (the number of examples) once, at the end.",
+  }),
+  storedFunctionCheck({
+    lesson: LESSON, id: "01.computeGradient", fnName: "computeGradient", points: 2,
+    hint: "error = f(x) − y for each example; dw[j] = (1/m)·Σ error·x[j] and db = (1/m)·Σ error. Return { dw, db } with dw as long as w.",
+  }),
+  storedFunctionCheck({
+    lesson: LESSON, id: "01.gradientDescent", fnName: "gradientDescent", points: 2,
+    hint: "Each iteration: gradient at the current w, b; then update every parameter at once (w[j] − alpha·dw[j], b − alpha·db); push the cost after the update. Start from a copy of w.",
+  }),
+  storedModelCheck({
+    lesson: LESSON, id: "01.buildLogisticModel", fnName: "buildLogisticModel", points: 2,
+    hint: "tf.sequential({ layers: [tf.layers.dense({ inputShape: [numFeatures], units: 1, activation: \"sigmoid\" })] }), then model.compile({ loss: \"binaryCrossentropy\", optimizer: tf.train.adam(0.01) }) and return the model.",
+  }),
+]);
+
+/** Runs a check and shows its report in the notebook; never throws. */
+export const check = checker.check;
+
+// ---------------------------------------------------------------- the lecture's coffee network
+
+/**
+ * The trained coffee-roasting network published with the course (Dense 3
+ * sigmoid → Dense 1 sigmoid) and the normalisation it was trained with.
+ */
+export const COFFEE_NETWORK = {
+  mean: [218.668, 13.4307],
+  variance: [1596.93, 1.27333],
+  W1: [[-8.94, 0.29, 12.89], [-0.17, -7.34, 10.79]],
+  b1: [-9.87, -9.28, 1.01],
+  W2: [[-31.38], [-27.86], [-32.79]],
+  b2: [15.54],
+} as const;
+
+/** Builds the published coffee network in tfjs with its weights loaded. */
+export function coffeeNetwork(): tf.Sequential {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.dense({ inputShape: [2], units: 3, activation: "sigmoid", name: "layer1" }),
+      tf.layers.dense({ units: 1, activation: "sigmoid", name: "layer2" }),
+    ],
+  });
+  const c = COFFEE_NETWORK;
+  const weights = [tf.tensor2d(c.W1.map((r) => [...r])), tf.tensor1d([...c.b1]), tf.tensor2d(c.W2.map((r) => [...r])), tf.tensor1d([...c.b2])];
+  model.setWeights(weights); // copies the values into the layers' own variables
+  tf.dispose(weights);
+  return model;
+}
+
+/** The oracle's float64 predictions of the coffee network, for comparison in the notebook. */
+export function coffeeNetworkReference(): { inputs: number[][]; predictions: number[] } {
+  const values = loadExpected(LESSON).values ?? {};
+  return values.coffeeNetwork as { inputs: number[][]; predictions: number[] };
+}
+
+// ---------------------------------------------------------------- figures
+
+const GOOD = { color: "#d62728", symbol: "x", size: 8 };
+const BAD = { color: "#1f77b4", symbol: "circle-open", size: 7 };
+
+function scatterRoasts(data: CoffeeData): Trace[] {
+  const pick = (label: number, k: 0 | 1) => data.X.filter((_, i) => data.y[i] === label).map((r) => r[k]);
+  return [
+    { type: "scatter", mode: "markers", name: "good roast (y = 1)", x: pick(1, 0), y: pick(1, 1), marker: GOOD },
+    { type: "scatter", mode: "markers", name: "bad roast (y = 0)", x: pick(0, 0), y: pick(0, 1), marker: BAD },
+  ];
+}
+
+/** Scatter plot of the roasts with the region of good roasts outlined. */
+export function plotCoffeeData(data: CoffeeData, title = "Coffee roasting data"): void {
+  // The good region is bounded by t = 175, d = 12, d = 15 and the line d = −3/85·t + 21.
+  const region: Trace = {
+    type: "scatter", mode: "lines", name: "good-roast region", line: { color: "#2ca02c", dash: "dot" },
+    x: [175, 175, 260, 175], y: [12, 15, 12, 12], hoverinfo: "skip",
+  };
+  plot([...scatterRoasts(data), region], {
+    title, xaxis: { title: { text: "temperature (°C)" } }, yaxis: { title: { text: "duration (min)" } },
+  });
+}
+
+/**
+ * A logistic-regression decision boundary in original units. The model works
+ * on normalised features u = (x − μ)/σ, so w·u + b = 0 becomes a line in x:
+ * d = μ_d + σ_d·(−b − w_t·(t − μ_t)/σ_t)/w_d.
+ */
+export function boundaryLine(w: readonly number[], b: number, stats: NormStats, tRange: [number, number] = [150, 285]): { t: number[]; d: number[] } {
+  const [mt, md] = stats.mean as [number, number];
+  const [st, sd] = stats.variance.map(Math.sqrt) as [number, number];
+  const [wt, wd] = w as [number, number];
+  const t = linspace(tRange[0], tRange[1], 50);
+  return { t, d: t.map((ti) => md + (sd * (-b - (wt * (ti - mt)) / st)) / wd) };
+}
+
+/** The data with one or more learned decision boundaries drawn over it. */
+export function plotDecisionBoundaries(data: CoffeeData, stats: NormStats, boundaries: { name: string; w: readonly number[]; b: number }[]): void {
+  const dashes = ["solid", "dash", "dashdot"];
+  const lines: Trace[] = boundaries.map((bd, i) => {
+    const { t, d } = boundaryLine(bd.w, bd.b, stats);
+    return { type: "scatter", mode: "lines", name: bd.name, x: t, y: d, line: { width: 2, dash: dashes[i % dashes.length] } };
+  });
+  plot([...scatterRoasts(data), ...lines], {
+    title: "Learned decision boundaries (f(x) = 0.5)",
+    xaxis: { title: { text: "temperature (°C)" }, range: [145, 290] },
+    yaxis: { title: { text: "duration (min)" }, range: [11, 16] },
+  });
+}
+
+/** Cost per iteration of gradient descent (log-scaled x axis shows the early drop). */
+export function plotCostHistory(costHistory: readonly number[], title = "Cost J(w, b) per iteration"): void {
+  plot([{ type: "scatter", mode: "lines", x: costHistory.map((_, i) => i + 1), y: [...costHistory], name: "J" }], {
+    title, xaxis: { title: { text: "iteration" }, type: "log" }, yaxis: { title: { text: "cost J" } },
+  });
+}
+
+/** Predicted probability over a grid of (temperature, duration), for a heat map of a model. */
+export function plotProbabilityMap(predict: (X: number[][]) => number[], data: CoffeeData, title: string): void {
+  const ts = linspace(150, 285, 60);
+  const ds = linspace(11.5, 15.5, 40);
+  const grid = ds.flatMap((d) => ts.map((t) => [t, d]));
+  const p = predict(grid);
+  const z = ds.map((_, i) => p.slice(i * ts.length, (i + 1) * ts.length));
+  plot([
+    { type: "heatmap", x: ts, y: ds, z, colorscale: "RdBu", reversescale: true, zmin: 0, zmax: 1, opacity: 0.6, colorbar: { title: { text: "f(x)" } } },
+    ...scatterRoasts(data),
+  ], { title, xaxis: { title: { text: "temperature (°C)" } }, yaxis: { title: { text: "duration (min)" } } });
+}
+
+/** Fraction of predictions on the right side of 0.5 (the course counts f ≥ 0.5 as 1). */
+export function accuracy(probabilities: readonly number[], y: readonly number[]): number {
+  let right = 0;
+  probabilities.forEach((p, i) => {
+    if ((p >= 0.5 ? 1 : 0) === y[i]) right += 1;
+  });
+  return right / y.length;
+}
+
+/** True labels of roasts, for any list of (temperature, duration) points. */
+export function labelRoasts(X: readonly number[][]): number[] {
+  return X.map(([t, d]) => (isGoodRoast(t as number, d as number) ? 1 : 0));
+}

@@ -1,0 +1,136 @@
+/**
+ * Lesson 04 — Multiclass classification, softmax and numerical round-off.
+ * Notebook: notebooks/04-softmax.ipynb. Tests: test/lessons/04-softmax.test.ts.
+ *
+ * Helpers the notebook uses (the blobs and multi-label data sets, figures) and
+ * the graded checks `04.*`. The from-logits losses for compile/fit come from
+ * lib/core/losses.ts and are re-exported here.
+ */
+import { createChecker, storedFunctionCheck, storedModelCheck } from "../checks";
+import { createRng, linspace, plot, type Trace } from "../runtime";
+
+export { setup, progress, plot, linspace, seedEverything } from "../runtime";
+export { demo, disposeModel } from "../checks";
+export { fit, SparseCategoricalCrossentropy, BinaryCrossentropy } from "../training";
+
+/** This lesson's slug: names its notebook, lib module, expected values and tests. */
+export const LESSON = "04-softmax";
+
+/** The graded checks of lesson 04, in notebook order. */
+export const checker = createChecker([
+  storedFunctionCheck({
+    lesson: LESSON, id: "04.mySoftmax", fnName: "mySoftmax", points: 1,
+    hint: "a_j = e^(z_j) / Σ_k e^(z_k): exponentiate every element, add them up, divide each by the sum. The outputs add up to 1.",
+  }),
+  storedFunctionCheck({
+    lesson: LESSON, id: "04.stableSoftmax", fnName: "stableSoftmax", points: 2,
+    hint: "Subtract the largest z from every element before exponentiating: e^(z_j − max) / Σ e^(z_k − max) is the same value, but the largest exponent is e^0 = 1, so nothing overflows.",
+  }),
+  storedFunctionCheck({
+    lesson: LESSON, id: "04.logSoftmax", fnName: "logSoftmax", points: 2,
+    hint: "log a_j = z_j − log Σ_k e^(z_k), and log Σ e^(z_k) = m + log Σ e^(z_k − m) with m = max z (log-sum-exp). Do not take the log of a softmax you computed first: it underflows to log 0.",
+  }),
+  storedFunctionCheck({
+    lesson: LESSON, id: "04.sparseCategoricalCrossentropy", fnName: "sparseCategoricalCrossentropy", points: 2,
+    hint: "Loss of one example = −log(probability of its label). From logits use −logSoftmax(z)[label]; from probabilities clip p into [1e-7, 1 − 1e-7] first, as Keras does. Return the mean over examples.",
+  }),
+  storedFunctionCheck({
+    lesson: LESSON, id: "04.binaryCrossentropyFromLogits", fnName: "binaryCrossentropyFromLogits", points: 2,
+    hint: "Without forming sigmoid(z): loss = max(z, 0) − z·y + log(1 + e^(−|z|)). Only e^(−|z|) ≤ 1 is ever computed, so z = ±1000 is fine. Return the mean over examples.",
+  }),
+  storedModelCheck({
+    lesson: LESSON, id: "04.buildMulticlassModel", fnName: "buildMulticlassModel", points: 2,
+    hint: "Dense 25 relu (inputShape [2]) → Dense 15 relu → Dense numClasses with activation \"linear\" (logits, no softmax), compiled with lab.SparseCategoricalCrossentropy({ fromLogits: true }) and tf.train.adam(0.01).",
+  }),
+  storedModelCheck({
+    lesson: LESSON, id: "04.buildMultiLabelModel", fnName: "buildMultiLabelModel", points: 1,
+    hint: "Dense 16 relu (inputShape [2]) → Dense numLabels sigmoid: one independent yes/no probability per label, compiled with \"binaryCrossentropy\".",
+  }),
+]);
+
+/** Runs a check and shows its report in the notebook; never throws. */
+export const check = checker.check;
+
+// ---------------------------------------------------------------- data
+
+/** The four blob centres of the lecture's multiclass lab. */
+export const BLOB_CENTRES = [[-5, 2], [-2, -2], [1, 2], [5, -2]] as const;
+
+/** 2000 points in four Gaussian blobs (std 1.0) around BLOB_CENTRES, label = blob index, seeded. */
+export function loadBlobs(options: { m?: number; seed?: number; std?: number } = {}): { X: number[][]; y: number[] } {
+  const rng = createRng(options.seed ?? 4);
+  const std = options.std ?? 1.0;
+  const X: number[][] = [];
+  const y: number[] = [];
+  for (let i = 0; i < (options.m ?? 2000); i++) {
+    const label = i % BLOB_CENTRES.length;
+    const [cx, cy] = BLOB_CENTRES[label] as readonly [number, number];
+    X.push([rng.normal(cx, std), rng.normal(cy, std)]);
+    y.push(label);
+  }
+  return { X, y };
+}
+
+/** Names of the multi-label toy set's labels. */
+export const MULTI_LABELS = ["car", "bus", "pedestrian"] as const;
+
+/**
+ * A toy multi-label set: 2-D "image features" in [0, 10]², with three
+ * independent yes/no labels, any number of which can be 1 at once:
+ * car when x₁ > 4, bus when x₂ > 6, pedestrian when x₁ + x₂ < 7.
+ */
+export function loadMultiLabelData(options: { m?: number; seed?: number } = {}): { X: number[][]; Y: number[][] } {
+  const rng = createRng(options.seed ?? 5);
+  const X: number[][] = [];
+  const Y: number[][] = [];
+  for (let i = 0; i < (options.m ?? 1000); i++) {
+    const a = rng.uniform(0, 10);
+    const b = rng.uniform(0, 10);
+    X.push([a, b]);
+    Y.push([a > 4 ? 1 : 0, b > 6 ? 1 : 0, a + b < 7 ? 1 : 0]);
+  }
+  return { X, Y };
+}
+
+// ---------------------------------------------------------------- figures
+
+/** Bar chart of softmax outputs for a logit vector. */
+export function plotSoftmaxBars(z: readonly number[], a: readonly number[], title = "Softmax: logits z → probabilities a"): void {
+  const names = z.map((_, j) => `a${j + 1}`);
+  plot([
+    { type: "bar", x: names, y: [...a], name: "a = softmax(z)", text: a.map((v) => v.toFixed(2)), textposition: "outside" },
+    { type: "scatter", mode: "markers+text", x: names, y: [...z], name: "z (logits)", yaxis: "y2", text: z.map((v) => v.toFixed(2)), textposition: "top center", marker: { size: 10, symbol: "diamond" } },
+  ], { title, yaxis: { title: { text: "probability" }, range: [0, 1] }, yaxis2: { title: { text: "logit" }, overlaying: "y", side: "right" }, bargap: 0.4 });
+}
+
+/** Relative error of (1 + x) − (1 − x) against 2x, in float64 and float32, over many x. */
+export function plotRoundOff(): void {
+  const xs = linspace(-8, 0, 161).map((e) => 10 ** e);
+  const f = Math.fround;
+  const err64 = xs.map((x) => Math.abs((1 + x - (1 - x) - 2 * x) / (2 * x)));
+  const err32 = xs.map((x) => {
+    const x32 = f(x);
+    return Math.abs((f(f(1 + x32) - f(1 - x32)) - f(2 * x32)) / f(2 * x32));
+  });
+  const floor = (v: number): number => Math.max(v, 1e-18); // exact results would vanish on a log axis
+  plot([
+    { x: xs, y: err64.map(floor), mode: "lines", name: "float64 (JavaScript numbers, NumPy)" },
+    { x: xs, y: err32.map(floor), mode: "lines", name: "float32 (TensorFlow.js tensors)" },
+  ], { title: "Relative error of (1 + x) − (1 − x) compared with 2x", xaxis: { type: "log", title: { text: "x" }, exponentformat: "power" }, yaxis: { type: "log", title: { text: "relative error" }, exponentformat: "power" } });
+}
+
+/** Decision regions of a classifier over the blobs' square, with the data on top. */
+export function plotDecisionRegions(predictClass: (grid: number[][]) => number[], data: { X: number[][]; y: number[] }, title: string): void {
+  const xs = linspace(-9, 9, 91);
+  const ys = linspace(-6, 6, 61);
+  const grid = ys.flatMap((v) => xs.map((u) => [u, v]));
+  const cls = predictClass(grid);
+  const z = ys.map((_, i) => cls.slice(i * xs.length, (i + 1) * xs.length));
+  const colors = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"];
+  const traces: Trace[] = [{ type: "heatmap", x: xs, y: ys, z, showscale: false, opacity: 0.35, zmin: 0, zmax: 3, colorscale: colors.map((c, i) => [[i / 4, c], [(i + 1) / 4, c]]).flat() }];
+  for (let k = 0; k < 4; k++) {
+    const pts = data.X.filter((_, i) => data.y[i] === k);
+    traces.push({ type: "scatter", mode: "markers", name: `class ${k}`, x: pts.map((p) => p[0]), y: pts.map((p) => p[1]), marker: { size: 4, color: colors[k] } });
+  }
+  plot(traces, { title, xaxis: { title: { text: "x₁" } }, yaxis: { title: { text: "x₂" } }, height: 450 });
+}

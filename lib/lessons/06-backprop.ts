@@ -1,0 +1,144 @@
+/**
+ * Lesson 06 (optional) — Derivatives and backpropagation.
+ * Notebook: notebooks/06-backprop.ipynb. Tests: test/lessons/06-backprop.test.ts.
+ *
+ * Helpers the notebook uses (the computation-graph figure, the gradient-cost
+ * experiment) and the graded checks `06.*`.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { compareCase, createChecker, storedCheck, storedFunctionCheck, type CaseResult, type CheckDefinition } from "../checks";
+import { plot, type Trace } from "../runtime";
+
+export { setup, plot, linspace } from "../runtime";
+export { demo } from "../checks";
+
+/** This lesson's slug: names its notebook, lib module, expected values and tests. */
+export const LESSON = "06-backprop";
+
+/**
+ * The functions the numericalDerivative check differentiates, by name (stored
+ * cases are JSON, which cannot hold functions). The oracle defines the same ones.
+ */
+export const TEST_FUNCTIONS: Record<string, (w: number) => number> = {
+  square: (w) => w * w,
+  cube: (w) => w * w * w,
+  twoPlusThreeWSquared: (w) => (2 + 3 * w) * (2 + 3 * w),
+  inverse: (w) => 1 / w,
+  exp: (w) => Math.exp(w),
+};
+
+const numericalDerivativeCheck: CheckDefinition & { fnName: string } = {
+  id: "06.numericalDerivative",
+  fnName: "numericalDerivative",
+  points: 1,
+  hint: "Forward difference: (f(w + eps) − f(w)) / eps, with eps = 0.001 when it is not given (a default parameter: eps = 0.001). Call f; do not differentiate by hand.",
+  async run(fn: unknown): Promise<CaseResult[]> {
+    const stored = storedCheck(LESSON, "06.numericalDerivative");
+    const results: CaseResult[] = [];
+    for (const c of stored.cases) {
+      const [name, ...rest] = c.args as [string, number, number?];
+      const f = TEST_FUNCTIONS[name];
+      if (!f) throw new Error(`unknown test function ${name} in data/expected/${LESSON}.json`);
+      const input = `f = ${name}, w = ${rest[0]}${rest.length > 1 ? `, eps = ${rest[1]}` : " (default eps)"}`;
+      // The function argument is passed through as it is (cloning cannot copy functions).
+      const wrapped = (...args: unknown[]): unknown => (fn as (...a: unknown[]) => unknown)(f, ...args);
+      results.push(await compareCase(c.name, typeof fn === "function" ? wrapped : fn, rest, c.expected, { atol: c.atol ?? stored.atol, rtol: c.rtol ?? stored.rtol }, { fnName: "numericalDerivative", input }));
+    }
+    return results;
+  },
+};
+
+/** The graded checks of lesson 06, in notebook order. */
+export const checker = createChecker([
+  numericalDerivativeCheck,
+  storedFunctionCheck({
+    lesson: LESSON, id: "06.backpropSimpleNetwork", fnName: "backpropSimpleNetwork", points: 2,
+    hint: "Forward: c = w·x, a = c + b, d = a − y, J = ½d². Backward, right to left, each derivative from the one after it: dJ/dd = d, dJ/da = dJ/dd·1, dJ/dc = dJ/da·1, dJ/db = dJ/da·1, dJ/dw = dJ/dc·x.",
+  }),
+]);
+
+/** Runs a check and shows its report in the notebook; never throws. */
+export const check = checker.check;
+
+// ---------------------------------------------------------------- figures
+
+/** The forward values and backward derivatives of the lecture's small network. */
+export interface GraphValues {
+  x: number; w: number; b: number; y: number;
+  c: number; a: number; d: number; J: number;
+  dJ_dd: number; dJ_da: number; dJ_dc: number; dJ_db: number; dJ_dw: number;
+}
+
+/** The computation graph c = w·x → a = c + b → d = a − y → J = ½d², forward values above, derivatives below. */
+export function plotComputationGraph(v: GraphValues): void {
+  const nodes: { id: string; x: number; y: number; label: string; value: number; grad?: number }[] = [
+    { id: "w", x: 0, y: 1, label: "w", value: v.w, grad: v.dJ_dw },
+    { id: "x", x: 0, y: 0, label: "x", value: v.x },
+    { id: "c", x: 1, y: 0.5, label: "c = w·x", value: v.c, grad: v.dJ_dc },
+    { id: "b", x: 1, y: -0.5, label: "b", value: v.b, grad: v.dJ_db },
+    { id: "a", x: 2, y: 0.25, label: "a = c + b", value: v.a, grad: v.dJ_da },
+    { id: "y", x: 2, y: -0.75, label: "y", value: v.y },
+    { id: "d", x: 3, y: 0, label: "d = a − y", value: v.d, grad: v.dJ_dd },
+    { id: "J", x: 4, y: 0, label: "J = ½d²", value: v.J, grad: 1 },
+  ];
+  const edges: [string, string][] = [["w", "c"], ["x", "c"], ["c", "a"], ["b", "a"], ["a", "d"], ["y", "d"], ["d", "J"]];
+  const at = (id: string) => nodes.find((n) => n.id === id) as (typeof nodes)[number];
+  const traces: Trace[] = [
+    {
+      type: "scatter", mode: "markers+text", x: nodes.map((n) => n.x), y: nodes.map((n) => n.y), text: nodes.map((n) => n.label),
+      textposition: "middle center", marker: { size: 58, color: "#eef3fb", line: { color: "#1f77b4", width: 2 } }, hoverinfo: "skip", showlegend: false,
+    },
+    { type: "scatter", mode: "text", x: nodes.map((n) => n.x), y: nodes.map((n) => n.y + 0.28), text: nodes.map((n) => `${n.value}`), textfont: { color: "#2ca02c", size: 14 }, name: "forward value", hoverinfo: "skip" },
+    { type: "scatter", mode: "text", x: nodes.filter((n) => n.grad !== undefined).map((n) => n.x), y: nodes.filter((n) => n.grad !== undefined).map((n) => n.y - 0.28), text: nodes.filter((n) => n.grad !== undefined).map((n) => `∂J/∂${n.id} = ${n.grad}`), textfont: { color: "#d62728", size: 13 }, name: "derivative (backprop)", hoverinfo: "skip" },
+  ];
+  const annotations = edges.map(([from, to]) => ({ x: at(to).x - 0.22, y: at(to).y, ax: at(from).x + 0.22, ay: at(from).y, xref: "x", yref: "y", axref: "x", ayref: "y", showarrow: true, arrowhead: 3, arrowsize: 1.2, arrowcolor: "#777", text: "" }));
+  plot(traces, {
+    title: "Computation graph: forward values (green, left to right) and derivatives (red, right to left)",
+    xaxis: { visible: false, range: [-0.5, 4.6] }, yaxis: { visible: false, range: [-1.2, 1.5] }, annotations, height: 380, showlegend: true, legend: { orientation: "h" },
+  });
+}
+
+// ---------------------------------------------------------------- N + P versus N × P
+
+/** A small Dense network's cost J(θ) as a function of all its parameters in one flat vector. */
+export function smallNetworkCost(sizes: readonly number[], X: tf.Tensor2D, y: tf.Tensor2D): { numParams: number; cost: (theta: tf.Tensor1D) => tf.Scalar } {
+  const shapes = sizes.slice(1).flatMap((units, i) => [[sizes[i] as number, units], [units]]);
+  const counts = shapes.map((s) => s.reduce((a, b) => a * b, 1));
+  const cost = (theta: tf.Tensor1D): tf.Scalar => tf.tidy(() => {
+    const parts = tf.split(theta, counts);
+    let a: tf.Tensor = X;
+    for (let l = 0; l < shapes.length / 2; l++) {
+      const z = a.matMul((parts[2 * l] as tf.Tensor).reshape(shapes[2 * l] as number[])).add(parts[2 * l + 1] as tf.Tensor);
+      a = l < shapes.length / 2 - 1 ? tf.relu(z) : z;
+    }
+    return a.sub(y).square().mean() as tf.Scalar;
+  });
+  return { numParams: counts.reduce((a, b) => a + b, 0), cost };
+}
+
+/** Times the gradient of a small network's cost both ways: one extra forward pass per parameter, and backprop (tf.grad). */
+export function compareGradientCosts(sizes: readonly number[] = [8, 16, 12, 1], examples = 32): { numParams: number; numericMs: number; backpropMs: number; maxDifference: number } {
+  return tf.tidy(() => {
+    const X = tf.randomNormal([examples, sizes[0] as number], 0, 1, "float32", 1) as tf.Tensor2D;
+    const y = tf.randomNormal([examples, 1], 0, 1, "float32", 2) as tf.Tensor2D;
+    const { numParams, cost } = smallNetworkCost(sizes, X, y);
+    const theta = tf.randomNormal([numParams], 0, 0.3, "float32", 3) as tf.Tensor1D;
+    const eps = 1e-2; // float32: a larger step than in float64, or rounding swamps the difference
+    let t0 = performance.now();
+    const J0 = cost(theta).dataSync()[0] as number;
+    const base = theta.dataSync();
+    const numeric = new Float32Array(numParams);
+    for (let i = 0; i < numParams; i++) {
+      const shifted = base.slice();
+      shifted[i] = (shifted[i] as number) + eps;
+      numeric[i] = ((cost(tf.tensor1d(shifted)).dataSync()[0] as number) - J0) / eps;
+    }
+    const numericMs = performance.now() - t0;
+    t0 = performance.now();
+    const backprop = tf.grad((t: tf.Tensor) => cost(t as tf.Tensor1D))(theta).dataSync();
+    const backpropMs = performance.now() - t0;
+    let maxDifference = 0;
+    for (let i = 0; i < numParams; i++) maxDifference = Math.max(maxDifference, Math.abs((numeric[i] as number) - (backprop[i] as number)));
+    return { numParams, numericMs, backpropMs, maxDifference };
+  });
+}

@@ -1,0 +1,157 @@
+/**
+ * Lesson 07 (optional) — Additional layer types: convolutional layers.
+ * Notebook: notebooks/07-layer-types.ipynb. Tests: test/lessons/07-layer-types.test.ts.
+ *
+ * The synthetic heartbeat data, the windows figure, the layer summary and
+ * parameter-count figure, training on the cpu
+ * backend, and the graded checks `07.*`.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { createChecker, describeModel, storedFunctionCheck, storedModelCheck, type ModelDescription } from "../checks";
+import { createRng, plot, quietCpuFirstUse, type Trace } from "../runtime";
+
+export { setup, progress, plot, linspace, seedEverything } from "../runtime";
+export { demo, disposeModel, describeModel } from "../checks";
+export { fit } from "../training";
+
+/** This lesson's slug: names its notebook, lib module, expected values and tests. */
+export const LESSON = "07-layer-types";
+
+/** The graded checks of lesson 07, in notebook order. */
+export const checker = createChecker([
+  storedFunctionCheck({
+    lesson: LESSON, id: "07.conv1dValid", fnName: "conv1dValid", points: 2,
+    hint: "Output i is Σ_k x[i·stride + k]·kernel[k] for k = 0 … kernel.length − 1 (no flipping: this is what tf.conv1d computes), for every i with i·stride + kernel.length ≤ x.length: floor((n − k)/stride) + 1 outputs.",
+  }),
+  storedModelCheck({
+    lesson: LESSON, id: "07.buildEkgModel", fnName: "buildEkgModel", points: 2,
+    hint: "inputShape [100, 1]; tf.layers.conv1d({ filters: 1, kernelSize: 20, strides: 10, activation: \"relu\" }) → 9 positions; conv1d({ filters: 1, kernelSize: 5, strides: 2, activation: \"relu\" }) → 3; tf.layers.flatten(); dense({ units: 1, activation: \"sigmoid\" }); compile with \"binaryCrossentropy\".",
+  }),
+]);
+
+/** Runs a check and shows its report in the notebook; never throws. */
+export const check = checker.check;
+
+// ---------------------------------------------------------------- data
+
+/** Length of every signal, as in the lecture's EKG example. */
+export const SIGNAL_LENGTH = 100;
+
+/**
+ * One heartbeat-like trace: beats every 22–28 samples (with jitter), each a
+ * sharp spike followed by a smaller, wider bump (like an EKG's QRS complex and
+ * T wave), plus noise. In an abnormal trace one beat, anywhere, has its T wave
+ * inverted: a local shape a window can recognise wherever it occurs.
+ */
+function heartbeat(rng: ReturnType<typeof createRng>, abnormal: boolean): number[] {
+  const x = Array.from({ length: SIGNAL_LENGTH }, () => rng.normal(0, 0.05));
+  const period = rng.uniform(22, 28);
+  const beats: number[] = [];
+  for (let t = rng.uniform(2, 10); t < 92; t += period + rng.normal(0, 1)) beats.push(t);
+  const bad = abnormal ? Math.floor(rng.next() * beats.length) : -1;
+  beats.forEach((b, k) => {
+    for (let i = 0; i < SIGNAL_LENGTH; i++) {
+      x[i] = (x[i] as number) + Math.exp(-(((i - b) / 1.2) ** 2)) + (k === bad ? -1.0 : 0.35) * Math.exp(-(((i - b - 7) / 2.5) ** 2));
+    }
+  });
+  return x.map((v) => Math.round(v * 1e4) / 1e4);
+}
+
+/** `m` seeded traces, alternating normal (y = 0) and abnormal (y = 1). */
+export function loadHeartbeats(options: { m: number; seed: number }): { X: number[][]; y: number[] } {
+  const rng = createRng(options.seed);
+  const X: number[][] = [];
+  const y: number[] = [];
+  for (let i = 0; i < options.m; i++) {
+    X.push(heartbeat(rng, i % 2 === 1));
+    y.push(i % 2);
+  }
+  return { X, y };
+}
+
+/**
+ * Runs `fn` on the pure-JavaScript cpu backend and switches back afterwards.
+ * The wasm backend cannot train convolutional layers: it has no kernel for the
+ * filter's gradient (Conv2DBackpropFilter).
+ */
+export async function onCpuBackend<T>(fn: () => Promise<T>): Promise<T> {
+  const previous = tf.getBackend();
+  await tf.setBackend("cpu");
+  quietCpuFirstUse();
+  try {
+    return await fn();
+  } finally {
+    await tf.setBackend(previous);
+  }
+}
+
+/** Accuracy of a binary classifier (output ≥ 0.5 means 1) on inputs already shaped for it. */
+export function accuracy(model: tf.LayersModel, x: tf.Tensor, y: readonly number[]): number {
+  return tf.tidy(() => {
+    const p = (model.predict(x) as tf.Tensor).dataSync();
+    return y.filter((v, i) => ((p[i] as number) >= 0.5 ? 1 : 0) === v).length / y.length;
+  });
+}
+
+// ---------------------------------------------------------------- figures
+
+/** A few traces of each class. */
+export function plotHeartbeats(data: { X: number[][]; y: number[] }, count = 2): void {
+  const traces: Trace[] = [];
+  for (const label of [0, 1]) {
+    data.X.filter((_, i) => data.y[i] === label).slice(0, count).forEach((x, k) => {
+      traces.push({ x: x.map((_, i) => i), y: x.map((v) => v + (label === 1 ? -2.5 : 0)), mode: "lines", name: `${label === 1 ? "abnormal" : "normal"} ${k + 1}`, line: { color: label === 1 ? "#d62728" : "#1f77b4", width: 1.2 }, opacity: 1 - 0.35 * k });
+    });
+  }
+  plot(traces, { title: "Synthetic heartbeat traces (abnormal ones shifted down): one inverted T wave marks an abnormal trace", xaxis: { title: { text: "sample" } }, yaxis: { showticklabels: false } });
+}
+
+/** The windows each unit of the two convolutional layers sees. */
+export function plotWindows(): void {
+  const traces: Trace[] = [];
+  for (let u = 0; u < 9; u++) {
+    traces.push({ x: [u * 10, u * 10 + 19], y: [u, u], mode: "lines", line: { width: 9, color: "#1f77b4" }, name: `layer 1, unit ${u + 1}: x${u * 10 + 1}–x${u * 10 + 20}`, showlegend: false, hovertemplate: `layer 1, unit ${u + 1}: samples ${u * 10 + 1}–${u * 10 + 20}<extra></extra>` });
+  }
+  for (let u = 0; u < 3; u++) {
+    const first = u * 2;
+    traces.push({ x: [first * 10, (first + 4) * 10 + 19], y: [10.5 + u, 10.5 + u], mode: "lines", line: { width: 9, color: "#ff7f0e" }, showlegend: false, hovertemplate: `layer 2, unit ${u + 1}: layer-1 units ${first + 1}–${first + 5}<extra></extra>` });
+  }
+  plot(traces, {
+    title: "What each unit sees: layer 1 (blue) windows of 20 samples, stride 10; layer 2 (orange) 5 layer-1 units, stride 2",
+    xaxis: { title: { text: "input sample" }, range: [-2, 101] },
+    yaxis: { tickvals: [0, 4, 8, 10.5, 11.5, 12.5], ticktext: ["L1 unit 1", "L1 unit 5", "L1 unit 9", "L2 unit 1", "L2 unit 2", "L2 unit 3"] },
+    height: 420,
+  });
+}
+
+/** One line per model: input size, then each layer's output shape and parameter count. */
+export function layerSummary(model: tf.LayersModel): string {
+  const d = describeModel(model);
+  const input = `input(${d.inputShape.slice(1).join("×")})`;
+  const layers = d.layers.map((l) => `${l.className}(${l.outputShape.slice(1).join("×")}): ${l.params}`);
+  return `${[input, ...layers].join("  →  ")}   total ${d.params} parameters`;
+}
+
+/** Parameters per layer of two models with the same widths, side by side (Flatten has none and is left out). */
+export function plotParameterCounts(conv: ModelDescription, dense: ModelDescription): void {
+  const weighted = (d: ModelDescription) => d.layers.filter((l) => l.className !== "Flatten");
+  const names = ["layer 1 (9 units)", "layer 2 (3 units)", "output (1 unit)"];
+  const bar = (d: ModelDescription, name: string, color: string): Trace => {
+    const counts = weighted(d).map((l) => l.params);
+    return { type: "bar", x: names, y: counts, name: `${name}: ${d.params} in all`, text: counts.map(String), textposition: "outside", marker: { color } };
+  };
+  plot([bar(conv, "convolutional", "#ff7f0e"), bar(dense, "dense", "#1f77b4")], {
+    title: "Parameters per layer, same widths 100 → 9 → 3 → 1 (log scale)",
+    barmode: "group",
+    yaxis: { title: { text: "parameters" }, type: "log" },
+    height: 380,
+  });
+}
+
+/** Held-out accuracy against training-set size for the convolutional and the dense network. */
+export function plotAccuracyVsSize(rows: { size: number; conv: number; dense: number }[]): void {
+  plot([
+    { x: rows.map((r) => r.size), y: rows.map((r) => 100 * r.conv), mode: "lines+markers", name: "convolutional (31 parameters)", line: { color: "#ff7f0e" } },
+    { x: rows.map((r) => r.size), y: rows.map((r) => 100 * r.dense), mode: "lines+markers", name: "dense 100 → 9 → 3 → 1 (943 parameters)", line: { color: "#1f77b4" } },
+  ], { title: "Held-out accuracy against training-set size", xaxis: { title: { text: "training examples" }, type: "log", tickvals: rows.map((r) => r.size) }, yaxis: { title: { text: "accuracy on 400 held-out traces (%)" }, range: [40, 101] } });
+}

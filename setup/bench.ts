@@ -1,0 +1,133 @@
+/**
+ * `npm run bench`: prints the course's performance figures for the backend in use.
+ *
+ *  1. the digit model (400→25 relu→15 relu→10 linear, Adam 1e-3, from-logits
+ *     sparse cross-entropy, batch 32, 40 epochs on 5000 digits = 6280 steps),
+ *     trained by plain model.fit and by the course's training path in the same
+ *     run, from the same seed: seconds, ms per step, ratio, final accuracies;
+ *  2. every notebook's kernel start and top-to-bottom time;
+ *  3. every notebook's peak kernel memory and leaked tensors (tensors alive at
+ *     the end minus those alive after the setup cell).
+ *
+ *   npm run bench                 # everything
+ *   npm run bench -- --no-notebooks | --no-training | --epochs 10 | --json FILE
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import * as tf from "@tensorflow/tfjs";
+import { fit, SparseCategoricalCrossentropy } from "../lib/training";
+import { initBackend, seedEverything } from "../lib/runtime";
+import { loadDigitTrainingSet } from "../lib/course/digits";
+import { lessonSlugs } from "../lib/lessons";
+import { findTestPython, jupyterEnv, writeKernelSpec, ROOT } from "./jupyter";
+
+interface TrainingFigures {
+  path: string;
+  seconds: number;
+  msPerStep: number;
+  accuracy: number;
+  finalLoss: number;
+}
+
+function digitModel(): tf.Sequential {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.dense({ inputShape: [400], units: 25, activation: "relu", name: "L1" }),
+      tf.layers.dense({ units: 15, activation: "relu", name: "L2" }),
+      tf.layers.dense({ units: 10, activation: "linear", name: "L3" }),
+    ],
+  });
+  model.compile({ loss: SparseCategoricalCrossentropy({ fromLogits: true }), optimizer: tf.train.adam(1e-3) });
+  return model;
+}
+
+async function benchTraining(epochs: number): Promise<TrainingFigures[]> {
+  const data = loadDigitTrainingSet();
+  const X = tf.tensor2d(data.X);
+  const y = tf.tensor1d(data.y);
+  const steps = epochs * Math.ceil(data.X.length / 32);
+  const out: TrainingFigures[] = [];
+  for (const which of ["model.fit", "course fit"] as const) {
+    seedEverything(1234);
+    const model = digitModel();
+    const started = process.hrtime.bigint();
+    const history = which === "model.fit" ? await model.fit(X, y, { epochs, batchSize: 32, verbose: 0 }) : await fit(model, X, y, { epochs, batchSize: 32 });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const accuracy = tf.tidy(() => (model.predict(X) as tf.Tensor).argMax(-1).equal(y.toInt()).mean().arraySync() as number);
+    const losses = history.history.loss as number[];
+    out.push({ path: which, seconds, msPerStep: (seconds * 1000) / steps, accuracy, finalLoss: losses[losses.length - 1] as number });
+    model.dispose();
+  }
+  tf.dispose([X, y]);
+  return out;
+}
+
+interface NotebookFigures {
+  notebook: string;
+  kernelStartSeconds: number | null;
+  totalSeconds: number;
+  peakRssMb: number | null;
+  leakedTensors: number | null;
+  ok: boolean;
+  error?: string;
+}
+
+function benchNotebooks(): NotebookFigures[] {
+  const python = process.env.COURSE_TEST_PYTHON ?? findTestPython();
+  if (!python) throw new Error("no Python with nbclient: run `npm test` once (it installs it), or see README");
+  writeKernelSpec();
+  const out: NotebookFigures[] = [];
+  const dir = path.join(ROOT, "notebooks");
+  for (const name of lessonSlugs().map((slug) => `${slug}.ipynb`)) {
+    const result = path.join(ROOT, ".test-out", `bench-${name}.json`);
+    fs.mkdirSync(path.dirname(result), { recursive: true });
+    spawnSync(python, [path.join(ROOT, "setup", "run_notebook.py"), path.join(dir, name), "--probe", "--out", result], { env: jupyterEnv(), encoding: "utf8", timeout: 15 * 60_000 });
+    if (!fs.existsSync(result)) {
+      out.push({ notebook: name, kernelStartSeconds: null, totalSeconds: NaN, peakRssMb: null, leakedTensors: null, ok: false, error: "did not run" });
+      continue;
+    }
+    const run = JSON.parse(fs.readFileSync(result, "utf8")) as { error: string | null; kernelStartSeconds: number | null; totalSeconds: number; cells: { type: string; status: string }[]; probes: { afterSetup?: { numTensors: number }; atEnd?: { numTensors: number }; peakRssMb?: number } };
+    fs.unlinkSync(result);
+    const ok = !run.error && run.cells.every((c) => c.type !== "code" || c.status === "ok");
+    const leaked = run.probes.atEnd && run.probes.afterSetup ? run.probes.atEnd.numTensors - run.probes.afterSetup.numTensors : null;
+    out.push({ notebook: name, kernelStartSeconds: run.kernelStartSeconds, totalSeconds: run.totalSeconds, peakRssMb: run.probes.peakRssMb ?? null, leakedTensors: leaked, ok, ...(run.error ? { error: run.error } : {}) });
+  }
+  return out;
+}
+
+function fmt(v: number | null | undefined, digits = 1): string {
+  return v === null || v === undefined || Number.isNaN(v) ? "—" : v.toFixed(digits);
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const epochsArg = args.indexOf("--epochs");
+  const epochs = epochsArg >= 0 ? Number(args[epochsArg + 1]) : 40;
+  const jsonArg = args.indexOf("--json");
+  const backend = await initBackend();
+  console.log(`Backend: ${backend.tfName}${backend.reason ? ` (${backend.reason})` : ""}; Node ${process.version}; ${require("os").cpus().length} cores`);
+  const report: Record<string, unknown> = { backend: backend.tfName };
+  if (!args.includes("--no-training")) {
+    const t = await benchTraining(epochs);
+    report.training = t;
+    console.log(`\n1. Digit model, ${epochs} epochs × ${Math.ceil(5000 / 32)} steps, batch 32 (same seed, same batches):`);
+    console.log("   path         seconds   ms/step   final loss   training accuracy");
+    for (const r of t) console.log(`   ${r.path.padEnd(11)}  ${fmt(r.seconds, 2).padStart(7)}   ${fmt(r.msPerStep, 3).padStart(7)}   ${fmt(r.finalLoss, 4).padStart(10)}   ${(100 * r.accuracy).toFixed(2)}%`);
+    const [a, b] = t as [TrainingFigures, TrainingFigures];
+    console.log(`   course path is ${(a.seconds / b.seconds).toFixed(2)}× faster; accuracy difference ${(100 * Math.abs(a.accuracy - b.accuracy)).toFixed(2)} points`);
+  }
+  if (!args.includes("--no-notebooks")) {
+    const n = benchNotebooks();
+    report.notebooks = n;
+    console.log("\n2–3. Notebooks, each in a fresh kernel:");
+    console.log("   notebook                          kernel start   top to bottom   peak memory   leaked tensors");
+    for (const r of n) console.log(`   ${r.notebook.padEnd(32)}  ${fmt(r.kernelStartSeconds).padStart(10)} s  ${fmt(r.totalSeconds).padStart(12)} s  ${fmt(r.peakRssMb, 0).padStart(8)} MB  ${String(r.leakedTensors ?? "—").padStart(14)}${r.ok ? "" : `   FAILED: ${r.error ?? "a cell failed"}`}`);
+  }
+  if (jsonArg >= 0 && args[jsonArg + 1]) fs.writeFileSync(args[jsonArg + 1] as string, JSON.stringify(report, null, 2) + "\n");
+}
+
+main().catch((err: unknown) => {
+  console.error(`✖ ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,76 @@
+// @ts-check
+/**
+ * Compiles the course (lib, setup, tools, grading, tests) into build/ with the project's own
+ * TypeScript, only when a source is newer than the last build. Plain JS with no
+ * dependencies: it runs before anything else is built (npm start, npm test,
+ * and the kernel launcher, so an instructor's edit to lib/ is picked up on a
+ * kernel restart).
+ */
+"use strict";
+const fs = require("fs");
+const path = require("path");
+const { spawnSync } = require("child_process");
+
+const { ROOT } = require("../lib/runtime/root");
+const STAMP = path.join(ROOT, "build", ".stamp");
+const ERRORS = path.join(ROOT, "build", "BUILD_ERRORS.txt");
+/** The folders tsconfig.json compiles (setup/jupyterlab-app has its own build and is skipped). */
+const SOURCE_DIRS = ["lib", "setup", "tools", "grading", "test"];
+
+/** Newest modification time of the compiled sources. */
+function newestSource() {
+  let newest = 0;
+  const walk = (dir) => {
+    if (!fs.existsSync(dir)) return;
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith(".ts")) newest = Math.max(newest, fs.statSync(p).mtimeMs);
+    }
+  };
+  for (const d of SOURCE_DIRS) walk(path.join(ROOT, d));
+  return Math.max(newest, fs.statSync(path.join(ROOT, "tsconfig.json")).mtimeMs);
+}
+
+/** True when build/ is older than some source. */
+function isStale() {
+  return !fs.existsSync(STAMP) || fs.statSync(STAMP).mtimeMs < newestSource();
+}
+
+/**
+ * Builds if stale. Type errors do not stop the build (tsc still emits), but are
+ * written to build/BUILD_ERRORS.txt, which the notebooks' setup() shows.
+ * @param {{ quiet?: boolean, strict?: boolean }} [opts] strict: throw on type errors
+ * @returns {{ built: boolean, ok: boolean, output: string }}
+ */
+function ensureBuilt(opts = {}) {
+  if (!isStale()) return { built: false, ok: !fs.existsSync(ERRORS), output: "" };
+  const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
+  if (!fs.existsSync(tsc)) throw new Error("TypeScript is not installed: run `npm ci` in the course folder.");
+  if (!opts.quiet) process.stderr.write("Compiling the course library (lib/ → build/)…\n");
+  const r = spawnSync(process.execPath, [tsc, "-p", ROOT], { cwd: ROOT, encoding: "utf8" });
+  const output = `${r.stdout || ""}${r.stderr || ""}`.trim();
+  fs.mkdirSync(path.dirname(STAMP), { recursive: true });
+  if (r.status === 0) {
+    if (fs.existsSync(ERRORS)) fs.unlinkSync(ERRORS);
+    fs.writeFileSync(STAMP, new Date().toISOString());
+    return { built: true, ok: true, output };
+  }
+  fs.writeFileSync(ERRORS, output + "\n");
+  // No stamp: the next start tries again once the source is fixed.
+  if (opts.strict) throw new Error(`TypeScript errors in the course:\n${output}`);
+  if (!opts.quiet) process.stderr.write(`${output}\n`);
+  return { built: true, ok: false, output };
+}
+
+module.exports = { ensureBuilt, isStale, ROOT };
+
+if (require.main === module) {
+  try {
+    const r = ensureBuilt({ strict: process.argv.includes("--strict") });
+    process.stderr.write(r.built ? "build/ is up to date.\n" : "build/ was already up to date.\n");
+  } catch (err) {
+    process.stderr.write(`${err instanceof Error ? err.message : err}\n`);
+    process.exit(1);
+  }
+}

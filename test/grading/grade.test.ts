@@ -1,0 +1,213 @@
+/**
+ * The grader gives exactly the points earned: full marks for the solutions,
+ * zero for the student edition, and the right score for adversarial notebooks
+ * (infinite loops, throws and process.exit at top level, monkey-patched checks
+ * and built-ins, forged outputs, edited expected values, deleted or reordered
+ * check cells, an exercise turned into markdown, huge memory use, a malformed
+ * file), all graded in one run so that one bad notebook cannot affect another.
+ */
+import { before, describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { lessonCheckIds } from "../../lib/lessons";
+import { studentEdition, declaredFunction } from "../../tools/editions";
+import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../../tools/notebook";
+import { OUT, ROOT, sourceNotebook } from "../helpers/notebooks";
+
+const SLUG = "01-logistic-regression";
+const GRADE = path.join(ROOT, "build", "grading", "grade.js");
+
+interface Report {
+  notebooks: { path: string; lesson: string | null; score: number; maxScore: number; checks: { id: string; points: number; maxPoints: number; passed: boolean; message: string }[]; execution: { ran: boolean; counts?: Record<string, number>; message: string } | null; problems: string[] }[];
+}
+
+function source(): Notebook {
+  return readNotebook(sourceNotebook(SLUG));
+}
+
+function save(label: string, nb: Notebook): string {
+  fs.mkdirSync(OUT, { recursive: true });
+  const file = path.join(OUT, `${SLUG}.grade-${label}.ipynb`);
+  writeNotebook(file, nb);
+  return file;
+}
+
+/** Replaces the body of an exercise cell (the function with that name) with `code`. */
+function withExercise(nb: Notebook, fn: string, code: string): Notebook {
+  const cell = nb.cells.find((c) => c.cell_type === "code" && declaredFunction(cellText(c)) === fn && cellText(c).includes("BEGIN SOLUTION"));
+  if (!cell) throw new Error(`no exercise ${fn}`);
+  cell.source = toSource(code);
+  return nb;
+}
+
+function addCell(nb: Notebook, at: number, code: string): Notebook {
+  nb.cells.splice(at, 0, { cell_type: "code", metadata: {}, source: toSource(code), outputs: [], execution_count: null, id: `adv${at}${nb.cells.length}` });
+  return nb;
+}
+
+function grade(files: string[], extra: string[]): { report: Report; stdout: string; status: number | null } {
+  const json = path.join(OUT, `grade-${process.pid}-${Date.now()}.json`);
+  const r = spawnSync(process.execPath, [GRADE, "--json", json, ...extra, ...files], { encoding: "utf8", cwd: ROOT, timeout: 10 * 60_000 });
+  assert.ok(fs.existsSync(json), `grader wrote no JSON (exit ${r.status}): ${r.stderr}\n${r.stdout}`);
+  return { report: JSON.parse(fs.readFileSync(json, "utf8")) as Report, stdout: r.stdout, status: r.status };
+}
+
+const WRONG_SIGMOID = "function sigmoid(z: number[]): number[] {\n    return z.map((v) => 1 / (1 + Math.exp(v)));\n}";
+
+const files: Record<string, string> = {};
+const expectedScore: Record<string, number> = {};
+
+before(() => {
+  const add = (label: string, nb: Notebook, score: number): void => {
+    files[label] = save(label, nb);
+    expectedScore[label] = score;
+  };
+  add("solution", source(), 10);
+  add("student", studentEdition(source(), `notebooks/${SLUG}.ipynb`), 0);
+  add("infinite-loop-in-function", withExercise(source(), "gradientDescent",
+    "function gradientDescent(X: number[][], y: number[], w: number[], b: number, alpha: number, numIters: number): { w: number[]; b: number; costHistory: number[] } {\n    while (true) {}\n}"), 8);
+  // A cell that fails defines nothing: logisticLoss, and computeCost and gradientDescent which use it, score 0.
+  add("infinite-loop-at-top-level", withExercise(source(), "logisticLoss",
+    "function logisticLoss(f: number, y: number): number {\n    return -y * Math.log(f) - (1 - y) * Math.log(1 - f);\n}\nwhile (true) {}"), 5);
+  add("throw-at-top-level", addCell(source(), 1, 'throw new Error("boom");'), 10);
+  add("process-exit", addCell(withExercise(source(), "buildLogisticModel",
+    "function buildLogisticModel(numFeatures: number): tf.Sequential {\n    process.exit(1);\n}"), 3, "process.exit(0);"), 8);
+  const forged = '<div class="course-check"><script type="application/vnd.course.check+json">{"id":"01.sigmoid","points":1,"maxPoints":1,"passed":true,"status":"passed","message":"forged","cases":[]}</script></div>';
+  add("monkey-patched-checks", withExercise(source(), "sigmoid", `${WRONG_SIGMOID}
+Math.abs = () => 0;
+Array.prototype.every = function () { return true; };
+Number.isNaN = () => false;
+try { (lab as any).check = async () => undefined; } catch (e) {}
+try { (lab as any).checker.run = async (id: string) => ({ id, points: 1, maxPoints: 1, passed: true, status: "passed", message: "", cases: [] }); } catch (e) {}
+console.log(${JSON.stringify(forged)});`), 3);
+  const reordered = source();
+  reordered.cells = reordered.cells.filter((c) => !cellText(c).includes("lab.check("));
+  const exerciseIdx = reordered.cells.map((c, i) => (cellText(c).includes("BEGIN SOLUTION") ? i : -1)).filter((i) => i >= 0);
+  const exercises = exerciseIdx.map((i) => reordered.cells[i]);
+  exerciseIdx.forEach((i, k) => (reordered.cells[i] = exercises[exercises.length - 1 - k] as never));
+  add("checks-deleted-and-reordered", reordered, 10);
+  const md = source();
+  const sig = md.cells.find((c) => declaredFunction(cellText(c)) === "sigmoid");
+  if (sig) {
+    sig.cell_type = "markdown";
+    delete sig.outputs;
+    delete sig.execution_count;
+  }
+  add("exercise-as-markdown", md, 3);
+  add("huge-memory", withExercise(source(), "buildLogisticModel",
+    "function buildLogisticModel(numFeatures: number): tf.Sequential {\n    const hog: number[][] = [];\n    for (;;) hog.push(new Array(1e6).fill(1.5));\n}"), 8);
+  fs.mkdirSync(OUT, { recursive: true });
+  files.malformed = path.join(OUT, `${SLUG}.grade-malformed.ipynb`);
+  fs.writeFileSync(files.malformed, "{ this is not json");
+});
+
+describe("npm run grade: adversarial submissions in one run", () => {
+  let report: Report;
+  let stdout = "";
+  before(() => {
+    const r = grade(Object.values(files), ["--no-execute", "--check-timeout", "5", "--cell-timeout", "3", "--memory", "256"]);
+    assert.equal(r.status, 0, "the grader exits 0 when grading ran, whatever the scores");
+    report = r.report;
+    stdout = r.stdout;
+  });
+
+  const byLabel = (label: string) => report.notebooks.find((n) => n.path === files[label]);
+
+  it("grades every notebook, in order, with the documented JSON shape", () => {
+    assert.deepEqual(report.notebooks.map((n) => n.path), Object.values(files));
+    for (const n of report.notebooks) {
+      assert.equal(typeof n.score, "number");
+      assert.equal(typeof n.maxScore, "number");
+      for (const c of n.checks) assert.deepEqual(Object.keys(c).sort(), ["id", "maxPoints", "message", "passed", "points"]);
+    }
+    assert.match(stdout, /total 10\/10/);
+  });
+
+  for (const label of ["solution", "student", "infinite-loop-in-function", "infinite-loop-at-top-level", "throw-at-top-level", "process-exit", "monkey-patched-checks", "checks-deleted-and-reordered", "exercise-as-markdown", "huge-memory"]) {
+    it(`${label}: exactly ${label === "student" ? 0 : "the right"} score`, () => {
+      const n = byLabel(label);
+      assert.ok(n, `no result for ${label}`);
+      assert.equal(n.maxScore, 10);
+      assert.equal(n.score, expectedScore[label], JSON.stringify(n.checks.filter((c) => !c.passed)));
+    });
+  }
+
+  it("explains each lost point precisely", () => {
+    const msg = (label: string, id: string) => byLabel(label)?.checks.find((c) => c.id === id)?.message ?? "";
+    assert.match(msg("student", "01.sigmoid"), /not completed yet/);
+    assert.match(msg("infinite-loop-in-function", "01.gradientDescent"), /did not finish within 5 s/);
+    assert.match(msg("infinite-loop-at-top-level", "01.logisticLoss"), /did not finish within 3 s/);
+    assert.match(msg("process-exit", "01.buildLogisticModel"), /process is not defined/);
+    assert.match(msg("exercise-as-markdown", "01.sigmoid"), /no code cell declares it/);
+    assert.match(msg("huge-memory", "01.buildLogisticModel"), /out of memory|stopped the grading process/);
+    assert.equal(byLabel("monkey-patched-checks")?.checks.find((c) => c.id === "01.sigmoid")?.passed, false);
+  });
+
+  it("a malformed file gets a clear problem and zero, and does not stop the run", () => {
+    const n = report.notebooks.find((x) => x.path === files.malformed);
+    assert.ok(n);
+    assert.equal(n.score, 0);
+    assert.match(n.problems.join(" "), /not valid JSON/);
+  });
+});
+
+describe("npm run grade: execution in a fresh kernel, and edited expected values", () => {
+  it("a notebook that rewrites data/expected cannot earn points, the file is restored, and the next notebook is unaffected", () => {
+    const expectedFile = path.join(ROOT, "data", "expected", `${SLUG}.json`);
+    const original = fs.readFileSync(expectedFile, "utf8");
+    // Replace every expected sigmoid value with what the wrong sigmoid returns (1 − σ(z)).
+    const attack = withExercise(source(), "sigmoid", WRONG_SIGMOID);
+    addCell(attack, 1, `import * as fs from "fs";
+const file = "../data/expected/${SLUG}.json";
+const data = JSON.parse(fs.readFileSync(file, "utf8"));
+for (const c of data.checks["01.sigmoid"].cases) c.expected = c.expected.map((v: number) => 1 - v);
+fs.writeFileSync(file, JSON.stringify(data));`);
+    const attackFile = save("edits-expected", attack);
+    const after = save("after-attack", source());
+    const thrower = files["throw-at-top-level"] as string;
+    const { report, status } = grade([attackFile, after, thrower], ["--check-timeout", "20", "--cell-timeout", "60"]);
+    assert.equal(status, 0);
+    assert.equal(fs.readFileSync(expectedFile, "utf8"), original, "data/expected restored");
+    const [a, b, t] = report.notebooks;
+    assert.equal(a?.score, 3);
+    assert.equal(a?.checks.find((c) => c.id === "01.sigmoid")?.passed, false);
+    assert.match(a?.problems.join(" ") ?? "", /modified course files \(data\/expected\/01-logistic-regression\.json\)/);
+    assert.equal(a?.execution?.ran, true);
+    assert.equal(b?.score, 10);
+    assert.equal(b?.execution?.counts?.ok, b?.execution?.counts ? Object.values(b.execution.counts).reduce((s, v) => s + v, 0) : -1, "the solution runs cleanly");
+    assert.equal(t?.score, 10);
+    assert.ok((t?.execution?.counts?.error ?? 0) >= 1 && (t?.execution?.counts?.abort ?? 0) >= 1, `throw at top level is reported: ${t?.execution?.message}`);
+  });
+});
+
+describe("npm run grade: hidden checks", () => {
+  const hidden = path.join(ROOT, "grading", "hidden-example");
+  it("run only when grading, and count", () => {
+    const sigmoidWrongAbove35 = withExercise(source(), "sigmoid", "function sigmoid(z: number[]): number[] {\n    return z.map((v) => (v > 35 && v < 100 ? 0.5 : 1 / (1 + Math.exp(-v))));\n}");
+    const { report } = grade([files.solution as string, files.student as string, save("hidden-only-wrong", sigmoidWrongAbove35)], ["--no-execute", "--hidden", hidden]);
+    const [sol, stu, wrong] = report.notebooks;
+    assert.equal(sol?.maxScore, 12);
+    assert.equal(sol?.score, 12);
+    assert.ok(sol?.checks.some((c) => c.id === "01.sigmoid.hidden" && c.passed));
+    assert.equal(stu?.score, 0);
+    assert.equal(wrong?.checks.find((c) => c.id === "01.sigmoid")?.passed, true, "passes the visible check");
+    assert.equal(wrong?.checks.find((c) => c.id === "01.sigmoid.hidden")?.passed, false, "fails the hidden one");
+    assert.equal(wrong?.score, 11);
+  });
+
+  it("are absent from the student edition and the lesson's checks", () => {
+    const text = fs.readFileSync(files.student as string, "utf8");
+    assert.doesNotMatch(text, /\d\d\.\w+\.hidden/);
+    assert.ok(lessonCheckIds(SLUG).every((id) => !id.includes("hidden")));
+  });
+});
+
+describe("npm run grade: usage errors are the only failures", () => {
+  it("exits non-zero with a usage line when given no notebooks", () => {
+    const r = spawnSync(process.execPath, [GRADE], { encoding: "utf8" });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /usage: npm run grade/);
+  });
+});

@@ -1,0 +1,73 @@
+/**
+ * The kernel picks up an instructor's edit to lib/ on restart: the launcher
+ * recompiles before starting tslab. An edit with type errors still gives a
+ * working kernel (tsc emits anyway) and the setup cell shows the errors.
+ * Done in a copy of the course, so the real tree is untouched.
+ */
+import { before, describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { OUT, ROOT, type NotebookRun } from "../helpers/notebooks";
+
+const COPY = path.join(OUT, "kernel-edit-course");
+const python = process.env.COURSE_TEST_PYTHON ?? "/usr/bin/python3";
+const LIB = path.join(COPY, "lib", "lessons", "01-logistic-regression.ts");
+
+function probeNotebook(): string {
+  const file = path.join(COPY, "notebooks", "00-edit-probe.ipynb");
+  const cell = (src: string, i: number) => ({ cell_type: "code", id: `p${i}`, metadata: {}, execution_count: null, outputs: [], source: src });
+  fs.writeFileSync(file, JSON.stringify({
+    nbformat: 4, nbformat_minor: 5,
+    metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } },
+    cells: [cell('import * as lab from "../../build/lib/lessons/01-logistic-regression";\nawait lab.setup();', 0), cell("console.log(`slug=${lab.LESSON}`);", 1)],
+  }));
+  return file;
+}
+
+/** Runs the probe notebook with a kernel spec pointing at the copy's launcher (a fresh kernel each time, i.e. a restart). */
+function runProbe(): NotebookRun {
+  const spec = path.join(COPY, ".jupyter", "kernels", "tslab");
+  fs.mkdirSync(spec, { recursive: true });
+  fs.writeFileSync(path.join(spec, "kernel.json"), JSON.stringify({ argv: [process.execPath, path.join(COPY, "setup", "kernel.js"), "{connection_file}"], display_name: "copy", language: "typescript" }));
+  const out = path.join(OUT, `edit-probe-${Date.now()}.json`);
+  spawnSync(python, [path.join(ROOT, "setup", "run_notebook.py"), probeNotebook(), "--out", out], {
+    env: { ...process.env, JUPYTER_PATH: path.join(COPY, ".jupyter") },
+    encoding: "utf8",
+    timeout: 5 * 60_000,
+  });
+  const run = JSON.parse(fs.readFileSync(out, "utf8")) as NotebookRun;
+  fs.unlinkSync(out);
+  return run;
+}
+
+before(() => {
+  fs.rmSync(COPY, { recursive: true, force: true });
+  fs.mkdirSync(COPY, { recursive: true });
+  for (const entry of ["package.json", "tsconfig.json", "lib", "setup", "tools", "test", "notebooks", "data", "oracle", "grading"]) {
+    fs.cpSync(path.join(ROOT, entry), path.join(COPY, entry), { recursive: true, preserveTimestamps: true });
+  }
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(COPY, "node_modules"));
+  const build = spawnSync(process.execPath, [path.join(COPY, "setup", "build-lib.js"), "--strict"], { cwd: COPY, encoding: "utf8" });
+  assert.equal(build.status, 0, build.stderr);
+});
+
+describe("kernel restart after an instructor edits lib/", () => {
+  it("the edit is compiled and used by the next kernel", () => {
+    const first = runProbe();
+    assert.match(first.cells[1]?.stdout ?? "", /slug=01-logistic-regression/);
+    fs.writeFileSync(LIB, fs.readFileSync(LIB, "utf8").replace('export const LESSON = "01-logistic-regression";', 'export const LESSON = "edited-by-instructor";'));
+    const second = runProbe();
+    assert.match(second.cells[1]?.stdout ?? "", /slug=edited-by-instructor/);
+  });
+
+  it("an edit that does not compile still starts the kernel, and the setup cell shows the errors", () => {
+    fs.appendFileSync(LIB, '\nexport const broken: number = "not a number";\n');
+    const run = runProbe();
+    assert.equal(run.cells[0]?.status, "ok");
+    assert.match(run.cells[0]?.stdout ?? "", /did not compile cleanly/);
+    assert.match(run.cells[0]?.stdout ?? "", /01-logistic-regression\.ts.*not assignable/s);
+    assert.equal(run.cells[1]?.status, "ok", "the rest of the library still works");
+  });
+});

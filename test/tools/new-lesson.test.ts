@@ -1,0 +1,63 @@
+/**
+ * `npm run new-lesson -- NN-slug` scaffolds a lesson that passes the test
+ * suite as generated. Done in a copy of the course, so the real tree is untouched.
+ */
+import { before, describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { lessonFiles, scaffoldLesson } from "../../tools/new-lesson";
+import { OUT, ROOT } from "../helpers/notebooks";
+
+const COPY = path.join(OUT, "scaffold-course");
+const SLUG = "98-scaffold-check";
+const python = process.env.COURSE_TEST_PYTHON ?? "/usr/bin/python3";
+
+before(() => {
+  fs.rmSync(COPY, { recursive: true, force: true });
+  fs.mkdirSync(COPY, { recursive: true });
+  for (const entry of ["package.json", "package-lock.json", "tsconfig.json", "lib", "setup", "tools", "test", "notebooks", "data", "oracle", "grading"]) {
+    // Timestamps kept, so the copy's package-lock.json is not "newer" than node_modules (no needless npm ci).
+    fs.cpSync(path.join(ROOT, entry), path.join(COPY, entry), { recursive: true, preserveTimestamps: true });
+  }
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(COPY, "node_modules"));
+});
+
+describe("npm run new-lesson", () => {
+  it("rejects a bad slug, a taken number and existing files, with a message", () => {
+    assert.throws(() => scaffoldLesson("Lesson8", COPY, python), /not a lesson slug/);
+    assert.throws(() => scaffoldLesson("01-other-thing", COPY, python), /lesson number 01 is taken/);
+  });
+
+  it("writes the notebook, lib module, oracle module, expected values and tests", () => {
+    const written = scaffoldLesson(SLUG, COPY, python);
+    const files = lessonFiles(SLUG, COPY);
+    for (const f of Object.values(files)) assert.ok(fs.existsSync(f), `missing ${f}`);
+    assert.equal(written.length, 5);
+    assert.match(fs.readFileSync(path.join(COPY, "lib", "lessons.ts"), "utf8"), new RegExp(`slug: "${SLUG}"`), "the lesson is added to the registry");
+    assert.doesNotMatch(fs.readFileSync(files.lib, "utf8"), /\{\{\w+\}\}/, "every template placeholder is filled");
+    assert.throws(() => scaffoldLesson(SLUG, COPY, python), /refusing to overwrite/);
+  });
+
+  it("the scaffolded lesson passes the test suite as generated (the test command, in the copy)", () => {
+    // Build and test exactly as `npm test` does after its install step. npm itself is not run in the
+    // copy: `npm ci` would empty the shared node_modules through the symlink.
+    const build = spawnSync(process.execPath, [path.join(COPY, "setup", "build-lib.js"), "--strict"], { cwd: COPY, encoding: "utf8" });
+    assert.equal(build.status, 0, build.stderr);
+    const r = spawnSync(process.execPath, [path.join(COPY, "build", "setup", "test.js"), SLUG, "notebooks.test", "expected.test"], {
+      cwd: COPY,
+      encoding: "utf8",
+      // NODE_TEST_CONTEXT would make the inner `node --test` skip its files (it is set for test subprocesses).
+      env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== "NODE_TEST_CONTEXT")), JUPYTER_PATH: "" },
+      timeout: 8 * 60_000,
+    });
+    const out = `${r.stdout}\n${r.stderr}`;
+    assert.equal(r.status, 0, out.slice(-3000));
+    assert.match(out, /ℹ fail 0/);
+    assert.match(out, new RegExp(`${SLUG}`));
+    assert.match(out, /98\.scaleVector passes on the notebook's solution/);
+    assert.match(out, /student edition: runs to the end and every check says not completed yet/);
+    assert.match(out, /98\.scaleVector fails on a wrong implementation: adds instead of multiplies/);
+  });
+});

@@ -1,0 +1,31 @@
+/**
+ * `npm run student`: (re)generates the student edition in student/ from the
+ * lessons in notebooks/, keeping every notebook a student has edited.
+ */
+import * as path from "path";
+import { generateStudentEditions, type EditionOutcome } from "./editions";
+import { ROOT } from "../setup/jupyter";
+
+/** Generates student/ and prints one line per notebook. */
+export function refreshStudentEdition(outDir = path.join(ROOT, "student")): EditionOutcome[] {
+  const outcomes = generateStudentEditions(path.join(ROOT, "notebooks"), outDir);
+  for (const o of outcomes) {
+    const rel = path.relative(ROOT, o.file);
+    if (o.action === "kept-edited") {
+      console.log(`  kept    ${rel} (it has your work; the updated lesson is in ${path.relative(ROOT, o.updateFile ?? "")})`);
+    } else if (o.action !== "unchanged") {
+      console.log(`  ${o.action.padEnd(7)} ${rel}`);
+    }
+  }
+  return outcomes;
+}
+
+if (require.main === module) {
+  try {
+    const outcomes = refreshStudentEdition();
+    console.log(`Student edition: ${outcomes.length} notebooks in student/.`);
+  } catch (err) {
+    console.error(`✖ ${(err as Error).message}`);
+    process.exit(1);
+  }
+}
