@@ -1,0 +1,44 @@
+/** The grader's results: what `npm run grade` reports per check and per notebook. */
+import type { CaseResult } from "../lib/checks";
+
+/** One check's grade, as written to the JSON report. */
+export interface CheckGrade {
+  id: string;
+  points: number;
+  maxPoints: number;
+  passed: boolean;
+  message: string;
+  /** An instructor's hidden check: its cases' inputs and expected values are never reported. */
+  hidden?: boolean;
+  /** Per-case results (visible checks only), for feedback. */
+  cases?: CaseResult[];
+}
+
+/** How the notebook ran in a fresh kernel. */
+export interface ExecutionReport {
+  ran: boolean;
+  seconds?: number;
+  counts?: Record<string, number>;
+  message: string;
+}
+
+/** One notebook's grade. */
+export interface NotebookGrade {
+  path: string;
+  lesson: string | null;
+  score: number;
+  maxScore: number;
+  checks: CheckGrade[];
+  execution?: ExecutionReport;
+  problems: string[];
+}
+
+/** Grader settings (seconds and megabytes). */
+export interface GradeOptions {
+  hiddenDir?: string;
+  checkTimeout: number;
+  cellTimeout: number;
+  notebookTimeout: number;
+  memoryMb: number;
+  execute: boolean;
+}
