@@ -45,7 +45,7 @@ function main(): number {
     console.error(`✖ no test files match ${filters.join(" ")}`);
     return 1;
   }
-  if (files.some((f) => f.includes("front-ends") || f.includes("lab-settings"))) {
+  if (files.map((f) => path.relative(ROOT, f)).some((f) => f.includes("front-ends") || f.includes("lab-settings"))) {
     // The JupyterLab browser suite (and the settings API test) serve the course's
     // JupyterLab build where JupyterLab is not installed. It is built by that suite's
     // `npm start -- --lab`, while the classic Notebook suite runs beside it.
