@@ -45,10 +45,10 @@ function main(): number {
     console.error(`✖ no test files match ${filters.join(" ")}`);
     return 1;
   }
-  if (files.some((f) => f.includes("front-ends"))) {
-    // The JupyterLab browser suite serves the course's JupyterLab build where
-    // JupyterLab is not installed. It is built by that suite's `npm start -- --lab`,
-    // while the classic Notebook suite runs beside it.
+  if (files.map((f) => path.relative(ROOT, f)).some((f) => f.includes("front-ends") || f.includes("lab-settings"))) {
+    // The JupyterLab browser suite (and the settings API test) serve the course's
+    // JupyterLab build where JupyterLab is not installed. It is built by that suite's
+    // `npm start -- --lab`, while the classic Notebook suite runs beside it.
     if (!ensureLabServer(infos)) {
       console.error("✖ The JupyterLab browser test needs JupyterLab, or jupyter_server + jupyterlab_server to serve the course's build: `sudo apt-get install python3-jupyterlab-server` (Debian/Ubuntu) or `python3 -m pip install --user jupyterlab`.");
       return 1;

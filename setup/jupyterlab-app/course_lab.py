@@ -7,14 +7,16 @@ though it does not package JupyterLab itself.
 Debian 12 has jupyter_server 1.23; JupyterLab 4's front end also calls two
 endpoints that arrived in jupyter_server 2 (/api/me, /api/events/subscribe).
 They are provided here, minimally, so the front end does not log errors or
-retry forever.
+retry forever. Its settings are validated with JSON Schema draft 7, as in
+later jupyterlab_server releases (see _validate_settings_as_draft7).
 """
 import json
 import os
 import sys
 
+from jsonschema import Draft4Validator, Draft7Validator
 from jupyter_server.base.handlers import APIHandler
-from jupyterlab_server import LabServerApp
+from jupyterlab_server import LabServerApp, settings_utils
 from tornado import web, websocket
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -48,6 +50,33 @@ class EventsHandler(websocket.WebSocketHandler):
         pass
 
 
+def _validate_settings_as_draft7():
+    """Makes jupyterlab_server validate settings with JSON Schema draft 7.
+
+    JupyterLab 4's schemas are draft 7: a setting's choices come as
+    `oneOf: [{"const": "defer", "title": "Defer"}, ...]` so that each has a
+    translatable label (Settings -> Notebook -> Windowing mode, and others).
+    Debian's jupyterlab_server 2.16 validates with Draft4Validator, which does
+    not know `const` (a draft 6 keyword) and ignores it: every branch then
+    matches, `oneOf` fails, and saving answers 400 "'none' is valid under each
+    of ..."; a value saved by hand is dropped on reading, with a warning.
+    Upstream jupyterlab_server made this same switch to Draft7Validator in
+    November 2023 (its PR #423, for JupyterLab issue #15391), to match the
+    front end's own validator.
+
+    settings_utils looks up its module-level `Validator` on every call: when it
+    checks a schema, reads user settings (GET) and saves them (PUT). Rebinding
+    it therefore fixes all three paths in one line, and keeps validation: a
+    value outside the choices is still refused with 400. Subclassing the
+    handler instead would mean copying save_settings and get_settings.
+    Debian's python3-jsonschema 4.10 has Draft7Validator (and 2020-12, which
+    the schemas do not use). Only Draft4Validator is replaced, so a newer
+    jupyterlab_server keeps whatever it chose.
+    """
+    if getattr(settings_utils, "Validator", None) is Draft4Validator:
+        settings_utils.Validator = Draft7Validator
+
+
 class CourseLab(LabServerApp):
     name = "course_lab"
     extension_url = "/lab"
@@ -71,6 +100,8 @@ class CourseLab(LabServerApp):
         # The front end's router builds every URL on this; without it, it
         # navigates to "http://lab/tree/…" and the browser refuses.
         page["baseUrl"] = self.serverapp.base_url
+        # At start-up, not import: importing this module changes nothing.
+        _validate_settings_as_draft7()
 
     def initialize_handlers(self):
         super().initialize_handlers()
