@@ -7,7 +7,7 @@
  * `02.*`. The exercises themselves are written in the notebook.
  */
 import * as tf from "@tensorflow/tfjs";
-import { compareCase, createChecker, formatValue, loadExpected, storedCheck, storedFunctionCheck, storedModelCheck, type CaseResult, type StoredCheck, type StoredCheckDefinition, type Tolerance } from "../checks";
+import { createChecker, formatValue, loadExpected, storedFunctionCheck, storedModelCheck, type StoredCheckDefinition } from "../checks";
 import { plot } from "../runtime";
 import { loadBinaryDigits, type DigitData } from "../course/digits";
 import { plotLossPerEpoch as plotLoss } from "../course/loss-per-epoch";
@@ -90,26 +90,11 @@ function describeArgs(args: readonly unknown[]): string {
  * (`dense`, `denseBatch`, `sequential`): the cases store activation names,
  * and each is resolved to the function just before the student's code runs.
  */
-function activationCheck(opts: { id: string; fnName: string; points: number; hint: string }, load: () => StoredCheck): StoredCheckDefinition {
-  const { id, fnName, points, hint } = opts;
-  return {
-    id,
-    points,
-    hint,
-    fnName,
-    async run(fn: unknown): Promise<CaseResult[]> {
-      const stored = load();
-      // Not a function: hand it over as it is, so the harness says so in its usual words.
-      const call = typeof fn === "function" ? (...args: unknown[]) => (fn as (...a: unknown[]) => unknown)(...resolveActivations(args)) : fn;
-      const results: CaseResult[] = [];
-      for (const c of stored.cases) {
-        const tol: Tolerance = { atol: c.atol ?? stored.atol, rtol: c.rtol ?? stored.rtol };
-        results.push(await compareCase(c.name, call, c.args, c.expected, tol, { fnName, input: describeArgs(c.args) }));
-      }
-      return results;
-    },
-    withCases: (newId, newPoints, stored, newHint) => activationCheck({ id: newId, fnName, points: newPoints, hint: newHint ?? hint }, () => stored),
-  };
+function activationCheck(opts: { id: string; fnName: string; points: number; hint: string }): StoredCheckDefinition {
+  return storedFunctionCheck({
+    lesson: LESSON, ...opts, describeArgs,
+    wrapCall: (fn) => (...args) => fn(...resolveActivations(args)),
+  });
 }
 
 /** The graded checks of lesson 02, in notebook order. */
@@ -117,15 +102,15 @@ export const checker = createChecker([
   activationCheck({
     id: "02.dense", fnName: "dense", points: 2,
     hint: "Unit j uses column j of W: z = b[j] + Σ_k aIn[k]·W[k][j], then a[j] = g(z). The output has W[0].length (= b.length) entries, one per unit; W.length is the number of inputs.",
-  }, () => storedCheck(LESSON, "02.dense")),
+  }),
   activationCheck({
     id: "02.denseBatch", fnName: "denseBatch", points: 2,
     hint: "Z = A·W + b: row i of the result is example i, column j is unit j, Z[i][j] = b[j] + Σ_k A[i][k]·W[k][j]; then apply g to every element. The result is A.length × b.length.",
-  }, () => storedCheck(LESSON, "02.denseBatch")),
+  }),
   activationCheck({
     id: "02.sequential", fnName: "sequential", points: 2,
     hint: "Start with a = x and, for each layer in order, a = dense(a, layer.W, layer.b, layer.g); return the last a. With no layers, the output is x itself.",
-  }, () => storedCheck(LESSON, "02.sequential")),
+  }),
   storedFunctionCheck({
     lesson: LESSON, id: "02.binaryCrossentropy", fnName: "binaryCrossentropy", points: 1,
     hint: "For each example: −y·log(f) − (1 − y)·log(1 − f) with Math.log (natural log); return the mean over the examples (divide the sum by yTrue.length).",

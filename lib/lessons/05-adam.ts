@@ -7,7 +7,7 @@
  * exercises themselves are written in the notebook.
  */
 import * as tf from "@tensorflow/tfjs";
-import { compareCase, createChecker, formatValue, loadExpected, storedCheck, storedModelCheck, type CaseResult, type StoredCheck, type StoredCheckDefinition, type Tolerance } from "../checks";
+import { createChecker, formatValue, loadExpected, storedFunctionCheck, storedModelCheck, type StudentFunction } from "../checks";
 import { plot, linspace, type Trace } from "../runtime";
 import { loadDigitHeldOutSet, loadDigitTrainingSet, type DigitData } from "../course/digits";
 import { plotLossPerEpoch as plotLoss } from "../course/loss-per-epoch";
@@ -69,6 +69,7 @@ function runSteps(fn: AdamStepFn): (w: number[], grads: number[][], initial: Ada
   };
 }
 
+/** How an adamStep case is shown in the report: the weights, the gradients of each call, the starting state and the options. */
 function describeAdamCase(args: readonly unknown[]): string {
   const [w, grads, state, opts] = args as [number[], number[][], AdamState, AdamOptions | undefined];
   const steps = grads.length === 1 ? `grad = ${formatValue(grads[0])}` : `${grads.length} calls, grads ${formatValue(grads[0])}, ${formatValue(grads[1])}${grads.length > 2 ? ", …" : ""}`;
@@ -76,38 +77,18 @@ function describeAdamCase(args: readonly unknown[]): string {
   return `w = ${formatValue(w)}, ${steps}, ${st}, opts ${opts === undefined ? "not given (defaults)" : formatValue(opts)}`;
 }
 
-function adamStepCheck(id: string, points: number, hint: string, load: () => StoredCheck): StoredCheckDefinition {
-  return {
-    id,
-    points,
-    hint,
-    fnName: "adamStep",
-    async run(fn: unknown): Promise<CaseResult[]> {
-      const stored = load();
-      // Not a function: let the harness say so, in its usual words.
-      const call = typeof fn === "function" ? runSteps(fn as AdamStepFn) : fn;
-      const results: CaseResult[] = [];
-      for (const c of stored.cases) {
-        const tol: Tolerance = { atol: c.atol ?? stored.atol, rtol: c.rtol ?? stored.rtol };
-        results.push(await compareCase(c.name, call, c.args, c.expected, tol, { fnName: "adamStep", input: describeAdamCase(c.args) }));
-      }
-      return results;
-    },
-    withCases: (newId, newPoints, stored, newHint) => adamStepCheck(newId, newPoints, newHint ?? hint, () => stored),
-  };
-}
-
 // ---------------------------------------------------------------- checks
 
 /** The graded checks of lesson 05, in notebook order. */
 export const checker = createChecker([
-  adamStepCheck(
-    "05.adamStep", 3,
-    "Per weight j: t = state.t + 1 (store it back first); m = β1·m + (1 − β1)·g; v = β2·v + (1 − β2)·g²; " +
+  storedFunctionCheck({
+    lesson: LESSON, id: "05.adamStep", fnName: "adamStep", points: 3,
+    hint: "Per weight j: t = state.t + 1 (store it back first); m = β1·m + (1 − β1)·g; v = β2·v + (1 − β2)·g²; " +
       "m̂ = m/(1 − β1^t); v̂ = v/(1 − β2^t); w − learningRate·m̂/(√v̂ + ε). Write m, v and t back into `state`, " +
       "return a new weights array (don't modify w), and use defaults 0.001, 0.9, 0.999, 1e-7 for options not given.",
-    () => storedCheck(LESSON, "05.adamStep"),
-  ),
+    wrapCall: (fn) => runSteps(fn as AdamStepFn) as StudentFunction,
+    describeArgs: describeAdamCase,
+  }),
   storedModelCheck({
     lesson: LESSON, id: "05.buildDigitModel", fnName: "buildDigitModel", points: 2,
     hint: "tf.sequential with tf.layers.dense({ inputShape: [400], units: 25, activation: \"relu\", name: \"L1\" }), " +
