@@ -5,7 +5,6 @@
  * Helpers the notebook uses (data, figures, the lecture's coffee network) and
  * the graded checks `01.*`. The exercises themselves are written in the notebook.
  */
-import * as tf from "@tensorflow/tfjs";
 import { createChecker, loadExpected, storedFunctionCheck, storedModelCheck } from "../checks";
 import { plot, linspace, type Trace } from "../runtime";
 import { loadCoffeeData, isGoodRoast, type CoffeeData } from "../course/coffee";
@@ -15,6 +14,9 @@ export { setup, progress, plot, linspace } from "../runtime";
 export { demo, disposeModel } from "../checks";
 export { fit } from "../training";
 export { loadCoffeeData, isGoodRoast, fitNormalization, normalize, type CoffeeData, type NormStats };
+export { COFFEE_NETWORK, coffeeNetwork } from "../course/coffee-network";
+// lab.accuracy(f, y) takes the model's probabilities: f ≥ 0.5 counts as 1.
+export { probabilityAccuracy as accuracy } from "../course/accuracy";
 
 /** This lesson's slug: names its notebook, lib module, expected values and tests. */
 export const LESSON = "01-logistic-regression";
@@ -53,34 +55,6 @@ export const checker = createChecker([
 export const check = checker.check;
 
 // ---------------------------------------------------------------- the lecture's coffee network
-
-/**
- * The trained coffee-roasting network published with the course (Dense 3
- * sigmoid → Dense 1 sigmoid) and the normalisation it was trained with.
- */
-export const COFFEE_NETWORK = {
-  mean: [218.668, 13.4307],
-  variance: [1596.93, 1.27333],
-  W1: [[-8.94, 0.29, 12.89], [-0.17, -7.34, 10.79]],
-  b1: [-9.87, -9.28, 1.01],
-  W2: [[-31.38], [-27.86], [-32.79]],
-  b2: [15.54],
-} as const;
-
-/** Builds the published coffee network in tfjs with its weights loaded. */
-export function coffeeNetwork(): tf.Sequential {
-  const model = tf.sequential({
-    layers: [
-      tf.layers.dense({ inputShape: [2], units: 3, activation: "sigmoid", name: "layer1" }),
-      tf.layers.dense({ units: 1, activation: "sigmoid", name: "layer2" }),
-    ],
-  });
-  const c = COFFEE_NETWORK;
-  const weights = [tf.tensor2d(c.W1.map((r) => [...r])), tf.tensor1d([...c.b1]), tf.tensor2d(c.W2.map((r) => [...r])), tf.tensor1d([...c.b2])];
-  model.setWeights(weights); // copies the values into the layers' own variables
-  tf.dispose(weights);
-  return model;
-}
 
 /** The oracle's float64 predictions of the coffee network, for comparison in the notebook. */
 export function coffeeNetworkReference(): { inputs: number[][]; predictions: number[] } {
@@ -158,15 +132,6 @@ export function plotProbabilityMap(predict: (X: number[][]) => number[], data: C
     { type: "heatmap", x: ts, y: ds, z, colorscale: "RdBu", reversescale: true, zmin: 0, zmax: 1, opacity: 0.6, colorbar: { title: { text: "f(x)" } } },
     ...scatterRoasts(data),
   ], { title, xaxis: { title: { text: "temperature (°C)" } }, yaxis: { title: { text: "duration (min)" } } });
-}
-
-/** Fraction of predictions on the right side of 0.5 (the course counts f ≥ 0.5 as 1). */
-export function accuracy(probabilities: readonly number[], y: readonly number[]): number {
-  let right = 0;
-  probabilities.forEach((p, i) => {
-    if ((p >= 0.5 ? 1 : 0) === y[i]) right += 1;
-  });
-  return right / y.length;
 }
 
 /** True labels of roasts, for any list of (temperature, duration) points. */

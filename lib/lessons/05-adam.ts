@@ -7,14 +7,20 @@
  * exercises themselves are written in the notebook.
  */
 import * as tf from "@tensorflow/tfjs";
-import { compareCase, createChecker, formatValue, loadExpected, storedCheck, storedModelCheck, type CaseResult, type StoredCheck, type StoredCheckDefinition, type Tolerance } from "../checks";
+import { createChecker, formatValue, loadExpected, storedFunctionCheck, storedModelCheck, type StudentFunction } from "../checks";
 import { plot, linspace, type Trace } from "../runtime";
 import { loadDigitHeldOutSet, loadDigitTrainingSet, type DigitData } from "../course/digits";
+import { plotLossPerEpoch as plotLoss } from "../course/loss-per-epoch";
 
 export { setup, progress, plot, linspace, seedEverything } from "../runtime";
 export { demo, disposeModel, needs } from "../checks";
 export { fit, SparseCategoricalCrossentropy } from "../training";
 export { loadDigitTrainingSet, loadDigitHeldOutSet, type DigitData };
+// lab.accuracy(predicted, y) compares labels (the argmax of the logits, from lab.predictLabels).
+export { labelAccuracy as accuracy } from "../course/accuracy";
+export { maxAbsDiff } from "../course/max-abs-diff";
+// lab.plotDigitGrid(X, y, predicted, indices, title): all ten digits, "label → predicted class" in each caption.
+export { plotMulticlassDigitGrid as plotDigitGrid, spreadIndices } from "../course/digit-figures";
 
 /** This lesson's slug: names its notebook, lib module, expected values and tests. */
 export const LESSON = "05-adam";
@@ -63,6 +69,7 @@ function runSteps(fn: AdamStepFn): (w: number[], grads: number[][], initial: Ada
   };
 }
 
+/** How an adamStep case is shown in the report: the weights, the gradients of each call, the starting state and the options. */
 function describeAdamCase(args: readonly unknown[]): string {
   const [w, grads, state, opts] = args as [number[], number[][], AdamState, AdamOptions | undefined];
   const steps = grads.length === 1 ? `grad = ${formatValue(grads[0])}` : `${grads.length} calls, grads ${formatValue(grads[0])}, ${formatValue(grads[1])}${grads.length > 2 ? ", …" : ""}`;
@@ -70,38 +77,18 @@ function describeAdamCase(args: readonly unknown[]): string {
   return `w = ${formatValue(w)}, ${steps}, ${st}, opts ${opts === undefined ? "not given (defaults)" : formatValue(opts)}`;
 }
 
-function adamStepCheck(id: string, points: number, hint: string, load: () => StoredCheck): StoredCheckDefinition {
-  return {
-    id,
-    points,
-    hint,
-    fnName: "adamStep",
-    async run(fn: unknown): Promise<CaseResult[]> {
-      const stored = load();
-      // Not a function: let the harness say so, in its usual words.
-      const call = typeof fn === "function" ? runSteps(fn as AdamStepFn) : fn;
-      const results: CaseResult[] = [];
-      for (const c of stored.cases) {
-        const tol: Tolerance = { atol: c.atol ?? stored.atol, rtol: c.rtol ?? stored.rtol };
-        results.push(await compareCase(c.name, call, c.args, c.expected, tol, { fnName: "adamStep", input: describeAdamCase(c.args) }));
-      }
-      return results;
-    },
-    withCases: (newId, newPoints, stored, newHint) => adamStepCheck(newId, newPoints, newHint ?? hint, () => stored),
-  };
-}
-
 // ---------------------------------------------------------------- checks
 
 /** The graded checks of lesson 05, in notebook order. */
 export const checker = createChecker([
-  adamStepCheck(
-    "05.adamStep", 3,
-    "Per weight j: t = state.t + 1 (store it back first); m = β1·m + (1 − β1)·g; v = β2·v + (1 − β2)·g²; " +
+  storedFunctionCheck({
+    lesson: LESSON, id: "05.adamStep", fnName: "adamStep", points: 3,
+    hint: "Per weight j: t = state.t + 1 (store it back first); m = β1·m + (1 − β1)·g; v = β2·v + (1 − β2)·g²; " +
       "m̂ = m/(1 − β1^t); v̂ = v/(1 − β2^t); w − learningRate·m̂/(√v̂ + ε). Write m, v and t back into `state`, " +
       "return a new weights array (don't modify w), and use defaults 0.001, 0.9, 0.999, 1e-7 for options not given.",
-    () => storedCheck(LESSON, "05.adamStep"),
-  ),
+    wrapCall: (fn) => runSteps(fn as AdamStepFn) as StudentFunction,
+    describeArgs: describeAdamCase,
+  }),
   storedModelCheck({
     lesson: LESSON, id: "05.buildDigitModel", fnName: "buildDigitModel", points: 2,
     hint: "tf.sequential with tf.layers.dense({ inputShape: [400], units: 25, activation: \"relu\", name: \"L1\" }), " +
@@ -177,13 +164,6 @@ export function bowlReference(): BowlReference {
   return (loadExpected(LESSON).values ?? {}).bowl as BowlReference;
 }
 
-/** Largest |a − b| over two equally shaped nested arrays of numbers. */
-export function maxAbsDiff(a: unknown, b: unknown): number {
-  if (typeof a === "number" && typeof b === "number") return Math.abs(a - b);
-  if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) return a.reduce((m: number, x, i) => Math.max(m, maxAbsDiff(x, b[i])), 0);
-  return NaN;
-}
-
 // ---------------------------------------------------------------- figures: optimisers
 
 const COLORS = ["#1f77b4", "#ff7f0e", "#d62728", "#2ca02c", "#9467bd"];
@@ -249,15 +229,6 @@ export function predictLabels(model: tf.LayersModel, X: number[][]): number[] {
   return tf.tidy(() => (model.predict(tf.tensor2d(X)) as tf.Tensor).argMax(-1).arraySync() as number[]);
 }
 
-/** Fraction of predictions equal to the labels. */
-export function accuracy(predicted: readonly number[], y: readonly number[]): number {
-  let right = 0;
-  predicted.forEach((p, i) => {
-    if (p === y[i]) right += 1;
-  });
-  return right / y.length;
-}
-
 /** Indices where the prediction differs from the label. */
 export function misclassified(predicted: readonly number[], y: readonly number[]): number[] {
   const out: number[] = [];
@@ -267,49 +238,7 @@ export function misclassified(predicted: readonly number[], y: readonly number[]
   return out;
 }
 
-/** `count` indices spread evenly over `n` examples (the data are sorted by label, so every digit appears). */
-export function spreadIndices(n: number, count: number, offset = 0): number[] {
-  return Array.from({ length: count }, (_, k) => (offset + Math.floor((k * n) / count)) % n);
-}
-
 /** Loss per epoch of a training run. */
 export function plotLossPerEpoch(loss: readonly number[], title = "Training loss per epoch"): void {
-  plot([{ type: "scatter", mode: "lines+markers", name: "loss", x: loss.map((_, i) => i + 1), y: [...loss], marker: { size: 4 } }], {
-    title: { text: title }, xaxis: { title: { text: "epoch" } }, yaxis: { title: { text: "loss (sparse categorical cross-entropy)" } },
-  });
-}
-
-/**
- * A grid of 20×20 digits as one heat map, each tile labelled "label → prediction";
- * misclassified tiles get a red label and a red frame.
- */
-export function plotDigitGrid(X: readonly number[][], y: readonly number[], predicted: readonly number[], indices: readonly number[], title: string, columns = 10): void {
-  const S = 20;
-  const GAP = 1;
-  const LABEL = 7; // empty rows above each tile for its label
-  const cellW = S + GAP;
-  const cellH = S + LABEL;
-  const rows = Math.max(1, Math.ceil(indices.length / columns));
-  const z: (number | null)[][] = Array.from({ length: rows * cellH }, () => new Array<number | null>(columns * cellW).fill(null));
-  const annotations: Record<string, unknown>[] = [];
-  const shapes: Record<string, unknown>[] = [];
-  indices.forEach((idx, k) => {
-    const r0 = Math.floor(k / columns) * cellH + LABEL;
-    const c0 = (k % columns) * cellW;
-    const img = X[idx] as number[];
-    for (let r = 0; r < S; r++) for (let c = 0; c < S; c++) (z[r0 + r] as (number | null)[])[c0 + c] = img[r * S + c] as number;
-    const wrong = predicted[idx] !== y[idx];
-    annotations.push({
-      x: c0 + S / 2 - 0.5, y: r0 - LABEL / 2, text: `${y[idx]} → ${predicted[idx]}`, showarrow: false,
-      font: { size: 11, color: wrong ? "#d62728" : "#333" },
-    });
-    if (wrong) shapes.push({ type: "rect", x0: c0 - 0.5, x1: c0 + S - 0.5, y0: r0 - 0.5, y1: r0 + S - 0.5, line: { color: "#d62728", width: 2 } });
-  });
-  plot([{ type: "heatmap", z, colorscale: "Greys", reversescale: true, zmin: 0, zmax: 1, showscale: false, hoverongaps: false }], {
-    title: { text: title }, annotations, shapes,
-    height: Math.max(220, 90 + rows * 75), width: Math.max(400, columns * 75),
-    xaxis: { visible: false, constrain: "domain" },
-    yaxis: { visible: false, autorange: "reversed", scaleanchor: "x" },
-    margin: { l: 10, r: 10, t: 50, b: 10 },
-  });
+  plotLoss(loss, title, "loss (sparse categorical cross-entropy)");
 }

@@ -6,7 +6,7 @@
  * experiment) and the graded checks `06.*`.
  */
 import * as tf from "@tensorflow/tfjs";
-import { compareCase, createChecker, storedCheck, storedFunctionCheck, type CaseResult, type CheckDefinition } from "../checks";
+import { createChecker, storedFunctionCheck } from "../checks";
 import { plot, type Trace } from "../runtime";
 
 export { setup, plot, linspace } from "../runtime";
@@ -27,26 +27,24 @@ export const TEST_FUNCTIONS: Record<string, (w: number) => number> = {
   exp: (w) => Math.exp(w),
 };
 
-const numericalDerivativeCheck: CheckDefinition & { fnName: string } = {
-  id: "06.numericalDerivative",
-  fnName: "numericalDerivative",
-  points: 1,
+/** The test function a stored case names. */
+function testFunction(name: unknown): (w: number) => number {
+  const f = typeof name === "string" && Object.hasOwn(TEST_FUNCTIONS, name) ? TEST_FUNCTIONS[name] : undefined;
+  if (!f) throw new Error(`unknown test function ${String(name)} in data/expected/${LESSON}.json`);
+  return f;
+}
+
+/**
+ * The cases store the function to differentiate by name, then w and maybe
+ * eps; the name becomes the function just before the student's code runs
+ * (the function itself is passed through as it is: cloning cannot copy functions).
+ */
+const numericalDerivativeCheck = storedFunctionCheck({
+  lesson: LESSON, id: "06.numericalDerivative", fnName: "numericalDerivative", points: 1,
   hint: "Forward difference: (f(w + eps) − f(w)) / eps, with eps = 0.001 when it is not given (a default parameter: eps = 0.001). Call f; do not differentiate by hand.",
-  async run(fn: unknown): Promise<CaseResult[]> {
-    const stored = storedCheck(LESSON, "06.numericalDerivative");
-    const results: CaseResult[] = [];
-    for (const c of stored.cases) {
-      const [name, ...rest] = c.args as [string, number, number?];
-      const f = TEST_FUNCTIONS[name];
-      if (!f) throw new Error(`unknown test function ${name} in data/expected/${LESSON}.json`);
-      const input = `f = ${name}, w = ${rest[0]}${rest.length > 1 ? `, eps = ${rest[1]}` : " (default eps)"}`;
-      // The function argument is passed through as it is (cloning cannot copy functions).
-      const wrapped = (...args: unknown[]): unknown => (fn as (...a: unknown[]) => unknown)(f, ...args);
-      results.push(await compareCase(c.name, typeof fn === "function" ? wrapped : fn, rest, c.expected, { atol: c.atol ?? stored.atol, rtol: c.rtol ?? stored.rtol }, { fnName: "numericalDerivative", input }));
-    }
-    return results;
-  },
-};
+  wrapCall: (fn) => (name, ...rest) => fn(testFunction(name), ...rest),
+  describeArgs: ([name, w, ...eps]) => `f = ${String(name)}, w = ${String(w)}${eps.length > 0 ? `, eps = ${String(eps[0])}` : " (default eps)"}`,
+});
 
 /** The graded checks of lesson 06, in notebook order. */
 export const checker = createChecker([

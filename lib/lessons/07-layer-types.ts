@@ -9,6 +9,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { createChecker, describeModel, storedFunctionCheck, storedModelCheck, type ModelDescription } from "../checks";
 import { createRng, plot, quietCpuFirstUse, type Trace } from "../runtime";
+import { probabilityAccuracy } from "../course/accuracy";
 
 export { setup, progress, plot, linspace, seedEverything } from "../runtime";
 export { demo, disposeModel, describeModel } from "../checks";
@@ -87,10 +88,9 @@ export async function onCpuBackend<T>(fn: () => Promise<T>): Promise<T> {
 
 /** Accuracy of a binary classifier (output ≥ 0.5 means 1) on inputs already shaped for it. */
 export function accuracy(model: tf.LayersModel, x: tf.Tensor, y: readonly number[]): number {
-  return tf.tidy(() => {
-    const p = (model.predict(x) as tf.Tensor).dataSync();
-    return y.filter((v, i) => ((p[i] as number) >= 0.5 ? 1 : 0) === v).length / y.length;
-  });
+  // dataSync copies the probabilities out, so the typed array outlives the tidy that frees the tensor.
+  const probabilities = tf.tidy(() => (model.predict(x) as tf.Tensor).dataSync());
+  return probabilityAccuracy(probabilities, y);
 }
 
 // ---------------------------------------------------------------- figures

@@ -6,6 +6,7 @@ before calling the student's code.
 """
 import numpy as np
 
+from lessons.coffee_network import B1, INPUTS as COFFEE_INPUTS, LAYERS as coffee_layers, W1, normalise
 from lessons.common import case, sigmoid, tolist
 
 SLUG = "02-dense-networks"
@@ -15,20 +16,6 @@ ACTIVATIONS = {
     "linear": lambda z: np.asarray(z, dtype=np.float64),
     "relu": lambda z: np.maximum(0.0, np.asarray(z, dtype=np.float64)),
 }
-
-# The trained coffee-roasting network published with the course (Dense 3 sigmoid → Dense 1 sigmoid).
-COFFEE_MEAN = np.array([218.668, 13.4307])
-COFFEE_VAR = np.array([1596.93, 1.27333])
-W1 = [[-8.94, 0.29, 12.89], [-0.17, -7.34, 10.79]]
-B1 = [-9.87, -9.28, 1.01]
-W2 = [[-31.38], [-27.86], [-32.79]]
-B2 = [15.54]
-COFFEE_INPUTS = [[200.0, 13.9], [200.0, 17.0]]
-
-
-def coffee_normalised():
-    return tolist((np.array(COFFEE_INPUTS) - COFFEE_MEAN) / np.sqrt(COFFEE_VAR))
-
 
 def dense(a_in, W, b, g):
     """a_out[j] = g(a_in · W[:, j] + b[j]): column j of W holds unit j's weights."""
@@ -63,7 +50,7 @@ def rand(g, *shape):
 
 def build():
     g = np.random.default_rng(2)
-    xn = coffee_normalised()
+    xn = tolist(normalise(COFFEE_INPUTS))
     tight = {"atol": 1e-12, "rtol": 1e-9}
 
     # dense: W is inputs × units.
@@ -91,7 +78,6 @@ def build():
         case("one example (a 1 × 2 matrix)", [[[1, -1]], W22, [0.5, -0.5], "linear"], dense_batch([[1, -1]], W22, [0.5, -0.5], "linear")),
     ]
 
-    coffee_layers = [{"W": W1, "b": B1, "g": "sigmoid"}, {"W": W2, "b": B2, "g": "sigmoid"}]
     deep = [
         {"W": rand(g, 4, 5), "b": rand(g, 5), "g": "relu"},
         {"W": rand(g, 5, 3), "b": rand(g, 3), "g": "relu"},

@@ -164,6 +164,32 @@ describe("storedFunctionCheck on data/expected/01-logistic-regression.json", () 
     assert.equal(s.status, "failed");
     assert.equal(s.hint, "new hint");
   });
+
+  it("wrapCall calls the student's function through a wrapper and describeArgs names each case's input; withCases keeps both", async () => {
+    // Stored cases name a scale ("double") that JSON cannot hold as a function; the wrapper resolves it.
+    const scales: Record<string, (v: number) => number> = { double: (v) => 2 * v };
+    const scaled = storedFunctionCheck({
+      lesson: "01-logistic-regression", id: "01.sigmoid", fnName: "sigmoid", points: 1, hint: "",
+      wrapCall: (fn) => (z) => (fn(z) as number[]).map(scales.double as (v: number) => number),
+      describeArgs: (args) => `${(args[0] as number[]).length} values`,
+    });
+    const hidden = scaled.withCases("h", 1, { atol: 1e-12, rtol: 0, cases: [{ name: "zero", args: [[0, 0]], expected: [1, 1] }] });
+    const r = await createChecker([hidden]).run("h", sigmoid);
+    assert.equal(r.status, "passed", JSON.stringify(r.cases));
+    assert.deepEqual(r.cases.map((c) => c.input), ["2 values"]);
+    const unwrapped = await createChecker([sigmoidCheck.withCases("h", 1, { atol: 1e-12, rtol: 0, cases: [{ name: "zero", args: [[0, 0]], expected: [1, 1] }] })]).run("h", sigmoid);
+    assert.equal(unwrapped.status, "failed", "without the wrapper the same case fails: the wrapper is what ran");
+    assert.equal(unwrapped.cases[0]?.input, "[0, 0]");
+  });
+
+  it("wrapCall is not applied to something that is not a function: the harness still says so", async () => {
+    let wrapped = 0;
+    const def = storedFunctionCheck({ lesson: "01-logistic-regression", id: "01.sigmoid", fnName: "sigmoid", points: 1, hint: "", wrapCall: (fn) => { wrapped += 1; return fn; } });
+    const r = await createChecker([def]).run("01.sigmoid", 42);
+    assert.equal(r.status, "failed");
+    assert.match(`${r.message} ${r.cases.map((c) => c.message ?? "").join(" ")}`, /expected a function/);
+    assert.equal(wrapped, 0);
+  });
 });
 
 describe("stored cases are read from COURSE_DATA_DIR on every run", () => {
