@@ -31,7 +31,7 @@ const numericalDerivativeCheck: CheckDefinition & { fnName: string } = {
   id: "06.numericalDerivative",
   fnName: "numericalDerivative",
   points: 1,
-  hint: "Forward difference: (f(w + eps) − f(w)) / eps, with eps = 0.001 when it is not given (a default parameter: eps = 0.001). Call f; do not differentiate by hand.",
+  hint: "Forward difference: (f(w + eps) − f(w)) / eps, with eps 0.001 when the caller gives none. Evaluate f twice; do not differentiate by hand.",
   async run(fn: unknown): Promise<CaseResult[]> {
     const stored = storedCheck(LESSON, "06.numericalDerivative");
     const results: CaseResult[] = [];
