@@ -296,6 +296,8 @@ export function writeRelease(dir: string, sourceRoot: string = ROOT): ReleaseRes
     h.update(`${slug}:${generatedHash}\n`);
   }
 
+  const manifestRel = MANIFEST_PATH.split(path.sep).join("/");
+  written.add(manifestRel);
   // Files an earlier release wrote that this one does not (a renamed module, say) would break the build: remove them.
   const removed = (previous?.files ?? []).filter((rel) => !written.has(rel) && fs.existsSync(path.join(out, rel)));
   for (const rel of removed) fs.rmSync(path.join(out, rel), { force: true });
@@ -305,9 +307,9 @@ export function writeRelease(dir: string, sourceRoot: string = ROOT): ReleaseRes
     version: pkg.version,
     release: h.digest("hex").slice(0, 16),
     lessons,
-    files: [...written, MANIFEST_PATH.split(path.sep).join("/")].sort(),
+    files: [...written].sort(),
   };
-  write(MANIFEST_PATH.split(path.sep).join("/"), JSON.stringify(manifest, null, 2) + "\n");
+  write(manifestRel, JSON.stringify(manifest, null, 2) + "\n");
 
   const leaks = findSolutionLeaks(out, secretSolutionLines(sourceNotebooks));
   if (leaks.length) {
