@@ -54,9 +54,9 @@ export function currentEditionHashes(slug: string, root: string = ROOT): string[
 
 /** Where the current edition of a lesson is, to copy work into. */
 function currentEditionPath(slug: string, root: string): string {
-  if (!readReleaseManifest(root)) return `student/${slug}.ipynb (after npm start or npm run student)`;
-  const update = path.join("notebooks", "updates", `${slug}.ipynb`);
-  return fs.existsSync(path.join(root, update)) ? update : path.join("notebooks", `${slug}.ipynb`);
+  const folder = readReleaseManifest(root) ? "notebooks" : "student";
+  const update = path.join(folder, "updates", `${slug}.ipynb`);
+  return fs.existsSync(path.join(root, update)) ? update : path.join(folder, `${slug}.ipynb`);
 }
 
 /** Says whether a graded notebook is a lesson of this course, and made for this release of it. */
