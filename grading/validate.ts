@@ -62,7 +62,7 @@ function currentEditionPath(slug: string, root: string): string {
 /** Says whether a graded notebook is a lesson of this course, and made for this release of it. */
 export function editionStatus(file: string, grade: NotebookGrade, root: string = ROOT): Validation["edition"] {
   if (!grade.lesson) {
-    return { status: "not-a-lesson", message: `${file} is not a lesson of this course (${grade.problems[0] ?? "unknown lesson"}): the grader gives it no points.` };
+    return { status: "not-a-lesson", message: `not a lesson of this course, so the grader gives it no points: ${grade.problems[0] ?? "unknown lesson"}` };
   }
   let nb: Notebook | null = null;
   try {
@@ -72,7 +72,7 @@ export function editionStatus(file: string, grade: NotebookGrade, root: string =
   }
   const hash = (nb?.metadata.course as { generatedHash?: unknown } | undefined)?.generatedHash;
   if (typeof hash !== "string") {
-    return { status: "unstamped", message: `${file} has no student-edition stamp (it was not made from this course's student edition); graded as lesson ${grade.lesson}.` };
+    return { status: "unstamped", message: `no student-edition stamp (not made from this course's student edition); graded as lesson ${grade.lesson}.` };
   }
   if (currentEditionHashes(grade.lesson, root).includes(hash)) {
     return { status: "current", message: `made for this release of lesson ${grade.lesson}.` };
@@ -80,7 +80,7 @@ export function editionStatus(file: string, grade: NotebookGrade, root: string =
   return {
     status: "other-release",
     message:
-      `${file} was made for an older (or another) release of lesson ${grade.lesson}: it is graded with the current lesson's checks, shown below. ` +
+      `made for an older (or another) release of lesson ${grade.lesson}: it is graded with the current lesson's checks, shown below. ` +
       `The current edition is ${currentEditionPath(grade.lesson, root)}; copy your solutions into it before submitting.`,
   };
 }

@@ -89,8 +89,8 @@ describe("npm run validate", () => {
     assert.equal(b.edition.status, "other-release");
     assert.equal(b.grade.lesson, SLUG);
     assert.equal(b.grade.execution, undefined, "--no-execute");
-    assert.match(stdout, /is not a lesson of this course/);
-    assert.match(stdout, /was made for an older \(or another\) release of lesson 01-logistic-regression/);
+    assert.match(stdout, /✖ not a lesson of this course/);
+    assert.match(stdout, /✖ made for an older \(or another\) release of lesson 01-logistic-regression/);
   });
 
   it("a usage error exits 2 with the usage", () => {
