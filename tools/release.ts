@@ -369,8 +369,11 @@ export const GENERIC_LINES: ReadonlySet<string> = new Set([
 ]);
 
 function main(argv: string[]): number {
-  const dir = argv.find((a) => !a.startsWith("--"));
-  if (!dir) {
+  const unknown = argv.filter((a) => a.startsWith("--"));
+  const dirs = argv.filter((a) => !a.startsWith("--"));
+  const dir = dirs[0];
+  if (unknown.length || dirs.length !== 1 || !dir) {
+    if (unknown.length) console.error(`✖ unknown option ${unknown.join(" ")}`);
     console.error("usage: npm run release -- DIR   (a new or empty folder, or the folder of an earlier release)");
     return 2;
   }

@@ -184,6 +184,19 @@ describe("what a release contains", () => {
     assert.ok(!ignored.some((l) => l.includes("notebooks")));
   });
 
+  it("npm run release -- DIR writes the same release; a missing folder or an unknown option is a usage error", () => {
+    const cli = path.join(ROOT, "build", "tools", "release.js");
+    const dir = path.join(SCRATCH, "cli-release");
+    const r = spawnSync(process.execPath, [cli, dir], { cwd: ROOT, encoding: "utf8", env: { ...process.env, INIT_CWD: ROOT } });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(readReleaseManifest(dir), release.manifest);
+    for (const args of [[], ["--fast", dir]]) {
+      const u = spawnSync(process.execPath, [cli, ...args], { cwd: ROOT, encoding: "utf8" });
+      assert.equal(u.status, 2);
+      assert.match(u.stderr, /usage: npm run release -- DIR/);
+    }
+  });
+
   it("refuses a folder that is neither empty nor a release, and a folder inside the course", () => {
     const other = path.join(SCRATCH, "other");
     fs.mkdirSync(other);
