@@ -30,7 +30,9 @@ function validate(files: string[], extra: string[] = []): { results: Validation[
   const json = path.join(OUT, `validate-${process.pid}-${Date.now()}.json`);
   const r = spawnSync(process.execPath, [VALIDATE, "--json", json, ...extra, ...files], { cwd: ROOT, encoding: "utf8", timeout: 10 * 60_000, env: { ...process.env, INIT_CWD: ROOT } });
   assert.equal(r.status, 0, `validate exits 0 when it ran: ${r.stderr}\n${r.stdout}`);
-  return { results: (JSON.parse(fs.readFileSync(json, "utf8")) as { notebooks: Validation[] }).notebooks, stdout: r.stdout };
+  const results = (JSON.parse(fs.readFileSync(json, "utf8")) as { notebooks: Validation[] }).notebooks;
+  fs.unlinkSync(json);
+  return { results, stdout: r.stdout };
 }
 
 describe("npm run validate", () => {
