@@ -24,7 +24,12 @@ const COMMANDS = {
   expected: "tools/expected",
   "new-lesson": "tools/new-lesson",
   grade: "grading/grade",
+  validate: "grading/validate",
+  release: "tools/release",
 };
+
+/** What a student release (a folder with .release/manifest.json, written by `npm run release`) offers. */
+const RELEASE_COMMANDS = ["start", "test", "build", "validate"];
 
 function fail(msg) {
   process.stderr.write(`\n✖ ${msg}\n`);
@@ -54,6 +59,9 @@ function main() {
   checkNode();
   const [cmd, ...rest] = process.argv.slice(2);
   if (!cmd || !Object.hasOwn(COMMANDS, cmd)) fail(`usage: node setup/bootstrap.js <${Object.keys(COMMANDS).join("|")}> [args…]`);
+  if (fs.existsSync(path.join(ROOT, ".release", "manifest.json")) && !RELEASE_COMMANDS.includes(cmd)) {
+    fail(`\`${cmd}\` is an instructor command; this student release offers ${RELEASE_COMMANDS.map((c) => `npm ${c === "start" || c === "test" ? c : `run ${c}`}`).join(", ")} (see README.md).`);
+  }
   ensureDependencies();
   const { ensureBuilt } = require("./build-lib");
   try {

@@ -11,6 +11,7 @@ import * as fs from "fs";
 import * as path from "path";
 
 import { ROOT } from "../lib/runtime/paths";
+import { isRelease } from "../tools/release-manifest";
 
 export { ROOT };
 /** Project-local Jupyter data directory (JUPYTER_PATH). */
@@ -91,9 +92,13 @@ export function findJupyter(infos = probeAll(), only?: "lab" | "classic"): { pyt
   return null;
 }
 
-/** A Python that can execute notebooks (nbclient) and run the oracle (numpy). */
+/**
+ * A Python that can execute notebooks (nbclient) and run the oracle (numpy).
+ * A student release has no oracle: nbclient is enough there.
+ */
 export function findTestPython(infos = probeAll()): string | null {
-  return infos.find((i) => i.nbclient && i.numpy)?.python ?? null;
+  const needsNumpy = !isRelease();
+  return infos.find((i) => i.nbclient && (i.numpy || !needsNumpy))?.python ?? null;
 }
 
 function run(cmd: string, args: string[], timeoutMs: number): boolean {

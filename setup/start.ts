@@ -8,6 +8,9 @@
  *   npm start -- --classic         # the classic Notebook even where JupyterLab is available
  *   npm start -- --lab             # JupyterLab or nothing (no fallback to the classic Notebook)
  *
+ * In a student release (npm run release), notebooks/ holds the student's own
+ * notebooks: nothing is regenerated and there are no solutions to open.
+ *
  * Front ends, best first: an installed JupyterLab; the course's own JupyterLab
  * build (setup/jupyterlab-app/, built on first use, served by Debian's
  * jupyterlab_server); the classic Notebook.
@@ -19,6 +22,7 @@ import * as path from "path";
 import { findJupyter, installInstructions, installJupyter, jupyterEnv, probeAll, writeKernelSpec, JUPYTER_DATA, ROOT } from "./jupyter";
 import { ensureLabApp, labAppArgs, labAppEnv, labAppIsBuilt, labAppVersion } from "./jupyterlab-app";
 import { refreshStudentEdition } from "../tools/student";
+import { isRelease } from "../tools/release-manifest";
 
 function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -41,10 +45,13 @@ function argValue(args: string[], name: string): string | undefined {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const solutions = args.includes("--solutions");
-  const folder = solutions ? "notebooks" : "student";
+  // A release's notebooks/ are the student's: never regenerated, never overwritten here.
+  const release = isRelease();
+  if (release && solutions) throw new Error("this is the student release of the course: it has no solutions (--solutions is for the instructor's course).");
+  const folder = solutions || release ? "notebooks" : "student";
 
   writeKernelSpec();
-  if (!solutions) refreshStudentEdition();
+  if (!solutions && !release) refreshStudentEdition();
 
   const only = args.includes("--classic") ? "classic" : args.includes("--lab") ? "lab" : undefined;
   let jupyter = findJupyter(probeAll(), only);
@@ -98,7 +105,7 @@ async function main(): Promise<void> {
     process.stderr.write(text);
     if (!announced && /is running at|Jupyter Server .* is running|http:\/\/127\.0\.0\.1/.test(text)) {
       announced = true;
-      console.log(`\n  The course is open at:\n\n    ${url}\n\n  ${solutions ? "Instructor edition (solutions) in notebooks/." : "Your notebooks are in student/; your edits are never overwritten."}  Ctrl-C stops the server.\n`);
+      console.log(`\n  The course is open at:\n\n    ${url}\n\n  ${solutions ? "Instructor edition (solutions) in notebooks/." : `Your notebooks are in ${folder}/; your edits are never overwritten.`}  Ctrl-C stops the server.\n`);
     }
   });
   const stop = (): void => {

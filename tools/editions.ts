@@ -65,8 +65,43 @@ export function contentHash(nb: Notebook): string {
   return h.digest("hex").slice(0, 16);
 }
 
-/** Builds the student edition of a source notebook (no outputs, solutions stubbed). */
-export function studentEdition(source: Notebook, sourceName: string): Notebook {
+/** Where the student's notebooks live: student/ in the course, notebooks/ in a student release. */
+export type StudentFolder = "student" | "notebooks";
+
+/** The id of the closing cell that says how to validate before submitting. */
+export const VALIDATE_CELL_ID = "course-validate-before-submitting";
+
+/** The student edition's closing markdown cell: how to check, before submitting, that the grader agrees. */
+export function validateCell(notebookName: string, folder: StudentFolder): Cell {
+  const file = `${folder}/${notebookName}`;
+  return {
+    cell_type: "markdown",
+    id: VALIDATE_CELL_ID,
+    metadata: {},
+    source: toSource(
+      [
+        "## Before you submit: validate",
+        "",
+        "Save this notebook, then run in a terminal, in the course folder:",
+        "",
+        "```",
+        `npm run validate -- ${file}`,
+        "```",
+        "",
+        "It grades your notebook exactly as the grader will, with the checks above, after running it top to bottom " +
+          "in a fresh kernel: the points of every check, the total, and whether every cell ran. " +
+          "Submit when it shows what you expect.",
+      ].join("\n"),
+    ),
+  };
+}
+
+/**
+ * Builds the student edition of a source notebook (no outputs, solutions
+ * stubbed, a closing cell on validating). `folder` is where the student's copy
+ * lives, for the validate command it shows.
+ */
+export function studentEdition(source: Notebook, sourceName: string, folder: StudentFolder = "student"): Notebook {
   const cells: Cell[] = source.cells.map((cell, index) => {
     const copy: Cell = { ...cell, metadata: { ...cell.metadata } };
     if (cell.cell_type === "code") {
@@ -77,6 +112,7 @@ export function studentEdition(source: Notebook, sourceName: string): Notebook {
     }
     return copy;
   });
+  cells.push(validateCell(path.basename(sourceName), folder));
   const nb: Notebook = { ...source, metadata: { ...source.metadata }, cells };
   nb.metadata.course = { edition: "student", source: sourceName, generatedHash: contentHash(nb) };
   return nb;
@@ -100,11 +136,11 @@ export interface EditionOutcome {
  * Writes the student edition of every source notebook into `outDir`, never
  * overwriting a copy the student has edited.
  */
-export function generateStudentEditions(sourceDir: string, outDir: string): EditionOutcome[] {
+export function generateStudentEditions(sourceDir: string, outDir: string, folder: StudentFolder = "student"): EditionOutcome[] {
   fs.mkdirSync(outDir, { recursive: true });
   const outcomes: EditionOutcome[] = [];
   for (const name of fs.readdirSync(sourceDir).filter((f) => /^\d\d-.*\.ipynb$/.test(f)).sort()) {
-    const edition = studentEdition(readNotebook(path.join(sourceDir, name)), `notebooks/${name}`);
+    const edition = studentEdition(readNotebook(path.join(sourceDir, name)), `notebooks/${name}`, folder);
     const target = path.join(outDir, name);
     if (!fs.existsSync(target)) {
       writeNotebook(target, edition);

@@ -27,7 +27,7 @@ export const LESSON = "01-logistic-regression";
 export const checker = createChecker([
   storedFunctionCheck({
     lesson: LESSON, id: "01.sigmoid", fnName: "sigmoid", points: 1,
-    hint: "g(z) = 1 / (1 + e^(−z)) for every element: return z.map((zi) => 1 / (1 + Math.exp(-zi))). Very negative z must give 0, not NaN.",
+    hint: "Apply g(z) = 1 / (1 + e^(−z)) to each element and return a new array of the same length. Mind the sign of the exponent; very negative z must give 0, not NaN.",
   }),
   storedFunctionCheck({
     lesson: LESSON, id: "01.logisticLoss", fnName: "logisticLoss", points: 1,
@@ -47,7 +47,7 @@ export const checker = createChecker([
   }),
   storedModelCheck({
     lesson: LESSON, id: "01.buildLogisticModel", fnName: "buildLogisticModel", points: 2,
-    hint: "tf.sequential({ layers: [tf.layers.dense({ inputShape: [numFeatures], units: 1, activation: \"sigmoid\" })] }), then model.compile({ loss: \"binaryCrossentropy\", optimizer: tf.train.adam(0.01) }) and return the model.",
+    hint: "One Dense layer with a single sigmoid unit that takes numFeatures inputs; compile it with binary cross-entropy and Adam at learning rate 0.01 before returning it. A common miss: returning the model uncompiled.",
   }),
 ]);
 

@@ -121,8 +121,8 @@ export const checker = createChecker([
   }),
   storedModelCheck({
     lesson: LESSON, id: "02.buildBinaryDigitModel", fnName: "buildBinaryDigitModel", points: 2,
-    hint: "tf.sequential with tf.layers.dense({ inputShape: [400], units: 25, activation: \"sigmoid\" }), then 15 and 1 sigmoid units; " +
-      "model.compile({ loss: \"binaryCrossentropy\", optimizer: tf.train.adam(0.001) }); return the model.",
+    hint: "Three Dense layers of 25, 15 and 1 sigmoid units, the first taking the 400 pixel inputs; compile with binary cross-entropy " +
+      "and Adam at learning rate 0.001 before returning it. Only the first layer needs the input shape.",
   }),
 ]);
 

@@ -116,7 +116,7 @@ const collapseCheck: CheckDefinition & { fnName: string } = {
 export const checker = createChecker([
   storedFunctionCheck({
     lesson: LESSON, id: "03.relu", fnName: "relu", points: 1,
-    hint: "g(z) = max(0, z) for every element; return a new array (z.map(...)). Negative inputs give 0, positive ones pass through unchanged.",
+    hint: "g(z) = max(0, z) for each element, returned as a new array (leave z unchanged). Negative inputs give 0, positive ones pass through.",
   }),
   storedFunctionCheck({
     lesson: LESSON, id: "03.chooseOutputActivation", fnName: "chooseOutputActivation", points: 1,

@@ -40,11 +40,11 @@ export const checker = createChecker([
   }),
   storedModelCheck({
     lesson: LESSON, id: "04.buildMulticlassModel", fnName: "buildMulticlassModel", points: 2,
-    hint: "Dense 25 relu (inputShape [2]) → Dense 15 relu → Dense numClasses with activation \"linear\" (logits, no softmax), compiled with lab.SparseCategoricalCrossentropy({ fromLogits: true }) and tf.train.adam(0.01).",
+    hint: "Two relu hidden layers (25, then 15 units, on 2 inputs) and one linear output unit per class: the outputs are logits, so no softmax layer, and the loss must be told it receives logits (the course's sparse categorical cross-entropy has that option). Adam at learning rate 0.01.",
   }),
   storedModelCheck({
     lesson: LESSON, id: "04.buildMultiLabelModel", fnName: "buildMultiLabelModel", points: 1,
-    hint: "Dense 16 relu (inputShape [2]) → Dense numLabels sigmoid: one independent yes/no probability per label, compiled with \"binaryCrossentropy\".",
+    hint: "A relu hidden layer of 16 units on the 2 inputs, then one sigmoid output per label: each label is an independent yes/no probability, so the loss is binary cross-entropy, not a softmax over labels.",
   }),
 ]);
 

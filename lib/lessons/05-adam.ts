@@ -91,9 +91,8 @@ export const checker = createChecker([
   }),
   storedModelCheck({
     lesson: LESSON, id: "05.buildDigitModel", fnName: "buildDigitModel", points: 2,
-    hint: "tf.sequential with tf.layers.dense({ inputShape: [400], units: 25, activation: \"relu\", name: \"L1\" }), " +
-      "then 15 relu units named \"L2\" and 10 linear units named \"L3\" (no softmax: the loss works on logits); " +
-      "compile with { loss: lab.SparseCategoricalCrossentropy({ fromLogits: true }), optimizer: tf.train.adam(1e-3) }.",
+    hint: "Layers L1, L2, L3 (names matter) of 25 relu, 15 relu and 10 linear units on the 400 pixel inputs. The outputs are logits " +
+      "(no softmax), so the sparse categorical cross-entropy must be told it receives logits; Adam at learning rate 1e-3.",
   }),
 ]);
 

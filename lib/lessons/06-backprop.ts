@@ -41,7 +41,7 @@ function testFunction(name: unknown): (w: number) => number {
  */
 const numericalDerivativeCheck = storedFunctionCheck({
   lesson: LESSON, id: "06.numericalDerivative", fnName: "numericalDerivative", points: 1,
-  hint: "Forward difference: (f(w + eps) − f(w)) / eps, with eps = 0.001 when it is not given (a default parameter: eps = 0.001). Call f; do not differentiate by hand.",
+  hint: "Forward difference: (f(w + eps) − f(w)) / eps, with eps 0.001 when the caller gives none. Evaluate f twice; do not differentiate by hand.",
   wrapCall: (fn) => (name, ...rest) => fn(testFunction(name), ...rest),
   describeArgs: ([name, w, ...eps]) => `f = ${String(name)}, w = ${String(w)}${eps.length > 0 ? `, eps = ${String(eps[0])}` : " (default eps)"}`,
 });

@@ -26,7 +26,7 @@ export const checker = createChecker([
   }),
   storedModelCheck({
     lesson: LESSON, id: "07.buildEkgModel", fnName: "buildEkgModel", points: 2,
-    hint: "inputShape [100, 1]; tf.layers.conv1d({ filters: 1, kernelSize: 20, strides: 10, activation: \"relu\" }) → 9 positions; conv1d({ filters: 1, kernelSize: 5, strides: 2, activation: \"relu\" }) → 3; tf.layers.flatten(); dense({ units: 1, activation: \"sigmoid\" }); compile with \"binaryCrossentropy\".",
+    hint: "On traces of 100 values × 1 channel: a relu convolution with one filter of width 20, stride 10 (9 positions), then one of width 5, stride 2 (3 positions); flatten, then one sigmoid unit, trained with binary cross-entropy. Check the widths and strides: they set the output lengths.",
   }),
 ]);
 

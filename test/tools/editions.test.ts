@@ -8,8 +8,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { NotCompletedError, callStudent } from "../../lib/checks/harness";
-import { contentHash, declaredFunction, generateStudentEditions, isUnedited, stripSolutions, stubLines, studentEdition } from "../../tools/editions";
+import { VALIDATE_CELL_ID, contentHash, declaredFunction, generateStudentEditions, isUnedited, stripSolutions, stubLines, studentEdition } from "../../tools/editions";
 import { cellText, readNotebook, writeNotebook, type Cell, type Notebook } from "../../tools/notebook";
+import { ROOT } from "../../lib/runtime/paths";
 
 function code(source: string, extra: Partial<Cell> = {}): Cell {
   return { cell_type: "code", metadata: {}, source, execution_count: 7, outputs: [{ output_type: "stream", name: "stdout", text: "old output" }], ...extra };
@@ -96,7 +97,7 @@ describe("studentEdition", () => {
     assert.match(cellText(sig), /throw new Error\("sigmoid is not completed yet"\)/);
     assert.ok(Array.isArray(sig.source), "nbformat list-of-lines source");
     assert.equal(sig.id, "cell-sig");
-    for (const c of edition.cells.slice(1)) {
+    for (const c of edition.cells.slice(1, source.cells.length)) {
       assert.deepEqual(c.outputs, []);
       assert.equal(c.execution_count, null);
     }
@@ -127,6 +128,24 @@ describe("studentEdition", () => {
     const split = structuredClone(edition);
     (split.cells[2] as Cell).source = ["console.", "log(1);"];
     assert.equal(contentHash(split), contentHash(edition), "the same text stored as other lines is the same cell");
+  });
+
+  it("ends with a markdown cell saying how to validate before submitting, with the student's own path", () => {
+    assert.equal(edition.cells.length, source.cells.length + 1);
+    const last = edition.cells.at(-1) as Cell;
+    assert.equal(last.cell_type, "markdown");
+    assert.equal(last.id, VALIDATE_CELL_ID);
+    assert.match(cellText(last), /^npm run validate -- student\/01-x\.ipynb$/m, "in the course, the student's copy is in student/");
+    const released = studentEdition(source, "notebooks/01-x.ipynb", "notebooks");
+    assert.match(cellText(released.cells.at(-1) as Cell), /^npm run validate -- notebooks\/01-x\.ipynb$/m, "in a release, in notebooks/");
+    assert.equal(isUnedited(released), true, "the closing cell is part of the recorded hash");
+    assert.notEqual(contentHash(released), contentHash(edition));
+  });
+
+  it("the validate cell's command runs: package.json has a validate script, grading/validate.ts exists", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
+    assert.match(pkg.scripts.validate ?? "", /bootstrap\.js validate/);
+    assert.ok(fs.existsSync(path.join(ROOT, "grading", "validate.ts")));
   });
 
   it("does not modify the source notebook", () => {

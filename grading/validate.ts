@@ -1,0 +1,174 @@
+/**
+ * `npm run validate -- <notebook.ipynb>...`: what the grader will see, before
+ * you submit. Grades each notebook exactly as `npm run grade` does (same code
+ * path: prepareGrading and gradeNotebook from grading/grade-notebook.ts, so
+ * its isolation applies here too), with the lesson's visible checks only (an
+ * instructor may add hidden checks when grading), and runs the notebook top to
+ * bottom in a fresh kernel. Prints per check its points and message, the
+ * total, the execution report, and a clear line when a file is not a lesson of
+ * this course or was made for another release of its lesson.
+ * Exit code 0 whenever it ran, whatever the scores; 2 on a usage error.
+ *
+ * Options: --json FILE (the results as JSON), --no-execute (skip the run in a fresh kernel).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { gradeNotebook, prepareGrading } from "./grade-notebook";
+import type { GradeOptions, NotebookGrade } from "./types";
+import { studentEdition, type StudentFolder } from "../tools/editions";
+import { readNotebook, type Notebook } from "../tools/notebook";
+import { readReleaseManifest } from "../tools/release-manifest";
+import { ROOT } from "../lib/runtime/paths";
+
+/** Which edition of its lesson a notebook is. */
+export type EditionStatus = "current" | "other-release" | "unstamped" | "not-a-lesson";
+
+/** One notebook's validation: its grade (visible checks) and its edition. */
+export interface Validation {
+  grade: NotebookGrade;
+  edition: { status: EditionStatus; message: string };
+}
+
+/** The grader's limits (as `npm run grade`'s defaults), without hidden checks. */
+export const VALIDATE_OPTIONS: GradeOptions = { checkTimeout: 60, cellTimeout: 120, notebookTimeout: 900, memoryMb: 2048, execute: true };
+
+/**
+ * The edition hashes that count as current for a lesson: the release's stamp
+ * in a student release; in the course, the student edition generated now
+ * from notebooks/ (for student/ and for a release's notebooks/).
+ */
+export function currentEditionHashes(slug: string, root: string = ROOT): string[] {
+  const manifest = readReleaseManifest(root);
+  if (manifest) {
+    const released = manifest.lessons[slug];
+    return released ? [released.generatedHash] : [];
+  }
+  const source = path.join(root, "notebooks", `${slug}.ipynb`);
+  if (!fs.existsSync(source)) return [];
+  const nb = readNotebook(source);
+  return (["student", "notebooks"] as StudentFolder[]).map((folder) => {
+    const meta = studentEdition(nb, `notebooks/${slug}.ipynb`, folder).metadata.course as { generatedHash: string };
+    return meta.generatedHash;
+  });
+}
+
+/** Where the current edition of a lesson is, to copy work into. */
+function currentEditionPath(slug: string, root: string): string {
+  const folder = readReleaseManifest(root) ? "notebooks" : "student";
+  const update = path.join(folder, "updates", `${slug}.ipynb`);
+  return fs.existsSync(path.join(root, update)) ? update : path.join(folder, `${slug}.ipynb`);
+}
+
+/** Says whether a graded notebook is a lesson of this course, and made for this release of it. */
+export function editionStatus(file: string, grade: NotebookGrade, root: string = ROOT): Validation["edition"] {
+  if (!grade.lesson) {
+    return { status: "not-a-lesson", message: `not a lesson of this course, so the grader gives it no points: ${grade.problems[0] ?? "unknown lesson"}` };
+  }
+  let nb: Notebook | null = null;
+  try {
+    nb = readNotebook(file);
+  } catch {
+    nb = null;
+  }
+  const hash = (nb?.metadata.course as { generatedHash?: unknown } | undefined)?.generatedHash;
+  if (typeof hash !== "string") {
+    return { status: "unstamped", message: `no student-edition stamp (not made from this course's student edition); graded as lesson ${grade.lesson}.` };
+  }
+  if (currentEditionHashes(grade.lesson, root).includes(hash)) {
+    return { status: "current", message: `made for this release of lesson ${grade.lesson}.` };
+  }
+  return {
+    status: "other-release",
+    message:
+      `made for an older (or another) release of lesson ${grade.lesson}: it is graded with the current lesson's checks, shown below. ` +
+      `The current edition is ${currentEditionPath(grade.lesson, root)}; copy your solutions into it before submitting.`,
+  };
+}
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + " ".repeat(n - s.length);
+}
+
+/** Prints one notebook's validation. */
+export function printValidation(v: Validation): void {
+  const g = v.grade;
+  console.log(`\n${path.relative(process.cwd(), g.path) || g.path}  (lesson ${g.lesson ?? "?"})`);
+  const mark = v.edition.status === "current" ? "✓" : v.edition.status === "unstamped" ? "note:" : "✖";
+  console.log(`  ${mark} ${v.edition.message}`);
+  for (const p of g.problems) if (v.edition.status !== "not-a-lesson" || p !== g.problems[0]) console.log(`  ! ${p}`);
+  if (g.checks.length) {
+    const w = Math.max(5, ...g.checks.map((c) => c.id.length));
+    console.log(`  ${pad("check", w)}  points  message`);
+    for (const c of g.checks) console.log(`  ${pad(c.id, w)}  ${pad(`${c.points}/${c.maxPoints}`, 6)}  ${c.message}`);
+  }
+  console.log(`  total ${g.score}/${g.maxScore}`);
+  if (g.execution) console.log(`  run top to bottom in a fresh kernel: ${g.execution.message}${g.execution.seconds !== undefined ? ` (${g.execution.seconds.toFixed(1)} s)` : ""}`);
+}
+
+/** Validates every file with the grader's own code; never throws for a bad notebook. */
+export async function validateAll(files: string[], opts: GradeOptions = VALIDATE_OPTIONS): Promise<Validation[]> {
+  const visibleOnly: GradeOptions = { ...opts };
+  delete visibleOnly.hiddenDir;
+  const ctx = prepareGrading();
+  const out: Validation[] = [];
+  try {
+    for (const [n, file] of files.entries()) {
+      const grade = await gradeNotebook(file, visibleOnly, ctx, n);
+      const v = { grade, edition: editionStatus(file, grade) };
+      printValidation(v);
+      out.push(v);
+    }
+  } finally {
+    ctx.close();
+  }
+  return out;
+}
+
+function parseArgs(argv: string[]): { files: string[]; json?: string; execute: boolean } {
+  const files: string[] = [];
+  let json: string | undefined;
+  let execute = true;
+  // npm runs scripts in the package folder; INIT_CWD is where the command was typed.
+  const base = process.env.INIT_CWD ?? process.cwd();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === "--json") {
+      json = argv[++i];
+      if (json === undefined) throw new Error("--json needs a file name");
+    } else if (a === "--no-execute") execute = false;
+    else if (a.startsWith("--")) throw new Error(`unknown option ${a}`);
+    else files.push(path.resolve(base, a));
+  }
+  if (files.length === 0) throw new Error("no notebook given");
+  return { files, execute, ...(json ? { json: path.resolve(base, json) } : {}) };
+}
+
+async function main(): Promise<number> {
+  let args;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (err) {
+    console.error(`✖ ${(err as Error).message}\nusage: npm run validate -- [--json FILE] [--no-execute] <notebook.ipynb>...   e.g. npm run validate -- notebooks/01-logistic-regression.ipynb`);
+    return 2;
+  }
+  console.log(`Validating ${args.files.length} notebook(s) as the grader will (the visible checks; this takes a minute or two per notebook)…`);
+  const results = await validateAll(args.files, { ...VALIDATE_OPTIONS, execute: args.execute });
+  const total = results.reduce((s, v) => s + v.grade.score, 0);
+  const max = results.reduce((s, v) => s + v.grade.maxScore, 0);
+  console.log(`\n${results.length} notebook(s): ${total}/${max} points from the visible checks. The grader may also run hidden checks of the same functions.`);
+  if (args.json) {
+    fs.writeFileSync(args.json, JSON.stringify({ notebooks: results }, null, 2) + "\n");
+    console.log(`Results written to ${args.json}`);
+  }
+  return 0;
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(`✖ validation failed: ${err instanceof Error ? err.stack : String(err)}`);
+      process.exit(1);
+    },
+  );
+}

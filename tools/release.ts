@@ -1,0 +1,400 @@
+/**
+ * `npm run release -- DIR`: writes the student course into DIR as a
+ * self-contained project: the student editions as its notebooks/, the library
+ * and its visible expected values, the Jupyter set-up, `npm run validate`, and
+ * a student-facing test set. No solution text, hidden checks, oracle or
+ * instructor tooling goes in (the list below is an allowlist), and the
+ * release refuses to finish if any solution line is found in what it wrote.
+ *
+ * Releasing again into the same DIR updates the course files but never a
+ * notebook the student has edited: the new edition goes to notebooks/updates/
+ * (the rule of tools/editions.ts, generateStudentEditions).
+ */
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { cellText, readNotebook, writeNotebook } from "./notebook";
+import { generateStudentEditions, studentEdition, type EditionOutcome } from "./editions";
+import { EDITIONS_PATH, MANIFEST_PATH, readReleaseManifest, type ReleaseManifest, type ReleasedLesson } from "./release-manifest";
+import { lessonCheckIds, lessonSlugs } from "../lib/lessons";
+import { ROOT } from "../lib/runtime/paths";
+
+/**
+ * What a release copies from the course, file or folder (relative to the
+ * root). Everything else (notebooks with solutions, oracle/, grading/grade.ts
+ * and hidden checks, docs for authors, the instructor tests) stays out.
+ */
+export const RELEASED_PATHS: readonly string[] = [
+  "LICENSE",
+  "tsconfig.json",
+  "lib",
+  "data/expected",
+  // Jupyter, the kernel and the course's JupyterLab build; not bench.ts (instructor timing).
+  "setup/bootstrap.js",
+  "setup/build-lib.js",
+  "setup/kernel.js",
+  "setup/jupyter.ts",
+  "setup/jupyterlab-app.ts",
+  "setup/jupyterlab-app",
+  "setup/start.ts",
+  "setup/test.ts",
+  "setup/run_notebook.py",
+  // Notebook files and editions (npm start, the grader's submission reader), the release stamp.
+  "tools/notebook.ts",
+  "tools/editions.ts",
+  "tools/student.ts",
+  "tools/release-manifest.ts",
+  // npm run validate: the grader's own code path, without grade.ts (the instructor's CLI).
+  "grading/validate.ts",
+  "grading/grade-notebook.ts",
+  "grading/worker.ts",
+  "grading/submission.ts",
+  "grading/types.ts",
+  // The student-facing tests: the student editions in a real kernel, and unit tests of lib that need no solutions.
+  "test/student",
+  "test/helpers/notebooks.ts",
+  "test/checks/compare.test.ts",
+  "test/checks/describe-model.test.ts",
+  "test/checks/harness.test.ts",
+  "test/checks/report.test.ts",
+  "test/checks/stored-checks.test.ts",
+  "test/course/data.test.ts",
+  "test/runtime/backend.test.ts",
+  "test/runtime/plot.test.ts",
+  "test/training/fit.test.ts",
+  "test/training/losses.test.ts",
+  "test/training/tfjs-integer-labels-patch.test.ts",
+];
+
+/** Never copied from inside a released folder: installs, builds, caches. */
+const SKIPPED_NAMES = new Set(["node_modules", "build", "__pycache__", ".ipynb_checkpoints"]);
+
+/** Instructor-only npm packages: the browser tests' Playwright. */
+export const INSTRUCTOR_ONLY_PACKAGES: readonly string[] = ["playwright-core"];
+
+/** The npm scripts of a release: the README's two commands, plus build and validate. */
+const RELEASE_SCRIPTS: Record<string, string> = {
+  start: "node setup/bootstrap.js start",
+  test: "node setup/bootstrap.js test",
+  build: "node setup/bootstrap.js build",
+  validate: "node setup/bootstrap.js validate",
+};
+
+/** The .gitignore of a release: the student's notebooks are theirs to commit; builds and installs are not. */
+const RELEASE_GITIGNORE = [
+  "node_modules/",
+  "build/",
+  ".jupyter/",
+  ".test-out/",
+  ".grade-work/",
+  ".ipynb_checkpoints/",
+  "__pycache__/",
+  "*.pyc",
+  "setup/jupyterlab-app/node_modules/",
+  "setup/jupyterlab-app/build/",
+  "",
+].join("\n");
+
+interface PackageJson {
+  name: string;
+  version: string;
+  description?: string;
+  scripts?: Record<string, string>;
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  [key: string]: unknown;
+}
+
+interface LockEntry {
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  [key: string]: unknown;
+}
+
+interface PackageLock {
+  name: string;
+  version: string;
+  lockfileVersion: number;
+  packages: Record<string, LockEntry>;
+  [key: string]: unknown;
+}
+
+/** The release's package.json: the course's, with the release's scripts and without instructor-only packages. */
+export function releasePackageJson(pkg: PackageJson): PackageJson {
+  const devDependencies = Object.fromEntries(Object.entries(pkg.devDependencies ?? {}).filter(([name]) => !INSTRUCTOR_ONLY_PACKAGES.includes(name)));
+  return {
+    ...pkg,
+    name: `${pkg.name}-student`,
+    description: `${pkg.description ?? pkg.name} (student release)`,
+    scripts: RELEASE_SCRIPTS,
+    devDependencies,
+  };
+}
+
+/**
+ * The release's package-lock.json: the course's lock (same versions and
+ * integrity hashes) with the root entry matching the release's package.json
+ * and every package no longer reachable from it removed, so `npm ci` accepts it.
+ */
+export function prunePackageLock(lock: PackageLock, pkg: PackageJson): PackageLock {
+  if (lock.lockfileVersion < 2) throw new Error(`package-lock.json has lockfileVersion ${lock.lockfileVersion}; the release needs version 2 or 3 (npm 7+)`);
+  const root: LockEntry = { ...(lock.packages[""] ?? {}), name: pkg.name, version: pkg.version };
+  for (const field of ["dependencies", "devDependencies", "optionalDependencies"] as const) {
+    if (pkg[field] && Object.keys(pkg[field] as object).length) root[field] = pkg[field] as Record<string, string>;
+    else delete root[field];
+  }
+  // Node's resolution: a dependency of the package at `from` is the nearest node_modules/<name> above it.
+  const resolve = (from: string, name: string): string | null => {
+    let dir = from;
+    for (;;) {
+      const candidate = dir ? `${dir}/node_modules/${name}` : `node_modules/${name}`;
+      if (lock.packages[candidate]) return candidate;
+      if (!dir) return null;
+      const i = dir.lastIndexOf("/node_modules/");
+      dir = i >= 0 ? dir.slice(0, i) : "";
+    }
+  };
+  const keep = new Set<string>([""]);
+  const queue: [string, LockEntry][] = [["", root]];
+  while (queue.length) {
+    const [where, entry] = queue.shift() as [string, LockEntry];
+    const names = [entry.dependencies, entry.optionalDependencies, entry.peerDependencies, where === "" ? entry.devDependencies : undefined].flatMap((d) => Object.keys(d ?? {}));
+    for (const name of names) {
+      const found = resolve(where, name);
+      if (found && !keep.has(found)) {
+        keep.add(found);
+        queue.push([found, lock.packages[found] as LockEntry]);
+      }
+    }
+  }
+  const packages = Object.fromEntries(Object.entries(lock.packages).filter(([k]) => keep.has(k)).map(([k, v]) => [k, k === "" ? root : v]));
+  return { ...lock, name: pkg.name, version: pkg.version, packages };
+}
+
+/** Whitespace-normalised form of a line, as the leak scan compares them. */
+export function normaliseLine(line: string): string {
+  return line.split(/\s+/).filter(Boolean).join(" ");
+}
+
+/** Every line inside a solution region of the course's notebooks, normalised (blank and very short lines left out). */
+export function solutionLines(notebooksDir: string, minLength = 12): Set<string> {
+  const lines = new Set<string>();
+  for (const name of fs.readdirSync(notebooksDir).filter((f) => /^\d\d-.*\.ipynb$/.test(f))) {
+    for (const cell of readNotebook(path.join(notebooksDir, name)).cells) {
+      if (cell.cell_type !== "code") continue;
+      let inside = false;
+      for (const line of cellText(cell).split("\n")) {
+        if (/^\s*\/\/ BEGIN SOLUTION\s*$/.test(line)) inside = true;
+        else if (/^\s*\/\/ END SOLUTION\s*$/.test(line)) inside = false;
+        else if (inside && normaliseLine(line).length >= minLength) lines.add(normaliseLine(line));
+      }
+    }
+  }
+  return lines;
+}
+
+/**
+ * The solution lines a release must not contain: those of solutionLines that
+ * the lessons do not show anyway outside their solution regions (a markdown
+ * cell's instructions, a comparison model in a demo cell: the student edition
+ * itself has them).
+ */
+export function secretSolutionLines(notebooksDir: string): Set<string> {
+  const names = fs.readdirSync(notebooksDir).filter((f) => /^\d\d-.*\.ipynb$/.test(f));
+  const publicText = names
+    .map((name) => studentEdition(readNotebook(path.join(notebooksDir, name)), `notebooks/${name}`).cells.map((c) => searchableText(cellText(c))).join("\n"))
+    .join("\n");
+  return new Set([...solutionLines(notebooksDir)].filter((line) => !publicText.includes(line)));
+}
+
+/** Every file under a folder, relative and '/'-separated, skipping installs and builds. */
+function listFiles(root: string, rel: string): string[] {
+  const abs = path.join(root, rel);
+  if (!fs.existsSync(abs)) throw new Error(`${rel} is listed in RELEASED_PATHS but does not exist in ${root}`);
+  if (!fs.statSync(abs).isDirectory()) return [rel];
+  return fs.readdirSync(abs, { withFileTypes: true })
+    .filter((e) => !SKIPPED_NAMES.has(e.name))
+    .flatMap((e) => listFiles(root, `${rel}/${e.name}`))
+    .sort();
+}
+
+/** The release's README: the two commands and what a student does. */
+function releaseReadme(courseReadme: string, slugs: string[]): string {
+  const title = /^#\s+(.+)$/m.exec(courseReadme)?.[1] ?? "Neural Network Training";
+  const template = fs.readFileSync(path.join(ROOT, "tools", "templates", "release-README.md"), "utf8");
+  return template
+    .replace(/\{\{title\}\}/g, title)
+    .replace(/\{\{first\}\}/g, slugs[0] ?? "01-…")
+    .replace(/\{\{lessons\}\}/g, slugs.map((s) => `   - \`notebooks/${s}.ipynb\``).join("\n"));
+}
+
+/** What one release did. */
+export interface ReleaseResult {
+  dir: string;
+  files: string[];
+  notebooks: EditionOutcome[];
+  removed: string[];
+  manifest: ReleaseManifest;
+}
+
+/**
+ * Writes (or updates) the student release in `dir`. `sourceRoot` is the
+ * course to release (the instructor's checkout). Throws, before writing, on a
+ * folder that is neither empty nor a release, and after writing if a solution
+ * line is found in a released file.
+ */
+export function writeRelease(dir: string, sourceRoot: string = ROOT): ReleaseResult {
+  const out = path.resolve(dir);
+  const src = path.resolve(sourceRoot);
+  if (out === src || src.startsWith(out + path.sep)) throw new Error(`the release folder ${out} would contain the course itself; choose a folder outside ${src}`);
+  if (out.startsWith(src + path.sep)) throw new Error(`the release folder ${out} is inside the course (${src}); choose a folder outside it`);
+  const previous = fs.existsSync(out) ? readReleaseManifest(out) : null;
+  if (fs.existsSync(out) && !previous && fs.readdirSync(out).filter((f) => f !== ".git").length > 0) {
+    throw new Error(`${out} is not empty and is not a student release (no ${MANIFEST_PATH}); choose a new or empty folder, or the folder of an earlier release`);
+  }
+  fs.mkdirSync(out, { recursive: true });
+
+  // Course files, copied byte for byte.
+  const written = new Set<string>();
+  for (const rel of RELEASED_PATHS.flatMap((p) => listFiles(src, p))) {
+    const target = path.join(out, rel);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.copyFileSync(path.join(src, rel), target);
+    written.add(rel);
+  }
+  const write = (rel: string, text: string): void => {
+    fs.mkdirSync(path.dirname(path.join(out, rel)), { recursive: true });
+    fs.writeFileSync(path.join(out, rel), text);
+    written.add(rel);
+  };
+  const pkg = releasePackageJson(JSON.parse(fs.readFileSync(path.join(src, "package.json"), "utf8")) as PackageJson);
+  write("package.json", JSON.stringify(pkg, null, 2) + "\n");
+  const lock = JSON.parse(fs.readFileSync(path.join(src, "package-lock.json"), "utf8")) as PackageLock;
+  write("package-lock.json", JSON.stringify(prunePackageLock(lock, pkg), null, 2) + "\n");
+  write(".gitignore", RELEASE_GITIGNORE);
+  const slugs = lessonSlugs();
+  write("README.md", releaseReadme(fs.readFileSync(path.join(src, "README.md"), "utf8"), slugs));
+
+  // The student editions: notebooks/ is the student's (kept when edited), .release/editions/ the pristine copies.
+  const sourceNotebooks = path.join(src, "notebooks");
+  const notebooks = generateStudentEditions(sourceNotebooks, path.join(out, "notebooks"), "notebooks");
+  const lessons: Record<string, ReleasedLesson> = {};
+  const h = createHash("sha256");
+  for (const slug of slugs) {
+    const file = path.join(sourceNotebooks, `${slug}.ipynb`);
+    if (!fs.existsSync(file)) throw new Error(`lesson ${slug} is in lib/lessons.ts but notebooks/${slug}.ipynb does not exist`);
+    const edition = studentEdition(readNotebook(file), `notebooks/${slug}.ipynb`, "notebooks");
+    const rel = `${EDITIONS_PATH.split(path.sep).join("/")}/${slug}.ipynb`;
+    fs.mkdirSync(path.join(out, EDITIONS_PATH), { recursive: true });
+    writeNotebook(path.join(out, rel), edition);
+    written.add(rel);
+    const generatedHash = (edition.metadata.course as { generatedHash: string }).generatedHash;
+    lessons[slug] = { notebook: `notebooks/${slug}.ipynb`, generatedHash, checks: lessonCheckIds(slug) };
+    h.update(`${slug}:${generatedHash}\n`);
+  }
+
+  const manifestRel = MANIFEST_PATH.split(path.sep).join("/");
+  written.add(manifestRel);
+  // Files an earlier release wrote that this one does not (a renamed module, say) would break the build: remove them.
+  const removed = (previous?.files ?? []).filter((rel) => !written.has(rel) && fs.existsSync(path.join(out, rel)));
+  for (const rel of removed) fs.rmSync(path.join(out, rel), { force: true });
+
+  const manifest: ReleaseManifest = {
+    course: pkg.name,
+    version: pkg.version,
+    release: h.digest("hex").slice(0, 16),
+    lessons,
+    files: [...written].sort(),
+  };
+  write(manifestRel, JSON.stringify(manifest, null, 2) + "\n");
+
+  const leaks = findSolutionLeaks(out, secretSolutionLines(sourceNotebooks));
+  if (leaks.length) {
+    throw new Error(`solution text found in the release (${out}); do not publish it:\n${leaks.slice(0, 20).map((l) => `  ${l.file}: ${l.line}`).join("\n")}`);
+  }
+  return { dir: out, files: [...written].sort(), notebooks, removed, manifest };
+}
+
+/**
+ * Solution lines found in a release's files. Text is compared with its
+ * whitespace normalised and string escapes of quotes undone, so a line quoted
+ * inside a TypeScript string or a notebook's JSON is found too. `generic` are
+ * lines that occur in the library's own code and reveal nothing (see the test).
+ */
+export function findSolutionLeaks(dir: string, lines: Set<string>, generic: ReadonlySet<string> = GENERIC_LINES): { file: string; line: string }[] {
+  const leaks: { file: string; line: string }[] = [];
+  const walk = (rel: string): void => {
+    for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) {
+        if (!SKIPPED_NAMES.has(e.name) && e.name !== ".git") walk(r);
+        continue;
+      }
+      const text = searchableText(fs.readFileSync(path.join(dir, r), "utf8"));
+      for (const line of lines) if (!generic.has(line) && !isLoopHeader(line) && text.includes(line)) leaks.push({ file: r, line });
+    }
+  };
+  walk("");
+  return leaks;
+}
+
+/** A file's text as the leak scan searches it: `\"` → `"` (TypeScript strings, JSON) and whitespace normalised. */
+export function searchableText(raw: string): string {
+  return normaliseLine(raw.replace(/\\n/g, "\n").replace(/\\(["'`\\])/g, "$1"));
+}
+
+/** `for (let i = 0; i < n; i++) {`: a counting loop's header says nothing about what the loop computes. */
+export function isLoopHeader(line: string): boolean {
+  return /^for \(let \w+ = 0; \w+ < [\w.]+; \w+\+\+\) \{$/.test(line);
+}
+
+/**
+ * Solution lines that are also ordinary statements of the library's own code
+ * (or its unit tests) and reveal nothing of an exercise: an empty result
+ * array, a length, an epsilon, a branch on an option, a step counter, a flatten
+ * layer, the max of a vector. Kept short and explicit; any other solution line
+ * found in a release is a leak.
+ */
+export const GENERIC_LINES: ReadonlySet<string> = new Set([
+  "tf.layers.flatten(),",
+  "const out: number[] = [];",
+  "const m = X.length;",
+  "if (fromLogits) {",
+  "const eps = 1e-7;",
+  "state.t += 1;",
+  "const m = Math.max(...z);",
+]);
+
+function main(argv: string[]): number {
+  const unknown = argv.filter((a) => a.startsWith("--"));
+  const dirs = argv.filter((a) => !a.startsWith("--"));
+  const dir = dirs[0];
+  if (unknown.length || dirs.length !== 1 || !dir) {
+    if (unknown.length) console.error(`✖ unknown option ${unknown.join(" ")}`);
+    console.error("usage: npm run release -- DIR   (a new or empty folder, or the folder of an earlier release)");
+    return 2;
+  }
+  // npm runs scripts in the package folder; INIT_CWD is where the command was typed.
+  const target = path.resolve(process.env.INIT_CWD ?? process.cwd(), dir);
+  const r = writeRelease(target);
+  for (const o of r.notebooks) {
+    if (o.action === "kept-edited") console.log(`  kept    ${path.relative(r.dir, o.file)} (edited; the new edition is ${path.relative(r.dir, o.updateFile ?? "")})`);
+    else if (o.action !== "unchanged") console.log(`  ${o.action.padEnd(7)} ${path.relative(r.dir, o.file)}`);
+  }
+  for (const f of r.removed) console.log(`  removed ${f} (no longer part of the course)`);
+  console.log(`Student release ${r.manifest.release} written to ${r.dir}: ${r.files.length} files, ${Object.keys(r.manifest.lessons).length} lessons, no solution text found.`);
+  console.log(`Next: cd ${r.dir} && npm test`);
+  return 0;
+}
+
+if (require.main === module) {
+  try {
+    process.exit(main(process.argv.slice(2)));
+  } catch (err) {
+    console.error(`✖ ${(err as Error).message}`);
+    process.exit(1);
+  }
+}
