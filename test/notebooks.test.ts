@@ -48,6 +48,13 @@ describe("lesson notebooks", () => {
         }
       });
 
+      it("says in its introduction how the notebook works (run top to bottom, write the exercises, run their checks)", () => {
+        const intro = nb.cells[0] && nb.cells[0].cell_type === "markdown" ? cellText(nb.cells[0]) : "";
+        assert.match(intro, /Run the cells from top to bottom/);
+        assert.match(intro, /`YOUR CODE HERE`/);
+        assert.match(intro, /check/);
+      });
+
       it("runs on the course's tslab kernel", () => {
         assert.equal((nb.metadata.kernelspec as { name?: string } | undefined)?.name, "tslab");
       });

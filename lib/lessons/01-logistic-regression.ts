@@ -7,13 +7,13 @@
  */
 import { createChecker, loadExpected, storedFunctionCheck, storedModelCheck } from "../checks";
 import { plot, linspace, type Trace } from "../runtime";
-import { loadCoffeeData, isGoodRoast, type CoffeeData } from "../course/coffee";
+import { loadCoffeeData, isGoodRoast, goodRoastRegion, type CoffeeData } from "../course/coffee";
 import { fitNormalization, normalize, type NormStats } from "../course/normalize";
 
 export { setup, progress, plot, linspace } from "../runtime";
 export { demo, disposeModel } from "../checks";
 export { fit } from "../training";
-export { loadCoffeeData, isGoodRoast, fitNormalization, normalize, type CoffeeData, type NormStats };
+export { loadCoffeeData, isGoodRoast, goodRoastRegion, fitNormalization, normalize, type CoffeeData, type NormStats };
 export { COFFEE_NETWORK, coffeeNetwork } from "../course/coffee-network";
 // lab.accuracy(f, y) takes the model's probabilities: f ≥ 0.5 counts as 1.
 export { probabilityAccuracy as accuracy } from "../course/accuracy";
@@ -77,10 +77,11 @@ function scatterRoasts(data: CoffeeData): Trace[] {
 
 /** Scatter plot of the roasts with the region of good roasts outlined. */
 export function plotCoffeeData(data: CoffeeData, title = "Coffee roasting data"): void {
-  // The good region is bounded by t = 175, d = 12, d = 15 and the line d = −3/85·t + 21.
+  // The good region: 175 < t < 260, 12 < d < 15 and d ≤ −3/85·t + 21, a triangle (goodRoastRegion).
+  const corners = goodRoastRegion();
   const region: Trace = {
     type: "scatter", mode: "lines", name: "good-roast region", line: { color: "#2ca02c", dash: "dot" },
-    x: [175, 175, 260, 175], y: [12, 15, 12, 12], hoverinfo: "skip",
+    x: corners.t, y: corners.d, hoverinfo: "skip",
   };
   plot([...scatterRoasts(data), region], {
     title, xaxis: { title: { text: "temperature (°C)" } }, yaxis: { title: { text: "duration (min)" } },

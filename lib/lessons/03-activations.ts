@@ -35,7 +35,7 @@ export function piecewiseFunction(units: readonly { w: number; b: number }[], x:
   return relu(FIXED_UNIT.w * x + FIXED_UNIT.b) + units.reduce((s, u) => s + relu(u.w * x + u.b), 0);
 }
 
-/** The lecture's target: −2x + 2 on [0, 1), x − 1 on [1, 2), 3x − 5 on [2, 3]. */
+/** The optional lab's target: −2x + 2 on [0, 1), x − 1 on [1, 2), 3x − 5 on [2, 3]. */
 export function piecewiseTarget(x: number): number {
   return x < 1 ? -2 * x + 2 : x < 2 ? x - 1 : 3 * x - 5;
 }

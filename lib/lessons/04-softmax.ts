@@ -53,7 +53,7 @@ export const check = checker.check;
 
 // ---------------------------------------------------------------- data
 
-/** The four blob centres of the lecture's multiclass lab. */
+/** The four blob centres of the optional multiclass lab. */
 export const BLOB_CENTRES = [[-5, 2], [-2, -2], [1, 2], [5, -2]] as const;
 
 /** 2000 points in four Gaussian blobs (std 1.0) around BLOB_CENTRES, label = blob index, seeded. */

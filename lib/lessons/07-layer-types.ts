@@ -148,10 +148,53 @@ export function plotParameterCounts(conv: ModelDescription, dense: ModelDescript
   });
 }
 
-/** Held-out accuracy against training-set size for the convolutional and the dense network. */
-export function plotAccuracyVsSize(rows: { size: number; conv: number; dense: number }[]): void {
+/** One training run of the size experiment: held-out accuracy of both networks trained from one seed on the first `size` traces. */
+export interface SizeRun {
+  seed: number;
+  size: number;
+  conv: number;
+  dense: number;
+}
+
+/** Mean, lowest and highest of a list of accuracies. */
+export interface Spread {
+  mean: number;
+  min: number;
+  max: number;
+}
+
+/** The runs of the size experiment grouped by training-set size (ascending): mean, lowest and highest accuracy of each network over the seeds. */
+export function summariseRuns(runs: readonly SizeRun[]): { size: number; runs: number; conv: Spread; dense: Spread }[] {
+  const spread = (xs: number[]): Spread => ({ mean: xs.reduce((a, b) => a + b, 0) / xs.length, min: Math.min(...xs), max: Math.max(...xs) });
+  const sizes = [...new Set(runs.map((r) => r.size))].sort((a, b) => a - b);
+  return sizes.map((size) => {
+    const at = runs.filter((r) => r.size === size);
+    return { size, runs: at.length, conv: spread(at.map((r) => r.conv)), dense: spread(at.map((r) => r.dense)) };
+  });
+}
+
+/**
+ * Held-out accuracy against training-set size for both networks: the mean
+ * over the seeds as a line, the lowest and highest run as error bars, and
+ * every single run as a faint dot: with one filter per layer, runs differ a lot.
+ */
+export function plotAccuracyVsSize(runs: readonly SizeRun[]): void {
+  const summary = summariseRuns(runs);
+  const sizes = summary.map((s) => s.size);
+  const series = (key: "conv" | "dense", name: string, color: string, shift: number): Trace[] => [
+    {
+      x: sizes.map((x) => x * shift), y: summary.map((s) => 100 * s[key].mean), mode: "lines+markers", name: `${name}: mean of ${summary[0]?.runs ?? 0} runs`, line: { color },
+      error_y: { type: "data", symmetric: false, array: summary.map((s) => 100 * (s[key].max - s[key].mean)), arrayminus: summary.map((s) => 100 * (s[key].mean - s[key].min)), color },
+    },
+    { x: runs.map((r) => r.size * shift), y: runs.map((r) => 100 * r[key]), mode: "markers", name: `${name}: each run`, marker: { color, size: 5, opacity: 0.45 } },
+  ];
   plot([
-    { x: rows.map((r) => r.size), y: rows.map((r) => 100 * r.conv), mode: "lines+markers", name: "convolutional (31 parameters)", line: { color: "#ff7f0e" } },
-    { x: rows.map((r) => r.size), y: rows.map((r) => 100 * r.dense), mode: "lines+markers", name: "dense 100 → 9 → 3 → 1 (943 parameters)", line: { color: "#1f77b4" } },
-  ], { title: "Held-out accuracy against training-set size", xaxis: { title: { text: "training examples" }, type: "log", tickvals: rows.map((r) => r.size) }, yaxis: { title: { text: "accuracy on 400 held-out traces (%)" }, range: [40, 101] } });
+    // The two networks are drawn slightly apart along x so their bars do not hide each other.
+    ...series("conv", "convolutional (31 parameters)", "#ff7f0e", 0.96),
+    ...series("dense", "dense 100 → 9 → 3 → 1 (943 parameters)", "#1f77b4", 1.04),
+  ], {
+    title: "Held-out accuracy against training-set size (bars: lowest to highest run)",
+    xaxis: { title: { text: "training examples" }, type: "log", tickvals: sizes },
+    yaxis: { title: { text: "accuracy on 400 held-out traces (%)" }, range: [40, 101] },
+  });
 }

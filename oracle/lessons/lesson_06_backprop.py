@@ -21,7 +21,7 @@ def forward_difference(name, w, eps=0.001):
 
 
 def backprop(x, w, b, y):
-    """The lecture's network by hand: forward left to right, then the chain rule right to left."""
+    """The small network of the lecture and the lab by hand: forward left to right, then the chain rule right to left."""
     c = w * x
     a = c + b
     d = a - y
@@ -47,7 +47,10 @@ def build():
                 case("J = e^w at w = 0", ["exp", 0], forward_difference("exp", 0)),
             ]},
             "06.backpropSimpleNetwork": {"atol": 1e-12, "rtol": 1e-12, "cases": [
-                case("the lecture's example: x = 2, w = −2, b = 8, y = 1", [2, -2, 8, 1], backprop(2, -2, 8, 1)),
+                # The lecture's computation graph (Course 2, Week 2, "Computation graph"): J = 2, dJ/dw = −4.
+                case("the lecture's example: x = −2, w = 2, b = 8, y = 2", [-2, 2, 8, 2], backprop(-2, 2, 8, 2)),
+                # The optional lab's example (same graph, other numbers): J = 4.5, dJ/dw = 6.
+                case("the optional lab's example: x = 2, w = −2, b = 8, y = 1", [2, -2, 8, 1], backprop(2, -2, 8, 1)),
                 case("a perfect prediction: J = 0, every derivative 0", [3, 1.5, -0.5, 4], backprop(3, 1.5, -0.5, 4)),
                 case("other values", [-1.5, 0.75, 2.25, -3], backprop(-1.5, 0.75, 2.25, -3)),
             ]},

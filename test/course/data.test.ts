@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { courseRoot } from "../../lib/runtime/paths";
 import { createRng } from "../../lib/runtime/rng";
-import { isGoodRoast, loadCoffeeData } from "../../lib/course/coffee";
+import { goodRoastRegion, isGoodRoast, loadCoffeeData } from "../../lib/course/coffee";
 import { loadBinaryDigits, loadDigits, resample28to20 } from "../../lib/course/digits";
 import { fitNormalization, normalize } from "../../lib/course/normalize";
 
@@ -64,6 +64,26 @@ describe("coffee data", () => {
     assert.equal(isGoodRoast(255, 11.9), false); // too short
     assert.equal(isGoodRoast(200, 12), false); // the window is open: exactly 12 min is too short
     assert.equal(isGoodRoast(175, 13), false); // exactly 175 °C is too cool
+  });
+
+  it("goodRoastRegion: the triangle (175, 12), (255, 12), (175, 14.82) that isGoodRoast describes, closed", () => {
+    const { t, d } = goodRoastRegion();
+    const corners = t.map((ti, i) => [ti, d[i] as number] as [number, number]);
+    assert.deepEqual(corners[0], corners[corners.length - 1], "closed polygon");
+    const open = corners.slice(0, -1);
+    // d = 21 − 3t/85 meets d = 12 at t = 255 and t = 175 at d = 21 − 3·175/85 = 14.8235…; it never reaches d = 15 for t > 175.
+    const expected: [number, number][] = [[175, 12], [255, 12], [175, 21 - (3 * 175) / 85]];
+    assert.equal(open.length, expected.length, `corners ${JSON.stringify(open)}`);
+    for (const [te, de] of expected) {
+      assert.ok(open.some(([tc, dc]) => Math.abs(tc - te) < 1e-9 && Math.abs(dc - de) < 1e-9), `corner (${te}, ${de}) in ${JSON.stringify(open)}`);
+    }
+    assert.ok(Math.abs((21 - (3 * 175) / 85) - 14.82) < 0.01);
+    // Points just inside the triangle are good roasts, points just outside each edge are not.
+    const [cx, cy] = [open.reduce((s, c) => s + c[0], 0) / 3, open.reduce((s, c) => s + c[1], 0) / 3];
+    for (const [tc, dc] of open) {
+      assert.equal(isGoodRoast(tc + 0.01 * (cx - tc), dc + 0.01 * (cy - dc)), true, `inside near (${tc}, ${dc})`);
+      assert.equal(isGoodRoast(tc - 0.01 * (cx - tc), dc - 0.01 * (cy - dc)), false, `outside near (${tc}, ${dc})`);
+    }
   });
 
   it("matches the Python oracle: first rows, column sums, positives, population mean and variance (1e-9)", () => {

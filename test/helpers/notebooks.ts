@@ -145,3 +145,25 @@ export function solutionFunctions(slug: string): Record<string, (...args: never[
   const factory = new Function("tf", "lab", `${js}\nreturn { ${names.join(", ")} };`) as (t: typeof tf, l: unknown) => Record<string, (...args: never[]) => unknown>;
   return factory(tf, lab);
 }
+
+/** A figure a notebook drew: its title and the plotly data and layout embedded in its HTML. */
+export interface DrawnFigure {
+  title: string;
+  data: Record<string, unknown>[];
+  layout: Record<string, unknown>;
+}
+
+/** Every course figure the run drew, parsed from the JSON that lib/runtime/plot.ts embeds (structured, not printed text). */
+export function drawnFigures(run: NotebookRun): DrawnFigure[] {
+  return figuresAndHtml(run).flatMap((h) => {
+    const json = /fig = (\{.*\}), tries = 0/.exec(h)?.[1];
+    if (!json) return [];
+    const fig = JSON.parse(json) as { data: Record<string, unknown>[]; layout: Record<string, unknown> & { title?: { text?: string } } };
+    return [{ title: fig.layout.title?.text ?? "", data: fig.data, layout: fig.layout }];
+  });
+}
+
+/** The text of a notebook's markdown cells, one string per cell. */
+export function markdownCells(slug: string): string[] {
+  return readNotebook(sourceNotebook(slug)).cells.filter((c) => c.cell_type === "markdown").map(cellText);
+}

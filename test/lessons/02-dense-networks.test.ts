@@ -13,7 +13,7 @@ import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { activationByName, checker, coffeeReference, COFFEE_NETWORK, normalizeRoasts, plainLayers, predictProbabilities, sigmoid } from "../../lib/lessons/02-dense-networks";
 import { initBackend } from "../../lib/runtime";
-import { allStdout, figuresAndHtml, solutionFunctions } from "../helpers/notebooks";
+import { allStdout, figuresAndHtml, markdownCells, solutionFunctions } from "../helpers/notebooks";
 import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails, assertOneProgressDisplay } from "../helpers/lesson-contract";
 
 const SLUG = "02-dense-networks";
@@ -138,6 +138,23 @@ describe("lesson 02 reference numbers", () => {
     const byTf = predictProbabilities(m, X);
     m.dispose();
     byHand.forEach((v, i) => assert.ok(Math.abs(v - (byTf[i] as number)) < 1e-5));
+  });
+});
+
+describe("lesson 02 prose: sources labelled truthfully, no one run's numbers", () => {
+  const md = markdownCells(SLUG);
+
+  it("the two coffee roasts (13.9 and 17 minutes, with the published weights) are the optional lab's, not the lecture's", () => {
+    const cell = md.find((t) => t.includes("through the whole network")) ?? "";
+    assert.match(cell, /optional coffee-roasting lab/);
+    assert.doesNotMatch(cell, /lecture's two coffee roasts/);
+  });
+
+  it("the training section quotes no final loss: e^(−loss) is printed by the code", () => {
+    const cell = md.find((t) => t.startsWith("The loss falls steeply")) ?? "";
+    assert.ok(cell, "the paragraph after the loss curve");
+    assert.doesNotMatch(cell, /cross-entropy of \d|e\^\{-0\.\d/, "no hard-coded loss value");
+    assert.match(cell, /printed under the figure/);
   });
 });
 

@@ -9,9 +9,9 @@
 import { before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { applyLayer, checker, piecewiseFunction, piecewiseTarget } from "../../lib/lessons/03-activations";
+import { applyLayer, checker, loadRingData, piecewiseFunction, piecewiseTarget } from "../../lib/lessons/03-activations";
 import { initBackend } from "../../lib/runtime";
-import { allStdout, figuresAndHtml, solutionFunctions } from "../helpers/notebooks";
+import { allStdout, drawnFigures, figuresAndHtml, markdownCells, solutionFunctions } from "../helpers/notebooks";
 import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails } from "../helpers/lesson-contract";
 
 const SLUG = "03-activations";
@@ -92,9 +92,35 @@ describe("lesson 03 checks on the notebook's own solutions and on wrong code", (
     model.dispose();
   });
 
-  it("the hand-derived units reproduce the lecture's target everywhere on [0, 3]", () => {
+  it("the hand-derived units reproduce the optional lab's target everywhere on [0, 3]", () => {
     const units = (solutions.piecewiseReluUnits as unknown as () => { w: number; b: number }[])();
     for (let x = 0; x <= 3; x += 0.01) assert.ok(Math.abs(piecewiseFunction(units, x) - piecewiseTarget(x)) < 1e-12, `x = ${x}`);
+  });
+});
+
+/** The cross-entropy of answering the fraction of positives for every point of the ring data. */
+function ringBaseRate(): { positives: number; loss: number } {
+  const { y } = loadRingData();
+  const p = y.filter(([v]) => v === 1).length / y.length;
+  return { positives: p, loss: -p * Math.log(p) - (1 - p) * Math.log(1 - p) };
+}
+
+describe("lesson 03 prose states what the data and sources say", () => {
+  const md = markdownCells(SLUG);
+
+  it("the stuck sigmoid network is compared with the base-rate loss of the ring data, not with log 2", () => {
+    const { positives, loss } = ringBaseRate();
+    // Unbalanced classes: the base-rate loss is clearly below log 2 ≈ 0.693.
+    assert.ok(positives < 0.45 && loss < Math.log(2) - 0.005, `p = ${positives}, base-rate loss ${loss}`);
+    const section3 = md.find((t) => t.includes("With sigmoid hidden layers the loss hardly moves")) ?? "";
+    assert.match(section3, /base-rate loss/);
+    assert.doesNotMatch(section3, /0\.69/, "the stuck loss is not log 2 ≈ 0.69 for these data");
+  });
+
+  it("the piecewise-ReLU target is labelled as the optional lab's example, not the lecture's", () => {
+    const section5 = md.find((t) => t.startsWith("## 5.")) ?? "";
+    assert.match(section5, /optional lab's example/);
+    assert.doesNotMatch(section5, /lecture's example/);
   });
 });
 
@@ -105,6 +131,13 @@ describe("lesson 03 notebook in a real tslab kernel", { concurrency: false }, ()
     const loss = (act: string, epoch: number): number => Number(new RegExp(`${act}\\s+hidden layers: loss after 10 epochs ([\\d.]+), after 60 ([\\d.]+)`).exec(out)?.[epoch === 10 ? 1 : 2]);
     assert.ok(loss("relu", 10) < loss("sigmoid", 10) / 2, "ReLU is well ahead after 10 epochs");
     assert.ok(loss("relu", 60) < loss("sigmoid", 60), "and still ahead after 60");
+    // The figure's sigmoid curve: its first epochs sit at the base-rate loss (closer to it than to log 2).
+    const curves = drawnFigures(run).find((f) => f.title.startsWith("Same network, same data"))?.data ?? [];
+    const sigmoid = curves.find((c) => String(c.name).startsWith("sigmoid"))?.y as number[] | undefined;
+    assert.ok(sigmoid && sigmoid.length === 60, "the loss-curve figure has the sigmoid run's 60 epochs");
+    const base = ringBaseRate().loss;
+    const early = [...sigmoid.slice(0, 10)].sort((a, b) => a - b)[5] as number;
+    assert.ok(Math.abs(early - base) < 0.02 && Math.abs(early - base) < Math.abs(early - Math.log(2)), `median loss of epochs 1–10 ${early} vs base rate ${base}`);
     assert.ok(figuresAndHtml(run).filter((h) => h.includes('class="course-figure"')).length >= 4);
   });
 

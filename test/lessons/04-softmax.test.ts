@@ -13,7 +13,7 @@ import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { checker, SparseCategoricalCrossentropy } from "../../lib/lessons/04-softmax";
 import { initBackend } from "../../lib/runtime";
-import { allStdout, figuresAndHtml, solutionFunctions } from "../helpers/notebooks";
+import { allStdout, figuresAndHtml, markdownCells, solutionFunctions } from "../helpers/notebooks";
 import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails } from "../helpers/lesson-contract";
 
 const SLUG = "04-softmax";
@@ -104,6 +104,60 @@ describe("lesson 04 checks on the notebook's own solutions and on wrong code", (
     const y = [0, 1, 1];
     const viaTf = tf.tidy(() => SparseCategoricalCrossentropy({ fromLogits: true })(tf.tensor1d(y), tf.tensor2d(z)).mean().arraySync() as number);
     assert.ok(Math.abs(scce(y, z, true) - viaTf) < 1e-4 * Math.abs(viaTf));
+  });
+});
+
+describe("lesson 04 prose about TensorFlow.js' and Keras' losses", () => {
+  const md = markdownCells(SLUG);
+  const EPS = 1e-7;
+  /** What tfjs-layers' string loss 'sparseCategoricalCrossentropy' computes for one row: clip, divide by the row sum, clip again. */
+  const clipRenormaliseClip = (row: number[]): number[] => {
+    const clip = (v: number): number => Math.min(1 - EPS, Math.max(EPS, v));
+    const clipped = row.map(clip);
+    const sum = clipped.reduce((a, b) => a + b, 0);
+    return clipped.map((v) => clip(v / sum));
+  };
+  /** The string loss as model.compile uses it, on one example with the given logits as the model's output. */
+  const tfjsStringLoss = (logits: number[], label: number): number => {
+    const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [1], units: logits.length })] });
+    const weights = [tf.zeros([1, logits.length]), tf.tensor1d(logits)];
+    model.setWeights(weights);
+    const sgd = tf.train.sgd(0.1);
+    model.compile({ loss: "sparseCategoricalCrossentropy", optimizer: sgd });
+    const [xs, ys] = [tf.tensor2d([[0]]), tf.tensor1d([label])];
+    const value = model.evaluate(xs, ys) as tf.Scalar;
+    const v = value.dataSync()[0] as number;
+    tf.dispose([value, xs, ys, ...weights]);
+    model.dispose();
+    sgd.dispose();
+    return v;
+  };
+
+  it("tfjs' string sparse loss clips the logits, divides by the row sum, then clips again (measured, not renormalise-then-clip)", () => {
+    const logits = [2, 1, -1];
+    const p = clipRenormaliseClip(logits);
+    for (const label of [0, 1, 2]) {
+      const measured = tfjsStringLoss(logits, label);
+      assert.ok(Math.abs(measured - -Math.log(p[label] as number)) < 1e-4 * (1 + measured), `label ${label}: tfjs ${measured}, clip–renormalise–clip ${-Math.log(p[label] as number)}`);
+    }
+    // Dividing first and clipping after would give label 0 a loss of about 1e-7; skipping the last clip would give label 2 −log(5e-8) ≈ 16.8.
+    assert.ok(tfjsStringLoss(logits, 0) > 0.5);
+    assert.ok(Math.abs(tfjsStringLoss(logits, 2) - -Math.log(EPS)) < 1e-3);
+  });
+
+  it("section 4 describes that order and states the resulting probabilities of [2, 1, −1]", () => {
+    const section4 = md.find((t) => t.startsWith("## 4.")) ?? "";
+    assert.match(section4, /clips each logit into \$\[10\^\{-7\}, 1 - 10\^\{-7\}\]\$, divides the row by its sum, and clips again/);
+    const p = clipRenormaliseClip([2, 1, -1]).map((v) => Number(v.toPrecision(2)));
+    assert.deepEqual(p, [0.5, 0.5, 1e-7]);
+    assert.ok(section4.includes("$[0.5, 0.5, 10^{-7}]$"));
+  });
+
+  it("says that tf.keras recovers the logits of a sigmoid or softmax output layer, unlike TensorFlow.js, and quotes no run's logits", () => {
+    const text = md.join("\n");
+    assert.match(text, /tf\.keras is more careful here than TensorFlow\.js/);
+    assert.match(text, /_keras_logits/);
+    assert.doesNotMatch(text, /22 or −43/);
   });
 });
 

@@ -12,7 +12,7 @@ import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { bowlReference, checker, finalCost, gradientDescentOnBowl, BOWL_START, bowlGradient, bowlCost, SparseCategoricalCrossentropy } from "../../lib/lessons/05-adam";
 import { initBackend } from "../../lib/runtime";
-import { allStdout, figuresAndHtml, leakedTensors, solutionFunctions } from "../helpers/notebooks";
+import { allStdout, figuresAndHtml, leakedTensors, markdownCells, solutionFunctions } from "../helpers/notebooks";
 import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails } from "../helpers/lesson-contract";
 
 const SLUG = "05-adam";
@@ -250,6 +250,42 @@ const pct = (out: string, what: string): number => {
   assert.ok(m, `no "${what} accuracy" line in the output`);
   return Number(m[1]);
 };
+
+describe("lesson 05 prose about the learning-rate sweep states what the oracle's sweep shows", () => {
+  const sweep = bowlReference().sweep;
+  const section4 = markdownCells(SLUG).find((t) => t.startsWith("Gradient descent has a narrow window")) ?? "";
+  const reaching = (finals: (number | null)[]): number[] => sweep.learningRates.filter((_, i) => finals[i] !== null && (finals[i] as number) < 0.1);
+  const twoDigits = (v: number): string => v.toPrecision(2);
+
+  it("the windows of α that reach J < 0.1 in 100 steps are the ones the prose names", () => {
+    const gd = reaching(sweep.gd);
+    const adam = reaching(sweep.adam);
+    assert.ok(section4.includes(`between about ${twoDigits(gd[0] as number)} and ${twoDigits(gd[gd.length - 1] as number)}`), `gradient descent ${gd}`);
+    assert.ok(section4.includes(`from about ${twoDigits(adam[0] as number)} to ${adam[adam.length - 1]}, a factor of more than 50`), `Adam ${adam}`);
+    assert.ok((adam[adam.length - 1] as number) / (adam[0] as number) > 50);
+  });
+
+  it("Adam with a large α ends far closer to the minimum than α, and its final cost creeps up towards α = 10 (no bouncing at a distance of about α)", () => {
+    const large = sweep.learningRates.map((a, i) => ({ a, J: sweep.adam[i] })).filter((r) => r.a >= 1);
+    assert.ok(large.length >= 4);
+    for (const { a, J } of large) {
+      assert.ok(J !== null && J !== undefined, `α = ${a} did not diverge`);
+      // √J ≥ distance from (0, 0), since J = w1² + 25·w2².
+      assert.ok(Math.sqrt(J) < 0.1 * a, `α = ${a}: √J = ${Math.sqrt(J)} is far below α`);
+    }
+    const last = large[large.length - 1]?.J as number;
+    const best = Math.min(...large.map((r) => r.J as number));
+    assert.ok(last > 10 * best, `the final cost creeps up at the large end: ${last} vs ${best}`);
+    assert.match(section4, /does not bounce around at a distance of about \$\\alpha\$/);
+    assert.doesNotMatch(section4, /at a distance of roughly/);
+  });
+
+  it("the training section quotes no one machine's timings", () => {
+    const text = markdownCells(SLUG).join("\n");
+    assert.doesNotMatch(text, /25 s instead of 5/);
+    assert.doesNotMatch(text, /\b\d+ s\b/, "no timing in seconds in the prose; the notebook prints them");
+  });
+});
 
 describe("lesson 05 notebook in a real tslab kernel", { concurrency: false }, () => {
   it("solution edition: runs top to bottom, every check passes, the digit network reaches the assignment's accuracy", () => {

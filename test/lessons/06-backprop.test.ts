@@ -11,7 +11,9 @@ import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { checker } from "../../lib/lessons/06-backprop";
 import { initBackend } from "../../lib/runtime";
-import { allStdout, figuresAndHtml, solutionFunctions } from "../helpers/notebooks";
+import { storedCheck } from "../../lib/checks";
+import { cellText, readNotebook } from "../../tools/notebook";
+import { allStdout, figuresAndHtml, solutionFunctions, sourceNotebook } from "../helpers/notebooks";
 import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails } from "../helpers/lesson-contract";
 
 const SLUG = "06-backprop";
@@ -68,6 +70,42 @@ describe("lesson 06 checks on the notebook's own solutions and on wrong code", (
   });
 });
 
+describe("lesson 06 uses the lecture's computation graph as its main example", () => {
+  // Course 2, Week 2, "Computation graph": x = −2, w = 2, b = 8, y = 2 gives J = 2, dJ/dw = −4.
+  const LECTURE = [-2, 2, 8, 2];
+  const LAB = [2, -2, 8, 1];
+  const cases = storedCheck(SLUG, "06.backpropSimpleNetwork").cases;
+  const section3 = readNotebook(sourceNotebook(SLUG)).cells.map(cellText).find((t) => t.startsWith("## 3.")) ?? "";
+
+  it("the check's first case is the lecture's example, with the lecture's numbers; the lab's example is a case labelled as the lab's", () => {
+    const first = cases[0];
+    assert.ok(first);
+    assert.deepEqual(first.args, LECTURE);
+    assert.match(first.name, /lecture's/);
+    const e = first.expected as Record<string, number>;
+    assert.deepEqual([e.c, e.a, e.d, e.J, e.dJ_dd, e.dJ_da, e.dJ_dc, e.dJ_db, e.dJ_dw], [-4, 4, 2, 2, 2, 2, 2, 2, -4]);
+    const fromLab = cases.find((c) => JSON.stringify(c.args) === JSON.stringify(LAB));
+    assert.ok(fromLab, "the optional lab's example stays a case");
+    assert.match(fromLab.name, /lab's/);
+    assert.doesNotMatch(fromLab.name, /lecture/);
+    assert.equal((fromLab.expected as Record<string, number>).J, 4.5);
+  });
+
+  it("section 3 states the lecture's example and the numbers the oracle computes for it, including the nudge w → 2.001", () => {
+    const [x, w, b, y] = LECTURE as [number, number, number, number];
+    const e = cases[0]?.expected as Record<string, number>;
+    assert.ok(section3.includes(`$x = ${x}$, $w = ${w}$, $b = ${b}$, $y = ${y}$`), "the lecture's inputs");
+    assert.ok(section3.includes(`$c = wx = ${e.c}$, $a = c + b = ${e.a}$, $d = a - y = ${e.d}$, $J = \\tfrac12 d^2 = ${e.J}$`), "the forward values");
+    assert.ok(section3.includes(`\\frac{\\partial J}{\\partial w} = x \\cdot \\frac{\\partial J}{\\partial c} = ${e.dJ_dw}$`), "dJ/dw");
+    const nudged = solutionFunctions(SLUG).backpropSimpleNetwork as unknown as (...a: number[]) => Record<string, number>;
+    const n = nudged(x, w + 0.001, b, y);
+    const r6 = (v: number | undefined): number => Math.round((v as number) * 1e6) / 1e6;
+    assert.ok(section3.includes(`$c = ${r6(n.c)}$, $a = ${r6(n.a)}$, $d = ${r6(n.d)}$ and $J = ${r6(n.J)}$`), `the nudged values ${JSON.stringify(n)}`);
+    assert.ok(Math.abs(((n.J as number) - e.J!) - e.dJ_dw! * 0.001) < 1e-5, "J falls by about 4 × 0.001");
+    assert.match(section3, /lab's[^.]*\$x = 2\$, \$w = -2\$, \$b = 8\$, \$y = 1\$/, "the lab's example is labelled as the lab's");
+  });
+});
+
 describe("lesson 06 notebook in a real tslab kernel", { concurrency: false }, () => {
   it("solution edition: the lecture's numbers, tf.grad agreement, backprop faster, no leaked tensors", () => {
     const run = assertSolutionEditionPasses(SLUG, IDS);
@@ -76,9 +114,9 @@ describe("lesson 06 notebook in a real tslab kernel", { concurrency: false }, ()
     assert.match(out, /forward: {2}a = 11, J = 121/);
     assert.match(out, /backward: dJ\/da = 22, dJ\/dw = 66/);
     assert.match(out, /tf\.grad: dJ\/dw = 66/);
-    assert.match(out, /forward: {2}\{ c: -4, a: 4, d: 3, J: 4\.5 \}/);
-    assert.match(out, /backward: \{ dJ_dd: 3, dJ_da: 3, dJ_dc: 3, dJ_db: 3, dJ_dw: 6 \}/);
-    assert.match(out, /tf\.grads: dJ\/dw = 6, dJ\/db = 3/);
+    assert.match(out, /forward: {2}\{ c: -4, a: 4, d: 2, J: 2 \}/);
+    assert.match(out, /backward: \{ dJ_dd: 2, dJ_da: 2, dJ_dc: 2, dJ_db: 2, dJ_dw: -4 \}/);
+    assert.match(out, /tf\.grads: dJ\/dw = -4, dJ\/db = 2/);
     const numeric = Number(/one extra forward pass per parameter: ([\d.]+) ms/.exec(out)?.[1]);
     const backprop = Number(/backprop \(tf\.grad\): +([\d.]+) ms/.exec(out)?.[1]);
     assert.ok(numeric > 3 * backprop, `numeric ${numeric} ms vs backprop ${backprop} ms`);
