@@ -11,7 +11,7 @@ import { plot, linspace, type Trace } from "../runtime";
 import { loadCoffeeData, isGoodRoast, type CoffeeData } from "../course/coffee";
 import { fitNormalization, normalize, type NormStats } from "../course/normalize";
 
-export { setup, progress, plot, linspace } from "../runtime";
+export { setup, progress, plot, linspace, record } from "../runtime";
 export { demo, disposeModel } from "../checks";
 export { fit } from "../training";
 export { loadCoffeeData, isGoodRoast, fitNormalization, normalize, type CoffeeData, type NormStats };

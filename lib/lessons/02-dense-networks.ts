@@ -11,7 +11,7 @@ import { compareCase, createChecker, formatValue, loadExpected, storedCheck, sto
 import { plot, type Trace } from "../runtime";
 import { loadBinaryDigits, type DigitData } from "../course/digits";
 
-export { setup, progress, plot, linspace, seedEverything } from "../runtime";
+export { setup, progress, plot, linspace, seedEverything, record } from "../runtime";
 export { demo, disposeModel, needs } from "../checks";
 export { fit } from "../training";
 export { loadBinaryDigits, type DigitData };

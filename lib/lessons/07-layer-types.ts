@@ -10,7 +10,7 @@ import * as tf from "@tensorflow/tfjs";
 import { createChecker, describeModel, storedFunctionCheck, storedModelCheck, type ModelDescription } from "../checks";
 import { createRng, plot, quietCpuFirstUse, type Trace } from "../runtime";
 
-export { setup, progress, plot, linspace, seedEverything } from "../runtime";
+export { setup, progress, plot, linspace, seedEverything, record } from "../runtime";
 export { demo, disposeModel, describeModel } from "../checks";
 export { fit } from "../training";
 
