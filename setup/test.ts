@@ -1,10 +1,16 @@
 /**
  * `npm test`: makes sure a Python with nbclient and numpy, and Chromium for the
  * browser tests, are there (installing Debian's packages when root on Debian),
- * registers the course kernel, then runs every test file with Node's test runner.
+ * registers the course kernel, then runs every test file with Node's test runner,
+ * two files at a time (COURSE_TEST_CONCURRENCY changes that), slowest first.
  *
  *   npm test                       # everything
  *   npm test -- core               # only test files whose path contains "core"
+ *
+ * Running files side by side is safe because no test file changes what another
+ * reads: tests that edit the course (grading's data/expected attack, an
+ * instructor's lib edit, a scaffolded lesson) do it in scratch copies
+ * (test/helpers/course-copy.ts), and generated files have per-file names.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -17,6 +23,30 @@ function testFiles(dir: string): string[] {
     const p = path.join(dir, e.name);
     return e.isDirectory() ? testFiles(p) : e.name.endsWith(".test.js") ? [p] : [];
   });
+}
+
+/**
+ * Files that take longest (each runs notebooks in real kernels), longest
+ * first: with two at a time, starting the long ones first keeps both slots
+ * busy to the end instead of leaving one long file running alone.
+ */
+const SLOWEST_FIRST = ["browser/", "tools/new-lesson", "lessons/05", "grading/", "lessons/", "setup/kernel-rebuild", "tools/expected", "notebooks.test"];
+
+/** Test files in the order to start them: the slow ones (SLOWEST_FIRST) first, then the rest by name. */
+export function startOrder(files: string[]): string[] {
+  const rank = (f: string): number => {
+    const i = SLOWEST_FIRST.findIndex((s) => f.split(path.sep).join("/").includes(s));
+    return i < 0 ? SLOWEST_FIRST.length : i;
+  };
+  return [...files].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+
+/** How many test files run at once: COURSE_TEST_CONCURRENCY, else 2 (the course's machines have two cores). */
+function concurrency(): number {
+  const raw = process.env.COURSE_TEST_CONCURRENCY;
+  const n = raw === undefined ? 2 : Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`COURSE_TEST_CONCURRENCY must be a whole number ≥ 1, got ${JSON.stringify(raw)}`);
+  return n;
 }
 
 function main(): number {
@@ -40,7 +70,7 @@ function main(): number {
   }
   writeKernelSpec();
   const filters = process.argv.slice(2);
-  const files = testFiles(path.join(ROOT, "build", "test")).filter((f) => filters.length === 0 || filters.some((s) => f.includes(s))).sort();
+  const files = startOrder(testFiles(path.join(ROOT, "build", "test")).filter((f) => filters.length === 0 || filters.some((s) => f.includes(s))));
   if (files.length === 0) {
     console.error(`✖ no test files match ${filters.join(" ")}`);
     return 1;
@@ -55,8 +85,8 @@ function main(): number {
     }
   }
   const env = { ...jupyterEnv(), COURSE_TEST_PYTHON: python };
-  const r = spawnSync(process.execPath, ["--test", "--test-reporter=spec", ...files], { cwd: ROOT, env, stdio: "inherit" });
+  const r = spawnSync(process.execPath, ["--test", `--test-concurrency=${concurrency()}`, "--test-reporter=spec", ...files], { cwd: ROOT, env, stdio: "inherit" });
   return r.status ?? 1;
 }
 
-process.exit(main());
+if (require.main === module) process.exit(main());

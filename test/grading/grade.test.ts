@@ -17,6 +17,7 @@ import { lessonCheckIds } from "../../lib/lessons";
 import { studentEdition, declaredFunction } from "../../tools/editions";
 import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../../tools/notebook";
 import { OUT, ROOT, sourceNotebook } from "../helpers/notebooks";
+import { copyCourse } from "../helpers/course-copy";
 
 const SLUG = "01-logistic-regression";
 const GRADE = path.join(ROOT, "build", "grading", "grade.js");
@@ -162,16 +163,7 @@ describe("npm run grade: adversarial submissions in one run", () => {
  * with node_modules linked. Submissions executed there may edit its data/.
  */
 function scratchCourse(): string {
-  const copy = path.join(OUT, `grade-course-${process.pid}`);
-  fs.rmSync(copy, { recursive: true, force: true });
-  fs.mkdirSync(copy, { recursive: true });
-  // setup/jupyterlab-app (its own build and node_modules) is not needed to grade.
-  const skip = new Set([path.join(ROOT, "setup", "jupyterlab-app")]);
-  for (const entry of ["package.json", "tsconfig.json", "lib", "setup", "tools", "grading", "notebooks", "data", "build"]) {
-    fs.cpSync(path.join(ROOT, entry), path.join(copy, entry), { recursive: true, preserveTimestamps: true, filter: (src) => !skip.has(src) });
-  }
-  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(copy, "node_modules"));
-  return copy;
+  return copyCourse(path.join(OUT, `grade-course-${process.pid}`), ["package.json", "tsconfig.json", "lib", "setup", "tools", "grading", "notebooks", "data", "build"]);
 }
 
 describe("npm run grade: execution in a fresh kernel, and edited expected values", () => {
