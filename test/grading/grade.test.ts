@@ -55,7 +55,9 @@ function grade(files: string[], extra: string[], root = ROOT): { report: Report;
   const grader = path.join(root, path.relative(ROOT, GRADE));
   const r = spawnSync(process.execPath, [grader, "--json", json, ...extra, ...files], { encoding: "utf8", cwd: root, timeout: 10 * 60_000 });
   assert.ok(fs.existsSync(json), `grader wrote no JSON (exit ${r.status}): ${r.stderr}\n${r.stdout}`);
-  return { report: JSON.parse(fs.readFileSync(json, "utf8")) as Report, stdout: r.stdout, status: r.status };
+  const report = JSON.parse(fs.readFileSync(json, "utf8")) as Report;
+  fs.unlinkSync(json);
+  return { report, stdout: r.stdout, status: r.status };
 }
 
 const WRONG_SIGMOID = "function sigmoid(z: number[]): number[] {\n    return z.map((v) => 1 / (1 + Math.exp(v)));\n}";
