@@ -22,7 +22,7 @@ function probeNotebook(): string {
   fs.writeFileSync(file, JSON.stringify({
     nbformat: 4, nbformat_minor: 5,
     metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } },
-    cells: [cell('import * as lab from "../../build/lib/lessons/01-logistic-regression";\nawait lab.setup();', 0), cell("console.log(`slug=${lab.LESSON}`);", 1)],
+    cells: [cell('import * as lab from "../build/lib/lessons/01-logistic-regression";\nawait lab.setup();', 0), cell("console.log(`slug=${lab.LESSON}`);", 1)],
   }));
   return file;
 }
