@@ -12,9 +12,10 @@
  * instructor's lib edit, a scaffolded lesson) do it in scratch copies
  * (test/helpers/course-copy.ts), and generated files have per-file names.
  */
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { run } from "node:test";
+import { spec } from "node:test/reporters";
 import { CHROMIUM, ensureChromium, ensureLabServer, findTestPython, installInstructions, installJupyter, jupyterEnv, probeAll, writeKernelSpec, ROOT } from "./jupyter";
 
 function testFiles(dir: string): string[] {
@@ -49,7 +50,25 @@ function concurrency(): number {
   return n;
 }
 
-function main(): number {
+/**
+ * Runs the files with Node's test runner, `concurrency` at a time, in the
+ * given order (`node --test FILES` would sort them by name), with the spec
+ * reporter; resolves to true when no test failed.
+ */
+export function runTestFiles(files: string[], concurrency: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    let failed = false;
+    const stream = run({ files, concurrency });
+    stream.on("test:fail", () => {
+      failed = true;
+    });
+    const out = stream.compose(new spec());
+    out.pipe(process.stdout);
+    out.on("end", () => resolve(!failed));
+  });
+}
+
+async function main(): Promise<number> {
   // Probing runs each candidate Python once; reused below unless an install changes what is there.
   let infos = probeAll();
   let python = process.env.COURSE_TEST_PYTHON ?? findTestPython(infos);
@@ -84,9 +103,21 @@ function main(): number {
       return 1;
     }
   }
-  const env = { ...jupyterEnv(), COURSE_TEST_PYTHON: python };
-  const r = spawnSync(process.execPath, ["--test", `--test-concurrency=${concurrency()}`, "--test-reporter=spec", ...files], { cwd: ROOT, env, stdio: "inherit" });
-  return r.status ?? 1;
+  // The test files (run in child processes) inherit this environment and folder.
+  Object.assign(process.env, jupyterEnv(), { COURSE_TEST_PYTHON: python });
+  process.chdir(ROOT);
+  return (await runTestFiles(files, concurrency())) ? 0 : 1;
 }
 
-if (require.main === module) process.exit(main());
+if (require.main === module) {
+  // exitCode, not exit(): the reporter's last lines are written before the process ends.
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      console.error(`✖ ${err instanceof Error ? err.message : String(err)}`);
+      process.exitCode = 1;
+    },
+  );
+}
