@@ -48,12 +48,16 @@ function ensureBuilt(opts = {}) {
   const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
   if (!fs.existsSync(tsc)) throw new Error("TypeScript is not installed: run `npm ci` in the course folder.");
   if (!opts.quiet) process.stderr.write("Compiling the course library (lib/ → build/)…\n");
+  // The stamp carries the time the build started: a source saved while tsc runs
+  // (which tsc may not have read) is then newer than the stamp, so it is built next time.
+  const started = new Date();
   const r = spawnSync(process.execPath, [tsc, "-p", ROOT], { cwd: ROOT, encoding: "utf8" });
   const output = `${r.stdout || ""}${r.stderr || ""}`.trim();
   fs.mkdirSync(path.dirname(STAMP), { recursive: true });
   if (r.status === 0) {
     if (fs.existsSync(ERRORS)) fs.unlinkSync(ERRORS);
-    fs.writeFileSync(STAMP, new Date().toISOString());
+    fs.writeFileSync(STAMP, started.toISOString());
+    fs.utimesSync(STAMP, started, started);
     return { built: true, ok: true, output };
   }
   fs.writeFileSync(ERRORS, output + "\n");

@@ -1,15 +1,22 @@
 /**
  * `npm test`: makes sure a Python with nbclient and numpy, and Chromium for the
  * browser tests, are there (installing Debian's packages when root on Debian),
- * registers the course kernel, then runs every test file with Node's test runner.
+ * registers the course kernel, then runs every test file with Node's test runner,
+ * two files at a time (COURSE_TEST_CONCURRENCY changes that), slowest first.
  *
  *   npm test                       # everything
  *   npm test -- core               # only test files whose path contains "core"
+ *
+ * Running files side by side is safe because no test file changes what another
+ * reads: tests that edit the course (grading's data/expected attack, an
+ * instructor's lib edit, a scaffolded lesson) do it in scratch copies
+ * (test/helpers/course-copy.ts), and generated files have per-file names.
  */
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { isRelease } from "../tools/release-manifest";
+import { run } from "node:test";
+import { spec } from "node:test/reporters";
 import { CHROMIUM, ensureChromium, ensureLabServer, findTestPython, installInstructions, installJupyter, jupyterEnv, probeAll, writeKernelSpec, ROOT } from "./jupyter";
 
 function testFiles(dir: string): string[] {
@@ -20,7 +27,49 @@ function testFiles(dir: string): string[] {
   });
 }
 
-function main(): number {
+/**
+ * Files that take longest (each runs notebooks in real kernels), longest
+ * first: with two at a time, starting the long ones first keeps both slots
+ * busy to the end instead of leaving one long file running alone.
+ */
+const SLOWEST_FIRST = ["browser/", "tools/new-lesson", "lessons/05", "grading/", "lessons/", "setup/kernel-rebuild", "tools/expected", "notebooks.test"];
+
+/** Test files in the order to start them: the slow ones (SLOWEST_FIRST) first, then the rest by name. */
+export function startOrder(files: string[]): string[] {
+  const rank = (f: string): number => {
+    const i = SLOWEST_FIRST.findIndex((s) => f.split(path.sep).join("/").includes(s));
+    return i < 0 ? SLOWEST_FIRST.length : i;
+  };
+  return [...files].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+
+/** How many test files run at once: COURSE_TEST_CONCURRENCY, else 2 (the course's machines have two cores). */
+function concurrency(): number {
+  const raw = process.env.COURSE_TEST_CONCURRENCY;
+  const n = raw === undefined ? 2 : Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`COURSE_TEST_CONCURRENCY must be a whole number ≥ 1, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+/**
+ * Runs the files with Node's test runner, `concurrency` at a time, in the
+ * given order (`node --test FILES` would sort them by name), with the spec
+ * reporter; resolves to true when no test failed.
+ */
+export function runTestFiles(files: string[], concurrency: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    let failed = false;
+    const stream = run({ files, concurrency });
+    stream.on("test:fail", () => {
+      failed = true;
+    });
+    const out = stream.compose(new spec());
+    out.pipe(process.stdout);
+    out.on("end", () => resolve(!failed));
+  });
+}
+
+async function main(): Promise<number> {
   // Probing runs each candidate Python once; reused below unless an install changes what is there.
   let infos = probeAll();
   let python = process.env.COURSE_TEST_PYTHON ?? findTestPython(infos);
@@ -40,9 +89,9 @@ function main(): number {
   // test/student/ is the student release's own suite. In the course, test/lessons/ already runs every
   // student edition, so it runs here only when a filter names it (test/tools/release.test.ts does, in a release).
   const releaseSuite = (f: string): boolean => f.includes(`${path.sep}test${path.sep}student${path.sep}`);
-  const files = testFiles(path.join(ROOT, "build", "test"))
-    .filter((f) => (filters.length === 0 ? isRelease() || !releaseSuite(f) : filters.some((s) => f.includes(s))))
-    .sort();
+  const files = startOrder(
+    testFiles(path.join(ROOT, "build", "test")).filter((f) => (filters.length === 0 ? isRelease() || !releaseSuite(f) : filters.some((s) => f.includes(s)))),
+  );
   if (files.length === 0) {
     console.error(`✖ no test files match ${filters.join(" ")}`);
     return 1;
@@ -61,9 +110,21 @@ function main(): number {
       return 1;
     }
   }
-  const env = { ...jupyterEnv(), COURSE_TEST_PYTHON: python };
-  const r = spawnSync(process.execPath, ["--test", "--test-reporter=spec", ...files], { cwd: ROOT, env, stdio: "inherit" });
-  return r.status ?? 1;
+  // The test files (run in child processes) inherit this environment and folder.
+  Object.assign(process.env, jupyterEnv(), { COURSE_TEST_PYTHON: python });
+  process.chdir(ROOT);
+  return (await runTestFiles(files, concurrency())) ? 0 : 1;
 }
 
-process.exit(main());
+if (require.main === module) {
+  // exitCode, not exit(): the reporter's last lines are written before the process ends.
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      console.error(`✖ ${err instanceof Error ? err.message : String(err)}`);
+      process.exitCode = 1;
+    },
+  );
+}

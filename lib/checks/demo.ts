@@ -5,6 +5,7 @@
  * prints what went wrong, and the notebook carries on.
  */
 import { NOT_COMPLETED } from "./harness";
+import { record } from "../runtime/record";
 
 /**
  * Runs `fn` and returns its value, or undefined (with a message) if it throws.
@@ -16,6 +17,8 @@ export async function demo<T>(fn: () => T | Promise<T>): Promise<T | undefined> 
     return await fn();
   } catch (err) {
     const text = err instanceof Error ? err.message : String(err);
+    // How the cell ended, as data (`demo`), for tests: the sentence below is for students.
+    record("demo", { outcome: text.includes(NOT_COMPLETED) ? "not-completed" : "stopped", error: err instanceof Error ? err.name : "Error", message: text });
     if (text.includes(NOT_COMPLETED)) {
       console.log(`⏳ This cell uses an exercise that is ${NOT_COMPLETED} (${text}). Finish it above, run its check, then run this cell again.`);
     } else {

@@ -10,7 +10,7 @@ import { plot, linspace, type Trace } from "../runtime";
 import { loadCoffeeData, isGoodRoast, goodRoastRegion, type CoffeeData } from "../course/coffee";
 import { fitNormalization, normalize, type NormStats } from "../course/normalize";
 
-export { setup, progress, plot, linspace } from "../runtime";
+export { setup, progress, plot, linspace, record } from "../runtime";
 export { demo, disposeModel } from "../checks";
 export { fit } from "../training";
 export { loadCoffeeData, isGoodRoast, goodRoastRegion, fitNormalization, normalize, type CoffeeData, type NormStats };

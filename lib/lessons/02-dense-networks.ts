@@ -12,7 +12,7 @@ import { plot } from "../runtime";
 import { loadBinaryDigits, type DigitData } from "../course/digits";
 import { plotLossPerEpoch as plotLoss } from "../course/loss-per-epoch";
 
-export { setup, progress, plot, linspace, seedEverything } from "../runtime";
+export { setup, progress, plot, linspace, seedEverything, record } from "../runtime";
 export { demo, disposeModel, needs } from "../checks";
 export { fit } from "../training";
 export { loadBinaryDigits, type DigitData };

@@ -7,7 +7,7 @@
 import { compareCase, createChecker, storedCheck, storedFunctionCheck, StudentCodeError, type CaseResult, type CheckDefinition } from "../checks";
 import { createRng, plot, type Trace } from "../runtime";
 
-export { setup, progress, plot, linspace, seedEverything } from "../runtime";
+export { setup, progress, plot, linspace, seedEverything, record } from "../runtime";
 export { demo, disposeModel } from "../checks";
 export { fit } from "../training";
 

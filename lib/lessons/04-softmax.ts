@@ -9,7 +9,7 @@
 import { createChecker, storedFunctionCheck, storedModelCheck } from "../checks";
 import { createRng, linspace, plot, type Trace } from "../runtime";
 
-export { setup, progress, plot, linspace, seedEverything } from "../runtime";
+export { setup, progress, plot, linspace, seedEverything, record } from "../runtime";
 export { demo, disposeModel } from "../checks";
 export { fit, SparseCategoricalCrossentropy, BinaryCrossentropy } from "../training";
 

@@ -9,7 +9,7 @@ import * as tf from "@tensorflow/tfjs";
 import { createChecker, storedFunctionCheck } from "../checks";
 import { plot, type Trace } from "../runtime";
 
-export { setup, plot, linspace } from "../runtime";
+export { setup, plot, linspace, record } from "../runtime";
 export { demo } from "../checks";
 
 /** This lesson's slug: names its notebook, lib module, expected values and tests. */

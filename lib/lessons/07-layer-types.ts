@@ -11,7 +11,7 @@ import { createChecker, describeModel, storedFunctionCheck, storedModelCheck, ty
 import { createRng, plot, quietCpuFirstUse, type Trace } from "../runtime";
 import { probabilityAccuracy } from "../course/accuracy";
 
-export { setup, progress, plot, linspace, seedEverything } from "../runtime";
+export { setup, progress, plot, linspace, seedEverything, record } from "../runtime";
 export { demo, disposeModel, describeModel } from "../checks";
 export { fit } from "../training";
 

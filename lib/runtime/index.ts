@@ -6,3 +6,4 @@ export { plot, figureHtml, linspace, type Figure, type Trace, type Layout } from
 export { showHtml, liveDisplay, escapeHtml } from "./display";
 export { courseRoot, dataPath, readDataJson } from "./paths";
 export { progress, Progress, type EpochLog } from "./progress";
+export { record, recordHtml, parseRecords, RECORD_TAG, type RecordedValue } from "./record";

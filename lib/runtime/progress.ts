@@ -5,6 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { liveDisplay, type LiveDisplay } from "./display";
+import { record } from "./record";
 
 function seconds(ms: number): string {
   return ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
@@ -61,6 +62,16 @@ export class Progress extends tf.Callback {
 
   override async onTrainEnd(): Promise<void> {
     this.display?.text(this.line(true));
+    // The final state as data (`progress:<label>`), for tests: the progress line is prose.
+    const last = this.history[this.history.length - 1];
+    record(`progress:${this.label}`, {
+      label: this.label,
+      epoch: last?.epoch ?? 0,
+      epochs: this.epochs,
+      logs: last?.logs ?? {},
+      seconds: (Date.now() - this.start) / 1000,
+      inPlace: this.display?.inPlace ?? false,
+    });
   }
 }
 

@@ -11,6 +11,7 @@ import { createRng } from "./rng";
 import { courseRoot } from "./paths";
 import { showHtml } from "./display";
 import { plotlyBundleHtml } from "./plot";
+import { record } from "./record";
 
 /** What setup chose, also printed in the notebook. */
 export interface SetupInfo {
@@ -60,6 +61,8 @@ export async function setupInfo(options: SetupOptions = {}): Promise<SetupInfo> 
   const backend = await initBackend(options.backend ? { force: options.backend } : {});
   const figures = showHtml(plotlyBundleHtml());
   const info: SetupInfo = { backend, seed, tfjsVersion: tf.version.tfjs };
+  // What was chosen, as data for tests and graders (the sentences below are for students).
+  record("setup", { backend: backend.tfName, kind: backend.kind, seed, tfjsVersion: info.tfjsVersion });
   if (options.verbose ?? true) {
     console.log(`TensorFlow.js ${info.tfjsVersion}, backend "${backend.tfName}"${backend.reason ? ` (${backend.reason})` : ""}`);
     console.log(`Random seed ${seed}: data, initial weights and shuffling repeat on every run.`);

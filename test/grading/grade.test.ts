@@ -5,8 +5,10 @@
  * and built-ins, forged outputs, edited expected values, deleted or reordered
  * check cells, an exercise turned into markdown, huge memory use, a malformed
  * file), all graded in one run so that one bad notebook cannot affect another.
+ * The submission that rewrites data/expected/ is executed in a scratch copy of
+ * the course, so lesson tests running beside this file never see the edit.
  */
-import { before, describe, it } from "node:test";
+import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -15,6 +17,7 @@ import { lessonCheckIds } from "../../lib/lessons";
 import { studentEdition, declaredFunction } from "../../tools/editions";
 import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../../tools/notebook";
 import { OUT, ROOT, sourceNotebook } from "../helpers/notebooks";
+import { copyCourse } from "../helpers/course-copy";
 
 const SLUG = "01-logistic-regression";
 const GRADE = path.join(ROOT, "build", "grading", "grade.js");
@@ -47,11 +50,14 @@ function addCell(nb: Notebook, at: number, code: string): Notebook {
   return nb;
 }
 
-function grade(files: string[], extra: string[]): { report: Report; stdout: string; status: number | null } {
+function grade(files: string[], extra: string[], root = ROOT): { report: Report; stdout: string; status: number | null } {
   const json = path.join(OUT, `grade-${process.pid}-${Date.now()}.json`);
-  const r = spawnSync(process.execPath, [GRADE, "--json", json, ...extra, ...files], { encoding: "utf8", cwd: ROOT, timeout: 10 * 60_000 });
+  const grader = path.join(root, path.relative(ROOT, GRADE));
+  const r = spawnSync(process.execPath, [grader, "--json", json, ...extra, ...files], { encoding: "utf8", cwd: root, timeout: 10 * 60_000 });
   assert.ok(fs.existsSync(json), `grader wrote no JSON (exit ${r.status}): ${r.stderr}\n${r.stdout}`);
-  return { report: JSON.parse(fs.readFileSync(json, "utf8")) as Report, stdout: r.stdout, status: r.status };
+  const report = JSON.parse(fs.readFileSync(json, "utf8")) as Report;
+  fs.unlinkSync(json);
+  return { report, stdout: r.stdout, status: r.status };
 }
 
 const WRONG_SIGMOID = "function sigmoid(z: number[]): number[] {\n    return z.map((v) => 1 / (1 + Math.exp(v)));\n}";
@@ -153,9 +159,25 @@ describe("npm run grade: adversarial submissions in one run", () => {
   });
 });
 
+/**
+ * A scratch copy of the course: what the grader and the kernel need (sources,
+ * the current build with its timestamps, so it is not rebuilt; data; notebooks)
+ * with node_modules linked. Submissions executed there may edit its data/.
+ */
+function scratchCourse(): string {
+  return copyCourse(path.join(OUT, `grade-course-${process.pid}`), ["package.json", "tsconfig.json", "lib", "setup", "tools", "grading", "notebooks", "data", "build"]);
+}
+
 describe("npm run grade: execution in a fresh kernel, and edited expected values", () => {
+  let course = "";
+  before(() => {
+    course = scratchCourse();
+  });
+  after(() => fs.rmSync(course, { recursive: true, force: true }));
+
   it("a notebook that rewrites data/expected cannot earn points, the file is restored, and the next notebook is unaffected", () => {
-    const expectedFile = path.join(ROOT, "data", "expected", `${SLUG}.json`);
+    const realExpected = fs.readFileSync(path.join(ROOT, "data", "expected", `${SLUG}.json`), "utf8");
+    const expectedFile = path.join(course, "data", "expected", `${SLUG}.json`);
     const original = fs.readFileSync(expectedFile, "utf8");
     // Replace every expected sigmoid value with what the wrong sigmoid returns (1 − σ(z)).
     const attack = withExercise(source(), "sigmoid", WRONG_SIGMOID);
@@ -167,9 +189,10 @@ fs.writeFileSync(file, JSON.stringify(data));`);
     const attackFile = save("edits-expected", attack);
     const after = save("after-attack", source());
     const thrower = files["throw-at-top-level"] as string;
-    const { report, status } = grade([attackFile, after, thrower], ["--check-timeout", "20", "--cell-timeout", "60"]);
+    const { report, status } = grade([attackFile, after, thrower], ["--check-timeout", "20", "--cell-timeout", "60"], course);
     assert.equal(status, 0);
     assert.equal(fs.readFileSync(expectedFile, "utf8"), original, "data/expected restored");
+    assert.equal(fs.readFileSync(path.join(ROOT, "data", "expected", `${SLUG}.json`), "utf8"), realExpected, "the real course was never touched");
     const [a, b, t] = report.notebooks;
     assert.equal(a?.score, 3);
     assert.equal(a?.checks.find((c) => c.id === "01.sigmoid")?.passed, false);

@@ -19,7 +19,7 @@ import { it } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import type { Checker, CheckResult } from "../../lib/checks";
-import { checkResults, leakedTensors, problems, runNotebook, sourceNotebook, writeStudentEdition, writeVariant, type NotebookRun } from "./notebooks";
+import { cellRecords, checkResults, leakedTensors, problems, recorded, runNotebook, sourceNotebook, writeStudentEdition, writeVariant, type NotebookRun } from "./notebooks";
 
 export type Fn = (...args: never[]) => unknown;
 
@@ -121,13 +121,49 @@ export function codeCell(run: NotebookRun, needle: string): NotebookRun["cells"]
   return cell;
 }
 
+/** What `lab.progress(label)` records when training ends. */
+export interface ProgressRecord {
+  label: string;
+  epoch: number;
+  epochs: number;
+  logs: Record<string, number>;
+  seconds: number;
+  inPlace: boolean;
+}
+
 /**
  * Asserts a training cell shows its progress as one display updated in place
- * (nbclient applies update_display_data to the original output), whose final
- * text matches `final`.
+ * (nbclient applies update_display_data to the original output: the cell has
+ * one plain-text display) and that the run labelled `label` finished all
+ * `epochs` epochs with a finite loss. Returns the recorded progress.
  */
-export function assertOneProgressDisplay(run: NotebookRun, needle: string, final: RegExp): void {
-  const shown = codeCell(run, needle).other.filter((o) => /epoch \d+\/\d+/.test(String(o["text/plain"] ?? "")));
-  assert.equal(shown.length, 1, "one progress display, updated in place");
-  assert.match(String(shown[0]?.["text/plain"]), final);
+export function assertOneProgressDisplay(run: NotebookRun, needle: string, label: string, epochs: number): ProgressRecord {
+  const cell = codeCell(run, needle);
+  const texts = cell.other.filter((o) => "text/plain" in o);
+  assert.equal(texts.length, 1, "one progress display, updated in place");
+  const progress = cellRecords(cell).find((r) => r.name === `progress:${label}`)?.value as ProgressRecord | undefined;
+  assert.ok(progress, `the cell recorded no progress for "${label}": ${JSON.stringify(cellRecords(cell).map((r) => r.name))}`);
+  assert.equal(progress.inPlace, true, "progress updates a display in place");
+  assert.equal(progress.epochs, epochs);
+  assert.equal(progress.epoch, epochs, "training ran every epoch");
+  assert.ok(Number.isFinite(progress.logs.loss), `final loss ${progress.logs.loss}`);
+  assert.ok(progress.seconds >= 0);
+  return progress;
+}
+
+/** Asserts the setup cell recorded one of the course's three backends. */
+export function assertBackendRecorded(run: NotebookRun): void {
+  const setup = recorded<{ backend: string }>(run, "setup");
+  assert.ok(["wasm", "tensorflow", "cpu"].includes(setup.backend), `backend ${setup.backend}`);
+}
+
+/** Asserts `value` is a number in [lo, hi] (a printed "9.62…e-1" is the interval it stands for). */
+export function assertBetween(value: unknown, lo: number, hi: number, what: string): void {
+  assert.equal(typeof value, "number", `${what}: expected a number, got ${JSON.stringify(value)}`);
+  assert.ok((value as number) >= lo && (value as number) <= hi, `${what}: ${value} is not in [${lo}, ${hi}]`);
+}
+
+/** Asserts `value` is a number within `tol` of `expected`. */
+export function assertNear(value: unknown, expected: number, tol: number, what: string): void {
+  assertBetween(value, expected - tol, expected + tol, what);
 }

@@ -10,6 +10,7 @@ import * as ts from "typescript";
 import * as tf from "@tensorflow/tfjs";
 import { parseResults, type CheckResult } from "../../lib/checks";
 import { loadLesson } from "../../lib/lessons";
+import { parseRecords, type RecordedValue } from "../../lib/runtime/record";
 import { declaredFunction, studentEdition } from "../../tools/editions";
 import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../../tools/notebook";
 
@@ -93,9 +94,26 @@ export function figuresAndHtml(run: NotebookRun): string[] {
   return run.cells.flatMap((c) => c.html ?? []);
 }
 
-/** All stdout of the run, joined. */
-export function allStdout(run: NotebookRun): string {
-  return run.cells.map((c) => c.stdout ?? "").join("\n");
+/** The values one cell published with `lab.record`, in order. */
+export function cellRecords(cell: CellRun): RecordedValue[] {
+  return (cell.html ?? []).flatMap((h) => parseRecords(h));
+}
+
+/** Every value the run published with `lab.record`, in order, with the index of its cell. */
+export function records(run: NotebookRun): (RecordedValue & { cell: number })[] {
+  return run.cells.flatMap((c) => cellRecords(c).map((r) => ({ ...r, cell: c.index })));
+}
+
+/**
+ * The value the run published under `name`; throws when it published none
+ * (listing what it did publish) or more than one (ask `records` which cell).
+ */
+export function recorded<T = unknown>(run: NotebookRun, name: string): T {
+  const all = records(run);
+  const found = all.filter((r) => r.name === name);
+  if (found.length === 0) throw new Error(`the notebook recorded no "${name}"; it recorded: ${[...new Set(all.map((r) => r.name))].join(", ") || "nothing"}`);
+  if (found.length > 1) throw new Error(`the notebook recorded "${name}" ${found.length} times (cells ${found.map((r) => r.cell).join(", ")}); pick one with records(run)`);
+  return found[0]?.value as T;
 }
 
 /** Writes the student edition of a lesson to .test-out/<slug>.student.ipynb and returns its path. */

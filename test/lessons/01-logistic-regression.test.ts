@@ -10,8 +10,8 @@ import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { checker, coffeeNetwork, coffeeNetworkReference, COFFEE_NETWORK, normalize } from "../../lib/lessons/01-logistic-regression";
 import { initBackend } from "../../lib/runtime";
-import { allStdout, figuresAndHtml, solutionFunctions } from "../helpers/notebooks";
-import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails, assertOneProgressDisplay } from "../helpers/lesson-contract";
+import { figuresAndHtml, recorded, solutionFunctions } from "../helpers/notebooks";
+import { assertBackendRecorded, assertBetween, assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails, assertOneProgressDisplay } from "../helpers/lesson-contract";
 
 const SLUG = "01-logistic-regression";
 const IDS = checker.definitions.map((d) => d.id);
@@ -105,12 +105,14 @@ describe("lesson 01 reference numbers", () => {
 describe("lesson 01 notebook in a real tslab kernel", { concurrency: false }, () => {
   it("solution edition: runs top to bottom, no error, no abort, every check passes", () => {
     const run = assertSolutionEditionPasses(SLUG, IDS);
-    const out = allStdout(run);
-    assert.match(out, /backend "(wasm|tensorflow|cpu)"/);
-    assert.match(out, /200 °C, 13\.9 min → f = 9\.62\d+e-1/);
-    assert.match(out, /200 °C, 17 min → f = 3\.03\d+e-8/);
+    assertBackendRecorded(run);
+    // The coffee network in the kernel: 200 °C, 13.9 min → f = 9.62…e-1; 200 °C, 17 min → f = 3.03…e-8.
+    const coffee = recorded<{ inputs: number[][]; predictions: number[] }>(run, "coffeeNetwork");
+    assert.deepEqual(coffee.inputs, [[200, 13.9], [200, 17]]);
+    assertBetween(coffee.predictions[0], 0.962, 0.963, "f(200 °C, 13.9 min)");
+    assertBetween(coffee.predictions[1], 3.03e-8, 3.04e-8, "f(200 °C, 17 min)");
     // Training progress is one display updated in place (update_display_data), not a line per epoch.
-    assertOneProgressDisplay(run, "lab.fit(model", /logistic model: epoch 150\/150 — loss [\d.]+ — done in/);
+    assertOneProgressDisplay(run, "lab.fit(model", "logistic model", 150);
     const figures = figuresAndHtml(run).filter((h) => h.includes('class="course-figure"'));
     assert.ok(figures.length >= 5, `only ${figures.length} figures`);
   });

@@ -13,8 +13,8 @@ import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { activationByName, checker, coffeeReference, COFFEE_NETWORK, normalizeRoasts, plainLayers, predictProbabilities, sigmoid } from "../../lib/lessons/02-dense-networks";
 import { initBackend } from "../../lib/runtime";
-import { allStdout, figuresAndHtml, markdownCells, solutionFunctions } from "../helpers/notebooks";
-import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails, assertOneProgressDisplay } from "../helpers/lesson-contract";
+import { figuresAndHtml, markdownCells, solutionFunctions, recorded } from "../helpers/notebooks";
+import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails, assertOneProgressDisplay, assertBackendRecorded, assertBetween, assertNear } from "../helpers/lesson-contract";
 
 const SLUG = "02-dense-networks";
 const IDS = checker.definitions.map((d) => d.id);
@@ -161,27 +161,30 @@ describe("lesson 02 prose: sources labelled truthfully, no one run's numbers", (
 describe("lesson 02 notebook in a real tslab kernel", { concurrency: false }, () => {
   it("solution edition: runs top to bottom, every check passes, ≥ 99% accuracy, sequential matches predict", () => {
     const run = assertSolutionEditionPasses(SLUG, IDS);
-    const out = allStdout(run);
-    assert.match(out, /backend "(wasm|tensorflow|cpu)"/);
-    // The lecture's coffee numbers, by hand.
-    assert.match(out, /200 °C, 13\.9 min → f = 9\.6257\d*e-1/);
-    assert.match(out, /200 °C, 17 min → f = 3\.03159\d*e-8/);
-    // model.summary(): three Dense layers, 10,431 parameters.
-    assert.match(out, /Total params: 10431/);
-    assert.equal((out.match(/\(Dense\)/g) ?? []).length, 3);
-    // MSE vs the lecture's ½ · squared error, with numbers.
-    assert.match(out, /Keras-style MSE \(yours\): +0\.416667/);
-    assert.match(out, /lecture's cost ½ · MSE: +0\.208333/);
+    assertBackendRecorded(run);
+    // The lecture's coffee numbers, by hand (sequential): 9.6257…e-1 and 3.03159…e-8.
+    const coffee = recorded<{ inputs: number[][]; outputs: number[] }>(run, "coffeeSequential");
+    assert.deepEqual(coffee.inputs, [[200, 13.9], [200, 17]]);
+    assertBetween(coffee.outputs[0], 0.96257, 0.96258, "f(200 °C, 13.9 min)");
+    assertBetween(coffee.outputs[1], 3.03159e-8, 3.0316e-8, "f(200 °C, 17 min)");
+    // The digit model (model.summary()): three Dense layers, 10,431 parameters.
+    const digitModel = recorded<{ params: number; layers: string[] }>(run, "digitModel");
+    assert.equal(digitModel.params, 10431);
+    assert.deepEqual(digitModel.layers, ["Dense", "Dense", "Dense"]);
+    // MSE vs the lecture's ½ · squared error, with numbers: (0.25 + 0 + 1) / 3 and half of it.
+    const mse = recorded<{ yours: number; lecture: number }>(run, "meanSquaredError");
+    assertNear(mse.yours, 1.25 / 3, 1e-12, "Keras-style MSE (yours)");
+    assertNear(mse.lecture, 1.25 / 6, 1e-12, "the lecture's ½ · MSE");
     // Training accuracy ≥ 99%.
-    const acc = /training accuracy: ([\d.]+)%/.exec(out);
-    assert.ok(acc, "the notebook prints the training accuracy");
-    assert.ok(Number(acc[1]) >= 99, `training accuracy ${acc[1]}%`);
-    // The student's sequential reproduces model.predict.
-    const diff = /max \|sequential − model\.predict\| over all 1000 images: ([\d.e+-]+)/.exec(out);
-    assert.ok(diff, "the notebook prints the largest difference between sequential and predict");
-    assert.ok(Number(diff[1]) < 1e-5, `max difference ${diff[1]}`);
+    const training = recorded<{ accuracy: number; images: number }>(run, "training");
+    assert.equal(training.images, 1000);
+    assertBetween(training.accuracy, 0.99, 1, "training accuracy");
+    // The student's sequential reproduces model.predict on all 1000 images.
+    const sequential = recorded<{ images: number; maxAbsDiff: number }>(run, "sequentialVsPredict");
+    assert.equal(sequential.images, 1000);
+    assert.ok(sequential.maxAbsDiff >= 0 && sequential.maxAbsDiff < 1e-5, `max |sequential − model.predict| ${sequential.maxAbsDiff}`);
     // Training progress is one display updated in place.
-    assertOneProgressDisplay(run, "lab.fit(model", /digits 0\/1: epoch 20\/20 — loss [\d.]+ — done in/);
+    assertOneProgressDisplay(run, "lab.fit(model", "digits 0/1", 20);
     const figures = figuresAndHtml(run).filter((h) => h.includes('class="course-figure"'));
     assert.ok(figures.length >= 4, `only ${figures.length} figures`);
   });

@@ -11,7 +11,7 @@ import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { applyLayer, checker, loadRingData, piecewiseFunction, piecewiseTarget } from "../../lib/lessons/03-activations";
 import { initBackend } from "../../lib/runtime";
-import { allStdout, drawnFigures, figuresAndHtml, markdownCells, solutionFunctions } from "../helpers/notebooks";
+import { drawnFigures, figuresAndHtml, markdownCells, solutionFunctions, recorded } from "../helpers/notebooks";
 import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails } from "../helpers/lesson-contract";
 
 const SLUG = "03-activations";
@@ -127,16 +127,17 @@ describe("lesson 03 prose states what the data and sources say", () => {
 describe("lesson 03 notebook in a real tslab kernel", { concurrency: false }, () => {
   it("solution edition: no error, no abort, every check passes, ReLU trains faster, no leaked tensors", () => {
     const run = assertSolutionEditionPasses(SLUG, IDS);
-    const out = allStdout(run);
-    const loss = (act: string, epoch: number): number => Number(new RegExp(`${act}\\s+hidden layers: loss after 10 epochs ([\\d.]+), after 60 ([\\d.]+)`).exec(out)?.[epoch === 10 ? 1 : 2]);
-    assert.ok(loss("relu", 10) < loss("sigmoid", 10) / 2, "ReLU is well ahead after 10 epochs");
-    assert.ok(loss("relu", 60) < loss("sigmoid", 60), "and still ahead after 60");
+    type Ring = { lossAfter10: number; lossAfter60: number };
+    const [relu, sigmoid] = [recorded<Ring>(run, "ring:relu"), recorded<Ring>(run, "ring:sigmoid")];
+    for (const r of [relu, sigmoid]) assert.ok(Number.isFinite(r.lossAfter10) && Number.isFinite(r.lossAfter60), JSON.stringify(r));
+    assert.ok(relu.lossAfter10 < sigmoid.lossAfter10 / 2, `ReLU is well ahead after 10 epochs: ${relu.lossAfter10} vs ${sigmoid.lossAfter10}`);
+    assert.ok(relu.lossAfter60 < sigmoid.lossAfter60, `and still ahead after 60: ${relu.lossAfter60} vs ${sigmoid.lossAfter60}`);
     // The figure's sigmoid curve: its first epochs sit at the base-rate loss (closer to it than to log 2).
     const curves = drawnFigures(run).find((f) => f.title.startsWith("Same network, same data"))?.data ?? [];
-    const sigmoid = curves.find((c) => String(c.name).startsWith("sigmoid"))?.y as number[] | undefined;
-    assert.ok(sigmoid && sigmoid.length === 60, "the loss-curve figure has the sigmoid run's 60 epochs");
+    const sigmoidCurve = curves.find((c) => String(c.name).startsWith("sigmoid"))?.y as number[] | undefined;
+    assert.ok(sigmoidCurve && sigmoidCurve.length === 60, "the loss-curve figure has the sigmoid run's 60 epochs");
     const base = ringBaseRate().loss;
-    const early = [...sigmoid.slice(0, 10)].sort((a, b) => a - b)[5] as number;
+    const early = [...sigmoidCurve.slice(0, 10)].sort((a, b) => a - b)[5] as number;
     assert.ok(Math.abs(early - base) < 0.02 && Math.abs(early - base) < Math.abs(early - Math.log(2)), `median loss of epochs 1–10 ${early} vs base rate ${base}`);
     assert.ok(figuresAndHtml(run).filter((h) => h.includes('class="course-figure"')).length >= 4);
   });

@@ -13,8 +13,8 @@ import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { checker, SparseCategoricalCrossentropy } from "../../lib/lessons/04-softmax";
 import { initBackend } from "../../lib/runtime";
-import { allStdout, figuresAndHtml, markdownCells, solutionFunctions } from "../helpers/notebooks";
-import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails } from "../helpers/lesson-contract";
+import { figuresAndHtml, markdownCells, solutionFunctions, recorded } from "../helpers/notebooks";
+import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails, assertBetween, assertNear } from "../helpers/lesson-contract";
 
 const SLUG = "04-softmax";
 const IDS = checker.definitions.map((d) => d.id);
@@ -164,24 +164,39 @@ describe("lesson 04 prose about TensorFlow.js' and Keras' losses", () => {
 describe("lesson 04 notebook in a real tslab kernel", { concurrency: false }, () => {
   it("solution edition: every check passes, the lecture's numbers, both models ≥ 95%, no leaked tensors", () => {
     const run = assertSolutionEditionPasses(SLUG, IDS);
-    const out = allStdout(run);
-    assert.match(out, /float64 {2}2\/10000 {23}= 0\.000200000000000000/);
-    assert.match(out, /float64 {2}\(1 \+ 1\/10000\) − \(1 − 1\/10000\) = 0\.000199999999999978/);
-    assert.match(out, /float32 {2}\(1 \+ 1\/10000\) − \(1 − 1\/10000\) = 0\.00020003/);
-    assert.match(out, /a = \[ '0\.30', '0\.20', '0\.15', '0\.35' \]/);
-    assert.match(out, /z = {3}40: logits route {4}40\.000000 {3}probability route {5}Infinity/);
-    for (const name of ["linear output \\+ fromLogits loss", "softmax output \\+ probability loss"]) {
-      const acc = Number(new RegExp(`${name}: training accuracy ([\\d.]+)%`).exec(out)?.[1]);
-      assert.ok(acc >= 95, `${name}: ${acc}%`);
-    }
-    for (const label of ["car", "bus", "pedestrian"]) assert.match(out, new RegExp(`${label}\\s+accuracy \\d+\\.\\d%`));
-    assert.match(out, /x = \(-5, 2\): logits .* → probabilities 1\.000, 0\.000, 0\.000, 0\.000 → class 0/, "tf.softmax turns the logits back into probabilities");
-    const gap = Number(/max \|tf\.sigmoid\(z\) − model\.predict\(x\)\| over all 1000 points = (\S+)/.exec(out)?.[1]);
-    assert.ok(gap < 1e-6, `tf.sigmoid of the output layer's logits reproduces model.predict (gap ${gap})`);
-    const [lossLogits, lossProbs] = (/loss from logits ([\d.]+), loss from probabilities ([\d.]+)/.exec(out) ?? []).slice(1).map(Number);
-    assert.ok(lossLogits !== undefined && lossProbs !== undefined && Math.abs(lossLogits - lossProbs) < 1e-4, `${lossLogits} vs ${lossProbs}`);
-    const [wrong, right] = [/string "sparseCategoricalCrossentropy":\s+([\d.]+)/.exec(out)?.[1], /fromLogits: true \}\): ([\d.]+)/.exec(out)?.[1]];
-    assert.ok(wrong && right && Math.abs(Number(wrong) - Number(right)) > 0.1, "the string loss differs from the from-logits loss");
+    // Round-off, to the 18 decimals printed: 2/10000 exactly, the roundabout way off in the 17th, float32 off in the 8th.
+    const roundOff = recorded<{ direct: number; roundabout: number; roundabout32: number }>(run, "roundOff");
+    assertNear(roundOff.direct, 0.0002, 5e-19, "float64 2/10000");
+    assertNear(roundOff.roundabout, 0.000199999999999978, 5e-19, "float64 (1 + 1/10000) − (1 − 1/10000)");
+    assertBetween(roundOff.roundabout32, 0.00020003, 0.00020004, "float32 (1 + 1/10000) − (1 − 1/10000)");
+    // The lecture's example: softmax(log [0.30, 0.20, 0.15, 0.35]) gives them back.
+    const a = recorded<number[]>(run, "lectureSoftmax");
+    assert.equal(a.length, 4);
+    [0.3, 0.2, 0.15, 0.35].forEach((v, i) => assertNear(a[i], v, 0.005, `a[${i}]`));
+    // z = 40: the logits route gives 40, the probability route Infinity.
+    const z40 = recorded<{ z: number; logitsRoute: number; probabilityRoute: number }[]>(run, "logitsVsProbabilities").find((r) => r.z === 40);
+    assert.ok(z40, "a row for z = 40");
+    assertNear(z40.logitsRoute, 40, 5e-7, "logits route at z = 40");
+    assert.equal(z40.probabilityRoute, Infinity, "probability route at z = 40");
+    for (const name of ["accuracy:fromLogits", "accuracy:softmax"]) assertBetween(recorded(run, name), 0.95, 1, name);
+    const perLabel = recorded<Record<string, number>>(run, "multiLabelAccuracy");
+    assert.deepEqual(Object.keys(perLabel), ["car", "bus", "pedestrian"]);
+    for (const [label, acc] of Object.entries(perLabel)) assertBetween(acc, 0, 1, `${label} accuracy`);
+    // tf.softmax turns the logits back into probabilities: x = (-5, 2) → 1.000, 0.000, 0.000, 0.000 → class 0.
+    const first = recorded<{ x: number[]; probabilities: number[]; predicted: number }[]>(run, "softmaxOfLogits")[0];
+    assert.deepEqual(first?.x, [-5, 2]);
+    assertBetween(first?.probabilities[0], 0.9995, 1, "P(class 0)");
+    first?.probabilities.slice(1).forEach((p, i) => assertBetween(p, 0, 0.0005, `P(class ${i + 1})`));
+    assert.equal(first?.probabilities.length, 4);
+    assert.equal(first?.predicted, 0);
+    // tf.sigmoid of the output layer's logits reproduces model.predict on all 1000 points; both losses agree.
+    const viaSigmoid = recorded<{ points: number; maxGap: number; lossFromLogits: number; lossFromProbabilities: number }>(run, "sigmoidOfLogits");
+    assert.equal(viaSigmoid.points, 1000);
+    assert.ok(viaSigmoid.maxGap >= 0 && viaSigmoid.maxGap < 1e-6, `gap ${viaSigmoid.maxGap}`);
+    assertNear(viaSigmoid.lossFromLogits, viaSigmoid.lossFromProbabilities, 1e-4, "loss from logits vs from probabilities");
+    // The string loss treats logits as probabilities and differs from the from-logits loss.
+    const fixed = recorded<{ stringLoss: number; fromLogitsLoss: number }>(run, "fixedLogitsLoss");
+    assert.ok(Number.isFinite(fixed.stringLoss) && Number.isFinite(fixed.fromLogitsLoss) && Math.abs(fixed.stringLoss - fixed.fromLogitsLoss) > 0.1, JSON.stringify(fixed));
     assert.ok(figuresAndHtml(run).filter((h) => h.includes('class="course-figure"')).length >= 3);
   });
 

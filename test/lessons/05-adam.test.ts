@@ -12,8 +12,8 @@ import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { bowlReference, checker, finalCost, gradientDescentOnBowl, BOWL_START, bowlGradient, bowlCost, SparseCategoricalCrossentropy } from "../../lib/lessons/05-adam";
 import { initBackend } from "../../lib/runtime";
-import { allStdout, figuresAndHtml, leakedTensors, markdownCells, solutionFunctions } from "../helpers/notebooks";
-import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails } from "../helpers/lesson-contract";
+import { figuresAndHtml, leakedTensors, markdownCells, solutionFunctions, cellRecords, recorded } from "../helpers/notebooks";
+import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails, assertBackendRecorded, assertBetween, codeCell } from "../helpers/lesson-contract";
 
 const SLUG = "05-adam";
 const IDS = checker.definitions.map((d) => d.id);
@@ -245,12 +245,6 @@ describe("lesson 05: adamStep against tf.train.adam and the float64 oracle", () 
   });
 });
 
-const pct = (out: string, what: string): number => {
-  const m = new RegExp(`${what} accuracy: (\\d+\\.\\d+)%`).exec(out);
-  assert.ok(m, `no "${what} accuracy" line in the output`);
-  return Number(m[1]);
-};
-
 describe("lesson 05 prose about the learning-rate sweep states what the oracle's sweep shows", () => {
   const sweep = bowlReference().sweep;
   const section4 = markdownCells(SLUG).find((t) => t.startsWith("Gradient descent has a narrow window")) ?? "";
@@ -290,21 +284,23 @@ describe("lesson 05 prose about the learning-rate sweep states what the oracle's
 describe("lesson 05 notebook in a real tslab kernel", { concurrency: false }, () => {
   it("solution edition: runs top to bottom, every check passes, the digit network reaches the assignment's accuracy", () => {
     const run = assertSolutionEditionPasses(SLUG, IDS);
-    const out = allStdout(run);
-    assert.match(out, /backend "(wasm|tensorflow|cpu)"/);
-    const tfDiff = /largest difference over all steps: (\S+)/.exec(out);
-    assert.ok(tfDiff && Number(tfDiff[1]) < 1e-5, `adamStep vs tf.train.adam: ${tfDiff?.[1]}`);
-    const refDiff = /float64 reference \(numpy\): largest difference (\S+)/.exec(out);
-    assert.ok(refDiff && Number(refDiff[1]) < 1e-12, `adamStep path vs oracle: ${refDiff?.[1]}`);
-    assert.match(out, /Total params: 10575/);
-    assert.ok(pct(out, "training") >= 97, `training accuracy ${pct(out, "training")}%`);
-    assert.ok(pct(out, "held-out") >= 90, `held-out accuracy ${pct(out, "held-out")}%`);
-    assert.match(out, /\d+ errors out of 5000 images/);
-    const timing = /training: 6280 steps in (\S+) s \((\S+) ms per step\)/.exec(out);
-    assert.ok(timing, "the training cell reports its time");
+    assertBackendRecorded(run);
+    const tfDiff = recorded<{ maxAbsDiff: number }>(run, "adamVsTf").maxAbsDiff;
+    assert.ok(tfDiff >= 0 && tfDiff < 1e-5, `adamStep vs tf.train.adam: ${tfDiff}`);
+    const refDiff = recorded<{ maxAbsDiff: number }>(run, "adamVsReference").maxAbsDiff;
+    assert.ok(refDiff >= 0 && refDiff < 1e-12, `adamStep path vs oracle: ${refDiff}`);
+    assert.equal(recorded<{ params: number }>(run, "digitModel").params, 10575);
+    const acc = recorded<{ training: number; heldOut: number; trainingErrors: number; trainingImages: number }>(run, "accuracy");
+    assertBetween(acc.training, 0.97, 1, "training accuracy");
+    assertBetween(acc.heldOut, 0.9, 1, "held-out accuracy");
+    assert.equal(acc.trainingImages, 5000);
+    assert.ok(Number.isInteger(acc.trainingErrors) && acc.trainingErrors >= 0, `training errors ${acc.trainingErrors}`);
+    const timing = recorded<{ steps: number; seconds: number; msPerStep: number }>(run, "trainingTime");
+    assert.equal(timing.steps, 6280, "the training cell reports its time for 6280 steps");
+    assert.ok(timing.seconds > 0 && Number.isFinite(timing.msPerStep), JSON.stringify(timing));
     const figures = figuresAndHtml(run).filter((h) => h.includes('class="course-figure"'));
     assert.ok(figures.length >= 7, `only ${figures.length} figures`);
-    console.log(`lesson 05 solution edition: kernel start ${run.kernelStartSeconds?.toFixed(1)} s, total ${run.totalSeconds.toFixed(1)} s, training ${timing[1]} s (${timing[2]} ms/step)`);
+    console.log(`lesson 05 solution edition: kernel start ${run.kernelStartSeconds?.toFixed(1)} s, total ${run.totalSeconds.toFixed(1)} s, training ${timing.seconds.toFixed(1)} s (${timing.msPerStep.toFixed(2)} ms/step)`);
   });
 
   it("student edition: runs to the end and every check says not completed yet", () => {
@@ -320,6 +316,7 @@ describe("lesson 05 notebook in a real tslab kernel", { concurrency: false }, ()
     assert.equal(leakedTensors(run), 0);
     assert.ok(byId["05.buildDigitModel"]?.cases.some((c) => /activation/.test(c.message ?? "")));
     // The uncompiled model cannot be trained; the training cell says so and the notebook goes on.
-    assert.match(allStdout(run), /This cell stopped/);
+    const stopped = cellRecords(codeCell(run, "lab.fit(model")).find((r) => r.name === "demo")?.value as { outcome?: string } | undefined;
+    assert.equal(stopped?.outcome, "stopped", "the training cell's demo stopped and said why");
   });
 });

@@ -13,7 +13,7 @@ import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { checker, summariseRuns } from "../../lib/lessons/07-layer-types";
 import { initBackend } from "../../lib/runtime";
-import { allStdout, drawnFigures, figuresAndHtml, type DrawnFigure, solutionFunctions } from "../helpers/notebooks";
+import { drawnFigures, figuresAndHtml, type DrawnFigure, solutionFunctions, recorded } from "../helpers/notebooks";
 import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails } from "../helpers/lesson-contract";
 
 const SLUG = "07-layer-types";
@@ -133,11 +133,14 @@ describe("lesson 07 summariseRuns", () => {
 describe("lesson 07 notebook in a real tslab kernel", { concurrency: false }, () => {
   it("solution edition: layer sizes 100 → 9 → 3 → 1, 31 vs 943 parameters, the size experiment's conclusions hold over its runs", () => {
     const run = assertSolutionEditionPasses(SLUG, IDS);
-    const text = allStdout(run);
     // Output lengths 100 → 9 → 3 → 1 and parameters per layer, both networks.
-    assert.match(text, /convolutional: input\(100×1\) {2}→ {2}Conv1D\(9×1\): 21 {2}→ {2}Conv1D\(3×1\): 6 {2}→ {2}Flatten\(3\): 0 {2}→ {2}Dense\(1\): 4 {3}total 31 parameters/);
-    assert.match(text, /dense: +input\(100\) {2}→ {2}Dense\(9\): 909 {2}→ {2}Dense\(3\): 30 {2}→ {2}Dense\(1\): 4 {3}total 943 parameters/);
-    assert.match(text, /conv1dValid: 9 outputs; tf\.conv1d: 9 outputs/);
+    type Described = { inputShape: (number | null)[]; params: number; layers: { className: string; outputShape: (number | null)[]; params: number }[] };
+    const models = recorded<{ convolutional: Described; dense: Described }>(run, "models");
+    const shape = (m: Described) => ({ input: m.inputShape.slice(1), layers: m.layers.map((l) => [l.className, l.outputShape.slice(1), l.params]), params: m.params });
+    assert.deepEqual(shape(models.convolutional), { input: [100, 1], layers: [["Conv1D", [9, 1], 21], ["Conv1D", [3, 1], 6], ["Flatten", [3], 0], ["Dense", [1], 4]], params: 31 });
+    assert.deepEqual(shape(models.dense), { input: [100], layers: [["Dense", [9], 909], ["Dense", [3], 30], ["Dense", [1], 4]], params: 943 });
+    const lengths = recorded<{ mine: number; tf: number }>(run, "conv1dValidVsTf");
+    assert.deepEqual({ mine: lengths.mine, tf: lengths.tf }, { mine: 9, tf: 9 });
     assertSizeExperimentConclusions(drawnFigures(run));
     // Heartbeats, windows, parameter counts, accuracy vs size.
     assert.ok(figuresAndHtml(run).filter((h) => h.includes('class="course-figure"')).length >= 4);

@@ -10,6 +10,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { OUT, ROOT, type NotebookRun } from "../helpers/notebooks";
+import { copyCourse } from "../helpers/course-copy";
 
 const COPY = path.join(OUT, "kernel-edit-course");
 const python = process.env.COURSE_TEST_PYTHON ?? "/usr/bin/python3";
@@ -21,7 +22,7 @@ function probeNotebook(): string {
   fs.writeFileSync(file, JSON.stringify({
     nbformat: 4, nbformat_minor: 5,
     metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } },
-    cells: [cell('import * as lab from "../../build/lib/lessons/01-logistic-regression";\nawait lab.setup();', 0), cell("console.log(`slug=${lab.LESSON}`);", 1)],
+    cells: [cell('import * as lab from "../build/lib/lessons/01-logistic-regression";\nawait lab.setup();', 0), cell("console.log(`slug=${lab.LESSON}`);", 1)],
   }));
   return file;
 }
@@ -43,12 +44,7 @@ function runProbe(): NotebookRun {
 }
 
 before(() => {
-  fs.rmSync(COPY, { recursive: true, force: true });
-  fs.mkdirSync(COPY, { recursive: true });
-  for (const entry of ["package.json", "tsconfig.json", "lib", "setup", "tools", "test", "notebooks", "data", "oracle", "grading"]) {
-    fs.cpSync(path.join(ROOT, entry), path.join(COPY, entry), { recursive: true, preserveTimestamps: true });
-  }
-  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(COPY, "node_modules"));
+  copyCourse(COPY, ["package.json", "tsconfig.json", "lib", "setup", "tools", "test", "notebooks", "data", "oracle", "grading"]);
   const build = spawnSync(process.execPath, [path.join(COPY, "setup", "build-lib.js"), "--strict"], { cwd: COPY, encoding: "utf8" });
   assert.equal(build.status, 0, build.stderr);
 });

@@ -8,20 +8,16 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { lessonFiles, scaffoldLesson } from "../../tools/new-lesson";
-import { OUT, ROOT } from "../helpers/notebooks";
+import { OUT } from "../helpers/notebooks";
+import { copyCourse } from "../helpers/course-copy";
 
 const COPY = path.join(OUT, "scaffold-course");
 const SLUG = "98-scaffold-check";
 const python = process.env.COURSE_TEST_PYTHON ?? "/usr/bin/python3";
 
 before(() => {
-  fs.rmSync(COPY, { recursive: true, force: true });
-  fs.mkdirSync(COPY, { recursive: true });
-  for (const entry of ["package.json", "package-lock.json", "tsconfig.json", "lib", "setup", "tools", "test", "notebooks", "data", "oracle", "grading"]) {
-    // Timestamps kept, so the copy's package-lock.json is not "newer" than node_modules (no needless npm ci).
-    fs.cpSync(path.join(ROOT, entry), path.join(COPY, entry), { recursive: true, preserveTimestamps: true });
-  }
-  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(COPY, "node_modules"));
+  // Timestamps kept, so the copy's package-lock.json is not "newer" than node_modules (no needless npm ci).
+  copyCourse(COPY, ["package.json", "package-lock.json", "tsconfig.json", "lib", "setup", "tools", "test", "notebooks", "data", "oracle", "grading"]);
 });
 
 describe("npm run new-lesson", () => {
@@ -49,7 +45,8 @@ describe("npm run new-lesson", () => {
       cwd: COPY,
       encoding: "utf8",
       // NODE_TEST_CONTEXT would make the inner `node --test` skip its files (it is set for test subprocesses).
-      env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== "NODE_TEST_CONTEXT")), JUPYTER_PATH: "" },
+      // One file at a time inside: this test already holds one of the outer run's two slots.
+      env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== "NODE_TEST_CONTEXT")), JUPYTER_PATH: "", COURSE_TEST_CONCURRENCY: "1" },
       timeout: 8 * 60_000,
     });
     const out = `${r.stdout}\n${r.stderr}`;

@@ -1,0 +1,30 @@
+/**
+ * Scratch copies of the course for tests that must change it (an instructor's
+ * edit, a scaffolded lesson, a submission rewriting data/expected/), so tests
+ * running beside them never see the change.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { ROOT } from "../../lib/runtime/paths";
+
+/**
+ * setup/jupyterlab-app has its own npm install and webpack build (hundreds of
+ * MB once the browser test has built it, possibly being written at that very
+ * moment); no copy needs it.
+ */
+const NEVER_COPIED = [path.join(ROOT, "setup", "jupyterlab-app")];
+
+/**
+ * Copies `entries` (top-level files and folders of the course) to `dest`,
+ * replacing what was there, with timestamps kept (so a copied build/ or
+ * package-lock.json is not taken as stale), and links node_modules.
+ */
+export function copyCourse(dest: string, entries: readonly string[]): string {
+  fs.rmSync(dest, { recursive: true, force: true });
+  fs.mkdirSync(dest, { recursive: true });
+  for (const entry of entries) {
+    fs.cpSync(path.join(ROOT, entry), path.join(dest, entry), { recursive: true, preserveTimestamps: true, filter: (src) => !NEVER_COPIED.includes(src) });
+  }
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dest, "node_modules"));
+  return dest;
+}
