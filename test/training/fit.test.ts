@@ -111,6 +111,37 @@ describe("fit falls back to model.fit, and says why", () => {
   });
 });
 
+describe("fit identifies losses by type, not by display name", () => {
+  const planned = (loss: string | ((a: tf.Tensor, b: tf.Tensor) => tf.Tensor), activation: string): string => {
+    const m = dense([[2, activation]], 3);
+    m.compile({ loss, optimizer: "adam" });
+    const p = planFit(m);
+    m.dispose();
+    return "plan" in p ? p.plan.loss : `fallback: ${p.reason}`;
+  };
+  it("maps each course loss and each accepted tfjs string to its own formula", () => {
+    assert.equal(planned(BinaryCrossentropy(), "sigmoid"), "binaryFromProbabilities");
+    assert.equal(planned("binaryCrossentropy", "sigmoid"), "tfjsBinaryCrossentropy");
+    assert.equal(planned(BinaryCrossentropy({ fromLogits: true }), "linear"), "binaryFromLogits");
+    assert.equal(planned(SparseCategoricalCrossentropy({ fromLogits: true }), "linear"), "sparseCategoricalFromLogits");
+    assert.equal(planned(MeanSquaredError(), "tanh"), "meanSquaredError");
+    assert.equal(planned("meanSquaredError", "linear"), "meanSquaredError");
+  });
+  it("a course loss keeps its formula whatever its display name says", () => {
+    const loss = BinaryCrossentropy({ fromLogits: true });
+    loss.lossName = "meanSquaredError";
+    assert.equal(planned(loss, "linear"), "binaryFromLogits");
+  });
+  it("falls back for a plain function named like a loss, and for a loss that needs another output", () => {
+    const mse = (a: tf.Tensor, b: tf.Tensor): tf.Tensor => tf.losses.meanSquaredError(a, b);
+    Object.defineProperty(mse, "name", { value: "meanSquaredError" });
+    assert.match(planned(mse, "linear"), /^fallback: loss the function meanSquaredError/);
+    assert.match(planned(BinaryCrossentropy(), "linear"), /^fallback: loss "binaryCrossentropy" with a linear output layer/);
+    assert.match(planned("binaryCrossentropy", "relu"), /^fallback: loss "binaryCrossentropy" with a relu output layer/);
+    assert.match(planned(SparseCategoricalCrossentropy(), "linear"), /^fallback: loss "sparseCategoricalCrossentropy" with a linear output layer/);
+  });
+});
+
 describe("fit: callbacks, input checks, tensors", () => {
   it("drives the progress callback with the epoch count and every epoch's logs", async () => {
     const m = dense([[2, "linear"]], 3);
