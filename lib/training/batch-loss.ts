@@ -13,11 +13,10 @@ import { EPSILON } from "./losses";
 import type { Activation, FitLoss } from "./fit-plan";
 import { activationGrad } from "./dense-kernels";
 
-/** A batch's mean loss, dLoss/dz of the output layer, and how many examples it got right. */
+/** A batch's mean loss and dLoss/dz of the output layer. */
 export interface BatchLoss {
   loss: number;
   dz: Float32Array;
-  correct: number;
 }
 
 const f32 = Math.fround;
@@ -26,22 +25,19 @@ const EPS = f32(EPSILON);
 const ONE_MINUS_EPS = f32(1 - EPSILON);
 
 /** Stable: loss = logSumExp(z) − z[label]; dLoss/dz = softmax(z) − onehot. */
-function sparseFromLogits(z: Float32Array, labels: Int32Array, n: number, units: number, dz: Float32Array): { loss: number; correct: number } {
+function sparseFromLogits(z: Float32Array, labels: Int32Array, n: number, units: number, dz: Float32Array): number {
   let loss = 0;
-  let correct = 0;
   for (let r = 0; r < n; r++) {
     const o = r * units;
     const label = labels[r] as number;
     let max = -Infinity;
-    let arg = 0;
-    for (let j = 0; j < units; j++) if ((z[o + j] as number) > max) [max, arg] = [z[o + j] as number, j];
+    for (let j = 0; j < units; j++) max = Math.max(max, z[o + j] as number);
     let sum = 0;
     for (let j = 0; j < units; j++) sum += Math.exp((z[o + j] as number) - max);
     loss += max + Math.log(sum) - (z[o + label] as number);
     for (let j = 0; j < units; j++) dz[o + j] = (Math.exp((z[o + j] as number) - max) / sum - (j === label ? 1 : 0)) / n;
-    if (arg === label) correct += 1;
   }
-  return { loss, correct };
+  return loss;
 }
 
 /**
@@ -89,35 +85,31 @@ const meanSquaredError: ElementLoss = (a, y, scratch) => {
   return (a - y) ** 2;
 };
 
-const ELEMENT_LOSSES: Record<Exclude<FitLoss, "sparseCategoricalFromLogits">, { fn: ElementLoss; threshold: number }> = {
-  binaryFromLogits: { fn: binaryFromLogits, threshold: 0 },
-  binaryFromProbabilities: { fn: binaryFromProbabilities, threshold: 0.5 },
-  tfjsBinaryCrossentropy: { fn: tfjsBinaryCrossentropy, threshold: 0.5 },
-  meanSquaredError: { fn: meanSquaredError, threshold: NaN },
+const ELEMENT_LOSSES: Record<Exclude<FitLoss, "sparseCategoricalFromLogits">, ElementLoss> = {
+  binaryFromLogits,
+  binaryFromProbabilities,
+  tfjsBinaryCrossentropy,
+  meanSquaredError,
 };
 
-/** Sums an element-wise loss over the batch; accuracy counts outputs above the threshold (tfjs' binaryAccuracy uses >). */
-function elementwise(kind: Exclude<FitLoss, "sparseCategoricalFromLogits">, out: Float32Array, target: Float32Array, n: number, units: number, dz: Float32Array): { loss: number; correct: number } {
-  const { fn, threshold } = ELEMENT_LOSSES[kind];
+/** Sums an element-wise loss over the batch (mean over outputs) and fills dz. */
+function elementwise(kind: Exclude<FitLoss, "sparseCategoricalFromLogits">, out: Float32Array, target: Float32Array, n: number, units: number, dz: Float32Array): number {
+  const fn = ELEMENT_LOSSES[kind];
   const scratch = new Float64Array(1);
   const scale = 1 / (n * units);
   let loss = 0;
-  let correct = 0;
   for (let i = 0; i < n * units; i++) {
-    const a = out[i] as number;
-    const y = target[i] as number;
-    loss += fn(a, y, scratch);
+    loss += fn(out[i] as number, target[i] as number, scratch);
     dz[i] = (scratch[0] as number) * scale;
-    if ((a > threshold ? 1 : 0) === y) correct += 1 / units;
   }
-  return { loss: loss / units, correct };
+  return loss / units;
 }
 
 /** Loss of one batch and dLoss/dz of the output layer, for the plan's loss. */
 export function batchLoss(kind: FitLoss, out: Float32Array, target: Float32Array, labels: Int32Array | null, n: number, units: number, act: Activation): BatchLoss {
   const dz = new Float32Array(n * units);
-  const { loss, correct } = kind === "sparseCategoricalFromLogits" ? sparseFromLogits(out, labels as Int32Array, n, units, dz) : elementwise(kind, out, target, n, units, dz);
+  const loss = kind === "sparseCategoricalFromLogits" ? sparseFromLogits(out, labels as Int32Array, n, units, dz) : elementwise(kind, out, target, n, units, dz);
   // Mean squared error takes any output activation; the others' gradients already include it.
   if (kind === "meanSquaredError") activationGrad(dz, out, act);
-  return { loss: loss / n, dz, correct };
+  return { loss: loss / n, dz };
 }

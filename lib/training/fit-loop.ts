@@ -12,6 +12,7 @@ import type { FitPlan, LayerPlan } from "./fit-plan";
 import { gatherBatch, type FitData } from "./fit-data";
 import { backward, forward, readParams, writeParams, type DenseParams } from "./dense-stack";
 import { batchLoss } from "./batch-loss";
+import { batchCorrect } from "./batch-accuracy";
 import { optimizerState, optimizerStep, type OptimizerState } from "./optimizer-step";
 
 /** A tfjs Callback (e.g. `progress()`) or a plain object of callback functions, as model.fit takes. */
@@ -56,7 +57,9 @@ function trainBatch(run: Run, start: number): { lossSum: number; correct: number
   const batch = gatherBatch(data, run.order, start, n, run.xb);
   const acts = forward(plan.layers, params, batch.input, n);
   const output = plan.layers[plan.layers.length - 1] as LayerPlan;
-  const { loss, dz, correct } = batchLoss(plan.loss, acts[plan.layers.length] as Float32Array, batch.targets, batch.labels, n, output.units, output.activation);
+  const out = acts[plan.layers.length] as Float32Array;
+  const correct = plan.accuracy ? batchCorrect(plan.accuracy, out, batch.targets, batch.labels, n, output.units) : 0;
+  const { loss, dz } = batchLoss(plan.loss, out, batch.targets, batch.labels, n, output.units, output.activation);
   backward(plan.layers, params, acts, dz, n);
   optimizerStep(plan.optimizer, run.state, params.theta, params.grad);
   return { lossSum: loss * n, correct };

@@ -10,6 +10,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { asCourseLoss } from "./losses";
+import { accuracyMetric, type AccuracyMetric } from "./batch-accuracy";
 
 /** Activations the fast path differentiates. */
 export type Activation = "linear" | "relu" | "sigmoid" | "tanh";
@@ -48,7 +49,8 @@ export interface FitPlan {
   layers: LayerPlan[];
   loss: FitLoss;
   optimizer: OptimizerPlan;
-  accuracy: boolean;
+  /** The `acc` metric, as model.fit would compute it; null when not compiled with metrics: ["accuracy"]. */
+  accuracy: AccuracyMetric | null;
 }
 
 /** Layers whose matrix products are at least this many multiply-adds per example run on the backend. */
@@ -113,12 +115,13 @@ export function planFit(model: tf.LayersModel): { plan: FitPlan } | { reason: st
   }
   if (layers.length === 0) return { reason: "no Dense layers" };
   if (!model.optimizer) return { reason: "the model is not compiled" };
-  const loss = planLoss(model.loss, (layers[layers.length - 1] as LayerPlan).activation);
+  const output = layers[layers.length - 1] as LayerPlan;
+  const loss = planLoss(model.loss, output.activation);
   if ("reason" in loss) return loss;
   const optimizer = planOptimizer(model.optimizer);
   if (typeof optimizer === "string") return { reason: optimizer };
   const metrics = model.metricsNames.filter((m) => m !== "loss");
   if (metrics.some((m) => m !== "acc")) return { reason: `metrics ${metrics.join(", ")}` };
   if (metrics.length && loss.loss === "meanSquaredError") return { reason: "accuracy with mean squared error" };
-  return { plan: { layers, loss: loss.loss, optimizer, accuracy: metrics.includes("acc") } };
+  return { plan: { layers, loss: loss.loss, optimizer, accuracy: metrics.includes("acc") ? accuracyMetric(loss.loss, output.units) : null } };
 }

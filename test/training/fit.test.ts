@@ -59,6 +59,9 @@ describe("fit matches model.fit", () => {
     ["binary from logits, tanh, Adam", () => { const m = dense([[5, "tanh"], [2, "linear"]], 6); m.compile({ loss: BinaryCrossentropy({ fromLogits: true }), optimizer: tf.train.adam(0.02) }); return m; }, d.bits],
     ["string binaryCrossentropy, sigmoid output, SGD", () => { const m = dense([[6, "sigmoid"], [2, "sigmoid"]], 6); m.compile({ loss: "binaryCrossentropy", optimizer: tf.train.sgd(0.5) }); return m; }, d.bits],
     ["mean squared error, relu output", () => { const m = dense([[7, "relu"], [2, "relu"]], 6); m.compile({ loss: MeanSquaredError(), optimizer: tf.train.adam(0.01) }); return m; }, d.reals],
+    ["binary from logits, one unit, accuracy (model.fit thresholds the logit at 0.5)", () => { const m = dense([[5, "tanh"], [1, "linear"]], 6); m.compile({ loss: BinaryCrossentropy({ fromLogits: true }), optimizer: tf.train.adam(0.02), metrics: ["accuracy"] }); return m; }, d.bits.map((b) => [b[0] as number])],
+    ["binary from probabilities, two units, accuracy (model.fit uses categorical accuracy)", () => { const m = dense([[6, "relu"], [2, "sigmoid"]], 6); m.compile({ loss: BinaryCrossentropy(), optimizer: tf.train.adam(0.02), metrics: ["accuracy"] }); return m; }, d.bits],
+    ["string binaryCrossentropy, two units, accuracy (binary accuracy)", () => { const m = dense([[6, "relu"], [2, "sigmoid"]], 6); m.compile({ loss: "binaryCrossentropy", optimizer: tf.train.adam(0.02), metrics: ["accuracy"] }); return m; }, d.bits],
     ["string meanSquaredError, linear output", () => { const m = dense([[7, "relu"], [2, "linear"]], 6); m.compile({ loss: "meanSquaredError", optimizer: "adam" }); return m; }, d.reals],
   ];
   for (const [name, build, y] of cases) {
@@ -67,6 +70,7 @@ describe("fit matches model.fit", () => {
       assert.equal(r.path, "course");
       assertClose(r.course, r.reference, 1e-3, name);
       if (r.referenceAcc) assertClose(r.courseAcc ?? [], r.referenceAcc, 1e-6, `${name} accuracy`);
+      if (name.includes("accuracy")) assert.ok(r.referenceAcc, `${name}: model.fit logged no accuracy`);
     });
   }
 
