@@ -11,6 +11,7 @@
  *
  *   npm run bench                 # everything
  *   npm run bench -- --no-notebooks | --no-training | --epochs 10 | --json FILE
+ *   npm run bench -- --training-only   # part 1 only (the same as --no-notebooks)
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -117,7 +118,7 @@ async function main(): Promise<void> {
     const [a, b] = t as [TrainingFigures, TrainingFigures];
     console.log(`   course path is ${(a.seconds / b.seconds).toFixed(2)}× faster; accuracy difference ${(100 * Math.abs(a.accuracy - b.accuracy)).toFixed(2)} points`);
   }
-  if (!args.includes("--no-notebooks")) {
+  if (!args.includes("--no-notebooks") && !args.includes("--training-only")) {
     const n = benchNotebooks();
     report.notebooks = n;
     console.log("\n2–3. Notebooks, each in a fresh kernel:");

@@ -23,24 +23,37 @@ import { installIntegerLabelSupport } from "./tfjs-integer-labels-patch";
 /** Keras' backend epsilon. */
 export const EPSILON = 1e-7;
 
+/** Which loss a CourseLoss computes: code identifies losses by this, never by their display name. */
+export type CourseLossKind = "binaryCrossentropy" | "sparseCategoricalCrossentropy" | "meanSquaredError";
+
 /** A loss function for model.compile, tagged with what it is. */
 export interface CourseLoss {
   (yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor;
-  /** Name shown by model checks, e.g. "sparseCategoricalCrossentropy(fromLogits)". */
+  /** What the loss computes (with `fromLogits`, the whole formula). */
+  kind: CourseLossKind;
+  /** Name shown by model checks, e.g. "sparseCategoricalCrossentropy(fromLogits)"; for display only. */
   lossName: string;
   fromLogits: boolean;
   /** Takes integer class labels rather than one-hot targets. */
   sparseLabels: boolean;
 }
 
-function tag(fn: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor, base: string, fromLogits: boolean, sparseLabels: boolean): CourseLoss {
+function tag(fn: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor, kind: CourseLossKind, fromLogits: boolean, sparseLabels: boolean): CourseLoss {
   const loss = fn as CourseLoss;
   // A named function helps tfjs name the loss in logs and error messages.
-  Object.defineProperty(loss, "name", { value: base });
-  loss.lossName = fromLogits ? `${base}(fromLogits)` : base;
+  Object.defineProperty(loss, "name", { value: kind });
+  loss.kind = kind;
+  loss.lossName = fromLogits ? `${kind}(fromLogits)` : kind;
   loss.fromLogits = fromLogits;
   loss.sparseLabels = sparseLabels;
   return loss;
+}
+
+/** The CourseLoss tagged on `loss`, or null for tfjs string losses and plain functions. */
+export function asCourseLoss(loss: unknown): CourseLoss | null {
+  if (typeof loss !== "function") return null;
+  const kind = (loss as Partial<CourseLoss>).kind;
+  return kind === "binaryCrossentropy" || kind === "sparseCategoricalCrossentropy" || kind === "meanSquaredError" ? (loss as CourseLoss) : null;
 }
 
 /** Options shared by the cross-entropy losses. */

@@ -59,6 +59,9 @@ describe("fit matches model.fit", () => {
     ["binary from logits, tanh, Adam", () => { const m = dense([[5, "tanh"], [2, "linear"]], 6); m.compile({ loss: BinaryCrossentropy({ fromLogits: true }), optimizer: tf.train.adam(0.02) }); return m; }, d.bits],
     ["string binaryCrossentropy, sigmoid output, SGD", () => { const m = dense([[6, "sigmoid"], [2, "sigmoid"]], 6); m.compile({ loss: "binaryCrossentropy", optimizer: tf.train.sgd(0.5) }); return m; }, d.bits],
     ["mean squared error, relu output", () => { const m = dense([[7, "relu"], [2, "relu"]], 6); m.compile({ loss: MeanSquaredError(), optimizer: tf.train.adam(0.01) }); return m; }, d.reals],
+    ["binary from logits, one unit, accuracy (model.fit thresholds the logit at 0.5)", () => { const m = dense([[5, "tanh"], [1, "linear"]], 6); m.compile({ loss: BinaryCrossentropy({ fromLogits: true }), optimizer: tf.train.adam(0.02), metrics: ["accuracy"] }); return m; }, d.bits.map((b) => [b[0] as number])],
+    ["binary from probabilities, two units, accuracy (model.fit uses categorical accuracy)", () => { const m = dense([[6, "relu"], [2, "sigmoid"]], 6); m.compile({ loss: BinaryCrossentropy(), optimizer: tf.train.adam(0.02), metrics: ["accuracy"] }); return m; }, d.bits],
+    ["string binaryCrossentropy, two units, accuracy (binary accuracy)", () => { const m = dense([[6, "relu"], [2, "sigmoid"]], 6); m.compile({ loss: "binaryCrossentropy", optimizer: tf.train.adam(0.02), metrics: ["accuracy"] }); return m; }, d.bits],
     ["string meanSquaredError, linear output", () => { const m = dense([[7, "relu"], [2, "linear"]], 6); m.compile({ loss: "meanSquaredError", optimizer: "adam" }); return m; }, d.reals],
   ];
   for (const [name, build, y] of cases) {
@@ -67,6 +70,7 @@ describe("fit matches model.fit", () => {
       assert.equal(r.path, "course");
       assertClose(r.course, r.reference, 1e-3, name);
       if (r.referenceAcc) assertClose(r.courseAcc ?? [], r.referenceAcc, 1e-6, `${name} accuracy`);
+      if (name.includes("accuracy")) assert.ok(r.referenceAcc, `${name}: model.fit logged no accuracy`);
     });
   }
 
@@ -108,6 +112,37 @@ describe("fit falls back to model.fit, and says why", () => {
     assert.match(("reason" in planFit(rms) ? planFit(rms) as { reason: string } : { reason: "" }).reason, /RMSProp/);
     conv.dispose();
     rms.dispose();
+  });
+});
+
+describe("fit identifies losses by type, not by display name", () => {
+  const planned = (loss: string | ((a: tf.Tensor, b: tf.Tensor) => tf.Tensor), activation: string): string => {
+    const m = dense([[2, activation]], 3);
+    m.compile({ loss, optimizer: "adam" });
+    const p = planFit(m);
+    m.dispose();
+    return "plan" in p ? p.plan.loss : `fallback: ${p.reason}`;
+  };
+  it("maps each course loss and each accepted tfjs string to its own formula", () => {
+    assert.equal(planned(BinaryCrossentropy(), "sigmoid"), "binaryFromProbabilities");
+    assert.equal(planned("binaryCrossentropy", "sigmoid"), "tfjsBinaryCrossentropy");
+    assert.equal(planned(BinaryCrossentropy({ fromLogits: true }), "linear"), "binaryFromLogits");
+    assert.equal(planned(SparseCategoricalCrossentropy({ fromLogits: true }), "linear"), "sparseCategoricalFromLogits");
+    assert.equal(planned(MeanSquaredError(), "tanh"), "meanSquaredError");
+    assert.equal(planned("meanSquaredError", "linear"), "meanSquaredError");
+  });
+  it("a course loss keeps its formula whatever its display name says", () => {
+    const loss = BinaryCrossentropy({ fromLogits: true });
+    loss.lossName = "meanSquaredError";
+    assert.equal(planned(loss, "linear"), "binaryFromLogits");
+  });
+  it("falls back for a plain function named like a loss, and for a loss that needs another output", () => {
+    const mse = (a: tf.Tensor, b: tf.Tensor): tf.Tensor => tf.losses.meanSquaredError(a, b);
+    Object.defineProperty(mse, "name", { value: "meanSquaredError" });
+    assert.match(planned(mse, "linear"), /^fallback: loss the function meanSquaredError/);
+    assert.match(planned(BinaryCrossentropy(), "linear"), /^fallback: loss "binaryCrossentropy" with a linear output layer/);
+    assert.match(planned("binaryCrossentropy", "relu"), /^fallback: loss "binaryCrossentropy" with a relu output layer/);
+    assert.match(planned(SparseCategoricalCrossentropy(), "linear"), /^fallback: loss "sparseCategoricalCrossentropy" with a linear output layer/);
   });
 });
 

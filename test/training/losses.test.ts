@@ -35,6 +35,26 @@ describe("losses match tf.keras' documented values", () => {
   }
 });
 
+describe("each loss says what it is: a kind for code, a name for display", () => {
+  const cases: [string, () => ReturnType<typeof MeanSquaredError>, string, boolean, string][] = [
+    ["BinaryCrossentropy()", () => BinaryCrossentropy(), "binaryCrossentropy", false, "binaryCrossentropy"],
+    ["BinaryCrossentropy({ fromLogits: true })", () => BinaryCrossentropy({ fromLogits: true }), "binaryCrossentropy", true, "binaryCrossentropy(fromLogits)"],
+    ["SparseCategoricalCrossentropy()", () => SparseCategoricalCrossentropy(), "sparseCategoricalCrossentropy", false, "sparseCategoricalCrossentropy"],
+    ["SparseCategoricalCrossentropy({ fromLogits: true })", () => SparseCategoricalCrossentropy({ fromLogits: true }), "sparseCategoricalCrossentropy", true, "sparseCategoricalCrossentropy(fromLogits)"],
+    ["MeanSquaredError()", () => MeanSquaredError(), "meanSquaredError", false, "meanSquaredError"],
+  ];
+  for (const [what, make, kind, fromLogits, name] of cases) {
+    it(what, () => {
+      const loss = make();
+      assert.deepEqual({ kind: loss.kind, fromLogits: loss.fromLogits, lossName: loss.lossName, name: loss.name }, { kind, fromLogits, lossName: name, name: kind });
+      const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 3 })] });
+      model.compile({ loss, optimizer: "sgd" });
+      assert.equal(describeModel(model).loss, name);
+      model.dispose();
+    });
+  }
+});
+
 describe("from-logits losses are stable where the probability route is not", () => {
   const logSumExp = (z: number[]): number => { const m = Math.max(...z); return m + Math.log(z.reduce((s, v) => s + Math.exp(v - m), 0)); };
   it("sparse categorical: finite and exact for logits of ±1000", () => {
