@@ -90,7 +90,8 @@ async function main(): Promise<number> {
   // student edition, so it runs here only when a filter names it (test/tools/release.test.ts does, in a release).
   const releaseSuite = (f: string): boolean => f.includes(`${path.sep}test${path.sep}student${path.sep}`);
   const files = startOrder(
-    testFiles(path.join(ROOT, "build", "test")).filter((f) => (filters.length === 0 ? isRelease() || !releaseSuite(f) : filters.some((s) => f.includes(s)))),
+    // Filters match the path inside build/ (test/lessons/01-…), not the checkout's own folder name.
+    testFiles(path.join(ROOT, "build", "test")).filter((f) => (filters.length === 0 ? isRelease() || !releaseSuite(f) : filters.some((s) => path.relative(path.join(ROOT, "build"), f).includes(s)))),
   );
   if (files.length === 0) {
     console.error(`✖ no test files match ${filters.join(" ")}`);
