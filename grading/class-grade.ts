@@ -32,10 +32,15 @@ export interface ClassRun {
   problems: string[];
   graded: number;
   cached: number;
+  /** Notebooks graded in this run; the others were unchanged and read from the cache. */
+  gradedFiles: string[];
   seconds: number;
 }
 
-/** The JSON report: `--json`'s format, each entry with its student; students with nothing graded get one entry too. */
+/**
+ * The JSON report: `--json`'s format, each entry with its student (students with
+ * nothing graded get one entry too), plus the folder's problems and what this run graded.
+ */
 export function gradesJson(run: ClassRun): unknown {
   const entry = (student: string, g: NotebookGrade) => ({ student, path: g.path, lesson: g.lesson, score: g.score, maxScore: g.maxScore, checks: g.checks, execution: g.execution ?? null, problems: g.problems });
   return {
@@ -43,6 +48,7 @@ export function gradesJson(run: ClassRun): unknown {
       s.notebooks.length ? s.notebooks.map((g) => entry(s.student, g)) : [entry(s.student, { path: s.sources?.[0] ?? "", lesson: null, score: 0, maxScore: 0, checks: [], problems: s.problems })],
     ),
     problems: run.problems,
+    run: { graded: run.graded, cached: run.cached, gradedFiles: run.gradedFiles, seconds: run.seconds },
   };
 }
 
@@ -84,7 +90,7 @@ export async function gradeClass(dir: string, outDir: string, opts: GradeOptions
       return { ...grade, problems: [...n.problems, ...grade.problems] };
     }),
   }));
-  const run: ClassRun = { students, problems: folder.problems, graded: pool.graded, cached: pool.cached, seconds: pool.seconds };
+  const run: ClassRun = { students, problems: folder.problems, graded: pool.graded, cached: pool.cached, gradedFiles: pool.gradedFiles, seconds: pool.seconds };
   writeClassReports(run, outDir, checkHints(opts.hiddenDir));
   return run;
 }

@@ -84,6 +84,8 @@ export interface PoolResult {
   grades: NotebookGrade[];
   graded: number;
   cached: number;
+  /** The files graded in this run (not read from the cache). */
+  gradedFiles: string[];
   seconds: number;
 }
 
@@ -98,6 +100,7 @@ export async function gradeFiles(files: string[], opts: GradeOptions, pool: Pool
   const grades: (NotebookGrade | undefined)[] = new Array(files.length);
   const keys: (string | null)[] = files.map(() => null);
   let cached = 0;
+  const fromCache = new Set<number>();
   if (pool.cacheDir) {
     fs.mkdirSync(pool.cacheDir, { recursive: true });
     const version = courseVersion(opts.hiddenDir);
@@ -113,6 +116,7 @@ export async function gradeFiles(files: string[], opts: GradeOptions, pool: Pool
           const g = JSON.parse(fs.readFileSync(hit, "utf8")) as NotebookGrade;
           grades[i] = { ...g, path: file };
           cached++;
+          fromCache.add(i);
           pool.onGrade?.(grades[i] as NotebookGrade, { index: i, cached: true, seconds: 0 });
         } catch {
           // A torn cache file: grade again.
@@ -181,5 +185,5 @@ export async function gradeFiles(files: string[], opts: GradeOptions, pool: Pool
     });
 
   await Promise.all(Array.from({ length: queue.length ? jobs : 0 }, runChild));
-  return { grades: grades as NotebookGrade[], graded: files.length - cached, cached, seconds: (Date.now() - started) / 1000 };
+  return { grades: grades as NotebookGrade[], graded: files.length - cached, cached, gradedFiles: files.filter((_, i) => !fromCache.has(i)), seconds: (Date.now() - started) / 1000 };
 }

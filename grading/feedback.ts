@@ -23,12 +23,28 @@ export function checkStatus(c: CheckGrade): CheckResult["status"] {
   return "failed";
 }
 
+/**
+ * What a student may see of a hidden check's message: the grader's message names
+ * the first failing case and its values ("2 of 2 cases failed; first: other
+ * values: 0.99 ≠ 0.004 …"), which would reveal the hidden inputs and expected
+ * values. Only the verdict part is kept.
+ */
+export function hiddenMessage(c: CheckGrade): string {
+  if (c.passed) return "passed";
+  // The stub's own text, whatever else a student put around it.
+  if (/not completed yet/.test(c.message)) return "not completed yet";
+  const head = (c.message.split(/; first:/)[0] ?? "").trim();
+  // An allow-list: a student's own error text could echo the hidden inputs (`throw new Error(String(z))`).
+  const safe = [/^\d+ of \d+ cases failed$/, /^[\w.]+ did not finish within \d+(\.\d+)? s( \(an infinite loop\?\))?$/, /^[\w.]+ ran out of memory$/, /^[\w.]+ stopped the grading process \(exit \w+\)$/, /^not graded/];
+  return safe.some((re) => re.test(head)) ? head : "failed";
+}
+
 /** One check: the notebook's own report for a visible check; pass/fail and message only for a hidden one. */
 export function checkHtml(c: CheckGrade, hint: string | undefined): string {
   const status = checkStatus(c);
   if (c.hidden || /\.hidden$/.test(c.id)) {
     const mark = c.passed ? "✅" : "❌";
-    return `<div class="course-check hidden-check" data-check-id="${escapeHtml(c.id)}" data-status="${status}"><b>${mark} ${escapeHtml(c.id)}</b> (hidden check, ${c.points}/${c.maxPoints}) — ${escapeHtml(c.message)}</div>`;
+    return `<div class="course-check hidden-check" data-check-id="${escapeHtml(c.id)}" data-status="${status}"><b>${mark} ${escapeHtml(c.id)}</b> (hidden check, ${c.points}/${c.maxPoints}) — ${escapeHtml(hiddenMessage(c))}</div>`;
   }
   const r: CheckResult = { id: c.id, points: c.points, maxPoints: c.maxPoints, passed: c.passed, status, message: c.message, cases: c.cases ?? [], ...(hint ? { hint } : {}) };
   return renderHtml(r);
