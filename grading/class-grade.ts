@@ -14,7 +14,7 @@ import * as path from "path";
 import { ROOT } from "../lib/runtime/paths";
 import { lessonSlugs } from "../lib/lessons";
 import { readClassFolder } from "./class-folder";
-import { gradeFiles } from "./class-run";
+import { gradeFiles, type PoolOptions } from "./class-run";
 import { feedbackHtml } from "./feedback";
 import { canvasCsv, gradebookCsv, type StudentGrades } from "./gradebook";
 import { summaryHtml } from "./summary";
@@ -60,7 +60,8 @@ function checkHints(hiddenDir?: string): Record<string, string> {
 }
 
 /** Grades a class folder; bad entries are reported, never thrown. */
-export async function gradeClass(dir: string, outDir: string, opts: GradeOptions, jobs?: number, log: (line: string) => void = console.log): Promise<ClassRun> {
+export async function gradeClass(dir: string, outDir: string, opts: GradeOptions, run: { jobs?: number; log?: (line: string) => void; onGrade?: PoolOptions["onGrade"] } = {}): Promise<ClassRun> {
+  const log = run.log ?? console.log;
   const build = ensureBuilt({ quiet: true });
   if (!build.ok) throw new Error(`the course library does not compile:\n${build.output}`);
   const exerciseNames = Object.fromEntries(lessonSlugs().map((s) => [s, lessonChecks(s).map((d) => (d as { fnName?: string }).fnName ?? "")]));
@@ -70,9 +71,10 @@ export async function gradeClass(dir: string, outDir: string, opts: GradeOptions
   const tasks = folder.students.flatMap((s) => s.notebooks.filter((n) => n.gradable).map((n) => ({ student: s.id, file: n.file })));
   let done = 0;
   const pool = await gradeFiles(tasks.map((t) => t.file), opts, {
-    jobs,
+    jobs: run.jobs,
     cacheDir: path.join(outDir, ".cache"),
     onGrade: (g, info) => {
+      run.onGrade?.(g, info);
       done++;
       const t = tasks[info.index] as { student: string; file: string };
       log(`[${done}/${tasks.length}] ${t.student}: ${path.basename(t.file)} ${g.score}/${g.maxScore}${info.cached ? " (unchanged, from the cache)" : ` (${info.seconds.toFixed(1)} s)`}${g.problems.length ? ` — ${g.problems.length} problem(s)` : ""}`);
@@ -90,9 +92,9 @@ export async function gradeClass(dir: string, outDir: string, opts: GradeOptions
       return { ...grade, problems: [...n.problems, ...grade.problems] };
     }),
   }));
-  const run: ClassRun = { students, problems: folder.problems, graded: pool.graded, cached: pool.cached, gradedFiles: pool.gradedFiles, seconds: pool.seconds };
-  writeClassReports(run, outDir, checkHints(opts.hiddenDir));
-  return run;
+  const result: ClassRun = { students, problems: folder.problems, graded: pool.graded, cached: pool.cached, gradedFiles: pool.gradedFiles, seconds: pool.seconds };
+  writeClassReports(result, outDir, checkHints(opts.hiddenDir));
+  return result;
 }
 
 /** Writes grades.json, the two gradebooks, every feedback page and the summary. */
