@@ -8,6 +8,7 @@
  *      of the time was executing notebooks versus scoring them.
  * Each phase starts from an empty cache. Options default to the grader's.
  */
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -58,8 +59,28 @@ function buildClass(dir: string, n: number): Map<string, Kind> {
   return kinds;
 }
 
+/**
+ * CPU seconds used by finished child processes and their reaped descendants
+ * (Linux /proc/self/stat cutime + cstime), or null elsewhere. On a shared
+ * machine wall time says little; CPU time divided by the cores is what the
+ * same run would take on an idle machine of that size.
+ */
+function childCpuSeconds(): number | null {
+  try {
+    const stat = fs.readFileSync("/proc/self/stat", "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // After "pid (comm) ": state is field 3, so cutime (16) and cstime (17) are at 13 and 14.
+    const ticks = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
+    return (Number(fields[13]) + Number(fields[14])) / ticks;
+  } catch {
+    return null;
+  }
+}
+
 interface Phase {
   seconds: number;
+  /** CPU seconds of the grading processes and everything they started (null when not measurable). */
+  cpuSeconds: number | null;
   perNotebook: { kind: Kind; seconds: number; executionSeconds: number }[];
 }
 
@@ -67,12 +88,14 @@ async function phase(dir: string, out: string, opts: GradeOptions, jobs: number,
   fs.rmSync(out, { recursive: true, force: true });
   const perNotebook: Phase["perNotebook"] = [];
   const started = Date.now();
+  const cpu0 = childCpuSeconds();
   await gradeClass(dir, out, opts, {
     jobs,
     log: () => undefined,
     onGrade: (g: NotebookGrade, info) => perNotebook.push({ kind: kinds.get(g.path) as Kind, seconds: info.seconds, executionSeconds: g.execution?.seconds ?? 0 }),
   });
-  return { seconds: (Date.now() - started) / 1000, perNotebook };
+  const cpu1 = childCpuSeconds();
+  return { seconds: (Date.now() - started) / 1000, cpuSeconds: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0, perNotebook };
 }
 
 function byKind(p: Phase, field: "seconds" | "executionSeconds"): string {
@@ -101,6 +124,8 @@ export async function benchGrading(args: string[]): Promise<Record<string, unkno
   console.log(`\n1. Scores only (--no-execute): ${scores.seconds.toFixed(1)} s for ${n} (${(scores.seconds / n).toFixed(2)} s per submission; ${(busy1 / scores.seconds).toFixed(2)} grading processes busy on average)`);
   console.log(`   mean per submission: ${byKind(scores, "seconds")}`);
   console.log(`   at this rate 100 submissions take ${((scores.seconds / n) * 100).toFixed(0)} s (target ≤ 120 s)`);
+  const cores = os.cpus().length;
+  if (scores.cpuSeconds !== null) console.log(`   CPU: ${scores.cpuSeconds.toFixed(1)} s in all = ${(scores.cpuSeconds / n).toFixed(2)} s per submission; on ${cores} idle core(s) 100 would take about ${((scores.cpuSeconds / n) * 100 / cores).toFixed(0)} s`);
   const report: Record<string, unknown> = { n, jobs, cores: os.cpus().length, loadavg: os.loadavg(), options: opts, scoresOnly: scores };
   if (!args.includes("--scores-only")) {
     const full = await phase(dir, `${dir}-out`, { ...opts, execute: true }, jobs, kinds);
@@ -110,6 +135,7 @@ export async function benchGrading(args: string[]): Promise<Record<string, unkno
     console.log(`\n2. Scores and execution report: ${full.seconds.toFixed(1)} s for ${n} = ${perMinute.toFixed(1)} submissions/minute (target ≥ 20)`);
     console.log(`   of the grading processes' time, executing notebooks took ${((100 * exec) / busy).toFixed(0)}%, scoring ${((100 * (busy - exec)) / busy).toFixed(0)}%`);
     console.log(`   mean execution per submission: ${byKind(full, "executionSeconds")}`);
+    if (full.cpuSeconds !== null) console.log(`   CPU: ${full.cpuSeconds.toFixed(1)} s in all = ${(full.cpuSeconds / n).toFixed(1)} s per submission; on ${cores} idle core(s) about ${((60 * cores) / (full.cpuSeconds / n)).toFixed(1)} submissions/minute`);
     report.withExecution = { ...full, perMinute, executionShare: exec / busy };
   }
   return report;
