@@ -40,7 +40,10 @@ function main(): number {
   }
   writeKernelSpec();
   const filters = process.argv.slice(2);
-  const files = testFiles(path.join(ROOT, "build", "test")).filter((f) => filters.length === 0 || filters.some((s) => f.includes(s))).sort();
+  const testRoot = path.join(ROOT, "build", "test");
+  // Filters match the path under test/ (as the README says), not the absolute path: a
+  // checkout in a folder named e.g. "class-grading" must not match every file for "grading/".
+  const files = testFiles(testRoot).filter((f) => filters.length === 0 || filters.some((s) => `test/${path.relative(testRoot, f)}`.includes(s))).sort();
   if (files.length === 0) {
     console.error(`✖ no test files match ${filters.join(" ")}`);
     return 1;
