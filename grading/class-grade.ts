@@ -34,6 +34,8 @@ export interface ClassRun {
   cached: number;
   /** Notebooks graded in this run; the others were unchanged and read from the cache. */
   gradedFiles: string[];
+  /** Of those, how many were byte-identical to another submission and took its grade. */
+  identical: number;
   seconds: number;
 }
 
@@ -48,7 +50,7 @@ export function gradesJson(run: ClassRun): unknown {
       s.notebooks.length ? s.notebooks.map((g) => entry(s.student, g)) : [entry(s.student, { path: s.sources?.[0] ?? "", lesson: null, score: 0, maxScore: 0, checks: [], problems: s.problems })],
     ),
     problems: run.problems,
-    run: { graded: run.graded, cached: run.cached, gradedFiles: run.gradedFiles, seconds: run.seconds },
+    run: { graded: run.graded, cached: run.cached, identical: run.identical, gradedFiles: run.gradedFiles, seconds: run.seconds },
   };
 }
 
@@ -92,7 +94,7 @@ export async function gradeClass(dir: string, outDir: string, opts: GradeOptions
       return { ...grade, problems: [...n.problems, ...grade.problems] };
     }),
   }));
-  const result: ClassRun = { students, problems: folder.problems, graded: pool.graded, cached: pool.cached, gradedFiles: pool.gradedFiles, seconds: pool.seconds };
+  const result: ClassRun = { students, problems: folder.problems, graded: pool.graded, cached: pool.cached, gradedFiles: pool.gradedFiles, identical: pool.identical, seconds: pool.seconds };
   writeClassReports(result, outDir, checkHints(opts.hiddenDir));
   return result;
 }

@@ -86,6 +86,8 @@ export interface PoolResult {
   cached: number;
   /** The files graded in this run (not read from the cache). */
   gradedFiles: string[];
+  /** How many of those were byte-identical to another one and took its grade. */
+  identical: number;
   seconds: number;
 }
 
@@ -124,7 +126,20 @@ export async function gradeFiles(files: string[], opts: GradeOptions, pool: Pool
       }
     });
   }
-  const queue = files.map((_, i) => i).filter((i) => !grades[i]);
+  // Byte-identical submissions (same name and options: e.g. untouched student editions) are graded once.
+  const sameAs = new Map<number, number[]>();
+  const firstWithKey = new Map<string, number>();
+  const queue = files.map((_, i) => i).filter((i) => {
+    if (grades[i]) return false;
+    const key = keys[i];
+    const first = key ? firstWithKey.get(key) : undefined;
+    if (first === undefined) {
+      if (key) firstWithKey.set(key, i);
+      return true;
+    }
+    sameAs.set(first, [...(sameAs.get(first) ?? []), i]);
+    return false;
+  });
   const jobs = Math.max(1, Math.min(pool.jobs ?? defaultJobs(), queue.length));
   // `n` names each notebook's work files; the pid keeps concurrent runs apart.
   const workId = (i: number): number => process.pid * 100_000 + i;
@@ -139,6 +154,10 @@ export async function gradeFiles(files: string[], opts: GradeOptions, pool: Pool
       fs.renameSync(`${file}.${process.pid}.tmp`, file);
     }
     pool.onGrade?.(g, { index: i, cached: false, seconds });
+    for (const j of sameAs.get(i) ?? []) {
+      grades[j] = { ...g, path: files[j] as string };
+      pool.onGrade?.(grades[j] as NotebookGrade, { index: j, cached: false, seconds: 0 });
+    }
   };
 
   const runChild = (): Promise<void> =>
@@ -185,5 +204,5 @@ export async function gradeFiles(files: string[], opts: GradeOptions, pool: Pool
     });
 
   await Promise.all(Array.from({ length: queue.length ? jobs : 0 }, runChild));
-  return { grades: grades as NotebookGrade[], graded: files.length - cached, cached, gradedFiles: files.filter((_, i) => !fromCache.has(i)), seconds: (Date.now() - started) / 1000 };
+  return { grades: grades as NotebookGrade[], graded: files.length - cached, cached, gradedFiles: files.filter((_, i) => !fromCache.has(i)), identical: [...sameAs.values()].reduce((t, xs) => t + xs.length, 0), seconds: (Date.now() - started) / 1000 };
 }

@@ -23,7 +23,7 @@ const GRADE = path.join(ROOT, "build", "grading", "grade.js");
 const HIDDEN = path.join(ROOT, "grading", "hidden-example");
 
 interface Entry { student: string; path: string; lesson: string | null; score: number; maxScore: number; checks: { id: string; points: number; maxPoints: number; passed: boolean; message: string; hidden?: boolean }[]; execution: { ran: boolean; counts?: Record<string, number>; message: string } | null; problems: string[] }
-interface Grades { notebooks: Entry[]; problems: string[]; run: { graded: number; cached: number; gradedFiles: string[] } }
+interface Grades { notebooks: Entry[]; problems: string[]; run: { graded: number; cached: number; identical: number; gradedFiles: string[] } }
 
 function source(): Notebook {
   return readNotebook(sourceNotebook(SLUG));
@@ -98,6 +98,8 @@ function buildClass(dir: string): void {
   put(`hal/week1/${SLUG}.ipynb`, old);
   put(`ivy/${SLUG}.ipynb`, withExercise(source(), "sigmoid", HIDDEN_ONLY_WRONG));
   put(`jon/${SLUG}.ipynb`, withExercise(source(), "sigmoid", WRONG_SIGMOID));
+  put(`kim/${SLUG}.ipynb`, student()); // byte-identical to lee's: graded once
+  put(`lee/${SLUG}.ipynb`, student());
   fs.writeFileSync(path.join(dir, "notes.txt"), "not a submission");
 }
 
@@ -121,7 +123,7 @@ describe("npm run grade -- --out OUT CLASS_DIR (no execution)", () => {
   };
 
   it("grades.json: --json's format plus student, one entry per notebook or bad entry", () => {
-    assert.deepEqual([...new Set(grades.notebooks.map((n) => n.student))].sort(), ["ann", "bob", "cat", "dan", "eve", "fay", "gus", "hal", "ivy", "jon"]);
+    assert.deepEqual([...new Set(grades.notebooks.map((n) => n.student))].sort(), ["ann", "bob", "cat", "dan", "eve", "fay", "gus", "hal", "ivy", "jon", "kim", "lee"]);
     for (const n of grades.notebooks) assert.deepEqual(Object.keys(n).sort(), ["checks", "execution", "lesson", "maxScore", "path", "problems", "score", "student"]);
     assert.equal(one("ann").score, 12);
     assert.equal(one("ann").maxScore, 12, "10 visible + 2 hidden points");
@@ -145,6 +147,9 @@ describe("npm run grade -- --out OUT CLASS_DIR (no execution)", () => {
     assert.equal(one("hal").score, 12, "an older release is still graded");
     assert.deepEqual(one("ann").problems, []);
     assert.match(grades.problems.join(" "), /notes\.txt: neither a notebook/);
+    assert.equal(grades.run.identical, 1, "kim's and lee's identical notebooks were graded once");
+    assert.deepEqual(one("kim").checks, one("lee").checks);
+    assert.equal(grades.run.graded, 8, "ann bob cat hal ivy jon kim lee (not dan, eve, fay, gus)");
   });
 
   it("gradebook.csv: student, one column per check, total — matching grades.json", () => {
@@ -153,7 +158,7 @@ describe("npm run grade -- --out OUT CLASS_DIR (no execution)", () => {
     assert.equal(header[0], "student");
     assert.equal(header[header.length - 1], "total");
     assert.ok(header.includes("01.sigmoid") && header.includes("01.sigmoid.hidden") && header.includes("01.buildLogisticModel"));
-    assert.equal(rows.length, 1 + 10);
+    assert.equal(rows.length, 1 + 12);
     for (const row of rows.slice(1)) {
       const student = row[0] as string;
       const e = entries(student).find((n) => n.lesson);
@@ -178,7 +183,7 @@ describe("npm run grade -- --out OUT CLASS_DIR (no execution)", () => {
 
   it("feedback pages: one per student, escaped, hidden checks without their cases", () => {
     const files = fs.readdirSync(path.join(out, "feedback")).sort();
-    assert.deepEqual(files, ["ann", "bob", "cat", "dan", "eve", "fay", "gus", "hal", "ivy", "jon"].map((s) => `${s}.html`));
+    assert.deepEqual(files, ["ann", "bob", "cat", "dan", "eve", "fay", "gus", "hal", "ivy", "jon", "kim", "lee"].map((s) => `${s}.html`));
     const cat = fs.readFileSync(path.join(out, "feedback", "cat.html"), "utf8");
     assert.ok(!cat.includes(SCRIPT_MESSAGE), "the student's <script> is escaped");
     assert.ok(cat.includes("&lt;script&gt;alert("), "and still shown");
@@ -214,12 +219,13 @@ describe("npm run grade -- --out OUT CLASS_DIR (no execution)", () => {
     const m = /<script type="application\/json" id="class-summary">([\s\S]*?)<\/script>/.exec(html);
     assert.ok(m, "summary data embedded");
     const data = JSON.parse(m[1] as string) as { students: number; exercises: { id: string; students: number; passed: number; share: number; failures: { message: string; count: number }[] }[] };
-    assert.equal(data.students, 10);
+    assert.equal(data.students, 12);
     const sig = data.exercises.find((e) => e.id === "01.sigmoid");
-    // Graded for lesson 01: ann, bob, cat, hal, ivy, jon; sigmoid passes for ann, hal, ivy.
-    assert.equal(sig?.students, 6);
+    // Graded for lesson 01: ann, bob, cat, hal, ivy, jon, kim, lee; sigmoid passes for ann, hal, ivy.
+    assert.equal(sig?.students, 8);
     assert.equal(sig?.passed, 3);
-    assert.ok(Math.abs((sig?.share ?? 0) - 0.5) < 1e-12);
+    assert.ok(Math.abs((sig?.share ?? 0) - 3 / 8) < 1e-12);
+    assert.deepEqual(sig?.failures.find((f) => /not completed yet/.test(f.message))?.count, 3, "bob, kim and lee");
     assert.ok((sig?.failures.length ?? 0) >= 1);
     assert.match(html, /Plotly\.newPlot/);
     assert.ok(html.length > 1_000_000, "the plotly bundle is inlined (works offline)");
