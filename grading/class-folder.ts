@@ -135,7 +135,8 @@ export function readClassFolder(dir: string, exerciseNames: Record<string, strin
       id = e.name.slice(0, -".ipynb".length);
       notebooks = [inspectNotebook(p, exerciseNames, hashes)];
     } else {
-      problems.push(`${e.name}: neither a notebook (.ipynb) nor a student's folder; ignored`);
+      const hint = /\.(zip|tar|tgz|gz|7z)$/i.test(e.name) ? " (unpack an archive into a folder named by the student)" : "";
+      problems.push(`${e.name}: neither a notebook (.ipynb) nor a student's folder; ignored${hint}`);
       continue;
     }
     const seen = byId.get(id);
