@@ -19,8 +19,13 @@ export interface ExerciseSummary {
   passed: number;
   /** passed / students (0 when nobody handed the lesson in). */
   share: number;
-  /** The most frequent messages of failed attempts, most frequent first. */
+  /** The most frequent kinds of failure (messages equal but for their numbers; one example each), most frequent first. */
   failures: { message: string; count: number }[];
+}
+
+/** A failure message with its numbers blanked out, to group the same mistake made with different values. */
+export function failureKind(message: string): string {
+  return message.replace(/[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?/gi, "#");
 }
 
 /** The class's results per check, lessons in course order. */
@@ -30,16 +35,21 @@ export function summarize(students: StudentGrades[], topFailures = 3): ExerciseS
     for (const k of col.checks) {
       let n = 0;
       let passed = 0;
-      const msgs = new Map<string, number>();
+      // Messages that differ only in their numbers (each student's wrong values) are one kind of failure.
+      const msgs = new Map<string, { message: string; count: number }>();
       for (const s of students) {
         const g = countedGrades(s).find((x) => x.lesson === col.lesson);
         const c = g?.checks.find((x) => x.id === k.id);
         if (!c) continue;
         n++;
         if (c.passed) passed++;
-        else msgs.set(c.message, (msgs.get(c.message) ?? 0) + 1);
+        else {
+          const key = failureKind(c.message);
+          const seen = msgs.get(key);
+          msgs.set(key, { message: seen?.message ?? c.message, count: (seen?.count ?? 0) + 1 });
+        }
       }
-      const failures = [...msgs].map(([message, count]) => ({ message, count })).sort((a, b) => b.count - a.count || a.message.localeCompare(b.message)).slice(0, topFailures);
+      const failures = [...msgs.values()].sort((a, b) => b.count - a.count || a.message.localeCompare(b.message)).slice(0, topFailures);
       out.push({ id: k.id, lesson: col.lesson, students: n, passed, share: n ? passed / n : 0, failures });
     }
   }
@@ -71,7 +81,7 @@ export function summaryHtml(students: StudentGrades[], classProblems: string[] =
 ${plotlyBundleHtml()}
 ${fig.html}
 <h2>Per exercise</h2>
-<table><thead><tr><th>check</th><th>passed</th><th>share</th><th>most frequent failure messages</th></tr></thead><tbody>
+<table><thead><tr><th>check</th><th>passed</th><th>share</th><th>most frequent failures (one example message each)</th></tr></thead><tbody>
 ${table}
 </tbody></table>
 <h2>Problems (${problems.length})</h2>

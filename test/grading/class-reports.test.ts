@@ -1,5 +1,5 @@
 /**
- * Feedback pages from synthetic grades: per-case tables (as the sandboxed
+ * Feedback pages and the class summary from synthetic grades: per-case tables (as the sandboxed
  * grader fills `cases`) drawn by the notebook's own renderer, hidden checks
  * reduced to pass/fail and a verdict even when the grade carries their cases,
  * and every student-controlled string escaped.
@@ -8,6 +8,7 @@ import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { parseResults } from "../../lib/checks";
 import { feedbackHtml, hiddenMessage } from "../../grading/feedback";
+import { failureKind, summarize } from "../../grading/summary";
 import type { StudentGrades } from "../../grading/gradebook";
 import type { CheckGrade, NotebookGrade } from "../../grading/types";
 
@@ -57,5 +58,23 @@ describe("feedback pages", () => {
     assert.ok(!/<script[^>]*>[^<]*<\/script>[^]*<script>alert/.test(html));
     assert.match(html, /Feedback for eve&lt;script&gt;/);
     assert.match(html, /Run top to bottom in a fresh kernel in 3\.0 s:/);
+  });
+});
+
+describe("class summary", () => {
+  it("groups failures that differ only in their numbers, most frequent first", () => {
+    const wrong = (got: string): CheckGrade => ({ id: "01.sigmoid", points: 0, maxPoints: 1, passed: false, message: `2 of 4 cases failed; first: small values: ${got} ≠ 0.2689414214 at [0]` });
+    const students: StudentGrades[] = [
+      { student: "a", problems: [], notebooks: [grade([wrong("0.7310585786")])] },
+      { student: "b", problems: [], notebooks: [grade([wrong("0.5")])] },
+      { student: "c", problems: [], notebooks: [grade([{ ...wrong(""), message: "not completed yet" }])] },
+      { student: "d", problems: [], notebooks: [grade([{ ...wrong(""), passed: true, points: 1, message: "all 4 cases passed" }])] },
+    ];
+    const [s] = summarize(students);
+    assert.equal(s?.students, 4);
+    assert.equal(s?.passed, 1);
+    assert.deepEqual(s?.failures.map((f) => f.count), [2, 1]);
+    assert.match(s?.failures[0]?.message ?? "", /0\.7310585786 ≠/);
+    assert.equal(failureKind("1 of 2 cases failed; first: w=[1,-2.5e-3]: 3 ≠ 4"), "# of # cases failed; first: w=[#,#]: # ≠ #");
   });
 });
