@@ -12,12 +12,18 @@
  * Prints a table per notebook and a total; `--json FILE` writes the results.
  * Exit code 0 whenever grading ran, whatever the scores.
  *
+ * `npm run grade -- --out OUT CLASS_DIR` grades a whole class folder in
+ * parallel and writes grades, gradebooks, feedback pages and a summary into
+ * OUT (grading/class-grade.ts; docs/grading.md).
+ *
  * Options: --json FILE, --hidden DIR (instructor's hidden checks),
+ *   --out OUT (class mode), --jobs N (class mode: parallel graders, default the core count),
  *   --check-timeout S (60), --cell-timeout S (120), --notebook-timeout S (900),
  *   --memory MB (2048), --no-execute (skip step 2).
  */
 import * as fs from "fs";
 import * as path from "path";
+import { gradeClass } from "./class-grade";
 import { gradeNotebook, prepareGrading } from "./grade-notebook";
 import type { GradeOptions, NotebookGrade } from "./types";
 
@@ -56,10 +62,12 @@ export async function gradeAll(files: string[], opts: GradeOptions): Promise<Not
   return grades;
 }
 
-function parseArgs(argv: string[]): { files: string[]; json?: string; opts: GradeOptions } {
+function parseArgs(argv: string[]): { files: string[]; json?: string; out?: string; jobs?: number; opts: GradeOptions } {
   const opts: GradeOptions = { checkTimeout: 60, cellTimeout: 120, notebookTimeout: 900, memoryMb: 2048, execute: true };
   const files: string[] = [];
   let json: string | undefined;
+  let out: string | undefined;
+  let jobs: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     const next = (): string => {
@@ -73,6 +81,11 @@ function parseArgs(argv: string[]): { files: string[]; json?: string; opts: Grad
       return v;
     };
     if (a === "--json") json = next();
+    else if (a === "--out") out = next();
+    else if (a === "--jobs") {
+      jobs = num();
+      if (!Number.isInteger(jobs)) throw new Error("--jobs needs a whole number");
+    }
     else if (a === "--hidden") opts.hiddenDir = path.resolve(next());
     else if (a === "--check-timeout") opts.checkTimeout = num();
     else if (a === "--cell-timeout") opts.cellTimeout = num();
@@ -82,8 +95,16 @@ function parseArgs(argv: string[]): { files: string[]; json?: string; opts: Grad
     else if (a.startsWith("--")) throw new Error(`unknown option ${a}`);
     else files.push(a);
   }
-  if (files.length === 0) throw new Error("no notebooks given");
-  return { files, json, opts };
+  if (files.length === 0) throw new Error(out ? "no class folder given" : "no notebooks given");
+  if (out) {
+    if (files.length !== 1 || !fs.existsSync(files[0] as string) || !fs.statSync(files[0] as string).isDirectory()) throw new Error(`--out grades one class folder: give exactly one folder (got ${files.join(" ")})`);
+    if (json) throw new Error("--json is for single notebooks; with --out the results go to OUT/grades.json");
+  } else {
+    const dir = files.find((f) => fs.existsSync(f) && fs.statSync(f).isDirectory());
+    if (dir) throw new Error(`${dir} is a folder: grade a class folder with --out OUT ${dir}`);
+    if (jobs !== undefined) throw new Error("--jobs is for class folders (with --out)");
+  }
+  return { files, json, out, jobs, opts };
 }
 
 async function main(): Promise<number> {
@@ -91,12 +112,20 @@ async function main(): Promise<number> {
   try {
     parsed = parseArgs(process.argv.slice(2));
   } catch (err) {
-    console.error(`✖ ${(err as Error).message}\nusage: npm run grade -- [--json FILE] [--hidden DIR] [--no-execute] [--check-timeout S] [--cell-timeout S] [--notebook-timeout S] [--memory MB] <submitted.ipynb>...`);
+    console.error(`✖ ${(err as Error).message}\nusage: npm run grade -- [--json FILE] [--hidden DIR] [--no-execute] [--check-timeout S] [--cell-timeout S] [--notebook-timeout S] [--memory MB] <submitted.ipynb>...\n       npm run grade -- --out OUT [--jobs N] [same options] CLASS_DIR`);
     return 2;
   }
   if (parsed.opts.hiddenDir && !fs.existsSync(parsed.opts.hiddenDir)) {
     console.error(`✖ hidden checks folder ${parsed.opts.hiddenDir} does not exist`);
     return 2;
+  }
+  if (parsed.out) {
+    const out = path.resolve(parsed.out);
+    const run = await gradeClass(path.resolve(parsed.files[0] as string), out, parsed.opts, { jobs: parsed.jobs });
+    const notebooks = run.students.reduce((n, s) => n + s.notebooks.length, 0);
+    console.log(`\n${run.students.length} student(s), ${notebooks} notebook(s): ${run.graded} graded, ${run.cached} unchanged since the last run, in ${run.seconds.toFixed(1)} s.`);
+    console.log(`Written to ${out}: grades.json, gradebook.csv, gradebook-canvas.csv, feedback/, summary.html`);
+    return 0;
   }
   const grades = await gradeAll(parsed.files, parsed.opts);
   const total = grades.reduce((s, g) => s + g.score, 0);

@@ -1,0 +1,208 @@
+/**
+ * Grading many notebooks: a pool of `jobs` grading processes
+ * (grading/grade-child.ts), and a cache so that a re-run grades only what
+ * changed. A grade is cached in OUT/.cache/ under a hash of the submission
+ * file (bytes and name), the course version (lib/, data/expected/, the
+ * grader's own code, the locked dependencies, hidden checks) and the grading
+ * options; an unchanged submission is read back instead of graded again, and
+ * an interrupted run resumes where it stopped.
+ */
+import { createHash } from "crypto";
+import { fork, type ChildProcess } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { ROOT } from "../lib/runtime/paths";
+import type { ChildMessage, ChildRequest } from "./grade-child";
+import type { GradeOptions, NotebookGrade } from "./types";
+
+const CHILD = path.join(__dirname, "grade-child.js");
+
+/**
+ * grading/ modules that only turn grades into reports: changing them must not
+ * regrade a class (executing a hundred notebooks takes many minutes).
+ */
+const REPORT_ONLY = new Set(["class-folder.ts", "class-grade.ts", "class-run.ts", "gradebook.ts", "feedback.ts", "summary.ts", "grade.ts"]);
+
+/** Hashes every file under `dir` whose name passes `keep`, with its path relative to the root. */
+function hashTree(h: ReturnType<typeof createHash>, dir: string, keep: (name: string) => boolean): void {
+  if (!fs.existsSync(dir)) return;
+  const st = fs.statSync(dir);
+  if (st.isFile()) {
+    h.update(`${path.relative(ROOT, dir)}\u0000`).update(fs.readFileSync(dir)).update("\u0001");
+    return;
+  }
+  for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) hashTree(h, p, keep);
+    else if (e.isFile() && keep(e.name)) h.update(`${path.relative(ROOT, p)}\u0000`).update(fs.readFileSync(p)).update("\u0001");
+  }
+}
+
+/** A hash of everything in the course that can change a notebook's grade. */
+export function courseVersion(hiddenDir?: string): string {
+  const h = createHash("sha256");
+  const code = (n: string): boolean => /\.(ts|js|json)$/.test(n);
+  hashTree(h, path.join(ROOT, "lib"), code);
+  hashTree(h, path.join(ROOT, "data", "expected"), code);
+  hashTree(h, path.join(ROOT, "grading"), (n) => n.endsWith(".ts") && !REPORT_ONLY.has(n));
+  hashTree(h, path.join(ROOT, "setup", "run_notebook.py"), () => true);
+  hashTree(h, path.join(ROOT, "package-lock.json"), () => true);
+  if (hiddenDir) hashTree(h, hiddenDir, () => true);
+  return h.digest("hex");
+}
+
+/** The cache key of one submission under a course version and options. */
+export function cacheKey(file: string, version: string, opts: GradeOptions): string {
+  const h = createHash("sha256");
+  // The name counts too: it can decide which lesson a notebook is for.
+  h.update(path.basename(file)).update("\u0000").update(fs.readFileSync(file)).update("\u0000").update(version).update("\u0000");
+  const { hiddenDir, ...rest } = opts;
+  // The hidden checks' contents are in the course version; here only whether they are used.
+  h.update(JSON.stringify(Object.entries({ ...rest, hidden: !!hiddenDir }).sort()));
+  return h.digest("hex").slice(0, 32);
+}
+
+/** A grade worth keeping: not one the grader could not produce (those are retried next run). */
+function cacheable(g: NotebookGrade): boolean {
+  return !g.problems.some((p) => /^grading failed|grading process stopped unexpectedly/.test(p));
+}
+
+/** Settings of a pool run. */
+export interface PoolOptions {
+  /** Parallel grading processes (default: the number of cores). */
+  jobs?: number;
+  /** Where grades are cached; no caching when absent. */
+  cacheDir?: string;
+  /** Called as each notebook is done (from the cache or graded). */
+  onGrade?: (g: NotebookGrade, info: { index: number; cached: boolean; seconds: number }) => void;
+}
+
+/** What a pool run did. */
+export interface PoolResult {
+  /** One grade per input file, in input order. */
+  grades: NotebookGrade[];
+  graded: number;
+  cached: number;
+  /** The files graded in this run (not read from the cache). */
+  gradedFiles: string[];
+  /** How many of those were byte-identical to another one and took its grade. */
+  identical: number;
+  seconds: number;
+}
+
+/** The number of parallel grading processes when none is asked for. */
+export function defaultJobs(): number {
+  return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+}
+
+/** Grades files in parallel processes, reusing cached grades; never throws for a bad submission. */
+export async function gradeFiles(files: string[], opts: GradeOptions, pool: PoolOptions = {}): Promise<PoolResult> {
+  const started = Date.now();
+  const grades: (NotebookGrade | undefined)[] = new Array(files.length);
+  const keys: (string | null)[] = files.map(() => null);
+  let cached = 0;
+  const fromCache = new Set<number>();
+  if (pool.cacheDir) {
+    fs.mkdirSync(pool.cacheDir, { recursive: true });
+    const version = courseVersion(opts.hiddenDir);
+    files.forEach((file, i) => {
+      try {
+        keys[i] = cacheKey(file, version, opts);
+      } catch {
+        keys[i] = null; // unreadable: graded (and reported) below, never cached
+      }
+      const hit = keys[i] && path.join(pool.cacheDir as string, `${keys[i]}.json`);
+      if (hit && fs.existsSync(hit)) {
+        try {
+          const g = JSON.parse(fs.readFileSync(hit, "utf8")) as NotebookGrade;
+          grades[i] = { ...g, path: file };
+          cached++;
+          fromCache.add(i);
+          pool.onGrade?.(grades[i] as NotebookGrade, { index: i, cached: true, seconds: 0 });
+        } catch {
+          // A torn cache file: grade again.
+        }
+      }
+    });
+  }
+  // Byte-identical submissions (same name and options: e.g. untouched student editions) are graded once.
+  const sameAs = new Map<number, number[]>();
+  const firstWithKey = new Map<string, number>();
+  const queue = files.map((_, i) => i).filter((i) => {
+    if (grades[i]) return false;
+    const key = keys[i];
+    const first = key ? firstWithKey.get(key) : undefined;
+    if (first === undefined) {
+      if (key) firstWithKey.set(key, i);
+      return true;
+    }
+    sameAs.set(first, [...(sameAs.get(first) ?? []), i]);
+    return false;
+  });
+  const jobs = Math.max(1, Math.min(pool.jobs ?? defaultJobs(), queue.length));
+  // `n` names each notebook's work files; the pid keeps concurrent runs apart.
+  const workId = (i: number): number => process.pid * 100_000 + i;
+
+  const store = (i: number, g: NotebookGrade, seconds: number): void => {
+    grades[i] = g;
+    const key = keys[i];
+    if (pool.cacheDir && key && cacheable(g)) {
+      const file = path.join(pool.cacheDir, `${key}.json`);
+      // Written whole then renamed, so an interrupted run never leaves a torn entry.
+      fs.writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(g));
+      fs.renameSync(`${file}.${process.pid}.tmp`, file);
+    }
+    pool.onGrade?.(g, { index: i, cached: false, seconds });
+    for (const j of sameAs.get(i) ?? []) {
+      grades[j] = { ...g, path: files[j] as string };
+      pool.onGrade?.(grades[j] as NotebookGrade, { index: j, cached: false, seconds: 0 });
+    }
+  };
+
+  const runChild = (): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      let child: ChildProcess;
+      let current: number | null = null;
+      let ready = false;
+      const next = (): void => {
+        const i = queue.shift();
+        if (i === undefined) {
+          current = null;
+          child.send({ type: "close" } satisfies ChildRequest);
+          return;
+        }
+        current = i;
+        child.send({ type: "grade", n: workId(i), file: files[i] as string, opts } satisfies ChildRequest);
+      };
+      const start = (): void => {
+        ready = false;
+        child = fork(CHILD, [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+        child.on("message", (m: ChildMessage) => {
+          if (m.type === "ready") {
+            ready = true;
+            next();
+          } else if (m.type === "graded") {
+            store(m.n - process.pid * 100_000, m.grade, m.seconds);
+            next();
+          } else if (m.type === "failed") {
+            reject(new Error(`a grading process could not start: ${m.message}`));
+          }
+        });
+        child.on("exit", (code, signal) => {
+          if (current === null && (ready || code === 0)) return resolve();
+          if (!ready) return reject(new Error(`a grading process stopped before it was ready (exit ${code ?? signal})`));
+          // It died while grading a notebook: report that notebook, carry on with a fresh process.
+          const i = current as number;
+          store(i, { path: files[i] as string, lesson: null, score: 0, maxScore: 0, checks: [], problems: [`the grading process stopped unexpectedly (exit ${code ?? signal}) while grading this notebook; grade it again`] }, 0);
+          current = null;
+          if (queue.length) start();
+          else resolve();
+        });
+      };
+      start();
+    });
+
+  await Promise.all(Array.from({ length: queue.length ? jobs : 0 }, runChild));
+  return { grades: grades as NotebookGrade[], graded: files.length - cached, cached, gradedFiles: files.filter((_, i) => !fromCache.has(i)), identical: [...sameAs.values()].reduce((t, xs) => t + xs.length, 0), seconds: (Date.now() - started) / 1000 };
+}

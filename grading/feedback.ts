@@ -1,0 +1,96 @@
+/**
+ * A student's feedback page (OUT/feedback/<student>.html): per notebook, its
+ * score, problems, every check with the per-case table and hint the student
+ * sees in the notebook (drawn by lib/checks/report.ts's renderHtml, the same
+ * renderer), and how the notebook ran in a fresh kernel.
+ *
+ * Self-contained (inline CSS, no scripts to run, nothing fetched) and every
+ * student-controlled string escaped. Hidden checks show only pass/fail and
+ * their message: never their cases, inputs or expected values.
+ */
+import * as path from "path";
+import { renderHtml, type CheckResult } from "../lib/checks";
+import { escapeHtml } from "../lib/runtime/display";
+import { findLesson } from "../lib/lessons";
+import { countedGrades, type StudentGrades } from "./gradebook";
+import type { CheckGrade, ExecutionReport, NotebookGrade } from "./types";
+
+/** The status report.ts draws, from a grade (which records only passed and the message). */
+export function checkStatus(c: CheckGrade): CheckResult["status"] {
+  if (c.passed) return "passed";
+  if (/not completed yet/.test(c.message)) return "not-completed";
+  if (/could not run/.test(c.message)) return "error";
+  return "failed";
+}
+
+/**
+ * What a student may see of a hidden check's message: the grader's message names
+ * the first failing case and its values ("2 of 2 cases failed; first: other
+ * values: 0.99 ≠ 0.004 …"), which would reveal the hidden inputs and expected
+ * values. Only the verdict part is kept.
+ */
+export function hiddenMessage(c: CheckGrade): string {
+  if (c.passed) return "passed";
+  // The stub's own text, whatever else a student put around it.
+  if (/not completed yet/.test(c.message)) return "not completed yet";
+  const head = (c.message.split(/; first:/)[0] ?? "").trim();
+  // An allow-list: a student's own error text could echo the hidden inputs (`throw new Error(String(z))`).
+  const safe = [/^\d+ of \d+ cases failed$/, /^[\w.]+ did not finish within \d+(\.\d+)? s( \(an infinite loop\?\))?$/, /^[\w.]+ ran out of memory$/, /^[\w.]+ stopped the grading process \(exit \w+\)$/, /^not graded/];
+  return safe.some((re) => re.test(head)) ? head : "failed";
+}
+
+/** One check: the notebook's own report for a visible check; pass/fail and message only for a hidden one. */
+export function checkHtml(c: CheckGrade, hint: string | undefined): string {
+  const status = checkStatus(c);
+  if (c.hidden || /\.hidden$/.test(c.id)) {
+    const mark = c.passed ? "✅" : "❌";
+    return `<div class="course-check hidden-check" data-check-id="${escapeHtml(c.id)}" data-status="${status}"><b>${mark} ${escapeHtml(c.id)}</b> (hidden check, ${c.points}/${c.maxPoints}) — ${escapeHtml(hiddenMessage(c))}</div>`;
+  }
+  const r: CheckResult = { id: c.id, points: c.points, maxPoints: c.maxPoints, passed: c.passed, status, message: c.message, cases: c.cases ?? [], ...(hint ? { hint } : {}) };
+  return renderHtml(r);
+}
+
+function executionHtml(e: ExecutionReport | undefined): string {
+  if (!e) return `<p class="exec">Not run top to bottom in a fresh kernel (the grader was asked not to).</p>`;
+  const counts = e.counts ? Object.entries(e.counts).map(([k, v]) => `${v} ${escapeHtml(k)}`).join(", ") : "";
+  const secs = e.seconds !== undefined ? ` in ${e.seconds.toFixed(1)} s` : "";
+  return `<p class="exec"><b>Run top to bottom in a fresh kernel${secs}:</b> ${e.ran ? "" : "did not run — "}${escapeHtml(e.message)}${counts && !e.message.includes(counts) ? ` (cells: ${counts})` : ""}</p>`;
+}
+
+function problemsHtml(problems: string[]): string {
+  return problems.length ? `<ul class="problems">${problems.map((p) => `<li>${escapeHtml(p)}</li>`).join("")}</ul>` : "";
+}
+
+function notebookHtml(g: NotebookGrade, counts: boolean, several: boolean, hints: Record<string, string>): string {
+  const title = g.lesson ? `${escapeHtml(g.lesson)}${findLesson(g.lesson) ? ` — ${escapeHtml(findLesson(g.lesson)?.title ?? "")}` : ""}` : "not graded";
+  const note = several ? (counts ? " (counts: your best notebook for this lesson)" : " (does not count: another notebook for this lesson scored higher)") : "";
+  return `<section class="notebook"><h2>${escapeHtml(path.basename(g.path))}: ${title}</h2>` +
+    `<p class="score">Score: <b>${g.score}/${g.maxScore}</b>${note}</p>` +
+    problemsHtml(g.problems) +
+    g.checks.map((c) => checkHtml(c, hints[c.id])).join("\n") +
+    (g.lesson ? executionHtml(g.execution) : "") +
+    `</section>`;
+}
+
+const STYLE = `body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em;color:#222}
+h1{font-size:1.5em}h2{font-size:1.15em;border-bottom:1px solid #ddd;padding-bottom:.2em}
+.course-check{margin:.6em 0}.course-check td,.course-check th{border:1px solid #ddd;padding:2px 6px;text-align:left;vertical-align:top}
+.problems li{color:#9a6700}.exec{color:#444}code{white-space:pre-wrap;word-break:break-all}`;
+
+/** The whole feedback page of one student. `hints` maps check id to the hint shown when it fails. */
+export function feedbackHtml(s: StudentGrades, hints: Record<string, string> = {}): string {
+  const counted = new Set(countedGrades(s));
+  const perLesson = new Map<string, number>();
+  for (const g of s.notebooks) if (g.lesson) perLesson.set(g.lesson, (perLesson.get(g.lesson) ?? 0) + 1);
+  const total = [...counted].reduce((t, g) => t + g.score, 0);
+  const max = [...counted].reduce((t, g) => t + g.maxScore, 0);
+  const body = s.notebooks.map((g) => notebookHtml(g, counted.has(g), (perLesson.get(g.lesson ?? "") ?? 0) > 1, hints)).join("\n");
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Feedback: ${escapeHtml(s.student)}</title><style>${STYLE}</style></head>
+<body><h1>Feedback for ${escapeHtml(s.student)}</h1>
+<p>Total: <b>${total}/${max}</b> point${max === 1 ? "" : "s"} over ${counted.size} lesson${counted.size === 1 ? "" : "s"}.</p>
+${problemsHtml(s.problems)}${s.notebooks.length === 0 ? "<p>No notebook was graded.</p>" : ""}
+${body}
+</body></html>
+`;
+}

@@ -1,0 +1,108 @@
+/**
+ * The class gradebook as CSV: one row per student, one column per check (across
+ * lessons) and the total (gradebook.csv), and a variant in Canvas's gradebook
+ * import format with one column per lesson (gradebook-canvas.csv).
+ *
+ * When a student handed in several notebooks for one lesson, the best one
+ * counts. A lesson a student did not hand in (or that could not be graded) is
+ * an empty cell, not a zero: Canvas leaves empty cells ungraded, so the
+ * course's missing-work policy decides.
+ */
+import { findLesson, lessonSlugs } from "../lib/lessons";
+import type { NotebookGrade } from "./types";
+
+/** One student's graded notebooks and the problems with their entry. */
+export interface StudentGrades {
+  student: string;
+  /** The class folder's entry (or entries, for a duplicate id) the work came from. */
+  sources?: string[];
+  notebooks: NotebookGrade[];
+  problems: string[];
+}
+
+/** The notebook that counts for each lesson (the best score when there are several), in course order. */
+export function countedGrades(s: StudentGrades): NotebookGrade[] {
+  const best = new Map<string, NotebookGrade>();
+  for (const g of s.notebooks) {
+    if (!g.lesson) continue;
+    const seen = best.get(g.lesson);
+    if (!seen || g.score > seen.score) best.set(g.lesson, g);
+  }
+  return lessonOrder([...best.keys()]).map((l) => best.get(l) as NotebookGrade);
+}
+
+/** Lessons in course order (unknown ones last, by name). */
+export function lessonOrder(lessons: Iterable<string>): string[] {
+  const order = lessonSlugs();
+  const rank = (l: string): number => (order.includes(l) ? order.indexOf(l) : order.length);
+  return [...new Set(lessons)].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+
+/** Every lesson anyone handed in, and its check ids (with maximum points) in the order the grader reports them. */
+export function classColumns(students: StudentGrades[]): { lesson: string; checks: { id: string; maxPoints: number }[] }[] {
+  const checks = new Map<string, Map<string, number>>();
+  for (const s of students) {
+    for (const g of countedGrades(s)) {
+      const m = checks.get(g.lesson as string) ?? new Map<string, number>();
+      for (const c of g.checks) if (!m.has(c.id)) m.set(c.id, c.maxPoints);
+      checks.set(g.lesson as string, m);
+    }
+  }
+  return lessonOrder(checks.keys()).map((lesson) => ({ lesson, checks: [...(checks.get(lesson) as Map<string, number>)].map(([id, maxPoints]) => ({ id, maxPoints })) }));
+}
+
+/** One CSV field (RFC 4180), with text that a spreadsheet would run as a formula defused. */
+export function csvField(v: string | number): string {
+  if (typeof v === "number") return String(v);
+  // A student id is a folder name the student may have chosen: "=cmd|…" must stay text.
+  const text = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function csv(rows: (string | number)[][]): string {
+  return rows.map((r) => r.map(csvField).join(",")).join("\r\n") + "\r\n";
+}
+
+/** gradebook.csv: student, points per check id (lessons in course order), total. */
+export function gradebookCsv(students: StudentGrades[]): string {
+  const cols = classColumns(students);
+  const header = ["student", ...cols.flatMap((c) => c.checks.map((k) => k.id)), "total"];
+  const rows = students.map((s) => {
+    const counted = new Map(countedGrades(s).map((g) => [g.lesson as string, g]));
+    const cells: (string | number)[] = [s.student];
+    for (const col of cols) {
+      const g = counted.get(col.lesson);
+      for (const k of col.checks) {
+        const c = g?.checks.find((x) => x.id === k.id);
+        cells.push(c ? c.points : "");
+      }
+    }
+    cells.push([...counted.values()].reduce((t, g) => t + g.score, 0));
+    return cells;
+  });
+  return csv([header, ...rows]);
+}
+
+/** Canvas's assignment column for a lesson: "Lesson 01 (points)". */
+export function canvasColumn(lesson: string): string {
+  const nn = /^(\d+)-/.exec(lesson)?.[1];
+  return nn && findLesson(lesson) ? `Lesson ${nn} (points)` : `${lesson} (points)`;
+}
+
+/**
+ * gradebook-canvas.csv, Canvas's gradebook import format: Student, ID, SIS User
+ * ID, SIS Login ID, Section, then one column per lesson (its points), and a
+ * "Points Possible" row under the header. The student id goes in Student and
+ * SIS Login ID (Canvas matches a row to a student by ID, SIS User ID or SIS
+ * Login ID); ID, SIS User ID and Section are left empty. See docs/grading.md.
+ */
+export function canvasCsv(students: StudentGrades[]): string {
+  const cols = classColumns(students);
+  const header = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", ...cols.map((c) => canvasColumn(c.lesson))];
+  const possible = ["Points Possible", "", "", "", "", ...cols.map((c) => c.checks.reduce((t, k) => t + k.maxPoints, 0))];
+  const rows = students.map((s) => {
+    const counted = new Map(countedGrades(s).map((g) => [g.lesson as string, g]));
+    return [s.student, "", "", s.student, "", ...cols.map((c) => counted.get(c.lesson)?.score ?? "")];
+  });
+  return csv([header, possible, ...rows]);
+}

@@ -1,0 +1,92 @@
+/**
+ * The class summary page (OUT/summary.html), for the instructor: per exercise
+ * (check id), the share of students who passed it and the most frequent
+ * failure messages, with a plotly bar chart; then the class's problems.
+ * Self-contained: the plotly bundle is inlined from node_modules (as the
+ * notebooks' setup() does), so it opens offline. The figures' numbers are also
+ * embedded as JSON (`<script type="application/json" id="class-summary">`).
+ */
+import { escapeHtml } from "../lib/runtime/display";
+import { figureHtml, plotlyBundleHtml } from "../lib/runtime/plot";
+import { classColumns, countedGrades, type StudentGrades } from "./gradebook";
+
+/** How the class did on one check. */
+export interface ExerciseSummary {
+  id: string;
+  lesson: string;
+  /** Students whose counted notebook for the lesson has this check. */
+  students: number;
+  passed: number;
+  /** passed / students (0 when nobody handed the lesson in). */
+  share: number;
+  /** The most frequent kinds of failure (messages equal but for their numbers; one example each), most frequent first. */
+  failures: { message: string; count: number }[];
+}
+
+/** A failure message with its numbers blanked out, to group the same mistake made with different values. */
+export function failureKind(message: string): string {
+  return message.replace(/[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?/gi, "#");
+}
+
+/** The class's results per check, lessons in course order. */
+export function summarize(students: StudentGrades[], topFailures = 3): ExerciseSummary[] {
+  const out: ExerciseSummary[] = [];
+  for (const col of classColumns(students)) {
+    for (const k of col.checks) {
+      let n = 0;
+      let passed = 0;
+      // Messages that differ only in their numbers (each student's wrong values) are one kind of failure.
+      const msgs = new Map<string, { message: string; count: number }>();
+      for (const s of students) {
+        const g = countedGrades(s).find((x) => x.lesson === col.lesson);
+        const c = g?.checks.find((x) => x.id === k.id);
+        if (!c) continue;
+        n++;
+        if (c.passed) passed++;
+        else {
+          const key = failureKind(c.message);
+          const seen = msgs.get(key);
+          msgs.set(key, { message: seen?.message ?? c.message, count: (seen?.count ?? 0) + 1 });
+        }
+      }
+      const failures = [...msgs.values()].sort((a, b) => b.count - a.count || a.message.localeCompare(b.message)).slice(0, topFailures);
+      out.push({ id: k.id, lesson: col.lesson, students: n, passed, share: n ? passed / n : 0, failures });
+    }
+  }
+  return out;
+}
+
+/** The summary page; `classProblems` are the folder's own (stray files), each student's are listed too. */
+export function summaryHtml(students: StudentGrades[], classProblems: string[] = []): string {
+  const rows = summarize(students);
+  const fig = figureHtml(
+    [{ type: "bar", x: rows.map((r) => r.id), y: rows.map((r) => Math.round(1000 * r.share) / 10), text: rows.map((r) => `${r.passed}/${r.students}`), textposition: "auto", hovertemplate: "%{x}: %{y}% passed (%{text})<extra></extra>" }],
+    { title: "Share of students who passed each exercise", yaxis: { title: { text: "% passed" }, range: [0, 100] }, xaxis: { title: { text: "check" } } },
+  );
+  const table = rows
+    .map((r) => `<tr><td>${escapeHtml(r.id)}</td><td>${r.passed}/${r.students}</td><td>${(100 * r.share).toFixed(0)}%</td><td>${r.failures.map((f) => `<div>${f.count}× <code>${escapeHtml(f.message)}</code></div>`).join("")}</td></tr>`)
+    .join("\n");
+  const problems = [
+    ...classProblems.map((p) => `<li>${escapeHtml(p)}</li>`),
+    ...students.flatMap((s) => [...s.problems, ...s.notebooks.flatMap((g) => g.problems)].map((p) => `<li><b>${escapeHtml(s.student)}</b>: ${escapeHtml(p)}</li>`)),
+  ];
+  const graded = students.filter((s) => countedGrades(s).length > 0).length;
+  const data = JSON.stringify({ students: students.length, graded, exercises: rows }).replace(/</g, "\\u003c");
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Class summary</title>
+<style>body{font-family:sans-serif;max-width:70em;margin:2em auto;padding:0 1em}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}table{border-collapse:collapse}code{white-space:pre-wrap}</style>
+</head><body>
+<h1>Class summary</h1>
+<p>${students.length} student${students.length === 1 ? "" : "s"}, ${graded} with at least one graded notebook.</p>
+${plotlyBundleHtml()}
+${fig.html}
+<h2>Per exercise</h2>
+<table><thead><tr><th>check</th><th>passed</th><th>share</th><th>most frequent failures (one example message each)</th></tr></thead><tbody>
+${table}
+</tbody></table>
+<h2>Problems (${problems.length})</h2>
+${problems.length ? `<ul>${problems.join("\n")}</ul>` : "<p>None.</p>"}
+<script type="application/json" id="class-summary">${data}</script>
+</body></html>
+`;
+}

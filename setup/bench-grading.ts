@@ -1,0 +1,145 @@
+/**
+ * `npm run bench -- --grading [--class N] [--jobs J] [--check-timeout S] [--cell-timeout S] [--scores-only]`:
+ * builds a class of N lesson-01 submissions (a fixed mix: 5 in 10 right, 2
+ * wrong, 2 unfinished, 1 stuck in an infinite loop) and grades it as
+ * `npm run grade -- --out` does, with the pool's default number of jobs:
+ *   1. scores only (--no-execute): seconds for all N, and per kind of submission;
+ *   2. scores and the execution report: submissions per minute, and how much
+ *      of the time was executing notebooks versus scoring them.
+ * Each phase starts from an empty cache. Options default to the grader's.
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { gradeClass } from "../grading/class-grade";
+import { defaultJobs } from "../grading/class-run";
+import type { GradeOptions, NotebookGrade } from "../grading/types";
+import { declaredFunction, studentEdition } from "../tools/editions";
+import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../tools/notebook";
+import { ROOT } from "./jupyter";
+
+const SLUG = "01-logistic-regression";
+const KINDS = ["right", "right", "right", "right", "right", "wrong", "wrong", "unfinished", "unfinished", "stuck"] as const;
+type Kind = (typeof KINDS)[number];
+
+function withExercise(nb: Notebook, fn: string, code: string): Notebook {
+  const cell = nb.cells.find((c) => c.cell_type === "code" && declaredFunction(cellText(c)) === fn && cellText(c).includes("BEGIN SOLUTION"));
+  if (!cell) throw new Error(`lesson ${SLUG} has no exercise ${fn}`);
+  cell.source = toSource(code);
+  return nb;
+}
+
+/** One submission of a kind. */
+function submission(kind: Kind): Notebook {
+  const source = readNotebook(path.join(ROOT, "notebooks", `${SLUG}.ipynb`));
+  switch (kind) {
+    case "right":
+      return source;
+    case "wrong":
+      return withExercise(source, "sigmoid", "function sigmoid(z: number[]): number[] {\n    return z.map((v) => 1 / (1 + Math.exp(v)));\n}");
+    case "unfinished":
+      return studentEdition(source, `notebooks/${SLUG}.ipynb`);
+    case "stuck":
+      return withExercise(source, "gradientDescent", "function gradientDescent(X: number[][], y: number[], w: number[], b: number, alpha: number, numIters: number): { w: number[]; b: number; costHistory: number[] } {\n    while (true) {}\n}");
+  }
+}
+
+/** Writes the class folder: one notebook file per student, s001.ipynb …; returns each student's kind. */
+function buildClass(dir: string, n: number): Map<string, Kind> {
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const kinds = new Map<string, Kind>();
+  for (let i = 0; i < n; i++) {
+    const id = `s${String(i + 1).padStart(3, "0")}`;
+    const kind = KINDS[i % KINDS.length] as Kind;
+    // Each file differs (as real submissions do), so the grader's de-duplication does not kick in.
+    const nb = submission(kind);
+    nb.metadata.benchStudent = id;
+    writeNotebook(path.join(dir, `${id}.ipynb`), nb);
+    kinds.set(path.join(dir, `${id}.ipynb`), kind);
+  }
+  return kinds;
+}
+
+/**
+ * CPU seconds used by finished child processes and their reaped descendants
+ * (Linux /proc/self/stat cutime + cstime), or null elsewhere. On a shared
+ * machine wall time says little; CPU time divided by the cores is what the
+ * same run would take on an idle machine of that size.
+ */
+function childCpuSeconds(): number | null {
+  try {
+    const stat = fs.readFileSync("/proc/self/stat", "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // After "pid (comm) ": state is field 3, so cutime (16) and cstime (17) are at 13 and 14.
+    const ticks = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
+    return (Number(fields[13]) + Number(fields[14])) / ticks;
+  } catch {
+    return null;
+  }
+}
+
+interface Phase {
+  seconds: number;
+  /** CPU seconds of the grading processes and everything they started (null when not measurable). */
+  cpuSeconds: number | null;
+  perNotebook: { kind: Kind; seconds: number; executionSeconds: number }[];
+}
+
+async function phase(dir: string, out: string, opts: GradeOptions, jobs: number, kinds: Map<string, Kind>): Promise<Phase> {
+  fs.rmSync(out, { recursive: true, force: true });
+  const perNotebook: Phase["perNotebook"] = [];
+  const started = Date.now();
+  const cpu0 = childCpuSeconds();
+  await gradeClass(dir, out, opts, {
+    jobs,
+    log: () => undefined,
+    onGrade: (g: NotebookGrade, info) => perNotebook.push({ kind: kinds.get(g.path) as Kind, seconds: info.seconds, executionSeconds: g.execution?.seconds ?? 0 }),
+  });
+  const cpu1 = childCpuSeconds();
+  return { seconds: (Date.now() - started) / 1000, cpuSeconds: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0, perNotebook };
+}
+
+function byKind(p: Phase, field: "seconds" | "executionSeconds"): string {
+  return [...new Set(KINDS)].map((k) => {
+    const xs = p.perNotebook.filter((x) => x.kind === k).map((x) => x[field]);
+    return xs.length ? `${k} ${(xs.reduce((s, v) => s + v, 0) / xs.length).toFixed(1)} s` : `${k} —`;
+  }).join(", ");
+}
+
+/** Runs the grading benchmark; returns its figures. */
+export async function benchGrading(args: string[]): Promise<Record<string, unknown>> {
+  const arg = (name: string): number | undefined => {
+    const i = args.indexOf(name);
+    return i >= 0 ? Number(args[i + 1]) : undefined;
+  };
+  const n = arg("--class") ?? 20;
+  const jobs = arg("--jobs") ?? defaultJobs();
+  const opts: GradeOptions = { checkTimeout: arg("--check-timeout") ?? 60, cellTimeout: arg("--cell-timeout") ?? 120, notebookTimeout: 900, memoryMb: 2048, execute: false };
+  const dir = path.join(ROOT, ".test-out", `bench-class-${n}`);
+  const kinds = buildClass(dir, n);
+  const mix = [...new Set(KINDS)].map((k) => `${[...kinds.values()].filter((x) => x === k).length} ${k}`).join(", ");
+  console.log(`Grading benchmark: ${n} lesson-01 submissions (${mix}); ${jobs} job(s) on ${os.cpus().length} core(s); check limit ${opts.checkTimeout} s, cell limit ${opts.cellTimeout} s; load average ${os.loadavg().map((v) => v.toFixed(1)).join(" ")}`);
+
+  const scores = await phase(dir, `${dir}-out`, opts, jobs, kinds);
+  const busy1 = scores.perNotebook.reduce((s, x) => s + x.seconds, 0);
+  console.log(`\n1. Scores only (--no-execute): ${scores.seconds.toFixed(1)} s for ${n} (${(scores.seconds / n).toFixed(2)} s per submission; ${(busy1 / scores.seconds).toFixed(2)} grading processes busy on average)`);
+  console.log(`   mean per submission: ${byKind(scores, "seconds")}`);
+  console.log(`   at this rate 100 submissions take ${((scores.seconds / n) * 100).toFixed(0)} s (target ≤ 120 s)`);
+  const cores = os.cpus().length;
+  if (scores.cpuSeconds !== null) console.log(`   CPU: ${scores.cpuSeconds.toFixed(1)} s in all = ${(scores.cpuSeconds / n).toFixed(2)} s per submission; on ${cores} idle core(s) 100 would take about ${((scores.cpuSeconds / n) * 100 / cores).toFixed(0)} s`);
+  const report: Record<string, unknown> = { n, jobs, cores: os.cpus().length, loadavg: os.loadavg(), options: opts, scoresOnly: scores };
+  if (!args.includes("--scores-only")) {
+    const full = await phase(dir, `${dir}-out`, { ...opts, execute: true }, jobs, kinds);
+    const busy = full.perNotebook.reduce((s, x) => s + x.seconds, 0);
+    const exec = full.perNotebook.reduce((s, x) => s + x.executionSeconds, 0);
+    const perMinute = (n / full.seconds) * 60;
+    console.log(`\n2. Scores and execution report: ${full.seconds.toFixed(1)} s for ${n} = ${perMinute.toFixed(1)} submissions/minute (target ≥ 20)`);
+    console.log(`   of the grading processes' time, executing notebooks took ${((100 * exec) / busy).toFixed(0)}%, scoring ${((100 * (busy - exec)) / busy).toFixed(0)}%`);
+    console.log(`   mean execution per submission: ${byKind(full, "executionSeconds")}`);
+    if (full.cpuSeconds !== null) console.log(`   CPU: ${full.cpuSeconds.toFixed(1)} s in all = ${(full.cpuSeconds / n).toFixed(1)} s per submission; on ${cores} idle core(s) about ${((60 * cores) / (full.cpuSeconds / n)).toFixed(1)} submissions/minute`);
+    report.withExecution = { ...full, perMinute, executionShare: exec / busy };
+  }
+  return report;
+}

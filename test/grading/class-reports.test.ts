@@ -1,0 +1,80 @@
+/**
+ * Feedback pages and the class summary from synthetic grades: per-case tables (as the sandboxed
+ * grader fills `cases`) drawn by the notebook's own renderer, hidden checks
+ * reduced to pass/fail and a verdict even when the grade carries their cases,
+ * and every student-controlled string escaped.
+ */
+import { describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import { parseResults } from "../../lib/checks";
+import { feedbackHtml, hiddenMessage } from "../../grading/feedback";
+import { failureKind, summarize } from "../../grading/summary";
+import type { StudentGrades } from "../../grading/gradebook";
+import type { CheckGrade, NotebookGrade } from "../../grading/types";
+
+const XSS = "<script>alert(1)</script>";
+
+function grade(checks: CheckGrade[], extra: Partial<NotebookGrade> = {}): NotebookGrade {
+  return { path: `/class/${XSS}/01-logistic-regression.ipynb`, lesson: "01-logistic-regression", score: checks.reduce((s, c) => s + c.points, 0), maxScore: checks.reduce((s, c) => s + c.maxPoints, 0), checks, problems: [], ...extra };
+}
+
+const visible: CheckGrade = {
+  id: "01.sigmoid", points: 0, maxPoints: 1, passed: false, message: `1 of 2 cases failed; first: zero: ${XSS}`,
+  cases: [
+    { name: "zero", passed: false, input: "[0]", expected: "[0.5]", got: XSS, maxDiff: 0.5, tolerance: { atol: 1e-12, rtol: 1e-9 }, message: XSS },
+    { name: "large", passed: true, input: "[40]", expected: "[1]", got: "[1]", maxDiff: 0, tolerance: { atol: 1e-12, rtol: 1e-9 } },
+  ],
+};
+const hidden: CheckGrade = {
+  id: "01.sigmoid.hidden", points: 0, maxPoints: 1, passed: false, hidden: true,
+  message: "1 of 2 cases failed; first: other values: 0.5 ≠ 0.9990889488 at [3]",
+  cases: [{ name: "other values", passed: false, input: "[-5.5, -0.25, 0.125, 7, 40]", expected: "[0.004070137716, 0.9990889488]", got: "[0.5]", maxDiff: 0.5 }],
+};
+
+describe("feedback pages", () => {
+  const student: StudentGrades = { student: `eve${XSS}`, notebooks: [grade([visible, hidden], { problems: [XSS], execution: { ran: true, seconds: 3, counts: { ok: 2, error: 1 }, message: `2 ok, 1 error; ${XSS}` } })], problems: [] };
+  const html = feedbackHtml(student, { "01.sigmoid": "σ(z) = 1/(1+e^(−z)) <b>", "01.sigmoid.hidden": "secret hint" });
+
+  it("draws visible checks with the notebook's renderer: per-case table, hint, embedded result", () => {
+    const results = parseResults(html);
+    assert.deepEqual(results.map((r) => r.id), ["01.sigmoid"], "only the visible check embeds its result");
+    assert.equal(results[0]?.cases.length, 2);
+    assert.match(html, /<th>input<\/th><th>expected<\/th><th>got<\/th>/);
+    assert.match(html, /<b>Hint:<\/b> σ\(z\) = 1\/\(1\+e\^\(−z\)\) &lt;b&gt;/);
+  });
+
+  it("hidden checks: pass/fail and a verdict, never cases, inputs, expected values or hints", () => {
+    for (const leak of ["0.9990889488", "-5.5", "0.004070137716", "other values", "secret hint"]) assert.ok(!html.includes(leak), `leaks ${leak}`);
+    assert.match(html, /01\.sigmoid\.hidden<\/b> \(hidden check, 0\/1\) — 1 of 2 cases failed</);
+    assert.equal(hiddenMessage({ ...hidden, message: "[-5.5, 40] did not finish" }), "failed", "only known verdicts pass the allow-list");
+    assert.equal(hiddenMessage({ ...hidden, message: "sigmoid threw Error: [-5.5] not completed yet" }), "not completed yet");
+    assert.equal(hiddenMessage({ ...hidden, message: "01.sigmoid.hidden did not finish within 5 s (an infinite loop?)" }), "01.sigmoid.hidden did not finish within 5 s (an infinite loop?)");
+  });
+
+  it("escapes every student-controlled string; the only scripts are inert data", () => {
+    assert.ok(!html.includes(XSS));
+    const scripts = [...html.matchAll(/<script([^>]*)>/g)].map((m) => m[1] ?? "");
+    assert.ok(scripts.length >= 1 && scripts.every((a) => a.includes('type="application/vnd.course.check+json"')), scripts.join(" | "));
+    assert.ok(!/<script[^>]*>[^<]*<\/script>[^]*<script>alert/.test(html));
+    assert.match(html, /Feedback for eve&lt;script&gt;/);
+    assert.match(html, /Run top to bottom in a fresh kernel in 3\.0 s:/);
+  });
+});
+
+describe("class summary", () => {
+  it("groups failures that differ only in their numbers, most frequent first", () => {
+    const wrong = (got: string): CheckGrade => ({ id: "01.sigmoid", points: 0, maxPoints: 1, passed: false, message: `2 of 4 cases failed; first: small values: ${got} ≠ 0.2689414214 at [0]` });
+    const students: StudentGrades[] = [
+      { student: "a", problems: [], notebooks: [grade([wrong("0.7310585786")])] },
+      { student: "b", problems: [], notebooks: [grade([wrong("0.5")])] },
+      { student: "c", problems: [], notebooks: [grade([{ ...wrong(""), message: "not completed yet" }])] },
+      { student: "d", problems: [], notebooks: [grade([{ ...wrong(""), passed: true, points: 1, message: "all 4 cases passed" }])] },
+    ];
+    const [s] = summarize(students);
+    assert.equal(s?.students, 4);
+    assert.equal(s?.passed, 1);
+    assert.deepEqual(s?.failures.map((f) => f.count), [2, 1]);
+    assert.match(s?.failures[0]?.message ?? "", /0\.7310585786 ≠/);
+    assert.equal(failureKind("1 of 2 cases failed; first: w=[1,-2.5e-3]: 3 ≠ 4"), "# of # cases failed; first: w=[#,#]: # ≠ #");
+  });
+});

@@ -1,0 +1,287 @@
+/**
+ * `npm run grade -- --out OUT CLASS_DIR`: a class folder built in a scratch
+ * folder from lesson 01's solution, its student edition and wrong variants,
+ * with every kind of bad entry (duplicate id, empty folder, malformed notebook,
+ * unknown lesson, older release, stray file). Asserts on the written files
+ * (grades.json, both CSVs parsed, the summary's embedded data), on escaping and
+ * hidden checks in the feedback pages, and on the cache (a re-run grades
+ * nothing; changing one file regrades only it).
+ */
+import { before, describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { formatValue } from "../../lib/checks";
+import { declaredFunction, studentEdition } from "../../tools/editions";
+import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../../tools/notebook";
+import { csvField } from "../../grading/gradebook";
+import { OUT, ROOT, sourceNotebook } from "../helpers/notebooks";
+
+const SLUG = "01-logistic-regression";
+const GRADE = path.join(ROOT, "build", "grading", "grade.js");
+const HIDDEN = path.join(ROOT, "grading", "hidden-example");
+
+interface Entry { student: string; path: string; lesson: string | null; score: number; maxScore: number; checks: { id: string; points: number; maxPoints: number; passed: boolean; message: string; hidden?: boolean }[]; execution: { ran: boolean; counts?: Record<string, number>; message: string } | null; problems: string[] }
+interface Grades { notebooks: Entry[]; problems: string[]; run: { graded: number; cached: number; identical: number; gradedFiles: string[] } }
+
+function source(): Notebook {
+  return readNotebook(sourceNotebook(SLUG));
+}
+
+/** Replaces the exercise cell that declares `fn` with `code`. */
+function withExercise(nb: Notebook, fn: string, code: string): Notebook {
+  const cell = nb.cells.find((c) => c.cell_type === "code" && declaredFunction(cellText(c)) === fn && /BEGIN SOLUTION|not completed yet/.test(cellText(c)));
+  if (!cell) throw new Error(`no exercise ${fn}`);
+  cell.source = toSource(code);
+  return nb;
+}
+
+/** A minimal RFC 4180 parser (quoted fields, doubled quotes, CRLF). */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i] as string;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ",") row.push(field), (field = "");
+    else if (ch === "\n") row.push(field), rows.push(row), (row = []), (field = "");
+    else if (ch !== "\r") field += ch;
+  }
+  if (field || row.length) row.push(field), rows.push(row);
+  return rows;
+}
+
+function runGrade(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [GRADE, ...args], { encoding: "utf8", cwd: ROOT, timeout: 15 * 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function readGrades(out: string): Grades {
+  return JSON.parse(fs.readFileSync(path.join(out, "grades.json"), "utf8")) as Grades;
+}
+
+const SCRIPT_MESSAGE = "<script>alert('owned')</script>";
+const WRONG_SIGMOID = "function sigmoid(z: number[]): number[] {\n    return z.map((v) => 1 / (1 + Math.exp(v)));\n}";
+const THROWING_SIGMOID = `function sigmoid(z: number[]): number[] {\n    throw new Error(${JSON.stringify(SCRIPT_MESSAGE)});\n}`;
+// Passes the visible sigmoid check, fails the hidden one (its cases go above 35).
+const HIDDEN_ONLY_WRONG = "function sigmoid(z: number[]): number[] {\n    return z.map((v) => (v > 35 && v < 100 ? 0.5 : 1 / (1 + Math.exp(-v))));\n}";
+
+/** Builds the class folder; returns it. */
+function buildClass(dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const put = (rel: string, nb: Notebook): void => {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    writeNotebook(path.join(dir, rel), nb);
+  };
+  const student = (): Notebook => studentEdition(source(), `notebooks/${SLUG}.ipynb`);
+  put(`ann/${SLUG}.ipynb`, source()); // a folder student: full marks
+  put("bob.ipynb", student()); // a file student: the untouched student edition
+  put(`cat/${SLUG}.ipynb`, withExercise(student(), "sigmoid", THROWING_SIGMOID)); // a message with <script>
+  put("dan.ipynb", source()); // duplicate id with dan/
+  put(`dan/${SLUG}.ipynb`, source());
+  fs.mkdirSync(path.join(dir, "eve")); // empty folder
+  fs.writeFileSync(path.join(dir, "fay.ipynb"), "{ not a notebook"); // malformed
+  const unknown = student();
+  unknown.metadata.course = { edition: "student", source: "notebooks/09-transformers.ipynb", generatedHash: "0000000000000000" };
+  put("gus.ipynb", unknown); // unknown lesson
+  // Older release: the solution in a notebook whose recorded edition hash is not the current one.
+  const old = source();
+  old.metadata.course = { edition: "student", source: `notebooks/${SLUG}.ipynb`, generatedHash: "0123456789abcdef" };
+  put(`hal/week1/${SLUG}.ipynb`, old);
+  put(`ivy/${SLUG}.ipynb`, withExercise(source(), "sigmoid", HIDDEN_ONLY_WRONG));
+  put(`jon/${SLUG}.ipynb`, withExercise(source(), "sigmoid", WRONG_SIGMOID));
+  put(`kim/${SLUG}.ipynb`, student()); // byte-identical to lee's: graded once
+  put(`lee/${SLUG}.ipynb`, student());
+  fs.writeFileSync(path.join(dir, "notes.txt"), "not a submission");
+}
+
+describe("npm run grade -- --out OUT CLASS_DIR (no execution)", () => {
+  const dir = path.join(OUT, `class-${process.pid}`);
+  const out = path.join(OUT, `class-${process.pid}-out`);
+  let grades: Grades;
+  const opts = ["--no-execute", "--hidden", HIDDEN, "--check-timeout", "20"];
+  before(() => {
+    buildClass(dir);
+    fs.rmSync(out, { recursive: true, force: true });
+    const r = runGrade(["--out", out, ...opts, dir]);
+    assert.equal(r.status, 0, `${r.stderr}\n${r.stdout}`);
+    grades = readGrades(out);
+  });
+  const entries = (student: string): Entry[] => grades.notebooks.filter((n) => n.student === student);
+  const one = (student: string): Entry => {
+    const e = entries(student);
+    assert.equal(e.length, 1, `one entry for ${student}: ${JSON.stringify(e)}`);
+    return e[0] as Entry;
+  };
+
+  it("grades.json: --json's format plus student, one entry per notebook or bad entry", () => {
+    assert.deepEqual([...new Set(grades.notebooks.map((n) => n.student))].sort(), ["ann", "bob", "cat", "dan", "eve", "fay", "gus", "hal", "ivy", "jon", "kim", "lee"]);
+    for (const n of grades.notebooks) assert.deepEqual(Object.keys(n).sort(), ["checks", "execution", "lesson", "maxScore", "path", "problems", "score", "student"]);
+    assert.equal(one("ann").score, 12);
+    assert.equal(one("ann").maxScore, 12, "10 visible + 2 hidden points");
+    assert.equal(one("bob").score, 0);
+    assert.match(one("bob").checks.find((c) => c.id === "01.sigmoid")?.message ?? "", /not completed yet/);
+    assert.equal(one("ivy").checks.find((c) => c.id === "01.sigmoid")?.passed, true);
+    assert.equal(one("ivy").checks.find((c) => c.id === "01.sigmoid.hidden")?.passed, false);
+    assert.equal(one("ivy").score, 11);
+    assert.equal(one("jon").checks.find((c) => c.id === "01.sigmoid")?.passed, false);
+    assert.ok(one("jon").score < 12);
+  });
+
+  it("every bad entry gets a clear problem, and the rest of the class is graded", () => {
+    assert.match(one("dan").problems.join(" "), /duplicate student id "dan": (dan\/ and dan\.ipynb|dan\.ipynb and dan\/) both belong to it; neither was graded/);
+    assert.equal(one("dan").lesson, null);
+    assert.match(one("eve").problems.join(" "), /folder eve\/ holds no notebook/);
+    assert.match(one("fay").problems.join(" "), /malformed notebook: .*not valid JSON/);
+    assert.match(one("gus").problems.join(" "), /lesson "09-transformers", which this course does not have/);
+    assert.equal(one("gus").lesson, null);
+    assert.match(one("hal").problems.join(" "), /older release of 01-logistic-regression/);
+    assert.equal(one("hal").score, 12, "an older release is still graded");
+    assert.deepEqual(one("ann").problems, []);
+    assert.match(grades.problems.join(" "), /notes\.txt: neither a notebook/);
+    assert.equal(grades.run.identical, 1, "kim's and lee's identical notebooks were graded once");
+    assert.deepEqual(one("kim").checks, one("lee").checks);
+    assert.equal(grades.run.graded, 8, "ann bob cat hal ivy jon kim lee (not dan, eve, fay, gus)");
+  });
+
+  it("gradebook.csv: student, one column per check, total — matching grades.json", () => {
+    const rows = parseCsv(fs.readFileSync(path.join(out, "gradebook.csv"), "utf8"));
+    const header = rows[0] as string[];
+    assert.equal(header[0], "student");
+    assert.equal(header[header.length - 1], "total");
+    assert.ok(header.includes("01.sigmoid") && header.includes("01.sigmoid.hidden") && header.includes("01.buildLogisticModel"));
+    assert.equal(rows.length, 1 + 12);
+    for (const row of rows.slice(1)) {
+      const student = row[0] as string;
+      const e = entries(student).find((n) => n.lesson);
+      assert.equal(Number(row[row.length - 1]), e?.score ?? 0, `${student} total`);
+      for (const [k, id] of header.entries()) {
+        if (k === 0 || k === header.length - 1) continue;
+        const c = e?.checks.find((x) => x.id === id);
+        assert.equal(row[k], c ? String(c.points) : "", `${student} ${id}`);
+      }
+    }
+  });
+
+  it("gradebook-canvas.csv: Canvas's import columns, a Points Possible row, one column per lesson", () => {
+    const rows = parseCsv(fs.readFileSync(path.join(out, "gradebook-canvas.csv"), "utf8"));
+    assert.deepEqual(rows[0], ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Lesson 01 (points)"]);
+    assert.deepEqual(rows[1], ["Points Possible", "", "", "", "", "12"]);
+    const ann = rows.find((r) => r[0] === "ann");
+    assert.deepEqual(ann, ["ann", "", "", "ann", "", "12"]);
+    assert.equal(rows.find((r) => r[0] === "eve")?.[5], "", "nothing handed in: an empty cell, not a zero");
+    assert.equal(csvField("=HYPERLINK(1)"), "'=HYPERLINK(1)", "a student id cannot become a spreadsheet formula");
+  });
+
+  it("feedback pages: one per student, escaped, hidden checks without their cases", () => {
+    const files = fs.readdirSync(path.join(out, "feedback")).sort();
+    assert.deepEqual(files, ["ann", "bob", "cat", "dan", "eve", "fay", "gus", "hal", "ivy", "jon", "kim", "lee"].map((s) => `${s}.html`));
+    const cat = fs.readFileSync(path.join(out, "feedback", "cat.html"), "utf8");
+    assert.ok(!cat.includes(SCRIPT_MESSAGE), "the student's <script> is escaped");
+    assert.ok(cat.includes("&lt;script&gt;alert("), "and still shown");
+    const scripts = [...cat.matchAll(/<script([^>]*)>/g)].map((m) => m[1]);
+    assert.ok(scripts.every((attrs) => /type="application\/vnd\.course\.check\+json"/.test(attrs ?? "")), `only inert data scripts: ${scripts.join(" | ")}`);
+    // Per-case tables and hints from the notebook's own renderer, for visible checks.
+    const jon = fs.readFileSync(path.join(out, "feedback", "jon.html"), "utf8");
+    assert.match(jon, /data-check-id="01\.sigmoid" data-status="failed"/);
+    assert.match(jon, /<b>Hint:<\/b>/);
+    // Hidden checks: pass/fail and message only.
+    const hidden = JSON.parse(fs.readFileSync(path.join(HIDDEN, `${SLUG}.json`), "utf8")) as { checks: Record<string, { cases: { name: string; args: unknown[]; expected: unknown }[] }> };
+    for (const student of ["ann", "ivy", "jon", "cat"]) {
+      const html = fs.readFileSync(path.join(out, "feedback", `${student}.html`), "utf8");
+      assert.match(html, /data-check-id="01\.sigmoid\.hidden"/);
+      for (const check of Object.values(hidden.checks)) {
+        for (const c of check.cases) {
+          // (Short texts like "[0]" also occur in visible checks' tables.)
+          const expected = formatValue(c.expected);
+          if (expected.length > 4) assert.ok(!html.includes(expected), `${student}: no hidden expected value ${expected}`);
+          const input = c.args.map((a) => formatValue(a)).join(", ");
+          if (input.length > 4) assert.ok(!html.includes(input), `${student}: no hidden input ${input}`);
+          // Nor any single non-integer expected number (the grader's message quotes the first wrong element).
+          for (const v of [c.expected].flat(3)) if (typeof v === "number" && !Number.isInteger(v)) assert.ok(!html.includes(formatValue(v)), `${student}: no hidden expected element ${formatValue(v)}`);
+        }
+      }
+    }
+    assert.match(fs.readFileSync(path.join(out, "feedback", "ivy.html"), "utf8"), /01\.sigmoid\.hidden<\/b> \(hidden check, 0\/1\) — 1 of 2 cases failed</);
+    assert.match(fs.readFileSync(path.join(out, "feedback", "dan.html"), "utf8"), /duplicate student id/);
+  });
+
+  it("summary.html: share passed per exercise, frequent failures, an offline plotly chart", () => {
+    const html = fs.readFileSync(path.join(out, "summary.html"), "utf8");
+    const m = /<script type="application\/json" id="class-summary">([\s\S]*?)<\/script>/.exec(html);
+    assert.ok(m, "summary data embedded");
+    const data = JSON.parse(m[1] as string) as { students: number; exercises: { id: string; students: number; passed: number; share: number; failures: { message: string; count: number }[] }[] };
+    assert.equal(data.students, 12);
+    const sig = data.exercises.find((e) => e.id === "01.sigmoid");
+    // Graded for lesson 01: ann, bob, cat, hal, ivy, jon, kim, lee; sigmoid passes for ann, hal, ivy.
+    assert.equal(sig?.students, 8);
+    assert.equal(sig?.passed, 3);
+    assert.ok(Math.abs((sig?.share ?? 0) - 3 / 8) < 1e-12);
+    assert.deepEqual(sig?.failures.find((f) => /not completed yet/.test(f.message))?.count, 3, "bob, kim and lee");
+    assert.ok((sig?.failures.length ?? 0) >= 1);
+    assert.match(html, /Plotly\.newPlot/);
+    assert.ok(html.length > 1_000_000, "the plotly bundle is inlined (works offline)");
+    assert.ok(!/<script[^>]+src=/.test(html), "nothing loaded from elsewhere");
+    assert.ok(!html.includes(SCRIPT_MESSAGE), "failure messages escaped in the summary too");
+  });
+
+  it("a re-run grades nothing; changing one submission regrades only it", () => {
+    const again = runGrade(["--out", out, ...opts, dir]);
+    assert.equal(again.status, 0, again.stderr);
+    const g2 = readGrades(out);
+    assert.equal(g2.run.graded, 0);
+    assert.equal(g2.run.cached, grades.run.graded);
+    assert.deepEqual(g2.notebooks.map((n) => [n.student, n.score]), grades.notebooks.map((n) => [n.student, n.score]));
+    // bob finishes sigmoid.
+    const bob = path.join(dir, "bob.ipynb");
+    writeNotebook(bob, withExercise(readNotebook(bob), "sigmoid", "function sigmoid(z: number[]): number[] {\n    return z.map((v) => 1 / (1 + Math.exp(-v)));\n}"));
+    const third = runGrade(["--out", out, ...opts, dir]);
+    assert.equal(third.status, 0, third.stderr);
+    const g3 = readGrades(out);
+    assert.deepEqual(g3.run.gradedFiles, [bob]);
+    assert.equal(g3.notebooks.find((n) => n.student === "bob")?.checks.find((c) => c.id === "01.sigmoid")?.passed, true);
+  });
+
+  it("usage errors: a folder without --out, --out without a folder", () => {
+    const a = runGrade([dir]);
+    assert.equal(a.status, 2);
+    assert.match(a.stderr, /is a folder: grade a class folder with --out OUT/);
+    const b = runGrade(["--out", out, path.join(dir, "bob.ipynb")]);
+    assert.equal(b.status, 2);
+    assert.match(b.stderr, /--out grades one class folder/);
+  });
+});
+
+describe("npm run grade -- --out: with execution in fresh kernels", () => {
+  it("reports how each notebook ran, in grades.json and the feedback", () => {
+    const dir = path.join(OUT, `class-exec-${process.pid}`);
+    const out = `${dir}-out`;
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(out, { recursive: true, force: true });
+    fs.mkdirSync(path.join(dir, "ann"), { recursive: true });
+    writeNotebook(path.join(dir, "ann", `${SLUG}.ipynb`), source());
+    writeNotebook(path.join(dir, "bob.ipynb"), studentEdition(source(), `notebooks/${SLUG}.ipynb`));
+    const r = runGrade(["--out", out, "--jobs", "2", "--cell-timeout", "120", dir]);
+    assert.equal(r.status, 0, r.stderr);
+    const g = readGrades(out);
+    const ann = g.notebooks.find((n) => n.student === "ann");
+    const bob = g.notebooks.find((n) => n.student === "bob");
+    assert.equal(ann?.score, 10);
+    assert.equal(ann?.execution?.ran, true);
+    const counts = ann?.execution?.counts ?? {};
+    assert.equal(counts.ok, Object.values(counts).reduce((s, v) => s + v, 0), `the solution runs cleanly: ${ann?.execution?.message}`);
+    assert.equal(bob?.execution?.ran, true);
+    // The student edition runs too: its check cells report "not completed" without failing.
+    assert.equal(bob?.score, 0);
+    assert.deepEqual(Object.keys(bob?.execution?.counts ?? {}).sort(), Object.keys(counts).sort());
+    assert.match(fs.readFileSync(path.join(out, "feedback", "ann.html"), "utf8"), /Run top to bottom in a fresh kernel in \d/);
+  });
+});
