@@ -6,7 +6,7 @@
  * experiment) and the graded checks `06.*`.
  */
 import * as tf from "@tensorflow/tfjs";
-import { compareCase, createChecker, storedCheck, storedFunctionCheck, type CaseResult, type CheckDefinition } from "../checks";
+import { compareCase, createChecker, type CaseRunner, storedCheck, storedFunctionCheck, type CaseResult, type CheckDefinition } from "../checks";
 import { plot, type Trace } from "../runtime";
 
 export { setup, plot, linspace } from "../runtime";
@@ -32,7 +32,7 @@ const numericalDerivativeCheck: CheckDefinition & { fnName: string } = {
   fnName: "numericalDerivative",
   points: 1,
   hint: "Forward difference: (f(w + eps) − f(w)) / eps, with eps = 0.001 when it is not given (a default parameter: eps = 0.001). Call f; do not differentiate by hand.",
-  async run(fn: unknown): Promise<CaseResult[]> {
+  async run(fn: unknown, runCase: CaseRunner = compareCase): Promise<CaseResult[]> {
     const stored = storedCheck(LESSON, "06.numericalDerivative");
     const results: CaseResult[] = [];
     for (const c of stored.cases) {
@@ -42,7 +42,7 @@ const numericalDerivativeCheck: CheckDefinition & { fnName: string } = {
       const input = `f = ${name}, w = ${rest[0]}${rest.length > 1 ? `, eps = ${rest[1]}` : " (default eps)"}`;
       // The function argument is passed through as it is (cloning cannot copy functions).
       const wrapped = (...args: unknown[]): unknown => (fn as (...a: unknown[]) => unknown)(f, ...args);
-      results.push(await compareCase(c.name, typeof fn === "function" ? wrapped : fn, rest, c.expected, { atol: c.atol ?? stored.atol, rtol: c.rtol ?? stored.rtol }, { fnName: "numericalDerivative", input }));
+      results.push(await runCase(c.name, typeof fn === "function" ? wrapped : fn, rest, c.expected, { atol: c.atol ?? stored.atol, rtol: c.rtol ?? stored.rtol }, { fnName: "numericalDerivative", input }));
     }
     return results;
   },
