@@ -23,9 +23,9 @@ import { findTestPython, jupyterEnv, writeKernelSpec, JUPYTER_DATA, ROOT } from 
 import { exerciseCells, lessonSlugs, readSubmission, type Submission } from "./submission";
 import { lessonChecks, readHiddenChecks, type CheckRequest, type GradeRequest, type WorkerMessage } from "./worker";
 import { judgeCheck, type CheckOutcome } from "./judge";
+import { withoutExpected, writeInputsOnly } from "./inputs";
 import { ensureSandbox, killTree, spawnSandboxed, SandboxUnavailableError, type SandboxSpec } from "./sandbox";
 import { writeNotebook } from "../tools/notebook";
-import type { StoredCheck } from "../lib/checks";
 import type { CheckGrade, ExecutionReport, GradeOptions, NotebookGrade } from "./types";
 
 export { SandboxUnavailableError };
@@ -72,22 +72,6 @@ function restoreTree(snapshot: Map<string, Buffer>): string[] {
     }
   }
   return changed;
-}
-
-/** A check's inputs without its expected values: all the scoring sandbox may see. */
-function withoutExpected(stored: StoredCheck): StoredCheck {
-  return { ...stored, cases: stored.cases.map(({ expected: _expected, ...rest }) => rest as StoredCheck["cases"][number]) };
-}
-
-/** A copy of data/ with every expected value removed (and no `values`), for the scoring sandbox. */
-function writeInputsOnly(from: string, to: string): void {
-  fs.mkdirSync(path.join(to, "expected"), { recursive: true, mode: 0o755 });
-  for (const name of fs.readdirSync(path.join(from, "expected"))) {
-    if (!name.endsWith(".json")) continue;
-    const file = JSON.parse(fs.readFileSync(path.join(from, "expected", name), "utf8")) as { lesson: string; generatedBy: string; checks: Record<string, StoredCheck> };
-    const checks = Object.fromEntries(Object.entries(file.checks).map(([id, c]) => [id, withoutExpected(c)]));
-    fs.writeFileSync(path.join(to, "expected", name), JSON.stringify({ lesson: file.lesson, generatedBy: file.generatedBy, checks }), { mode: 0o644 });
-  }
 }
 
 /** Environment inside a sandbox: nothing of the grader's but what the course needs. */

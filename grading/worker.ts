@@ -81,7 +81,7 @@ export function lessonChecks(lesson: string, hiddenDir?: string): CheckDefinitio
 }
 
 /** A case runner that only records what the student's function produced (no expected value is known here). */
-function recordingRunner(outputs: WireOutput[]): CaseRunner {
+export function recordingRunner(outputs: WireOutput[]): CaseRunner {
   return async (name, fn, args, _expected, _tolerance, opts = {}) => {
     const out = await computeCase(fn, args, opts);
     try {

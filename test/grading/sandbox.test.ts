@@ -50,10 +50,12 @@ function grade(files: string[], extra: string[], env: NodeJS.ProcessEnv = proces
   return { report, stdout: r.stdout, stderr: r.stderr, status: r.status };
 }
 
-/** Processes left running as the sandbox's user (nobody). */
+/** Processes still running as the sandbox's user (nobody) after a namespace's teardown (a few seconds at most). */
 function nobodyProcesses(): string[] {
-  const r = spawnSync("ps", ["-u", "65534", "-o", "pid=,comm="], { encoding: "utf8" });
-  return r.stdout.split("\n").map((l) => l.trim()).filter(Boolean);
+  const list = (): string[] => spawnSync("ps", ["-u", "65534", "-o", "pid=,stat=,etime=,args="], { encoding: "utf8" }).stdout.split("\n").map((l) => l.trim()).filter(Boolean);
+  const until = Date.now() + 15_000;
+  while (list().length > 0 && Date.now() < until) spawnSync("sleep", ["0.5"]);
+  return list();
 }
 
 // Wrong on purpose (1 − σ): the honest twin earns what a wrong sigmoid earns.
