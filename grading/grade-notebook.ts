@@ -20,7 +20,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { findTestPython, jupyterEnv, writeKernelSpec, JUPYTER_DATA, ROOT } from "../setup/jupyter";
-import { exerciseCells, lessonSlugs, readSubmission, type Submission } from "./submission";
+import { exerciseCells, lessonSlugs, readSubmission, type ExerciseCell, type Submission } from "./submission";
 import { lessonChecks, readHiddenChecks, type CheckRequest, type GradeRequest, type WorkerMessage } from "./worker";
 import { judgeCheck, type CheckOutcome } from "./judge";
 import { withoutExpected, writeInputsOnly } from "./inputs";
@@ -101,11 +101,9 @@ function startWorker(opts: GradeOptions, ctx: GradingContext): ChildProcess {
  * after a hang, an exit, a crash or too much output (the cell or check it was
  * in then gets the blame). Cell problems go to `sub.problems` when `reportCells`.
  */
-async function computeOutcomes(sub: Submission, reqs: CheckRequest[], opts: GradeOptions, ctx: GradingContext, reportCells: boolean): Promise<Map<string, CheckOutcome>> {
+async function computeOutcomes(sub: Submission, cells: ExerciseCell[], reqs: CheckRequest[], opts: GradeOptions, ctx: GradingContext, reportCells: boolean): Promise<{ outcomes: Map<string, CheckOutcome>; cells: ExerciseCell[] }> {
   const outcomes = new Map<string, CheckOutcome>();
   const wanted = new Set(reqs.map((r) => r.id));
-  const names = [...new Set(lessonChecks(sub.lesson as string).map((d) => (d as { fnName?: string }).fnName ?? d.id.split(".")[1] ?? ""))];
-  let cells = exerciseCells(sub.notebook!, names);
   let remaining = reqs.map((r) => r.id);
 
   for (let attempt = 0; remaining.length > 0 && attempt < reqs.length + cells.length + 2; attempt++) {
@@ -189,7 +187,7 @@ async function computeOutcomes(sub: Submission, reqs: CheckRequest[], opts: Grad
     }
   }
   for (const id of outcomes.keys()) if (!wanted.has(id)) outcomes.delete(id);
-  return outcomes;
+  return { outcomes, cells };
 }
 
 /** Scores one submission: outputs computed in the sandbox, judged here against the expected values. */
@@ -199,9 +197,12 @@ export async function scoreSubmission(sub: Submission, opts: GradeOptions, ctx: 
   const hidden = readHiddenChecks(lesson, opts.hiddenDir);
   const visibleReqs = defs.filter((d) => !(d.id in hidden)).map((d) => ({ id: d.id }));
   const hiddenReqs = Object.entries(hidden).map(([id, h]) => ({ id, hidden: { fn: h.fn, points: h.points, stored: withoutExpected(h) } }));
-  const outcomes = await computeOutcomes(sub, visibleReqs, opts, ctx, true);
+  const names = [...new Set(defs.map((d) => (d as { fnName?: string }).fnName ?? d.id.split(".")[1] ?? ""))];
+  const visible = await computeOutcomes(sub, exerciseCells(sub.notebook!, names), visibleReqs, opts, ctx, true);
+  const outcomes = visible.outcomes;
   // Hidden cases go to a sandbox of their own: the visible run, whose messages are shown, never sees them.
-  if (hiddenReqs.length) for (const [id, o] of await computeOutcomes(sub, hiddenReqs, opts, ctx, false)) outcomes.set(id, o);
+  // It starts without the cells that already hung or crashed.
+  if (hiddenReqs.length) for (const [id, o] of (await computeOutcomes(sub, visible.cells, hiddenReqs, opts, ctx, false)).outcomes) outcomes.set(id, o);
   const grades: CheckGrade[] = [];
   for (const def of defs) {
     const r = await judgeCheck(def, outcomes.get(def.id));

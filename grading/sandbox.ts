@@ -147,11 +147,14 @@ export function probeSandbox(): string | null {
   for (const tool of ["/usr/bin/prlimit", ...(isRoot() ? ["/usr/bin/setpriv"] : [])]) {
     if (!fs.existsSync(tool)) return `${tool} (util-linux) was not found`;
   }
-  const probe = sandboxCommand(["/bin/true"], {
+  // The course must also be readable from inside (as nobody, when root): a umask-077 checkout is not.
+  const needed = [path.join(ROOT, "package.json"), path.join(ROOT, "build", "grading", "worker.js"), path.join(ROOT, "node_modules", "@tensorflow", "tfjs", "package.json")];
+  const probe = sandboxCommand(["/bin/sh", "-c", `for f in "$@"; do test -r "$f" || { echo "cannot read $f" >&2; exit 7; }; done`, "probe", ...needed], {
     root: ROOT, dataDir: null, env: { PATH: "/usr/bin:/bin" }, cwd: "/tmp",
     limits: { memoryMb: 256, processes: 64, diskMb: 16 },
   });
   const r = spawnSync(probe.file, probe.args, { encoding: "utf8", timeout: 20_000 });
+  if (r.status === 7) return `the sandbox${isRoot() ? " (user nobody)" : ""} ${r.stderr.trim()}: make the course readable by all (chmod -R a+rX)`;
   return r.status === 0 ? null : `${bwrap} does not run here: ${(r.stderr || String(r.error ?? `exit ${r.status}`)).trim().slice(0, 300)}`;
 }
 

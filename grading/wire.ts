@@ -86,7 +86,7 @@ export function decodeValue(j: unknown): unknown {
     if ("$big" in o) return TOO_LARGE;
     if ("$t" in o) {
       const t = o.$t as { shape?: unknown; dtype?: unknown } | null;
-      const shape = Array.isArray(t?.shape) ? t.shape.slice(0, 16).map((d) => (typeof d === "number" ? d : null)) : [];
+      const shape = t && Array.isArray(t.shape) ? t.shape.slice(0, 16).map((d) => (typeof d === "number" ? d : null)) : [];
       return { shape, dtype: String(t?.dtype ?? "float32").slice(0, 20) };
     }
     if ("$p" in o) return { then(): void {} };

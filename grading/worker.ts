@@ -164,7 +164,8 @@ async function grade(req: GradeRequest, send: (m: WorkerMessage) => void): Promi
 if (require.main === module) {
   // Written synchronously, one JSON object per line, so nothing is lost when the process exits.
   const send = (m: WorkerMessage): void => {
-    fs.writeSync(1, JSON.stringify(m) + "\n");
+    // A leading newline too: whatever the submission printed without one cannot swallow the message.
+    fs.writeSync(1, "\n" + JSON.stringify(m) + "\n");
   };
   let req: GradeRequest;
   try {
