@@ -58,6 +58,26 @@ function isRoot(): boolean {
   return typeof process.getuid === "function" && process.getuid() === 0;
 }
 
+/**
+ * RLIMIT_NPROC counts every process and thread of the real user. As nobody
+ * (grader is root) that is the sandboxes alone; as the instructor's own user it
+ * includes their session, so the budget goes on top of what already runs.
+ */
+function processLimit(budget: number): number {
+  if (isRoot()) return budget;
+  const uid = process.getuid?.();
+  let running = 0;
+  for (const pid of fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+      if (new RegExp(`^Uid:\\s+${uid}\\s`, "m").test(status)) running += Number(/^Threads:\s+(\d+)/m.exec(status)?.[1] ?? 1);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return running + budget;
+}
+
 /** `--ro-bind`s for /usr and the merged-/usr symlinks (or directories) /bin, /lib, /lib64, /sbin. */
 function systemMounts(): string[] {
   const args = ["--ro-bind", "/usr", "/usr"];
@@ -110,7 +130,7 @@ export function sandboxCommand(command: readonly string[], spec: SandboxSpec): {
   ];
   // RLIMIT_DATA covers the heap, WebAssembly memory and native allocations; 512 MB of slack above the JS heap.
   const dataBytes = (limits.memoryMb + 512) * mb;
-  const prlimit = ["--data=" + dataBytes, "--nproc=" + limits.processes, "--fsize=" + limits.diskMb * mb, "--core=0", "--nofile=1024"];
+  const prlimit = ["--data=" + dataBytes, "--nproc=" + processLimit(limits.processes), "--fsize=" + limits.diskMb * mb, "--core=0", "--nofile=1024"];
   const drop = isRoot() ? ["/usr/bin/setpriv", `--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", "--"] : [];
   return { file: "/usr/bin/prlimit", args: [...prlimit, "--", ...drop, ...bwrap] };
 }
