@@ -105,17 +105,20 @@ async function computeOutcomes(sub: Submission, cells: ExerciseCell[], reqs: Che
   const outcomes = new Map<string, CheckOutcome>();
   const wanted = new Set(reqs.map((r) => r.id));
   let remaining = reqs.map((r) => r.id);
+  const failed: { index: number; defines: string[]; message: string }[] = [];
 
   for (let attempt = 0; remaining.length > 0 && attempt < reqs.length + cells.length + 2; attempt++) {
-    const outcome = await new Promise<{ stoppedIn: StopPoint; reason: string }>((resolve) => {
+    const outcome = await new Promise<{ stoppedIn: StopPoint; reason: string; started?: boolean }>((resolve) => {
       const child = startWorker(opts, ctx);
       let stderr = "";
       let printed = 0;
       let line = "";
       const pendingCells = cells.map((c) => c.index);
-      let current: StopPoint = pendingCells.length ? { kind: "cell", index: pendingCells[0] as number } : null;
+      // Nothing of the submission runs before "ready": a stop then is the grader's own problem.
+      let current: StopPoint = null;
       let timer: NodeJS.Timeout | null = null;
       let finished = false;
+      let ready = false;
       let reason = "";
       const stop = (why: string): void => {
         reason ||= why;
@@ -125,13 +128,18 @@ async function computeOutcomes(sub: Submission, cells: ExerciseCell[], reqs: Che
         if (timer) clearTimeout(timer);
         timer = setTimeout(() => stop(why), seconds * 1000);
       };
-      // Starting the sandbox and loading tfjs and the lesson take a few seconds; cells have the vm's own limit plus slack.
-      arm(opts.cellTimeout + 30, "did not finish within the time limit");
+      // Starting the sandbox and loading tfjs and the lesson take a few seconds; then each cell has its limit.
+      const cellLimit = `did not finish within ${opts.cellTimeout} s`;
+      arm(opts.cellTimeout + 60, "did not start within the time limit");
       const onMessage = (m: WorkerMessage): void => {
-        if (m.type === "cell" && m.index === pendingCells[0]) {
+        if (m.type === "ready" && !ready) {
+          ready = true;
+          current = pendingCells.length ? { kind: "cell", index: pendingCells[0] as number } : null;
+          arm(current ? opts.cellTimeout : opts.checkTimeout, current ? cellLimit : "stopped between checks");
+        } else if (m.type === "cell" && m.index === pendingCells[0]) {
           pendingCells.shift();
           current = pendingCells.length ? { kind: "cell", index: pendingCells[0] as number } : null;
-          arm(opts.cellTimeout + 30, "did not finish within the time limit");
+          arm(current ? opts.cellTimeout : opts.checkTimeout, current ? cellLimit : "stopped between checks");
         } else if (m.type === "start" && remaining.includes(m.id)) {
           current = { kind: "check", id: m.id };
           arm(opts.checkTimeout, `did not finish within ${opts.checkTimeout} s (an infinite loop?)`);
@@ -164,17 +172,20 @@ async function computeOutcomes(sub: Submission, cells: ExerciseCell[], reqs: Che
       });
       child.stderr?.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
       child.stdin?.on("error", () => undefined); // the worker may die before reading its request
-      child.on("exit", () => killTree(child)); // leftovers of an unsandboxed run
+      child.on("exit", () => killTree(child)); // whatever it left behind (an unsandboxed run's children, a dying namespace)
       child.on("close", (code, signal) => {
         if (timer) clearTimeout(timer);
         if (finished && code === 0 && !reason) return resolve({ stoppedIn: null, reason: "" });
         const why = reason || (/out of memory|Allocation failed|ENOMEM/i.test(stderr) ? "ran out of memory" : `stopped the grading process (exit ${code ?? signal})`);
-        resolve({ stoppedIn: current, reason: why });
+        resolve({ stoppedIn: current, reason: why, started: ready });
       });
-      const req: GradeRequest = { lesson: sub.lesson as string, cells, checks: reqs.filter((r) => remaining.includes(r.id)), cellTimeoutMs: opts.cellTimeout * 1000 };
+      const req: GradeRequest = { lesson: sub.lesson as string, cells, checks: reqs.filter((r) => remaining.includes(r.id)), failed };
       child.stdin?.end(JSON.stringify(req));
     });
-    if (!outcome.stoppedIn) break;
+    if (!outcome.stoppedIn) {
+      if (outcome.reason && !outcome.started && reportCells) sub.problems = [...(sub.problems ?? []), `the grading process did not start: ${outcome.reason}`];
+      break;
+    }
     if (outcome.stoppedIn.kind === "check") {
       const id = outcome.stoppedIn.id;
       outcomes.set(id, { kind: "stopped", message: `${id} ${outcome.reason}` });
@@ -182,6 +193,7 @@ async function computeOutcomes(sub: Submission, cells: ExerciseCell[], reqs: Che
     } else {
       // The cell itself hung or killed the process: grade without it (its functions are then undefined).
       const bad = outcome.stoppedIn.index;
+      failed.push({ index: bad, defines: cells.find((c) => c.index === bad)?.defines ?? [], message: outcome.reason });
       cells = cells.filter((c) => c.index !== bad);
       if (reportCells) sub.problems = [...(sub.problems ?? []), `cell ${bad + 1} ${outcome.reason} while being loaded for grading; its functions score 0`];
     }
@@ -269,6 +281,7 @@ export function executeSubmission(sub: Submission, opts: GradeOptions, workDir: 
       } else report += d.toString("utf8");
     });
     child.stdout?.resume(); // whatever the kernel prints is drained, never kept
+    child.on("exit", () => killTree(child));
     child.stderr?.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
     child.on("close", () => {
       clearTimeout(timer);

@@ -142,13 +142,16 @@ export function spawnSandboxed(command: readonly string[], spec: SandboxSpec, ex
   return spawn(file, args, { stdio, detached: true, env: { PATH: "/usr/bin:/bin" } });
 }
 
-/** SIGKILLs a child's whole process group (the sandbox's pid namespace dies with bwrap). */
+/**
+ * SIGKILLs a child's whole process group (the sandbox's pid namespace dies
+ * with bwrap); also after the child itself has exited, for what it left behind.
+ */
 export function killTree(child: ChildProcess): void {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  if (child.pid === undefined) return;
   try {
     process.kill(-child.pid, "SIGKILL");
   } catch {
-    child.kill("SIGKILL");
+    // the group is gone already
   }
 }
 

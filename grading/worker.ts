@@ -39,11 +39,13 @@ export interface GradeRequest {
   lesson: string;
   cells: { index: number; source: string; defines: string[] }[];
   checks: CheckRequest[];
-  cellTimeoutMs: number;
+  /** Cells an earlier worker stopped in (hung, crashed): they define nothing, and this is why. */
+  failed?: { index: number; defines: string[]; message: string }[];
 }
 
 /** What the worker reports (untrusted: the submission's code runs in this process). */
 export type WorkerMessage =
+  | { type: "ready" }
   | { type: "cell"; index: number; ok: boolean; message?: string }
   | { type: "start"; id: string }
   | { type: "outputs"; id: string; outputs: WireOutput[] }
@@ -114,6 +116,10 @@ function freezeRealm(): void {
 }
 
 async function grade(req: GradeRequest, send: (m: WorkerMessage) => void): Promise<void> {
+  // Start libuv's thread pool now (it starts all its threads on first use): a submission that
+  // exhausts the sandbox's process limit (a fork bomb) must not make a later thread start abort
+  // this process while another, innocent cell is loading.
+  await fs.promises.readFile(__filename);
   await initBackend();
   const lab = Object.freeze({ ...(loadLesson(req.lesson) as object) });
   const visible = [...loadLesson(req.lesson).checker.definitions];
@@ -123,14 +129,19 @@ async function grade(req: GradeRequest, send: (m: WorkerMessage) => void): Promi
   const context = vm.createContext({ tf: Object.freeze({ ...tf }), lab, console: silent });
   // As in the notebook, a cell that fails defines nothing (function declarations are hoisted in a script, so undo them).
   const failedCell = new Map<string, string>();
+  for (const f of req.failed ?? []) for (const name of f.defines) failedCell.set(name, `its exercise cell (cell ${f.index + 1}) ${f.message}`);
+  send({ type: "ready" });
   for (const cell of req.cells) {
     try {
-      vm.runInContext(compile(cell.source), context, { timeout: req.cellTimeoutMs, filename: `cell-${cell.index}.js` });
+      // No vm `timeout`: it starts a watchdog thread per call, and a submission that has used up the
+      // process limit (a fork bomb) would make that abort the worker in an innocent cell. The parent
+      // times every cell from the "ready" and "cell" messages instead.
+      vm.runInContext(compile(cell.source), context, { filename: `cell-${cell.index}.js` });
       send({ type: "cell", index: cell.index, ok: true });
     } catch (err) {
       const e = err as { name?: unknown; message?: unknown };
       const text = typeof e?.message === "string" ? `${String(e.name ?? "Error")}: ${e.message}` : String(err);
-      const message = /Script execution timed out/.test(text) ? `did not finish within ${req.cellTimeoutMs / 1000} s` : `threw ${text}`;
+      const message = `threw ${text}`;
       for (const name of cell.defines) {
         // Top-level function declarations are non-configurable globals of the realm: `delete` would
         // silently fail and other exercises would still call them, so overwrite them inside the realm.
