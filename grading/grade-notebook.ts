@@ -76,7 +76,8 @@ function restoreTree(snapshot: Map<string, Buffer>): string[] {
 
 /** Environment inside a sandbox: nothing of the grader's but what the course needs. */
 function sandboxEnv(extra: Record<string, string> = {}): Record<string, string> {
-  const env: Record<string, string> = { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: "/tmp", LANG: "C.UTF-8", TMPDIR: "/tmp", ...extra };
+  // USER and LOGNAME: the sandbox's uid has no account, and Python's getpass asks these first.
+  const env: Record<string, string> = { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: "/tmp", LANG: "C.UTF-8", TMPDIR: "/tmp", USER: "student", LOGNAME: "student", ...extra };
   if (process.env.COURSE_TF_BACKEND) env.COURSE_TF_BACKEND = process.env.COURSE_TF_BACKEND;
   return env;
 }
@@ -360,7 +361,7 @@ export function prepareGrading(options: { unsafeNoSandbox?: boolean } = {}): Gra
   const exerciseNames = Object.fromEntries(lessonSlugs().map((s) => [s, lessonChecks(s).map((d) => (d as { fnName?: string }).fnName ?? "")]));
   // Expected values are read from a private snapshot; data/ and build/lib are restored if an unsandboxed run changes them.
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "course-grade-"));
-  fs.chmodSync(tmp, 0o755); // the sandbox runs as nobody and must read the snapshots
+  fs.chmodSync(tmp, 0o755); // the sandbox runs as a uid of its own and must read the snapshots
   const dataDir = path.join(tmp, "data");
   fs.cpSync(path.join(ROOT, "data"), dataDir, { recursive: true });
   const inputsDir = path.join(tmp, "inputs");

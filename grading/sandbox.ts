@@ -9,7 +9,7 @@
  * submission, hidden check, gradebook or anything else of the instructor's.
  * Limits: memory (RLIMIT_DATA, which unlike RLIMIT_AS leaves WebAssembly's
  * address-space reservations alone), processes (RLIMIT_NPROC, enforced by
- * running as `nobody` when the grader is root), file size, tmpfs sizes; the
+ * running as an unused uid of its own when the grader is root), file size, tmpfs sizes; the
  * caller kills on time and caps what it reads from the child.
  */
 import { spawn, spawnSync, type ChildProcess } from "child_process";
@@ -51,16 +51,25 @@ export interface SandboxSpec {
   limits: SandboxLimits;
 }
 
-/** uid/gid the sandbox runs as when the grader is root (nobody), so RLIMIT_NPROC counts only sandboxes. */
-const NOBODY = 65534;
+/** The range of uids sandboxes run as when the grader is root (no account has them). */
+export const SANDBOX_UIDS = { first: 200_000, count: 50_000 } as const;
+
+/**
+ * The uid (and gid) this grader's sandboxes run as when it is root: one of its
+ * own, so RLIMIT_NPROC counts only its sandboxes (they run one at a time), and
+ * a fork bomb cannot starve another grading run on the same machine.
+ */
+export function sandboxUid(): number {
+  return SANDBOX_UIDS.first + (process.pid % SANDBOX_UIDS.count);
+}
 
 function isRoot(): boolean {
   return typeof process.getuid === "function" && process.getuid() === 0;
 }
 
 /**
- * RLIMIT_NPROC counts every process and thread of the real user. As nobody
- * (grader is root) that is the sandboxes alone; as the instructor's own user it
+ * RLIMIT_NPROC counts every process and thread of the real user. As the
+ * sandbox's own uid (grader is root) that is this grader's sandbox alone; as the instructor's own user it
  * includes their session, so the budget goes on top of what already runs.
  */
 function processLimit(budget: number): number {
@@ -95,7 +104,7 @@ function systemMounts(): string[] {
 }
 
 /**
- * The full command line: prlimit (limits) → setpriv (nobody, when root) →
+ * The full command line: prlimit (limits) → setpriv (the sandbox uid, when root) →
  * bwrap (namespaces and mounts) → `command`.
  */
 export function sandboxCommand(command: readonly string[], spec: SandboxSpec): { file: string; args: string[] } {
@@ -131,7 +140,8 @@ export function sandboxCommand(command: readonly string[], spec: SandboxSpec): {
   // RLIMIT_DATA covers the heap, WebAssembly memory and native allocations; 512 MB of slack above the JS heap.
   const dataBytes = (limits.memoryMb + 512) * mb;
   const prlimit = ["--data=" + dataBytes, "--nproc=" + processLimit(limits.processes), "--fsize=" + limits.diskMb * mb, "--core=0", "--nofile=1024"];
-  const drop = isRoot() ? ["/usr/bin/setpriv", `--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", "--"] : [];
+  const uid = sandboxUid();
+  const drop = isRoot() ? ["/usr/bin/setpriv", `--reuid=${uid}`, `--regid=${uid}`, "--clear-groups", "--"] : [];
   return { file: "/usr/bin/prlimit", args: [...prlimit, "--", ...drop, ...bwrap] };
 }
 
@@ -170,14 +180,14 @@ export function probeSandbox(): string | null {
   for (const tool of ["/usr/bin/prlimit", ...(isRoot() ? ["/usr/bin/setpriv"] : [])]) {
     if (!fs.existsSync(tool)) return `${tool} (util-linux) was not found`;
   }
-  // The course must also be readable from inside (as nobody, when root): a umask-077 checkout is not.
+  // The course must also be readable from inside (as the sandbox uid, when root): a umask-077 checkout is not.
   const needed = [path.join(ROOT, "package.json"), path.join(ROOT, "build", "grading", "worker.js"), path.join(ROOT, "node_modules", "@tensorflow", "tfjs", "package.json")];
   const probe = sandboxCommand(["/bin/sh", "-c", `for f in "$@"; do test -r "$f" || { echo "cannot read $f" >&2; exit 7; }; done`, "probe", ...needed], {
     root: ROOT, dataDir: null, env: { PATH: "/usr/bin:/bin" }, cwd: "/tmp",
     limits: { memoryMb: 256, processes: 64, diskMb: 16 },
   });
   const r = spawnSync(probe.file, probe.args, { encoding: "utf8", timeout: 20_000 });
-  if (r.status === 7) return `the sandbox${isRoot() ? " (user nobody)" : ""} ${r.stderr.trim()}: make the course readable by all (chmod -R a+rX)`;
+  if (r.status === 7) return `the sandbox${isRoot() ? ` (uid ${sandboxUid()})` : ""} ${r.stderr.trim()}: make the course readable by all (chmod -R a+rX)`;
   return r.status === 0 ? null : `${bwrap} does not run here: ${(r.stderr || String(r.error ?? `exit ${r.status}`)).trim().slice(0, 300)}`;
 }
 

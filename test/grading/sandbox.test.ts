@@ -17,6 +17,7 @@ import * as path from "path";
 import { declaredFunction } from "../../tools/editions";
 import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../../tools/notebook";
 import { OUT, ROOT, sourceNotebook } from "../helpers/notebooks";
+import { SANDBOX_UIDS } from "../../grading/sandbox";
 
 const SLUG = "01-logistic-regression";
 const GRADE = path.join(ROOT, "build", "grading", "grade.js");
@@ -50,9 +51,13 @@ function grade(files: string[], extra: string[], env: NodeJS.ProcessEnv = proces
   return { report, stdout: r.stdout, stderr: r.stderr, status: r.status };
 }
 
-/** Processes still running as the sandbox's user (nobody) after a namespace's teardown (a few seconds at most). */
-function nobodyProcesses(): string[] {
-  const list = (): string[] => spawnSync("ps", ["-u", "65534", "-o", "pid=,stat=,etime=,args="], { encoding: "utf8" }).stdout.split("\n").map((l) => l.trim()).filter(Boolean);
+/** Processes still running as a sandbox's uid after a namespace's teardown (a few seconds at most). */
+function sandboxProcesses(): string[] {
+  const list = (): string[] => spawnSync("ps", ["-e", "-o", "uid=,pid=,stat=,args="], { encoding: "utf8" }).stdout.split("\n").map((l) => l.trim())
+    .filter((l) => {
+      const uid = Number(l.split(/\s+/)[0]);
+      return uid >= SANDBOX_UIDS.first && uid < SANDBOX_UIDS.first + SANDBOX_UIDS.count;
+    });
   const until = Date.now() + 15_000;
   while (list().length > 0 && Date.now() < until) spawnSync("sleep", ["0.5"]);
   return list();
@@ -195,7 +200,7 @@ describe("npm run grade: hostile submissions earn exactly what their honest code
   it("leaves the machine untouched: no files, no connection, no process", () => {
     assert.deepEqual(leftovers(), []);
     assert.equal(connections, 0, "no connection reached the listener");
-    assert.deepEqual(nobodyProcesses(), [], "no sandboxed process survives");
+    assert.deepEqual(sandboxProcesses(), [], "no sandboxed process survives");
   });
 });
 
@@ -223,7 +228,7 @@ ${sigmoidOf("")}`);
     assert.deepEqual(a.execution?.counts, twin.execution?.counts, `nothing escaped (an "ESCAPED" cell would fail): ${a.execution?.message}`);
     assert.deepEqual(leftovers(), []);
     assert.equal(connections, 0);
-    assert.deepEqual(nobodyProcesses(), []);
+    assert.deepEqual(sandboxProcesses(), []);
   });
 });
 
