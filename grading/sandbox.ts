@@ -16,6 +16,7 @@ import { spawn, spawnSync, type ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "../lib/runtime/paths";
+import { aptInstall, isRootOnDebian } from "../setup/jupyter";
 
 /** The bwrap binary (COURSE_BWRAP overrides it, e.g. to test a machine without one). */
 export function bwrapPath(): string {
@@ -198,12 +199,9 @@ export function probeSandbox(): string | null {
  */
 export function ensureSandbox(): string | null {
   let why = probeSandbox();
-  if (why && !process.env.COURSE_BWRAP && !fs.existsSync(bwrapPath()) && isRoot() && fs.existsSync("/etc/debian_version")) {
-    process.stderr.write("Installing bubblewrap (the grading sandbox): apt-get install bubblewrap\n");
-    const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-    const ok = spawnSync("apt-get", ["update", "-qq"], { stdio: "inherit", env, timeout: 10 * 60_000 }).status === 0 &&
-      spawnSync("apt-get", ["install", "-y", "-qq", "bubblewrap"], { stdio: "inherit", env, timeout: 10 * 60_000 }).status === 0;
-    if (ok) why = probeSandbox();
+  if (why && !process.env.COURSE_BWRAP && !fs.existsSync(bwrapPath()) && isRootOnDebian()) {
+    process.stderr.write("Installing bubblewrap (the grading sandbox)\n");
+    if (aptInstall(["bubblewrap"])) why = probeSandbox();
   }
   if (!why) return null;
   return [
