@@ -14,6 +14,7 @@ import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../lib/runtime/paths";
 import type { ChildMessage, ChildRequest } from "./grade-child";
+import { ensureSandbox, SandboxUnavailableError } from "./sandbox";
 import type { GradeOptions, NotebookGrade } from "./types";
 
 const CHILD = path.join(__dirname, "grade-child.js");
@@ -99,6 +100,9 @@ export function defaultJobs(): number {
 /** Grades files in parallel processes, reusing cached grades; never throws for a bad submission. */
 export async function gradeFiles(files: string[], opts: GradeOptions, pool: PoolOptions = {}): Promise<PoolResult> {
   const started = Date.now();
+  // Submitted code runs only in the sandbox: stop before any child starts if it cannot run.
+  const sandboxProblem = opts.unsafeNoSandbox ? null : ensureSandbox();
+  if (sandboxProblem) throw new SandboxUnavailableError(sandboxProblem);
   const grades: (NotebookGrade | undefined)[] = new Array(files.length);
   const keys: (string | null)[] = files.map(() => null);
   let cached = 0;
@@ -177,7 +181,7 @@ export async function gradeFiles(files: string[], opts: GradeOptions, pool: Pool
       };
       const start = (): void => {
         ready = false;
-        child = fork(CHILD, [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+        child = fork(CHILD, opts.unsafeNoSandbox ? ["--unsafe-no-sandbox"] : [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
         child.on("message", (m: ChildMessage) => {
           if (m.type === "ready") {
             ready = true;

@@ -1,25 +1,49 @@
 /**
- * Grading one submitted notebook: score it (every check re-run on the
- * submission's graded functions, in isolated workers with limits) and, when
- * asked, execute it top to bottom in a fresh kernel for the execution report.
+ * Grading one submitted notebook: score it and, when asked, execute it top to
+ * bottom in a fresh kernel for the execution report. Every piece of submitted
+ * code runs in the OS-level sandbox of grading/sandbox.ts:
+ *  - scoring: a worker in the sandbox computes what the graded functions
+ *    return for the checks' inputs (it never sees an expected value: its
+ *    data/ has the inputs only); the grader judges those outputs here, outside
+ *    (grading/judge.ts). Hidden checks run in a sandbox of their own and are
+ *    reported as pass/fail with a generic message, so nothing the submission
+ *    controls (its thrown messages, outputs, prints) carries their cases out;
+ *  - the execution report: Jupyter and the course kernel run in a sandbox that
+ *    sees the visible expected values but no solutions, hidden checks or other
+ *    submissions.
  * `gradeNotebook` never throws for a bad submission: problems are reported in
- * the grade.
+ * the grade. It throws SandboxUnavailableError when the sandbox cannot run
+ * (unless `--unsafe-no-sandbox`).
  */
-import { fork, spawnSync } from "child_process";
+import { spawn, spawnSync, type ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { findTestPython, jupyterEnv, writeKernelSpec, ROOT } from "../setup/jupyter";
-import { exerciseCells, lessonSlugs, readSubmission, type Submission } from "./submission";
-import { lessonChecks, type GradeRequest, type WorkerMessage } from "./worker";
+import { findTestPython, jupyterEnv, writeKernelSpec, JUPYTER_DATA, ROOT } from "../setup/jupyter";
+import { exerciseCells, lessonSlugs, readSubmission, type ExerciseCell, type Submission } from "./submission";
+import { lessonChecks, readHiddenChecks, type CheckRequest, type GradeRequest, type WorkerMessage } from "./worker";
+import { judgeCheck, type CheckOutcome } from "./judge";
+import { withoutExpected, writeInputsOnly } from "./inputs";
+import { ensureSandbox, killTree, spawnSandboxed, SandboxUnavailableError, type SandboxSpec } from "./sandbox";
 import { writeNotebook } from "../tools/notebook";
 import type { CheckGrade, ExecutionReport, GradeOptions, NotebookGrade } from "./types";
+
+export { SandboxUnavailableError };
 
 // Plain-JS build helper shared with the kernel launcher and bootstrap.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ensureBuilt } = require(path.join(ROOT, "setup", "build-lib.js")) as { ensureBuilt: (o: { quiet?: boolean }) => unknown };
 
 const WORKER = path.join(__dirname, "worker.js");
+const MB = 1024 * 1024;
+/** Most a scoring worker may print in all (its outputs are a few kB to a few MB). */
+const WORKER_OUTPUT_LIMIT = 64 * MB;
+/** Most the execution report (run_notebook.py's JSON) may be. */
+const REPORT_LIMIT = 16 * MB;
+/** Processes and threads one sandbox may have (node has ~12 threads, Jupyter + a kernel ~40). */
+const PROCESSES = 256;
+/** Private /tmp (and scratch) size of one sandbox, MB. */
+const DISK_MB = 256;
 
 /** Every file under a folder, with its bytes (to detect and undo tampering). */
 function snapshotTree(dir: string): Map<string, Buffer> {
@@ -50,91 +74,246 @@ function restoreTree(snapshot: Map<string, Buffer>): string[] {
   return changed;
 }
 
-/** Scores one submission in isolated workers, restarting after hangs, exits and crashes. */
-export async function scoreSubmission(sub: Submission, opts: GradeOptions, dataDir: string): Promise<CheckGrade[]> {
-  const lesson = sub.lesson as string;
-  const defs = lessonChecks(lesson, opts.hiddenDir);
-  const names = [...new Set(defs.map((d) => (d as { fnName?: string }).fnName ?? d.id.split(".")[1] ?? ""))];
-  let cells = exerciseCells(sub.notebook!, names);
-  const grades = new Map<string, CheckGrade>();
-  let remaining = defs.map((d) => d.id);
+/** Environment inside a sandbox: nothing of the grader's but what the course needs. */
+function sandboxEnv(extra: Record<string, string> = {}): Record<string, string> {
+  // USER and LOGNAME: the sandbox's uid has no account, and Python's getpass asks these first.
+  const env: Record<string, string> = { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: "/tmp", LANG: "C.UTF-8", TMPDIR: "/tmp", USER: "student", LOGNAME: "student", ...extra };
+  if (process.env.COURSE_TF_BACKEND) env.COURSE_TF_BACKEND = process.env.COURSE_TF_BACKEND;
+  return env;
+}
 
-  for (let attempt = 0; remaining.length > 0 && attempt < defs.length + cells.length + 2; attempt++) {
-    const outcome = await new Promise<{ stoppedIn: { kind: "cell"; index: number } | { kind: "check"; id: string } | null; reason: string }>((resolve) => {
-      const child = fork(WORKER, [], {
-        execArgv: [`--max-old-space-size=${opts.memoryMb}`],
-        env: { ...process.env, COURSE_DATA_DIR: dataDir, COURSE_TF_BACKEND: process.env.COURSE_TF_BACKEND ?? "" },
-        stdio: ["ignore", "ignore", "pipe", "ipc"],
-      });
+type StopPoint = { kind: "cell"; index: number } | { kind: "check"; id: string } | null;
+
+/** Starts one scoring worker: in the sandbox, or (--unsafe-no-sandbox) as a plain child process. */
+function startWorker(opts: GradeOptions, ctx: GradingContext): ChildProcess {
+  const node = [process.execPath, `--max-old-space-size=${opts.memoryMb}`, WORKER];
+  if (opts.unsafeNoSandbox) {
+    return spawn(node[0] as string, node.slice(1), {
+      stdio: ["pipe", "pipe", "pipe"], detached: true,
+      env: { ...process.env, COURSE_DATA_DIR: ctx.inputsDir, COURSE_TF_BACKEND: process.env.COURSE_TF_BACKEND ?? "" },
+    });
+  }
+  const spec: SandboxSpec = { root: ROOT, dataDir: ctx.inputsDir, env: sandboxEnv(), cwd: "/tmp", limits: { memoryMb: opts.memoryMb, processes: PROCESSES, diskMb: DISK_MB } };
+  return spawnSandboxed(node, spec);
+}
+
+/**
+ * Runs the worker on these checks until each has an outcome, restarting it
+ * after a hang, an exit, a crash or too much output (the cell or check it was
+ * in then gets the blame). Cell problems go to `sub.problems` when `reportCells`.
+ */
+async function computeOutcomes(sub: Submission, cells: ExerciseCell[], reqs: CheckRequest[], opts: GradeOptions, ctx: GradingContext, reportCells: boolean): Promise<{ outcomes: Map<string, CheckOutcome>; cells: ExerciseCell[] }> {
+  const outcomes = new Map<string, CheckOutcome>();
+  const wanted = new Set(reqs.map((r) => r.id));
+  let remaining = reqs.map((r) => r.id);
+  const failed: { index: number; defines: string[]; message: string }[] = [];
+
+  for (let attempt = 0; remaining.length > 0 && attempt < reqs.length + cells.length + 2; attempt++) {
+    const outcome = await new Promise<{ stoppedIn: StopPoint; reason: string; started?: boolean }>((resolve) => {
+      const child = startWorker(opts, ctx);
       let stderr = "";
-      child.stderr?.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
+      let printed = 0;
+      let line = "";
       const pendingCells = cells.map((c) => c.index);
-      let current: { kind: "cell"; index: number } | { kind: "check"; id: string } | null = pendingCells.length ? { kind: "cell", index: pendingCells[0] as number } : null;
+      // Nothing of the submission runs before "ready": a stop then is the grader's own problem.
+      let current: StopPoint = null;
       let timer: NodeJS.Timeout | null = null;
       let finished = false;
+      let ready = false;
       let reason = "";
+      const stop = (why: string): void => {
+        reason ||= why;
+        killTree(child);
+      };
       const arm = (seconds: number, why: string): void => {
         if (timer) clearTimeout(timer);
-        timer = setTimeout(() => {
-          reason = why;
-          child.kill("SIGKILL");
-        }, seconds * 1000);
+        timer = setTimeout(() => stop(why), seconds * 1000);
       };
-      // Loading tfjs and the lesson takes a few seconds; cells have the vm's own limit plus slack.
-      arm(opts.cellTimeout + 30, `did not finish within the time limit`);
-      child.on("message", (m: WorkerMessage) => {
-        if (m.type === "cell") {
+      // Starting the sandbox and loading tfjs and the lesson take a few seconds; then each cell has its limit.
+      const cellLimit = `did not finish within ${opts.cellTimeout} s`;
+      arm(opts.cellTimeout + 60, "did not start within the time limit");
+      const onMessage = (m: WorkerMessage): void => {
+        if (m.type === "ready" && !ready) {
+          ready = true;
+          current = pendingCells.length ? { kind: "cell", index: pendingCells[0] as number } : null;
+          arm(current ? opts.cellTimeout : opts.checkTimeout, current ? cellLimit : "stopped between checks");
+        } else if (m.type === "cell" && m.index === pendingCells[0]) {
           pendingCells.shift();
           current = pendingCells.length ? { kind: "cell", index: pendingCells[0] as number } : null;
-          arm(opts.cellTimeout + 30, "did not finish within the time limit");
-        } else if (m.type === "start") {
+          arm(current ? opts.cellTimeout : opts.checkTimeout, current ? cellLimit : "stopped between checks");
+        } else if (m.type === "start" && remaining.includes(m.id)) {
           current = { kind: "check", id: m.id };
           arm(opts.checkTimeout, `did not finish within ${opts.checkTimeout} s (an infinite loop?)`);
-        } else if (m.type === "result") {
-          const r = m.result;
-          const firstFailure = r.cases.find((c) => !c.passed && c.message);
-          const message = r.status === "not-completed" ? "not completed yet" : firstFailure ? `${r.message}; first: ${firstFailure.name}: ${firstFailure.message}` : r.message;
-          grades.set(r.id, { id: r.id, points: r.points, maxPoints: r.maxPoints, passed: r.passed, message });
-          remaining = remaining.filter((id) => id !== r.id);
+        } else if ((m.type === "outputs" || m.type === "missing") && remaining.includes(m.id)) {
+          // The first report for a check counts; anything the submission forges is at most other outputs.
+          outcomes.set(m.id, m.type === "outputs"
+            ? { kind: "outputs", outputs: Array.isArray(m.outputs) ? m.outputs : [] }
+            : { kind: "missing", message: String(m.message).slice(0, 2000) });
+          remaining = remaining.filter((id) => id !== m.id);
           current = null;
           arm(opts.checkTimeout, "stopped between checks");
         } else if (m.type === "done") {
           finished = true;
         }
+      };
+      child.stdout?.on("data", (d: Buffer) => {
+        printed += d.length;
+        if (printed > WORKER_OUTPUT_LIMIT) return stop(`printed more than ${WORKER_OUTPUT_LIMIT / MB} MB`);
+        const parts = (line + d.toString("utf8")).split("\n");
+        line = parts.pop() ?? "";
+        for (const text of parts) {
+          let m: unknown;
+          try {
+            m = JSON.parse(text);
+          } catch {
+            continue; // something the submission printed
+          }
+          if (typeof m === "object" && m !== null && typeof (m as { type?: unknown }).type === "string") onMessage(m as WorkerMessage);
+        }
       });
-      child.on("exit", (code, signal) => {
+      child.stderr?.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+      child.stdin?.on("error", () => undefined); // the worker may die before reading its request
+      child.on("exit", () => killTree(child)); // whatever it left behind (an unsandboxed run's children, a dying namespace)
+      child.on("close", (code, signal) => {
         if (timer) clearTimeout(timer);
-        if (finished && code === 0) return resolve({ stoppedIn: null, reason: "" });
-        const why = reason || (/heap out of memory|Allocation failed/i.test(stderr) ? "ran out of memory" : `stopped the grading process (exit ${code ?? signal})`);
-        resolve({ stoppedIn: current, reason: why });
+        if (finished && code === 0 && !reason) return resolve({ stoppedIn: null, reason: "" });
+        const why = reason || (/out of memory|Allocation failed|ENOMEM/i.test(stderr) ? "ran out of memory" : `stopped the grading process (exit ${code ?? signal})`);
+        resolve({ stoppedIn: current, reason: why, started: ready });
       });
-      const req: GradeRequest = { lesson, cells, checks: remaining, hiddenDir: opts.hiddenDir, cellTimeoutMs: opts.cellTimeout * 1000 };
-      child.send(req);
+      const req: GradeRequest = { lesson: sub.lesson as string, cells, checks: reqs.filter((r) => remaining.includes(r.id)), failed };
+      child.stdin?.end(JSON.stringify(req));
     });
     if (!outcome.stoppedIn) {
-      // Finished: anything not reported had no definition (should not happen).
+      if (outcome.reason && !outcome.started && reportCells) sub.problems = [...(sub.problems ?? []), `the grading process did not start: ${outcome.reason}`];
       break;
     }
     if (outcome.stoppedIn.kind === "check") {
       const id = outcome.stoppedIn.id;
-      const def = defs.find((d) => d.id === id);
-      grades.set(id, { id, points: 0, maxPoints: def?.points ?? 0, passed: false, message: `${id} ${outcome.reason}` });
+      outcomes.set(id, { kind: "stopped", message: `${id} ${outcome.reason}` });
       remaining = remaining.filter((x) => x !== id);
     } else {
       // The cell itself hung or killed the process: grade without it (its functions are then undefined).
       const bad = outcome.stoppedIn.index;
+      failed.push({ index: bad, defines: cells.find((c) => c.index === bad)?.defines ?? [], message: outcome.reason });
       cells = cells.filter((c) => c.index !== bad);
-      sub.problems = [...(sub.problems ?? []), `cell ${bad + 1} ${outcome.reason} while being loaded for grading; its functions score 0`];
+      if (reportCells) sub.problems = [...(sub.problems ?? []), `cell ${bad + 1} ${outcome.reason} while being loaded for grading; its functions score 0`];
     }
   }
-  return defs.map((d) => grades.get(d.id) ?? { id: d.id, points: 0, maxPoints: d.points, passed: false, message: "not graded (the grading process kept stopping)" });
+  for (const id of outcomes.keys()) if (!wanted.has(id)) outcomes.delete(id);
+  return { outcomes, cells };
 }
 
-/** Runs the submission top to bottom in a fresh kernel, with limits, and summarises how its cells ran. */
-export function executeSubmission(sub: Submission, opts: GradeOptions, workDir: string, n: number): ExecutionReport {
+/** Scores one submission: outputs computed in the sandbox, judged here against the expected values. */
+export async function scoreSubmission(sub: Submission, opts: GradeOptions, ctx: GradingContext): Promise<CheckGrade[]> {
+  const lesson = sub.lesson as string;
+  const defs = lessonChecks(lesson, opts.hiddenDir);
+  const hidden = readHiddenChecks(lesson, opts.hiddenDir);
+  const visibleReqs = defs.filter((d) => !(d.id in hidden)).map((d) => ({ id: d.id }));
+  const hiddenReqs = Object.entries(hidden).map(([id, h]) => ({ id, hidden: { fn: h.fn, points: h.points, stored: withoutExpected(h) } }));
+  const names = [...new Set(defs.map((d) => (d as { fnName?: string }).fnName ?? d.id.split(".")[1] ?? ""))];
+  const visible = await computeOutcomes(sub, exerciseCells(sub.notebook!, names), visibleReqs, opts, ctx, true);
+  const outcomes = visible.outcomes;
+  // Hidden cases go to a sandbox of their own: the visible run, whose messages are shown, never sees them.
+  // It starts without the cells that already hung or crashed.
+  if (hiddenReqs.length) for (const [id, o] of (await computeOutcomes(sub, visible.cells, hiddenReqs, opts, ctx, false)).outcomes) outcomes.set(id, o);
+  const grades: CheckGrade[] = [];
+  for (const def of defs) {
+    const r = await judgeCheck(def, outcomes.get(def.id));
+    if (def.id in hidden) {
+      grades.push({ id: r.id, points: r.points, maxPoints: r.maxPoints, passed: r.passed, hidden: true, message: r.passed ? "hidden check passed" : "hidden check failed (its cases are not shown)" });
+      continue;
+    }
+    const firstFailure = r.cases.find((c) => !c.passed && c.message);
+    const message = r.status === "not-completed" ? "not completed yet" : firstFailure ? `${r.message}; first: ${firstFailure.name}: ${firstFailure.message}` : r.message;
+    grades.push({ id: r.id, points: r.points, maxPoints: r.maxPoints, passed: r.passed, message, ...(r.cases.length ? { cases: r.cases } : {}) });
+  }
+  return grades;
+}
+
+/** Where a Python lives, when outside /usr (the sandbox then shows its prefix read-only). */
+function pythonPrefix(python: string): string | null {
+  const r = spawnSync(python, ["-c", "import sys; print(sys.prefix)"], { encoding: "utf8", timeout: 20_000 });
+  const prefix = r.stdout?.trim();
+  return prefix && !prefix.startsWith("/usr") ? prefix : null;
+}
+
+/** Runs the submission top to bottom in a fresh kernel, in the sandbox, with limits, and summarises how its cells ran. */
+export function executeSubmission(sub: Submission, opts: GradeOptions, workDir: string, n: number, dataDir = path.join(ROOT, "data")): Promise<ExecutionReport> {
   const python = process.env.COURSE_TEST_PYTHON ?? findTestPython();
-  if (!python) return { ran: false, message: "skipped: no Python with nbclient found" };
-  // One level below the course root, like notebooks/, so its `../build/lib/…` imports resolve.
+  if (!python) return Promise.resolve({ ran: false, message: "skipped: no Python with nbclient found" });
+  if (opts.unsafeNoSandbox) return Promise.resolve(executeUnsandboxed(sub, opts, workDir, n, python));
+  // The copy is shown read-only one level below the course root, like notebooks/, so its `../build/lib/…` imports resolve.
+  const hostDir = fs.mkdtempSync(path.join(os.tmpdir(), "course-exec-"));
+  fs.chmodSync(hostDir, 0o755);
+  const hostCopy = path.join(hostDir, "submission.ipynb");
+  writeNotebook(hostCopy, sub.notebook!);
+  fs.chmodSync(hostCopy, 0o644);
+  const inside = path.join(ROOT, ".submission");
+  const copy = path.join(inside, `${n}-${path.basename(sub.path).replace(/[^\w.-]/g, "_")}`);
+  const prefix = pythonPrefix(python);
+  const spec: SandboxSpec = {
+    root: ROOT, dataDir, files: { [hostCopy]: copy }, scratch: [inside], readOnly: prefix ? [prefix] : [],
+    env: sandboxEnv({
+      JUPYTER_PATH: JUPYTER_DATA, JUPYTER_RUNTIME_DIR: "/tmp/jupyter-runtime", JUPYTER_CONFIG_DIR: "/tmp/jupyter-config", JUPYTER_DATA_DIR: "/tmp/jupyter-data",
+      IPYTHONDIR: "/tmp/ipython", PYTHONDONTWRITEBYTECODE: "1", NODE_OPTIONS: `--max-old-space-size=${opts.memoryMb}`, COURSE_NO_REBUILD: "1",
+    }),
+    cwd: inside,
+    limits: { memoryMb: opts.memoryMb, processes: PROCESSES, diskMb: DISK_MB },
+  };
+  // run_notebook.py writes its JSON into the sandbox's /tmp; only the shell hands it out, on fd 3, after it ends.
+  const script = `"$0" "${path.join(ROOT, "setup", "run_notebook.py")}" "$1" --out /tmp/run-report.json --cell-timeout ${Math.ceil(opts.cellTimeout)} --kernel tslab; cat /tmp/run-report.json >&3`;
+  const started = Date.now();
+  return new Promise<ExecutionReport>((resolve) => {
+    const child = spawnSandboxed(["/bin/sh", "-c", script, python, copy], spec, 1);
+    let report = "";
+    let size = 0;
+    let stderr = "";
+    let reason = "";
+    const timer = setTimeout(() => {
+      reason = `did not finish within ${opts.notebookTimeout} s`;
+      killTree(child);
+    }, opts.notebookTimeout * 1000);
+    const fd3 = child.stdio[3] as NodeJS.ReadableStream | undefined;
+    fd3?.on("data", (d: Buffer) => {
+      size += d.length;
+      if (size > REPORT_LIMIT) {
+        reason = "its report was too large";
+        killTree(child);
+      } else report += d.toString("utf8");
+    });
+    child.stdout?.resume(); // whatever the kernel prints is drained, never kept
+    child.on("exit", () => killTree(child));
+    child.stderr?.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
+    child.on("close", () => {
+      clearTimeout(timer);
+      fs.rmSync(hostDir, { recursive: true, force: true });
+      const seconds = (Date.now() - started) / 1000;
+      if (reason) return resolve({ ran: false, seconds, message: reason });
+      resolve(summariseRun(report, seconds, stderr));
+    });
+  });
+}
+
+/** The execution report from run_notebook.py's JSON (untrusted: the notebook ran beside it). */
+function summariseRun(text: string, seconds: number, stderr: string): ExecutionReport {
+  let run: { error?: unknown; cells?: unknown };
+  try {
+    run = JSON.parse(text) as typeof run;
+  } catch {
+    return { ran: false, seconds, message: `could not run: ${stderr.slice(-300) || "no report"}` };
+  }
+  const counts: Record<string, number> = {};
+  for (const c of Array.isArray(run.cells) ? run.cells : []) {
+    const cell = c as { type?: unknown; status?: unknown };
+    if (cell.type === "code" && typeof cell.status === "string") counts[cell.status.slice(0, 20)] = (counts[cell.status.slice(0, 20)] ?? 0) + 1;
+  }
+  const parts = Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(", ");
+  const error = typeof run.error === "string" ? `; ${run.error.slice(0, 300)}` : "";
+  return { ran: true, seconds, counts, message: `${parts}${error}` };
+}
+
+/** The old way, with the instructor's rights (--unsafe-no-sandbox): only for notebooks you trust. */
+function executeUnsandboxed(sub: Submission, opts: GradeOptions, workDir: string, n: number, python: string): ExecutionReport {
   const copy = path.join(workDir, `${n}-${path.basename(sub.path)}`);
   writeNotebook(copy, sub.notebook!);
   const out = `${copy}.json`;
@@ -150,54 +329,65 @@ export function executeSubmission(sub: Submission, opts: GradeOptions, workDir: 
     const timedOut = r.error && /ETIMEDOUT/.test(String(r.error));
     return { ran: false, seconds, message: timedOut ? `did not finish within ${opts.notebookTimeout} s` : `could not run: ${(r.stderr || String(r.error)).slice(-300)}` };
   }
-  const run = JSON.parse(fs.readFileSync(out, "utf8")) as { error: string | null; cells: { type: string; status: string }[] };
-  const counts: Record<string, number> = {};
-  for (const c of run.cells) if (c.type === "code") counts[c.status] = (counts[c.status] ?? 0) + 1;
-  const parts = Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(", ");
-  return { ran: true, seconds, counts, message: `${parts}${run.error ? `; ${run.error}` : ""}` };
+  return summariseRun(fs.readFileSync(out, "utf8"), seconds, r.stderr ?? "");
 }
 
-/** What grading a batch of notebooks shares: the built library, a snapshot of the expected values, a work folder. */
+/** What grading a batch of notebooks shares: the built library, snapshots of the data, a work folder. */
 export interface GradingContext {
+  /** Snapshot of data/ (what the execution report's sandbox sees). */
   dataDir: string;
+  /** data/ with the check inputs only, no expected values (what the scoring sandbox sees). */
+  inputsDir: string;
   workDir: string;
   exerciseNames: Record<string, string[]>;
   guarded: Map<string, Buffer>;
-  /** Removes the snapshot. */
+  /** Why the sandbox cannot run here, or null when it can. */
+  sandboxProblem: string | null;
+  /** Removes the snapshots. */
   close(): void;
 }
 
-/** Builds the course library (once) and snapshots what a submission must not change. */
-export function prepareGrading(): GradingContext {
+/**
+ * Builds the course library (once), makes sure the sandbox runs (installing
+ * bubblewrap when root on Debian) and snapshots the data. Throws
+ * SandboxUnavailableError when the sandbox cannot run, unless `unsafeNoSandbox`.
+ */
+export function prepareGrading(options: { unsafeNoSandbox?: boolean } = {}): GradingContext {
+  const sandboxProblem = options.unsafeNoSandbox ? "not checked (--unsafe-no-sandbox)" : ensureSandbox();
+  if (sandboxProblem && !options.unsafeNoSandbox) throw new SandboxUnavailableError(sandboxProblem);
   writeKernelSpec();
   const build = ensureBuilt({ quiet: true }) as { ok: boolean; output: string };
   if (!build.ok) throw new Error(`the course library does not compile:\n${build.output}`);
   const exerciseNames = Object.fromEntries(lessonSlugs().map((s) => [s, lessonChecks(s).map((d) => (d as { fnName?: string }).fnName ?? "")]));
-  // Expected values are read from a private snapshot; data/ and build/lib are restored if a submission's code changes them.
+  // Expected values are read from a private snapshot; data/ and build/lib are restored if an unsandboxed run changes them.
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "course-grade-"));
+  fs.chmodSync(tmp, 0o755); // the sandbox runs as a uid of its own and must read the snapshots
   const dataDir = path.join(tmp, "data");
   fs.cpSync(path.join(ROOT, "data"), dataDir, { recursive: true });
+  const inputsDir = path.join(tmp, "inputs");
+  writeInputsOnly(dataDir, inputsDir);
   const guarded = new Map([...snapshotTree(path.join(ROOT, "data")), ...snapshotTree(path.join(ROOT, "build", "lib"))]);
   const workDir = path.join(ROOT, ".grade-work");
   fs.mkdirSync(workDir, { recursive: true });
-  return { dataDir, workDir, exerciseNames, guarded, close: () => fs.rmSync(tmp, { recursive: true, force: true }) };
+  return { dataDir, inputsDir, workDir, exerciseNames, guarded, sandboxProblem, close: () => fs.rmSync(tmp, { recursive: true, force: true }) };
 }
 
 /** Grades one notebook file; never throws for a bad submission. `n` makes its work files unique. */
 export async function gradeNotebook(file: string, opts: GradeOptions, ctx: GradingContext, n: number): Promise<NotebookGrade> {
+  if (ctx.sandboxProblem && !opts.unsafeNoSandbox) throw new SandboxUnavailableError(ctx.sandboxProblem);
   const sub = readSubmission(path.resolve(file), ctx.exerciseNames);
   const grade: NotebookGrade = { path: file, lesson: sub.lesson, score: 0, maxScore: 0, checks: [], problems: [] };
   if (!sub.lesson || !sub.notebook) {
     grade.problems.push(sub.problem ?? "unreadable");
   } else {
     try {
-      grade.checks = await scoreSubmission(sub, opts, ctx.dataDir);
+      grade.checks = await scoreSubmission(sub, opts, ctx);
     } catch (err) {
       grade.problems.push(`grading failed: ${(err as Error).message}`);
     }
     grade.problems.push(...(sub.problems ?? []));
     if (opts.execute) {
-      grade.execution = executeSubmission(sub, opts, ctx.workDir, n);
+      grade.execution = await executeSubmission(sub, opts, ctx.workDir, n, ctx.dataDir);
       const restored = restoreTree(ctx.guarded);
       if (restored.length) grade.problems.push(`running this notebook modified course files (${restored.join(", ")}); they were restored`);
     }

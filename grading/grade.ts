@@ -19,12 +19,16 @@
  * Options: --json FILE, --hidden DIR (instructor's hidden checks),
  *   --out OUT (class mode), --jobs N (class mode: parallel graders, default the core count),
  *   --check-timeout S (60), --cell-timeout S (120), --notebook-timeout S (900),
- *   --memory MB (2048), --no-execute (skip step 2).
+ *   --memory MB (2048), --no-execute (skip step 2),
+ *   --unsafe-no-sandbox (run submitted code without the bubblewrap sandbox of
+ *   grading/sandbox.ts, with your own rights: only for notebooks you trust).
+ * Both steps run submitted code only inside that sandbox; scores are computed
+ * outside it, from the plain outputs it returns.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { gradeClass } from "./class-grade";
-import { gradeNotebook, prepareGrading } from "./grade-notebook";
+import { gradeNotebook, prepareGrading, SandboxUnavailableError } from "./grade-notebook";
 import type { GradeOptions, NotebookGrade } from "./types";
 
 export type { CheckGrade, ExecutionReport, GradeOptions, NotebookGrade } from "./types";
@@ -48,7 +52,7 @@ function printGrade(g: NotebookGrade): void {
 
 /** Grades every file; never throws for a bad submission. */
 export async function gradeAll(files: string[], opts: GradeOptions): Promise<NotebookGrade[]> {
-  const ctx = prepareGrading();
+  const ctx = prepareGrading({ unsafeNoSandbox: opts.unsafeNoSandbox });
   const grades: NotebookGrade[] = [];
   try {
     for (const [n, file] of files.entries()) {
@@ -92,6 +96,7 @@ function parseArgs(argv: string[]): { files: string[]; json?: string; out?: stri
     else if (a === "--notebook-timeout") opts.notebookTimeout = num();
     else if (a === "--memory") opts.memoryMb = num();
     else if (a === "--no-execute") opts.execute = false;
+    else if (a === "--unsafe-no-sandbox") opts.unsafeNoSandbox = true;
     else if (a.startsWith("--")) throw new Error(`unknown option ${a}`);
     else files.push(a);
   }
@@ -112,22 +117,29 @@ async function main(): Promise<number> {
   try {
     parsed = parseArgs(process.argv.slice(2));
   } catch (err) {
-    console.error(`✖ ${(err as Error).message}\nusage: npm run grade -- [--json FILE] [--hidden DIR] [--no-execute] [--check-timeout S] [--cell-timeout S] [--notebook-timeout S] [--memory MB] <submitted.ipynb>...\n       npm run grade -- --out OUT [--jobs N] [same options] CLASS_DIR`);
+    console.error(`✖ ${(err as Error).message}\nusage: npm run grade -- [--json FILE] [--hidden DIR] [--no-execute] [--unsafe-no-sandbox] [--check-timeout S] [--cell-timeout S] [--notebook-timeout S] [--memory MB] <submitted.ipynb>...\n       npm run grade -- --out OUT [--jobs N] [same options] CLASS_DIR`);
     return 2;
   }
   if (parsed.opts.hiddenDir && !fs.existsSync(parsed.opts.hiddenDir)) {
     console.error(`✖ hidden checks folder ${parsed.opts.hiddenDir} does not exist`);
     return 2;
   }
-  if (parsed.out) {
-    const out = path.resolve(parsed.out);
-    const run = await gradeClass(path.resolve(parsed.files[0] as string), out, parsed.opts, { jobs: parsed.jobs });
-    const notebooks = run.students.reduce((n, s) => n + s.notebooks.length, 0);
-    console.log(`\n${run.students.length} student(s), ${notebooks} notebook(s): ${run.graded} graded, ${run.cached} unchanged since the last run, in ${run.seconds.toFixed(1)} s.`);
-    console.log(`Written to ${out}: grades.json, gradebook.csv, gradebook-canvas.csv, feedback/, summary.html`);
-    return 0;
+  let grades: NotebookGrade[];
+  try {
+    if (parsed.out) {
+      const out = path.resolve(parsed.out);
+      const run = await gradeClass(path.resolve(parsed.files[0] as string), out, parsed.opts, { jobs: parsed.jobs });
+      const notebooks = run.students.reduce((n, s) => n + s.notebooks.length, 0);
+      console.log(`\n${run.students.length} student(s), ${notebooks} notebook(s): ${run.graded} graded, ${run.cached} unchanged since the last run, in ${run.seconds.toFixed(1)} s.`);
+      console.log(`Written to ${out}: grades.json, gradebook.csv, gradebook-canvas.csv, feedback/, summary.html`);
+      return 0;
+    }
+    grades = await gradeAll(parsed.files, parsed.opts);
+  } catch (err) {
+    if (!(err instanceof SandboxUnavailableError)) throw err;
+    console.error(`✖ ${err.message}`);
+    return 2;
   }
-  const grades = await gradeAll(parsed.files, parsed.opts);
   const total = grades.reduce((s, g) => s + g.score, 0);
   const max = grades.reduce((s, g) => s + g.maxScore, 0);
   console.log(`\n${grades.length} notebook(s) graded: ${total}/${max} points in all.`);

@@ -41,4 +41,6 @@ export interface GradeOptions {
   notebookTimeout: number;
   memoryMb: number;
   execute: boolean;
+  /** Run submitted code with the grader's own rights, without the sandbox (only for notebooks you trust). */
+  unsafeNoSandbox?: boolean;
 }

@@ -1,18 +1,21 @@
 /**
- * The grading worker: a child process that scores one submission.
+ * The grading worker: the process, inside the sandbox (grading/sandbox.ts),
+ * that computes what one submission's graded functions return for the
+ * checks' inputs. It never sees an expected value and never scores: it
+ * reports plain outputs and the grader judges them outside
+ * (grading/judge.ts), so whatever the submission prints, sends or forges can
+ * change nothing but its own outputs.
  *
  * The student's exercise cells are compiled (TypeScript → JavaScript) and run
  * in their own vm realm, with only `tf`, a read-only `lab` and a silent
- * `console` in scope. The checks and the expected values live in this
- * process's own realm, out of the student code's reach, and this realm's
- * built-ins are frozen first, so redefining `check`, patching `Math` or
- * `Array.prototype`, or editing expected values in the notebook changes
- * nothing. (vm is not a security boundary against deliberate escapes; grade a
- * hostile class inside a container.) The parent enforces time limits and
- * restarts this worker when student code hangs, exits or runs out of memory.
+ * `console` in scope, and this realm's built-ins are frozen first. The vm is
+ * no boundary (any tf function leads to this realm's `Function`): the sandbox
+ * is. The parent enforces time limits and restarts this worker when student
+ * code hangs, exits, prints too much or runs out of memory.
  *
- * Protocol (IPC): parent sends one GradeRequest; the worker answers with
- * cell / start / result messages and finally done.
+ * Protocol: the parent writes one GradeRequest (JSON) to stdin; the worker
+ * writes one WorkerMessage per line (JSON) to stdout: cell / start / outputs or
+ * missing / done.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -20,24 +23,33 @@ import * as vm from "vm";
 import * as ts from "typescript";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../lib/runtime";
-import { runCheck, type CheckDefinition, type CheckResult, type StoredCheck, type StoredCheckDefinition } from "../lib/checks";
+import { computeCase, NotCompletedError, type CaseRunner, type CheckDefinition, type StoredCheck, type StoredCheckDefinition } from "../lib/checks";
 import { installIntegerLabelSupport } from "../lib/training/tfjs-integer-labels-patch";
 import { loadLesson } from "../lib/lessons";
+import { encodeOutput, type WireOutput } from "./wire";
+
+/** One check to compute outputs for: a lesson's check by id, or a hidden one with its cases (inputs only). */
+export interface CheckRequest {
+  id: string;
+  hidden?: { fn: string; points: number; stored: StoredCheck };
+}
 
 /** What the parent asks for. */
 export interface GradeRequest {
   lesson: string;
   cells: { index: number; source: string; defines: string[] }[];
-  checks: string[];
-  hiddenDir?: string;
-  cellTimeoutMs: number;
+  checks: CheckRequest[];
+  /** Cells an earlier worker stopped in (hung, crashed): they define nothing, and this is why. */
+  failed?: { index: number; defines: string[]; message: string }[];
 }
 
-/** What the worker reports. */
+/** What the worker reports (untrusted: the submission's code runs in this process). */
 export type WorkerMessage =
+  | { type: "ready" }
   | { type: "cell"; index: number; ok: boolean; message?: string }
   | { type: "start"; id: string }
-  | { type: "result"; result: CheckResult }
+  | { type: "outputs"; id: string; outputs: WireOutput[] }
+  | { type: "missing"; id: string; message: string }
   | { type: "done" };
 
 /** An instructor's hidden check: stored cases for one graded function. */
@@ -47,19 +59,42 @@ export interface HiddenCheck extends StoredCheck {
   hint?: string;
 }
 
+/** The instructor's hidden checks for a lesson (`hiddenDir/<lesson>.json`), by id; none without the file. */
+export function readHiddenChecks(lesson: string, hiddenDir?: string): Record<string, HiddenCheck> {
+  if (!hiddenDir) return {};
+  const file = path.join(hiddenDir, `${lesson}.json`);
+  if (!fs.existsSync(file)) return {};
+  return (JSON.parse(fs.readFileSync(file, "utf8")) as { checks: Record<string, HiddenCheck> }).checks;
+}
+
+/** The visible check a hidden check re-uses, run on the hidden cases. */
+function hiddenDefinition(visible: readonly CheckDefinition[], id: string, h: { fn: string; points: number; stored: StoredCheck; hint?: string }, where: string): StoredCheckDefinition {
+  const base = visible.find((d) => (d as Partial<StoredCheckDefinition>).fnName === h.fn) as StoredCheckDefinition | undefined;
+  if (!base?.withCases) throw new Error(`${where}: hidden check ${id} is for "${h.fn}", which has no stored-cases check`);
+  return base.withCases(id, h.points, h.stored, h.hint);
+}
+
 /** The lesson's visible checks plus any hidden ones from `hiddenDir/<lesson>.json`. */
 export function lessonChecks(lesson: string, hiddenDir?: string): CheckDefinition[] {
   const visible = [...loadLesson(lesson).checker.definitions];
-  if (!hiddenDir) return visible;
-  const file = path.join(hiddenDir, `${lesson}.json`);
-  if (!fs.existsSync(file)) return visible;
-  const hidden = JSON.parse(fs.readFileSync(file, "utf8")) as { checks: Record<string, HiddenCheck> };
-  const extra = Object.entries(hidden.checks).map(([id, h]) => {
-    const base = visible.find((d) => (d as Partial<StoredCheckDefinition>).fnName === h.fn) as StoredCheckDefinition | undefined;
-    if (!base?.withCases) throw new Error(`${file}: hidden check ${id} is for "${h.fn}", which has no stored-cases check in ${lesson}`);
-    return base.withCases(id, h.points, h, h.hint);
-  });
-  return [...visible, ...extra];
+  const hidden = readHiddenChecks(lesson, hiddenDir);
+  const where = `${hiddenDir ?? ""}/${lesson}.json`;
+  return [...visible, ...Object.entries(hidden).map(([id, h]) => hiddenDefinition(visible, id, { fn: h.fn, points: h.points, stored: h, hint: h.hint }, where))];
+}
+
+/** A case runner that only records what the student's function produced (no expected value is known here). */
+export function recordingRunner(outputs: WireOutput[]): CaseRunner {
+  return async (name, fn, args, _expected, _tolerance, opts = {}) => {
+    const out = await computeCase(fn, args, opts);
+    try {
+      outputs.push(encodeOutput(out));
+    } catch (err) {
+      outputs.push({ kind: "error", message: `returned a value that cannot be read (${err instanceof Error ? err.message : String(err)})` });
+    }
+    // The judge outside stops at the same case, as compareCase would.
+    if (out.kind === "not-completed") throw new NotCompletedError(out.message);
+    return { name, passed: false };
+  };
 }
 
 function compile(source: string): string {
@@ -81,22 +116,32 @@ function freezeRealm(): void {
 }
 
 async function grade(req: GradeRequest, send: (m: WorkerMessage) => void): Promise<void> {
+  // Start libuv's thread pool now (it starts all its threads on first use): a submission that
+  // exhausts the sandbox's process limit (a fork bomb) must not make a later thread start abort
+  // this process while another, innocent cell is loading.
+  await fs.promises.readFile(__filename);
   await initBackend();
   const lab = Object.freeze({ ...(loadLesson(req.lesson) as object) });
-  const definitions = lessonChecks(req.lesson, req.hiddenDir);
+  const visible = [...loadLesson(req.lesson).checker.definitions];
+  const definitions = req.checks.map((c) => (c.hidden ? hiddenDefinition(visible, c.id, c.hidden, "hidden checks") : visible.find((d) => d.id === c.id)));
   freezeRealm();
   const silent = Object.freeze({ log() {}, info() {}, warn() {}, error() {}, table() {}, dir() {} });
   const context = vm.createContext({ tf: Object.freeze({ ...tf }), lab, console: silent });
   // As in the notebook, a cell that fails defines nothing (function declarations are hoisted in a script, so undo them).
   const failedCell = new Map<string, string>();
+  for (const f of req.failed ?? []) for (const name of f.defines) failedCell.set(name, `its exercise cell (cell ${f.index + 1}) ${f.message}`);
+  send({ type: "ready" });
   for (const cell of req.cells) {
     try {
-      vm.runInContext(compile(cell.source), context, { timeout: req.cellTimeoutMs, filename: `cell-${cell.index}.js` });
+      // No vm `timeout`: it starts a watchdog thread per call, and a submission that has used up the
+      // process limit (a fork bomb) would make that abort the worker in an innocent cell. The parent
+      // times every cell from the "ready" and "cell" messages instead.
+      vm.runInContext(compile(cell.source), context, { filename: `cell-${cell.index}.js` });
       send({ type: "cell", index: cell.index, ok: true });
     } catch (err) {
       const e = err as { name?: unknown; message?: unknown };
       const text = typeof e?.message === "string" ? `${String(e.name ?? "Error")}: ${e.message}` : String(err);
-      const message = /Script execution timed out/.test(text) ? `did not finish within ${req.cellTimeoutMs / 1000} s` : `threw ${text}`;
+      const message = `threw ${text}`;
       for (const name of cell.defines) {
         // Top-level function declarations are non-configurable globals of the realm: `delete` would
         // silently fail and other exercises would still call them, so overwrite them inside the realm.
@@ -106,31 +151,44 @@ async function grade(req: GradeRequest, send: (m: WorkerMessage) => void): Promi
       send({ type: "cell", index: cell.index, ok: false, message });
     }
   }
-  for (const id of req.checks) {
-    const def = definitions.find((d) => d.id === id);
+  for (const [i, def] of definitions.entries()) {
     if (!def) continue;
+    const id = req.checks[i]?.id ?? def.id;
     send({ type: "start", id });
     const fnName = (def as Partial<StoredCheckDefinition>).fnName ?? id.split(".")[1] ?? "";
     const fn = (context as Record<string, unknown>)[fnName];
-    const result = fn === undefined
-      ? { id, points: 0, maxPoints: def.points, passed: false, status: "failed" as const, cases: [], hint: def.hint,
-          message: `${fnName} is not defined: ${failedCell.get(fnName) ?? "no code cell declares it (deleted, or turned into markdown?)"}` }
-      : await runCheck(def, fn);
-    send({ type: "result", result });
+    if (fn === undefined) {
+      send({ type: "missing", id, message: `${fnName} is not defined: ${failedCell.get(fnName) ?? "no code cell declares it (deleted, or turned into markdown?)"}` });
+      continue;
+    }
+    const outputs: WireOutput[] = [];
+    try {
+      await def.run(fn, recordingRunner(outputs));
+    } catch {
+      // Not completed, or a course error: the judge outside replays the same cases and ends the same way.
+    }
+    send({ type: "outputs", id, outputs });
   }
   send({ type: "done" });
 }
 
 if (require.main === module) {
+  // Written synchronously, one JSON object per line, so nothing is lost when the process exits.
   const send = (m: WorkerMessage): void => {
-    process.send?.(m);
+    // A leading newline too: whatever the submission printed without one cannot swallow the message.
+    fs.writeSync(1, "\n" + JSON.stringify(m) + "\n");
   };
-  process.once("message", (req: GradeRequest) => {
-    grade(req, send)
-      .then(() => process.exit(0))
-      .catch((err: unknown) => {
-        process.stderr.write(`grading worker failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-        process.exit(3);
-      });
-  });
+  let req: GradeRequest;
+  try {
+    req = JSON.parse(fs.readFileSync(0, "utf8")) as GradeRequest;
+  } catch (err) {
+    process.stderr.write(`grading worker: unreadable request: ${String(err)}\n`);
+    process.exit(3);
+  }
+  grade(req, send)
+    .then(() => process.exit(0))
+    .catch((err: unknown) => {
+      process.stderr.write(`grading worker failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+      process.exit(3);
+    });
 }

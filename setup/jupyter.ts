@@ -108,11 +108,12 @@ function run(cmd: string, args: string[], timeoutMs: number): boolean {
 }
 
 /** `apt-get update` then `apt-get install` of these packages; true when both succeed. */
-function aptInstall(packages: string[]): boolean {
+export function aptInstall(packages: string[]): boolean {
   return run("apt-get", ["update", "-qq"], 10 * 60_000) && run("apt-get", ["install", "-y", "-qq", ...packages], 20 * 60_000);
 }
 
-function isRootOnDebian(): boolean {
+/** True when running as root on Debian with apt-get: packages can be installed. */
+export function isRootOnDebian(): boolean {
   return typeof process.getuid === "function" && process.getuid() === 0 && fs.existsSync("/etc/debian_version") && spawnSync("apt-get", ["--version"]).status === 0;
 }
 

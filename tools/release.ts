@@ -50,6 +50,10 @@ export const RELEASED_PATHS: readonly string[] = [
   "grading/worker.ts",
   "grading/submission.ts",
   "grading/types.ts",
+  "grading/sandbox.ts",
+  "grading/inputs.ts",
+  "grading/judge.ts",
+  "grading/wire.ts",
   // The student-facing tests: the student editions in a real kernel, and unit tests of lib that need no solutions.
   "test/student",
   "test/helpers/notebooks.ts",

@@ -43,8 +43,8 @@ export interface CheckDefinition {
   points: number;
   /** Shown when the check fails: the usual mistake and where to look. */
   hint: string;
-  /** Runs every case. Calls the student's code only through `callStudent`. */
-  run(fn: unknown): Promise<CaseResult[]>;
+  /** Runs every case through `runCase` (default `compareCase`), which alone calls the student's code. */
+  run(fn: unknown, runCase?: CaseRunner): Promise<CaseResult[]>;
 }
 
 /** Text a student stub throws; any error whose message contains it means "not done yet". */
@@ -144,16 +144,18 @@ export interface CompareCaseOptions {
   allowAsync?: boolean;
 }
 
-/** A case that compares one returned value with one expected value. */
-export async function compareCase(
-  name: string,
-  fn: unknown,
-  args: readonly unknown[],
-  expected: unknown,
-  tolerance: Tolerance,
-  opts: CompareCaseOptions = {},
-): Promise<CaseResult> {
-  const input = opts.input ?? args.map((a) => formatValue(a)).join(", ");
+/**
+ * What a student's function produced for one case, before any comparison:
+ * the (transformed) value, or the error it raised. Grading computes this in a
+ * sandbox, where the expected values are absent, and judges it outside.
+ */
+export type CaseOutput =
+  | { kind: "value"; got: unknown; leakedTensors: number; returnedTensor: boolean }
+  | { kind: "error"; message: string }
+  | { kind: "not-completed"; message: string };
+
+/** Calls the student's function on one case and returns what it produced; the first half of `compareCase`. */
+export async function computeCase(fn: unknown, args: readonly unknown[], opts: CompareCaseOptions = {}): Promise<CaseOutput> {
   try {
     const call = await callStudent(fn, args, { fnName: opts.fnName, keepsTensors: opts.keepsTensors, allowAsync: opts.allowAsync });
     let got: unknown;
@@ -163,26 +165,67 @@ export async function compareCase(
       if (opts.dispose) opts.dispose(call.value);
       else if (!opts.keepsTensors) disposeValue(call.value);
     }
-    const c = compare(got, expected, tolerance);
-    const base = { name, input, expected: formatValue(expected), got: formatValue(got), maxDiff: c.maxDiff, tolerance };
-    const leak = `leaked ${call.leakedTensors} tensor(s): wrap tensor code in tf.tidy(() => …) or dispose() what you create`;
-    // A wrong value is the first thing to fix (a returned tensor is counted as a
-    // leak too, but "return plain numbers" is the useful message then).
-    if (!c.ok) return { ...base, passed: false, message: call.leakedTensors > 0 && !(call.value instanceof tf.Tensor) ? `${c.message}; it also ${leak}` : c.message };
-    if (call.leakedTensors > 0) return { ...base, passed: false, message: leak };
-    return { ...base, passed: true };
+    return { kind: "value", got, leakedTensors: call.leakedTensors, returnedTensor: call.value instanceof tf.Tensor };
   } catch (err) {
-    if (err instanceof NotCompletedError) throw err;
-    const message = err instanceof NotCompletedError || err instanceof StudentCodeError ? err.message : errorText(err);
-    return { name, input, expected: formatValue(expected), passed: false, message };
+    if (err instanceof NotCompletedError) return { kind: "not-completed", message: err.message };
+    return { kind: "error", message: err instanceof StudentCodeError ? err.message : errorText(err) };
   }
 }
 
+/**
+ * Judges what a student's function produced against the expected value; the
+ * second half of `compareCase`. Throws NotCompletedError for a stub, as
+ * `compareCase` does, so the whole check reports "not completed".
+ */
+export function judgeCase(name: string, input: string, output: CaseOutput, expected: unknown, tolerance: Tolerance): CaseResult {
+  if (output.kind === "not-completed") throw new NotCompletedError(output.message);
+  if (output.kind === "error") return { name, input, expected: formatValue(expected), passed: false, message: output.message };
+  const { got, leakedTensors, returnedTensor } = output;
+  try {
+    const c = compare(got, expected, tolerance);
+    const base = { name, input, expected: formatValue(expected), got: formatValue(got), maxDiff: c.maxDiff, tolerance };
+    const leak = `leaked ${leakedTensors} tensor(s): wrap tensor code in tf.tidy(() => …) or dispose() what you create`;
+    // A wrong value is the first thing to fix (a returned tensor is counted as a
+    // leak too, but "return plain numbers" is the useful message then).
+    if (!c.ok) return { ...base, passed: false, message: leakedTensors > 0 && !returnedTensor ? `${c.message}; it also ${leak}` : c.message };
+    if (leakedTensors > 0) return { ...base, passed: false, message: leak };
+    return { ...base, passed: true };
+  } catch (err) {
+    // A returned value that cannot even be read (e.g. a Proxy whose getters throw).
+    return { name, input, expected: formatValue(expected), passed: false, message: errorText(err) };
+  }
+}
+
+/** How a case's input is shown in the report: `opts.input`, else the arguments, abbreviated. */
+export function caseInput(args: readonly unknown[], opts: CompareCaseOptions = {}): string {
+  return opts.input ?? args.map((a) => formatValue(a)).join(", ");
+}
+
+/** A case that compares one returned value with one expected value. */
+export async function compareCase(
+  name: string,
+  fn: unknown,
+  args: readonly unknown[],
+  expected: unknown,
+  tolerance: Tolerance,
+  opts: CompareCaseOptions = {},
+): Promise<CaseResult> {
+  return judgeCase(name, caseInput(args, opts), await computeCase(fn, args, opts), expected, tolerance);
+}
+
+/**
+ * Runs one case of a check. Checks call the one they are given instead of
+ * `compareCase` itself, so the grader can split a check in two: record what
+ * the student's function produced (in a sandbox, without expected values),
+ * then judge the recorded outputs against the expected values outside.
+ */
+export type CaseRunner = typeof compareCase;
+
 /** Runs a check and never throws: every failure becomes a result that says what went wrong. */
-export async function runCheck(def: CheckDefinition, fn: unknown): Promise<CheckResult> {
+export async function runCheck(def: CheckDefinition, fn: unknown, runCase: CaseRunner = compareCase): Promise<CheckResult> {
   const base = { id: def.id, maxPoints: def.points, hint: def.hint };
   try {
-    const cases = await def.run(fn);
+    const cases = await def.run(fn, runCase);
     if (cases.length === 0) throw new Error(`check ${def.id} has no cases (course data problem: run \`npm run expected\`)`);
     const failed = cases.filter((c) => !c.passed).length;
     const passed = failed === 0;

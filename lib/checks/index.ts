@@ -1,6 +1,6 @@
 /** The check harness: run a student's function on stored cases, compare, report, and describe models. */
 export { createChecker, storedFunctionCheck, storedModelCheck, loadExpected, storedCheck, type StoredCheckDefinition, type StoredCheckOptions, type StudentFunction, type Checker, type StoredCase, type StoredCheck, type ExpectedFile } from "./stored-checks";
-export { runCheck, callStudent, compareCase, NOT_COMPLETED, NotCompletedError, StudentCodeError, type CheckDefinition, type CheckResult, type CaseResult } from "./harness";
+export { runCheck, callStudent, compareCase, computeCase, judgeCase, caseInput, NOT_COMPLETED, NotCompletedError, StudentCodeError, type CheckDefinition, type CheckResult, type CaseResult, type CaseOutput, type CaseRunner } from "./harness";
 export { compare, formatValue, type Tolerance } from "./compare";
 export { renderHtml, renderText, report, parseResults, RESULT_TAG } from "./report";
 export { describeModel, disposeModel, lossName, type ModelDescription, type LayerDescription } from "./describe-model";

@@ -3,7 +3,7 @@
  * Also builds the common kind of check, a function compared with stored cases
  * from data/expected/<lesson>.json (written by the Python oracle).
  */
-import { compareCase, runCheck, type CaseResult, type CheckDefinition, type CheckResult, type CompareCaseOptions } from "./harness";
+import { compareCase, runCheck, type CaseResult, type CaseRunner, type CheckDefinition, type CheckResult, type CompareCaseOptions } from "./harness";
 import type { Tolerance } from "./compare";
 import { describeModel, disposeModel } from "./describe-model";
 import { readDataJson } from "../runtime/paths";
@@ -82,13 +82,13 @@ function casesCheck(opts: StoredCheckOptions, load: () => StoredCheck): StoredCh
     points,
     hint,
     fnName: opts.fnName,
-    async run(fn: unknown): Promise<CaseResult[]> {
+    async run(fn: unknown, runCase: CaseRunner = compareCase): Promise<CaseResult[]> {
       const stored = load();
       const call = wrapCall && typeof fn === "function" ? wrapCall(fn as StudentFunction) : fn;
       const results: CaseResult[] = [];
       for (const c of stored.cases) {
         const tol: Tolerance = { atol: c.atol ?? stored.atol, rtol: c.rtol ?? stored.rtol };
-        results.push(await compareCase(c.name, call, c.args, c.expected, tol, { ...caseOptions, input: describeArgs?.(c.args) }));
+        results.push(await runCase(c.name, call, c.args, c.expected, tol, { ...caseOptions, input: describeArgs?.(c.args) }));
       }
       return results;
     },

@@ -4,7 +4,7 @@
  *
  * Helpers the notebook uses (the ring data set, figures) and the graded checks `03.*`.
  */
-import { compareCase, createChecker, storedCheck, storedFunctionCheck, StudentCodeError, type CaseResult, type CheckDefinition } from "../checks";
+import { compareCase, createChecker, type CaseRunner, storedCheck, storedFunctionCheck, StudentCodeError, type CaseResult, type CheckDefinition } from "../checks";
 import { createRng, plot, type Trace } from "../runtime";
 
 export { setup, progress, plot, linspace, seedEverything, record } from "../runtime";
@@ -60,11 +60,11 @@ const piecewiseCheck: CheckDefinition & { fnName: string } = {
   fnName: "piecewiseReluUnits",
   points: 2,
   hint: "Each unit relu(w·x + b) is 0 until x = −b/w and then rises with slope w. The fixed unit covers [0, 1). At x = 1 the slope must go from 0 (the fixed unit has switched off) to +1, and at x = 2 from 1 to 3: each new unit adds that change in slope, starting where it happens.",
-  async run(fn: unknown): Promise<CaseResult[]> {
+  async run(fn: unknown, runCase: CaseRunner = compareCase): Promise<CaseResult[]> {
     const stored = storedCheck(LESSON, "03.piecewiseReluUnits");
     const results: CaseResult[] = [];
     for (const c of stored.cases as unknown as { name: string; grid: number[]; expected: number[] }[]) {
-      results.push(await compareCase(c.name, fn, [], c.expected, { atol: stored.atol, rtol: stored.rtol }, {
+      results.push(await runCase(c.name, fn, [], c.expected, { atol: stored.atol, rtol: stored.rtol }, {
         fnName: "piecewiseReluUnits", transform: (got) => evaluateUnits(got, c.grid), input: `x in [${c.grid[0]}, ${c.grid[c.grid.length - 1]}], ${c.grid.length} points`,
       }));
     }
@@ -90,7 +90,7 @@ const collapseCheck: CheckDefinition & { fnName: string } = {
   fnName: "collapseLinearNetwork",
   points: 2,
   hint: "Compose two layers at a time: (x·W1 + b1)·W2 + b2 = x·(W1·W2) + (b1·W2 + b2). Start from the first layer and fold each next layer in; W has as many rows as the network has inputs and as many columns as its outputs.",
-  async run(fn: unknown): Promise<CaseResult[]> {
+  async run(fn: unknown, runCase: CaseRunner = compareCase): Promise<CaseResult[]> {
     const stored = storedCheck(LESSON, "03.collapseLinearNetwork");
     const results: CaseResult[] = [];
     for (const c of stored.cases as unknown as CollapseCase[]) {
@@ -106,7 +106,7 @@ const collapseCheck: CheckDefinition & { fnName: string } = {
         }
         return { W: layer?.W, b: layer?.b, outputs };
       };
-      results.push(await compareCase(c.name, fn, c.args, c.expected, { atol: stored.atol, rtol: stored.rtol }, { fnName: "collapseLinearNetwork", transform, input: `${c.args[0].length} layers: ${c.args[0].map((l) => `${l.W.length}→${l.b.length}`).join(", ")}` }));
+      results.push(await runCase(c.name, fn, c.args, c.expected, { atol: stored.atol, rtol: stored.rtol }, { fnName: "collapseLinearNetwork", transform, input: `${c.args[0].length} layers: ${c.args[0].map((l) => `${l.W.length}→${l.b.length}`).join(", ")}` }));
     }
     return results;
   },

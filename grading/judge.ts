@@ -1,0 +1,34 @@
+/**
+ * Judging, outside the sandbox: a check is run again with the expected values,
+ * but instead of calling the student's function each case takes the output
+ * the sandboxed worker recorded for it (grading/worker.ts). The check's own
+ * code (transforms already applied inside, tolerances, hints, messages) is the
+ * one the notebook runs, so a grade says what `lab.check` would say.
+ */
+import { caseInput, judgeCase, runCheck, type CaseRunner, type CheckDefinition, type CheckResult } from "../lib/checks";
+import { decodeOutput, type WireOutput } from "./wire";
+
+/** Stands in for the student's function while judging: it is never called. */
+function recordedFunction(): never {
+  throw new Error("the grader judges recorded outputs; it never calls submitted code");
+}
+
+/** A case runner that judges the recorded outputs, in order, against the expected values. */
+export function replayRunner(outputs: readonly unknown[]): CaseRunner {
+  let next = 0;
+  return async (name, _fn, args, expected, tolerance, opts = {}) => judgeCase(name, caseInput(args, opts), decodeOutput(outputs[next++]), expected, tolerance);
+}
+
+/** What the worker reported for one check. */
+export type CheckOutcome =
+  | { kind: "outputs"; outputs: WireOutput[] }
+  | { kind: "missing"; message: string }
+  | { kind: "stopped"; message: string };
+
+/** The check's result from what the worker reported: the same result `lab.check` gives for those outputs. */
+export async function judgeCheck(def: CheckDefinition, outcome: CheckOutcome | undefined): Promise<CheckResult> {
+  const base = { id: def.id, points: 0, maxPoints: def.points, passed: false, status: "failed" as const, cases: [], hint: def.hint };
+  if (!outcome) return { ...base, message: "not graded (the grading process kept stopping)" };
+  if (outcome.kind !== "outputs") return { ...base, message: outcome.message };
+  return runCheck(def, recordedFunction, replayRunner(outcome.outputs));
+}

@@ -1,0 +1,213 @@
+/**
+ * The OS-level sandbox every piece of submitted code runs in: Debian's
+ * bubblewrap (`bwrap`). Inside, the machine is seen through a whitelist:
+ * /usr and /etc read-only, the course's compiled library, node_modules,
+ * setup/ and package.json read-only, `data/` only as the grader chooses (the
+ * scoring sandbox gets the check inputs without expected values), an empty
+ * notebooks/ (no solutions), a private size-limited /tmp, no network (its own
+ * network namespace has only a loopback), its own pid namespace, no other
+ * submission, hidden check, gradebook or anything else of the instructor's.
+ * Limits: memory (RLIMIT_DATA, which unlike RLIMIT_AS leaves WebAssembly's
+ * address-space reservations alone), processes (RLIMIT_NPROC, enforced by
+ * running as an unused uid of its own when the grader is root), file size, tmpfs sizes; the
+ * caller kills on time and caps what it reads from the child.
+ */
+import { spawn, spawnSync, type ChildProcess } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { ROOT } from "../lib/runtime/paths";
+import { aptInstall, isRootOnDebian } from "../setup/jupyter";
+
+/** The bwrap binary (COURSE_BWRAP overrides it, e.g. to test a machine without one). */
+export function bwrapPath(): string {
+  return process.env.COURSE_BWRAP ?? "/usr/bin/bwrap";
+}
+
+/** Resource limits of one sandboxed run. */
+export interface SandboxLimits {
+  /** The JavaScript heap and RLIMIT_DATA (plus slack for WebAssembly and native memory), MB. */
+  memoryMb: number;
+  /** Processes and threads (RLIMIT_NPROC). */
+  processes: number;
+  /** Size of the private /tmp and of any file written, MB. */
+  diskMb: number;
+}
+
+/** What a sandboxed command sees. */
+export interface SandboxSpec {
+  /** The course root on the host (mounted, in part, at the same path). */
+  root: string;
+  /** Host folder shown read-only as `<root>/data`, or null for an empty one. */
+  dataDir: string | null;
+  /** Extra host files shown read-only inside (e.g. the notebook to run): host path → path inside. */
+  files?: Record<string, string>;
+  /** Extra host folders shown read-only at the same path (e.g. a Python outside /usr). */
+  readOnly?: string[];
+  /** Writable, size-limited folders inside (tmpfs), besides /tmp. */
+  scratch?: string[];
+  /** Environment inside (nothing else of the grader's environment is passed). */
+  env: Record<string, string>;
+  /** Working folder inside. */
+  cwd: string;
+  limits: SandboxLimits;
+}
+
+/** The range of uids sandboxes run as when the grader is root (no account has them). */
+export const SANDBOX_UIDS = { first: 200_000, count: 50_000 } as const;
+
+/**
+ * The uid (and gid) this grader's sandboxes run as when it is root: one of its
+ * own, so RLIMIT_NPROC counts only its sandboxes (they run one at a time), and
+ * a fork bomb cannot starve another grading run on the same machine.
+ */
+export function sandboxUid(): number {
+  return SANDBOX_UIDS.first + (process.pid % SANDBOX_UIDS.count);
+}
+
+function isRoot(): boolean {
+  return typeof process.getuid === "function" && process.getuid() === 0;
+}
+
+/**
+ * RLIMIT_NPROC counts every process and thread of the real user. As the
+ * sandbox's own uid (grader is root) that is this grader's sandbox alone; as the instructor's own user it
+ * includes their session, so the budget goes on top of what already runs.
+ */
+function processLimit(budget: number): number {
+  if (isRoot()) return budget;
+  const uid = process.getuid?.();
+  let running = 0;
+  for (const pid of fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+      if (new RegExp(`^Uid:\\s+${uid}\\s`, "m").test(status)) running += Number(/^Threads:\s+(\d+)/m.exec(status)?.[1] ?? 1);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return running + budget;
+}
+
+/** `--ro-bind`s for /usr and the merged-/usr symlinks (or directories) /bin, /lib, /lib64, /sbin. */
+function systemMounts(): string[] {
+  const args = ["--ro-bind", "/usr", "/usr"];
+  for (const d of ["/bin", "/lib", "/lib64", "/sbin"]) {
+    let st: fs.Stats;
+    try {
+      st = fs.lstatSync(d);
+    } catch {
+      continue;
+    }
+    if (st.isSymbolicLink()) args.push("--symlink", fs.readlinkSync(d), d);
+    else args.push("--ro-bind", d, d);
+  }
+  return [...args, "--ro-bind", "/etc", "/etc", "--proc", "/proc", "--dev", "/dev"];
+}
+
+/**
+ * The full command line: prlimit (limits) → setpriv (the sandbox uid, when root) →
+ * bwrap (namespaces and mounts) → `command`.
+ */
+export function sandboxCommand(command: readonly string[], spec: SandboxSpec): { file: string; args: string[] } {
+  const { root, limits } = spec;
+  const mb = 1024 * 1024;
+  const course: string[] = ["--size", String(mb), "--tmpfs", root];
+  for (const p of ["package.json", "tsconfig.json", "lib", "setup", "build/lib", "build/grading", ".jupyter"]) {
+    const host = path.join(root, p);
+    if (fs.existsSync(host)) course.push("--ro-bind", host, host);
+  }
+  // node_modules may be a symlink (worktrees share one): show its target at the usual place.
+  const modules = path.join(root, "node_modules");
+  if (fs.existsSync(modules)) course.push("--ro-bind", fs.realpathSync(modules), modules);
+  // courseRoot() recognises the course by package.json, lib/ and notebooks/: an empty notebooks/, never the solutions.
+  course.push("--dir", path.join(root, "notebooks"));
+  if (spec.dataDir) course.push("--ro-bind", spec.dataDir, path.join(root, "data"));
+  else course.push("--dir", path.join(root, "data"));
+  for (const dir of spec.readOnly ?? []) course.push("--ro-bind", dir, dir);
+  for (const dir of spec.scratch ?? []) course.push("--size", String(limits.diskMb * mb), "--tmpfs", dir);
+  for (const [host, inside] of Object.entries(spec.files ?? {})) course.push("--ro-bind", host, inside);
+  course.push("--remount-ro", root);
+
+  const env = Object.entries(spec.env).flatMap(([k, v]) => ["--setenv", k, v]);
+  const bwrap = [
+    bwrapPath(),
+    "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--clearenv", ...env,
+    ...systemMounts(),
+    "--size", String(limits.diskMb * mb), "--tmpfs", "/tmp",
+    ...course,
+    "--chdir", spec.cwd,
+    "--", ...command,
+  ];
+  // RLIMIT_DATA covers the heap, WebAssembly memory and native allocations; 512 MB of slack above the JS heap.
+  const dataBytes = (limits.memoryMb + 512) * mb;
+  const prlimit = ["--data=" + dataBytes, "--nproc=" + processLimit(limits.processes), "--fsize=" + limits.diskMb * mb, "--core=0", "--nofile=1024"];
+  const uid = sandboxUid();
+  const drop = isRoot() ? ["/usr/bin/setpriv", `--reuid=${uid}`, `--regid=${uid}`, "--clear-groups", "--"] : [];
+  return { file: "/usr/bin/prlimit", args: [...prlimit, "--", ...drop, ...bwrap] };
+}
+
+/** Spawns a sandboxed command in its own process group (so `killTree` reaches everything). */
+export function spawnSandboxed(command: readonly string[], spec: SandboxSpec, extraFds = 0): ChildProcess {
+  const { file, args } = sandboxCommand(command, spec);
+  const stdio: ("pipe" | "ignore")[] = ["pipe", "pipe", "pipe", ...Array.from({ length: extraFds }, () => "pipe" as const)];
+  return spawn(file, args, { stdio, detached: true, env: { PATH: "/usr/bin:/bin" } });
+}
+
+/**
+ * SIGKILLs a child's whole process group (the sandbox's pid namespace dies
+ * with bwrap); also after the child itself has exited, for what it left behind.
+ */
+export function killTree(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, "SIGKILL");
+  } catch {
+    // the group is gone already
+  }
+}
+
+/** Raised when grading cannot run submitted code safely. */
+export class SandboxUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SandboxUnavailableError";
+  }
+}
+
+/** Whether bwrap runs here: `null` when it does, else why not. */
+export function probeSandbox(): string | null {
+  const bwrap = bwrapPath();
+  if (!fs.existsSync(bwrap)) return `${bwrap} was not found`;
+  for (const tool of ["/usr/bin/prlimit", ...(isRoot() ? ["/usr/bin/setpriv"] : [])]) {
+    if (!fs.existsSync(tool)) return `${tool} (util-linux) was not found`;
+  }
+  // The course must also be readable from inside (as the sandbox uid, when root): a umask-077 checkout is not.
+  const needed = [path.join(ROOT, "package.json"), path.join(ROOT, "build", "grading", "worker.js"), path.join(ROOT, "node_modules", "@tensorflow", "tfjs", "package.json")];
+  const probe = sandboxCommand(["/bin/sh", "-c", `for f in "$@"; do test -r "$f" || { echo "cannot read $f" >&2; exit 7; }; done`, "probe", ...needed], {
+    root: ROOT, dataDir: null, env: { PATH: "/usr/bin:/bin" }, cwd: "/tmp",
+    limits: { memoryMb: 256, processes: 64, diskMb: 16 },
+  });
+  const r = spawnSync(probe.file, probe.args, { encoding: "utf8", timeout: 20_000 });
+  if (r.status === 7) return `the sandbox${isRoot() ? ` (uid ${sandboxUid()})` : ""} ${r.stderr.trim()}: make the course readable by all (chmod -R a+rX)`;
+  return r.status === 0 ? null : `${bwrap} does not run here: ${(r.stderr || String(r.error ?? `exit ${r.status}`)).trim().slice(0, 300)}`;
+}
+
+/**
+ * Makes sure the sandbox runs, installing Debian's bubblewrap when it is
+ * missing and the grader is root on Debian (as `npm start` installs Jupyter).
+ * Returns null when it runs, else a message that says what to do.
+ */
+export function ensureSandbox(): string | null {
+  let why = probeSandbox();
+  if (why && !process.env.COURSE_BWRAP && !fs.existsSync(bwrapPath()) && isRootOnDebian()) {
+    process.stderr.write("Installing bubblewrap (the grading sandbox)\n");
+    if (aptInstall(["bubblewrap"])) why = probeSandbox();
+  }
+  if (!why) return null;
+  return [
+    `cannot grade safely: the sandbox for submitted code is unavailable (${why}).`,
+    "Submitted code must not run with your rights. Install bubblewrap (Debian/Ubuntu: sudo apt-get install bubblewrap;",
+    "it needs unprivileged user namespaces or root) and grade again, or, only for notebooks you trust,",
+    "pass --unsafe-no-sandbox.",
+  ].join("\n");
+}

@@ -1,0 +1,249 @@
+/**
+ * Hostile submissions against the grading sandbox. Each escapes the vm realm
+ * the way a real attack does (`tf.add.constructor` is the host's Function,
+ * hence `process` and `require`), then tries to rewrite its results, answer
+ * from expected values or hidden checks, write files, start a process, open a
+ * network connection, fork-bomb, fill the disk or print gigabytes. Each must
+ * earn exactly what its honest twin (the same wrong sigmoid without the
+ * attack) earns, the machine must be left untouched, and the rest of the batch
+ * must still be graded. Also: without bwrap grading stops with a clear message.
+ */
+import { after, before, describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as net from "net";
+import * as path from "path";
+import { declaredFunction } from "../../tools/editions";
+import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../../tools/notebook";
+import { OUT, ROOT, sourceNotebook } from "../helpers/notebooks";
+import { SANDBOX_UIDS } from "../../grading/sandbox";
+
+const SLUG = "01-logistic-regression";
+const GRADE = path.join(ROOT, "build", "grading", "grade.js");
+const HIDDEN = path.join(ROOT, "grading", "hidden-example");
+const TAG = `${process.pid}-${Date.now()}`;
+
+interface Report {
+  notebooks: { path: string; score: number; maxScore: number; checks: { id: string; points: number; passed: boolean; message: string; hidden?: boolean; cases?: unknown[] }[]; execution: { ran: boolean; counts?: Record<string, number>; message: string } | null; problems: string[] }[];
+}
+
+function save(label: string, nb: Notebook): string {
+  fs.mkdirSync(OUT, { recursive: true });
+  const file = path.join(OUT, `${SLUG}.sandbox-${label}.ipynb`);
+  writeNotebook(file, nb);
+  return file;
+}
+
+/** The lesson's solution with the sigmoid exercise cell replaced by `code`. */
+function withSigmoid(code: string): Notebook {
+  const nb = readNotebook(sourceNotebook(SLUG));
+  const cell = nb.cells.find((c) => c.cell_type === "code" && declaredFunction(cellText(c)) === "sigmoid" && cellText(c).includes("BEGIN SOLUTION"));
+  if (!cell) throw new Error("no sigmoid exercise");
+  cell.source = toSource(code);
+  return nb;
+}
+
+function grade(files: string[], extra: string[], env: NodeJS.ProcessEnv = process.env): { report: Report | null; stdout: string; stderr: string; status: number | null } {
+  const json = path.join(OUT, `sandbox-grade-${TAG}-${Math.random().toString(36).slice(2)}.json`);
+  const r = spawnSync(process.execPath, [GRADE, "--json", json, ...extra, ...files], { encoding: "utf8", cwd: ROOT, env, timeout: 15 * 60_000, maxBuffer: 64 * 1024 * 1024 });
+  const report = fs.existsSync(json) ? (JSON.parse(fs.readFileSync(json, "utf8")) as Report) : null;
+  return { report, stdout: r.stdout, stderr: r.stderr, status: r.status };
+}
+
+/** Processes still running as a sandbox's uid after a namespace's teardown (a few seconds at most). */
+function sandboxProcesses(): string[] {
+  const list = (): string[] => spawnSync("ps", ["-e", "-o", "uid=,pid=,stat=,args="], { encoding: "utf8" }).stdout.split("\n").map((l) => l.trim())
+    .filter((l) => {
+      const uid = Number(l.split(/\s+/)[0]);
+      return uid >= SANDBOX_UIDS.first && uid < SANDBOX_UIDS.first + SANDBOX_UIDS.count;
+    });
+  const until = Date.now() + 15_000;
+  while (list().length > 0 && Date.now() < until) spawnSync("sleep", ["0.5"]);
+  return list();
+}
+
+// Wrong on purpose (1 − σ): the honest twin earns what a wrong sigmoid earns.
+const WRONG = "1 / (1 + Math.exp(v))";
+const ESCAPE = `const P: any = ((tf as any).add as any).constructor("return process")();
+const req: any = P.mainModule.require.bind(P.mainModule);
+const fs: any = req("fs");`;
+const sigmoidOf = (body: string): string => `function sigmoid(z: number[]): number[] {\n${body}\n    return z.map((v) => ${WRONG});\n}`;
+
+const tryAll = (lines: string[]): string => lines.map((l) => `try { ${l} } catch (e) {}`).join("\n");
+
+let port = 0;
+let connections = 0;
+let server: net.Server;
+
+/** The attacks, each in the sigmoid exercise cell after the escape. */
+function attacks(): Record<string, string> {
+  const pwned = (what: string) => JSON.stringify(`/tmp/pwned-${what}-${TAG}`);
+  const inCourse = (what: string) => JSON.stringify(path.join(ROOT, `pwned-${what}-${TAG}`));
+  const frames = ["01.sigmoid", "01.computeCost", "01.computeGradient", "01.gradientDescent", "01.sigmoid.hidden", "01.computeCost.hidden"].flatMap((id) => [
+    { type: "start", id }, { type: "outputs", id, outputs: [{ kind: "value", got: 1, leakedTensors: 0, returnedTensor: false }] },
+    { type: "result", result: { id, points: 99, maxPoints: 1, passed: true, status: "passed", message: "forged", cases: [] } }, { type: "done" },
+  ]);
+  const readers = [
+    path.join(ROOT, "data", "expected", `${SLUG}.json`), path.join(HIDDEN, `${SLUG}.json`), path.join("/work/main/data/expected", `${SLUG}.json`),
+    path.join(ROOT, ".test-out"), path.join(ROOT, "notebooks", `${SLUG}.ipynb`),
+  ];
+  return {
+    "rewrites-results": `${ESCAPE}
+${tryAll([
+  `for (const f of ${JSON.stringify(frames)}) fs.writeSync(1, JSON.stringify(f) + "\\n");`,
+  `P.send && P.send(${JSON.stringify(frames[2])});`,
+  // Rewrite every later line the worker writes: claim the "right" answer for every case.
+  `const w = fs.writeSync; fs.writeSync = (fd: any, s: any, ...r: any[]) => w(fd, String(s).replace(/"kind":"(error|not-completed)"/g, '"kind":"value"'), ...r);`,
+])}
+${sigmoidOf("")}`,
+    "reads-expected": `${ESCAPE}
+const table = new Map<string, any>();
+for (const p of ${JSON.stringify(readers)}) {
+  try {
+    const text = fs.statSync(p).isDirectory() ? fs.readdirSync(p).map((f: string) => fs.readFileSync(p + "/" + f, "utf8")).join("") : fs.readFileSync(p, "utf8");
+    const data = JSON.parse(text);
+    for (const c of Object.values(data.checks ?? {}) as any[]) for (const k of c.cases ?? []) if (k.expected !== undefined) table.set(JSON.stringify(k.args), k.expected);
+  } catch (e) {}
+}
+function sigmoid(z: number[]): number[] {
+    const hit = table.get(JSON.stringify([z]));
+    return hit !== undefined ? hit : z.map((v) => ${WRONG});
+}`,
+    "writes-files": `${ESCAPE}
+${tryAll([`fs.writeFileSync(${pwned("file")}, "x");`, `fs.writeFileSync(${inCourse("file")}, "x");`, `fs.writeFileSync(${JSON.stringify(path.join(ROOT, "data", "expected", `pwned-${TAG}.json`))}, "x");`])}
+${sigmoidOf("")}`,
+    "starts-a-process": `${ESCAPE}
+${tryAll([`req("child_process").execSync("touch " + ${pwned("proc")} + " " + ${inCourse("proc")});`])}
+${sigmoidOf("")}`,
+    "opens-a-connection": `${ESCAPE}
+${tryAll([
+  `req("net").connect(${port}, "127.0.0.1").on("error", () => undefined);`,
+  `req("child_process").spawnSync(P.execPath, ["-e", "const s = require('net').connect(${port}, '127.0.0.1'); s.on('error', () => process.exit(1)); setTimeout(() => process.exit(0), 1500)"]);`,
+])}
+${sigmoidOf("")}`,
+    "fork-bomb": `${ESCAPE}
+${tryAll([`req("child_process").spawn("/bin/sh", ["-c", "b() { b | b & }; b"], { detached: true, stdio: "ignore" }).unref();`])}
+${sigmoidOf("")}`,
+    "fills-the-disk": `${ESCAPE}
+const chunk = "x".repeat(1 << 20);
+${tryAll([`for (let i = 0; i < 100000; i++) fs.appendFileSync(${pwned("fill")}, chunk);`, `for (let i = 0; i < 100000; i++) fs.appendFileSync(${inCourse("fill")}, chunk);`])}
+${sigmoidOf("")}`,
+    "prints-gigabytes": `${ESCAPE}
+const chunk = "y".repeat(1 << 20);
+${sigmoidOf(`    for (let i = 0; i < 4096; i++) fs.writeSync(1, chunk);`)}`,
+  };
+}
+
+/** Every file an attack may have tried to leave on the machine. */
+function leftovers(): string[] {
+  const candidates = ["file", "proc", "fill"].flatMap((w) => [`/tmp/pwned-${w}-${TAG}`, path.join(ROOT, `pwned-${w}-${TAG}`)]);
+  candidates.push(path.join(ROOT, "data", "expected", `pwned-${TAG}.json`));
+  return candidates.filter((f) => fs.existsSync(f));
+}
+
+before(async () => {
+  server = net.createServer((s) => {
+    connections++;
+    s.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  port = (server.address() as net.AddressInfo).port;
+});
+
+after(() => {
+  server.close();
+  for (const f of leftovers()) fs.rmSync(f, { force: true });
+});
+
+describe("npm run grade: hostile submissions earn exactly what their honest code earns", () => {
+  let report: Report;
+  const files: Record<string, string> = {};
+  before(() => {
+    files.twin = save("honest-twin", withSigmoid(sigmoidOf("")));
+    for (const [label, code] of Object.entries(attacks())) files[label] = save(label, withSigmoid(code));
+    files.solution = sourceNotebook(SLUG);
+    const r = grade(Object.values(files), ["--no-execute", "--hidden", HIDDEN, "--check-timeout", "20", "--cell-timeout", "10", "--memory", "512"]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(r.report, `no report: ${r.stderr}`);
+    report = r.report;
+  });
+  const byLabel = (label: string) => report.notebooks.find((n) => n.path === files[label]);
+
+  it("the honest twin loses the sigmoid checks (and the rest of the batch is graded)", () => {
+    const twin = byLabel("twin");
+    assert.equal(twin?.maxScore, 12);
+    assert.ok(twin && twin.score > 0 && twin.score < 12, `twin ${twin?.score}`);
+    assert.equal(byLabel("solution")?.score, 12, "the solution after every attack still gets full marks");
+  });
+
+  for (const label of Object.keys(attacks())) {
+    it(`${label}: the same score, check by check, as the honest twin`, () => {
+      const n = byLabel(label);
+      const twin = byLabel("twin");
+      assert.ok(n && twin);
+      assert.equal(n.score, twin.score, JSON.stringify(n.checks.filter((c) => c.passed !== twin.checks.find((t) => t.id === c.id)?.passed)));
+      assert.deepEqual(n.checks.map((c) => [c.id, c.points]), twin.checks.map((c) => [c.id, c.points]));
+    });
+  }
+
+  it("hidden checks report pass/fail and a generic message only, never their cases", () => {
+    for (const n of report.notebooks) {
+      for (const c of n.checks.filter((x) => x.id.endsWith(".hidden"))) {
+        assert.equal(c.hidden, true);
+        assert.equal(c.cases, undefined);
+        assert.match(c.message, /^hidden check (passed|failed \(its cases are not shown\))$/);
+      }
+    }
+  });
+
+  it("leaves the machine untouched: no files, no connection, no process", () => {
+    assert.deepEqual(leftovers(), []);
+    assert.equal(connections, 0, "no connection reached the listener");
+    assert.deepEqual(sandboxProcesses(), [], "no sandboxed process survives");
+  });
+});
+
+describe("npm run grade: the execution report runs in the sandbox too", () => {
+  it("a notebook whose code attacks at top level changes nothing outside and earns its honest score", () => {
+    const attack = withSigmoid(`${ESCAPE}
+const rq: any = req;
+${tryAll([
+  `rq("fs").writeFileSync("/tmp/pwned-file-${TAG}", "x");`,
+  `rq("fs").writeFileSync(${JSON.stringify(path.join(ROOT, `pwned-file-${TAG}`))}, "x");`,
+  `rq("child_process").execSync("touch /tmp/pwned-proc-${TAG}");`,
+  `rq("net").connect(${port}, "127.0.0.1").on("error", () => undefined);`,
+])}
+const seen: string[] = [];
+for (const p of ${JSON.stringify([path.join(ROOT, "notebooks", `${SLUG}.ipynb`), path.join(HIDDEN, `${SLUG}.json`), path.join(ROOT, ".test-out"), "/work/main/notebooks"])}) if (rq("fs").existsSync(p)) seen.push(p);
+if (seen.length) throw new Error("ESCAPED: can see " + seen.join(", "));
+${sigmoidOf("")}`);
+    const files = [save("exec-attack", attack), save("exec-twin", withSigmoid(sigmoidOf("")))];
+    const r = grade(files, ["--check-timeout", "20", "--cell-timeout", "60"]);
+    assert.equal(r.status, 0, r.stderr);
+    const [a, twin] = r.report?.notebooks ?? [];
+    assert.ok(a && twin);
+    assert.equal(a.score, twin.score);
+    assert.equal(a.execution?.ran, true, a.execution?.message);
+    assert.deepEqual(a.execution?.counts, twin.execution?.counts, `nothing escaped (an "ESCAPED" cell would fail): ${a.execution?.message}`);
+    assert.deepEqual(leftovers(), []);
+    assert.equal(connections, 0);
+    assert.deepEqual(sandboxProcesses(), []);
+  });
+});
+
+describe("npm run grade: without the sandbox", () => {
+  const missing = { ...process.env, COURSE_BWRAP: "/nonexistent/bwrap" };
+  it("stops with a clear message and grades nothing", () => {
+    const r = grade([sourceNotebook(SLUG)], ["--no-execute"], missing);
+    assert.equal(r.status, 2);
+    assert.equal(r.report, null, "no grades written");
+    assert.match(r.stderr, /cannot grade safely: the sandbox for submitted code is unavailable \(\/nonexistent\/bwrap was not found\)/);
+    assert.match(r.stderr, /--unsafe-no-sandbox/);
+  });
+  it("--unsafe-no-sandbox grades anyway", () => {
+    const r = grade([sourceNotebook(SLUG)], ["--no-execute", "--unsafe-no-sandbox"], missing);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.report?.notebooks[0]?.score, 10);
+  });
+});
