@@ -12,8 +12,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "../lib/runtime/paths";
-import { contentHash, studentEdition } from "../tools/editions";
-import { readNotebook, type Notebook } from "../tools/notebook";
+import { contentHash, studentEdition } from "../setup/editions";
+import { readNotebook, type Notebook } from "../setup/notebook";
 import { identifyLesson } from "./submission";
 
 /** One notebook a student handed in. */
@@ -64,7 +64,7 @@ function notebooksUnder(dir: string): string[] {
 
 /**
  * The content hash of each lesson's current student edition: what
- * tools/editions.ts records as `metadata.course.generatedHash` when it writes
+ * setup/editions.ts records as `metadata.course.generatedHash` when it writes
  * the student notebook. A submission recording another hash was made from an
  * older (or newer) release of the lesson.
  */

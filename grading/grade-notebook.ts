@@ -25,7 +25,7 @@ import { lessonChecks, readHiddenChecks, type CheckRequest, type GradeRequest, t
 import { judgeCheck, type CheckOutcome } from "./judge";
 import { withoutExpected, writeInputsOnly } from "./inputs";
 import { ensureSandbox, killTree, spawnSandboxed, SandboxUnavailableError, type SandboxSpec } from "./sandbox";
-import { writeNotebook } from "../tools/notebook";
+import { writeNotebook } from "../setup/notebook";
 import type { CheckGrade, ExecutionReport, GradeOptions, NotebookGrade } from "./types";
 
 export { SandboxUnavailableError };

@@ -5,8 +5,8 @@
  * ignored, so deleting, reordering or editing them changes nothing.
  */
 import * as path from "path";
-import { declaredFunction } from "../tools/editions";
-import { cellText, readNotebook, type Notebook } from "../tools/notebook";
+import { declaredFunction } from "../setup/editions";
+import { cellText, readNotebook, type Notebook } from "../setup/notebook";
 import { lessonSlugs } from "../lib/lessons";
 
 export { lessonSlugs };

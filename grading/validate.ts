@@ -15,9 +15,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { gradeNotebook, prepareGrading } from "./grade-notebook";
 import type { GradeOptions, NotebookGrade } from "./types";
-import { studentEdition, type StudentFolder } from "../tools/editions";
-import { readNotebook, type Notebook } from "../tools/notebook";
-import { readReleaseManifest } from "../tools/release-manifest";
+import { studentEdition, type StudentFolder } from "../setup/editions";
+import { readNotebook, type Notebook } from "../setup/notebook";
+import { readReleaseManifest } from "../setup/release-manifest";
 import { ROOT } from "../lib/runtime/paths";
 
 /** Which edition of its lesson a notebook is. */

@@ -12,7 +12,7 @@
  *   npm run bench                 # everything
  *   npm run bench -- --no-notebooks | --no-training | --epochs 10 | --json FILE
  *   npm run bench -- --training-only   # part 1 only (the same as --no-notebooks)
- *   npm run bench -- --grading [--class N] …   # class grading instead (setup/bench-grading.ts)
+ *   npm run bench -- --grading [--class N] …   # class grading instead (grading/bench.ts; setup/bootstrap.js dispatches)
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -23,7 +23,6 @@ import { initBackend, seedEverything } from "../lib/runtime";
 import { loadDigitTrainingSet } from "../lib/course/digits";
 import { lessonSlugs } from "../lib/lessons";
 import { findTestPython, jupyterEnv, writeKernelSpec, ROOT } from "./jupyter";
-import { benchGrading } from "./bench-grading";
 
 interface TrainingFigures {
   path: string;
@@ -105,12 +104,6 @@ function fmt(v: number | null | undefined, digits = 1): string {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  if (args.includes("--grading")) {
-    const report = await benchGrading(args);
-    const json = args.indexOf("--json");
-    if (json >= 0 && args[json + 1]) fs.writeFileSync(args[json + 1] as string, JSON.stringify(report, null, 2) + "\n");
-    return;
-  }
   const epochsArg = args.indexOf("--epochs");
   const epochs = epochsArg >= 0 ? Number(args[epochsArg + 1]) : 40;
   const jsonArg = args.indexOf("--json");

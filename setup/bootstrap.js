@@ -20,7 +20,7 @@ const COMMANDS = {
   test: "setup/test",
   bench: "setup/bench",
   build: null,
-  student: "tools/student",
+  student: "setup/student",
   expected: "tools/expected",
   "new-lesson": "tools/new-lesson",
   grade: "grading/grade",
@@ -70,7 +70,8 @@ function main() {
   } catch (err) {
     fail(err instanceof Error ? err.message : String(err));
   }
-  const module = COMMANDS[/** @type {keyof typeof COMMANDS} */ (cmd)];
+  // `npm run bench -- --grading` benchmarks class grading (grading/bench.ts); the rest of bench is setup/bench.ts.
+  const module = cmd === "bench" && rest.includes("--grading") ? "grading/bench" : COMMANDS[/** @type {keyof typeof COMMANDS} */ (cmd)];
   if (!module) return;
   const target = path.join(ROOT, "build", `${module}.js`);
   if (!fs.existsSync(target)) fail(`${path.relative(ROOT, target)} is missing after the build.`);

@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as path from "path";
 
 import { ROOT } from "../lib/runtime/paths";
-import { isRelease } from "../tools/release-manifest";
+import { isRelease } from "./release-manifest";
 
 export { ROOT };
 /** Project-local Jupyter data directory (JUPYTER_PATH). */

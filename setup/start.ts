@@ -21,8 +21,8 @@ import * as net from "net";
 import * as path from "path";
 import { findJupyter, installInstructions, installJupyter, jupyterEnv, probeAll, writeKernelSpec, JUPYTER_DATA, ROOT } from "./jupyter";
 import { ensureLabApp, labAppArgs, labAppEnv, labAppIsBuilt, labAppVersion } from "./jupyterlab-app";
-import { refreshStudentEdition } from "../tools/student";
-import { isRelease } from "../tools/release-manifest";
+import { refreshStudentEdition } from "./student";
+import { isRelease } from "./release-manifest";
 
 function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -14,7 +14,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { isRelease } from "../tools/release-manifest";
+import { isRelease } from "./release-manifest";
 import { run } from "node:test";
 import { spec } from "node:test/reporters";
 import { CHROMIUM, ensureChromium, ensureLabServer, findTestPython, installInstructions, installJupyter, jupyterEnv, probeAll, writeKernelSpec, ROOT } from "./jupyter";

@@ -8,14 +8,14 @@
  *
  * Releasing again into the same DIR updates the course files but never a
  * notebook the student has edited: the new edition goes to notebooks/updates/
- * (the rule of tools/editions.ts, generateStudentEditions).
+ * (the rule of setup/editions.ts, generateStudentEditions).
  */
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { cellText, readNotebook, writeNotebook } from "./notebook";
-import { generateStudentEditions, studentEdition, type EditionOutcome } from "./editions";
-import { EDITIONS_PATH, MANIFEST_PATH, readReleaseManifest, type ReleaseManifest, type ReleasedLesson } from "./release-manifest";
+import { cellText, readNotebook, writeNotebook } from "../setup/notebook";
+import { generateStudentEditions, studentEdition, type EditionOutcome } from "../setup/editions";
+import { EDITIONS_PATH, MANIFEST_PATH, readReleaseManifest, type ReleaseManifest, type ReleasedLesson } from "../setup/release-manifest";
 import { lessonCheckIds, lessonSlugs } from "../lib/lessons";
 import { ROOT } from "../lib/runtime/paths";
 
@@ -40,10 +40,10 @@ export const RELEASED_PATHS: readonly string[] = [
   "setup/test.ts",
   "setup/run_notebook.py",
   // Notebook files and editions (npm start, the grader's submission reader), the release stamp.
-  "tools/notebook.ts",
-  "tools/editions.ts",
-  "tools/student.ts",
-  "tools/release-manifest.ts",
+  "setup/notebook.ts",
+  "setup/editions.ts",
+  "setup/student.ts",
+  "setup/release-manifest.ts",
   // npm run validate: the grader's own code path, without grade.ts (the instructor's CLI).
   "grading/validate.ts",
   "grading/grade-notebook.ts",

@@ -6,7 +6,7 @@
  * so a from-logits binary loss with one unit thresholds the logit at 0.5, as
  * model.fit (and Keras) does.
  */
-import type { FitLoss } from "./fit-plan";
+import type { FitLoss } from "./fit-types";
 
 /** Which accuracy function model.fit computes for `acc`. */
 export type AccuracyMetric = "binaryAccuracy" | "sparseCategoricalAccuracy" | "categoricalAccuracy";

@@ -10,7 +10,7 @@
  * a probability lies relative to them decides whether any gradient flows.
  */
 import { EPSILON } from "./losses";
-import type { Activation, FitLoss } from "./fit-plan";
+import type { Activation, FitLoss } from "./fit-types";
 import { activationGrad } from "./dense-kernels";
 
 /** A batch's mean loss and dLoss/dz of the output layer. */

@@ -5,7 +5,7 @@
  * the tf backend for wide ones.
  */
 import * as tf from "@tensorflow/tfjs";
-import type { Activation } from "./fit-plan";
+import type { Activation } from "./fit-types";
 
 /** a = g(z) in place, for the activations the fast path supports. */
 export function activate(z: Float32Array, act: Activation): void {

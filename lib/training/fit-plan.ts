@@ -11,19 +11,9 @@
 import * as tf from "@tensorflow/tfjs";
 import { asCourseLoss } from "./losses";
 import { accuracyMetric, type AccuracyMetric } from "./batch-accuracy";
+import type { Activation, FitLoss } from "./fit-types";
 
-/** Activations the fast path differentiates. */
-export type Activation = "linear" | "relu" | "sigmoid" | "tanh";
-
-/**
- * A loss the fast path computes, with its exact formula:
- * - `sparseCategoricalFromLogits`: course SparseCategoricalCrossentropy({ fromLogits: true }), linear output;
- * - `binaryFromLogits`: course BinaryCrossentropy({ fromLogits: true }), linear output;
- * - `binaryFromProbabilities`: course BinaryCrossentropy(), sigmoid output; Keras' form, clip to [ε, 1 − ε] and ε inside the logs;
- * - `tfjsBinaryCrossentropy`: tfjs' string 'binaryCrossentropy', sigmoid output; clip to [ε, 1 − ε], then the logit form, no ε in the logs;
- * - `meanSquaredError`: course MeanSquaredError() or tfjs' 'meanSquaredError', any activation.
- */
-export type FitLoss = "sparseCategoricalFromLogits" | "binaryFromLogits" | "binaryFromProbabilities" | "tfjsBinaryCrossentropy" | "meanSquaredError";
+export type { Activation, FitLoss } from "./fit-types";
 
 /** One Dense layer as the fast path sees it. */
 export interface LayerPlan {

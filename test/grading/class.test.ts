@@ -13,8 +13,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { formatValue } from "../../lib/checks";
-import { declaredFunction, studentEdition } from "../../tools/editions";
-import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../../tools/notebook";
+import { declaredFunction, studentEdition } from "../../setup/editions";
+import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../../setup/notebook";
 import { csvField } from "../../grading/gradebook";
 import { OUT, ROOT, sourceNotebook } from "../helpers/notebooks";
 

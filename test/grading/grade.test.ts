@@ -14,8 +14,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { lessonCheckIds } from "../../lib/lessons";
-import { studentEdition, declaredFunction } from "../../tools/editions";
-import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../../tools/notebook";
+import { studentEdition, declaredFunction } from "../../setup/editions";
+import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../../setup/notebook";
 import { OUT, ROOT, sourceNotebook } from "../helpers/notebooks";
 import { copyCourse } from "../helpers/course-copy";
 

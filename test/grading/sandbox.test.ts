@@ -14,8 +14,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
-import { declaredFunction } from "../../tools/editions";
-import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../../tools/notebook";
+import { declaredFunction } from "../../setup/editions";
+import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../../setup/notebook";
 import { OUT, ROOT, sourceNotebook } from "../helpers/notebooks";
 import { SANDBOX_UIDS } from "../../grading/sandbox";
 

@@ -11,8 +11,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { lessonCheckIds } from "../../lib/lessons";
-import { contentHash, studentEdition } from "../../tools/editions";
-import { readNotebook, toSource, writeNotebook, type Notebook } from "../../tools/notebook";
+import { contentHash, studentEdition } from "../../setup/editions";
+import { readNotebook, toSource, writeNotebook, type Notebook } from "../../setup/notebook";
 import { OUT, ROOT, sourceNotebook } from "../helpers/notebooks";
 import type { Validation } from "../../grading/validate";
 

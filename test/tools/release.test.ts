@@ -11,10 +11,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { loadLesson, lessonCheckIds, lessonSlugs } from "../../lib/lessons";
-import { studentEdition } from "../../tools/editions";
-import { cellText, readNotebook, toSource, writeNotebook, type Cell, type Notebook } from "../../tools/notebook";
+import { studentEdition } from "../../setup/editions";
+import { cellText, readNotebook, toSource, writeNotebook, type Cell, type Notebook } from "../../setup/notebook";
 import { GENERIC_LINES, RELEASED_PATHS, isLoopHeader, prunePackageLock, writeRelease, type ReleaseResult } from "../../tools/release";
-import { MANIFEST_PATH, readReleaseManifest } from "../../tools/release-manifest";
+import { MANIFEST_PATH, readReleaseManifest } from "../../setup/release-manifest";
 import { ROOT } from "../helpers/notebooks";
 
 const SCRATCH = fs.mkdtempSync(path.join(os.tmpdir(), "course-release-test-"));

@@ -12,12 +12,12 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { gradeClass } from "../grading/class-grade";
-import { defaultJobs } from "../grading/class-run";
-import type { GradeOptions, NotebookGrade } from "../grading/types";
-import { declaredFunction, studentEdition } from "../tools/editions";
-import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../tools/notebook";
-import { ROOT } from "./jupyter";
+import { gradeClass } from "./class-grade";
+import { defaultJobs } from "./class-run";
+import type { GradeOptions, NotebookGrade } from "./types";
+import { declaredFunction, studentEdition } from "../setup/editions";
+import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../setup/notebook";
+import { ROOT } from "../setup/jupyter";
 
 const SLUG = "01-logistic-regression";
 const KINDS = ["right", "right", "right", "right", "right", "wrong", "wrong", "unfinished", "unfinished", "stuck"] as const;
@@ -142,4 +142,18 @@ export async function benchGrading(args: string[]): Promise<Record<string, unkno
     report.withExecution = { ...full, perMinute, executionShare: exec / busy };
   }
   return report;
+}
+
+if (require.main === module) {
+  const args = process.argv.slice(2);
+  benchGrading(args).then(
+    (report) => {
+      const json = args.indexOf("--json");
+      if (json >= 0 && args[json + 1]) fs.writeFileSync(args[json + 1] as string, JSON.stringify(report, null, 2) + "\n");
+    },
+    (err: unknown) => {
+      console.error(`✖ ${err instanceof Error ? err.message : String(err)}`);
+      process.exit(1);
+    },
+  );
 }

@@ -1,5 +1,5 @@
 /**
- * tools/editions.ts: the student edition stubs every solution region, clears
+ * setup/editions.ts: the student edition stubs every solution region, clears
  * outputs and records a hash; regenerating never overwrites a student's work.
  */
 import { after, describe, it } from "node:test";
@@ -8,8 +8,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { NotCompletedError, callStudent } from "../../lib/checks/harness";
-import { VALIDATE_CELL_ID, contentHash, declaredFunction, generateStudentEditions, isUnedited, stripSolutions, stubLines, studentEdition } from "../../tools/editions";
-import { cellText, readNotebook, writeNotebook, type Cell, type Notebook } from "../../tools/notebook";
+import { VALIDATE_CELL_ID, contentHash, declaredFunction, generateStudentEditions, isUnedited, stripSolutions, stubLines, studentEdition } from "../../setup/editions";
+import { cellText, readNotebook, writeNotebook, type Cell, type Notebook } from "../../setup/notebook";
 import { ROOT } from "../../lib/runtime/paths";
 
 function code(source: string, extra: Partial<Cell> = {}): Cell {

@@ -4,7 +4,7 @@
  */
 import * as path from "path";
 import { generateStudentEditions, type EditionOutcome } from "./editions";
-import { ROOT } from "../setup/jupyter";
+import { ROOT } from "./jupyter";
 
 /** Generates student/ and prints one line per notebook. */
 export function refreshStudentEdition(outDir = path.join(ROOT, "student")): EditionOutcome[] {
