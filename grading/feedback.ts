@@ -35,7 +35,7 @@ export function hiddenMessage(c: CheckGrade): string {
   if (/not completed yet/.test(c.message)) return "not completed yet";
   const head = (c.message.split(/; first:/)[0] ?? "").trim();
   // An allow-list: a student's own error text could echo the hidden inputs (`throw new Error(String(z))`).
-  const safe = [/^\d+ of \d+ cases failed$/, /^[\w.]+ did not finish within \d+(\.\d+)? s( \(an infinite loop\?\))?$/, /^[\w.]+ ran out of memory$/, /^[\w.]+ stopped the grading process \(exit \w+\)$/, /^not graded/];
+  const safe = [/^hidden check failed \(its cases are not shown\)$/, /^\d+ of \d+ cases failed$/, /^[\w.]+ did not finish within \d+(\.\d+)? s( \(an infinite loop\?\))?$/, /^[\w.]+ ran out of memory$/, /^[\w.]+ stopped the grading process \(exit \w+\)$/, /^not graded/];
   return safe.some((re) => re.test(head)) ? head : "failed";
 }
 

@@ -85,7 +85,7 @@ function attacks(): Record<string, string> {
     { type: "result", result: { id, points: 99, maxPoints: 1, passed: true, status: "passed", message: "forged", cases: [] } }, { type: "done" },
   ]);
   const readers = [
-    path.join(ROOT, "data", "expected", `${SLUG}.json`), path.join(HIDDEN, `${SLUG}.json`), path.join("/work/main/data/expected", `${SLUG}.json`),
+    path.join(ROOT, "data", "expected", `${SLUG}.json`), path.join(HIDDEN, `${SLUG}.json`),
     path.join(ROOT, ".test-out"), path.join(ROOT, "notebooks", `${SLUG}.ipynb`),
   ];
   return {
@@ -215,7 +215,7 @@ ${tryAll([
   `rq("net").connect(${port}, "127.0.0.1").on("error", () => undefined);`,
 ])}
 const seen: string[] = [];
-for (const p of ${JSON.stringify([path.join(ROOT, "notebooks", `${SLUG}.ipynb`), path.join(HIDDEN, `${SLUG}.json`), path.join(ROOT, ".test-out"), "/work/main/notebooks"])}) if (rq("fs").existsSync(p)) seen.push(p);
+for (const p of ${JSON.stringify([path.join(ROOT, "notebooks", `${SLUG}.ipynb`), path.join(HIDDEN, `${SLUG}.json`), path.join(ROOT, ".test-out")])}) if (rq("fs").existsSync(p)) seen.push(p);
 if (seen.length) throw new Error("ESCAPED: can see " + seen.join(", "));
 ${sigmoidOf("")}`);
     const files = [save("exec-attack", attack), save("exec-twin", withSigmoid(sigmoidOf("")))];

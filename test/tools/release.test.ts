@@ -18,6 +18,8 @@ import { MANIFEST_PATH, readReleaseManifest } from "../../setup/release-manifest
 import { ROOT } from "../helpers/notebooks";
 
 const SCRATCH = fs.mkdtempSync(path.join(os.tmpdir(), "course-release-test-"));
+// mkdtemp makes the folder private (0700); the grading sandbox runs as a uid of its own and must read the release inside it.
+fs.chmodSync(SCRATCH, 0o755);
 after(() => fs.rmSync(SCRATCH, { recursive: true, force: true }));
 
 /** Every file under a folder, relative, '/'-separated (skipping .git, node_modules and build/). */
