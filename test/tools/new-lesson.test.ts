@@ -41,7 +41,7 @@ describe("npm run new-lesson", () => {
     // copy: `npm ci` would empty the shared node_modules through the symlink.
     const build = spawnSync(process.execPath, [path.join(COPY, "setup", "build-lib.js"), "--strict"], { cwd: COPY, encoding: "utf8" });
     assert.equal(build.status, 0, build.stderr);
-    const r = spawnSync(process.execPath, [path.join(COPY, "build", "setup", "test.js"), SLUG, "notebooks.test", "expected.test"], {
+    const r = spawnSync(process.execPath, [path.join(COPY, "build", "setup", "test.js"), `lessons/${SLUG}`, "test/notebooks.test", "tools/expected.test"], {
       cwd: COPY,
       encoding: "utf8",
       // NODE_TEST_CONTEXT would make the inner `node --test` skip its files (it is set for test subprocesses).
