@@ -29,7 +29,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { gradeClass } from "./class-grade";
 import { gradeNotebook, prepareGrading, SandboxUnavailableError } from "./grade-notebook";
-import type { GradeOptions, NotebookGrade } from "./types";
+import { DEFAULT_GRADE_OPTIONS, type GradeOptions, type NotebookGrade } from "./types";
 
 export type { CheckGrade, ExecutionReport, GradeOptions, NotebookGrade } from "./types";
 
@@ -67,7 +67,7 @@ export async function gradeAll(files: string[], opts: GradeOptions): Promise<Not
 }
 
 function parseArgs(argv: string[]): { files: string[]; json?: string; out?: string; jobs?: number; opts: GradeOptions } {
-  const opts: GradeOptions = { checkTimeout: 60, cellTimeout: 120, notebookTimeout: 900, memoryMb: 2048, execute: true };
+  const opts: GradeOptions = { ...DEFAULT_GRADE_OPTIONS };
   const files: string[] = [];
   let json: string | undefined;
   let out: string | undefined;

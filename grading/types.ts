@@ -44,3 +44,6 @@ export interface GradeOptions {
   /** Run submitted code with the grader's own rights, without the sandbox (only for notebooks you trust). */
   unsafeNoSandbox?: boolean;
 }
+
+/** The grader's default limits (seconds and megabytes): `npm run grade` and `npm run validate` use the same. */
+export const DEFAULT_GRADE_OPTIONS: Readonly<GradeOptions> = Object.freeze({ checkTimeout: 60, cellTimeout: 120, notebookTimeout: 900, memoryMb: 2048, execute: true });

@@ -14,7 +14,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { gradeNotebook, prepareGrading } from "./grade-notebook";
-import type { GradeOptions, NotebookGrade } from "./types";
+import { DEFAULT_GRADE_OPTIONS, type GradeOptions, type NotebookGrade } from "./types";
 import { studentEdition, type StudentFolder } from "../setup/editions";
 import { readNotebook, type Notebook } from "../setup/notebook";
 import { readReleaseManifest } from "../setup/release-manifest";
@@ -30,7 +30,8 @@ export interface Validation {
 }
 
 /** The grader's limits (as `npm run grade`'s defaults), without hidden checks. */
-export const VALIDATE_OPTIONS: GradeOptions = { checkTimeout: 60, cellTimeout: 120, notebookTimeout: 900, memoryMb: 2048, execute: true };
+/** Validation uses the grader's own limits, so it sees what the grader will see. */
+export const VALIDATE_OPTIONS: GradeOptions = { ...DEFAULT_GRADE_OPTIONS };
 
 /**
  * The edition hashes that count as current for a lesson: the release's stamp
