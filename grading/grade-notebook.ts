@@ -386,7 +386,12 @@ export async function gradeNotebook(file: string, opts: GradeOptions, ctx: Gradi
       grade.problems.push(`grading failed: ${(err as Error).message}`);
     }
     grade.problems.push(...(sub.problems ?? []));
-    if (opts.execute) {
+    // A check that hung while scoring hangs the notebook at the same cell: running it would only spend
+    // the cell limit (minutes of a core) to report what the check already says.
+    const stuck = grade.checks.find((c) => !c.hidden && /did not finish within/.test(c.message));
+    if (opts.execute && stuck) {
+      grade.execution = { ran: false, message: `not run: ${stuck.id} did not finish while being scored, so the notebook would stop at its check cell` };
+    } else if (opts.execute) {
       grade.execution = await executeSubmission(sub, opts, ctx.workDir, n, ctx.dataDir);
       const restored = restoreTree(ctx.guarded);
       if (restored.length) grade.problems.push(`running this notebook modified course files (${restored.join(", ")}); they were restored`);

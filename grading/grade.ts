@@ -18,7 +18,7 @@
  *
  * Options: --json FILE, --hidden DIR (instructor's hidden checks),
  *   --out OUT (class mode), --jobs N (class mode: parallel graders, default the core count),
- *   --check-timeout S (60), --cell-timeout S (120), --notebook-timeout S (900),
+ *   --check-timeout S (10), --cell-timeout S (120), --notebook-timeout S (900),
  *   --memory MB (2048), --no-execute (skip step 2),
  *   --unsafe-no-sandbox (run submitted code without the bubblewrap sandbox of
  *   grading/sandbox.ts, with your own rights: only for notebooks you trust).

@@ -45,5 +45,9 @@ export interface GradeOptions {
   unsafeNoSandbox?: boolean;
 }
 
-/** The grader's default limits (seconds and megabytes): `npm run grade` and `npm run validate` use the same. */
-export const DEFAULT_GRADE_OPTIONS: Readonly<GradeOptions> = Object.freeze({ checkTimeout: 60, cellTimeout: 120, notebookTimeout: 900, memoryMb: 2048, execute: true });
+/**
+ * The grader's default limits (seconds and megabytes): `npm run grade` and `npm run validate` use the same.
+ * Every course check takes well under a second on the solution; 10 s per check leaves a wide margin for a
+ * slow machine, while a stuck submission (an infinite loop) costs 10 s of a core, not a minute.
+ */
+export const DEFAULT_GRADE_OPTIONS: Readonly<GradeOptions> = Object.freeze({ checkTimeout: 10, cellTimeout: 120, notebookTimeout: 900, memoryMb: 2048, execute: true });

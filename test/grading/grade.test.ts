@@ -209,6 +209,19 @@ fs.writeFileSync(file, JSON.stringify(data));`);
   });
 });
 
+describe("npm run grade: a submission stuck in a check is not executed again", () => {
+  it("the execution report names the check that hung instead of spending the cell limit on it", () => {
+    const started = Date.now();
+    const { report, status } = grade([files["infinite-loop-in-function"] as string], ["--check-timeout", "5", "--cell-timeout", "120"]);
+    assert.equal(status, 0);
+    const [g] = report.notebooks;
+    assert.match(g?.checks.find((c) => c.id === "01.gradientDescent")?.message ?? "", /did not finish within 5 s/);
+    assert.equal(g?.execution?.ran, false);
+    assert.match(g?.execution?.message ?? "", /^not run: 01\.gradientDescent did not finish while being scored/);
+    assert.ok(Date.now() - started < 100_000, "well under the 120 s cell limit");
+  });
+});
+
 describe("npm run grade: hidden checks", () => {
   const hidden = path.join(ROOT, "grading", "hidden-example");
   it("run only when grading, and count", () => {
