@@ -16,8 +16,6 @@ export { setup, progress, plot, linspace, seedEverything, record } from "../runt
 export { demo, disposeModel, needs } from "../checks";
 export { fit, SparseCategoricalCrossentropy } from "../training";
 export { loadDigitTrainingSet, loadDigitHeldOutSet, type DigitData };
-// lab.accuracy(predicted, y) compares labels (the argmax of the logits, from lab.predictLabels).
-export { labelAccuracy as accuracy } from "../course/accuracy";
 export { maxAbsDiff } from "../course/max-abs-diff";
 // lab.plotDigitGrid(X, y, predicted, indices, title): all ten digits, "label → predicted class" in each caption.
 export { plotMulticlassDigitGrid as plotDigitGrid, spreadIndices } from "../course/digit-figures";
@@ -93,6 +91,22 @@ export const checker = createChecker([
     lesson: LESSON, id: "05.buildDigitModel", fnName: "buildDigitModel", points: 2,
     hint: "Layers L1, L2, L3 (names matter) of 25 relu, 15 relu and 10 linear units on the 400 pixel inputs. The outputs are logits " +
       "(no softmax), so the sparse categorical cross-entropy must be told it receives logits; Adam at learning rate 1e-3.",
+  }),
+  storedFunctionCheck({
+    lesson: LESSON, id: "05.layerWeightShapes", fnName: "layerWeightShapes", points: 1,
+    hint: "The first size is the input, not a layer: n sizes make n − 1 layers, each joining one size to the next. " +
+      "TensorFlow.js stores W with one row per input and one column per unit (so a batch of rows times W gives one column per unit), " +
+      "and b with one entry per unit of that layer.",
+  }),
+  storedFunctionCheck({
+    lesson: LESSON, id: "05.predictClasses", fnName: "predictClasses", points: 1,
+    hint: "For each row of logits, the predicted class is the position (0-based, a digit 0–9) of the largest value, not the value itself. " +
+      "Logits can all be negative, so the running maximum must start from the row itself, not from 0; on a tie keep the first position, as numpy.argmax does.",
+  }),
+  storedFunctionCheck({
+    lesson: LESSON, id: "05.accuracy", fnName: "accuracy", points: 1,
+    hint: "Count the examples whose prediction equals the label at the same position, then divide by the number of examples: " +
+      "a fraction between 0 and 1 (not a percentage, not the count, not the fraction wrong).",
   }),
 ]);
 
@@ -223,7 +237,12 @@ export function plotLearningRateSweep(learningRates: number[], series: { name: s
 
 // ---------------------------------------------------------------- digits
 
-/** The class with the largest logit for every row of X (argmax of the model's output). */
+/** The model's ten logits for every row of X, as plain numbers (the input of the student's predictClasses). */
+export function predictLogits(model: tf.LayersModel, X: number[][]): number[][] {
+  return tf.tidy(() => (model.predict(tf.tensor2d(X)) as tf.Tensor).arraySync() as number[][]);
+}
+
+/** The class with the largest logit for every row of X, by tf.argMax (the reference the student's predictClasses is compared with). */
 export function predictLabels(model: tf.LayersModel, X: number[][]): number[] {
   return tf.tidy(() => (model.predict(tf.tensor2d(X)) as tf.Tensor).argMax(-1).arraySync() as number[]);
 }

@@ -105,11 +105,41 @@ def bowl_values():
     }
 
 
+# ---------------------------------------------------------------- weight shapes, predictions, accuracy
+
+
+def layer_weight_shapes(sizes):
+    """The shapes of each Dense layer's W and b, read off real numpy arrays stored as tfjs/Keras store
+    them: W is (inputs, units), so X @ W maps a batch of rows to one column per unit; b has one entry per unit."""
+    shapes = []
+    for n_in, units in zip(sizes[:-1], sizes[1:]):
+        W, b = np.zeros((n_in, units)), np.zeros(units)
+        shapes.append({"W": list(W.shape), "b": list(b.shape)})
+    return shapes
+
+
+def predict_classes(logits):
+    """numpy.argmax per row: on a tie the first maximum wins."""
+    return [int(k) for k in np.argmax(np.asarray(logits, dtype=np.float64), axis=1)]
+
+
+def accuracy(predicted, labels):
+    """Fraction of examples whose predicted class equals the label."""
+    return float(np.mean(np.asarray(predicted) == np.asarray(labels)))
+
+
 def build():
     tight = {"atol": 1e-12, "rtol": 1e-9}
     # A saved state from the middle of a run (t = 5), to continue from.
     saved = {"m": [0.12, -0.05, 0.3], "v": [0.02, 0.004, 0.09], "t": 5}
     bowl = bowl_values()
+    logits_small = [[2.0, 1.0, 0.1], [0.5, 3.2, -1.0], [-0.2, 0.0, 0.3]]
+    logits_ties = [[1.0, 3.0, 3.0], [2.0, 2.0, 2.0], [0.0, -1.0, 0.0], [4.0, 5.0, 5.0]]
+    logits_negative = [[-5.0, -1.0, -3.0], [-0.5, -0.25, -2.0], [-7.0, -9.0, -8.0]]
+    rng = np.random.default_rng(5)
+    logits_digits = tolist(np.round(3.0 * rng.standard_normal((8, 10)), 3))
+    acc_labels = list(range(10))
+    acc_pred = [0, 1, 2, 8, 4, 5, 5, 7, 8, 4]
     checks = {
         "05.adamStep": {**tight, "cases": [
             adam_case("one step from a fresh state, default options", [0.5, -1.2, 2.0], [[0.1, -0.3, 0.02]], fresh(3)),
@@ -123,6 +153,27 @@ def build():
                       [0.3, -0.7, 1.1], [[0.2, -0.1, 0.5], [0.1, 0.05, -0.4]], saved,
                       {"learningRate": 0.05, "beta1": 0.8, "beta2": 0.99, "epsilon": 1e-3}),
             adam_case("tiny gradients, where epsilon matters", [1.0, -1.0], [[1e-7, -2e-8], [1e-7, -2e-8]], fresh(2)),
+        ]},
+        "05.layerWeightShapes": {"atol": 0, "rtol": 0, "cases": [
+            case("the assignment's network: 400 inputs → 25 → 15 → 10", [[400, 25, 15, 10]], layer_weight_shapes([400, 25, 15, 10])),
+            case("the coffee network: 2 inputs → 3 → 1", [[2, 3, 1]], layer_weight_shapes([2, 3, 1])),
+            case("a single layer: logistic regression on 400 pixels (400 inputs → 1 unit)", [[400, 1]], layer_weight_shapes([400, 1])),
+            case("lesson 04's multiclass network: 2 inputs → 25 → 15 → 4", [[2, 25, 15, 4]], layer_weight_shapes([2, 25, 15, 4])),
+            case("a widening network: 3 inputs → 8 → 8 → 2 (two layers with the same units)", [[3, 8, 8, 2]], layer_weight_shapes([3, 8, 8, 2])),
+        ]},
+        "05.predictClasses": {"atol": 0, "rtol": 0, "cases": [
+            case("three examples, three classes", [logits_small], predict_classes(logits_small)),
+            case("ties: the first maximum wins, as numpy.argmax and tf.argMax do", [logits_ties], predict_classes(logits_ties)),
+            case("all logits negative (the largest is the one closest to 0)", [logits_negative], predict_classes(logits_negative)),
+            case("one example (one row)", [[[0.1, 2.5, -0.3, 2.4]]], predict_classes([[0.1, 2.5, -0.3, 2.4]])),
+            case("eight examples of ten digit logits (seeded, scale 3)", [logits_digits], predict_classes(logits_digits)),
+        ]},
+        "05.accuracy": {"atol": 0, "rtol": 1e-15, "cases": [
+            case("3 right out of 5", [[0, 1, 2, 3, 4], [0, 1, 2, 0, 0]], accuracy([0, 1, 2, 3, 4], [0, 1, 2, 0, 0])),
+            case("every prediction right", [[7, 7, 3], [7, 7, 3]], accuracy([7, 7, 3], [7, 7, 3])),
+            case("every prediction wrong", [[1, 2, 3, 4], [0, 1, 2, 3]], accuracy([1, 2, 3, 4], [0, 1, 2, 3])),
+            case("one example", [[5], [5]], accuracy([5], [5])),
+            case("ten digits, 7 right (labels 0–9)", [acc_pred, acc_labels], accuracy(acc_pred, acc_labels)),
         ]},
         # Model structure, derived by hand: a Dense layer with n inputs and u units has n·u weights + u biases:
         # 400·25+25 = 10,025; 25·15+15 = 390; 15·10+10 = 160; total 10,575.

@@ -1,5 +1,6 @@
 /**
- * Lesson 05: every check passes on the notebook's own solutions and fails on
+ * Lesson 05: every check (adamStep, buildDigitModel, layerWeightShapes,
+ * predictClasses, accuracy) passes on the notebook's own solutions and fails on
  * several wrong implementations; the solution's adamStep matches tf.train.adam
  * and the float64 oracle; the solution edition runs top to bottom in a real
  * tslab kernel with every check passing and the digit network reaching the
@@ -12,6 +13,8 @@ import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { bowlReference, checker, finalCost, gradientDescentOnBowl, BOWL_START, bowlGradient, bowlCost, SparseCategoricalCrossentropy } from "../../lib/lessons/05-adam";
 import { initBackend } from "../../lib/runtime";
+import { loadExpected } from "../../lib/checks";
+import { labelAccuracy } from "../../lib/course/accuracy";
 import { figuresAndHtml, leakedTensors, markdownCells, solutionFunctions, cellRecords, recorded } from "../helpers/notebooks";
 import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails, assertBackendRecorded, assertBetween, codeCell } from "../helpers/lesson-contract";
 
@@ -99,6 +102,26 @@ const WRONG: Record<string, Record<string, Fn>> = {
     "SGD instead of Adam": (() => digitModel({ optimizer: tf.train.sgd(1e-3) })) as Fn,
     "units 25/10/10": (() => digitModel({ units: [25, 10, 10] })) as Fn,
     "not compiled": (() => digitModel({ compile: false })) as Fn,
+  },
+  "05.layerWeightShapes": {
+    "W transposed: [units, inputs]": ((sizes: number[]) => sizes.slice(1).map((u, l) => ({ W: [u, sizes[l]], b: [u] }))) as Fn,
+    "the input counted as a layer (one entry per size)": ((sizes: number[]) => sizes.map((u, l) => ({ W: [l === 0 ? u : sizes[l - 1], u], b: [u] }))) as Fn,
+    "b sized by the inputs": ((sizes: number[]) => sizes.slice(1).map((u, l) => ({ W: [sizes[l], u], b: [sizes[l]] }))) as Fn,
+    "the output layer left out": ((sizes: number[]) => sizes.slice(1, -1).map((u, l) => ({ W: [sizes[l], u], b: [u] }))) as Fn,
+    "every layer fed by the input size": ((sizes: number[]) => sizes.slice(1).map((u) => ({ W: [sizes[0], u], b: [u] }))) as Fn,
+  },
+  "05.predictClasses": {
+    "argmin instead of argmax": ((logits: number[][]) => logits.map((r) => r.indexOf(Math.min(...r)))) as Fn,
+    "ties go to the last maximum (>=)": ((logits: number[][]) => logits.map((r) => r.reduce((b, x, k) => (x >= (r[b] as number) ? k : b), 0))) as Fn,
+    "running maximum starts at 0 (all-negative rows give 0)": ((logits: number[][]) => logits.map((r) => { let best = 0, max = 0; r.forEach((x, k) => { if (x > max) { max = x; best = k; } }); return best; })) as Fn,
+    "labels 1…N (off by one)": ((logits: number[][]) => logits.map((r) => r.indexOf(Math.max(...r)) + 1)) as Fn,
+    "returns the largest logit, not its index": ((logits: number[][]) => logits.map((r) => Math.max(...r))) as Fn,
+  },
+  "05.accuracy": {
+    "counts the wrong ones (error rate)": ((p: number[], y: number[]) => p.filter((x, i) => x !== y[i]).length / y.length) as Fn,
+    "the number right, not a fraction": ((p: number[], y: number[]) => p.filter((x, i) => x === y[i]).length) as Fn,
+    "a percentage": ((p: number[], y: number[]) => (100 * p.filter((x, i) => x === y[i]).length) / y.length) as Fn,
+    "compares with the next example's label (off by one)": ((p: number[], y: number[]) => p.filter((x, i) => x === y[i + 1]).length / y.length) as Fn,
   },
 };
 
@@ -245,6 +268,36 @@ describe("lesson 05: adamStep against tf.train.adam and the float64 oracle", () 
   });
 });
 
+describe("lesson 05: predictClasses and accuracy agree with tf.argMax and the course's own accuracy", () => {
+  const solutions = solutionFunctions(SLUG);
+  const predictClasses = solutions.predictClasses as unknown as (z: number[][]) => number[];
+  const stored = loadExpected(SLUG).checks["05.predictClasses"]?.cases ?? [];
+
+  it("tf.argMax breaks ties the way the stored cases say (first maximum), on every stored case", () => {
+    assert.ok(stored.length >= 5);
+    for (const c of stored) {
+      const logits = c.args[0] as number[][];
+      const tfClasses = tf.tidy(() => tf.tensor2d(logits).argMax(-1).arraySync() as number[]);
+      assert.deepEqual(tfClasses, c.expected, c.name);
+      assert.deepEqual(predictClasses(logits), c.expected, c.name);
+    }
+  });
+
+  it("the stored accuracy cases equal the course's labelAccuracy", () => {
+    for (const c of loadExpected(SLUG).checks["05.accuracy"]?.cases ?? []) {
+      assert.equal(labelAccuracy(c.args[0] as number[], c.args[1] as number[]), c.expected, c.name);
+    }
+  });
+
+  it("the stored shapes multiply out to the parameter counts of the course's networks", () => {
+    const cases = loadExpected(SLUG).checks["05.layerWeightShapes"]?.cases ?? [];
+    const params = (sizes: number[]) => (cases.find((c) => JSON.stringify(c.args[0]) === JSON.stringify(sizes))?.expected as { W: number[]; b: number[] }[]).reduce((n, s) => n + (s.W[0] as number) * (s.W[1] as number) + (s.b[0] as number), 0);
+    assert.equal(params([400, 25, 15, 10]), 10575);
+    assert.equal(params([2, 3, 1]), 13);
+    assert.equal(params([400, 1]), 401);
+  });
+});
+
 describe("lesson 05 prose about the learning-rate sweep states what the oracle's sweep shows", () => {
   const sweep = bowlReference().sweep;
   const section4 = markdownCells(SLUG).find((t) => t.startsWith("Gradient descent has a narrow window")) ?? "";
@@ -295,6 +348,11 @@ describe("lesson 05 notebook in a real tslab kernel", { concurrency: false }, ()
     assertBetween(acc.heldOut, 0.9, 1, "held-out accuracy");
     assert.equal(acc.trainingImages, 5000);
     assert.ok(Number.isInteger(acc.trainingErrors) && acc.trainingErrors >= 0, `training errors ${acc.trainingErrors}`);
+    assert.equal(recorded<{ disagreementsWithTfArgMax: number }>(run, "accuracy").disagreementsWithTfArgMax, 0, "the student's predictClasses agrees with tf.argMax");
+    const shapes = recorded<{ mine: unknown; model: unknown; match: boolean; params: number }>(run, "weightShapes");
+    assert.equal(shapes.match, true, JSON.stringify(shapes));
+    assert.deepEqual(shapes.model, [[400, 25], [25], [25, 15], [15], [15, 10], [10]]);
+    assert.equal(shapes.params, 10575);
     const timing = recorded<{ steps: number; seconds: number; msPerStep: number }>(run, "trainingTime");
     assert.equal(timing.steps, 6280, "the training cell reports its time for 6280 steps");
     assert.ok(timing.seconds > 0 && Number.isFinite(timing.msPerStep), JSON.stringify(timing));
@@ -311,6 +369,9 @@ describe("lesson 05 notebook in a real tslab kernel", { concurrency: false }, ()
   it("wrong code in every exercise: runs to the end and every check fails with a message", () => {
     const { run, byId } = assertWrongEditionFails(SLUG, IDS, {
       adamStep: "function adamStep(w: number[], grad: number[], state: { m: number[]; v: number[]; t: number }, opts?: { learningRate?: number; beta1?: number; beta2?: number; epsilon?: number }): number[] { const lr = opts?.learningRate ?? 0.001; state.t += 1; state.m = state.m.map((m, j) => 0.9 * m + 0.1 * grad[j]); state.v = state.v.map((v, j) => 0.999 * v + 0.001 * grad[j] ** 2); return w.map((wj, j) => wj - lr * state.m[j] / (Math.sqrt(state.v[j]) + 1e-7)); }",
+      layerWeightShapes: "function layerWeightShapes(layerSizes: number[]): { W: [number, number]; b: [number] }[] { return layerSizes.slice(1).map((u, l) => ({ W: [u, layerSizes[l]] as [number, number], b: [u] as [number] })); }",
+      predictClasses: "function predictClasses(logits: number[][]): number[] { return logits.map((r) => r.indexOf(Math.min(...r))); }",
+      accuracy: "function accuracy(predicted: number[], labels: number[]): number { return predicted.filter((p, i) => p !== labels[i]).length / labels.length; }",
       buildDigitModel: "function buildDigitModel(): tf.Sequential { return tf.sequential({ layers: [tf.layers.dense({ inputShape: [400], units: 25, activation: 'relu', name: 'L1' }), tf.layers.dense({ units: 15, activation: 'relu', name: 'L2' }), tf.layers.dense({ units: 10, activation: 'softmax', name: 'L3' })] }); }",
     });
     assert.equal(leakedTensors(run), 0);
