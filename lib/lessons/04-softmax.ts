@@ -178,10 +178,14 @@ export function plotHiddenUnits(units: readonly HiddenUnit[], predictClass: (gri
   units.forEach((unit, u) => {
     const line = unitBoundary(unit);
     traces.push({ type: "scatter", mode: "lines", name: `unit ${u + 1}: w·x + b = 0`, x: line.x, y: line.y, line: { color: "black", width: 3, dash: u === 0 ? "solid" : "dash" } });
-    // Arrow from the point of the line nearest the origin, 2 units along w/|w|: the side where z > 0.
+    // An arrow 3 units long along w/|w|, from a point on the line (a quarter or three quarters of the way
+    // along, so two units' arrows do not overlap) into the side where z > 0; the label sits at its head.
     const n = Math.hypot(...unit.w);
-    const [p1, p2] = unit.w.map((wi) => (-unit.b * wi) / (n * n)) as [number, number];
-    annotations.push({ x: p1 + (2 * unit.w[0]) / n, y: p2 + (2 * unit.w[1]) / n, ax: p1, ay: p2, xref: "x", yref: "y", axref: "x", ayref: "y", showarrow: true, arrowhead: 2, arrowwidth: 2, text: `unit ${u + 1}: z > 0`, font: { size: 13 } });
+    const t = u % 2 === 0 ? 0.75 : 0.25;
+    const [x0, x1] = line.x as [number, number];
+    const [y0, y1] = line.y as [number, number];
+    const p1 = x0 + t * (x1 - x0), p2 = y0 + t * (y1 - y0);
+    annotations.push({ x: p1, y: p2, ax: p1 + (3 * unit.w[0]) / n, ay: p2 + (3 * unit.w[1]) / n, xref: "x", yref: "y", axref: "x", ayref: "y", showarrow: true, arrowside: "start", arrowhead: 2, arrowwidth: 2, text: `unit ${u + 1}: z > 0`, font: { size: 13 }, bgcolor: "rgba(255,255,255,0.8)" });
   });
   plot(traces, { title, xaxis: { title: { text: "x₁" }, range: [-9, 9] }, yaxis: { title: { text: "x₂" }, range: [-6, 6] }, height: 450, annotations });
 }
