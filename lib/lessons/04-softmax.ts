@@ -134,3 +134,58 @@ export function plotDecisionRegions(predictClass: (grid: number[][]) => number[]
   }
   plot(traces, { title, xaxis: { title: { text: "x₁" } }, yaxis: { title: { text: "x₂" } }, height: 450 });
 }
+
+/** One hidden ReLU unit of a 2-input layer: z = w · x + b, active (z > 0) on one side of the line w · x + b = 0. */
+export interface HiddenUnit {
+  w: [number, number];
+  b: number;
+}
+
+/**
+ * The segment of the line w · x + b = 0 inside the blobs' square, as plotly
+ * x/y arrays. Solving for the coordinate with the larger weight keeps the
+ * division well conditioned (a nearly vertical line is solved for x).
+ */
+export function unitBoundary(unit: HiddenUnit, box = { x: [-9, 9], y: [-6, 6] }): { x: number[]; y: number[] } {
+  const [w1, w2] = unit.w;
+  if (Math.hypot(w1, w2) === 0) throw new RangeError("unitBoundary: the unit's weights are both 0, so it has no boundary line (the unit is constant)");
+  if (Math.abs(w2) >= Math.abs(w1)) {
+    const x = linspace(box.x[0] as number, box.x[1] as number, 2);
+    return { x, y: x.map((u) => -(w1 * u + unit.b) / w2) };
+  }
+  const y = linspace(box.y[0] as number, box.y[1] as number, 2);
+  return { x: y.map((v) => -(w2 * v + unit.b) / w1), y };
+}
+
+/**
+ * The multiclass lab's picture: the output layer's decision regions and the
+ * data, with each hidden ReLU unit's boundary line w · x + b = 0 and an arrow
+ * pointing into the half-plane where that unit is active (z > 0).
+ */
+export function plotHiddenUnits(units: readonly HiddenUnit[], predictClass: (grid: number[][]) => number[], data: { X: number[][]; y: number[] }, title: string): void {
+  const xs = linspace(-9, 9, 91);
+  const ys = linspace(-6, 6, 61);
+  const grid = ys.flatMap((v) => xs.map((u) => [u, v]));
+  const cls = predictClass(grid);
+  const z = ys.map((_, i) => cls.slice(i * xs.length, (i + 1) * xs.length));
+  const colors = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"];
+  const traces: Trace[] = [{ type: "heatmap", x: xs, y: ys, z, showscale: false, opacity: 0.25, zmin: 0, zmax: 3, colorscale: colors.map((c, i) => [[i / 4, c], [(i + 1) / 4, c]]).flat(), hoverinfo: "skip" }];
+  for (let k = 0; k < 4; k++) {
+    const pts = data.X.filter((_, i) => data.y[i] === k);
+    traces.push({ type: "scatter", mode: "markers", name: `class ${k}`, x: pts.map((p) => p[0]), y: pts.map((p) => p[1]), marker: { size: 3, color: colors[k] } });
+  }
+  const annotations: Record<string, unknown>[] = [];
+  units.forEach((unit, u) => {
+    const line = unitBoundary(unit);
+    traces.push({ type: "scatter", mode: "lines", name: `unit ${u + 1}: w·x + b = 0`, x: line.x, y: line.y, line: { color: "black", width: 3, dash: u === 0 ? "solid" : "dash" } });
+    // An arrow 3 units long along w/|w|, from a point on the line (a quarter or three quarters of the way
+    // along, so two units' arrows do not overlap) into the side where z > 0; the label sits at its head.
+    const n = Math.hypot(...unit.w);
+    const t = u % 2 === 0 ? 0.75 : 0.25;
+    const [x0, x1] = line.x as [number, number];
+    const [y0, y1] = line.y as [number, number];
+    const p1 = x0 + t * (x1 - x0), p2 = y0 + t * (y1 - y0);
+    annotations.push({ x: p1, y: p2, ax: p1 + (3 * unit.w[0]) / n, ay: p2 + (3 * unit.w[1]) / n, xref: "x", yref: "y", axref: "x", ayref: "y", showarrow: true, arrowside: "start", arrowhead: 2, arrowwidth: 2, text: `unit ${u + 1}: z > 0`, font: { size: 13 }, bgcolor: "rgba(255,255,255,0.8)" });
+  });
+  plot(traces, { title, xaxis: { title: { text: "x₁" }, range: [-9, 9] }, yaxis: { title: { text: "x₂" }, range: [-6, 6] }, height: 450, annotations });
+}
