@@ -14,7 +14,7 @@ import * as os from "os";
 import * as path from "path";
 import { gradeClass } from "./class-grade";
 import { defaultJobs } from "./class-run";
-import type { GradeOptions, NotebookGrade } from "./types";
+import { DEFAULT_GRADE_OPTIONS, type GradeOptions, type NotebookGrade } from "./types";
 import { declaredFunction, studentEdition } from "../setup/editions";
 import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../setup/notebook";
 import { ROOT } from "../setup/jupyter";
@@ -116,7 +116,7 @@ export async function benchGrading(args: string[]): Promise<Record<string, unkno
   };
   const n = arg("--class") ?? 20;
   const jobs = arg("--jobs") ?? defaultJobs();
-  const opts: GradeOptions = { checkTimeout: arg("--check-timeout") ?? 60, cellTimeout: arg("--cell-timeout") ?? 120, notebookTimeout: 900, memoryMb: 2048, execute: false };
+  const opts: GradeOptions = { ...DEFAULT_GRADE_OPTIONS, checkTimeout: arg("--check-timeout") ?? DEFAULT_GRADE_OPTIONS.checkTimeout, cellTimeout: arg("--cell-timeout") ?? DEFAULT_GRADE_OPTIONS.cellTimeout, execute: false };
   const dir = path.join(ROOT, ".test-out", `bench-class-${n}`);
   const kinds = buildClass(dir, n);
   const mix = [...new Set(KINDS)].map((k) => `${[...kinds.values()].filter((x) => x === k).length} ${k}`).join(", ");
