@@ -119,19 +119,31 @@ export function plotRoundOff(): void {
   ], { title: "Relative error of (1 + x) − (1 − x) compared with 2x", xaxis: { type: "log", title: { text: "x" }, exponentformat: "power" }, yaxis: { type: "log", title: { text: "relative error" }, exponentformat: "power" } });
 }
 
-/** Decision regions of a classifier over the blobs' square, with the data on top. */
-export function plotDecisionRegions(predictClass: (grid: number[][]) => number[], data: { X: number[][]; y: number[] }, title: string): void {
+/**
+ * A classifier's decision regions over the blobs' square (a heat map of the
+ * predicted class on a 91×61 grid) with the four classes' points on top: the
+ * background of both decision-region figures.
+ */
+function regionTraces(predictClass: (grid: number[][]) => number[], data: { X: number[][]; y: number[] }, style: { opacity: number; markerSize: number; hover: boolean }): Trace[] {
   const xs = linspace(-9, 9, 91);
   const ys = linspace(-6, 6, 61);
   const grid = ys.flatMap((v) => xs.map((u) => [u, v]));
   const cls = predictClass(grid);
   const z = ys.map((_, i) => cls.slice(i * xs.length, (i + 1) * xs.length));
   const colors = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"];
-  const traces: Trace[] = [{ type: "heatmap", x: xs, y: ys, z, showscale: false, opacity: 0.35, zmin: 0, zmax: 3, colorscale: colors.map((c, i) => [[i / 4, c], [(i + 1) / 4, c]]).flat() }];
+  const heatmap: Trace = { type: "heatmap", x: xs, y: ys, z, showscale: false, opacity: style.opacity, zmin: 0, zmax: 3, colorscale: colors.map((c, i) => [[i / 4, c], [(i + 1) / 4, c]]).flat() };
+  if (!style.hover) heatmap.hoverinfo = "skip";
+  const traces: Trace[] = [heatmap];
   for (let k = 0; k < 4; k++) {
     const pts = data.X.filter((_, i) => data.y[i] === k);
-    traces.push({ type: "scatter", mode: "markers", name: `class ${k}`, x: pts.map((p) => p[0]), y: pts.map((p) => p[1]), marker: { size: 4, color: colors[k] } });
+    traces.push({ type: "scatter", mode: "markers", name: `class ${k}`, x: pts.map((p) => p[0]), y: pts.map((p) => p[1]), marker: { size: style.markerSize, color: colors[k] } });
   }
+  return traces;
+}
+
+/** Decision regions of a classifier over the blobs' square, with the data on top. */
+export function plotDecisionRegions(predictClass: (grid: number[][]) => number[], data: { X: number[][]; y: number[] }, title: string): void {
+  const traces = regionTraces(predictClass, data, { opacity: 0.35, markerSize: 4, hover: true });
   plot(traces, { title, xaxis: { title: { text: "x₁" } }, yaxis: { title: { text: "x₂" } }, height: 450 });
 }
 
@@ -163,17 +175,7 @@ export function unitBoundary(unit: HiddenUnit, box = { x: [-9, 9], y: [-6, 6] })
  * pointing into the half-plane where that unit is active (z > 0).
  */
 export function plotHiddenUnits(units: readonly HiddenUnit[], predictClass: (grid: number[][]) => number[], data: { X: number[][]; y: number[] }, title: string): void {
-  const xs = linspace(-9, 9, 91);
-  const ys = linspace(-6, 6, 61);
-  const grid = ys.flatMap((v) => xs.map((u) => [u, v]));
-  const cls = predictClass(grid);
-  const z = ys.map((_, i) => cls.slice(i * xs.length, (i + 1) * xs.length));
-  const colors = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"];
-  const traces: Trace[] = [{ type: "heatmap", x: xs, y: ys, z, showscale: false, opacity: 0.25, zmin: 0, zmax: 3, colorscale: colors.map((c, i) => [[i / 4, c], [(i + 1) / 4, c]]).flat(), hoverinfo: "skip" }];
-  for (let k = 0; k < 4; k++) {
-    const pts = data.X.filter((_, i) => data.y[i] === k);
-    traces.push({ type: "scatter", mode: "markers", name: `class ${k}`, x: pts.map((p) => p[0]), y: pts.map((p) => p[1]), marker: { size: 3, color: colors[k] } });
-  }
+  const traces = regionTraces(predictClass, data, { opacity: 0.25, markerSize: 3, hover: false });
   const annotations: Record<string, unknown>[] = [];
   units.forEach((unit, u) => {
     const line = unitBoundary(unit);
