@@ -26,6 +26,7 @@ import { judgeCheck, type CheckOutcome } from "./judge";
 import { withoutExpected, writeInputsOnly } from "./inputs";
 import { ensureSandbox, killTree, spawnSandboxed, SandboxUnavailableError, type SandboxSpec } from "./sandbox";
 import { writeNotebook } from "../setup/notebook";
+import { LineReader } from "./line-reader";
 import type { CheckGrade, ExecutionReport, GradeOptions, NotebookGrade } from "./types";
 
 export { SandboxUnavailableError };
@@ -38,6 +39,8 @@ const WORKER = path.join(__dirname, "worker.js");
 const MB = 1024 * 1024;
 /** Most a scoring worker may print in all (its outputs are a few kB to a few MB). */
 const WORKER_OUTPUT_LIMIT = 64 * MB;
+/** Longest line of worker output read as a message (a check's outputs); longer lines are the submission's printing. */
+const WORKER_MESSAGE_LIMIT = 16 * MB;
 /** Most the execution report (run_notebook.py's JSON) may be. */
 const REPORT_LIMIT = 16 * MB;
 /** Processes and threads one sandbox may have (node has ~12 threads, Jupyter + a kernel ~40). */
@@ -113,7 +116,7 @@ async function computeOutcomes(sub: Submission, cells: ExerciseCell[], reqs: Che
       const child = startWorker(opts, ctx);
       let stderr = "";
       let printed = 0;
-      let line = "";
+      const lines = new LineReader(WORKER_MESSAGE_LIMIT);
       const pendingCells = cells.map((c) => c.index);
       // Nothing of the submission runs before "ready": a stop then is the grader's own problem.
       let current: StopPoint = null;
@@ -159,9 +162,7 @@ async function computeOutcomes(sub: Submission, cells: ExerciseCell[], reqs: Che
       child.stdout?.on("data", (d: Buffer) => {
         printed += d.length;
         if (printed > WORKER_OUTPUT_LIMIT) return stop(`printed more than ${WORKER_OUTPUT_LIMIT / MB} MB`);
-        const parts = (line + d.toString("utf8")).split("\n");
-        line = parts.pop() ?? "";
-        for (const text of parts) {
+        for (const text of lines.push(d)) {
           let m: unknown;
           try {
             m = JSON.parse(text);

@@ -54,6 +54,7 @@ export const RELEASED_PATHS: readonly string[] = [
   "grading/inputs.ts",
   "grading/judge.ts",
   "grading/wire.ts",
+  "grading/line-reader.ts",
   // The student-facing tests: the student editions in a real kernel, and unit tests of lib that need no solutions.
   "test/student",
   "test/helpers/notebooks.ts",

@@ -187,6 +187,13 @@ describe("npm run grade: hostile submissions earn exactly what their honest code
     });
   }
 
+  it("prints-gigabytes is stopped by the output limit, not by the check timeout", () => {
+    const n = byLabel("prints-gigabytes");
+    const stopped = (n?.checks ?? []).filter((c) => !c.passed && !c.hidden).map((c) => c.message);
+    assert.ok(stopped.length > 0);
+    for (const m of stopped) assert.match(m, /printed more than \d+ MB/);
+  });
+
   it("hidden checks report pass/fail and a generic message only, never their cases", () => {
     for (const n of report.notebooks) {
       for (const c of n.checks.filter((x) => x.id.endsWith(".hidden"))) {
