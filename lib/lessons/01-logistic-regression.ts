@@ -11,7 +11,7 @@ import { loadCoffeeData, isGoodRoast, goodRoastRegion, type CoffeeData } from ".
 import { fitNormalization, normalize, type NormStats } from "../course/normalize";
 
 export { setup, progress, plot, linspace, record } from "../runtime";
-export { demo, disposeModel } from "../checks";
+export { demo, disposeModel, needs } from "../checks";
 export { fit } from "../training";
 export { loadCoffeeData, isGoodRoast, goodRoastRegion, fitNormalization, normalize, type CoffeeData, type NormStats };
 export { COFFEE_NETWORK, coffeeNetwork } from "../course/coffee-network";

@@ -10,7 +10,7 @@ import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { checker, coffeeNetwork, coffeeNetworkReference, COFFEE_NETWORK, normalize } from "../../lib/lessons/01-logistic-regression";
 import { initBackend } from "../../lib/runtime";
-import { figuresAndHtml, recorded, solutionFunctions } from "../helpers/notebooks";
+import { figuresAndHtml, recorded, records, solutionFunctions, type NotebookRun } from "../helpers/notebooks";
 import { assertBackendRecorded, assertBetween, assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails, assertOneProgressDisplay } from "../helpers/lesson-contract";
 
 const SLUG = "01-logistic-regression";
@@ -103,8 +103,11 @@ describe("lesson 01 reference numbers", () => {
 });
 
 describe("lesson 01 notebook in a real tslab kernel", { concurrency: false }, () => {
+  let solutionRun: NotebookRun | undefined;
+
   it("solution edition: runs top to bottom, no error, no abort, every check passes", () => {
     const run = assertSolutionEditionPasses(SLUG, IDS);
+    solutionRun = run;
     assertBackendRecorded(run);
     // The coffee network in the kernel: 200 °C, 13.9 min → f = 9.62…e-1; 200 °C, 17 min → f = 3.03…e-8.
     const coffee = recorded<{ inputs: number[][]; predictions: number[] }>(run, "coffeeNetwork");
@@ -115,6 +118,26 @@ describe("lesson 01 notebook in a real tslab kernel", { concurrency: false }, ()
     assertOneProgressDisplay(run, "lab.fit(model", "logistic model", 150);
     const figures = figuresAndHtml(run).filter((h) => h.includes('class="course-figure"'));
     assert.ok(figures.length >= 5, `only ${figures.length} figures`);
+  });
+
+  it("the primer comes before the first exercise, and its tf.tidy demo leaves numTensors unchanged", () => {
+    assert.ok(solutionRun, "the solution edition ran (test above)");
+    const run = solutionRun;
+    // Found by its anchor (a stable link target, not a sentence) and by the solution markers that make a cell an exercise.
+    const primer = run.cells.find((c) => c.type === "markdown" && c.source.includes('<a id="primer"></a>'));
+    const firstExercise = run.cells.find((c) => c.type === "code" && c.source.includes("// BEGIN SOLUTION"));
+    assert.ok(primer, 'no markdown cell has the anchor <a id="primer"></a>');
+    assert.ok(firstExercise, "no exercise cell");
+    assert.ok(primer.index < firstExercise.index, `the primer (cell ${primer.index}) comes after the first exercise (cell ${firstExercise.index})`);
+    const memory = records(run).filter((r) => r.name === "primerMemory");
+    assert.equal(memory.length, 1, "the primer records its memory demo once");
+    const cell = memory[0]?.cell as number;
+    assert.ok(cell > primer.index && cell < firstExercise.index, `the memory demo (cell ${cell}) is inside the primer`);
+    const m = recorded<{ before: number; insideTidy: number; afterTidy: number; withKept: number; afterDispose: number }>(run, "primerMemory");
+    assert.ok(m.insideTidy > m.before, `the demo makes tensors inside tf.tidy (${m.before} → ${m.insideTidy})`);
+    assert.equal(m.afterTidy, m.before, "tf.tidy freed every tensor made inside it");
+    assert.equal(m.withKept, m.before + 1, "one tensor made outside tf.tidy");
+    assert.equal(m.afterDispose, m.before, "dispose() freed it");
   });
 
   it("student edition: runs to the end and every check says not completed yet", () => {
