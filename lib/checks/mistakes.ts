@@ -131,7 +131,7 @@ export const notNormalised: MistakeDetector = (got, expected, tol, where) => {
 
 /**
  * Wrong sign: got ≈ −expected (a gradient with error y − f instead of f − y),
- * or, for values strictly between 0 and 1, got ≈ 1 − expected (a sigmoid of
+ * or, for values between 0 and 1, got ≈ 1 − expected (a sigmoid of
  * −z instead of z: the probability of the other class).
  */
 export const wrongSign: MistakeDetector = (got, expected, tol, where) => {
@@ -142,7 +142,7 @@ export const wrongSign: MistakeDetector = (got, expected, tol, where) => {
   if (e.some((x) => Math.abs(x) > t.atol) && sameShapeAll(got, expected, (g, x) => close(-g, x, t))) {
     return { name: "wrong-sign", message: `every value${at(where)} has the wrong sign (got ≈ −expected): look for a minus sign dropped or added (f − y versus y − f, −log p versus log p, w − α·dw versus w + α·dw)` };
   }
-  if (e.every((x) => x > 0 && x < 1) && sameShapeAll(got, expected, (g, x) => close(1 - g, x, t))) {
+  if (e.every((x) => x >= 0 && x <= 1) && sameShapeAll(got, expected, (g, x) => close(1 - g, x, t))) {
     return { name: "wrong-sign", message: `got ≈ 1 − expected${at(where)}: the sign of the exponent (or of z) is flipped, which gives the probability of the other class` };
   }
   return null;
