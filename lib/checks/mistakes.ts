@@ -109,7 +109,7 @@ export const notNormalised: MistakeDetector = (got, expected, tol, where) => {
   const g = rows(got);
   if (e.length !== g.length || e.some((r, i) => r.length !== (g[i] as number[]).length || r.length < 2)) return null;
   const t = loose(tol);
-  const message = `the values${at(where)} do not add up to 1 the way probabilities must — divide each row by its own sum (softmax is not normalised)`;
+  const message = `softmax is not normalised: the values${at(where)} do not add up to 1 as probabilities must (divide each row by its own sum)`;
   const probabilities = e.every((r) => r.every((x) => x >= 0) && close(sum(r), 1, t));
   if (probabilities) {
     const scaled = g.every((r, i) => {

@@ -31,8 +31,8 @@ function headline(r: CheckResult): string {
   }
 }
 
-/** Labels of the hint tiers as a report shows them. */
-const TIER_LABEL = ["Hint", "More detail", "Common pitfalls"];
+/** Labels of the hint tiers as a report shows them (a report shows at most tiers 1–2; lab.hint shows any). */
+const TIER_LABEL = ["Hint", "More detail"];
 
 /** The hint lines of a failed result: each tier shown, then how to ask for the next one. */
 function hintLines(r: CheckResult): { label: string; text: string }[] {
