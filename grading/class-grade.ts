@@ -54,10 +54,10 @@ export function gradesJson(run: ClassRun): unknown {
   };
 }
 
-/** Each check's hint (shown in feedback when it fails), for every lesson. */
+/** Each check's first hint tier (shown in feedback when it fails), for every lesson. */
 function checkHints(hiddenDir?: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const slug of lessonSlugs()) for (const d of lessonChecks(slug, hiddenDir)) out[d.id] = d.hint;
+  for (const slug of lessonSlugs()) for (const d of lessonChecks(slug, hiddenDir)) out[d.id] = d.hints[0];
   return out;
 }
 

@@ -46,7 +46,7 @@ export function checkHtml(c: CheckGrade, hint: string | undefined): string {
     const mark = c.passed ? "✅" : "❌";
     return `<div class="course-check hidden-check" data-check-id="${escapeHtml(c.id)}" data-status="${status}"><b>${mark} ${escapeHtml(c.id)}</b> (hidden check, ${c.points}/${c.maxPoints}) — ${escapeHtml(hiddenMessage(c))}</div>`;
   }
-  const r: CheckResult = { id: c.id, points: c.points, maxPoints: c.maxPoints, passed: c.passed, status, message: c.message, cases: c.cases ?? [], ...(hint ? { hint } : {}) };
+  const r: CheckResult = { id: c.id, points: c.points, maxPoints: c.maxPoints, passed: c.passed, status, message: c.message, cases: c.cases ?? [], ...(hint ? { hints: [hint] } : {}) };
   return renderHtml(r);
 }
 

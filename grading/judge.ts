@@ -16,7 +16,7 @@ function recordedFunction(): never {
 /** A case runner that judges the recorded outputs, in order, against the expected values. */
 export function replayRunner(outputs: readonly unknown[]): CaseRunner {
   let next = 0;
-  return async (name, _fn, args, expected, tolerance, opts = {}) => judgeCase(name, caseInput(args, opts), decodeOutput(outputs[next++]), expected, tolerance);
+  return async (name, _fn, args, expected, tolerance, opts = {}) => judgeCase(name, caseInput(args, opts), decodeOutput(outputs[next++]), expected, tolerance, opts.alternatives);
 }
 
 /** What the worker reported for one check. */
@@ -27,7 +27,7 @@ export type CheckOutcome =
 
 /** The check's result from what the worker reported: the same result `lab.check` gives for those outputs. */
 export async function judgeCheck(def: CheckDefinition, outcome: CheckOutcome | undefined): Promise<CheckResult> {
-  const base = { id: def.id, points: 0, maxPoints: def.points, passed: false, status: "failed" as const, cases: [], hint: def.hint };
+  const base = { id: def.id, points: 0, maxPoints: def.points, passed: false, status: "failed" as const, cases: [], hints: [def.hints[0]], hintLevels: def.hints.length };
   if (!outcome) return { ...base, message: "not graded (the grading process kept stopping)" };
   if (outcome.kind !== "outputs") return { ...base, message: outcome.message };
   return runCheck(def, recordedFunction, replayRunner(outcome.outputs));

@@ -69,9 +69,10 @@ export function readHiddenChecks(lesson: string, hiddenDir?: string): Record<str
 
 /** The visible check a hidden check re-uses, run on the hidden cases. */
 function hiddenDefinition(visible: readonly CheckDefinition[], id: string, h: { fn: string; points: number; stored: StoredCheck; hint?: string }, where: string): StoredCheckDefinition {
+  // An instructor's hint is one tier; without one, the visible check's tiers (never shown for a hidden check's cases).
   const base = visible.find((d) => (d as Partial<StoredCheckDefinition>).fnName === h.fn) as StoredCheckDefinition | undefined;
   if (!base?.withCases) throw new Error(`${where}: hidden check ${id} is for "${h.fn}", which has no stored-cases check`);
-  return base.withCases(id, h.points, h.stored, h.hint);
+  return base.withCases(id, h.points, h.stored, h.hint ? [h.hint] : undefined);
 }
 
 /** The lesson's visible checks plus any hidden ones from `hiddenDir/<lesson>.json`. */

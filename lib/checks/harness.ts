@@ -8,6 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { cloneData, compare, formatValue, isPromiseLike, sameData, type Tolerance } from "./compare";
 import { disposeValue } from "./dispose";
+import { detectMistake, type Alternative, type MistakeName } from "./mistakes";
 
 /** How a check ended. */
 export type CheckStatus = "passed" | "failed" | "not-completed" | "error";
@@ -22,6 +23,8 @@ export interface CaseResult {
   maxDiff?: number;
   tolerance?: Tolerance;
   message?: string;
+  /** The common mistake the wrong answer shows, if one was recognised (its sentence ends `message`). */
+  mistake?: MistakeName;
 }
 
 /** A whole check's outcome; also written, as JSON, into the cell output for graders. */
@@ -32,17 +35,23 @@ export interface CheckResult {
   passed: boolean;
   status: CheckStatus;
   message: string;
-  hint?: string;
+  /** The hint tiers shown with this result, tier 1 first (more appear after repeated failures). */
+  hints?: string[];
+  /** How many tiers the check has in all (`lab.hint(id, level)` prints any of them). */
+  hintLevels?: number;
   cases: CaseResult[];
 }
+
+/** A check's hints: tier 1 says which idea to revisit, tier 2 the formula or steps, further tiers the usual pitfalls. Never code. */
+export type HintTiers = readonly [string, ...string[]];
 
 /** What a check is: its id, its worth, and how it runs a student's function. */
 export interface CheckDefinition {
   /** Stable id `NN.functionName`, e.g. "01.sigmoid". */
   id: string;
   points: number;
-  /** Shown when the check fails: the usual mistake and where to look. */
-  hint: string;
+  /** Shown when the check fails, in tiers: conceptual first, more detail on request or after repeated failures. */
+  hints: HintTiers;
   /** Runs every case through `runCase` (default `compareCase`), which alone calls the student's code. */
   run(fn: unknown, runCase?: CaseRunner): Promise<CaseResult[]>;
 }
@@ -142,6 +151,8 @@ export interface CompareCaseOptions {
   keepsTensors?: boolean;
   /** The function may return a Promise (e.g. one that trains a model). */
   allowAsync?: boolean;
+  /** What known mistakes would have returned for this case, so a matching answer names its mistake. */
+  alternatives?: readonly Alternative[];
 }
 
 /**
@@ -177,7 +188,7 @@ export async function computeCase(fn: unknown, args: readonly unknown[], opts: C
  * second half of `compareCase`. Throws NotCompletedError for a stub, as
  * `compareCase` does, so the whole check reports "not completed".
  */
-export function judgeCase(name: string, input: string, output: CaseOutput, expected: unknown, tolerance: Tolerance): CaseResult {
+export function judgeCase(name: string, input: string, output: CaseOutput, expected: unknown, tolerance: Tolerance, alternatives: readonly Alternative[] = []): CaseResult {
   if (output.kind === "not-completed") throw new NotCompletedError(output.message);
   if (output.kind === "error") return { name, input, expected: formatValue(expected), passed: false, message: output.message };
   const { got, leakedTensors, returnedTensor } = output;
@@ -187,7 +198,13 @@ export function judgeCase(name: string, input: string, output: CaseOutput, expec
     const leak = `leaked ${leakedTensors} tensor(s): wrap tensor code in tf.tidy(() => …) or dispose() what you create`;
     // A wrong value is the first thing to fix (a returned tensor is counted as a
     // leak too, but "return plain numbers" is the useful message then).
-    if (!c.ok) return { ...base, passed: false, message: leakedTensors > 0 && !returnedTensor ? `${c.message}; it also ${leak}` : c.message };
+    if (!c.ok) {
+      // A recognised common mistake is named after the first difference.
+      const mistake = detectMistake(got, expected, tolerance, alternatives);
+      const message = mistake ? `${c.message} — ${mistake.message}` : c.message;
+      const failed = { ...base, passed: false, message: leakedTensors > 0 && !returnedTensor ? `${message}; it also ${leak}` : message };
+      return mistake ? { ...failed, mistake: mistake.name } : failed;
+    }
     if (leakedTensors > 0) return { ...base, passed: false, message: leak };
     return { ...base, passed: true };
   } catch (err) {
@@ -210,7 +227,7 @@ export async function compareCase(
   tolerance: Tolerance,
   opts: CompareCaseOptions = {},
 ): Promise<CaseResult> {
-  return judgeCase(name, caseInput(args, opts), await computeCase(fn, args, opts), expected, tolerance);
+  return judgeCase(name, caseInput(args, opts), await computeCase(fn, args, opts), expected, tolerance, opts.alternatives);
 }
 
 /**
@@ -223,7 +240,7 @@ export type CaseRunner = typeof compareCase;
 
 /** Runs a check and never throws: every failure becomes a result that says what went wrong. */
 export async function runCheck(def: CheckDefinition, fn: unknown, runCase: CaseRunner = compareCase): Promise<CheckResult> {
-  const base = { id: def.id, maxPoints: def.points, hint: def.hint };
+  const base = { id: def.id, maxPoints: def.points, hints: [def.hints[0]], hintLevels: def.hints.length };
   try {
     const cases = await def.run(fn, runCase);
     if (cases.length === 0) throw new Error(`check ${def.id} has no cases (course data problem: run \`npm run expected\`)`);

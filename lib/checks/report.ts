@@ -31,6 +31,18 @@ function headline(r: CheckResult): string {
   }
 }
 
+/** Labels of the hint tiers as a report shows them (a report shows at most tiers 1–2; lab.hint shows any). */
+const TIER_LABEL = ["Hint", "More detail"];
+
+/** The hint lines of a failed result: each tier shown, then how to ask for the next one. */
+function hintLines(r: CheckResult): { label: string; text: string }[] {
+  if (r.status !== "failed" || !r.hints?.length) return [];
+  const lines = r.hints.map((text, i) => ({ label: TIER_LABEL[i] ?? `Hint ${i + 1}`, text }));
+  const next = r.hints.length + 1;
+  if (r.hintLevels !== undefined && r.hintLevels >= next) lines.push({ label: "More", text: `lab.hint("${r.id}", ${next}) shows hint level ${next} of ${r.hintLevels}` });
+  return lines;
+}
+
 /** Plain-text report (used outside a kernel and by the grader's console table). */
 export function renderText(r: CheckResult): string {
   const lines = [`${ICON[r.status]} ${headline(r)}`];
@@ -41,7 +53,7 @@ export function renderText(r: CheckResult): string {
     if (!c.passed || c.expected !== undefined) lines.push(`      expected ${c.expected ?? "—"}  got ${c.got ?? "—"}${diff}${tol}`);
     if (c.message) lines.push(`      ${c.message}`);
   }
-  if (r.status === "failed" && r.hint) lines.push(`  Hint: ${r.hint}`);
+  for (const h of hintLines(r)) lines.push(`  ${h.label}: ${h.text}`);
   return lines.join("\n");
 }
 
@@ -59,7 +71,7 @@ export function renderHtml(r: CheckResult): string {
   const table = r.cases.length
     ? `<table style="font-size:smaller;border-collapse:collapse"><thead><tr><th></th><th>case</th><th>input</th><th>expected</th><th>got</th><th>max diff</th><th>atol / rtol</th></tr></thead><tbody>${rows}</tbody></table>`
     : "";
-  const hint = r.status === "failed" && r.hint ? `<div><b>Hint:</b> ${escapeHtml(r.hint)}</div>` : "";
+  const hint = hintLines(r).map((h) => `<div><b>${escapeHtml(h.label)}:</b> ${escapeHtml(h.text)}</div>`).join("");
   const json = JSON.stringify(r).replace(/</g, "\\u003c");
   return `<div class="course-check" data-check-id="${escapeHtml(r.id)}" data-status="${r.status}">` +
     `<div style="font-weight:bold;color:${COLOR[r.status]}">${ICON[r.status]} ${escapeHtml(headline(r))}</div>${table}${hint}` +

@@ -3,7 +3,9 @@
  * Also builds the common kind of check, a function compared with stored cases
  * from data/expected/<lesson>.json (written by the Python oracle).
  */
-import { compareCase, runCheck, type CaseResult, type CaseRunner, type CheckDefinition, type CheckResult, type CompareCaseOptions } from "./harness";
+import { compareCase, runCheck, type CaseResult, type CaseRunner, type CheckDefinition, type CheckResult, type CompareCaseOptions, type HintTiers } from "./harness";
+import type { Alternative } from "./mistakes";
+import { FailureCounter, lookupHint, renderHint, withTiers, type HintLookup } from "./hints";
 import type { Tolerance } from "./compare";
 import { describeModel, disposeModel } from "./describe-model";
 import { readDataJson } from "../runtime/paths";
@@ -56,7 +58,10 @@ export type StoredCheckOptions = {
   id: string;
   fnName: string;
   points: number;
-  hint: string;
+  /** Tier 1 conceptual (which idea to revisit), tier 2 the formula or steps, optional tier 3 the usual pitfalls. */
+  hints: HintTiers;
+  /** What known mistakes would return for a case's arguments, so a wrong answer matching one is named. */
+  mistakes?: (args: readonly unknown[]) => Alternative[];
   /**
    * Calls the student's function through a wrapper: for stored arguments JSON
    * cannot hold (an activation named "relu" turned into the function) or for a
@@ -66,21 +71,21 @@ export type StoredCheckOptions = {
   wrapCall?: (fn: StudentFunction) => StudentFunction;
   /** How a case's stored arguments are shown in the report (default: the arguments, abbreviated). */
   describeArgs?: (args: readonly unknown[]) => string;
-} & Omit<CompareCaseOptions, "fnName" | "input">;
+} & Omit<CompareCaseOptions, "fnName" | "input" | "alternatives">;
 
 /** A check built from stored cases, which can be re-used with other cases (hidden checks). */
 export interface StoredCheckDefinition extends CheckDefinition {
   fnName: string;
-  /** The same check (same transform, tolerances rule, hint) on other cases, e.g. an instructor's hidden ones. */
-  withCases(id: string, points: number, stored: StoredCheck, hint?: string): StoredCheckDefinition;
+  /** The same check (same transform, tolerances rule, hints) on other cases, e.g. an instructor's hidden ones. */
+  withCases(id: string, points: number, stored: StoredCheck, hints?: HintTiers): StoredCheckDefinition;
 }
 
 function casesCheck(opts: StoredCheckOptions, load: () => StoredCheck): StoredCheckDefinition {
-  const { lesson, id, points, hint, wrapCall, describeArgs, ...caseOptions } = opts;
+  const { lesson, id, points, hints, wrapCall, describeArgs, mistakes, ...caseOptions } = opts;
   return {
     id,
     points,
-    hint,
+    hints,
     fnName: opts.fnName,
     async run(fn: unknown, runCase: CaseRunner = compareCase): Promise<CaseResult[]> {
       const stored = load();
@@ -88,11 +93,11 @@ function casesCheck(opts: StoredCheckOptions, load: () => StoredCheck): StoredCh
       const results: CaseResult[] = [];
       for (const c of stored.cases) {
         const tol: Tolerance = { atol: c.atol ?? stored.atol, rtol: c.rtol ?? stored.rtol };
-        results.push(await runCase(c.name, call, c.args, c.expected, tol, { ...caseOptions, input: describeArgs?.(c.args) }));
+        results.push(await runCase(c.name, call, c.args, c.expected, tol, { ...caseOptions, input: describeArgs?.(c.args), alternatives: mistakes?.(c.args) }));
       }
       return results;
     },
-    withCases: (newId, newPoints, stored, newHint) => casesCheck({ ...opts, lesson, id: newId, points: newPoints, hint: newHint ?? hint }, () => stored),
+    withCases: (newId, newPoints, stored, newHints) => casesCheck({ ...opts, lesson, id: newId, points: newPoints, hints: newHints ?? hints }, () => stored),
   };
 }
 
@@ -117,10 +122,16 @@ export function storedModelCheck(opts: Omit<StoredCheckOptions, "transform" | "d
 export interface Checker {
   /** Every check of the lesson, in notebook order. */
   definitions: readonly CheckDefinition[];
-  /** Runs a check and returns the result without displaying it (tests, grader). */
+  /** Runs a check and returns the result without displaying it (tests, grader); counts no failures. */
   run(id: string, fn: unknown): Promise<CheckResult>;
+  /** What `check` does without displaying: runs, counts a failure, and picks the hint tiers to show. */
+  attempt(id: string, fn: unknown): Promise<CheckResult>;
   /** Runs a check and shows its report; never throws, so the notebook goes on. */
   check(id: string, fn: unknown): Promise<void>;
+  /** Tier `level` of a check's hint, without printing it. */
+  lookupHint(id: string, level?: number): HintLookup;
+  /** Prints tier `level` (default 1) of a check's hint: `lab.hint("04.stableSoftmax", 2)`. */
+  hint(id: string, level?: number): void;
 }
 
 /** Creates the checker for a lesson from its check definitions. */
@@ -136,12 +147,21 @@ export function createChecker(definitions: readonly CheckDefinition[]): Checker 
     }
     return runCheck(def, fn);
   };
+  // Failed runs per check in this kernel: from the third, a report adds hint tier 2.
+  const failures = new FailureCounter();
+  const attempt = async (id: string, fn: unknown): Promise<CheckResult> => {
+    const r = await run(id, fn);
+    return withTiers(r, byId.get(id), failures.record(r));
+  };
   return {
     definitions,
     run,
+    attempt,
+    lookupHint: (id, level) => lookupHint(definitions, id, level),
+    hint: (id, level) => console.log(renderHint(lookupHint(definitions, id, level))),
     check: async (id, fn) => {
       try {
-        report(await run(id, fn));
+        report(await attempt(id, fn));
       } catch (err) {
         // Only a bug in the course itself gets here; still keep the notebook going.
         console.log(`⚠️ ${id}: the check itself failed (${err instanceof Error ? err.message : String(err)}). Please report this.`);

@@ -27,32 +27,54 @@ export const LESSON = "01-logistic-regression";
 export const checker = createChecker([
   storedFunctionCheck({
     lesson: LESSON, id: "01.sigmoid", fnName: "sigmoid", points: 1,
-    hint: "Apply g(z) = 1 / (1 + e^(−z)) to each element and return a new array of the same length. Mind the sign of the exponent; very negative z must give 0, not NaN.",
+    hints: [
+      "Revisit the sigmoid (logistic) function: it squashes any real number z into a probability between 0 and 1, one element at a time.",
+      "Apply g(z) = 1 / (1 + e^(−z)) to each element and return a new array of the same length. Mind the sign of the exponent; very negative z must give 0, not NaN.",
+      "Common pitfalls: a flipped sign in the exponent gives 1 − g(z), the other class's probability; changing the input array instead of returning a new one.",
+    ],
   }),
   storedFunctionCheck({
     lesson: LESSON, id: "01.logisticLoss", fnName: "logisticLoss", points: 1,
-    hint: "loss = −y·log(f) − (1 − y)·log(1 − f). Math.log is the natural logarithm; both terms are needed for y = 0 and y = 1.",
+    hints: [
+      "Revisit the loss of one example: it grows as the predicted probability moves away from the label, and for each label only one of its two terms matters.",
+      "loss = −y·log(f) − (1 − y)·log(1 − f). Math.log is the natural logarithm; both terms are needed for y = 0 and y = 1.",
+    ],
   }),
   storedFunctionCheck({
     lesson: LESSON, id: "01.computeCost", fnName: "computeCost", points: 2,
-    hint: "For each example: z = w·x + b, f = sigmoid(z), add the logistic loss. Divide the sum by m (the number of examples) once, at the end.",
+    hints: [
+      "The cost is the average of the per-example losses over the whole training set: predict each example, measure its loss, then average.",
+      "For each example: z = w·x + b, f = sigmoid(z), add the logistic loss. Divide the sum by m (the number of examples) once, at the end.",
+    ],
   }),
   storedFunctionCheck({
     lesson: LESSON, id: "01.computeGradient", fnName: "computeGradient", points: 2,
-    hint: "error = f(x) − y for each example; dw[j] = (1/m)·Σ error·x[j] and db = (1/m)·Σ error. Return { dw, db } with dw as long as w.",
+    hints: [
+      "Revisit what the gradient measures: how the cost changes when each parameter moves, averaged over the examples; each weight's share depends on its own feature.",
+      "error = f(x) − y for each example; dw[j] = (1/m)·Σ error·x[j] and db = (1/m)·Σ error. Return { dw, db } with dw as long as w.",
+    ],
   }),
   storedFunctionCheck({
     lesson: LESSON, id: "01.gradientDescent", fnName: "gradientDescent", points: 2,
-    hint: "Each iteration: gradient at the current w, b; then update every parameter at once (w[j] − alpha·dw[j], b − alpha·db); push the cost after the update. Start from a copy of w.",
+    hints: [
+      "Revisit the gradient-descent loop: repeat 'compute the gradient, step every parameter against it', updating all parameters together from the same gradient.",
+      "Each iteration: gradient at the current w, b; then update every parameter at once (w[j] − alpha·dw[j], b − alpha·db); push the cost after the update. Start from a copy of w.",
+    ],
   }),
   storedModelCheck({
     lesson: LESSON, id: "01.buildLogisticModel", fnName: "buildLogisticModel", points: 2,
-    hint: "One Dense layer with a single sigmoid unit that takes numFeatures inputs; compile it with binary cross-entropy and Adam at learning rate 0.01 before returning it. A common miss: returning the model uncompiled.",
+    hints: [
+      "Logistic regression is a network with a single unit: think about which activation makes its output a probability, and what a model needs before it can be trained.",
+      "One Dense layer with a single sigmoid unit that takes numFeatures inputs; compile it with binary cross-entropy and Adam at learning rate 0.01 before returning it. A common miss: returning the model uncompiled.",
+    ],
   }),
 ]);
 
 /** Runs a check and shows its report in the notebook; never throws. */
 export const check = checker.check;
+
+/** Prints one tier of a check's hint: `lab.hint("NN.name", 2)` for more detail than a failed check shows. */
+export const hint = checker.hint;
 
 // ---------------------------------------------------------------- the lecture's coffee network
 

@@ -7,7 +7,7 @@
  * `02.*`. The exercises themselves are written in the notebook.
  */
 import * as tf from "@tensorflow/tfjs";
-import { createChecker, formatValue, loadExpected, storedFunctionCheck, storedModelCheck, type StoredCheckDefinition } from "../checks";
+import { createChecker, formatValue, loadExpected, storedFunctionCheck, storedModelCheck, type StoredCheckDefinition, type HintTiers } from "../checks";
 import { plot } from "../runtime";
 import { loadBinaryDigits, type DigitData } from "../course/digits";
 import { plotLossPerEpoch as plotLoss } from "../course/loss-per-epoch";
@@ -90,7 +90,7 @@ function describeArgs(args: readonly unknown[]): string {
  * (`dense`, `denseBatch`, `sequential`): the cases store activation names,
  * and each is resolved to the function just before the student's code runs.
  */
-function activationCheck(opts: { id: string; fnName: string; points: number; hint: string }): StoredCheckDefinition {
+function activationCheck(opts: { id: string; fnName: string; points: number; hints: HintTiers }): StoredCheckDefinition {
   return storedFunctionCheck({
     lesson: LESSON, ...opts, describeArgs,
     wrapCall: (fn) => (...args) => fn(...resolveActivations(args)),
@@ -101,33 +101,55 @@ function activationCheck(opts: { id: string; fnName: string; points: number; hin
 export const checker = createChecker([
   activationCheck({
     id: "02.dense", fnName: "dense", points: 2,
-    hint: "Unit j uses column j of W: z = b[j] + Σ_k aIn[k]·W[k][j], then a[j] = g(z). The output has W[0].length (= b.length) entries, one per unit; W.length is the number of inputs.",
+    hints: [
+      "Revisit how one dense layer computes: every unit takes a weighted sum of all the inputs plus its own bias, then applies the activation. Which index of W selects the unit?",
+      "Unit j uses column j of W: z = b[j] + Σ_k aIn[k]·W[k][j], then a[j] = g(z). The output has W[0].length (= b.length) entries, one per unit; W.length is the number of inputs.",
+      "Common pitfalls: reading W[j][k] instead of W[k][j] (W transposed); looping over W.length units instead of b.length; forgetting the bias or the activation.",
+    ],
   }),
   activationCheck({
     id: "02.denseBatch", fnName: "denseBatch", points: 2,
-    hint: "Z = A·W + b: row i of the result is example i, column j is unit j, Z[i][j] = b[j] + Σ_k A[i][k]·W[k][j]; then apply g to every element. The result is A.length × b.length.",
+    hints: [
+      "The batch version is one layer applied to many examples at once, which is a matrix product: one row per example, one column per unit.",
+      "Z = A·W + b: row i of the result is example i, column j is unit j, Z[i][j] = b[j] + Σ_k A[i][k]·W[k][j]; then apply g to every element. The result is A.length × b.length.",
+    ],
   }),
   activationCheck({
     id: "02.sequential", fnName: "sequential", points: 2,
-    hint: "Start with a = x and, for each layer in order, a = dense(a, layer.W, layer.b, layer.g); return the last a. With no layers, the output is x itself.",
+    hints: [
+      "A network is its layers applied one after another: each layer's output becomes the next layer's input.",
+      "Start with a = x and, for each layer in order, a = dense(a, layer.W, layer.b, layer.g); return the last a. With no layers, the output is x itself.",
+    ],
   }),
   storedFunctionCheck({
     lesson: LESSON, id: "02.binaryCrossentropy", fnName: "binaryCrossentropy", points: 1,
-    hint: "For each example: −y·log(f) − (1 − y)·log(1 − f) with Math.log (natural log); return the mean over the examples (divide the sum by yTrue.length).",
+    hints: [
+      "This is lesson 01's logistic loss, averaged over the examples.",
+      "For each example: −y·log(f) − (1 − y)·log(1 − f) with Math.log (natural log); return the mean over the examples (divide the sum by yTrue.length).",
+    ],
   }),
   storedFunctionCheck({
     lesson: LESSON, id: "02.meanSquaredError", fnName: "meanSquaredError", points: 1,
-    hint: "Average of (yPred[i] − yTrue[i])² over the examples: Keras' convention, with no ½ in front and no square root.",
+    hints: [
+      "Revisit the mean squared error: the average of the squared gaps between predictions and targets.",
+      "Average of (yPred[i] − yTrue[i])² over the examples: Keras' convention, with no ½ in front and no square root.",
+    ],
   }),
   storedModelCheck({
     lesson: LESSON, id: "02.buildBinaryDigitModel", fnName: "buildBinaryDigitModel", points: 2,
-    hint: "Three Dense layers of 25, 15 and 1 sigmoid units, the first taking the 400 pixel inputs; compile with binary cross-entropy " +
+    hints: [
+      "Compare your model with the lecture's architecture: the number of layers, the units and activation of each, the input size, then the loss and the optimizer.",
+      "Three Dense layers of 25, 15 and 1 sigmoid units, the first taking the 400 pixel inputs; compile with binary cross-entropy " +
       "and Adam at learning rate 0.001 before returning it. Only the first layer needs the input shape.",
+    ],
   }),
 ]);
 
 /** Runs a check and shows its report in the notebook; never throws. */
 export const check = checker.check;
+
+/** Prints one tier of a check's hint: `lab.hint("NN.name", 2)` for more detail than a failed check shows. */
+export const hint = checker.hint;
 
 // ---------------------------------------------------------------- the lecture's coffee network
 

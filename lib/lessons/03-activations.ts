@@ -59,7 +59,10 @@ const piecewiseCheck: CheckDefinition & { fnName: string } = {
   id: "03.piecewiseReluUnits",
   fnName: "piecewiseReluUnits",
   points: 2,
-  hint: "Each unit relu(w·x + b) is 0 until x = −b/w and then rises with slope w. The fixed unit covers [0, 1). At x = 1 the slope must go from 0 (the fixed unit has switched off) to +1, and at x = 2 from 1 to 3: each new unit adds that change in slope, starting where it happens.",
+  hints: [
+    "Each ReLU unit adds one bend: flat up to its kink, a straight line after. Look at where the target's slope changes, and by how much.",
+    "Each unit relu(w·x + b) is 0 until x = −b/w and then rises with slope w. The fixed unit covers [0, 1). At x = 1 the slope must go from 0 (the fixed unit has switched off) to +1, and at x = 2 from 1 to 3: each new unit adds that change in slope, starting where it happens.",
+  ],
   async run(fn: unknown, runCase: CaseRunner = compareCase): Promise<CaseResult[]> {
     const stored = storedCheck(LESSON, "03.piecewiseReluUnits");
     const results: CaseResult[] = [];
@@ -89,7 +92,10 @@ const collapseCheck: CheckDefinition & { fnName: string } = {
   id: "03.collapseLinearNetwork",
   fnName: "collapseLinearNetwork",
   points: 2,
-  hint: "Compose two layers at a time: (x·W1 + b1)·W2 + b2 = x·(W1·W2) + (b1·W2 + b2). Start from the first layer and fold each next layer in; W has as many rows as the network has inputs and as many columns as its outputs.",
+  hints: [
+    "A stack of layers without activations is itself one linear layer: think about what composing two affine maps gives.",
+    "Compose two layers at a time: (x·W1 + b1)·W2 + b2 = x·(W1·W2) + (b1·W2 + b2). Start from the first layer and fold each next layer in; W has as many rows as the network has inputs and as many columns as its outputs.",
+  ],
   async run(fn: unknown, runCase: CaseRunner = compareCase): Promise<CaseResult[]> {
     const stored = storedCheck(LESSON, "03.collapseLinearNetwork");
     const results: CaseResult[] = [];
@@ -116,11 +122,17 @@ const collapseCheck: CheckDefinition & { fnName: string } = {
 export const checker = createChecker([
   storedFunctionCheck({
     lesson: LESSON, id: "03.relu", fnName: "relu", points: 1,
-    hint: "g(z) = max(0, z) for each element, returned as a new array (leave z unchanged). Negative inputs give 0, positive ones pass through.",
+    hints: [
+      "Revisit ReLU: positive inputs pass through unchanged, negative ones become zero.",
+      "g(z) = max(0, z) for each element, returned as a new array (leave z unchanged). Negative inputs give 0, positive ones pass through.",
+    ],
   }),
   storedFunctionCheck({
     lesson: LESSON, id: "03.chooseOutputActivation", fnName: "chooseOutputActivation", points: 1,
-    hint: "Match the output's range: y is 0 or 1 → sigmoid (a probability); y can be any real number, negative too → linear; y is never negative → relu.",
+    hints: [
+      "The output activation follows from the range of values the target y can take.",
+      "Match the output's range: y is 0 or 1 → sigmoid (a probability); y can be any real number, negative too → linear; y is never negative → relu.",
+    ],
   }),
   collapseCheck,
   piecewiseCheck,
@@ -128,6 +140,9 @@ export const checker = createChecker([
 
 /** Runs a check and shows its report in the notebook; never throws. */
 export const check = checker.check;
+
+/** Prints one tier of a check's hint: `lab.hint("NN.name", 2)` for more detail than a failed check shows. */
+export const hint = checker.hint;
 
 // ---------------------------------------------------------------- data
 

@@ -6,7 +6,7 @@
  * the graded checks `04.*`. The from-logits losses for compile/fit come from
  * lib/core/losses.ts and are re-exported here.
  */
-import { createChecker, storedFunctionCheck, storedModelCheck } from "../checks";
+import { createChecker, storedFunctionCheck, storedModelCheck, type Alternative } from "../checks";
 import { createRng, linspace, plot, type Trace } from "../runtime";
 
 export { setup, progress, plot, linspace, seedEverything, record } from "../runtime";
@@ -16,40 +16,110 @@ export { fit, SparseCategoricalCrossentropy, BinaryCrossentropy } from "../train
 /** This lesson's slug: names its notebook, lib module, expected values and tests. */
 export const LESSON = "04-softmax";
 
+// ---------------------------------------------------------------- mistakes the checks recognise
+
+/** −log of a probability clipped into [1e-7, 1 − 1e-7], as Keras clips. */
+const clippedNegLog = (p: number): number => -Math.log(Math.min(1 - 1e-7, Math.max(1e-7, p)));
+
+/** −log softmax(row)[k], through log-sum-exp so large values stay finite. */
+function negLogSoftmaxAt(row: readonly number[], k: number): number {
+  const top = row.reduce((a, b) => Math.max(a, b), -Infinity);
+  const lse = top + Math.log(row.reduce((acc, v) => acc + Math.exp(v - top), 0));
+  return lse - (row[k] as number);
+}
+
+const average = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/**
+ * What sparseCategoricalCrossentropy returns when it does the opposite of
+ * what `fromLogits` says (logits used as probabilities, or probabilities put
+ * through softmax again), so an answer matching it names that mistake.
+ */
+function ignoredFromLogits(args: readonly unknown[]): Alternative[] {
+  const [labels, rows, fromLogits] = args as [number[], number[][], boolean | undefined];
+  if (!Array.isArray(labels) || !Array.isArray(rows) || rows.length === 0) return [];
+  if (fromLogits) {
+    return [{
+      name: "logits-as-probabilities",
+      expected: average(rows.map((row, i) => clippedNegLog(row[labels[i] as number] as number))),
+      message: "this is the loss of the logits read as if they were probabilities: with fromLogits true, turn the logits into log-probabilities first",
+    }];
+  }
+  return [{
+    name: "probabilities-as-logits",
+    expected: average(rows.map((row, i) => negLogSoftmaxAt(row, labels[i] as number))),
+    message: "this is the loss of the probabilities put through softmax again, as if they were logits: with fromLogits false, use them as they are (clipped)",
+  }];
+}
+
+/** What binaryCrossentropyFromLogits returns when the logits are used as if they were probabilities. */
+function logitsReadAsProbabilities(args: readonly unknown[]): Alternative[] {
+  const [y, z] = args as [number[], number[]];
+  if (!Array.isArray(y) || !Array.isArray(z) || z.length === 0) return [];
+  const loss = average(z.map((p, i) => (y[i] === 1 ? clippedNegLog(p) : clippedNegLog(1 - p))));
+  return [{ name: "logits-as-probabilities", expected: loss, message: "this is the loss of the logits read as if they were probabilities: the inputs are logits, any real number" }];
+}
+
 /** The graded checks of lesson 04, in notebook order. */
 export const checker = createChecker([
   storedFunctionCheck({
     lesson: LESSON, id: "04.mySoftmax", fnName: "mySoftmax", points: 1,
-    hint: "a_j = e^(z_j) / Σ_k e^(z_k): exponentiate every element, add them up, divide each by the sum. The outputs add up to 1.",
+    hints: [
+      "Revisit softmax: it turns scores into positive shares that add up to 1, a larger score getting a larger share.",
+      "a_j = e^(z_j) / Σ_k e^(z_k): exponentiate every element, add them up, divide each by the sum. The outputs add up to 1.",
+    ],
   }),
   storedFunctionCheck({
     lesson: LESSON, id: "04.stableSoftmax", fnName: "stableSoftmax", points: 2,
-    hint: "Subtract the largest z from every element before exponentiating: e^(z_j − max) / Σ e^(z_k − max) is the same value, but the largest exponent is e^0 = 1, so nothing overflows.",
+    hints: [
+      "Large exponents overflow, but softmax gives the same result when every logit is shifted by the same amount: use that freedom.",
+      "Subtract the largest z from every element before exponentiating: e^(z_j − max) / Σ e^(z_k − max) is the same value, but the largest exponent is e^0 = 1, so nothing overflows.",
+      "Common pitfalls: subtracting the maximum from only some elements; subtracting it after exponentiating (too late, the overflow already happened); forgetting to divide by the sum.",
+    ],
   }),
   storedFunctionCheck({
     lesson: LESSON, id: "04.logSoftmax", fnName: "logSoftmax", points: 2,
-    hint: "log a_j = z_j − log Σ_k e^(z_k), and log Σ e^(z_k) = m + log Σ e^(z_k − m) with m = max z (log-sum-exp). Do not take the log of a softmax you computed first: it underflows to log 0.",
+    hints: [
+      "Work in the log domain from the start: the log of a ratio is a difference, and the log of a sum of exponentials can be computed without overflow.",
+      "log a_j = z_j − log Σ_k e^(z_k), and log Σ e^(z_k) = m + log Σ e^(z_k − m) with m = max z (log-sum-exp). Do not take the log of a softmax you computed first: it underflows to log 0.",
+    ],
   }),
   storedFunctionCheck({
-    lesson: LESSON, id: "04.sparseCategoricalCrossentropy", fnName: "sparseCategoricalCrossentropy", points: 2,
-    hint: "Loss of one example = −log(probability of its label). From logits use −logSoftmax(z)[label]; from probabilities clip p into [1e-7, 1 − 1e-7] first, as Keras does. Return the mean over examples.",
+    lesson: LESSON, id: "04.sparseCategoricalCrossentropy", fnName: "sparseCategoricalCrossentropy", points: 2, mistakes: ignoredFromLogits,
+    hints: [
+      "The loss looks only at the probability the model gives the true class; whether the inputs are logits or probabilities decides how you obtain that probability.",
+      "Loss of one example = −log(probability of its label). From logits use −logSoftmax(z)[label]; from probabilities clip p into [1e-7, 1 − 1e-7] first, as Keras does. Return the mean over examples.",
+      "Common pitfalls: ignoring the fromLogits flag (treating logits as probabilities or the reverse); taking the log of an unclipped probability of 0; returning the sum instead of the mean.",
+    ],
   }),
   storedFunctionCheck({
-    lesson: LESSON, id: "04.binaryCrossentropyFromLogits", fnName: "binaryCrossentropyFromLogits", points: 2,
-    hint: "Without forming sigmoid(z): loss = max(z, 0) − z·y + log(1 + e^(−|z|)). Only e^(−|z|) ≤ 1 is ever computed, so z = ±1000 is fine. Return the mean over examples.",
+    lesson: LESSON, id: "04.binaryCrossentropyFromLogits", fnName: "binaryCrossentropyFromLogits", points: 2, mistakes: logitsReadAsProbabilities,
+    hints: [
+      "Rewrite the binary cross-entropy in terms of the logit itself, so no probability that rounds to 0 or 1 is ever formed.",
+      "Without forming sigmoid(z): loss = max(z, 0) − z·y + log(1 + e^(−|z|)). Only e^(−|z|) ≤ 1 is ever computed, so z = ±1000 is fine. Return the mean over examples.",
+    ],
   }),
   storedModelCheck({
     lesson: LESSON, id: "04.buildMulticlassModel", fnName: "buildMulticlassModel", points: 2,
-    hint: "Two relu hidden layers (25, then 15 units, on 2 inputs) and one linear output unit per class: the outputs are logits, so no softmax layer, and the loss must be told it receives logits (the course's sparse categorical cross-entropy has that option). Adam at learning rate 0.01.",
+    hints: [
+      "A multiclass network gives one score per class; decide where the softmax happens — in the last layer or inside the loss (this course puts it in the loss, for numerical stability).",
+      "Two relu hidden layers (25, then 15 units, on 2 inputs) and one linear output unit per class: the outputs are logits, so no softmax layer, and the loss must be told it receives logits (the course's sparse categorical cross-entropy has that option). Adam at learning rate 0.01.",
+    ],
   }),
   storedModelCheck({
     lesson: LESSON, id: "04.buildMultiLabelModel", fnName: "buildMultiLabelModel", points: 1,
-    hint: "A relu hidden layer of 16 units on the 2 inputs, then one sigmoid output per label: each label is an independent yes/no probability, so the loss is binary cross-entropy, not a softmax over labels.",
+    hints: [
+      "Multi-label means several independent yes/no answers per example, not one choice among classes: choose the output activation and the loss for that.",
+      "A relu hidden layer of 16 units on the 2 inputs, then one sigmoid output per label: each label is an independent yes/no probability, so the loss is binary cross-entropy, not a softmax over labels.",
+    ],
   }),
 ]);
 
 /** Runs a check and shows its report in the notebook; never throws. */
 export const check = checker.check;
+
+/** Prints one tier of a check's hint: `lab.hint("NN.name", 2)` for more detail than a failed check shows. */
+export const hint = checker.hint;
 
 // ---------------------------------------------------------------- data
 

@@ -81,37 +81,57 @@ function describeAdamCase(args: readonly unknown[]): string {
 export const checker = createChecker([
   storedFunctionCheck({
     lesson: LESSON, id: "05.adamStep", fnName: "adamStep", points: 3,
-    hint: "Per weight j: t = state.t + 1 (store it back first); m = β1·m + (1 − β1)·g; v = β2·v + (1 − β2)·g²; " +
+    hints: [
+      "Revisit Adam: per weight it keeps running averages of the gradient and of its square, corrects their bias towards zero in the first steps, and scales the step with them.",
+      "Per weight j: t = state.t + 1 (store it back first); m = β1·m + (1 − β1)·g; v = β2·v + (1 − β2)·g²; " +
       "m̂ = m/(1 − β1^t); v̂ = v/(1 − β2^t); w − learningRate·m̂/(√v̂ + ε). Write m, v and t back into `state`, " +
       "return a new weights array (don't modify w), and use defaults 0.001, 0.9, 0.999, 1e-7 for options not given.",
+    ],
     wrapCall: (fn) => runSteps(fn as AdamStepFn) as StudentFunction,
     describeArgs: describeAdamCase,
   }),
   storedModelCheck({
     lesson: LESSON, id: "05.buildDigitModel", fnName: "buildDigitModel", points: 2,
-    hint: "Layers L1, L2, L3 (names matter) of 25 relu, 15 relu and 10 linear units on the 400 pixel inputs. The outputs are logits " +
+    hints: [
+      "Compare with the lecture's digit network: three named layers, the last giving one logit per digit, and a loss that knows its inputs are logits.",
+      "Layers L1, L2, L3 (names matter) of 25 relu, 15 relu and 10 linear units on the 400 pixel inputs. The outputs are logits " +
       "(no softmax), so the sparse categorical cross-entropy must be told it receives logits; Adam at learning rate 1e-3.",
+      "Common pitfalls: a softmax on the last layer while the loss also expects logits; a hidden layer given the output layer's linear activation; missing layer names.",
+    ],
   }),
   storedFunctionCheck({
     lesson: LESSON, id: "05.layerWeightShapes", fnName: "layerWeightShapes", points: 1,
-    hint: "The first size is the input, not a layer: n sizes make n − 1 layers, each joining one size to the next. " +
+    hints: [
+      "Each layer joins the previous size to its own number of units: think about how many weights and biases that takes, and how TensorFlow.js orients W.",
+      "The first size is the input, not a layer: n sizes make n − 1 layers, each joining one size to the next. " +
       "TensorFlow.js stores W with one row per input and one column per unit (so a batch of rows times W gives one column per unit), " +
       "and b with one entry per unit of that layer.",
+    ],
   }),
   storedFunctionCheck({
     lesson: LESSON, id: "05.predictClasses", fnName: "predictClasses", points: 1,
-    hint: "For each row of logits, the predicted class is the position (0-based, a digit 0–9) of the largest value, not the value itself. " +
+    hints: [
+      "The predicted class is where the largest logit sits, not how large it is.",
+      "For each row of logits, the predicted class is the position (0-based, a digit 0–9) of the largest value, not the value itself. " +
       "Logits can all be negative, so the running maximum must start from the row itself, not from 0; on a tie keep the first position, as numpy.argmax does.",
+      "Common pitfalls: counting classes from 1; returning the largest logit instead of its position; starting the running maximum at 0.",
+    ],
   }),
   storedFunctionCheck({
     lesson: LESSON, id: "05.accuracy", fnName: "accuracy", points: 1,
-    hint: "Count the examples whose prediction equals the label at the same position, then divide by the number of examples: " +
+    hints: [
+      "Accuracy is the share of examples predicted right.",
+      "Count the examples whose prediction equals the label at the same position, then divide by the number of examples: " +
       "a fraction between 0 and 1 (not a percentage, not the count, not the fraction wrong).",
+    ],
   }),
 ]);
 
 /** Runs a check and shows its report in the notebook; never throws. */
 export const check = checker.check;
+
+/** Prints one tier of a check's hint: `lab.hint("NN.name", 2)` for more detail than a failed check shows. */
+export const hint = checker.hint;
 
 // ---------------------------------------------------------------- the elongated bowl
 

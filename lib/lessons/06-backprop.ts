@@ -41,7 +41,10 @@ function testFunction(name: unknown): (w: number) => number {
  */
 const numericalDerivativeCheck = storedFunctionCheck({
   lesson: LESSON, id: "06.numericalDerivative", fnName: "numericalDerivative", points: 1,
-  hint: "Forward difference: (f(w + eps) − f(w)) / eps, with eps 0.001 when the caller gives none. Evaluate f twice; do not differentiate by hand.",
+  hints: [
+      "A derivative is the slope of the function over a tiny step: compare the function's values at two nearby points.",
+      "Forward difference: (f(w + eps) − f(w)) / eps, with eps 0.001 when the caller gives none. Evaluate f twice; do not differentiate by hand.",
+    ],
   wrapCall: (fn) => (name, ...rest) => fn(testFunction(name), ...rest),
   describeArgs: ([name, w, ...eps]) => `f = ${String(name)}, w = ${String(w)}${eps.length > 0 ? `, eps = ${String(eps[0])}` : " (default eps)"}`,
 });
@@ -51,12 +54,18 @@ export const checker = createChecker([
   numericalDerivativeCheck,
   storedFunctionCheck({
     lesson: LESSON, id: "06.backpropSimpleNetwork", fnName: "backpropSimpleNetwork", points: 2,
-    hint: "Forward: c = w·x, a = c + b, d = a − y, J = ½d². Backward, right to left, each derivative from the one after it: dJ/dd = d, dJ/da = dJ/dd·1, dJ/dc = dJ/da·1, dJ/db = dJ/da·1, dJ/dw = dJ/dc·x.",
+    hints: [
+      "Backpropagation is the chain rule applied from the cost back towards the parameters: each node's derivative is built from the one after it.",
+      "Forward: c = w·x, a = c + b, d = a − y, J = ½d². Backward, right to left, each derivative from the one after it: dJ/dd = d, dJ/da = dJ/dd·1, dJ/dc = dJ/da·1, dJ/db = dJ/da·1, dJ/dw = dJ/dc·x.",
+    ],
   }),
 ]);
 
 /** Runs a check and shows its report in the notebook; never throws. */
 export const check = checker.check;
+
+/** Prints one tier of a check's hint: `lab.hint("NN.name", 2)` for more detail than a failed check shows. */
+export const hint = checker.hint;
 
 // ---------------------------------------------------------------- figures
 

@@ -22,16 +22,25 @@ export const LESSON = "07-layer-types";
 export const checker = createChecker([
   storedFunctionCheck({
     lesson: LESSON, id: "07.conv1dValid", fnName: "conv1dValid", points: 2,
-    hint: "Output i is Σ_k x[i·stride + k]·kernel[k] for k = 0 … kernel.length − 1 (no flipping: this is what tf.conv1d computes), for every i with i·stride + kernel.length ≤ x.length: floor((n − k)/stride) + 1 outputs.",
+    hints: [
+      "A 1-D convolution slides a window along the signal and takes a weighted sum at each position; 'valid' means the window never hangs over an edge.",
+      "Output i is Σ_k x[i·stride + k]·kernel[k] for k = 0 … kernel.length − 1 (no flipping: this is what tf.conv1d computes), for every i with i·stride + kernel.length ≤ x.length: floor((n − k)/stride) + 1 outputs.",
+    ],
   }),
   storedModelCheck({
     lesson: LESSON, id: "07.buildEkgModel", fnName: "buildEkgModel", points: 2,
-    hint: "On traces of 100 values × 1 channel: a relu convolution with one filter of width 20, stride 10 (9 positions), then one of width 5, stride 2 (3 positions); flatten, then one sigmoid unit, trained with binary cross-entropy. Check the widths and strides: they set the output lengths.",
+    hints: [
+      "Compare your layers with the lecture's EKG network: the kind of each layer, its filters, width and stride, then the output unit and the loss.",
+      "On traces of 100 values × 1 channel: a relu convolution with one filter of width 20, stride 10 (9 positions), then one of width 5, stride 2 (3 positions); flatten, then one sigmoid unit, trained with binary cross-entropy. Check the widths and strides: they set the output lengths.",
+    ],
   }),
 ]);
 
 /** Runs a check and shows its report in the notebook; never throws. */
 export const check = checker.check;
+
+/** Prints one tier of a check's hint: `lab.hint("NN.name", 2)` for more detail than a failed check shows. */
+export const hint = checker.hint;
 
 // ---------------------------------------------------------------- data
 

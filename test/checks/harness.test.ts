@@ -34,7 +34,7 @@ function doubleCheck(opts: CompareCaseOptions = {}): CheckDefinition {
   return {
     id: "99.double",
     points: 3,
-    hint: "multiply each element by 2",
+    hints: ["multiply each element by 2"],
     run: async (fn: unknown): Promise<CaseResult[]> => [await compareCase("doubles", fn, [[1, 2]], [2, 4], TOL, { fnName: "double", ...opts })],
   };
 }
@@ -167,7 +167,7 @@ describe("runCheck", () => {
     assert.equal(r.maxPoints, 3);
     assert.equal(r.id, "99.double");
     assert.equal(r.message, "all 1 cases passed");
-    assert.equal(r.hint, "multiply each element by 2");
+    assert.deepEqual(r.hints, ["multiply each element by 2"]);
     assert.equal(r.cases.length, 1);
   });
 
@@ -184,7 +184,7 @@ describe("runCheck", () => {
 
   it("one failing case of several fails the whole check", async () => {
     const def: CheckDefinition = {
-      id: "99.sq", points: 2, hint: "",
+      id: "99.sq", points: 2, hints: [""],
       run: async (fn) => [
         await compareCase("a", fn, [2], 4, TOL),
         await compareCase("b", fn, [3], 9, TOL),
@@ -212,19 +212,19 @@ describe("runCheck", () => {
   });
 
   it("error: a check whose own code breaks, or that has no cases, gives status error (not failed)", async () => {
-    const broken: CheckDefinition = { id: "99.b", points: 1, hint: "", run: async () => { throw new Error("data missing"); } };
+    const broken: CheckDefinition = { id: "99.b", points: 1, hints: [""], run: async () => { throw new Error("data missing"); } };
     const r = await runCheck(broken, double);
     assert.equal(r.status, "error");
     assert.equal(r.points, 0);
     assert.equal(r.message, "the check could not run: Error: data missing");
-    const empty: CheckDefinition = { id: "99.e", points: 1, hint: "", run: async () => [] };
+    const empty: CheckDefinition = { id: "99.e", points: 1, hints: [""], run: async () => [] };
     const e = await runCheck(empty, double);
     assert.equal(e.status, "error");
     assert.match(e.message, /check 99\.e has no cases/);
   });
 
   it("a StudentCodeError escaping the definition is the student's failure, not a course error", async () => {
-    const def: CheckDefinition = { id: "99.s", points: 1, hint: "", run: async () => { throw new StudentCodeError("expected a tf.LayersModel"); } };
+    const def: CheckDefinition = { id: "99.s", points: 1, hints: [""], run: async () => { throw new StudentCodeError("expected a tf.LayersModel"); } };
     const r = await runCheck(def, double);
     assert.equal(r.status, "failed");
     assert.equal(r.points, 0);
@@ -335,7 +335,7 @@ describe("runCheck", () => {
   it("a function that modifies the stored input fails the case, and the next case sees the original data", async () => {
     const shared = [1, 2];
     const def: CheckDefinition = {
-      id: "99.m", points: 1, hint: "",
+      id: "99.m", points: 1, hints: [""],
       run: async (fn) => [await compareCase("first", fn, [shared], [2, 4], TOL, { fnName: "double" }), await compareCase("second", fn, [shared], [2, 4], TOL, { fnName: "double" })],
     };
     const r = await runCheck(def, (xs: number[]) => {

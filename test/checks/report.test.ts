@@ -15,7 +15,7 @@ const failed: CheckResult = {
   passed: false,
   status: "failed",
   message: "1 of 2 cases failed",
-  hint: "use Math.exp(-z)",
+  hints: ["use Math.exp(-z)"],
   cases: [
     { name: "zero", passed: true, input: "[0]", expected: "[0.5]", got: "[0.5]", maxDiff: 0, tolerance: { atol: 1e-12, rtol: 1e-9 } },
     {
@@ -32,7 +32,7 @@ const failed: CheckResult = {
 };
 
 const passed: CheckResult = {
-  id: "01.cost", points: 2, maxPoints: 2, passed: true, status: "passed", message: "all 1 cases passed", hint: "never shown when passed",
+  id: "01.cost", points: 2, maxPoints: 2, passed: true, status: "passed", message: "all 1 cases passed", hints: ["never shown when passed"],
   cases: [{ name: "c", passed: true, input: "[1]", expected: "0.25", got: "0.25", maxDiff: 0, tolerance: { atol: 1e-12, rtol: 1e-9 } }],
 };
 
@@ -60,7 +60,7 @@ describe("renderHtml / parseResults", () => {
   it("markup in messages, names and ids is escaped in the visible part and cannot end the JSON script early", () => {
     const evil: CheckResult = {
       id: "01.<b>x</b>", points: 0, maxPoints: 1, passed: false, status: "failed",
-      message: "</script><script>alert(1)</script>", hint: "<img src=x onerror=alert(2)>",
+      message: "</script><script>alert(1)</script>", hints: ["<img src=x onerror=alert(2)>"],
       cases: [{ name: "<i>n</i>", passed: false, input: "<u>", expected: "\"q\" & <", got: "</script>", message: "<script>alert(3)</script>" }],
     };
     const html = renderHtml(evil);

@@ -25,10 +25,10 @@ const wrongSigmoid = (z: number[]): number[] => z.map((v) => 1 / (1 + Math.exp(v
 /** The real stored cases, read independently of the code under test. */
 const LESSON01 = JSON.parse(fs.readFileSync(path.join(courseRoot(), "data", "expected", "01-logistic-regression.json"), "utf8")) as ExpectedFile;
 
-const sigmoidCheck = storedFunctionCheck({ lesson: "01-logistic-regression", id: "01.sigmoid", fnName: "sigmoid", points: 2, hint: "1 / (1 + e^-z), element by element" });
+const sigmoidCheck = storedFunctionCheck({ lesson: "01-logistic-regression", id: "01.sigmoid", fnName: "sigmoid", points: 2, hints: ["1 / (1 + e^-z), element by element"] });
 
 const constant = (id: string, points = 1): CheckDefinition => ({
-  id, points, hint: `hint for ${id}`,
+  id, points, hints: [`hint for ${id}`],
   run: async () => [{ name: "only", passed: true }],
 });
 
@@ -72,10 +72,10 @@ describe("createChecker", () => {
   });
 
   it("check() never throws: not when a definition's run throws, nor when the definition itself is broken", async () => {
-    const throwing: CheckDefinition = { id: "01.t", points: 1, hint: "", run: async () => { throw new Error("boom in run"); } };
+    const throwing: CheckDefinition = { id: "01.t", points: 1, hints: [""], run: async () => { throw new Error("boom in run"); } };
     const broken = {
       id: "01.x", points: 1,
-      get hint(): string {
+      get hints(): [string] {
         throw new Error("broken definition");
       },
       run: async () => [],
@@ -119,7 +119,7 @@ describe("storedFunctionCheck on data/expected/01-logistic-regression.json", () 
     const r = await createChecker([sigmoidCheck]).run("01.sigmoid", wrongSigmoid);
     assert.equal(r.status, "failed");
     assert.equal(r.points, 0);
-    assert.equal(r.hint, "1 / (1 + e^-z), element by element");
+    assert.deepEqual(r.hints, ["1 / (1 + e^-z), element by element"]);
     const byName = new Map(r.cases.map((c) => [c.name, c]));
     assert.equal(byName.get("z = 0 gives 0.5")?.passed, true, "σ(0) = 0.5 either way");
     assert.equal(byName.get("empty array")?.passed, true);
@@ -137,7 +137,7 @@ describe("storedFunctionCheck on data/expected/01-logistic-regression.json", () 
 
   it("an id missing from the file is a course error naming the file, not the student's failure", async () => {
     assert.throws(() => storedCheck("01-logistic-regression", "01.nope"), /data\/expected\/01-logistic-regression\.json has no entry for 01\.nope: run `npm run expected`/);
-    const def = storedFunctionCheck({ lesson: "01-logistic-regression", id: "01.nope", fnName: "nope", points: 1, hint: "" });
+    const def = storedFunctionCheck({ lesson: "01-logistic-regression", id: "01.nope", fnName: "nope", points: 1, hints: [""] });
     const r = await createChecker([def]).run("01.nope", sigmoid);
     assert.equal(r.status, "error");
     assert.match(r.message, /has no entry for 01\.nope/);
@@ -152,24 +152,24 @@ describe("storedFunctionCheck on data/expected/01-logistic-regression.json", () 
       ],
     });
     assert.equal(hidden.id, "01.sigmoid.hidden");
-    assert.equal(hidden.hint, "1 / (1 + e^-z), element by element", "the hint is kept unless replaced");
+    assert.deepEqual(hidden.hints, ["1 / (1 + e^-z), element by element"], "the hint is kept unless replaced");
     assert.equal(hidden.fnName, "sigmoid");
     const r = await createChecker([hidden]).run("01.sigmoid.hidden", sigmoid);
     assert.equal(r.status, "passed");
     assert.equal(r.points, 5);
     assert.deepEqual(r.cases.map((c) => c.tolerance), [{ atol: 0, rtol: 0 }, { atol: 0.2, rtol: 0 }]);
     // Without the override the second case would fail: the override is what made it pass.
-    const strict = sigmoidCheck.withCases("h2", 1, { atol: 0, rtol: 0, cases: [{ name: "loose", args: [[0]], expected: [0.6] }] }, "new hint");
+    const strict = sigmoidCheck.withCases("h2", 1, { atol: 0, rtol: 0, cases: [{ name: "loose", args: [[0]], expected: [0.6] }] }, ["new hint"]);
     const s = await createChecker([strict]).run("h2", sigmoid);
     assert.equal(s.status, "failed");
-    assert.equal(s.hint, "new hint");
+    assert.deepEqual(s.hints, ["new hint"]);
   });
 
   it("wrapCall calls the student's function through a wrapper and describeArgs names each case's input; withCases keeps both", async () => {
     // Stored cases name a scale ("double") that JSON cannot hold as a function; the wrapper resolves it.
     const scales: Record<string, (v: number) => number> = { double: (v) => 2 * v };
     const scaled = storedFunctionCheck({
-      lesson: "01-logistic-regression", id: "01.sigmoid", fnName: "sigmoid", points: 1, hint: "",
+      lesson: "01-logistic-regression", id: "01.sigmoid", fnName: "sigmoid", points: 1, hints: [""],
       wrapCall: (fn) => (z) => (fn(z) as number[]).map(scales.double as (v: number) => number),
       describeArgs: (args) => `${(args[0] as number[]).length} values`,
     });
@@ -184,7 +184,7 @@ describe("storedFunctionCheck on data/expected/01-logistic-regression.json", () 
 
   it("wrapCall is not applied to something that is not a function: the harness still says so", async () => {
     let wrapped = 0;
-    const def = storedFunctionCheck({ lesson: "01-logistic-regression", id: "01.sigmoid", fnName: "sigmoid", points: 1, hint: "", wrapCall: (fn) => { wrapped += 1; return fn; } });
+    const def = storedFunctionCheck({ lesson: "01-logistic-regression", id: "01.sigmoid", fnName: "sigmoid", points: 1, hints: [""], wrapCall: (fn) => { wrapped += 1; return fn; } });
     const r = await createChecker([def]).run("01.sigmoid", 42);
     assert.equal(r.status, "failed");
     assert.match(`${r.message} ${r.cases.map((c) => c.message ?? "").join(" ")}`, /expected a function/);
@@ -210,7 +210,7 @@ describe("stored cases are read from COURSE_DATA_DIR on every run", () => {
   });
 
   it("a regenerated file is picked up without rebuilding the checker", async () => {
-    const checker = createChecker([storedFunctionCheck({ lesson: "98-tmp", id: "98.f", fnName: "f", points: 1, hint: "" })]);
+    const checker = createChecker([storedFunctionCheck({ lesson: "98-tmp", id: "98.f", fnName: "f", points: 1, hints: [""] })]);
     const f = (xs: number[]): number[] => xs.map((x) => x * 10);
     write([10, 20]);
     assert.equal((await checker.run("98.f", f)).status, "passed");
@@ -219,12 +219,12 @@ describe("stored cases are read from COURSE_DATA_DIR on every run", () => {
   });
 
   it("a missing or invalid file is an error status that says what to run", async () => {
-    const missing = createChecker([storedFunctionCheck({ lesson: "97-none", id: "97.f", fnName: "f", points: 1, hint: "" })]);
+    const missing = createChecker([storedFunctionCheck({ lesson: "97-none", id: "97.f", fnName: "f", points: 1, hints: [""] })]);
     const r = await missing.run("97.f", () => []);
     assert.equal(r.status, "error");
     assert.match(r.message, /Missing data file .*97-none\.json: run `npm run expected`/);
     fs.writeFileSync(path.join(dir, "expected", "96-bad.json"), "{ not json");
-    const bad = createChecker([storedFunctionCheck({ lesson: "96-bad", id: "96.f", fnName: "f", points: 1, hint: "" })]);
+    const bad = createChecker([storedFunctionCheck({ lesson: "96-bad", id: "96.f", fnName: "f", points: 1, hints: [""] })]);
     const b = await bad.run("96.f", () => []);
     assert.equal(b.status, "error");
     assert.match(b.message, /96-bad\.json is not valid JSON/);

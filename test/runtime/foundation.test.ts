@@ -148,7 +148,7 @@ describe("data is the same on every run and machine", () => {
 });
 
 describe("check harness edge cases", () => {
-  const checker = createChecker([storedFunctionCheck({ lesson: "01-logistic-regression", id: "01.sigmoid", fnName: "sigmoid", points: 1, hint: "h" })]);
+  const checker = createChecker([storedFunctionCheck({ lesson: "01-logistic-regression", id: "01.sigmoid", fnName: "sigmoid", points: 1, hints: ["h"] })]);
   it("wrong shape, wrong type, forgotten return and thrown errors each get a precise message", async () => {
     const msg = async (fn: unknown) => (await checker.run("01.sigmoid", fn)).cases.map((c) => c.message ?? "").join(" | ");
     assert.match(await msg((z: number[]) => z.slice(1).map(() => 0.5)), /wrong shape: expected \[\d+\], got \[\d+\]/);
@@ -162,7 +162,7 @@ describe("check harness edge cases", () => {
     assert.ok(r.cases.some((c) => /leaked 1 tensor/.test(c.message ?? "")));
   });
   it("a check whose own code breaks reports an error status instead of throwing", async () => {
-    const r = await runCheck({ id: "x.y", points: 1, hint: "", run: async () => { throw new Error("data missing"); } }, () => 1);
+    const r = await runCheck({ id: "x.y", points: 1, hints: [""], run: async () => { throw new Error("data missing"); } }, () => 1);
     assert.equal(r.status, "error");
     assert.match(r.message, /the check could not run: Error: data missing/);
   });

@@ -1,0 +1,134 @@
+/**
+ * lib/checks/hints.ts and the checker's tiers: a failed check shows tier 1;
+ * from the third failed run of the same check it shows tiers 1–2; passes,
+ * stubs and broken checks are not counted; lab.hint(id, level) gives any tier
+ * and says which ids and levels exist when asked for one that does not.
+ */
+import { describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import { createChecker } from "../../lib/checks/stored-checks";
+import { compareCase, NOT_COMPLETED, type CheckDefinition, type CheckResult } from "../../lib/checks/harness";
+import { FailureCounter, lookupHint, MORE_DETAIL_AFTER, tiersToShow } from "../../lib/checks/hints";
+import { renderHtml, renderText } from "../../lib/checks/report";
+import { checker as lesson04, hint as lesson04Hint } from "../../lib/lessons/04-softmax";
+
+const TIERS = ["idea to revisit", "the formula", "the usual pitfalls"] as const;
+
+/** A one-case check of `double` on [1, 2] → [2, 4], with three hint tiers. */
+const doubleCheck: CheckDefinition = {
+  id: "99.double",
+  points: 1,
+  hints: TIERS,
+  run: async (fn) => [await compareCase("doubles", fn, [[1, 2]], [2, 4], { atol: 0, rtol: 0 })],
+};
+const right = (xs: number[]): number[] => xs.map((x) => 2 * x);
+const wrong = (xs: number[]): number[] => xs.map((x) => 3 * x);
+const stub = (): never => { throw new Error(NOT_COMPLETED); };
+
+function captureLog(fn: () => void): string {
+  const orig = console.log;
+  let out = "";
+  console.log = (...a: unknown[]) => { out += `${a.join(" ")}\n`; };
+  try {
+    fn();
+  } finally {
+    console.log = orig;
+  }
+  return out;
+}
+
+describe("tier selection", () => {
+  it("tiersToShow: tier 1 for the first and second failures, tiers 1–2 from the third", () => {
+    assert.equal(MORE_DETAIL_AFTER, 3);
+    assert.deepEqual(tiersToShow(TIERS, 1), ["idea to revisit"]);
+    assert.deepEqual(tiersToShow(TIERS, 2), ["idea to revisit"]);
+    assert.deepEqual(tiersToShow(TIERS, 3), ["idea to revisit", "the formula"]);
+    assert.deepEqual(tiersToShow(TIERS, 7), ["idea to revisit", "the formula"], "tier 3 only on request");
+    assert.deepEqual(tiersToShow(["only one"], 5), ["only one"]);
+  });
+
+  it("FailureCounter counts failed results per id only", () => {
+    const c = new FailureCounter();
+    const r = (id: string, status: CheckResult["status"]): CheckResult => ({ id, status, points: 0, maxPoints: 1, passed: status === "passed", message: "", cases: [] });
+    assert.equal(c.record(r("a", "failed")), 1);
+    assert.equal(c.record(r("a", "passed")), 1);
+    assert.equal(c.record(r("a", "not-completed")), 1);
+    assert.equal(c.record(r("a", "error")), 1);
+    assert.equal(c.record(r("b", "failed")), 1);
+    assert.equal(c.record(r("a", "failed")), 2);
+  });
+
+  it("through a checker: 1st failure → tier 1 only; 3rd failure → tiers 1–2; passes and stubs do not count", async () => {
+    const checker = createChecker([doubleCheck]);
+    const first = await checker.attempt("99.double", wrong);
+    assert.equal(first.status, "failed");
+    assert.deepEqual(first.hints, ["idea to revisit"]);
+    assert.equal(first.hintLevels, 3);
+    const pass = await checker.attempt("99.double", right);
+    assert.equal(pass.status, "passed");
+    assert.equal((await checker.attempt("99.double", stub)).status, "not-completed");
+    const second = await checker.attempt("99.double", wrong);
+    assert.deepEqual(second.hints, ["idea to revisit"], "the pass and the stub in between were not counted");
+    const third = await checker.attempt("99.double", wrong);
+    assert.deepEqual(third.hints, ["idea to revisit", "the formula"]);
+    const fourth = await checker.attempt("99.double", wrong);
+    assert.deepEqual(fourth.hints, ["idea to revisit", "the formula"]);
+  });
+
+  it("run() counts nothing (tests and the grader see tier 1 only)", async () => {
+    const checker = createChecker([doubleCheck]);
+    for (let i = 0; i < 4; i++) assert.deepEqual((await checker.run("99.double", wrong)).hints, ["idea to revisit"]);
+    assert.deepEqual((await checker.attempt("99.double", wrong)).hints, ["idea to revisit"]);
+  });
+
+  it("the report shows the tiers of a failed result and how to ask for the next one", async () => {
+    const checker = createChecker([doubleCheck]);
+    const r = await checker.attempt("99.double", wrong);
+    const text = renderText(r);
+    assert.ok(text.includes(TIERS[0]));
+    assert.ok(!text.includes(TIERS[1]), "tier 2 is not shown after one failure");
+    assert.match(text, /lab\.hint\("99\.double", 2\)/);
+    const html = renderHtml({ ...r, hints: [TIERS[0], TIERS[1]] });
+    assert.ok(html.includes(TIERS[1]));
+    assert.match(html, /lab\.hint\(&quot;99\.double&quot;, 3\)|lab\.hint\("99\.double", 3\)/);
+    assert.ok(!renderText({ ...r, status: "passed" }).includes(TIERS[0]), "a pass shows no hint");
+  });
+});
+
+describe("lab.hint(id, level)", () => {
+  it("gives the requested tier of a lesson's check", () => {
+    const def = lesson04.definitions.find((d) => d.id === "04.stableSoftmax") as CheckDefinition;
+    const h = lookupHint(lesson04.definitions, "04.stableSoftmax", 2);
+    assert.deepEqual(h, { ok: true, id: "04.stableSoftmax", level: 2, levels: def.hints.length, text: def.hints[1] });
+    assert.equal((lookupHint(lesson04.definitions, "04.stableSoftmax") as { level: number }).level, 1, "level 1 by default");
+    const printed = captureLog(() => lesson04Hint("04.stableSoftmax", 2));
+    assert.ok(printed.includes(def.hints[1] as string), "lab.hint prints tier 2");
+    assert.ok(!printed.includes(def.hints[0]), "and only tier 2");
+  });
+
+  it("an unknown id lists the lesson's ids; an unknown level lists the levels", () => {
+    const id = lookupHint(lesson04.definitions, "04.nope", 1);
+    assert.equal(id.ok, false);
+    for (const d of lesson04.definitions) assert.ok((id as { message: string }).message.includes(d.id));
+    for (const level of [0, 4, 1.5, Number.NaN]) {
+      const l = lookupHint(lesson04.definitions, "04.mySoftmax", level);
+      assert.equal(l.ok, false, `level ${level}`);
+      assert.match((l as { message: string }).message, /levels 1 to 2/);
+    }
+    const printed = captureLog(() => lesson04Hint("04.nope", 1));
+    assert.match(printed, /04\.mySoftmax/);
+  });
+
+  it("every check of every lesson has a conceptual tier 1 and its formula as tier 2", async () => {
+    const slugs = ["01-logistic-regression", "02-dense-networks", "03-activations", "04-softmax", "05-adam", "06-backprop", "07-layer-types"];
+    for (const slug of slugs) {
+      const mod = (await import(`../../lib/lessons/${slug}`)) as { checker: { definitions: CheckDefinition[] }; hint: unknown };
+      assert.equal(typeof mod.hint, "function", `${slug} exports hint`);
+      for (const d of mod.checker.definitions) {
+        assert.ok(d.hints.length >= 2, `${d.id} has at least two tiers`);
+        assert.ok(d.hints.every((t) => t.length > 20), `${d.id}'s tiers are sentences`);
+        assert.equal(new Set(d.hints).size, d.hints.length, `${d.id}'s tiers differ`);
+      }
+    }
+  });
+});
