@@ -61,7 +61,12 @@ export const SANDBOX_UIDS = { first: 200_000, count: 50_000 } as const;
  * a fork bomb cannot starve another grading run on the same machine.
  */
 export function sandboxUid(): number {
-  return SANDBOX_UIDS.first + (process.pid % SANDBOX_UIDS.count);
+  return sandboxUidOf(process.pid);
+}
+
+/** The uid the sandboxes of the grader with this pid run as (when it is root). */
+export function sandboxUidOf(graderPid: number): number {
+  return SANDBOX_UIDS.first + (graderPid % SANDBOX_UIDS.count);
 }
 
 function isRoot(): boolean {

@@ -142,7 +142,8 @@ export const wrongSign: MistakeDetector = (got, expected, tol, where) => {
   if (e.some((x) => Math.abs(x) > t.atol) && sameShapeAll(got, expected, (g, x) => close(-g, x, t))) {
     return { name: "wrong-sign", message: `every value${at(where)} has the wrong sign (got ≈ −expected): look for a minus sign dropped or added (f − y versus y − f, −log p versus log p, w − α·dw versus w + α·dw)` };
   }
-  if (e.every((x) => x >= 0 && x <= 1) && sameShapeAll(got, expected, (g, x) => close(1 - g, x, t))) {
+  // Probabilities, not 0/1 integers (a counter at 1 that should be 0 is no flipped sigmoid).
+  if (e.every((x) => x >= 0 && x <= 1) && e.some((x) => x > 0 && x < 1) && sameShapeAll(got, expected, (g, x) => close(1 - g, x, t))) {
     return { name: "wrong-sign", message: `got ≈ 1 − expected${at(where)}: the sign of the exponent (or of z) is flipped, which gives the probability of the other class` };
   }
   return null;
@@ -155,36 +156,38 @@ export const wrongSign: MistakeDetector = (got, expected, tol, where) => {
  */
 export const transposed: MistakeDetector = (got, expected, tol, where) => {
   const t = loose(tol);
-  const message = `the matrix${at(where)} is transposed (got ${describeShape(got)}, expected ${describeShape(expected)}): rows are inputs (or examples) and columns are units`;
+  // Built only once the shapes are known to be numbers: a student's got may hold (disposed) tensors.
+  const message = (): string => `the matrix${at(where)} is transposed (got ${describeShape(got)}, expected ${describeShape(expected)}): rows are inputs (or examples) and columns are units`;
   if (isMatrix(expected) && isMatrix(got)) {
     const m = expected.length;
     const n = (expected[0] as number[]).length;
     if (m === n || got.length !== n || (got[0] as number[]).length !== m) return null;
     const match = expected.every((r, i) => r.every((x, j) => close((got[j] as number[])[i] as number, x, t)));
-    return match ? { name: "transposed", message } : null;
+    return match ? { name: "transposed", message: message() } : null;
   }
   // A shape pair such as [400, 25] for W (lesson 05's layerWeightShapes).
   if (where !== undefined && /\.W$/.test(where) && isVector(expected) && expected.length === 2 && isVector(got) && got.length === 2) {
     const [a, b] = expected as [number, number];
-    if (a !== b && Number.isInteger(a) && Number.isInteger(b) && got[0] === b && got[1] === a) return { name: "transposed", message };
+    if (a !== b && Number.isInteger(a) && Number.isInteger(b) && got[0] === b && got[1] === a) return { name: "transposed", message: message() };
   }
   return null;
 };
 
 function describeShape(v: unknown): string {
   if (isMatrix(v)) return `${v.length}×${(v[0] as number[]).length}`;
-  if (Array.isArray(v)) return `[${v.join(", ")}]`;
+  if (isVector(v)) return `[${v.join(", ")}]`;
   return typeof v;
 }
 
 /**
- * Off by one: expected holds integers (labels, class indices) and every value
- * got is the expected one plus 1 (or every one minus 1): counting from 1
- * instead of 0, or the reverse.
+ * Off by one: expected holds labels or class indices (an array of at
+ * least one non-negative integer) and every value got is the expected one plus 1
+ * (or every one minus 1): counting from 1 instead of 0, or the reverse. A
+ * single integer (a step counter such as Adam's t) is not a label.
  */
 export const offByOne: MistakeDetector = (got, expected, _tol, where) => {
-  const e = numbers(expected);
-  if (!e || !e.every(Number.isInteger)) return null;
+  const e = Array.isArray(expected) ? numbers(expected) : null;
+  if (!e || !e.every((x) => Number.isInteger(x) && x >= 0)) return null;
   for (const shift of [1, -1]) {
     if (sameShapeAll(got, expected, (g, x) => g === x + shift)) {
       return { name: "off-by-one", message: `every label${at(where)} is off by one (got expected ${shift > 0 ? "+" : "−"} 1): class indices count from 0` };

@@ -4,6 +4,7 @@
  * one; judgeCase appends the recognised mistake to the case's message.
  */
 import { describe, it } from "node:test";
+import * as tf from "@tensorflow/tfjs";
 import * as assert from "node:assert/strict";
 import { detectMistake, notNormalised, offByOne, transposed, wrongLayerActivation, wrongSign, type MistakeDetector } from "../../lib/checks/mistakes";
 import { judgeCase } from "../../lib/checks/harness";
@@ -53,6 +54,8 @@ describe("mistake detectors", () => {
     assert.equal(offByOne([-1, 0, 1, 0], [0, 1, 2, 1], TOL)?.name, "off-by-one", "minus one too");
     assert.equal(offByOne([1.5, 2.5], [0.5, 1.5], TOL), null, "only for integers");
     assert.equal(offByOne([1, 0, 3], [0, 1, 2], TOL), null, "not a consistent shift");
+    assert.equal(offByOne(0, 1, TOL), null, "a single counter (Adam's t) is not a label");
+    assert.equal(detectMistake({ state: { t: 0 } }, { state: { t: 1 } }, TOL), null, "nor inside an object");
   });
 
   it("wrongLayerActivation: names the layer whose activation differs", () => {
@@ -77,6 +80,14 @@ describe("mistake detectors", () => {
     assert.equal(detectMistake(16.118, 0.22, TOL, alternatives)?.name, "logits-as-probabilities");
     assert.equal(detectMistake(0.22, 0.22, TOL, alternatives), null);
     assert.equal(detectMistake(3, 0.22, TOL, alternatives), null);
+  });
+
+  it("detectors never read a tensor the student returned (it may be disposed by then)", () => {
+    const t = tf.tensor1d([1, 2]);
+    t.dispose();
+    // Before the fix, building the transposed message joined [tensor] and called its dataSync().
+    assert.equal(detectMistake({ W: [t] }, { W: [[1, 2, 3]] }, TOL), null);
+    assert.equal(detectMistake([t, t], [[1, 2], [3, 4]], TOL), null);
   });
 
   it("judgeCase names the mistake in the message and in the case's `mistake` field", () => {

@@ -17,7 +17,7 @@ import * as path from "path";
 import { declaredFunction } from "../../setup/editions";
 import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../../setup/notebook";
 import { OUT, ROOT, sourceNotebook } from "../helpers/notebooks";
-import { SANDBOX_UIDS } from "../../grading/sandbox";
+import { sandboxUidOf } from "../../grading/sandbox";
 
 const SLUG = "01-logistic-regression";
 const GRADE = path.join(ROOT, "build", "grading", "grade.js");
@@ -47,17 +47,21 @@ function withSigmoid(code: string): Notebook {
 function grade(files: string[], extra: string[], env: NodeJS.ProcessEnv = process.env): { report: Report | null; stdout: string; stderr: string; status: number | null } {
   const json = path.join(OUT, `sandbox-grade-${TAG}-${Math.random().toString(36).slice(2)}.json`);
   const r = spawnSync(process.execPath, [GRADE, "--json", json, ...extra, ...files], { encoding: "utf8", cwd: ROOT, env, timeout: 15 * 60_000, maxBuffer: 64 * 1024 * 1024 });
+  graderUids.add(sandboxUidOf(r.pid));
   const report = fs.existsSync(json) ? (JSON.parse(fs.readFileSync(json, "utf8")) as Report) : null;
   return { report, stdout: r.stdout, stderr: r.stderr, status: r.status };
 }
 
-/** Processes still running as a sandbox's uid after a namespace's teardown (a few seconds at most). */
+/**
+ * The sandbox uids of the graders this file ran (each grader's sandboxes have
+ * their own uid): other test files grade at the same time, with other uids.
+ */
+const graderUids = new Set<number>();
+
+/** Processes still running as one of this file's sandbox uids after a namespace's teardown (a few seconds at most). */
 function sandboxProcesses(): string[] {
   const list = (): string[] => spawnSync("ps", ["-e", "-o", "uid=,pid=,stat=,args="], { encoding: "utf8" }).stdout.split("\n").map((l) => l.trim())
-    .filter((l) => {
-      const uid = Number(l.split(/\s+/)[0]);
-      return uid >= SANDBOX_UIDS.first && uid < SANDBOX_UIDS.first + SANDBOX_UIDS.count;
-    });
+    .filter((l) => graderUids.has(Number(l.split(/\s+/)[0])));
   const until = Date.now() + 15_000;
   while (list().length > 0 && Date.now() < until) spawnSync("sleep", ["0.5"]);
   return list();
