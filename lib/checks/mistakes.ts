@@ -19,7 +19,11 @@ export type MistakeName =
   | "wrong-sign"
   | "transposed"
   | "off-by-one"
-  | "wrong-layer-activation";
+  | "wrong-layer-activation"
+  | "output-range"
+  | "wrong-loss"
+  | "not-compiled"
+  | "lecture-half-factor";
 
 /** A recognised mistake and the sentence appended to the case's message. */
 export interface Mistake {

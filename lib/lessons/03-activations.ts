@@ -4,12 +4,13 @@
  *
  * Helpers the notebook uses (the ring data set, figures) and the graded checks `03.*`.
  */
-import { compareCase, createChecker, type CaseRunner, storedCheck, storedFunctionCheck, StudentCodeError, type CaseResult, type CheckDefinition } from "../checks";
+import { compareCase, createChecker, type Alternative, type CaseRunner, storedCheck, storedFunctionCheck, storedModelCheck, StudentCodeError, type CaseResult, type CheckDefinition } from "../checks";
 import { createRng, plot, type Trace } from "../runtime";
 
 export { setup, progress, plot, linspace, seedEverything, record } from "../runtime";
 export { demo, disposeModel } from "../checks";
 export { fit } from "../training";
+export { loadHouses, loadWeather, type RegressionSet } from "../course/regression-data";
 
 /** This lesson's slug: names its notebook, lib module, expected values and tests. */
 export const LESSON = "03-activations";
@@ -118,6 +119,36 @@ const collapseCheck: CheckDefinition & { fnName: string } = {
   },
 };
 
+// ---------------------------------------------------------------- regression: mistakes the checks name
+
+/**
+ * The wrong models students build for a regression target, as partial
+ * descriptions (only the keys that show the mistake, so it is named even when
+ * something else is off too), with the sentence that explains each one.
+ * Checked in order; the first that matches is named.
+ */
+export function regressionModelMistakes(args: readonly unknown[]): Alternative[] {
+  const canBeNegative = args[1] === true;
+  const output = (activation: string): unknown => ({ layers: [{}, { activation }] });
+  const example = canBeNegative ? "a temperature change of −2 °C or +3 °C" : "a price of 2.5 (in 100 000s)";
+  return [
+    { name: "not-compiled", expected: { optimizer: { className: "(not compiled)" } }, message: "the model is not compiled: call model.compile({ loss, optimizer }) before returning it" },
+    { name: "output-range", expected: output("sigmoid"), message: `a sigmoid output squashes every prediction into (0, 1): ${example} can never come out. Sigmoid is for 0/1 labels; a regression output is linear or ReLU` },
+    { name: "output-range", expected: output("softmax"), message: "a softmax output over one unit always outputs 1: softmax is for choosing among classes, not for predicting a number" },
+    ...(canBeNegative
+      ? [{ name: "output-range" as const, expected: output("relu"), message: "a ReLU output can never output a negative value, and this target can be negative: its output layer must be linear" }]
+      : [{ name: "output-range" as const, expected: output("linear"), message: "this target is never negative (like a house price): the lecture's rule is a ReLU output, which cannot predict a negative value; linear is for targets that can be negative" }]),
+    { name: "wrong-loss", expected: { loss: "binaryCrossentropy" }, message: "binary cross-entropy is the loss for 0/1 labels (it takes the log of the prediction as a probability); a regression target needs mean squared error" },
+    { name: "wrong-loss", expected: { loss: "categoricalCrossentropy" }, message: "categorical cross-entropy is a loss for classes; a regression target needs mean squared error" },
+    { name: "wrong-loss", expected: { loss: "sparseCategoricalCrossentropy" }, message: "sparse categorical cross-entropy is a loss for classes; a regression target needs mean squared error" },
+  ];
+}
+
+/** Keras' MSE with the lecture's ½ in front: the cost J the lectures minimise, not the loss tfjs reports. */
+function halfMse(yTrue: readonly number[], yPred: readonly number[]): number {
+  return yTrue.reduce((s, y, i) => s + ((yPred[i] as number) - y) ** 2, 0) / (2 * yTrue.length);
+}
+
 /** The graded checks of lesson 03, in notebook order. */
 export const checker = createChecker([
   storedFunctionCheck({
@@ -133,6 +164,27 @@ export const checker = createChecker([
       "The output activation follows from the range of values the target y can take.",
       "Match the output's range: y is 0 or 1 → sigmoid (a probability); y can be any real number, negative too → linear; y is never negative → relu.",
     ],
+  }),
+  storedModelCheck({
+    lesson: LESSON, id: "03.buildRegressionModel", fnName: "buildRegressionModel", points: 2,
+    hints: [
+      "A regression network predicts a number, so decide two things from the target: which output activation can produce every value y takes, and which loss measures the gap between a predicted and a true number.",
+      "One hidden Dense layer of 16 relu units on numFeatures inputs, then Dense(1): linear when the target can be negative, relu when it never is. Compile with the mean squared error loss (\"meanSquaredError\") and Adam at learning rate 0.01, and return the model.",
+    ],
+    mistakes: regressionModelMistakes,
+    describeArgs: (args) => `numFeatures = ${String(args[0])}, targetCanBeNegative = ${String(args[1])}`,
+  }),
+  storedFunctionCheck({
+    lesson: LESSON, id: "03.meanSquaredError", fnName: "meanSquaredError", points: 1,
+    hints: [
+      "The loss tfjs reports while training a regression model is the average squared gap between prediction and target.",
+      "Average of (yPred[i] − yTrue[i])² over the m examples: (1/m)·Σ, as tfjs computes it, without the lecture's ½ and without a square root.",
+    ],
+    mistakes: (args) => {
+      const [yTrue, yPred] = args as [number[], number[]];
+      if (!Array.isArray(yTrue) || !Array.isArray(yPred) || yTrue.length === 0) return [];
+      return [{ name: "lecture-half-factor", expected: halfMse(yTrue, yPred), message: "this is the lecture's cost J with ½ in front; tfjs's loss (the number printed while training) has no ½, and this function must match it" }];
+    },
   }),
   collapseCheck,
   piecewiseCheck,
@@ -215,4 +267,19 @@ export function plotRingData(data: { X: number[][]; y: number[][] }): void {
     { type: "scatter", mode: "markers", name: "y = 1 (inside the ring)", x: pick(1, 0), y: pick(1, 1), marker: { color: "#d62728", size: 5 } },
     { type: "scatter", mode: "markers", name: "y = 0", x: pick(0, 0), y: pick(0, 1), marker: { color: "#1f77b4", size: 5, symbol: "circle-open" } },
   ], { title: "The ring data set", xaxis: { title: { text: "x₁" }, scaleanchor: "y" }, yaxis: { title: { text: "x₂" } }, height: 450 });
+}
+
+/** A regression data set's targets (points) and each model's predictions (lines, sorted by x). */
+export function plotRegressionFit(
+  data: { X: number[][]; y: number[][] },
+  predictions: { name: string; yHat: number[] }[],
+  labels: { title: string; x: string; y: string },
+): void {
+  const x = data.X.map((r) => r[0] as number);
+  const order = x.map((_, i) => i).sort((a, b) => (x[a] as number) - (x[b] as number));
+  const traces: Trace[] = [{ type: "scatter", mode: "markers", name: "targets y", x, y: data.y.map((r) => r[0] as number), marker: { color: "#999", size: 6 } }];
+  for (const p of predictions) {
+    traces.push({ type: "scatter", mode: "lines", name: p.name, x: order.map((i) => x[i] as number), y: order.map((i) => p.yHat[i] as number), line: { width: 3 } });
+  }
+  plot(traces, { title: labels.title, xaxis: { title: { text: labels.x } }, yaxis: { title: { text: labels.y }, zeroline: true } });
 }

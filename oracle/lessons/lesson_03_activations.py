@@ -1,6 +1,7 @@
 """Expected values for lesson 03 (activation functions), numpy float64."""
 import numpy as np
 
+from course_rng import Rng
 from lessons.common import case, tolist
 
 SLUG = "03-activations"
@@ -54,6 +55,61 @@ def piecewise_case(name, grid):
     return c
 
 
+# ---------------------------------------------------------------- regression (output layer by target range)
+
+def houses(m=80, seed=31):
+    """House size (100 m²) → price (100 000s): the same draws, in the same order, as lib/course/regression-data.ts."""
+    rng = Rng(seed)
+    X, y = [], []
+    for _ in range(m):
+        size = rng.uniform(0.5, 3)
+        noise = rng.uniform(-0.25, 0.25)
+        X.append([size])
+        y.append([1.1 * size + 0.2 + noise])
+    return {"X": X, "y": y}
+
+
+def weather(m=80, seed=32):
+    """Pressure change (hPa) → tomorrow's temperature change (°C), which can be negative."""
+    rng = Rng(seed)
+    X, y = [], []
+    for _ in range(m):
+        dp = rng.uniform(-3, 3)
+        noise = rng.uniform(-0.8, 0.8)
+        X.append([dp])
+        y.append([1.2 * dp + noise])
+    return {"X": X, "y": y}
+
+
+HIDDEN_UNITS = 16
+LEARNING_RATE = 0.01
+
+
+def regression_model(num_features, can_be_negative):
+    """Dense 16 relu → Dense 1 (linear if y can be negative, else relu), MSE, Adam 0.01."""
+    output = "linear" if can_be_negative else "relu"
+    return {
+        "inputShape": [None, num_features],
+        "layers": [
+            {"className": "Dense", "units": HIDDEN_UNITS, "activation": "relu", "params": num_features * HIDDEN_UNITS + HIDDEN_UNITS},
+            {"className": "Dense", "units": 1, "activation": output, "params": HIDDEN_UNITS + 1},
+        ],
+        "params": num_features * HIDDEN_UNITS + HIDDEN_UNITS + HIDDEN_UNITS + 1,
+        "loss": "meanSquaredError",
+        "optimizer": {"className": "Adam", "learningRate": LEARNING_RATE},
+    }
+
+
+def mse(y_true, y_pred):
+    """Keras' mean squared error: (1/m)·Σ(ŷ − y)², no ½ (the value tfjs reports as the training loss)."""
+    d = np.asarray(y_pred, dtype=np.float64) - np.asarray(y_true, dtype=np.float64)
+    return float(np.mean(d * d))
+
+
+def mse_case(name, y_true, y_pred):
+    return case(name, [y_true, y_pred], mse(y_true, y_pred))
+
+
 def build():
     tight = {"atol": 1e-12, "rtol": 1e-12}
     return {
@@ -81,5 +137,20 @@ def build():
                 piecewise_case("f(x) = target on [0, 3]", tolist(np.linspace(0.0, 3.0, 31))),
                 piecewise_case("f(x) = target around the kinks x = 1 and x = 2", [0.9, 0.99, 1.0, 1.01, 1.1, 1.9, 1.99, 2.0, 2.01, 2.1]),
             ]},
+            # A decision exercise: the same builder must choose the output by the target's range.
+            "03.buildRegressionModel": {"atol": 0, "rtol": 0, "cases": [
+                case("house price from size: 1 feature, y ≥ 0", [1, False], regression_model(1, False)),
+                case("temperature change: 1 feature, y can be negative", [1, True], regression_model(1, True)),
+                case("3 features, y can be negative", [3, True], regression_model(3, True)),
+                case("4 features, y ≥ 0", [4, False], regression_model(4, False)),
+            ]},
+            "03.meanSquaredError": {**tight, "cases": [
+                mse_case("three predictions", [1.0, 2.0, 3.0], [1.5, 1.5, 4.0]),
+                mse_case("perfect predictions give 0", [2.5, -1.0, 0.0], [2.5, -1.0, 0.0]),
+                mse_case("negative targets (temperature changes)", [-2.0, -0.5, 1.5, -3.25], [-1.0, 0.25, 1.0, -3.0]),
+                mse_case("one example", [4.0], [1.0]),
+                mse_case("the first houses, predicted by price = size", tolist(np.asarray(houses()["y"])[:10, 0]), tolist(np.asarray(houses()["X"])[:10, 0])),
+            ]},
         },
+        "values": {"regressionData": {"houses": houses(), "weather": weather()}},
     }

@@ -9,7 +9,10 @@
 import { before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { applyLayer, checker, loadRingData, piecewiseFunction, piecewiseTarget } from "../../lib/lessons/03-activations";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { applyLayer, checker, loadHouses, loadRingData, loadWeather, piecewiseFunction, piecewiseTarget } from "../../lib/lessons/03-activations";
+import { courseRoot } from "../../lib/runtime/paths";
 import { initBackend } from "../../lib/runtime";
 import { drawnFigures, figuresAndHtml, markdownCells, solutionFunctions, recorded } from "../helpers/notebooks";
 import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails } from "../helpers/lesson-contract";
@@ -20,6 +23,15 @@ type Fn = (...args: never[]) => unknown;
 type Layer = { W: number[][]; b: number[] };
 
 const matmul = (A: number[][], B: number[][]): number[][] => A.map((row) => (B[0] ?? []).map((_, j) => row.reduce((s, a, k) => s + a * (B[k]?.[j] as number), 0)));
+
+/** A regression model: Dense 16 (hidden activation) → Dense 1 (output activation), compiled with `loss` unless `loss` is null. */
+function regressionModel(numFeatures: number, hidden: string, output: string, loss: string | null = "meanSquaredError"): tf.Sequential {
+  const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [numFeatures], units: 16, activation: hidden as "relu" }), tf.layers.dense({ units: 1, activation: output as "relu" })] });
+  if (loss !== null) m.compile({ loss, optimizer: tf.train.adam(0.01) });
+  return m;
+}
+const rightOutput = (neg: boolean): string => (neg ? "linear" : "relu");
+const sumSq = (a: number[], b: number[]): number => a.reduce((s, v, i) => s + ((b[i] as number) - v) ** 2, 0);
 
 /** Wrong implementations, each a mistake students make. */
 const WRONG: Record<string, Record<string, Fn>> = {
@@ -35,6 +47,22 @@ const WRONG: Record<string, Record<string, Fn>> = {
     "real and nonNegative swapped": ((t: string) => (t === "binary" ? "sigmoid" : t === "real" ? "relu" : "linear")) as Fn,
     "softmax for binary": ((t: string) => (t === "binary" ? "softmax" : t === "real" ? "linear" : "relu")) as Fn,
     "capitalised names": ((t: string) => (t === "binary" ? "Sigmoid" : t === "real" ? "Linear" : "ReLU")) as Fn,
+  },
+  "03.buildRegressionModel": {
+    "sigmoid output (squashes into (0, 1))": ((n: number) => regressionModel(n, "relu", "sigmoid")) as Fn,
+    "ReLU output for every target (cannot go negative)": ((n: number) => regressionModel(n, "relu", "relu")) as Fn,
+    "linear output for every target": ((n: number) => regressionModel(n, "relu", "linear")) as Fn,
+    "linear and ReLU swapped": ((n: number, neg: boolean) => regressionModel(n, "relu", neg ? "relu" : "linear")) as Fn,
+    "binary cross-entropy on a regression target": ((n: number, neg: boolean) => regressionModel(n, "relu", rightOutput(neg), "binaryCrossentropy")) as Fn,
+    "not compiled": ((n: number, neg: boolean) => regressionModel(n, "relu", rightOutput(neg), null)) as Fn,
+    "sigmoid hidden layer": ((n: number, neg: boolean) => regressionModel(n, "sigmoid", rightOutput(neg))) as Fn,
+  },
+  "03.meanSquaredError": {
+    "the lecture's ½ (cost J instead of tfjs's loss)": ((y: number[], p: number[]) => sumSq(y, p) / (2 * y.length)) as Fn,
+    "sum, not mean": ((y: number[], p: number[]) => sumSq(y, p)) as Fn,
+    "root mean square": ((y: number[], p: number[]) => Math.sqrt(sumSq(y, p) / y.length)) as Fn,
+    "mean absolute error": ((y: number[], p: number[]) => y.reduce((s, v, i) => s + Math.abs((p[i] as number) - v), 0) / y.length) as Fn,
+    "errors not squared": ((y: number[], p: number[]) => y.reduce((s, v, i) => s + (p[i] as number) - v, 0) / y.length) as Fn,
   },
   "03.collapseLinearNetwork": {
     "ignores the biases of later layers": ((layers: Layer[]) => ({ W: layers.slice(1).reduce((W, l) => matmul(W, l.W), layers[0]!.W), b: layers[0]!.b })) as Fn,
@@ -58,6 +86,50 @@ before(async () => {
 describe("lesson 03 checks on the notebook's own solutions and on wrong code", () => {
   const solutions = solutionFunctions(SLUG);
   itHoldsTheCheckContract(checker, solutions, WRONG);
+
+  it("each wrong regression model is failed with the sentence that explains it, case by case", async () => {
+    const W = WRONG["03.buildRegressionModel"] as Record<string, Fn>;
+    const messages = async (label: string): Promise<Map<string, string>> => {
+      const r = await checker.run("03.buildRegressionModel", W[label]);
+      return new Map(r.cases.map((c) => [c.name, c.passed ? "(passed)" : `${c.mistake ?? "-"}: ${c.message ?? ""}`]));
+    };
+    const neg = "temperature change: 1 feature, y can be negative";
+    const pos = "house price from size: 1 feature, y ≥ 0";
+    const sig = await messages("sigmoid output (squashes into (0, 1))");
+    assert.match(sig.get(pos) ?? "", /^output-range: .*squashes every prediction into \(0, 1\): a price of 2\.5/);
+    assert.match(sig.get(neg) ?? "", /^output-range: .*a temperature change of −2 °C/);
+    // A ReLU output is right where y ≥ 0 and wrong where y can be negative: the cases separate the two targets.
+    const relu = await messages("ReLU output for every target (cannot go negative)");
+    assert.equal(relu.get(pos), "(passed)");
+    assert.match(relu.get(neg) ?? "", /^output-range: .*can never output a negative value/);
+    const linear = await messages("linear output for every target");
+    assert.equal(linear.get(neg), "(passed)");
+    assert.match(linear.get(pos) ?? "", /^output-range: .*never negative .*ReLU output/);
+    const swapped = await messages("linear and ReLU swapped");
+    assert.match(swapped.get(pos) ?? "", /^output-range: /);
+    assert.match(swapped.get(neg) ?? "", /^output-range: .*negative value/);
+    for (const m of (await messages("binary cross-entropy on a regression target")).values()) assert.match(m, /^wrong-loss: .*mean squared error/);
+    for (const m of (await messages("not compiled")).values()) assert.match(m, /^not-compiled: .*model\.compile/);
+    for (const m of (await messages("sigmoid hidden layer")).values()) assert.match(m, /^wrong-layer-activation: .*hidden layer 1/);
+  });
+
+  it("meanSquaredError with the lecture's ½ is named as such", async () => {
+    const r = await checker.run("03.meanSquaredError", WRONG["03.meanSquaredError"]?.["the lecture's ½ (cost J instead of tfjs's loss)"]);
+    const failed = r.cases.filter((c) => !c.passed);
+    assert.ok(failed.length >= 4);
+    for (const c of failed) assert.equal(c.mistake, "lecture-half-factor", c.message);
+  });
+
+  it("the regression data are the oracle's, bit for bit (same generator, same draws)", () => {
+    type Set = { X: number[][]; y: number[][] };
+    const file = JSON.parse(fs.readFileSync(path.join(courseRoot(), "data", "expected", `${SLUG}.json`), "utf8")) as { values: { regressionData: { houses: Set; weather: Set } } };
+    assert.deepEqual(loadHouses(), file.values.regressionData.houses);
+    assert.deepEqual(loadWeather(), file.values.regressionData.weather);
+    // The two targets are what the section says: prices never negative, temperature changes of both signs.
+    assert.ok(loadHouses().y.every(([v]) => (v as number) > 0));
+    const w = loadWeather().y.map(([v]) => v as number);
+    assert.ok(w.filter((v) => v < 0).length > w.length / 4 && w.filter((v) => v > 0).length > w.length / 4);
+  });
 
   it("the piecewise answer also passes with its two units swapped", async () => {
     const r = await checker.run("03.piecewiseReluUnits", () => [{ w: 2, b: -4 }, { w: 1, b: -1 }]);
@@ -139,7 +211,22 @@ describe("lesson 03 notebook in a real tslab kernel", { concurrency: false }, ()
     const base = ringBaseRate().loss;
     const early = [...sigmoidCurve.slice(0, 10)].sort((a, b) => a - b)[5] as number;
     assert.ok(Math.abs(early - base) < 0.02 && Math.abs(early - base) < Math.abs(early - Math.log(2)), `median loss of epochs 1–10 ${early} vs base rate ${base}`);
-    assert.ok(figuresAndHtml(run).filter((h) => h.includes('class="course-figure"')).length >= 4);
+    assert.ok(figuresAndHtml(run).filter((h) => h.includes('class="course-figure"')).length >= 6);
+    // The regression section: the student's MSE equals tfjs's evaluate (float32), and the prose's claims hold.
+    type Reg = { mse: number; tfjsMse: number; lowestPrediction: number; lowestTarget: number };
+    const reg = (task: string, output: string): Reg => recorded<Reg>(run, `regression:${task}:${output}`);
+    for (const task of ["house price", "temperature change"]) {
+      for (const output of ["linear", "relu"]) {
+        const r = reg(task, output);
+        assert.ok(Math.abs(r.mse - r.tfjsMse) <= 1e-4 * Math.max(1, r.tfjsMse), `${task} ${output}: ${r.mse} vs tfjs ${r.tfjsMse}`);
+      }
+    }
+    const [tLin, tRelu] = [reg("temperature change", "linear"), reg("temperature change", "relu")];
+    assert.ok(tLin.lowestTarget < 0 && tRelu.lowestPrediction >= 0 && tLin.lowestPrediction < 0, JSON.stringify({ tLin, tRelu }));
+    assert.ok(tRelu.mse > 5 * tLin.mse, `the ReLU output's MSE stays well above the linear one's: ${tRelu.mse} vs ${tLin.mse}`);
+    const [hRelu, hLin] = [reg("house price", "relu"), reg("house price", "linear")];
+    assert.ok(hRelu.mse < 0.05, `the ReLU output fits the prices (it did not start dead): ${hRelu.mse}`);
+    assert.ok(Math.abs(hRelu.mse - hLin.mse) < 1e-9, `the two house runs match: ${hRelu.mse} vs ${hLin.mse}`);
   });
 
   it("student edition: runs to the end and every check says not completed yet", () => {
@@ -150,6 +237,8 @@ describe("lesson 03 notebook in a real tslab kernel", { concurrency: false }, ()
     assertWrongEditionFails(SLUG, IDS, {
       relu: "function relu(z: number[]): number[] { return z.map((v) => (v > 0 ? 1 : 0)); }",
       chooseOutputActivation: 'function chooseOutputActivation(target: "binary" | "real" | "nonNegative"): "sigmoid" | "linear" | "relu" { return "sigmoid"; }',
+      buildRegressionModel: "function buildRegressionModel(numFeatures: number, targetCanBeNegative: boolean): tf.Sequential { const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [numFeatures], units: 16, activation: 'relu' }), tf.layers.dense({ units: 1, activation: 'sigmoid' })] }); m.compile({ loss: 'meanSquaredError', optimizer: tf.train.adam(0.01) }); return m; }",
+      meanSquaredError: "function meanSquaredError(yTrue: number[], yPred: number[]): number { let s = 0; for (let i = 0; i < yTrue.length; i++) s += (yPred[i] - yTrue[i]) ** 2; return s / (2 * yTrue.length); }",
       collapseLinearNetwork: "function collapseLinearNetwork(layers: { W: number[][]; b: number[] }[]): { W: number[][]; b: number[] } { return layers[layers.length - 1]; }",
       piecewiseReluUnits: "function piecewiseReluUnits(): { w: number; b: number }[] { return [{ w: 3, b: -3 }, { w: 2, b: -4 }]; }",
     });
