@@ -125,14 +125,15 @@ const collapseCheck: CheckDefinition & { fnName: string } = {
  * The wrong models students build for a regression target, as partial
  * descriptions (only the keys that show the mistake, so it is named even when
  * something else is off too), with the sentence that explains each one.
- * Checked in order; the first that matches is named.
+ * Checked in order and the first that matches is named, so they follow the
+ * order in which the comparison reports the first difference (layers, then
+ * loss, then optimizer): the sentence explains the difference shown before it.
  */
 export function regressionModelMistakes(args: readonly unknown[]): Alternative[] {
   const canBeNegative = args[1] === true;
   const output = (activation: string): unknown => ({ layers: [{}, { activation }] });
   const example = canBeNegative ? "a temperature change of −2 °C or +3 °C" : "a price of 2.5 (in 100 000s)";
   return [
-    { name: "not-compiled", expected: { optimizer: { className: "(not compiled)" } }, message: "the model is not compiled: call model.compile({ loss, optimizer }) before returning it" },
     { name: "output-range", expected: output("sigmoid"), message: `a sigmoid output squashes every prediction into (0, 1): ${example} can never come out. Sigmoid is for 0/1 labels; a regression output is linear or ReLU` },
     { name: "output-range", expected: output("softmax"), message: "a softmax output over one unit always outputs 1: softmax is for choosing among classes, not for predicting a number" },
     ...(canBeNegative
@@ -141,6 +142,7 @@ export function regressionModelMistakes(args: readonly unknown[]): Alternative[]
     { name: "wrong-loss", expected: { loss: "binaryCrossentropy" }, message: "binary cross-entropy is the loss for 0/1 labels (it takes the log of the prediction as a probability); a regression target needs mean squared error" },
     { name: "wrong-loss", expected: { loss: "categoricalCrossentropy" }, message: "categorical cross-entropy is a loss for classes; a regression target needs mean squared error" },
     { name: "wrong-loss", expected: { loss: "sparseCategoricalCrossentropy" }, message: "sparse categorical cross-entropy is a loss for classes; a regression target needs mean squared error" },
+    { name: "not-compiled", expected: { optimizer: { className: "(not compiled)" } }, message: "the model is not compiled: call model.compile({ loss, optimizer }) before returning it" },
   ];
 }
 

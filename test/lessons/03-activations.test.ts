@@ -111,6 +111,13 @@ describe("lesson 03 checks on the notebook's own solutions and on wrong code", (
     for (const m of (await messages("binary cross-entropy on a regression target")).values()) assert.match(m, /^wrong-loss: .*mean squared error/);
     for (const m of (await messages("not compiled")).values()) assert.match(m, /^not-compiled: .*model\.compile/);
     for (const m of (await messages("sigmoid hidden layer")).values()) assert.match(m, /^wrong-layer-activation: .*hidden layer 1/);
+    // Two mistakes at once: the sentence explains the difference the message shows first (layers before loss).
+    const r = await checker.run("03.buildRegressionModel", (n: number) => regressionModel(n, "relu", "relu", "binaryCrossentropy"));
+    const byName = new Map(r.cases.map((c) => [c.name, c]));
+    assert.equal(byName.get(neg)?.mistake, "output-range");
+    assert.match(byName.get(neg)?.message ?? "", /activation.*negative value/);
+    assert.equal(byName.get(pos)?.mistake, "wrong-loss");
+    assert.match(byName.get(pos)?.message ?? "", /\.loss.*mean squared error/);
   });
 
   it("meanSquaredError with the lecture's ½ is named as such", async () => {
