@@ -19,7 +19,10 @@ export type MistakeName =
   | "wrong-sign"
   | "transposed"
   | "off-by-one"
-  | "wrong-layer-activation";
+  | "wrong-layer-activation"
+  // A quiz answer (lib/checks/quiz.ts): an option that is not the answer, or a key that is no option.
+  | "wrong-choice"
+  | "unknown-option";
 
 /** A recognised mistake and the sentence appended to the case's message. */
 export interface Mistake {

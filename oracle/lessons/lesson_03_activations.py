@@ -1,7 +1,7 @@
 """Expected values for lesson 03 (activation functions), numpy float64."""
 import numpy as np
 
-from lessons.common import case, tolist
+from lessons.common import case, quiz_check, tolist
 
 SLUG = "03-activations"
 
@@ -81,5 +81,12 @@ def build():
                 piecewise_case("f(x) = target on [0, 3]", tolist(np.linspace(0.0, 3.0, 31))),
                 piecewise_case("f(x) = target around the kinks x = 1 and x = 2", [0.9, 0.99, 1.0, 1.01, 1.1, 1.9, 1.99, 2.0, 2.01, 2.1]),
             ]},
+            # Self-check quiz: a target that is never negative (the lecture's house price) → ReLU.
+            "03.quiz.outputActivation": quiz_check("output activation for a house price", {
+                "a": "sigmoid",
+                "b": "linear",
+                "c": "ReLU",
+                "d": "softmax",
+            }, "c"),
         },
     }

@@ -148,6 +148,7 @@ describe("lesson 03 notebook in a real tslab kernel", { concurrency: false }, ()
 
   it("wrong code in every exercise: runs to the end and every check fails", () => {
     assertWrongEditionFails(SLUG, IDS, {
+      quizOutputActivation: 'const quizOutputActivation = "a";',  // a wrong quiz option
       relu: "function relu(z: number[]): number[] { return z.map((v) => (v > 0 ? 1 : 0)); }",
       chooseOutputActivation: 'function chooseOutputActivation(target: "binary" | "real" | "nonNegative"): "sigmoid" | "linear" | "relu" { return "sigmoid"; }',
       collapseLinearNetwork: "function collapseLinearNetwork(layers: { W: number[][]; b: number[] }[]): { W: number[][]; b: number[] } { return layers[layers.length - 1]; }",
