@@ -8,6 +8,7 @@ import * as path from "path";
 import { declaredFunction } from "../setup/editions";
 import { cellText, readNotebook, type Notebook } from "../setup/notebook";
 import { lessonSlugs } from "../lib/lessons";
+import { QUIZ_ANSWER_DECLARATION } from "../lib/checks/quiz-answer";
 
 export { lessonSlugs };
 
@@ -29,9 +30,11 @@ export interface Submission {
   problems?: string[];
 }
 
-/** Functions a code cell declares at its top level (`function name(`). */
+/** Functions a code cell declares at its top level (`function name(`), and quiz answers (`const quizName =`). */
 export function declaredFunctions(source: string): string[] {
-  return [...source.matchAll(/^(?:export\s+)?(?:async\s+)?function\s+([A-Za-z_$][\w$]*)\s*\(/gm)].map((m) => m[1] as string);
+  const functions = [...source.matchAll(/^(?:export\s+)?(?:async\s+)?function\s+([A-Za-z_$][\w$]*)\s*\(/gm)].map((m) => m[1] as string);
+  const answers = [...source.matchAll(new RegExp(QUIZ_ANSWER_DECLARATION.source, "gm"))].map((m) => m[1] as string);
+  return [...functions, ...answers];
 }
 
 /**

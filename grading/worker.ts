@@ -98,6 +98,22 @@ export function recordingRunner(outputs: WireOutput[]): CaseRunner {
   };
 }
 
+/**
+ * A name the cells declared at top level: a function is a property of the
+ * realm's global object, a `const` (a quiz answer) only a binding of its
+ * global scope, read by evaluating the name there. A binding never
+ * initialised (its cell threw first) reads as undefined.
+ */
+function globalValue(context: vm.Context, name: string): unknown {
+  const own = (context as Record<string, unknown>)[name];
+  if (own !== undefined || !/^[A-Za-z_$][\w$]*$/.test(name)) return own;
+  try {
+    return vm.runInContext(`typeof ${name} === "undefined" ? undefined : ${name}`, context) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 function compile(source: string): string {
   return ts.transpileModule(source, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.None }, reportDiagnostics: false }).outputText;
 }
@@ -146,7 +162,11 @@ async function grade(req: GradeRequest, send: (m: WorkerMessage) => void): Promi
       for (const name of cell.defines) {
         // Top-level function declarations are non-configurable globals of the realm: `delete` would
         // silently fail and other exercises would still call them, so overwrite them inside the realm.
-        vm.runInContext(`${name} = undefined;`, context);
+        try {
+          vm.runInContext(`${name} = undefined;`, context);
+        } catch {
+          // A quiz answer is a `const`: if its cell failed, it is unassigned (or constant) and reads as undefined below.
+        }
         failedCell.set(name, `its exercise cell (cell ${cell.index + 1}) ${message}`);
       }
       send({ type: "cell", index: cell.index, ok: false, message });
@@ -157,7 +177,7 @@ async function grade(req: GradeRequest, send: (m: WorkerMessage) => void): Promi
     const id = req.checks[i]?.id ?? def.id;
     send({ type: "start", id });
     const fnName = (def as Partial<StoredCheckDefinition>).fnName ?? id.split(".")[1] ?? "";
-    const fn = (context as Record<string, unknown>)[fnName];
+    const fn = failedCell.has(fnName) ? undefined : globalValue(context, fnName);
     if (fn === undefined) {
       send({ type: "missing", id, message: `${fnName} is not defined: ${failedCell.get(fnName) ?? "no code cell declares it (deleted, or turned into markdown?)"}` });
       continue;

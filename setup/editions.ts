@@ -12,14 +12,26 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { cellText, readNotebook, toSource, writeNotebook, type Cell, type Notebook } from "./notebook";
+import { QUIZ_ANSWER_DECLARATION, QUIZ_PLACEHOLDER } from "../lib/checks/quiz-answer";
 
 const BEGIN = /^(\s*)\/\/ BEGIN SOLUTION\s*$/;
 const END = /^\s*\/\/ END SOLUTION\s*$/;
 
-/** The name of the function a code cell declares (`function name(`), if any. */
+/**
+ * The name of what a code cell declares for a check: the function (`function
+ * name(`), else a quiz answer (`const quizName =`, see lib/checks/quiz-answer.ts).
+ */
 export function declaredFunction(source: string): string | null {
-  const m = /^\s*(?:export\s+)?(?:async\s+)?function\s+([A-Za-z_$][\w$]*)\s*\(/m.exec(source);
+  const m = /^\s*(?:export\s+)?(?:async\s+)?function\s+([A-Za-z_$][\w$]*)\s*\(/m.exec(source) ?? QUIZ_ANSWER_DECLARATION.exec(source);
   return m ? (m[1] as string) : null;
+}
+
+/** A solution region that is one quiz answer line (`const quizName = "b";`): its indent, keyword and name. */
+const ANSWER_LINE = /^(\s*)(const|let|var)\s+(quiz[A-Z][\w$]*)\s*=[^;]*;\s*$/;
+
+/** The student's line in place of a quiz answer: the placeholder, which the check reports as not completed. */
+export function answerStubLine(indent: string, keyword: string, name: string): string {
+  return `${indent}${keyword} ${name} = ${JSON.stringify(QUIZ_PLACEHOLDER)};`;
 }
 
 /** The stub a student sees in place of a solution region. */
@@ -51,7 +63,10 @@ export function stripSolutions(source: string, where = "cell"): { text: string; 
       j++;
     }
     if (j >= lines.length) throw new Error(`${where}: "// BEGIN SOLUTION" on line ${i + 1} has no matching "// END SOLUTION"`);
-    out.push(...stubLines(begin[1] ?? "", fnName));
+    // A quiz answer keeps its declaration with the placeholder: a throwing stub would stop the notebook there.
+    const answer = j === i + 2 ? ANSWER_LINE.exec(lines[i + 1] as string) : null;
+    if (answer) out.push(answerStubLine(answer[1] ?? "", answer[2] as string, answer[3] as string));
+    else out.push(...stubLines(begin[1] ?? "", fnName));
     regions++;
     i = j;
   }

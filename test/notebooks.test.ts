@@ -77,12 +77,15 @@ describe("lesson notebooks", () => {
           if (!text.includes("// BEGIN SOLUTION")) return;
           const fn = declaredFunction(text);
           assert.ok(fn, `exercise cell without a function declaration:\n${text}`);
-          const declared = [...text.matchAll(/^\s*function\s+(\w+)/gm)].map((m) => m[1]);
-          assert.deepEqual(declared, [fn], `an exercise cell declares exactly one function (${declared.join(", ")})`);
+          // A quiz answer cell declares its constant quizName; its check is NN.quiz.name.
+          const quiz = /^quiz([A-Z])(\w*)$/.exec(fn);
+          const declared = quiz ? [...text.matchAll(/^\s*(?:const|let)\s+(\w+)/gm)].map((m) => m[1]) : [...text.matchAll(/^\s*function\s+(\w+)/gm)].map((m) => m[1]);
+          assert.deepEqual(declared, [fn], `an exercise cell declares exactly one function or quiz answer (${declared.join(", ")})`);
+          const id = quiz ? `${prefix}.quiz.${(quiz[1] as string).toLowerCase()}${quiz[2]}` : `${prefix}.${fn}`;
           const next = codeCells[i + 1];
           assert.ok(next, `no cell after exercise ${fn}`);
-          assert.match(cellText(next), new RegExp(`lab\\.check\\("${prefix}\\.${fn}", ${fn}\\)`), `the cell after ${fn} runs its check`);
-          found.push(`${prefix}.${fn}`);
+          assert.match(cellText(next), new RegExp(`lab\\.check\\("${id.replace(/\./g, "\\.")}", ${fn}\\)`), `the cell after ${fn} runs its check`);
+          found.push(id);
         });
         assert.deepEqual(found, lessonCheckIds(slug), "the notebook's exercises are exactly the lib's checks, in order");
       });
@@ -91,7 +94,8 @@ describe("lesson notebooks", () => {
         const ed = studentEdition(nb, `notebooks/${slug}.ipynb`);
         const text = ed.cells.map(cellText).join("\n");
         assert.doesNotMatch(text, /BEGIN SOLUTION|END SOLUTION/);
-        const stubs = text.match(/is not completed yet/g) ?? [];
+        // A quiz answer's stub is its placeholder value, not a throw (which would stop the notebook).
+        const stubs = [...(text.match(/is not completed yet/g) ?? []), ...(text.match(/^const quiz\w+ = "\?";$/gm) ?? [])];
         const exercises = nb.cells.filter((c) => cellText(c).includes("// BEGIN SOLUTION")).length;
         assert.equal(stubs.length, exercises);
         assert.equal(ed.cells.length, nb.cells.length + 1, "one closing cell: how to validate");

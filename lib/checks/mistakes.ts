@@ -23,7 +23,10 @@ export type MistakeName =
   | "output-range"
   | "wrong-loss"
   | "not-compiled"
-  | "lecture-half-factor";
+  | "lecture-half-factor"
+  // A quiz answer (lib/checks/quiz.ts): an option that is not the answer, or a key that is no option.
+  | "wrong-choice"
+  | "unknown-option";
 
 /** A recognised mistake and the sentence appended to the case's message. */
 export interface Mistake {

@@ -7,7 +7,7 @@
  * `02.*`. The exercises themselves are written in the notebook.
  */
 import * as tf from "@tensorflow/tfjs";
-import { createChecker, formatValue, loadExpected, storedFunctionCheck, storedModelCheck, type StoredCheckDefinition, type HintTiers } from "../checks";
+import { createChecker, quizCheck, formatValue, loadExpected, storedFunctionCheck, storedModelCheck, type StoredCheckDefinition, type HintTiers } from "../checks";
 import { plot } from "../runtime";
 import { loadBinaryDigits, type DigitData } from "../course/digits";
 import { plotLossPerEpoch as plotLoss } from "../course/loss-per-epoch";
@@ -142,6 +142,33 @@ export const checker = createChecker([
       "Three Dense layers of 25, 15 and 1 sigmoid units, the first taking the 400 pixel inputs; compile with binary cross-entropy " +
       "and Adam at learning rate 0.001 before returning it. Only the first layer needs the input shape.",
     ],
+  }),
+  // Self-check quiz (near the end of the notebook): the answers are stored cases of data/expected, never here.
+  quizCheck({
+    lesson: LESSON, id: "02.quiz.binaryLoss", points: 1,
+    hints: [
+      "Think of what the output is for labels 0 or 1: a probability that y = 1, as in logistic regression.",
+      "The loss of logistic regression, −y·log(f) − (1 − y)·log(1 − f), is the one to pass to compile; look up its name in the training section.",
+    ],
+    feedback: {
+      a: "squared error is the usual loss for regression, where y is any real number; a 0/1 label with a sigmoid output is trained with the logistic loss instead.",
+      b: "this is the logistic-regression loss −y·log(f) − (1 − y)·log(1 − f), named for the two classes it compares.",
+      c: "that loss belongs to a softmax over N classes with integer labels (lesson 04); one sigmoid output for two classes needs its two-class form.",
+      d: "absolute error is a regression loss too: it does not treat the output as the probability that y = 1.",
+    },
+  }),
+  quizCheck({
+    lesson: LESSON, id: "02.quiz.fitUpdates", points: 1,
+    hints: [
+      "Recall the three steps: build the model, compile it with a loss, then fit. Which of them learns?",
+      "fit runs gradient descent (with backpropagation computing the derivatives) for the epochs you ask: what does each step of gradient descent change?",
+    ],
+    feedback: {
+      a: "fit only reads the training set; X and y are the same afterwards.",
+      b: "the architecture is fixed when the model is built; fit trains that same network.",
+      c: "each step of gradient descent moves every W and b against the derivative of the cost, which backpropagation computes.",
+      d: "the loss is set by compile; fit minimises that loss and does not change which one it is.",
+    },
   }),
 ]);
 

@@ -6,7 +6,7 @@
  * the graded checks `04.*`. The from-logits losses for compile/fit come from
  * lib/core/losses.ts and are re-exported here.
  */
-import { createChecker, storedFunctionCheck, storedModelCheck, type Alternative } from "../checks";
+import { createChecker, quizCheck, storedFunctionCheck, storedModelCheck, type Alternative } from "../checks";
 import { createRng, linspace, plot, type Trace } from "../runtime";
 
 export { setup, progress, plot, linspace, seedEverything, record } from "../runtime";
@@ -112,6 +112,33 @@ export const checker = createChecker([
       "Multi-label means several independent yes/no answers per example, not one choice among classes: choose the output activation and the loss for that.",
       "A relu hidden layer of 16 units on the 2 inputs, then one sigmoid output per label: each label is an independent yes/no probability, so the loss is binary cross-entropy, not a softmax over labels.",
     ],
+  }),
+  // Self-check quiz (near the end of the notebook): the answers are stored cases of data/expected, never here.
+  quizCheck({
+    lesson: LESSON, id: "04.quiz.softmaxOther", points: 1,
+    hints: [
+      "What do the outputs of a softmax add up to?",
+      "Each softmax output is the probability of one class and the N outputs add up to 1; with N = 2, a₂ follows from a₁ alone.",
+    ],
+    feedback: {
+      a: "two softmax outputs add up to 1, so they are equal only when both are 0.5.",
+      b: "the two outputs add up to 1, so a₂ = 1 − a₁; with two classes softmax gives the same answer as logistic regression.",
+      c: "0.5 would mean both classes are equally likely, yet class 1 has the larger output here.",
+      d: "it can be known: the softmax outputs always add up to 1, so with N = 2 one output fixes the other.",
+    },
+  }),
+  quizCheck({
+    lesson: LESSON, id: "04.quiz.multiLabel", points: 1,
+    hints: [
+      "Multiclass: each example is exactly one of N classes. Multi-label: each example gets several yes/no answers at once.",
+      "Look for the problem where one input gets several labels, each of which can be 1 or 0 independently of the others (a vector y, one sigmoid per label).",
+    ],
+    feedback: {
+      a: "each image shows exactly one digit: one label out of ten classes, which is multiclass (a softmax).",
+      b: "one photo gets three independent yes/no labels, so the output is a vector of three sigmoids rather than a softmax.",
+      c: "that is one yes/no label per example: binary classification.",
+      d: "a temperature is a real number: that is regression, not classification.",
+    },
   }),
 ]);
 

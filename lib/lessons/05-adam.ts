@@ -7,7 +7,7 @@
  * exercises themselves are written in the notebook.
  */
 import * as tf from "@tensorflow/tfjs";
-import { createChecker, formatValue, loadExpected, storedFunctionCheck, storedModelCheck, type StudentFunction } from "../checks";
+import { createChecker, quizCheck, formatValue, loadExpected, storedFunctionCheck, storedModelCheck, type StudentFunction } from "../checks";
 import { plot, linspace, type Trace } from "../runtime";
 import { loadDigitHeldOutSet, loadDigitTrainingSet, type DigitData } from "../course/digits";
 import { plotLossPerEpoch as plotLoss } from "../course/loss-per-epoch";
@@ -124,6 +124,20 @@ export const checker = createChecker([
       "Count the examples whose prediction equals the label at the same position, then divide by the number of examples: " +
       "a fraction between 0 and 1 (not a percentage, not the count, not the fraction wrong).",
     ],
+  }),
+  // Self-check quiz (near the end of the notebook): the answer is a stored case of data/expected, never here.
+  quizCheck({
+    lesson: LESSON, id: "05.quiz.adamRaises", points: 1,
+    hints: [
+      "Adam keeps a learning rate for each parameter and adjusts it from how that parameter has been moving.",
+      "Picture the two paths of the lecture: tiny steps that all go the same way, and steps that overshoot and bounce back and forth. Which one calls for a larger α?",
+    ],
+    feedback: {
+      a: "steady steps in one direction suggest α is too small for that parameter, so Adam lets it move faster.",
+      b: "oscillating means the steps overshoot: Adam lowers that parameter's learning rate then, it does not raise it.",
+      c: "Adam adapts α for each parameter separately, from that parameter's own gradients, not by one common factor.",
+      d: "Adam can raise a parameter's effective learning rate as well as lower it.",
+    },
   }),
 ]);
 

@@ -13,6 +13,13 @@ def case(name, args, expected, **tol):
     return c
 
 
+def quiz_check(name, options, answer):
+    """A self-check question: its options {key: text} are the case's only argument and the right key is the
+    expected value (the grader's sandbox sees the options, never the answer)."""
+    assert answer in options, f"{answer!r} is not an option of {name!r}"
+    return {"atol": 0, "rtol": 0, "cases": [case(name, [options], answer)]}
+
+
 def sigmoid(z):
     z = np.asarray(z, dtype=np.float64)
     # exp(-z) overflows to inf for z < -709; 1/(1+inf) = 0 is the right limit.

@@ -7,7 +7,7 @@ before calling the student's code.
 import numpy as np
 
 from lessons.coffee_network import B1, INPUTS as COFFEE_INPUTS, LAYERS as coffee_layers, W1, normalise
-from lessons.common import case, sigmoid, tolist
+from lessons.common import case, quiz_check, sigmoid, tolist
 
 SLUG = "02-dense-networks"
 
@@ -144,4 +144,17 @@ def build():
         "normalised": xn,
         "predictions": [sequential(x, coffee_layers)[0] for x in xn],
     }
+    # Self-check quiz (Machine Learning Specialization, Course 2, Week 2: training details).
+    checks["02.quiz.binaryLoss"] = quiz_check("which loss for labels 0 or 1", {
+        "a": "mean squared error",
+        "b": "binary cross-entropy",
+        "c": "sparse categorical cross-entropy",
+        "d": "mean absolute error",
+    }, "b")
+    checks["02.quiz.fitUpdates"] = quiz_check("what model.fit changes", {
+        "a": "the training data X and y",
+        "b": "the number of layers and of units in each layer",
+        "c": "the weights and biases of every layer",
+        "d": "the loss function chosen in compile",
+    }, "c")
     return {"checks": checks, "values": {"coffeeNetwork": coffee}}

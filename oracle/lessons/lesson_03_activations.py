@@ -2,7 +2,7 @@
 import numpy as np
 
 from course_rng import Rng
-from lessons.common import case, tolist
+from lessons.common import case, quiz_check, tolist
 
 SLUG = "03-activations"
 
@@ -151,6 +151,13 @@ def build():
                 mse_case("one example", [4.0], [1.0]),
                 mse_case("the first houses, predicted by price = size", tolist(np.asarray(houses()["y"])[:10, 0]), tolist(np.asarray(houses()["X"])[:10, 0])),
             ]},
+            # Self-check quiz: a target that is never negative (the lecture's house price) → ReLU.
+            "03.quiz.outputActivation": quiz_check("output activation for a house price", {
+                "a": "sigmoid",
+                "b": "linear",
+                "c": "ReLU",
+                "d": "softmax",
+            }, "c"),
         },
         "values": {"regressionData": {"houses": houses(), "weather": weather()}},
     }

@@ -1,7 +1,7 @@
 """Expected values for lesson 04 (softmax, round-off, losses from logits), numpy float64."""
 import numpy as np
 
-from lessons.common import case, tolist
+from lessons.common import case, quiz_check, tolist
 
 SLUG = "04-softmax"
 EPS = 1e-7  # Keras' epsilon: probabilities are clipped into [EPS, 1 - EPS]
@@ -55,6 +55,9 @@ def multilabel(n):
             "loss": "binaryCrossentropy"}
 
 
+SOFTMAX_OTHER_OPTIONS = {"a": "0.71", "b": "0.29", "c": "0.5", "d": "it cannot be known without z2"}
+
+
 def build():
     tight = {"atol": 1e-10, "rtol": 1e-10}  # the course's softmax test uses atol 1e-10
     z_big = [1000.0, 1001.0, 1002.0]
@@ -100,5 +103,14 @@ def build():
                 case("3 labels (car, bus, pedestrian)", [3], multilabel(3)),
                 case("5 labels", [5], multilabel(5)),
             ]},
+            # Self-check quiz. Two softmax outputs add up to 1: the right option is the one equal to 1 - a1.
+            "04.quiz.softmaxOther": quiz_check("a2 of a two-unit softmax when a1 = 0.71", SOFTMAX_OTHER_OPTIONS,
+                                               next(k for k, v in SOFTMAX_OTHER_OPTIONS.items() if v == f"{1 - 0.71:.2f}")),
+            "04.quiz.multiLabel": quiz_check("which problem is multi-label", {
+                "a": "reading one handwritten digit, 0 to 9, from an image",
+                "b": "telling, for one photo, whether it shows a car, whether it shows a bus and whether it shows a pedestrian",
+                "c": "telling whether a tumour is malignant or benign",
+                "d": "predicting tomorrow's temperature",
+            }, "b"),
         },
     }

@@ -1,7 +1,7 @@
 """Expected values for lesson 05 (Adam, and the digit-recognition assignment), numpy float64."""
 import numpy as np
 
-from lessons.common import case, tolist
+from lessons.common import case, quiz_check, tolist
 
 SLUG = "05-adam"
 
@@ -193,4 +193,11 @@ def build():
             }),
         ]},
     }
+    # Self-check quiz (the lecture's intuition for Adam).
+    checks["05.quiz.adamRaises"] = quiz_check("when Adam raises a parameter's learning rate", {
+        "a": "when the parameter keeps moving in the same direction, step after step",
+        "b": "when the parameter oscillates back and forth",
+        "c": "at every step, for every parameter, by the same factor",
+        "d": "never: Adam only lowers the learning rate",
+    }, "a")
     return {"checks": checks, "values": {"bowl": bowl}}

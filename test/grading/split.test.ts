@@ -65,13 +65,16 @@ const WRONG: Record<string, () => unknown> = {
   object: () => ({ W: [[1]], b: [Number.NEGATIVE_INFINITY], extra: undefined }),
 };
 
+/** Answers as a quiz question sees them (any other check: "expected a function"): a key, the placeholder, no option. */
+const QUIZ_ANSWERS: [string, unknown][] = [["option a", "a"], ["option B, padded", " B "], ["option d", "d"], ["placeholder", "?"], ["unknown option", "zz"], ["array", ["a"]]];
+
 describe("the grader's compute/judge split matches lab.check", () => {
   for (const slug of lessonSlugs()) {
     it(`${slug}: every check, solution and wrong answers`, async () => {
       const solutions = solutionFunctions(slug);
       for (const def of loadLesson(slug).checker.definitions) {
         const fnName = (def as { fnName?: string }).fnName ?? def.id.split(".")[1] ?? "";
-        const candidates: [string, unknown][] = [["solution", solutions[fnName]], ...Object.entries(WRONG), ["not a function", 5]];
+        const candidates: [string, unknown][] = [["solution", solutions[fnName]], ...Object.entries(WRONG), ["not a function", 5], ...QUIZ_ANSWERS];
         for (const [label, fn] of candidates) {
           const live = await runCheck(def, fn);
           const judged = await split(def, fn);

@@ -18,8 +18,11 @@
 import { it } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import type { Checker, CheckResult } from "../../lib/checks";
+import { isQuizId, loadExpected, quizOptions, type Checker, type CheckResult, type QuizCheckDefinition } from "../../lib/checks";
+import { lessonSlugs } from "../../lib/lessons";
 import { cellRecords, checkResults, leakedTensors, problems, recorded, runNotebook, sourceNotebook, writeStudentEdition, writeVariant, type NotebookRun } from "./notebooks";
+
+const LESSON_SLUGS = lessonSlugs();
 
 export type Fn = (...args: never[]) => unknown;
 
@@ -27,6 +30,10 @@ export type Fn = (...args: never[]) => unknown;
 export function itHoldsTheCheckContract(checker: Checker, solutions: Record<string, Fn>, wrong: Record<string, Record<string, Fn>>): void {
   const ids = checker.definitions.map((d) => d.id);
   for (const id of ids) {
+    if (isQuizId(id)) {
+      itHoldsTheQuizContract(checker, id, solutions);
+      continue;
+    }
     const fnName = id.split(".")[1] as string;
     it(`${id} passes on the notebook's solution`, async () => {
       assert.ok(solutions[fnName], `the notebook defines no function ${fnName}`);
@@ -63,6 +70,70 @@ export function itHoldsTheCheckContract(checker: Checker, solutions: Record<stri
       assert.match(`${r.message} ${r.cases.map((c) => c.message ?? "").join(" ")}`, /expected a function/);
     });
   }
+}
+
+/**
+ * The contract of a quiz question (lib/checks/quiz.ts): the notebook's answer
+ * passes; every other option fails, naming that option and explaining it
+ * without the right answer; the placeholder is "not completed"; a key that is
+ * no option fails and lists the valid keys; a value that is not a string fails.
+ */
+function itHoldsTheQuizContract(checker: Checker, id: string, solutions: Record<string, Fn>): void {
+  const def = checker.definitions.find((d) => d.id === id) as QuizCheckDefinition;
+  const answer = solutions[def.fnName] as unknown;
+  const stored = loadExpected(lessonOf(id)).checks[id];
+  const options = Object.keys(quizOptions(stored?.cases[0]?.args ?? []));
+  it(`${id} passes on the notebook's answer`, async () => {
+    assert.equal(typeof answer, "string", `the notebook declares no answer ${def.fnName}`);
+    const r = await checker.run(id, answer);
+    assert.equal(r.status, "passed", r.message);
+    assert.equal(r.points, r.maxPoints);
+  });
+  it(`${id} has at least three wrong options, each with its own feedback`, () => {
+    assert.ok(options.length >= 4, `options ${options.join(", ")}`);
+    assert.deepEqual(Object.keys(def.feedback).sort(), [...options].sort(), "feedback for every option, no more");
+  });
+  for (const key of options) {
+    if (key === answer) continue;
+    it(`${id} fails on option "${key}" and explains that option, not the answer`, async () => {
+      const r = await checker.run(id, key);
+      assert.equal(r.status, "failed");
+      assert.equal(r.points, 0);
+      const c = r.cases[0];
+      assert.equal(c?.choice, key);
+      assert.equal(c?.mistake, "wrong-choice");
+      assert.ok(c?.message?.includes(def.feedback[key] as string), "the option's own feedback");
+      assert.equal(c?.expected, undefined, "the right answer is never shown");
+      assert.ok(!JSON.stringify(r).includes(`"${answer}"`), "the result does not contain the right key");
+    });
+  }
+  it(`${id} says "not completed yet" for the placeholder`, async () => {
+    const r = await checker.run(id, "?");
+    assert.equal(r.status, "not-completed");
+    assert.match(r.message, /not completed yet/);
+  });
+  it(`${id} lists the valid keys for an unknown one`, async () => {
+    const r = await checker.run(id, "z");
+    assert.equal(r.status, "failed");
+    assert.equal(r.cases[0]?.mistake, "unknown-option");
+    assert.equal(r.cases[0]?.choice, "z");
+    for (const k of options) assert.ok(r.cases[0]?.message?.includes(`"${k}"`), `lists "${k}"`);
+  });
+  it(`${id} fails on an answer that is not a string`, async () => {
+    for (const bad of [undefined, 2, ["a"], () => "a"]) {
+      const r = await checker.run(id, bad);
+      assert.equal(r.status, "failed", String(bad));
+      assert.equal(r.points, 0);
+    }
+  });
+}
+
+/** The lesson whose expected file holds a check: the one whose slug starts with the id's NN. */
+function lessonOf(id: string): string {
+  const prefix = id.slice(0, 2);
+  const slug = LESSON_SLUGS.find((s) => s.startsWith(prefix));
+  if (!slug) throw new Error(`no lesson for ${id}`);
+  return slug;
 }
 
 /**

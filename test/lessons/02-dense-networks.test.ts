@@ -195,6 +195,8 @@ describe("lesson 02 notebook in a real tslab kernel", { concurrency: false }, ()
 
   it("wrong code in every exercise: runs to the end and every check fails with a message", () => {
     const { byId } = assertWrongEditionFails(SLUG, IDS, {
+      quizBinaryLoss: 'const quizBinaryLoss = "a";',  // a wrong quiz option
+      quizFitUpdates: 'const quizFitUpdates = "d";',  // a wrong quiz option
       dense: "function dense(aIn: number[], W: number[][], b: number[], g: (z: number) => number): number[] { return b.map((bj, j) => g(aIn.reduce((s, a, k) => s + a * W[j][k], bj))); }",
       denseBatch: "function denseBatch(A: number[][], W: number[][], b: number[], g: (z: number) => number): number[][] { return A.map((r) => dense(r, W, b, (z) => z)); }",
       sequential: "function sequential(x: number[], layers: { W: number[][]; b: number[]; g: (z: number) => number }[]): number[] { return dense(x, layers[0].W, layers[0].b, layers[0].g); }",

@@ -242,6 +242,7 @@ describe("lesson 03 notebook in a real tslab kernel", { concurrency: false }, ()
 
   it("wrong code in every exercise: runs to the end and every check fails", () => {
     assertWrongEditionFails(SLUG, IDS, {
+      quizOutputActivation: 'const quizOutputActivation = "a";',  // a wrong quiz option
       relu: "function relu(z: number[]): number[] { return z.map((v) => (v > 0 ? 1 : 0)); }",
       chooseOutputActivation: 'function chooseOutputActivation(target: "binary" | "real" | "nonNegative"): "sigmoid" | "linear" | "relu" { return "sigmoid"; }',
       buildRegressionModel: "function buildRegressionModel(numFeatures: number, targetCanBeNegative: boolean): tf.Sequential { const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [numFeatures], units: 16, activation: 'relu' }), tf.layers.dense({ units: 1, activation: 'sigmoid' })] }); m.compile({ loss: 'meanSquaredError', optimizer: tf.train.adam(0.01) }); return m; }",

@@ -272,6 +272,8 @@ describe("lesson 04 notebook in a real tslab kernel", { concurrency: false }, ()
 
   it("wrong code in every exercise: runs to the end and every check fails", () => {
     assertWrongEditionFails(SLUG, IDS, {
+      quizSoftmaxOther: 'const quizSoftmaxOther = "a";',  // a wrong quiz option
+      quizMultiLabel: 'const quizMultiLabel = "a";',  // a wrong quiz option
       mySoftmax: "function mySoftmax(z: number[]): number[] { return z.map(Math.exp); }",
       stableSoftmax: "function stableSoftmax(z: number[]): number[] { const e = z.map(Math.exp); const s = e.reduce((a, b) => a + b, 0); return e.map((v) => v / s); }",
       logSoftmax: "function logSoftmax(z: number[]): number[] { const l = Math.log(z.reduce((s, v) => s + Math.exp(v), 0)); return z.map((v) => v - l); }",

@@ -368,6 +368,7 @@ describe("lesson 05 notebook in a real tslab kernel", { concurrency: false }, ()
 
   it("wrong code in every exercise: runs to the end and every check fails with a message", () => {
     const { run, byId } = assertWrongEditionFails(SLUG, IDS, {
+      quizAdamRaises: 'const quizAdamRaises = "b";',  // a wrong quiz option
       adamStep: "function adamStep(w: number[], grad: number[], state: { m: number[]; v: number[]; t: number }, opts?: { learningRate?: number; beta1?: number; beta2?: number; epsilon?: number }): number[] { const lr = opts?.learningRate ?? 0.001; state.t += 1; state.m = state.m.map((m, j) => 0.9 * m + 0.1 * grad[j]); state.v = state.v.map((v, j) => 0.999 * v + 0.001 * grad[j] ** 2); return w.map((wj, j) => wj - lr * state.m[j] / (Math.sqrt(state.v[j]) + 1e-7)); }",
       layerWeightShapes: "function layerWeightShapes(layerSizes: number[]): { W: [number, number]; b: [number] }[] { return layerSizes.slice(1).map((u, l) => ({ W: [u, layerSizes[l]] as [number, number], b: [u] as [number] })); }",
       predictClasses: "function predictClasses(logits: number[][]): number[] { return logits.map((r) => r.indexOf(Math.min(...r))); }",

@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { NotCompletedError, callStudent } from "../../lib/checks/harness";
+import { QUIZ_PLACEHOLDER } from "../../lib/checks/quiz-answer";
 import { VALIDATE_CELL_ID, contentHash, declaredFunction, generateStudentEditions, isUnedited, stripSolutions, stubLines, studentEdition } from "../../setup/editions";
 import { cellText, readNotebook, writeNotebook, type Cell, type Notebook } from "../../setup/notebook";
 import { ROOT } from "../../lib/runtime/paths";
@@ -72,6 +73,17 @@ describe("stripSolutions", () => {
     assert.deepEqual(stripSolutions("const x = 1;\n"), { text: "const x = 1;\n", regions: 0 });
     const inline = "x = 1; // BEGIN SOLUTION";
     assert.deepEqual(stripSolutions(inline), { text: inline, regions: 0 }, "a marker must be alone on its line");
+  });
+
+  it("a quiz answer keeps its declaration with the placeholder, which the quiz check reports as not completed", () => {
+    const cell = '// Your answer: "a", "b", "c" or "d".\n// BEGIN SOLUTION\nconst quizOutputActivation = "c";\n// END SOLUTION';
+    assert.equal(declaredFunction(cell), "quizOutputActivation");
+    const { text, regions } = stripSolutions(cell);
+    assert.equal(regions, 1);
+    assert.equal(text, '// Your answer: "a", "b", "c" or "d".\nconst quizOutputActivation = "?";');
+    assert.equal(new Function(`${text}\nreturn quizOutputActivation;`)(), QUIZ_PLACEHOLDER);
+    // Anything else in the region is still an exercise: the throwing stub.
+    assert.match(stripSolutions("// BEGIN SOLUTION\nconst quizX = 1;\nfoo();\n// END SOLUTION").text, /throw new Error/);
   });
 
   it("errors on unbalanced or nested markers, naming where and which line", () => {

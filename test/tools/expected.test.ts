@@ -8,7 +8,7 @@ import * as assert from "node:assert/strict";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import type { ExpectedFile } from "../../lib/checks";
+import { isQuizId, type ExpectedFile } from "../../lib/checks";
 import { lessonCheckIds } from "../../lib/lessons";
 import { ROOT } from "../helpers/notebooks";
 
@@ -60,7 +60,9 @@ describe("expected values", () => {
       const defined = lessonCheckIds(slug).sort();
       assert.deepEqual(stored, defined);
       for (const [id, c] of Object.entries(data.checks)) {
-        assert.ok(c.cases.length >= 2, `${id} needs several cases (has ${c.cases.length})`);
+        // A quiz check is one question: one case whose args are its options.
+        if (isQuizId(id)) assert.equal(c.cases.length, 1, `${id} is one question`);
+        else assert.ok(c.cases.length >= 2, `${id} needs several cases (has ${c.cases.length})`);
         assert.ok(c.atol >= 0 && c.rtol >= 0, `${id} has explicit tolerances`);
       }
     });
