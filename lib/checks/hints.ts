@@ -31,10 +31,13 @@ export class FailureCounter {
   }
 }
 
-/** A result with the tiers its report shows: after a failure, tier 1 (and tier 2 from the third failure). */
+/**
+ * A result with the tiers its report shows: runCheck gives every result tier 1;
+ * a failure shows tier 2 too from the third failure on.
+ */
 export function withTiers(r: CheckResult, def: CheckDefinition | undefined, failures: number): CheckResult {
-  if (!def) return r;
-  return { ...r, hints: r.status === "failed" ? tiersToShow(def.hints, failures) : [def.hints[0]], hintLevels: def.hints.length };
+  if (!def || r.status !== "failed") return r;
+  return { ...r, hints: tiersToShow(def.hints, failures) };
 }
 
 /** The outcome of asking for one tier of one check's hint. */
