@@ -19,7 +19,7 @@ import { spawn, spawnSync, type ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { findTestPython, jupyterEnv, writeKernelSpec, JUPYTER_DATA, ROOT } from "../setup/jupyter";
+import { findTestPython, jupyterEnv, warmKernelCaches, writeKernelSpec, JUPYTER_DATA, ROOT } from "../setup/jupyter";
 import { exerciseCells, lessonSlugs, readSubmission, type ExerciseCell, type Submission } from "./submission";
 import { lessonChecks, readHiddenChecks, type CheckRequest, type GradeRequest, type WorkerMessage } from "./worker";
 import { judgeCheck, type CheckOutcome } from "./judge";
@@ -359,6 +359,8 @@ export function prepareGrading(options: { unsafeNoSandbox?: boolean } = {}): Gra
   writeKernelSpec();
   const build = ensureBuilt({ quiet: true }) as { ok: boolean; output: string };
   if (!build.ok) throw new Error(`the course library does not compile:\n${build.output}`);
+  // Before the data snapshot: sandboxed kernels cannot write build/lib/cache, so it is filled here.
+  warmKernelCaches();
   const exerciseNames = Object.fromEntries(lessonSlugs().map((s) => [s, lessonChecks(s).map((d) => (d as { fnName?: string }).fnName ?? "")]));
   // Expected values are read from a private snapshot; data/ and build/lib are restored if an unsandboxed run changes them.
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "course-grade-"));

@@ -19,7 +19,7 @@ import { spawn } from "child_process";
 import { randomBytes } from "crypto";
 import * as net from "net";
 import * as path from "path";
-import { findJupyter, installInstructions, installJupyter, jupyterEnv, probeAll, writeKernelSpec, JUPYTER_DATA, ROOT } from "./jupyter";
+import { findJupyter, installInstructions, installJupyter, jupyterEnv, probeAll, warmKernelCaches, writeKernelSpec, JUPYTER_DATA, ROOT } from "./jupyter";
 import { ensureLabApp, labAppArgs, labAppEnv, labAppIsBuilt, labAppVersion } from "./jupyterlab-app";
 import { refreshStudentEdition } from "./student";
 import { isRelease } from "./release-manifest";
@@ -51,6 +51,7 @@ async function main(): Promise<void> {
   const folder = solutions || release ? "notebooks" : "student";
 
   writeKernelSpec();
+  warmKernelCaches();
   if (!solutions && !release) refreshStudentEdition();
 
   const only = args.includes("--classic") ? "classic" : args.includes("--lab") ? "lab" : undefined;

@@ -17,7 +17,7 @@ import * as path from "path";
 import { isRelease } from "./release-manifest";
 import { run } from "node:test";
 import { spec } from "node:test/reporters";
-import { CHROMIUM, ensureChromium, ensureLabServer, findTestPython, installInstructions, installJupyter, jupyterEnv, probeAll, writeKernelSpec, ROOT } from "./jupyter";
+import { CHROMIUM, ensureChromium, ensureLabServer, findTestPython, installInstructions, installJupyter, jupyterEnv, probeAll, warmKernelCaches, writeKernelSpec, ROOT } from "./jupyter";
 
 function testFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
@@ -85,6 +85,7 @@ async function main(): Promise<number> {
     }
   }
   writeKernelSpec();
+  warmKernelCaches();
   const filters = process.argv.slice(2);
   // test/student/ is the student release's own suite. In the course, test/lessons/ already runs every
   // student edition, so it runs here only when a filter names it (test/tools/release.test.ts does, in a release).

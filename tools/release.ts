@@ -33,6 +33,8 @@ export const RELEASED_PATHS: readonly string[] = [
   "setup/bootstrap.js",
   "setup/build-lib.js",
   "setup/kernel.js",
+  "setup/kernel-speedups.js",
+  "setup/kernel-types",
   "setup/jupyter.ts",
   "setup/jupyterlab-app.ts",
   "setup/jupyterlab-app",

@@ -7,6 +7,7 @@
  * `02.*`. The exercises themselves are written in the notebook.
  */
 import * as tf from "@tensorflow/tfjs";
+import { predictRows } from "../course/predict-rows";
 import { createChecker, quizCheck, formatValue, loadExpected, storedFunctionCheck, storedModelCheck, type StoredCheckDefinition, type HintTiers } from "../checks";
 import { plot } from "../runtime";
 import { loadBinaryDigits, type DigitData } from "../course/digits";
@@ -203,7 +204,7 @@ export function plainLayers(model: tf.LayersModel): PlainLayer[] {
 
 /** The model's output for every row of X, as plain numbers (one output unit: one number per row). */
 export function predictProbabilities(model: tf.LayersModel, X: number[][]): number[] {
-  return tf.tidy(() => ((model.predict(tf.tensor2d(X)) as tf.Tensor).arraySync() as number[][]).map((r) => r[0] as number));
+  return tf.tidy(() => (predictRows(model, X).arraySync() as number[][]).map((r) => r[0] as number));
 }
 
 // ---------------------------------------------------------------- figures

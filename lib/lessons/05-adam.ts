@@ -11,6 +11,7 @@ import { createChecker, quizCheck, formatValue, loadExpected, storedFunctionChec
 import { plot, linspace, type Trace } from "../runtime";
 import { loadDigitHeldOutSet, loadDigitTrainingSet, type DigitData } from "../course/digits";
 import { plotLossPerEpoch as plotLoss } from "../course/loss-per-epoch";
+import { predictRows } from "../course/predict-rows";
 
 export { setup, progress, plot, linspace, seedEverything, record } from "../runtime";
 export { demo, disposeModel, needs } from "../checks";
@@ -273,12 +274,12 @@ export function plotLearningRateSweep(learningRates: number[], series: { name: s
 
 /** The model's ten logits for every row of X, as plain numbers (the input of the student's predictClasses). */
 export function predictLogits(model: tf.LayersModel, X: number[][]): number[][] {
-  return tf.tidy(() => (model.predict(tf.tensor2d(X)) as tf.Tensor).arraySync() as number[][]);
+  return tf.tidy(() => predictRows(model, X).arraySync() as number[][]);
 }
 
 /** The class with the largest logit for every row of X, by tf.argMax (the reference the student's predictClasses is compared with). */
 export function predictLabels(model: tf.LayersModel, X: number[][]): number[] {
-  return tf.tidy(() => (model.predict(tf.tensor2d(X)) as tf.Tensor).argMax(-1).arraySync() as number[]);
+  return tf.tidy(() => predictRows(model, X).argMax(-1).arraySync() as number[]);
 }
 
 /** Indices where the prediction differs from the label. */

@@ -19,9 +19,10 @@ describe("kernel spec", () => {
     assert.equal(dir, path.join(JUPYTER_DATA, "kernels", "tslab"));
     const spec = JSON.parse(fs.readFileSync(path.join(dir, "kernel.json"), "utf8")) as { argv: string[]; language: string };
     assert.equal(spec.argv[0], process.execPath);
-    assert.ok(path.isAbsolute(spec.argv[1] as string));
-    assert.equal(spec.argv[1], path.join(ROOT, "setup", "kernel.js"));
-    assert.equal(spec.argv[2], "{connection_file}");
+    assert.deepEqual(spec.argv.slice(1, -2), ["--max-semi-space-size=4"]);
+    assert.ok(path.isAbsolute(spec.argv[2] as string));
+    assert.equal(spec.argv[2], path.join(ROOT, "setup", "kernel.js"));
+    assert.equal(spec.argv[3], "{connection_file}");
     assert.equal(spec.language, "typescript");
   });
 

@@ -1,0 +1,215 @@
+// @ts-check
+/**
+ * What makes the course kernel start faster and use less memory, installed by
+ * setup/kernel.js before tslab loads. tslab itself is not modified.
+ *
+ *  1. A light type check: tslab's TypeScript program normally loads every
+ *     package under node_modules/@types, i.e. @types/node (2.2 MB of .d.ts,
+ *     about half of all the TypeScript it parses, ~40 MB of heap, ~1 s of
+ *     start-up). Notebooks only need a handful of Node's globals, declared in
+ *     setup/kernel-types/globals.d.ts. The first time a cell has a diagnostic that
+ *     may come from a missing Node type (a name, module, namespace or property
+ *     not found), the kernel switches for good to tslab's usual program with
+ *     @types/node and checks that cell again, so no cell is rejected that
+ *     tslab would accept.
+ *  2. A V8 code cache for TypeScript's compiler (8 MB of JavaScript), like
+ *     Node 22's module.enableCompileCache(): written after the first cell, so
+ *     it holds the functions the converter uses.
+ */
+"use strict";
+const crypto = require("crypto");
+const fs = require("fs");
+const Module = require("module");
+const path = require("path");
+const vm = require("vm");
+
+const GLOBALS = path.join(__dirname, "kernel-types", "globals.d.ts");
+/** Diagnostic codes that may only mean "a Node.js type is missing" (TS 5.0). */
+const MAYBE_NODE = new Set([2304, 2305, 2307, 2339, 2503, 2551, 2552, 2580, 2581, 2582, 2583, 2584, 2591, 2592, 2593, 2688, 2694, 2724]);
+
+/** When set, tslab's next program is created without @types and with GLOBALS. */
+let light = false;
+
+/**
+ * What the hooks did in this process: `npm test` (test/setup/kernel-speedups)
+ * reads it from `node setup/kernel.js --warm`, so the day a tslab or
+ * TypeScript update bypasses a hook, a test fails instead of the kernel
+ * silently losing its speed.
+ */
+const status = { lightPrograms: 0, fullPrograms: 0, switchedToFull: 0, codeCacheHits: 0, codeCacheWritten: 0 };
+
+/** Node flags of the kernel process (the kernel spec's argv and the cache warmer use the same, so the code cache matches). */
+const KERNEL_NODE_FLAGS = ["--max-semi-space-size=4"];
+
+/**
+ * tslab's converter, given a TypeScript whose createWatchCompilerHost honours
+ * `light`. (The typescript module's exports are non-configurable getters: a
+ * copy of it is handed to tslab's converter instead.)
+ */
+function hookTypeScript() {
+  const load = /** @type {any} */ (Module)._load;
+  /** @type {any} */ (Module)._load = function (/** @type {string} */ request, /** @type {any} */ parent) {
+    const m = load.apply(this, arguments);
+    if (request !== "@tslab/typescript-for-tslab" || !parent || !/tslab[\\/]dist[\\/]converter\.js$/.test(parent.filename)) return m;
+    /** @type {any} */
+    const copy = {};
+    for (const k of Object.keys(m)) if (k !== "createWatchCompilerHost") Object.defineProperty(copy, k, { enumerable: true, get: () => m[k] });
+    copy.createWatchCompilerHost = function (/** @type {string[]} */ rootFiles, /** @type {any} */ options, /** @type {any[]} */ ...rest) {
+      if (light) {
+        status.lightPrograms++;
+        return m.createWatchCompilerHost([...rootFiles, GLOBALS], { ...options, types: [] }, ...rest);
+      }
+      status.fullPrograms++;
+      return m.createWatchCompilerHost(rootFiles, options, ...rest);
+    };
+    return copy;
+  };
+}
+
+/**
+ * A converter with the light program, that switches to tslab's usual one when
+ * a cell's diagnostics may come from a missing Node.js type.
+ * @param {(opts: any) => any} create tslab's createConverter
+ * @param {any} opts
+ */
+function lightConverter(create, opts) {
+  light = true;
+  let cur;
+  try {
+    cur = create(opts);
+  } finally {
+    light = false;
+  }
+  let isLight = true;
+  /** @type {any[][]} */
+  const modules = []; // %module cells, replayed into the full program
+  const toFull = () => {
+    const full = create(opts);
+    for (const args of modules) full.addModule(...args);
+    cur.close();
+    cur = full;
+    isLight = false;
+    status.switchedToFull++;
+  };
+  return {
+    convert(/** @type {string} */ prevDecl, /** @type {string} */ src) {
+      const out = cur.convert(prevDecl, src);
+      if (!isLight || !out.diagnostics.some((/** @type {{ code: number }} */ d) => MAYBE_NODE.has(d.code))) return out;
+      toFull();
+      return cur.convert(prevDecl, src);
+    },
+    inspect: (/** @type {any[]} */ ...a) => cur.inspect(...a),
+    complete: (/** @type {any[]} */ ...a) => cur.complete(...a),
+    addModule(/** @type {any[]} */ ...a) {
+      if (isLight) modules.push(a);
+      return cur.addModule(...a);
+    },
+    close: () => cur.close(),
+  };
+}
+
+/**
+ * Loads the files matching `pattern` with a V8 code cache kept in `dir`;
+ * returns a function that writes the caches still missing (call it once the
+ * kernel has run a cell, so that they include the functions compiled lazily).
+ * @param {string} dir
+ * @param {RegExp} pattern
+ */
+function installCodeCache(dir, pattern) {
+  /** @type {{ script: vm.Script, file: string }[]} */
+  const pending = [];
+  const compile = /** @type {any} */ (Module.prototype)._compile;
+  /** @type {any} */ (Module.prototype)._compile = function (/** @type {string} */ content, /** @type {string} */ filename) {
+    if (!pattern.test(filename)) return compile.call(this, content, filename);
+    const key = crypto.createHash("sha1").update(`${process.version}\0${process.execArgv.join(" ")}\0${filename}\0`).update(content).digest("hex");
+    const file = path.join(dir, `${key}.bin`);
+    /** @type {Buffer | undefined} */
+    let cachedData;
+    try {
+      cachedData = fs.readFileSync(file);
+    } catch {
+      cachedData = undefined;
+    }
+    const script = new vm.Script(Module.wrap(content), { filename, cachedData });
+    if (!cachedData || script.cachedDataRejected) pending.push({ script, file });
+    else status.codeCacheHits++;
+    const req = Object.assign((/** @type {string} */ id) => this.require(id), {
+      resolve: (/** @type {string} */ request, /** @type {any} */ options) => /** @type {any} */ (Module)._resolveFilename(request, this, false, options),
+      main: process.mainModule,
+      extensions: /** @type {any} */ (Module)._extensions,
+      cache: /** @type {any} */ (Module)._cache,
+    });
+    return script.runInThisContext({ displayErrors: true }).call(this.exports, this.exports, req, this, filename, path.dirname(filename));
+  };
+  return function saveCodeCache() {
+    for (const { script, file } of pending.splice(0)) {
+      const tmp = `${file}.${process.pid}.tmp`;
+      try {
+        fs.mkdirSync(dir, { recursive: true });
+        fs.writeFileSync(tmp, script.createCachedData());
+        fs.renameSync(tmp, file);
+        status.codeCacheWritten++;
+      } catch {
+        // read-only course folder (the grading sandbox): run without the cache
+        try {
+          fs.unlinkSync(tmp);
+        } catch {
+          // never written
+        }
+      }
+    }
+  };
+}
+
+/**
+ * Everything setup/kernel.js installs before tslab starts; returns the
+ * function that writes the code cache.
+ * @param {string} root the course folder
+ */
+function prepareKernel(root) {
+  // Collect garbage sooner: V8 otherwise lets a heap grow to up to 4× what is
+  // live before a full collection, and every cell leaves ~10 MB of TypeScript
+  // programs behind (peaks of 450–650 MB for ~150 MB in use).
+  require("v8").setFlagsFromString("--heap-growing-percent=40");
+  const saveCodeCache = installCodeCache(path.join(root, "build", "lib", "cache", "v8"), /typescript-for-tslab[\\/]lib[\\/]typescript\.js$/);
+  hookTypeScript();
+  const tslab = path.join(root, "node_modules", "tslab", "dist");
+  const converter = require(path.join(tslab, "converter.js"));
+  const createConverter = converter.createConverter;
+  converter.createConverter = (/** @type {any} */ opts) => (opts && opts.isBrowser ? createConverter(opts) : lightConverter(createConverter, opts));
+  return saveCodeCache;
+}
+
+/**
+ * Fills the caches a kernel would fill on its first cell (TypeScript's code
+ * cache; the digits' cache), so that kernels which cannot write to the course
+ * (the grading sandbox) start fast too. Run as `node <KERNEL_NODE_FLAGS>
+ * setup/kernel.js --warm`; returns what the hooks did, and the diagnostics of
+ * two cells: one that the light program compiles, one that needs @types/node.
+ * @param {string} root the course folder
+ */
+function warmCaches(root) {
+  const saveCodeCache = prepareKernel(root);
+  const { createConverter } = require(path.join(root, "node_modules", "tslab", "dist", "converter.js"));
+  const cwd = process.cwd();
+  process.chdir(path.join(root, "notebooks"));
+  /** @type {{ light: string[], node: string[] }} */
+  const diagnostics = { light: [], node: [] };
+  try {
+    const conv = createConverter({ isJS: false, isBrowser: false });
+    const texts = (/** @type {any} */ out) => out.diagnostics.map((/** @type {any} */ d) => `TS${d.code}: ${d.messageText}`);
+    const first = conv.convert("", 'import * as lab from "../build/lib/lessons/01-logistic-regression";\nconst xs: number[] = [1, 2, 3];\nsetTimeout(() => console.log(xs.length, typeof lab.setup), 0);\n');
+    diagnostics.light = texts(first);
+    const second = conv.convert(first.declOutput || "", "const rss: number = process.memoryUsage().rss;\n");
+    diagnostics.node = texts(second);
+    conv.close();
+  } finally {
+    process.chdir(cwd);
+  }
+  saveCodeCache();
+  const digits = require(path.join(root, "build", "lib", "course", "digits.js"));
+  const one = digits.loadDigits({ digits: [0], perDigit: 1 });
+  return { ...status, diagnostics, digitCache: fs.existsSync(digits.digitCacheFile()), digitPixels: one.X[0].length };
+}
+
+module.exports = { hookTypeScript, lightConverter, installCodeCache, prepareKernel, warmCaches, status, KERNEL_NODE_FLAGS };
