@@ -25,8 +25,8 @@ export interface CaseResult {
   message?: string;
   /** The common mistake the wrong answer shows, if one was recognised (its sentence ends `message`). */
   mistake?: MistakeName;
-  /** A quiz answer's option key, as given (normalised: trimmed, lower case). */
-  choice?: string;
+  /** A quiz answer's option key, as given (normalised: trimmed, lower case); for a multi-select question, the sorted keys. */
+  choice?: string | string[];
 }
 
 /** A whole check's outcome; also written, as JSON, into the cell output for graders. */

@@ -7,5 +7,6 @@ export { describeModel, disposeModel, lossName, type ModelDescription, type Laye
 export { demo, needs } from "./demo";
 export { lookupHint, renderHint, tiersToShow, withTiers, FailureCounter, MORE_DETAIL_AFTER, type HintLookup } from "./hints";
 export { detectMistake, notNormalised, wrongSign, transposed, offByOne, wrongLayerActivation, DETECTORS, type Mistake, type MistakeName, type MistakeDetector, type Alternative } from "./mistakes";
-export { quizCheck, quizOptions, type QuizCheckDefinition, type QuizCheckOptions } from "./quiz";
+export { quizCheck, quizOptions, isMultiSelect, ALL_THAT_APPLY, type QuizCheckDefinition, type QuizCheckOptions } from "./quiz";
 export { QUIZ_PLACEHOLDER, QUIZ_ANSWER_DECLARATION, quizAnswerName, isQuizId } from "./quiz-answer";
+export { decisionCheck, decisionOf, explainDecision, prediction, predictionFor, type DecisionTask, type HiddenRule, type ModelDecision, type Prediction, type Target } from "./decision";

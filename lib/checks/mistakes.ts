@@ -24,6 +24,8 @@ export type MistakeName =
   | "wrong-loss"
   | "not-compiled"
   | "lecture-half-factor"
+  // A decision exercise (lib/checks/decision.ts): a layer, activation, loss or fromLogits chosen wrong.
+  | "wrong-decision"
   // A quiz answer (lib/checks/quiz.ts): an option that is not the answer, or a key that is no option.
   | "wrong-choice"
   | "unknown-option";
@@ -44,8 +46,15 @@ export type MistakeDetector = (got: unknown, expected: unknown, tol: Tolerance, 
  */
 export interface Alternative {
   name: MistakeName;
-  expected: unknown;
-  message: string;
+  /** What the mistake returns (matched up to the tolerance), when it is known as a value. */
+  expected?: unknown;
+  message?: string;
+  /**
+   * Or: the sentence naming the mistake, worked out from the answer itself and
+   * the expected value (null when this is not the mistake). It must accept any
+   * data, since it reads what a submission returned.
+   */
+  explain?: (got: unknown, expected: unknown) => string | null;
 }
 
 // ---------------------------------------------------------------- helpers
@@ -248,7 +257,17 @@ export const DETECTORS: readonly MistakeDetector[] = [wrongLayerActivation, tran
 export function detectMistake(got: unknown, expected: unknown, tol: Tolerance, alternatives: readonly Alternative[] = []): Mistake | null {
   const t = loose(tol);
   if (!matches(got, expected, t)) {
-    for (const alt of alternatives) if (matches(got, alt.expected, t)) return { name: alt.name, message: alt.message };
+    for (const alt of alternatives) {
+      if (alt.explain) {
+        let message: string | null = null;
+        try {
+          message = alt.explain(got, expected);
+        } catch {
+          message = null; // data no explanation fits: the generic detectors may still name it
+        }
+        if (message) return { name: alt.name, message };
+      } else if (matches(got, alt.expected, t)) return { name: alt.name, message: alt.message ?? alt.name };
+    }
   }
   return detectAt(got, expected, tol, "", 0);
 }

@@ -5,7 +5,7 @@
  * Helpers the notebook uses (data, figures, the lecture's coffee network) and
  * the graded checks `01.*`. The exercises themselves are written in the notebook.
  */
-import { createChecker, loadExpected, storedFunctionCheck, storedModelCheck } from "../checks";
+import { createChecker, decisionCheck, loadExpected, storedFunctionCheck } from "../checks";
 import { plot, linspace, type Trace } from "../runtime";
 import { loadCoffeeData, isGoodRoast, goodRoastRegion, type CoffeeData } from "../course/coffee";
 import { fitNormalization, normalize, type NormStats } from "../course/normalize";
@@ -61,11 +61,13 @@ export const checker = createChecker([
       "Each iteration: gradient at the current w, b; then update every parameter at once (w[j] − alpha·dw[j], b − alpha·db); push the cost after the update. Start from a copy of w.",
     ],
   }),
-  storedModelCheck({
+  // A decision: the notebook gives the task, the student picks the layer, activation and loss.
+  decisionCheck({
     lesson: LESSON, id: "01.buildLogisticModel", fnName: "buildLogisticModel", points: 2,
+    task: { hidden: { kind: "none" } }, target: "binary",
     hints: [
-      "Logistic regression is a network with a single unit: think about which activation makes its output a probability, and what a model needs before it can be trained.",
-      "One Dense layer with a single sigmoid unit that takes numFeatures inputs; compile it with binary cross-entropy and Adam at learning rate 0.01 before returning it. A common miss: returning the model uncompiled.",
+      "Logistic regression is a network of one unit: which activation turns w·x + b into a probability, and which loss from step 2 scores a probability against a 0/1 label? A model also needs compiling before it can be trained.",
+      "One Dense layer with a single unit that takes numFeatures inputs (inputShape: [numFeatures]), with the activation of step 1; compile it with the cost of step 2 (tfjs calls it \"binaryCrossentropy\") and the optimizer the task names.",
     ],
   }),
 ]);

@@ -8,14 +8,16 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { predictRows } from "../course/predict-rows";
-import { createChecker, quizCheck, formatValue, loadExpected, storedFunctionCheck, storedModelCheck, type StoredCheckDefinition, type HintTiers } from "../checks";
+import { outputProbabilities } from "../course/output-probabilities";
+import { createChecker, decisionCheck, quizCheck, formatValue, loadExpected, storedFunctionCheck, type StoredCheckDefinition, type HintTiers } from "../checks";
 import { plot } from "../runtime";
 import { loadBinaryDigits, type DigitData } from "../course/digits";
 import { plotLossPerEpoch as plotLoss } from "../course/loss-per-epoch";
 
 export { setup, progress, plot, linspace, seedEverything, record } from "../runtime";
 export { demo, disposeModel, needs } from "../checks";
-export { fit } from "../training";
+export { fit, BinaryCrossentropy } from "../training";
+export { outputProbabilities } from "../course/output-probabilities";
 export { loadBinaryDigits, type DigitData };
 export { COFFEE_NETWORK, normalizeRoasts } from "../course/coffee-network";
 // lab.accuracy(labels, y) compares labels: the probabilities go through lab.threshold first.
@@ -136,12 +138,14 @@ export const checker = createChecker([
       "Average of (yPred[i] − yTrue[i])² over the examples: Keras' convention, with no ½ in front and no square root.",
     ],
   }),
-  storedModelCheck({
+  // A decision: the hidden layers are the lecture's; the output activation and the loss are the student's choice.
+  decisionCheck({
     lesson: LESSON, id: "02.buildBinaryDigitModel", fnName: "buildBinaryDigitModel", points: 2,
+    task: { hidden: { kind: "exactly", layers: [{ units: 25, activation: "sigmoid" }, { units: 15, activation: "sigmoid" }] } },
+    target: "binary",
     hints: [
-      "Compare your model with the lecture's architecture: the number of layers, the units and activation of each, the input size, then the loss and the optimizer.",
-      "Three Dense layers of 25, 15 and 1 sigmoid units, the first taking the 400 pixel inputs; compile with binary cross-entropy " +
-      "and Adam at learning rate 0.001 before returning it. Only the first layer needs the input shape.",
+      "The answer is 0 or 1: what should the last layer output, and which loss scores that output against a 0/1 label (lesson 01)? Check the hidden layers against the table and the input size against the images.",
+      "Dense 25 sigmoid (taking the 400 pixels: inputShape: [400]) → Dense 15 sigmoid → one output unit whose activation makes a probability; compile with the binary cross-entropy and Adam at learning rate 0.001. Only the first layer needs the input shape.",
     ],
   }),
   // Self-check quiz (near the end of the notebook): the answers are stored cases of data/expected, never here.
@@ -202,8 +206,13 @@ export function plainLayers(model: tf.LayersModel): PlainLayer[] {
   });
 }
 
-/** The model's output for every row of X, as plain numbers (one output unit: one number per row). */
+/** The model's predicted probability for every row of X (one output unit: one number per row), whichever output the model has. */
 export function predictProbabilities(model: tf.LayersModel, X: number[][]): number[] {
+  return tf.tidy(() => (outputProbabilities(model, X).arraySync() as number[][]).map((r) => r[0] as number));
+}
+
+/** What the model's last layer outputs for every row of X (a probability, or a logit for a linear output), as plain numbers. */
+export function predictOutputs(model: tf.LayersModel, X: number[][]): number[] {
   return tf.tidy(() => (predictRows(model, X).arraySync() as number[][]).map((r) => r[0] as number));
 }
 

@@ -6,12 +6,13 @@
  * the graded checks `04.*`. The from-logits losses for compile/fit come from
  * lib/core/losses.ts and are re-exported here.
  */
-import { createChecker, quizCheck, storedFunctionCheck, storedModelCheck, type Alternative } from "../checks";
+import { createChecker, decisionCheck, quizCheck, storedFunctionCheck, storedModelCheck, type Alternative } from "../checks";
 import { createRng, linspace, plot, type Trace } from "../runtime";
 
 export { setup, progress, plot, linspace, seedEverything, record } from "../runtime";
 export { demo, disposeModel } from "../checks";
 export { fit, SparseCategoricalCrossentropy, BinaryCrossentropy } from "../training";
+export { outputProbabilities } from "../course/output-probabilities";
 
 /** This lesson's slug: names its notebook, lib module, expected values and tests. */
 export const LESSON = "04-softmax";
@@ -106,11 +107,13 @@ export const checker = createChecker([
       "Two relu hidden layers (25, then 15 units, on 2 inputs) and one linear output unit per class: the outputs are logits, so no softmax layer, and the loss must be told it receives logits (the course's sparse categorical cross-entropy has that option). Adam at learning rate 0.01.",
     ],
   }),
-  storedModelCheck({
-    lesson: LESSON, id: "04.buildMultiLabelModel", fnName: "buildMultiLabelModel", points: 1,
+  // A decision: the student picks the hidden layers, the output activation and the loss for several yes/no answers.
+  decisionCheck({
+    lesson: LESSON, id: "04.buildMultiLabelModel", fnName: "buildMultiLabelModel", points: 2,
+    task: { hidden: { kind: "nonlinear" } }, target: "multilabel",
     hints: [
-      "Multi-label means several independent yes/no answers per example, not one choice among classes: choose the output activation and the loss for that.",
-      "A relu hidden layer of 16 units on the 2 inputs, then one sigmoid output per label: each label is an independent yes/no probability, so the loss is binary cross-entropy, not a softmax over labels.",
+      "Multi-label means several independent yes/no answers per example, not one choice among classes: should the outputs compete (add up to 1) or each stand alone? Choose the output activation and the loss for that.",
+      "At least one hidden layer with a non-linear activation such as ReLU, on the 2 inputs; then one output unit per label, each an independent probability (a sigmoid, or a linear output with the from-logits loss), trained with binary cross-entropy; Adam at learning rate 0.01.",
     ],
   }),
   // Self-check quiz (near the end of the notebook): the answers are stored cases of data/expected, never here.
@@ -138,6 +141,20 @@ export const checker = createChecker([
       b: "one photo gets three independent yes/no labels, so the output is a vector of three sigmoids rather than a softmax.",
       c: "that is one yes/no label per example: binary classification.",
       d: "a temperature is a real number: that is regression, not classification.",
+    },
+  }),
+  // A multi-select question: the answer is every true statement (stored as a sorted list of keys).
+  quizCheck({
+    lesson: LESSON, id: "04.quiz.softmaxFacts", points: 2,
+    hints: [
+      "Go through the statements one by one against the softmax formula aⱼ = e^zⱼ / Σₖ e^zₖ: what does the denominator do, and which z's does it contain?",
+      "Add up the aⱼ; look at which z's appear in each aⱼ; set N = 2 and divide numerator and denominator by e^z₁; and ask whether labels that can all be 1 at once fit outputs that must add up to 1.",
+    ],
+    feedback: {
+      a: "true: every aⱼ shares the same denominator Σₖ e^zₖ, so the outputs add up to 1 (a probability distribution over the classes).",
+      b: "not so: the denominator contains every zₖ, so changing any one z changes every output. That is what sets softmax apart from sigmoid or ReLU, which act on each z alone.",
+      c: "true: with N = 2, a₁ = 1 / (1 + e^(z₂ − z₁)), a sigmoid of z₁ − z₂, so softmax regression reduces to logistic regression (with a slightly different parameterisation).",
+      d: "not so: softmax outputs compete and add up to 1, so they cannot say \"yes\" to several labels at once; multi-label needs one independent sigmoid per label.",
     },
   }),
 ]);

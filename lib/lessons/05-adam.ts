@@ -7,13 +7,14 @@
  * exercises themselves are written in the notebook.
  */
 import * as tf from "@tensorflow/tfjs";
-import { createChecker, quizCheck, formatValue, loadExpected, storedFunctionCheck, storedModelCheck, type StudentFunction } from "../checks";
+import { createChecker, decisionCheck, quizCheck, formatValue, loadExpected, storedFunctionCheck, type StudentFunction } from "../checks";
 import { plot, linspace, type Trace } from "../runtime";
 import { loadDigitHeldOutSet, loadDigitTrainingSet, type DigitData } from "../course/digits";
 import { plotLossPerEpoch as plotLoss } from "../course/loss-per-epoch";
 import { predictRows } from "../course/predict-rows";
 
 export { setup, progress, plot, linspace, seedEverything, record } from "../runtime";
+export { outputProbabilities } from "../course/output-probabilities";
 export { demo, disposeModel, needs } from "../checks";
 export { fit, SparseCategoricalCrossentropy } from "../training";
 export { loadDigitTrainingSet, loadDigitHeldOutSet, type DigitData };
@@ -91,13 +92,15 @@ export const checker = createChecker([
     wrapCall: (fn) => runSteps(fn as AdamStepFn) as StudentFunction,
     describeArgs: describeAdamCase,
   }),
-  storedModelCheck({
+  // A decision: the hidden layers are the assignment's; the output layer, the loss and fromLogits are the student's choice.
+  decisionCheck({
     lesson: LESSON, id: "05.buildDigitModel", fnName: "buildDigitModel", points: 2,
+    task: { hidden: { kind: "exactly", layers: [{ units: 25, activation: "relu", name: "L1" }, { units: 15, activation: "relu", name: "L2" }] } },
+    target: "multiclass",
     hints: [
-      "Compare with the lecture's digit network: three named layers, the last giving one logit per digit, and a loss that knows its inputs are logits.",
-      "Layers L1, L2, L3 (names matter) of 25 relu, 15 relu and 10 linear units on the 400 pixel inputs. The outputs are logits " +
-      "(no softmax), so the sparse categorical cross-entropy must be told it receives logits; Adam at learning rate 1e-3.",
-      "Common pitfalls: a softmax on the last layer while the loss also expects logits; a hidden layer given the output layer's linear activation; missing layer names.",
+      "Ten digits, one answer per image: the output must give a distribution over the 10 classes. Lesson 04 showed two arrangements that do this; make the output layer and the loss agree on which one you use.",
+      "Layers L1 (25 relu, on the 400 pixels) and L2 (15 relu), then L3 with one unit per digit: either a softmax output with the sparse categorical cross-entropy, or a linear output with the course's sparse categorical cross-entropy told that it receives logits (fromLogits, the numerically stable one). Adam at learning rate 1e-3.",
+      "Common pitfalls: a softmax on the last layer while the loss also expects logits; a linear output with a loss that reads probabilities (tfjs's \"sparseCategoricalCrossentropy\" string); missing layer names.",
     ],
   }),
   storedFunctionCheck({

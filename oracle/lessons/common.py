@@ -14,8 +14,12 @@ def case(name, args, expected, **tol):
 
 
 def quiz_check(name, options, answer):
-    """A self-check question: its options {key: text} are the case's only argument and the right key is the
-    expected value (the grader's sandbox sees the options, never the answer)."""
+    """A self-check question: its options {key: text} are the case's first argument and the right key is the
+    expected value (the grader's sandbox sees the options, never the answer). A list of keys makes it a
+    multi-select question ("all that apply", the case's second argument): the expected value is the sorted list."""
+    if isinstance(answer, list):
+        assert answer and all(k in options for k in answer), f"{answer!r} are not options of {name!r}"
+        return {"atol": 0, "rtol": 0, "cases": [case(name, [options, "all that apply"], sorted(set(answer)))]}
     assert answer in options, f"{answer!r} is not an option of {name!r}"
     return {"atol": 0, "rtol": 0, "cases": [case(name, [options], answer)]}
 

@@ -100,13 +100,20 @@ def build():
             case("12 examples, 4 features, 25 iterations", [Xg, yg, wg, bg, 0.5, 25], descend(Xg, yg, wg, bg, 0.5, 25)),
             case("zero iterations leave w, b unchanged", [X_LAB, Y_LAB, [0.5, -0.5], 0.25, 0.1, 0], descend(X_LAB, Y_LAB, [0.5, -0.5], 0.25, 0.1, 0)),
         ]},
-        # Model structure, derived by hand: one Dense unit with n inputs has n weights + 1 bias.
+        # A decision exercise: what the model must be, whatever equivalent way it is written
+        # (lib/checks/decision.ts). Logistic regression: no hidden layer, one output unit that
+        # models P(y = 1), and the optimizer the notebook's task names.
         "01.buildLogisticModel": {"atol": 0, "rtol": 0, "cases": [
-            case("2 features (coffee data)", [2], {"inputShape": [None, 2], "layers": [{"className": "Dense", "units": 1, "activation": "sigmoid"}], "params": 3, "loss": "binaryCrossentropy"}),
-            case("5 features", [5], {"inputShape": [None, 5], "layers": [{"className": "Dense", "units": 1, "activation": "sigmoid"}], "params": 6, "loss": "binaryCrossentropy"}),
+            case("2 features (coffee data)", [2], logistic_decision(2)),
+            case("5 features", [5], logistic_decision(5)),
         ]},
     }
     return {"checks": checks, "values": {"coffeeNetwork": coffee_network(), "coffeeData": coffee_fingerprint()}}
+
+
+def logistic_decision(n):
+    return {"inputs": n, "hidden": "none", "outputUnits": 1, "predicts": "independent probabilities",
+            "optimizer": {"className": "Adam", "learningRate": 0.01}}
 
 
 def hidden():

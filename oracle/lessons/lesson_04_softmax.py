@@ -48,11 +48,10 @@ def multiclass(n):
 
 
 def multilabel(n):
-    return {"inputShape": [None, 2],
-            "layers": [{"className": "Dense", "units": 16, "activation": "relu"},
-                       {"className": "Dense", "units": n, "activation": "sigmoid"}],
-            "params": (2 * 16 + 16) + (16 * n + n),
-            "loss": "binaryCrossentropy"}
+    """A decision exercise (lib/checks/decision.ts): any non-linear hidden layers, then one
+    independent probability per label (sigmoid + binary cross-entropy, or linear + from logits)."""
+    return {"inputs": 2, "hidden": "non-linear", "outputUnits": n, "predicts": "independent probabilities",
+            "optimizer": {"className": "Adam", "learningRate": 0.01}}
 
 
 SOFTMAX_OTHER_OPTIONS = {"a": "0.71", "b": "0.29", "c": "0.5", "d": "it cannot be known without z2"}
@@ -112,5 +111,14 @@ def build():
                 "c": "telling whether a tumour is malignant or benign",
                 "d": "predicting tomorrow's temperature",
             }, "b"),
+            # Multi-select ("all that apply"): the outputs add up to 1 (a), and for N = 2 softmax is logistic
+            # regression (c, the lecture's remark); each a_j depends on every z_k (so b is false), and
+            # competing outputs cannot give several yes answers (so d is false).
+            "04.quiz.softmaxFacts": quiz_check("which statements about a softmax output layer are true", {
+                "a": "its outputs add up to 1",
+                "b": "each output a_j depends only on its own z_j",
+                "c": "with two output units it computes essentially what logistic regression computes",
+                "d": "it is the right output layer when one example can have several labels at once",
+            }, ["a", "c"]),
         },
     }

@@ -18,13 +18,31 @@
 import { it } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { isQuizId, loadExpected, quizOptions, type Checker, type CheckResult, type QuizCheckDefinition } from "../../lib/checks";
+import { isMultiSelect, isQuizId, loadExpected, quizOptions, type Checker, type CheckResult, type QuizCheckDefinition } from "../../lib/checks";
 import { lessonSlugs } from "../../lib/lessons";
 import { cellRecords, checkResults, leakedTensors, problems, recorded, runNotebook, sourceNotebook, writeStudentEdition, writeVariant, type NotebookRun } from "./notebooks";
 
 const LESSON_SLUGS = lessonSlugs();
 
 export type Fn = (...args: never[]) => unknown;
+
+/**
+ * A decision exercise accepts every right choice, not only the notebook's:
+ * registers one test per equivalent right implementation (full points).
+ */
+export function itAcceptsEveryRightChoice(checker: Checker, right: Record<string, Record<string, Fn>>): void {
+  for (const [id, fns] of Object.entries(right)) {
+    for (const [label, fn] of Object.entries(fns)) {
+      it(`${id} accepts another right choice: ${label}`, async () => {
+        const before = tf.memory().numTensors;
+        const r = await checker.run(id, fn);
+        assert.equal(r.status, "passed", JSON.stringify(r.cases.filter((c) => !c.passed)));
+        assert.equal(r.points, r.maxPoints);
+        assert.equal(tf.memory().numTensors, before, "the check disposes the model");
+      });
+    }
+  }
+}
 
 /** Registers, for every check of `checker`, the solution / wrong code / stub / not-a-function tests. */
 export function itHoldsTheCheckContract(checker: Checker, solutions: Record<string, Fn>, wrong: Record<string, Record<string, Fn>>): void {
@@ -83,6 +101,10 @@ function itHoldsTheQuizContract(checker: Checker, id: string, solutions: Record<
   const answer = solutions[def.fnName] as unknown;
   const stored = loadExpected(lessonOf(id)).checks[id];
   const options = Object.keys(quizOptions(stored?.cases[0]?.args ?? []));
+  if (isMultiSelect(stored?.cases[0]?.args ?? [])) {
+    itHoldsTheMultiSelectContract(checker, id, def, answer, options);
+    return;
+  }
   it(`${id} passes on the notebook's answer`, async () => {
     assert.equal(typeof answer, "string", `the notebook declares no answer ${def.fnName}`);
     const r = await checker.run(id, answer);
@@ -121,6 +143,60 @@ function itHoldsTheQuizContract(checker: Checker, id: string, solutions: Record<
   });
   it(`${id} fails on an answer that is not a string`, async () => {
     for (const bad of [undefined, 2, ["a"], () => "a"]) {
+      const r = await checker.run(id, bad);
+      assert.equal(r.status, "failed", String(bad));
+      assert.equal(r.points, 0);
+    }
+  });
+}
+
+/**
+ * A multi-select question ("all that apply"): the notebook's list passes, in
+ * any order and case; a list with a false option fails, explaining that
+ * option; a list missing a true option fails without saying which; a single
+ * false option fails with its feedback; unknown keys and non-lists fail.
+ */
+function itHoldsTheMultiSelectContract(checker: Checker, id: string, def: QuizCheckDefinition, answer: unknown, options: string[]): void {
+  const right = Array.isArray(answer) ? (answer as string[]) : [];
+  it(`${id} passes on the notebook's answer, in any order`, async () => {
+    assert.ok(Array.isArray(answer) && right.length > 0, `the notebook declares no list answer ${def.fnName}`);
+    for (const a of [right, [...right].reverse().map((k) => ` ${k.toUpperCase()}`)]) {
+      const r = await checker.run(id, a);
+      assert.equal(r.status, "passed", r.message);
+      assert.equal(r.points, r.maxPoints);
+    }
+  });
+  it(`${id} has a false option to choose and feedback for every option`, () => {
+    assert.ok(options.length >= 4 && options.some((k) => !right.includes(k)), `options ${options.join(", ")}`);
+    assert.deepEqual(Object.keys(def.feedback).sort(), [...options].sort(), "feedback for every option, no more");
+  });
+  for (const key of options.filter((k) => !right.includes(k))) {
+    it(`${id} fails when the false option "${key}" is chosen, and explains it`, async () => {
+      for (const a of [[key], [...right, key]]) {
+        const r = await checker.run(id, a);
+        assert.equal(r.status, "failed");
+        assert.equal(r.points, 0);
+        assert.equal(r.cases[0]?.mistake, "wrong-choice");
+        assert.ok(r.cases[0]?.message?.includes(def.feedback[key] as string), "the option's own feedback");
+        assert.equal(r.cases[0]?.expected, undefined, "the right answer is never shown");
+      }
+    });
+  }
+  if (right.length > 1) {
+    it(`${id} fails when a true option is left out, without saying which`, async () => {
+      const [leftOut, ...rest] = right as [string, ...string[]];
+      const r = await checker.run(id, rest);
+      assert.equal(r.status, "failed");
+      assert.equal(r.cases[0]?.mistake, "wrong-choice");
+      assert.match(r.cases[0]?.message ?? "", /true as well/);
+      assert.ok(!JSON.stringify(r).includes(`"${leftOut}"`), "the left-out key is not shown");
+    });
+  }
+  it(`${id} says "not completed yet" for the placeholder, and rejects unknown keys and non-lists`, async () => {
+    assert.equal((await checker.run(id, "?")).status, "not-completed");
+    const unknown = await checker.run(id, [...right, "z"]);
+    assert.equal(unknown.cases[0]?.mistake, "unknown-option");
+    for (const bad of [undefined, 2, [], [1], () => right]) {
       const r = await checker.run(id, bad);
       assert.equal(r.status, "failed", String(bad));
       assert.equal(r.points, 0);

@@ -10,8 +10,9 @@ import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { checker, coffeeNetwork, coffeeNetworkReference, COFFEE_NETWORK, normalize } from "../../lib/lessons/01-logistic-regression";
 import { initBackend } from "../../lib/runtime";
+import { BinaryCrossentropy } from "../../lib/training";
 import { figuresAndHtml, recorded, records, solutionFunctions, type NotebookRun } from "../helpers/notebooks";
-import { assertBackendRecorded, assertBetween, assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails, assertOneProgressDisplay } from "../helpers/lesson-contract";
+import { assertBackendRecorded, assertBetween, assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails, assertOneProgressDisplay, itAcceptsEveryRightChoice } from "../helpers/lesson-contract";
 
 const SLUG = "01-logistic-regression";
 const IDS = checker.definitions.map((d) => d.id);
@@ -51,7 +52,18 @@ const WRONG: Record<string, Record<string, Fn>> = {
     "two units": ((n: number) => { const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [n], units: 2, activation: "sigmoid" })] }); m.compile({ loss: "binaryCrossentropy", optimizer: "adam" }); return m; }) as Fn,
     "mean squared error loss": ((n: number) => { const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [n], units: 1, activation: "sigmoid" })] }); m.compile({ loss: "meanSquaredError", optimizer: "adam" }); return m; }) as Fn,
     "not compiled": ((n: number) => tf.sequential({ layers: [tf.layers.dense({ inputShape: [n], units: 1, activation: "sigmoid" })] })) as Fn,
-    "fixed input shape 2": ((_n: number) => { const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 1, activation: "sigmoid" })] }); m.compile({ loss: "binaryCrossentropy", optimizer: "adam" }); return m; }) as Fn,
+    "fixed input shape 2": ((_n: number) => { const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 1, activation: "sigmoid" })] }); m.compile({ loss: "binaryCrossentropy", optimizer: tf.train.adam(0.01) }); return m; }) as Fn,
+    "linear output read as a probability": ((n: number) => { const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [n], units: 1, activation: "linear" })] }); m.compile({ loss: "binaryCrossentropy", optimizer: tf.train.adam(0.01) }); return m; }) as Fn,
+    "a hidden layer (not logistic regression)": ((n: number) => { const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [n], units: 3, activation: "sigmoid" }), tf.layers.dense({ units: 1, activation: "sigmoid" })] }); m.compile({ loss: "binaryCrossentropy", optimizer: tf.train.adam(0.01) }); return m; }) as Fn,
+    "Adam's default learning rate": ((n: number) => { const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [n], units: 1, activation: "sigmoid" })] }); m.compile({ loss: "binaryCrossentropy", optimizer: "adam" }); return m; }) as Fn,
+  },
+};
+
+/** A decision exercise: other right choices than the notebook's. */
+const RIGHT: Record<string, Record<string, Fn>> = {
+  "01.buildLogisticModel": {
+    "linear output with binary cross-entropy from logits": ((n: number) => { const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [n], units: 1, activation: "linear" })] }); m.compile({ loss: BinaryCrossentropy({ fromLogits: true }) as unknown as string, optimizer: tf.train.adam(0.01) }); return m; }) as Fn,
+    "the course's BinaryCrossentropy() on a sigmoid": ((n: number) => { const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [n], units: 1, activation: "sigmoid" })] }); m.compile({ loss: BinaryCrossentropy() as unknown as string, optimizer: tf.train.adam(0.01) }); return m; }) as Fn,
   },
 };
 
@@ -72,6 +84,7 @@ describe("lesson 01 checks on the notebook's own solutions and on wrong code", (
   });
 
   itHoldsTheCheckContract(checker, solutions, WRONG);
+  itAcceptsEveryRightChoice(checker, RIGHT);
 
   it("reports a NaN result precisely", async () => {
     const r = await checker.run("01.sigmoid", (z: number[]) => z.map(() => NaN));

@@ -13,8 +13,9 @@ import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { activationByName, checker, coffeeReference, COFFEE_NETWORK, normalizeRoasts, plainLayers, predictProbabilities, sigmoid } from "../../lib/lessons/02-dense-networks";
 import { initBackend } from "../../lib/runtime";
+import { BinaryCrossentropy } from "../../lib/training";
 import { figuresAndHtml, markdownCells, solutionFunctions, recorded } from "../helpers/notebooks";
-import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails, assertOneProgressDisplay, assertBackendRecorded, assertBetween, assertNear } from "../helpers/lesson-contract";
+import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails, assertOneProgressDisplay, assertBackendRecorded, assertBetween, assertNear, itAcceptsEveryRightChoice } from "../helpers/lesson-contract";
 
 const SLUG = "02-dense-networks";
 const IDS = checker.definitions.map((d) => d.id);
@@ -26,7 +27,7 @@ type Layer = { W: number[][]; b: number[]; g: G };
 const denseOk = (a: number[], W: number[][], b: number[], g: G): number[] => b.map((bj, j) => g(a.reduce((s, ak, k) => s + ak * (W[k]?.[j] as number), bj)));
 const log10Loss = (y: number, f: number): number => -y * Math.log10(f) - (1 - y) * Math.log10(1 - f);
 
-function model(layers: { units: number; activation: "sigmoid" | "relu" }[], compile: tf.ModelCompileArgs | null): tf.Sequential {
+function model(layers: { units: number; activation: "sigmoid" | "relu" | "linear" }[], compile: tf.ModelCompileArgs | null): tf.Sequential {
   const m = tf.sequential({
     layers: layers.map((l, i) => tf.layers.dense({ ...(i === 0 ? { inputShape: [400] } : {}), units: l.units, activation: l.activation })),
   });
@@ -80,6 +81,14 @@ const WRONG: Record<string, Record<string, Fn>> = {
     "not compiled": (() => model([S(25), S(15), S(1)], null)) as Fn,
     "SGD optimizer": (() => model([S(25), S(15), S(1)], { loss: "binaryCrossentropy", optimizer: tf.train.sgd(0.001) })) as Fn,
     "returns a Promise": (async () => model([S(25), S(15), S(1)], bce())) as Fn,
+    "linear output read as a probability": (() => model([S(25), S(15), { units: 1, activation: "linear" }], bce())) as Fn,
+  },
+};
+
+/** A decision exercise: other right choices than the notebook's. */
+const RIGHT: Record<string, Record<string, Fn>> = {
+  "02.buildBinaryDigitModel": {
+    "linear output with binary cross-entropy from logits": (() => model([S(25), S(15), { units: 1, activation: "linear" }], { loss: BinaryCrossentropy({ fromLogits: true }) as unknown as string, optimizer: tf.train.adam(0.001) })) as Fn,
   },
 };
 
@@ -91,6 +100,7 @@ describe("lesson 02 checks on the notebook's own solutions and on wrong code", (
   const solutions = solutionFunctions(SLUG);
 
   itHoldsTheCheckContract(checker, solutions, WRONG);
+  itAcceptsEveryRightChoice(checker, RIGHT);
 
   it("activation names in the stored cases become the lesson's functions; unknown names are a course-data error", () => {
     assert.equal(activationByName("sigmoid")(0), 0.5);

@@ -11,10 +11,10 @@
 import { before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { checker, SparseCategoricalCrossentropy, unitBoundary, type HiddenUnit } from "../../lib/lessons/04-softmax";
+import { checker, BinaryCrossentropy, SparseCategoricalCrossentropy, unitBoundary, type HiddenUnit } from "../../lib/lessons/04-softmax";
 import { initBackend } from "../../lib/runtime";
 import { drawnFigures, figuresAndHtml, markdownCells, solutionFunctions, recorded } from "../helpers/notebooks";
-import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails, assertBetween, assertNear } from "../helpers/lesson-contract";
+import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails, assertBetween, assertNear, itAcceptsEveryRightChoice } from "../helpers/lesson-contract";
 
 const SLUG = "04-softmax";
 const IDS = checker.definitions.map((d) => d.id);
@@ -73,6 +73,16 @@ const WRONG: Record<string, Record<string, Fn>> = {
     "one output only": (() => model([[16, "relu"], [1, "sigmoid"]], "binaryCrossentropy")) as Fn,
     "always three labels": (() => model([[16, "relu"], [3, "sigmoid"]], "binaryCrossentropy")) as Fn,
     "categorical loss": ((n: number) => model([[16, "relu"], [n, "sigmoid"]], "categoricalCrossentropy")) as Fn,
+    "no hidden layer": ((n: number) => model([[n, "sigmoid"]], "binaryCrossentropy")) as Fn,
+    "sigmoid outputs read as logits": ((n: number) => model([[16, "relu"], [n, "sigmoid"]], BinaryCrossentropy({ fromLogits: true }))) as Fn,
+  },
+};
+
+/** A decision exercise: other right choices than the notebook's. */
+const RIGHT: Record<string, Record<string, Fn>> = {
+  "04.buildMultiLabelModel": {
+    "linear outputs with binary cross-entropy from logits": ((n: number) => model([[16, "relu"], [n, "linear"]], BinaryCrossentropy({ fromLogits: true }))) as Fn,
+    "two tanh hidden layers of 8": ((n: number) => model([[8, "tanh"], [8, "tanh"], [n, "sigmoid"]], "binaryCrossentropy")) as Fn,
   },
 };
 
@@ -83,6 +93,7 @@ before(async () => {
 describe("lesson 04 checks on the notebook's own solutions and on wrong code", () => {
   const solutions = solutionFunctions(SLUG);
   itHoldsTheCheckContract(checker, solutions, WRONG);
+  itAcceptsEveryRightChoice(checker, RIGHT);
 
   it("a naive softmax fails stableSoftmax precisely on [1000, 1001, 1002], with NaN named", async () => {
     const r = await checker.run("04.stableSoftmax", naiveSoftmax);
@@ -274,6 +285,7 @@ describe("lesson 04 notebook in a real tslab kernel", { concurrency: false }, ()
     assertWrongEditionFails(SLUG, IDS, {
       quizSoftmaxOther: 'const quizSoftmaxOther = "a";',  // a wrong quiz option
       quizMultiLabel: 'const quizMultiLabel = "a";',  // a wrong quiz option
+      quizSoftmaxFacts: 'const quizSoftmaxFacts = ["a", "b"];',  // a false statement chosen
       mySoftmax: "function mySoftmax(z: number[]): number[] { return z.map(Math.exp); }",
       stableSoftmax: "function stableSoftmax(z: number[]): number[] { const e = z.map(Math.exp); const s = e.reduce((a, b) => a + b, 0); return e.map((v) => v / s); }",
       logSoftmax: "function logSoftmax(z: number[]): number[] { const l = Math.log(z.reduce((s, v) => s + Math.exp(v), 0)); return z.map((v) => v - l); }",

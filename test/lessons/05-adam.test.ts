@@ -16,7 +16,7 @@ import { initBackend } from "../../lib/runtime";
 import { loadExpected } from "../../lib/checks";
 import { labelAccuracy } from "../../lib/course/accuracy";
 import { figuresAndHtml, leakedTensors, markdownCells, solutionFunctions, cellRecords, recorded } from "../helpers/notebooks";
-import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails, assertBackendRecorded, assertBetween, codeCell } from "../helpers/lesson-contract";
+import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails, assertBackendRecorded, assertBetween, codeCell, itAcceptsEveryRightChoice } from "../helpers/lesson-contract";
 
 const SLUG = "05-adam";
 const IDS = checker.definitions.map((d) => d.id);
@@ -94,7 +94,6 @@ const WRONG: Record<string, Record<string, Fn>> = {
   },
   "05.buildDigitModel": {
     "softmax output layer": (() => digitModel({ acts: ["relu", "relu", "softmax"] })) as Fn,
-    "softmax output with the probability loss": (() => digitModel({ acts: ["relu", "relu", "softmax"], loss: "sparseCategoricalCrossentropy" })) as Fn,
     "string loss on logits (not from logits)": (() => digitModel({ loss: "sparseCategoricalCrossentropy" })) as Fn,
     "sigmoid hidden layers (the lecture's first version)": (() => digitModel({ acts: ["sigmoid", "sigmoid", "linear"] })) as Fn,
     "layers not named L1/L2/L3": (() => digitModel({ names: false })) as Fn,
@@ -102,6 +101,7 @@ const WRONG: Record<string, Record<string, Fn>> = {
     "SGD instead of Adam": (() => digitModel({ optimizer: tf.train.sgd(1e-3) })) as Fn,
     "units 25/10/10": (() => digitModel({ units: [25, 10, 10] })) as Fn,
     "not compiled": (() => digitModel({ compile: false })) as Fn,
+    "one-hot loss": (() => digitModel({ acts: ["relu", "relu", "softmax"], loss: "categoricalCrossentropy" })) as Fn,
   },
   "05.layerWeightShapes": {
     "W transposed: [units, inputs]": ((sizes: number[]) => sizes.slice(1).map((u, l) => ({ W: [u, sizes[l]], b: [u] }))) as Fn,
@@ -138,6 +138,13 @@ describe("lesson 05 checks on the notebook's own solutions and on wrong code", (
   });
 
   itHoldsTheCheckContract(checker, solutions, WRONG);
+  // A decision exercise: the lesson 04 arrangement with the softmax in the output layer is right too.
+  itAcceptsEveryRightChoice(checker, {
+    "05.buildDigitModel": {
+      "softmax output with the probability loss": (() => digitModel({ acts: ["relu", "relu", "softmax"], loss: "sparseCategoricalCrossentropy" })) as Fn,
+      "softmax output with the course's SparseCategoricalCrossentropy()": (() => digitModel({ acts: ["relu", "relu", "softmax"], loss: SparseCategoricalCrossentropy() })) as Fn,
+    },
+  });
 
   it("05.adamStep: the state a case starts from is fresh every time (stored cases are never advanced)", async () => {
     const a = await checker.run("05.adamStep", solutions.adamStep);
@@ -376,7 +383,7 @@ describe("lesson 05 notebook in a real tslab kernel", { concurrency: false }, ()
       buildDigitModel: "function buildDigitModel(): tf.Sequential { return tf.sequential({ layers: [tf.layers.dense({ inputShape: [400], units: 25, activation: 'relu', name: 'L1' }), tf.layers.dense({ units: 15, activation: 'relu', name: 'L2' }), tf.layers.dense({ units: 10, activation: 'softmax', name: 'L3' })] }); }",
     });
     assert.equal(leakedTensors(run), 0);
-    assert.ok(byId["05.buildDigitModel"]?.cases.some((c) => /activation/.test(c.message ?? "")));
+    assert.ok(byId["05.buildDigitModel"]?.cases.some((c) => c.mistake === "wrong-decision" && /not compiled/.test(c.message ?? "")));
     // The uncompiled model cannot be trained; the training cell says so and the notebook goes on.
     const stopped = cellRecords(codeCell(run, "lab.fit(model")).find((r) => r.name === "demo")?.value as { outcome?: string } | undefined;
     assert.equal(stopped?.outcome, "stopped", "the training cell's demo stopped and said why");

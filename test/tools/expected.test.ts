@@ -62,6 +62,8 @@ describe("expected values", () => {
       for (const [id, c] of Object.entries(data.checks)) {
         // A quiz check is one question: one case whose args are its options.
         if (isQuizId(id)) assert.equal(c.cases.length, 1, `${id} is one question`);
+        // A function of no arguments (a model builder for one described task) has that one case.
+        else if (c.cases.length === 1 && c.cases[0]?.args.length === 0) continue;
         else assert.ok(c.cases.length >= 2, `${id} needs several cases (has ${c.cases.length})`);
         assert.ok(c.atol >= 0 && c.rtol >= 0, `${id} has explicit tolerances`);
       }
