@@ -16,6 +16,7 @@ const STAMP = path.join(ROOT, "build", ".stamp");
 const ERRORS = path.join(ROOT, "build", "BUILD_ERRORS.txt");
 /** The folders tsconfig.json compiles (setup/jupyterlab-app has its own build and is skipped). */
 const SOURCE_DIRS = ["lib", "setup", "tools", "grading", "test"];
+const JUPYTERLAB_APP = path.join(ROOT, "setup", "jupyterlab-app");
 
 /** Newest modification time of the compiled sources. */
 function newestSource() {
@@ -24,6 +25,9 @@ function newestSource() {
     if (!fs.existsSync(dir)) return;
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
       const p = path.join(dir, e.name);
+      // Not compiled by tsconfig.json: packages, and the JupyterLab build (thousands of .ts files
+      // under its node_modules, which cost every kernel start ~0.25 s to stat).
+      if (e.isDirectory() && (e.name === "node_modules" || p === JUPYTERLAB_APP)) continue;
       if (e.isDirectory()) walk(p);
       else if (e.name.endsWith(".ts")) newest = Math.max(newest, fs.statSync(p).mtimeMs);
     }

@@ -14,7 +14,7 @@ import { ROOT } from "../lib/runtime/paths";
 import { isRelease } from "./release-manifest";
 
 // Plain JavaScript shared with the kernel launcher (setup/kernel.js).
-const { KERNEL_NODE_FLAGS } = require(path.join(ROOT, "setup", "kernel-speedups.js")) as { KERNEL_NODE_FLAGS: string[] };
+const { KERNEL_NODE_FLAGS, kernelCodeCacheFile } = require(path.join(ROOT, "setup", "kernel-speedups.js")) as { KERNEL_NODE_FLAGS: string[]; kernelCodeCacheFile: (root: string) => string };
 
 export { ROOT };
 /** Project-local Jupyter data directory (JUPYTER_PATH). */
@@ -223,7 +223,8 @@ export function runKernelWarm(): KernelWarmReport {
 export function warmKernelCaches(): void {
   try {
     const stamp = fs.existsSync(WARM_STAMP) ? (JSON.parse(fs.readFileSync(WARM_STAMP, "utf8")) as { node?: string }) : {};
-    if (stamp.node === process.version) return;
+    // Warm again when Node changed or the compiler's cache is missing (a reinstalled package has a new key).
+    if (stamp.node === process.version && fs.existsSync(kernelCodeCacheFile(ROOT))) return;
     const report = runKernelWarm();
     fs.writeFileSync(WARM_STAMP, JSON.stringify({ node: process.version, ...report }, null, 2) + "\n");
   } catch (err) {

@@ -109,6 +109,36 @@ function lightConverter(create, opts) {
 }
 
 /**
+ * Where the code cache of `filename` is kept, for a process started with
+ * `execArgv`. Keyed by the file's size and modification time rather than a
+ * hash of its 8 MB (~20 ms per start): npm writes packages anew, so a changed
+ * compiler has a new key; V8 also rejects a cache made from other source
+ * (cachedDataRejected), which is then rewritten.
+ * @param {string} dir
+ * @param {string} filename
+ * @param {readonly string[]} execArgv
+ * @param {number} [fallbackSize]
+ */
+function codeCacheFile(dir, filename, execArgv, fallbackSize = 0) {
+  let stamp;
+  try {
+    const st = fs.statSync(filename);
+    stamp = `${st.size}\0${st.mtimeMs}`;
+  } catch {
+    stamp = String(fallbackSize);
+  }
+  const key = crypto.createHash("sha1").update(`${process.version}\0${execArgv.join(" ")}\0${filename}\0${stamp}`).digest("hex");
+  return path.join(dir, `${key}.bin`);
+}
+
+/** The code cache file a kernel of this course (started with KERNEL_NODE_FLAGS) loads TypeScript's compiler from. */
+function kernelCodeCacheFile(/** @type {string} */ root) {
+  const tslab = path.join(root, "node_modules", "tslab", "dist", "converter.js");
+  const typescript = require.resolve("@tslab/typescript-for-tslab", { paths: [path.dirname(tslab)] });
+  return codeCacheFile(path.join(root, "build", "lib", "cache", "v8"), typescript, KERNEL_NODE_FLAGS);
+}
+
+/**
  * Loads the files matching `pattern` with a V8 code cache kept in `dir`;
  * returns a function that writes the caches still missing (call it once the
  * kernel has run a cell, so that they include the functions compiled lazily).
@@ -121,8 +151,7 @@ function installCodeCache(dir, pattern) {
   const compile = /** @type {any} */ (Module.prototype)._compile;
   /** @type {any} */ (Module.prototype)._compile = function (/** @type {string} */ content, /** @type {string} */ filename) {
     if (!pattern.test(filename)) return compile.call(this, content, filename);
-    const key = crypto.createHash("sha1").update(`${process.version}\0${process.execArgv.join(" ")}\0${filename}\0`).update(content).digest("hex");
-    const file = path.join(dir, `${key}.bin`);
+    const file = codeCacheFile(dir, filename, process.execArgv, content.length);
     /** @type {Buffer | undefined} */
     let cachedData;
     try {
@@ -212,4 +241,4 @@ function warmCaches(root) {
   return { ...status, diagnostics, digitCache: fs.existsSync(digits.digitCacheFile()), digitPixels: one.X[0].length };
 }
 
-module.exports = { hookTypeScript, lightConverter, installCodeCache, prepareKernel, warmCaches, status, KERNEL_NODE_FLAGS };
+module.exports = { hookTypeScript, lightConverter, installCodeCache, prepareKernel, warmCaches, kernelCodeCacheFile, status, KERNEL_NODE_FLAGS };
