@@ -68,6 +68,7 @@ export const checker = createChecker([
     hints: [
       "Logistic regression is a network of one unit: which activation turns w·x + b into a probability, and which loss from step 2 scores a probability against a 0/1 label? A model also needs compiling before it can be trained.",
       "One Dense layer with a single unit that takes numFeatures inputs (inputShape: [numFeatures]), with the activation of step 1; compile it with the cost of step 2 (tfjs calls it \"binaryCrossentropy\") and the optimizer the task names.",
+      "Common pitfalls: a hidden layer (logistic regression has none); a ReLU or linear unit with a loss that expects a probability; the squared error of linear regression instead of the logistic cost; Adam with its default learning rate instead of the one the task names; returning the model before compiling it.",
     ],
   }),
 ]);

@@ -146,6 +146,7 @@ export const checker = createChecker([
     hints: [
       "The answer is 0 or 1: what should the last layer output, and which loss scores that output against a 0/1 label (lesson 01)? Check the hidden layers against the table and the input size against the images.",
       "Dense 25 sigmoid (taking the 400 pixels: inputShape: [400]) → Dense 15 sigmoid → one output unit whose activation makes a probability; compile with the binary cross-entropy and Adam at learning rate 0.001. Only the first layer needs the input shape.",
+      "Common pitfalls: ReLU hidden layers (the lecture's network uses sigmoids here); the units in the wrong order (15 before 25); a linear output with a loss that reads it as a probability; the squared error instead of the cross-entropy; SGD or a default learning rate instead of Adam at 0.001.",
     ],
   }),
   // Self-check quiz (near the end of the notebook): the answers are stored cases of data/expected, never here.

@@ -114,6 +114,7 @@ export const checker = createChecker([
     hints: [
       "Multi-label means several independent yes/no answers per example, not one choice among classes: should the outputs compete (add up to 1) or each stand alone? Choose the output activation and the loss for that.",
       "At least one hidden layer with a non-linear activation such as ReLU, on the 2 inputs; then one output unit per label, each an independent probability (a sigmoid, or a linear output with the from-logits loss), trained with binary cross-entropy; Adam at learning rate 0.01.",
+      "Common pitfalls: a softmax output, which makes the labels compete so that a car and a bus cannot both be there; the sparse or one-hot categorical loss, which expects one class per example; a sigmoid output with the from-logits loss (the sigmoid applied twice); a fixed number of outputs instead of numLabels.",
     ],
   }),
   // Self-check quiz (near the end of the notebook): the answers are stored cases of data/expected, never here.
