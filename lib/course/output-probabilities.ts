@@ -10,7 +10,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { asCourseLoss } from "../training/losses";
-import { rowsTensor } from "./predict-rows";
+import { predictRows } from "./predict-rows";
 
 /** How the model's outputs become probabilities: already are, or through a sigmoid or a softmax. */
 export function outputLink(model: tf.LayersModel): "none" | "sigmoid" | "softmax" {
@@ -21,8 +21,7 @@ export function outputLink(model: tf.LayersModel): "none" | "sigmoid" | "softmax
 
 /** The model's predicted probabilities for X (a tensor, or rows of numbers); call inside tf.tidy. */
 export function outputProbabilities(model: tf.LayersModel, X: tf.Tensor | readonly (readonly number[])[]): tf.Tensor {
-  const xs = X instanceof tf.Tensor ? X : rowsTensor(X);
-  const out = model.predict(xs, { batchSize: Math.max(1, xs.shape[0] ?? 1) }) as tf.Tensor;
+  const out = predictRows(model, X);
   const link = outputLink(model);
   return link === "sigmoid" ? tf.sigmoid(out) : link === "softmax" ? tf.softmax(out) : out;
 }

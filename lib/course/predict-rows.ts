@@ -20,7 +20,8 @@ export function rowsTensor(X: readonly (readonly number[])[]): tf.Tensor2D {
   return tf.tensor2d(flat, [m, n]);
 }
 
-/** model.predict on every row of X in one batch (call inside tf.tidy). */
-export function predictRows(model: tf.LayersModel, X: readonly (readonly number[])[]): tf.Tensor {
-  return model.predict(rowsTensor(X), { batchSize: Math.max(1, X.length) }) as tf.Tensor;
+/** model.predict on every row of X (rows of numbers, or a tensor) in one batch (call inside tf.tidy). */
+export function predictRows(model: tf.LayersModel, X: tf.Tensor | readonly (readonly number[])[]): tf.Tensor {
+  const xs = X instanceof tf.Tensor ? X : rowsTensor(X);
+  return model.predict(xs, { batchSize: Math.max(1, xs.shape[0] ?? 1) }) as tf.Tensor;
 }
