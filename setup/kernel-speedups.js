@@ -36,7 +36,16 @@ let light = false;
  * TypeScript update bypasses a hook, a test fails instead of the kernel
  * silently losing its speed.
  */
-const status = { lightPrograms: 0, fullPrograms: 0, switchedToFull: 0, codeCacheHits: 0, codeCacheWritten: 0 };
+const status = { lightPrograms: 0, fullPrograms: 0, switchedToFull: 0, codeCacheHits: 0, codeCacheWritten: 0, processStarted: Date.now() - Math.round(process.uptime() * 1000), converterCreated: 0 };
+
+/** Converters whose program is not built yet (see lightConverter). */
+/** @type {(() => unknown)[]} */
+const deferred = [];
+
+/** Builds the programs of the converters created so far (tslab creates the Node one at start). */
+function warmConverters() {
+  for (const make of deferred.splice(0)) make();
+}
 
 /** Node flags of the kernel process (the kernel spec's argv and the cache warmer use the same, so the code cache matches). */
 const KERNEL_NODE_FLAGS = ["--max-semi-space-size=4"];
@@ -73,13 +82,25 @@ function hookTypeScript() {
  * @param {any} opts
  */
 function lightConverter(create, opts) {
-  light = true;
-  let cur;
-  try {
-    cur = create(opts);
-  } finally {
-    light = false;
-  }
+  /** @type {any} */
+  let made = null;
+  // Created on first use, or by warmConverters() once the kernel has answered Jupyter's first
+  // kernel_info request: building the program (parsing TypeScript's es2022 lib, ~0.5 s) then no
+  // longer delays "kernel ready", and is usually done before the student runs a cell.
+  const current = () => {
+    if (made) return made;
+    light = true;
+    try {
+      made = create(opts);
+    } finally {
+      light = false;
+    }
+    status.converterCreated = made ? Date.now() - status.processStarted : -1;
+    return made;
+  };
+  deferred.push(current);
+  /** @type {any} */
+  let cur = { convert: (/** @type {any[]} */ ...a) => current().convert(...a), inspect: (/** @type {any[]} */ ...a) => current().inspect(...a), complete: (/** @type {any[]} */ ...a) => current().complete(...a), addModule: (/** @type {any[]} */ ...a) => current().addModule(...a), close: () => made && made.close() };
   let isLight = true;
   /** @type {any[][]} */
   const modules = []; // %module cells, replayed into the full program
@@ -241,4 +262,4 @@ function warmCaches(root) {
   return { ...status, diagnostics, digitCache: fs.existsSync(digits.digitCacheFile()), digitPixels: one.X[0].length };
 }
 
-module.exports = { hookTypeScript, lightConverter, installCodeCache, prepareKernel, warmCaches, kernelCodeCacheFile, status, KERNEL_NODE_FLAGS };
+module.exports = { hookTypeScript, lightConverter, warmConverters, installCodeCache, prepareKernel, warmCaches, kernelCodeCacheFile, status, KERNEL_NODE_FLAGS };

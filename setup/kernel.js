@@ -24,7 +24,7 @@ try {
   // Start anyway: the notebook's setup cell reports what is wrong.
   process.stderr.write(`course kernel: ${err instanceof Error ? err.message : err}\n`);
 }
-const { prepareKernel, warmCaches } = require("./kernel-speedups");
+const { prepareKernel, warmCaches, warmConverters } = require("./kernel-speedups");
 if (warm) {
   // `node setup/kernel.js --warm`: fill the caches, print what the hooks did (JSON), exit.
   process.stdout.write(`${JSON.stringify(warmCaches(ROOT))}\n`);
@@ -35,6 +35,16 @@ const saveCodeCache = prepareKernel(ROOT);
 const tslab = path.join(ROOT, "node_modules", "tslab", "dist");
 const handler = require(path.join(tslab, "jupyter.js")).JupyterHandlerImpl.prototype;
 const execute = handler.handleExecuteImpl;
+// The type checker's program is built after the kernel has answered its first kernel_info request
+// (Jupyter's "is it ready?"), not before: the kernel shows as ready ~0.5 s sooner, and the program is
+// usually built while the student reads. A cell run before then builds it first (kernel-speedups.js).
+const kernelInfo = handler.handleKernel;
+let warmed = false;
+handler.handleKernel = function (/** @type {any[]} */ ...args) {
+  if (!warmed) setTimeout(warmConverters, 50).unref();
+  warmed = true;
+  return kernelInfo.apply(this, args);
+};
 let cached = false;
 handler.handleExecuteImpl = async function (/** @type {any[]} */ ...args) {
   try {

@@ -20,6 +20,7 @@ interface Converter {
 const speedups = require(path.join(ROOT, "setup", "kernel-speedups.js")) as {
   hookTypeScript(): void;
   lightConverter(create: (o: unknown) => Converter, opts: unknown): Converter;
+  warmConverters(): void;
   status: { lightPrograms: number; fullPrograms: number; switchedToFull: number };
   kernelCodeCacheFile(root: string): string;
 };
@@ -32,7 +33,11 @@ describe("kernel speed-ups", () => {
     process.chdir(path.join(ROOT, "notebooks"));
     try {
       const conv = speedups.lightConverter(createConverter, { isJS: false, isBrowser: false });
-      assert.equal(speedups.status.lightPrograms, 1, "tslab's converter created its program through the hooked createWatchCompilerHost");
+      assert.equal(speedups.status.lightPrograms, 0, "the program is not built when the kernel starts");
+      speedups.warmConverters();
+      assert.equal(speedups.status.lightPrograms, 1, "warmConverters (after the first kernel_info) built it, through the hooked createWatchCompilerHost");
+      speedups.warmConverters();
+      assert.equal(speedups.status.lightPrograms, 1, "only once");
       const ok = conv.convert("", "const xs: number[] = [1, 2];\nconsole.log(xs.length);\nsetTimeout(() => undefined, 0);\n");
       assert.deepEqual(ok.diagnostics, []);
       const wrong = conv.convert("", 'const n: number = "three";\n');
