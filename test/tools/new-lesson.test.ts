@@ -46,7 +46,7 @@ describe("npm run new-lesson", () => {
       cwd: COPY,
       encoding: "utf8",
       // NODE_TEST_CONTEXT would make the inner `node --test` skip its files (it is set for test subprocesses).
-      // One file at a time inside: this test already holds one of the outer run's two slots.
+      // One file at a time inside: this test already holds one of the outer run's slots.
       env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== "NODE_TEST_CONTEXT")), JUPYTER_PATH: "", COURSE_TEST_CONCURRENCY: "1" },
       timeout: 8 * 60_000,
     });
