@@ -8,6 +8,12 @@ nbclient treats neither as an error, so this runner records each cell's reply
 status ("ok", "error", "abort"), its stdout, stderr and rich outputs, and a
 timeout as "timeout" (the remaining cells are "not-run").
 
+After a cell fails, the cells below it are recorded as "abort" without being
+sent: that is what Run All does in JupyterLab and the classic Notebook, which
+queue every cell at once, so tslab aborts all of them. nbclient sends one cell
+at a time instead, and whether the next one arrived within tslab's 200 ms
+depended on how busy the machine was, so the same notebook got different reports.
+
     python3 run_notebook.py NOTEBOOK [--out result.json] [--executed copy.ipynb]
                             [--cell-timeout 120] [--kernel tslab]
 """
@@ -80,6 +86,7 @@ def main() -> int:
     failure = None
     kernel_ready = None
     probes = {}
+    aborted = False  # a cell failed: the rest are aborted, as in Run All
     total_cells = None  # time to run the notebook's own cells (without the probes and shutdown)
     first_code = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"), None)
 
@@ -118,8 +125,14 @@ def main() -> int:
             for index, cell in enumerate(nb.cells):
                 if cell.cell_type != "code":
                     continue
+                if aborted:
+                    statuses[index] = "abort"
+                    continue
                 try:
                     client.execute_cell(cell, index)
+                    if statuses.get(index) == "error":
+                        aborted = True
+                        continue
                     if args.probe and index == first_code:
                         probe("afterSetup")
                 except CellTimeoutError:
@@ -131,7 +144,7 @@ def main() -> int:
                     failure = f"the kernel died in cell {index}: {exc}"
                     break
             total_cells = time.time() - started
-            if args.probe and not failure:
+            if args.probe and not failure and not aborted:
                 probe("atEnd")
                 probes["peakRssMb"] = peak_rss_mb()
     except Exception as exc:  # kernel would not start, etc.

@@ -205,7 +205,10 @@ fs.writeFileSync(file, JSON.stringify(data));`);
     assert.equal(b?.score, 10);
     assert.equal(b?.execution?.counts?.ok, b?.execution?.counts ? Object.values(b.execution.counts).reduce((s, v) => s + v, 0) : -1, "the solution runs cleanly");
     assert.equal(t?.score, 10);
-    assert.ok((t?.execution?.counts?.error ?? 0) >= 1 && (t?.execution?.counts?.abort ?? 0) >= 1, `throw at top level is reported: ${t?.execution?.message}`);
+    // As in Run All: the failed cell is an error and every cell below it is aborted, however busy the machine is.
+    assert.equal(t?.execution?.counts?.error, 1, `throw at top level is reported: ${t?.execution?.message}`);
+    assert.ok((t?.execution?.counts?.abort ?? 0) >= 20, `the cells below it are aborted: ${t?.execution?.message}`);
+    assert.equal(t?.execution?.counts?.ok ?? 0, 0, `no cell below it ran: ${t?.execution?.message}`);
   });
 });
 
