@@ -111,6 +111,37 @@ const tildePlugin = {
   },
 };
 
+/**
+ * Packages shipped both as CommonJS and as ES modules (yjs, lib0, …) must be
+ * bundled once: a require() of one resolves to the same ES module file that
+ * imports get, as webpack's resolution does for JupyterLab.
+ */
+const singleCopyPlugin = {
+  name: "single-copy",
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, async (a) => {
+      if (a.kind !== "require-call" || a.pluginData === "single-copy") return undefined;
+      const r = await build.resolve(a.path, { kind: "import-statement", resolveDir: a.resolveDir, importer: a.importer, pluginData: "single-copy" });
+      return r.errors.length || r.namespace !== "file" || !path.isAbsolute(r.path) ? undefined : { path: r.path, sideEffects: r.sideEffects };
+    });
+  },
+};
+
+/**
+ * webpack gives `import()` of a CommonJS module its named exports; esbuild
+ * gives only `default` (module.exports). JupyterLab's MathJax plugin imports
+ * mathjax-full (CommonJS) that way: hand it module.exports.
+ */
+const cjsDynamicImportPlugin = {
+  name: "cjs-dynamic-import",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]@jupyterlab[\\/]mathjax-extension[\\/]lib[\\/]index\.js$/ }, (a) => ({
+      contents: fs.readFileSync(a.path, "utf8").replace(/import\(('mathjax-full[^']*')\)/g, "import($1).then((m) => m.default ?? m)"),
+      loader: "js",
+    }));
+  },
+};
+
 const ASSET_LOADERS = {
   ".svg": "text",
   ".woff": "file",
@@ -139,8 +170,9 @@ async function buildFrontEnd(out) {
     chunkNames: "chunks/[name]-[hash]",
     assetNames: "assets/[name]-[hash]",
     loader: ASSET_LOADERS,
-    plugins: [tildePlugin, svgPlugin],
-    define: { "process.env.NODE_ENV": '"production"', global: "globalThis" },
+    plugins: [singleCopyPlugin, cjsDynamicImportPlugin, tildePlugin, svgPlugin],
+    // mathjax-full reads __dirname (webpack mocks it as "/").
+    define: { "process.env.NODE_ENV": '"production"', global: "globalThis", __dirname: '"/"' },
     alias: { path: "path-browserify" },
     logLevel: "warning",
     logOverride: { "empty-glob": "silent" },

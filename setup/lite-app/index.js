@@ -87,10 +87,10 @@ async function main() {
   const serviceManager = await pluginRegistry.resolveRequiredService(IServiceManager);
   const app = new JupyterLab({ pluginRegistry, serviceManager, mimeExtensions, availablePlugins: plugins });
   app.name = PageConfig.getOption("appName") || "JupyterLite";
-  await app.start({ bubblingKeydown: true });
-  await app.restored;
   // Browser tests drive the app through this handle, as JupyterLab's Galata does.
   window.jupyterapp = app;
+  await app.start({ bubblingKeydown: true });
+  await app.restored;
   document.body.dataset.labReady = "true";
 }
 

@@ -17,3 +17,22 @@ export const process = {
   emitWarning: () => undefined,
 };
 export const Buffer = BufferPolyfill;
+
+// Node's setImmediate (the fast training loop yields with it between epochs):
+// a MessageChannel task, which browsers do not clamp like nested setTimeout(0).
+const immediateQueue = [];
+const channel = new MessageChannel();
+channel.port1.onmessage = () => {
+  const next = immediateQueue.shift();
+  if (next) next.fn(...next.args);
+};
+export function setImmediate(fn, ...args) {
+  const handle = { fn, args };
+  immediateQueue.push(handle);
+  channel.port2.postMessage(0);
+  return handle;
+}
+export function clearImmediate(handle) {
+  const i = immediateQueue.indexOf(handle);
+  if (i >= 0) immediateQueue.splice(i, 1);
+}
