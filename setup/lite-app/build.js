@@ -349,7 +349,11 @@ function writePages(out, title) {
       `<script>location.replace("lab/index.html" + location.search + location.hash);</script></head>\n` +
       `<body><a href="lab/index.html">${title}</a></body></html>\n`,
   );
-  const html = fs.readFileSync(path.join(HERE, "templates", "index.html"), "utf8").replace(/\{\{title\}\}/g, title);
+  // A build id in the URLs of the files whose names do not change, so no cache serves a stale copy.
+  const h = require("crypto").createHash("sha256");
+  for (const f of ["bundle.js", "bundle.css", "kernel-worker.js"]) h.update(fs.readFileSync(path.join(out, "build", f)));
+  const build = h.digest("hex").slice(0, 12);
+  const html = fs.readFileSync(path.join(HERE, "templates", "index.html"), "utf8").replace(/\{\{title\}\}/g, title).replace(/\{\{build\}\}/g, build);
   write(path.join(out, "lab", "index.html"), html);
 }
 

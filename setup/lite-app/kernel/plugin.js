@@ -22,7 +22,7 @@ export class TypeScriptKernel extends BaseKernel {
     this._calls = new Map();
     this._nextCall = 1;
     const base = PageConfig.getBaseUrl();
-    this._worker = new Worker(URLExt.join(base, "build", "kernel-worker.js"));
+    this._worker = new Worker(URLExt.join(base, "build", "kernel-worker.js") + `?v=${PageConfig.getOption("courseBuild")}`);
     this._worker.onmessage = (e) => this._onMessage(e.data);
     this._worker.onerror = (e) => {
       const text = `The kernel's worker failed: ${e.message || e}\n`;
