@@ -80,6 +80,7 @@ function hashInputs(opts: LiteOptions): string {
   };
   for (const f of APP_SOURCES) add(path.join(LITE_APP, f));
   add(path.join(ROOT, "build", ".stamp"));
+  add(path.join(ROOT, "build", "BUILD_ERRORS.txt"));
   for (const slug of lessonSlugs()) add(path.join(ROOT, "notebooks", `${slug}.ipynb`));
   const walk = (dir: string): void => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {

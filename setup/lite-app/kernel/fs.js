@@ -1,14 +1,15 @@
 // A small synchronous `fs` for the course library in the browser. Files live
 // under /course (the course folder as the library sees it, lib/runtime/root.js
 // being replaced by kernel/root.js): the data/ JSON files are preloaded (built
-// into the bundle); anything else under /course is fetched once, synchronously,
-// from the site's course/ folder (synchronous requests are allowed in Web
-// Workers), e.g. the resampled digit cache. Writes stay in memory.
+// into the bundle); the files of the site's course/ folder (listed at build
+// time) are fetched once, synchronously, when read (synchronous requests are
+// allowed in Web Workers), e.g. the resampled digit cache. Writes stay in memory.
 import { Buffer } from "buffer";
-import preloaded from "../.gen/data.js";
+import preloaded, { remote } from "../.gen/data.js";
 
 const files = new Map(Object.entries(preloaded)); // path → string | Uint8Array
 const missing = new Set();
+const onSite = new Set(remote);
 const dirs = new Set(["/", "/course"]);
 let siteCourseUrl = null;
 
@@ -38,7 +39,7 @@ function enoent(p, syscall) {
 
 /** Fetches /course/<rel> from the site, synchronously; null when the site has no such file. */
 function fetchFromSite(p) {
-  if (!siteCourseUrl || !p.startsWith("/course/") || missing.has(p)) return null;
+  if (!siteCourseUrl || !onSite.has(p) || missing.has(p)) return null;
   const xhr = new XMLHttpRequest();
   xhr.open("GET", siteCourseUrl + p.slice("/course/".length).split("/").map(encodeURIComponent).join("/"), false);
   xhr.responseType = "arraybuffer";
