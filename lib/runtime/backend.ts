@@ -96,7 +96,7 @@ export async function initBackend(options: { force?: BackendKind; env?: NodeJS.P
   const order = backendOrder();
   const fromEnv = env[BACKEND_ENV]?.trim().toLowerCase();
   if (fromEnv && !(order as readonly string[]).includes(fromEnv)) {
-    throw new Error(`${BACKEND_ENV}="${env[BACKEND_ENV]}" is not a backend${inBrowser() ? " in a browser" : ""}: use ${order.join(", ")} (or unset it to choose automatically).`);
+    throw new Error(`${BACKEND_ENV}="${env[BACKEND_ENV]}" is not a backend${inBrowser() ? " in a browser" : ""}: use ${order.slice(0, -1).join(", ")} or ${order[order.length - 1]} (or unset it to choose automatically).`);
   }
   const forced = options.force ?? (fromEnv as BackendKind | undefined);
   if (forced) {
