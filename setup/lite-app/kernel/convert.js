@@ -13,7 +13,8 @@
 // Like tslab it compiles with the `typescript` package; unlike tslab it does
 // not type-check (that needs the .d.ts files of the library and TensorFlow.js
 // in the browser): TypeScript syntax is checked, types are erased.
-import ts from "typescript";
+"use strict";
+const ts = require("typescript");
 
 const FILE = "/course/notebooks/__cell__.ts";
 
@@ -115,7 +116,7 @@ function formatDiagnostic(d, offsetLines) {
 }
 
 /** A compile error: TypeScript's messages, one per line, as tslab prints them. */
-export class CompileError extends Error {
+class CompileError extends Error {
   constructor(messages) {
     super(messages.join("\n"));
     this.name = "TSError";
@@ -126,7 +127,7 @@ export class CompileError extends Error {
  * Compiles one cell. `prevNames`: names exported by earlier cells.
  * Returns { js, names (this cell's top-level names), hasLastExpression }.
  */
-export function convertCell(src, prevNames) {
+function convertCell(src, prevNames) {
   // "export {}" makes any cell a module, as in tslab (top-level await, no global script scope).
   const prefix = "export {};\n";
   const first = createProgram(prefix + src);
@@ -152,4 +153,31 @@ export function convertCell(src, prevNames) {
   return { js, names, hasLastExpression: state.hasLastExpression };
 }
 
-export const typescriptVersion = ts.version;
+/**
+ * Runs cells one after another with tslab's scoping: `run(code)` compiles and
+ * runs one cell and resolves with { hasLastExpression, value }; `locals` holds
+ * every top-level name the cells declared. `require` resolves their imports.
+ */
+function createCellRunner(require) {
+  const locals = {};
+  const exportsProxy = new Proxy(locals, {
+    // TypeScript exports imported names with defineProperty and a getter; keep the value, rewritable.
+    defineProperty: (target, prop, attrs) => {
+      if (prop === "__esModule") return true;
+      target[prop] = attrs.get ? attrs.get() : attrs.value;
+      return true;
+    },
+  });
+  let count = 0;
+  async function run(code) {
+    const converted = convertCell(code, new Set(Object.keys(locals)));
+    count += 1;
+    // Indirect eval: the cell sees globals and its two parameters, nothing of this module.
+    const fn = (0, eval)(`(async function (exports, require) {\n${converted.js}\n})\n//# sourceURL=cell-${count}.js`);
+    const ret = await fn(exportsProxy, require);
+    return { hasLastExpression: converted.hasLastExpression, value: converted.hasLastExpression && Array.isArray(ret) ? ret[0] : undefined };
+  }
+  return { run, locals };
+}
+
+module.exports = { convertCell, createCellRunner, CompileError, typescriptVersion: ts.version };

@@ -8,7 +8,7 @@ import { formatWithOptions, inspect } from "node-inspect-extracted";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import * as tslab from "./tslab.js";
 import { setCourseUrl } from "./fs.js";
-import { convertCell, CompileError, typescriptVersion } from "./convert.js";
+import { createCellRunner, CompileError, typescriptVersion } from "./convert.js";
 import modules from "../.gen/modules.js";
 
 const post = (type, content) => self.postMessage({ type, content });
@@ -68,35 +68,20 @@ function cellRequire(spec) {
 
 // ---------------------------------------------------------------- cells
 
-/** Every top-level name declared by the cells run so far (tslab's `exports`). */
-const locals = {};
-const exportsProxy = new Proxy(locals, {
-  // TypeScript exports imported names with defineProperty and a getter; keep the value, rewritable.
-  defineProperty: (target, prop, attrs) => {
-    if (prop === "__esModule") return true;
-    target[prop] = attrs.get ? attrs.get() : attrs.value;
-    return true;
-  },
-});
-
-let cellCount = 0;
+const cells = createCellRunner(cellRequire);
 
 async function execute(code) {
-  let converted;
   try {
-    converted = convertCell(code, new Set(Object.keys(locals)));
-  } catch (err) {
-    const message = err instanceof CompileError ? err.message : String(err && err.stack ? err.stack : err);
-    post("stream", { name: "stderr", text: message + "\n" });
-    return { status: "error", ename: err.name || "TSError", evalue: message, traceback: [] };
-  }
-  cellCount += 1;
-  try {
-    const fn = (0, eval)(`(async function (exports, require) {\n${converted.js}\n})\n//# sourceURL=cell-${cellCount}.js`);
-    const ret = await fn(exportsProxy, cellRequire);
-    if (converted.hasLastExpression && Array.isArray(ret) && ret[0] != null) console.log(ret[0]);
+    const { hasLastExpression, value } = await cells.run(code);
+    // tslab prints a last expression's value (it never sends execute_result).
+    if (hasLastExpression && value != null) console.log(value);
     return { status: "ok", user_expressions: {} };
   } catch (err) {
+    if (err instanceof CompileError) {
+      // As tslab: TypeScript's messages on stderr; the cell fails.
+      post("stream", { name: "stderr", text: err.message + "\n" });
+      return { status: "error", ename: err.name, evalue: err.message, traceback: [] };
+    }
     const e = err instanceof Error ? err : new Error(String(err));
     return { status: "error", ename: e.name, evalue: e.message, traceback: [String(e.stack || `${e.name}: ${e.message}`)] };
   }
@@ -104,7 +89,7 @@ async function execute(code) {
 
 function complete(code, cursorPos) {
   const word = (code.slice(0, cursorPos).match(/[A-Za-z_$][\w$]*$/) || [""])[0];
-  const names = new Set([...Object.keys(locals), ...Object.getOwnPropertyNames(self)]);
+  const names = new Set([...Object.keys(cells.locals), ...Object.getOwnPropertyNames(self)]);
   const matches = [...names].filter((n) => n.startsWith(word) && !n.startsWith("__")).sort();
   return { status: "ok", matches, cursor_start: cursorPos - word.length, cursor_end: cursorPos, metadata: {} };
 }
