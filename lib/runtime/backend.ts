@@ -68,14 +68,31 @@ export function quietCpuFirstUse(): void {
   }
 }
 
+/**
+ * The WebGL version tfjs can use (0: none). Probing first keeps tfjs from
+ * printing a failed WebGL initialisation as warnings; the probe itself logs
+ * its failures to the console, which is hushed meanwhile: the setup cell says
+ * why WebGL is not used.
+ */
+function webglVersion(): number {
+  const saved = { log: console.log, warn: console.warn, error: console.error };
+  console.log = console.warn = console.error = () => undefined;
+  try {
+    return tf.env().getNumber("WEBGL_VERSION");
+  } catch {
+    return 0;
+  } finally {
+    Object.assign(console, saved);
+  }
+}
+
 async function trySet(kind: BackendKind): Promise<string | null> {
   try {
     if (kind === "node") {
       const why = tryLoadNode();
       if (why) return why;
     }
-    // Probing first keeps tfjs from printing a failed WebGL initialisation as a warning.
-    if (kind === "webgl" && !tf.env().getNumber("WEBGL_VERSION")) return "WebGL is not available in this browser";
+    if (kind === "webgl" && !webglVersion()) return "WebGL is not available in this browser";
     if (kind === "wasm") require("@tensorflow/tfjs-backend-wasm");
     const ok = await tf.setBackend(TF_NAMES[kind]);
     await tf.ready();
