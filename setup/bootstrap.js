@@ -26,6 +26,7 @@ const COMMANDS = {
   grade: "grading/grade",
   validate: "grading/validate",
   release: "tools/release",
+  lite: "setup/lite",
 };
 
 /** What a student release (a folder with .release/manifest.json, written by `npm run release`) offers. */

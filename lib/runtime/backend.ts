@@ -2,7 +2,8 @@
  * Chooses the TensorFlow.js backend: native `tensorflow` (tfjs-node) when it
  * loads, otherwise `wasm` (ships its .wasm files, works offline, SIMD in Node
  * 20), otherwise the pure-JS `cpu` backend. `COURSE_TF_BACKEND=node|wasm|cpu`
- * forces one.
+ * forces one. In a browser (the zero-install edition, setup/lite-app/) the
+ * order is `webgl` (the GPU), then `wasm`, then `cpu`.
  *
  * tfjs-node is optional: its install script downloads libtensorflow and fails
  * on many machines (offline, Apple silicon, some Windows set-ups), and npm then
@@ -11,7 +12,7 @@
 import * as tf from "@tensorflow/tfjs";
 
 /** The names the course uses for the three backends. */
-export type BackendKind = "node" | "wasm" | "cpu";
+export type BackendKind = "node" | "webgl" | "wasm" | "cpu";
 
 /** What was chosen, and why, for the setup cell to print. */
 export interface BackendChoice {
@@ -24,7 +25,17 @@ export interface BackendChoice {
 /** Environment variable that forces a backend. */
 export const BACKEND_ENV = "COURSE_TF_BACKEND";
 
-const TF_NAMES: Record<BackendKind, string> = { node: "tensorflow", wasm: "wasm", cpu: "cpu" };
+const TF_NAMES: Record<BackendKind, string> = { node: "tensorflow", webgl: "webgl", wasm: "wasm", cpu: "cpu" };
+
+/** True in a browser (or Web Worker), where Node's native backend cannot exist. */
+export function inBrowser(): boolean {
+  return typeof process === "undefined" || !process.versions?.node;
+}
+
+/** The backends tried, best first, where this runs. */
+export function backendOrder(): readonly BackendKind[] {
+  return inBrowser() ? ["webgl", "wasm", "cpu"] : ["node", "wasm", "cpu"];
+}
 
 /** Loads tfjs-node if it is installed and its native library loads; returns why not otherwise. */
 function tryLoadNode(): string | null {
@@ -57,12 +68,31 @@ export function quietCpuFirstUse(): void {
   }
 }
 
+/**
+ * The WebGL version tfjs can use (0: none). Probing first keeps tfjs from
+ * printing a failed WebGL initialisation as warnings; the probe itself logs
+ * its failures to the console, which is hushed meanwhile: the setup cell says
+ * why WebGL is not used.
+ */
+function webglVersion(): number {
+  const saved = { log: console.log, warn: console.warn, error: console.error };
+  console.log = console.warn = console.error = () => undefined;
+  try {
+    return tf.env().getNumber("WEBGL_VERSION");
+  } catch {
+    return 0;
+  } finally {
+    Object.assign(console, saved);
+  }
+}
+
 async function trySet(kind: BackendKind): Promise<string | null> {
   try {
     if (kind === "node") {
       const why = tryLoadNode();
       if (why) return why;
     }
+    if (kind === "webgl" && !webglVersion()) return "WebGL is not available in this browser";
     if (kind === "wasm") require("@tensorflow/tfjs-backend-wasm");
     const ok = await tf.setBackend(TF_NAMES[kind]);
     await tf.ready();
@@ -80,9 +110,10 @@ async function trySet(kind: BackendKind): Promise<string | null> {
  */
 export async function initBackend(options: { force?: BackendKind; env?: NodeJS.ProcessEnv } = {}): Promise<BackendChoice> {
   const env = options.env ?? process.env;
+  const order = backendOrder();
   const fromEnv = env[BACKEND_ENV]?.trim().toLowerCase();
-  if (fromEnv && !["node", "wasm", "cpu"].includes(fromEnv)) {
-    throw new Error(`${BACKEND_ENV}="${env[BACKEND_ENV]}" is not a backend: use node, wasm or cpu (or unset it to choose automatically).`);
+  if (fromEnv && !(order as readonly string[]).includes(fromEnv)) {
+    throw new Error(`${BACKEND_ENV}="${env[BACKEND_ENV]}" is not a backend${inBrowser() ? " in a browser" : ""}: use ${order.slice(0, -1).join(", ")} or ${order[order.length - 1]} (or unset it to choose automatically).`);
   }
   const forced = options.force ?? (fromEnv as BackendKind | undefined);
   if (forced) {
@@ -96,13 +127,13 @@ export async function initBackend(options: { force?: BackendKind; env?: NodeJS.P
     return { kind: forced, tfName: tf.getBackend(), reason: `forced by ${options.force ? "setup option" : BACKEND_ENV}=${forced}` };
   }
   const skipped: string[] = [];
-  for (const kind of ["node", "wasm", "cpu"] as const) {
+  for (const kind of order) {
     const why = await trySet(kind);
     if (!why) {
-      const reason = kind === "node" ? "native TensorFlow (tfjs-node) loaded" : skipped.join("; ");
+      const reason = kind === "node" ? "native TensorFlow (tfjs-node) loaded" : kind === "webgl" ? "WebGL: the browser's GPU" : skipped.join("; ");
       return { kind, tfName: tf.getBackend(), reason };
     }
     skipped.push(why);
   }
-  throw new Error(`No TensorFlow.js backend could start: ${skipped.join("; ")}. Run \`npm ci\` in the course folder.`);
+  throw new Error(`No TensorFlow.js backend could start: ${skipped.join("; ")}.${inBrowser() ? "" : " Run `npm ci` in the course folder."}`);
 }

@@ -30,8 +30,20 @@ export interface Figure {
 const BUNDLE = ["node_modules", "plotly.js-dist-min", "plotly.min.js"];
 let figureCounter = 0;
 
+/**
+ * Where the browser edition (setup/lite-app/) serves the bundle: there the
+ * setup cell's output loads it by URL instead of carrying 4.8 MB in the
+ * notebook, which the browser saves on every change.
+ */
+export const PLOTLY_SRC_ENV = "COURSE_PLOTLY_SRC";
+
 /** The bundle as an HTML <script>, to be displayed once per kernel session. */
 export function plotlyBundleHtml(): string {
+  const src = process.env[PLOTLY_SRC_ENV];
+  if (src) {
+    return `<script type="text/javascript" src="${escapeHtml(src)}"></script>` +
+      `<div style="font-size:smaller;color:#888">plotly.js loaded for this session's figures</div>`;
+  }
   const file = path.join(courseRoot(), ...BUNDLE);
   let js: string;
   try {

@@ -1,0 +1,101 @@
+// The zero-install edition's front end: JupyterLab 4's shell with JupyterLite's
+// in-browser services (contents in IndexedDB, kernels in the page) and the
+// course's TypeScript kernel (kernel/plugin.js). Composed like JupyterLite's own
+// app/lab (a plugin registry that resolves the service manager first), with the
+// plugins listed here instead of module federation, and bundled by esbuild
+// (build.js). The page config comes from lab/index.html.
+import "./.gen/style.js";
+import { PageConfig } from "@jupyterlab/coreutils";
+import { PluginRegistry } from "@lumino/coreutils";
+import { JupyterLab } from "@jupyterlab/application";
+import { IServiceManager } from "@jupyterlab/services";
+import courseKernel from "./kernel/plugin.js";
+
+// Plugins replaced by JupyterLite's (services that talk to a Jupyter server) or
+// that need a server (announcements, licenses, language servers), as in
+// JupyterLite's app/lab; plus plugins that need extensions this build leaves out.
+const DISABLED = new Set([
+  "@jupyterlab/application-extension:logo",
+  "@jupyterlab/application-extension:main",
+  "@jupyterlab/application-extension:tree-resolver",
+  "@jupyterlab/application-extension:router",
+  "@jupyterlab/apputils-extension:licenses-client",
+  "@jupyterlab/apputils-extension:announcements",
+  "@jupyterlab/apputils-extension:resolver",
+  "@jupyterlab/docmanager-extension:download",
+  "@jupyterlab/filebrowser-extension:download",
+  "@jupyterlab/filebrowser-extension:share-file",
+  "@jupyterlab/services-extension:config-section-manager",
+  "@jupyterlab/services-extension:connection-status",
+  "@jupyterlab/services-extension:default-drive",
+  "@jupyterlab/services-extension:event-manager",
+  "@jupyterlab/services-extension:kernel-manager",
+  "@jupyterlab/services-extension:kernel-spec-manager",
+  "@jupyterlab/services-extension:nbconvert-manager",
+  "@jupyterlab/services-extension:session-manager",
+  "@jupyterlab/services-extension:setting-manager",
+  "@jupyterlab/services-extension:user-manager",
+  "@jupyterlab/services-extension:workspace-manager",
+  "@jupyterlab/translation:translator",
+  "@jupyterlab/notebook-extension:toc",
+  "@jupyterlab/notebook-extension:language-server",
+  "@jupyterlab/notebook-extension:update-raw-mimetype",
+  "@jupyterlite/application-extension:logo",
+  "@jupyterlite/application-extension:notify-commands",
+  "@jupyterlite/application-extension:lsp-connection-manager",
+  // Service workers serve files to emscripten kernels (Pyodide); this kernel reads none.
+  "@jupyterlite/application-extension:service-worker-manager",
+]);
+
+function pluginsOf(mod) {
+  const exported = mod && typeof mod.id !== "string" && "default" in mod ? mod.default : mod;
+  return Array.isArray(exported) ? exported : [exported];
+}
+
+async function main() {
+  // Listed one by one so the bundler includes exactly these.
+  const mods = [
+    require("@jupyterlab/application-extension"),
+    require("@jupyterlab/apputils-extension"),
+    require("@jupyterlab/codemirror-extension"),
+    require("@jupyterlab/completer-extension"),
+    require("@jupyterlab/docmanager-extension"),
+    require("@jupyterlab/documentsearch-extension"),
+    require("@jupyterlab/filebrowser-extension"),
+    require("@jupyterlab/launcher-extension"),
+    require("@jupyterlab/mainmenu-extension"),
+    require("@jupyterlab/markedparser-extension"),
+    require("@jupyterlab/mathjax-extension"),
+    require("@jupyterlab/notebook-extension"),
+    require("@jupyterlab/rendermime-extension"),
+    require("@jupyterlab/services-extension"),
+    require("@jupyterlab/shortcuts-extension"),
+    require("@jupyterlab/statusbar-extension"),
+    require("@jupyterlab/theme-light-extension"),
+    require("@jupyterlab/translation-extension"),
+    require("@jupyterlab/ui-components-extension"),
+    require("@jupyterlite/application-extension"),
+    require("@jupyterlite/apputils-extension"),
+    require("@jupyterlite/services-extension"),
+    courseKernel,
+  ];
+  const mimeExtensions = [require("@jupyterlab/javascript-extension")].flatMap(pluginsOf);
+  const plugins = mods.flatMap(pluginsOf).filter((p) => p && !DISABLED.has(p.id) && !PageConfig.Extension.isDisabled(p.id));
+
+  const pluginRegistry = new PluginRegistry();
+  pluginRegistry.registerPlugins(plugins);
+  const serviceManager = await pluginRegistry.resolveRequiredService(IServiceManager);
+  const app = new JupyterLab({ pluginRegistry, serviceManager, mimeExtensions, availablePlugins: plugins });
+  app.name = PageConfig.getOption("appName") || "JupyterLite";
+  // Browser tests drive the app through this handle, as JupyterLab's Galata does.
+  window.jupyterapp = app;
+  await app.start({ bubblingKeydown: true });
+  await app.restored;
+  document.body.dataset.labReady = "true";
+}
+
+main().catch((err) => {
+  console.error(err);
+  document.body.dataset.labError = String(err);
+  document.body.textContent = `The course could not start in this browser: ${err}`;
+});

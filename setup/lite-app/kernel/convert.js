@@ -1,0 +1,183 @@
+// Turns a notebook cell (TypeScript) into JavaScript the worker can run, with
+// tslab's semantics (node_modules/tslab/dist/converter.js):
+//
+// - the cell is a module: top-level `await` works, `import` becomes `require`;
+// - every top-level declaration (variables, functions, classes, imports) is
+//   exported into one object shared by all cells, so later cells see it;
+// - an identifier that refers to an earlier cell's declaration (it is not
+//   declared in this cell) is rewritten to `exports.<name>`, so re-running an
+//   earlier cell updates what later code sees, and a later cell may declare
+//   the same name again;
+// - the value of a last expression statement is returned, to be printed.
+//
+// Like tslab it compiles with the `typescript` package; unlike tslab it does
+// not type-check (that needs the .d.ts files of the library and TensorFlow.js
+// in the browser): TypeScript syntax is checked, types are erased.
+"use strict";
+const ts = require("typescript");
+
+const FILE = "/course/notebooks/__cell__.ts";
+
+const OPTIONS = {
+  module: ts.ModuleKind.CommonJS,
+  target: ts.ScriptTarget.ES2022,
+  esModuleInterop: true,
+  experimentalDecorators: true,
+  jsx: ts.JsxEmit.React,
+  noLib: true,
+  noResolve: true,
+  types: [],
+  noEmitOnError: false,
+  removeComments: false,
+  newLine: ts.NewLineKind.LineFeed,
+};
+
+function createProgram(text) {
+  const sf = ts.createSourceFile(FILE, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  const host = {
+    getSourceFile: (name) => (name === FILE ? sf : undefined),
+    getDefaultLibFileName: () => "/lib.d.ts",
+    writeFile: () => undefined,
+    getCurrentDirectory: () => "/course/notebooks",
+    getDirectories: () => [],
+    fileExists: (name) => name === FILE,
+    readFile: (name) => (name === FILE ? text : undefined),
+    getCanonicalFileName: (name) => name,
+    useCaseSensitiveFileNames: () => true,
+    getNewLine: () => "\n",
+  };
+  const program = ts.createProgram([FILE], OPTIONS, host);
+  return { program, sf: program.getSourceFile(FILE) };
+}
+
+/** Where `id` is a name being declared or a property name, not a reference to a variable. */
+function isNotAReference(id) {
+  const p = id.parent;
+  if (!p) return true;
+  if ((ts.isPropertyAccessExpression(p) || ts.isQualifiedName(p) || ts.isMetaProperty(p)) && p.name === id) return true;
+  if (ts.isBindingElement(p) && p.propertyName === id) return true;
+  if ((ts.isImportSpecifier(p) || ts.isExportSpecifier(p)) && (p.propertyName === id || p.name === id)) return true;
+  if ((ts.isLabeledStatement(p) || ts.isBreakStatement(p) || ts.isContinueStatement(p)) && p.label === id) return true;
+  if (ts.isPropertyAssignment(p) && p.name === id) return true;
+  if (ts.isShorthandPropertyAssignment(p)) return true; // handled as a whole
+  if (ts.isDeclaration(p) && p.name === id) return true;
+  return false;
+}
+
+/** A `before` transformer: earlier cells' names → exports.<name>; last expression → `return [value]`. */
+function cellTransformer(checker, prevNames, state) {
+  return (ctx) => {
+    const f = ctx.factory;
+    const fromExports = (name) => f.createPropertyAccessExpression(f.createIdentifier("exports"), f.createIdentifier(name));
+    const isPrev = (id) => prevNames.has(id.text) && !checker.getSymbolAtLocation(id);
+    function visit(node) {
+      // Types are erased: nothing to rewrite inside them (class `extends` expressions excepted).
+      if (ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node)) return node;
+      if (ts.isHeritageClause(node) && node.token === ts.SyntaxKind.ImplementsKeyword) return node;
+      if (ts.isExpressionWithTypeArguments(node)) {
+        const inExtends = node.parent && ts.isHeritageClause(node.parent) && node.parent.token === ts.SyntaxKind.ExtendsKeyword && ts.isClassLike(node.parent.parent);
+        if (!inExtends) return node;
+        return f.updateExpressionWithTypeArguments(node, ts.visitNode(node.expression, visit), undefined);
+      }
+      if (ts.isTypeNode(node)) return node;
+      if (ts.isIdentifier(node)) {
+        return !isNotAReference(node) && isPrev(node) ? fromExports(node.text) : node;
+      }
+      if (ts.isShorthandPropertyAssignment(node) && prevNames.has(node.name.text) && !checker.getShorthandAssignmentValueSymbol(node)) {
+        const value = node.objectAssignmentInitializer
+          ? f.createBinaryExpression(fromExports(node.name.text), ts.SyntaxKind.EqualsToken, ts.visitNode(node.objectAssignmentInitializer, visit))
+          : fromExports(node.name.text);
+        return f.createPropertyAssignment(node.name.text, value);
+      }
+      return ts.visitEachChild(node, visit, ctx);
+    }
+    return (sf) => {
+      const visited = ts.visitEachChild(sf, visit, ctx);
+      const statements = [...visited.statements];
+      for (let i = statements.length - 1; i >= 0; i--) {
+        const st = statements[i];
+        if (ts.isExportDeclaration(st)) continue;
+        if (ts.isExpressionStatement(st)) {
+          statements[i] = f.createReturnStatement(f.createArrayLiteralExpression([st.expression]));
+          state.hasLastExpression = true;
+        }
+        break;
+      }
+      return f.updateSourceFile(visited, statements);
+    };
+  };
+}
+
+function formatDiagnostic(d, offsetLines) {
+  const message = ts.flattenDiagnosticMessageText(d.messageText, "\n");
+  if (!d.file || d.start === undefined) return message;
+  const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
+  return `${line + 1 - offsetLines}:${character + 1} - ${message}`;
+}
+
+/** A compile error: TypeScript's messages, one per line, as tslab prints them. */
+class CompileError extends Error {
+  constructor(messages) {
+    super(messages.join("\n"));
+    this.name = "TSError";
+  }
+}
+
+/**
+ * Compiles one cell. `prevNames`: names exported by earlier cells.
+ * Returns { js, names (this cell's top-level names), hasLastExpression }.
+ */
+function convertCell(src, prevNames) {
+  // "export {}" makes any cell a module, as in tslab (top-level await, no global script scope).
+  const prefix = "export {};\n";
+  const first = createProgram(prefix + src);
+  const syntax = first.program.getSyntacticDiagnostics(first.sf);
+  if (syntax.length > 0) throw new CompileError(syntax.map((d) => formatDiagnostic(d, 1)));
+  first.program.getTypeChecker(); // binds the file: fills sf.locals
+  const names = [];
+  first.sf.locals?.forEach((_symbol, name) => {
+    if (name !== "exports" && name !== "require") names.push(name);
+  });
+  const text = prefix + src + (names.length ? `\nexport { ${names.join(", ")} };\n` : "\n");
+  const { program, sf } = names.length ? createProgram(text) : first;
+  const checker = program.getTypeChecker();
+  const state = { hasLastExpression: false };
+  let js = "";
+  const result = program.emit(sf, (name, data) => {
+    if (name.endsWith(".js")) js = data;
+  }, undefined, false, { before: [cellTransformer(checker, prevNames, state)] });
+  const emitErrors = result.diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error);
+  if (emitErrors.length > 0) throw new CompileError(emitErrors.map((d) => formatDiagnostic(d, 1)));
+  // tslab runs cells in sloppy mode (it compiles with noImplicitUseStrict).
+  js = js.replace(/^"use strict";\n/, "");
+  return { js, names, hasLastExpression: state.hasLastExpression };
+}
+
+/**
+ * Runs cells one after another with tslab's scoping: `run(code)` compiles and
+ * runs one cell and resolves with { hasLastExpression, value }; `locals` holds
+ * every top-level name the cells declared. `require` resolves their imports.
+ */
+function createCellRunner(require) {
+  const locals = {};
+  const exportsProxy = new Proxy(locals, {
+    // TypeScript exports imported names with defineProperty and a getter; keep the value, rewritable.
+    defineProperty: (target, prop, attrs) => {
+      if (prop === "__esModule") return true;
+      target[prop] = attrs.get ? attrs.get() : attrs.value;
+      return true;
+    },
+  });
+  let count = 0;
+  async function run(code) {
+    const converted = convertCell(code, new Set(Object.keys(locals)));
+    count += 1;
+    // Indirect eval: the cell sees globals and its two parameters, nothing of this module.
+    const fn = (0, eval)(`(async function (exports, require) {\n${converted.js}\n})\n//# sourceURL=cell-${count}.js`);
+    const ret = await fn(exportsProxy, require);
+    return { hasLastExpression: converted.hasLastExpression, value: converted.hasLastExpression && Array.isArray(ret) ? ret[0] : undefined };
+  }
+  return { run, locals };
+}
+
+module.exports = { convertCell, createCellRunner, CompileError, typescriptVersion: ts.version };

@@ -1,0 +1,38 @@
+// Globals the course library expects from Node, for the kernel's Web Worker
+// (esbuild injects this file into the worker bundle, so these exist before any
+// module runs). `process` deliberately has no `versions.node`: TensorFlow.js
+// and lib/runtime/backend.ts read that to tell Node from a browser.
+import { Buffer as BufferPolyfill } from "buffer";
+
+export const process = {
+  env: {},
+  pid: 1,
+  platform: "browser",
+  browser: true,
+  version: "",
+  versions: {},
+  argv: [],
+  cwd: () => "/course/notebooks",
+  nextTick: (fn, ...args) => queueMicrotask(() => fn(...args)),
+  emitWarning: () => undefined,
+};
+export const Buffer = BufferPolyfill;
+
+// Node's setImmediate (the fast training loop yields with it between epochs):
+// a MessageChannel task, which browsers do not clamp like nested setTimeout(0).
+const immediateQueue = [];
+const channel = new MessageChannel();
+channel.port1.onmessage = () => {
+  const next = immediateQueue.shift();
+  if (next) next.fn(...next.args);
+};
+export function setImmediate(fn, ...args) {
+  const handle = { fn, args };
+  immediateQueue.push(handle);
+  channel.port2.postMessage(0);
+  return handle;
+}
+export function clearImmediate(handle) {
+  const i = immediateQueue.indexOf(handle);
+  if (i >= 0) immediateQueue.splice(i, 1);
+}

@@ -1,0 +1,124 @@
+// The course's TypeScript kernel, worker side (bundled by build.js into
+// build/kernel-worker.js). It compiles each cell with the `typescript` package
+// (kernel/convert.js), runs it with a `require` that resolves the notebooks'
+// imports to modules bundled here (TensorFlow.js, tslab's display API, the
+// course library compiled in build/lib), and sends console output and
+// displays to the page (kernel/plugin.js) as Jupyter messages.
+import { formatWithOptions, inspect } from "node-inspect-extracted";
+import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import * as tslab from "./tslab.js";
+import { setCourseUrl } from "./fs.js";
+import { createCellRunner, CompileError, typescriptVersion } from "./convert.js";
+import modules from "../.gen/modules.js";
+
+const post = (type, content) => self.postMessage({ type, content });
+
+// ---------------------------------------------------------------- console
+
+const original = { ...console };
+function writer(name) {
+  return (...args) => post("stream", { name, text: formatWithOptions({ colors: false }, ...args) + "\n" });
+}
+console.log = writer("stdout");
+console.info = writer("stdout");
+console.debug = writer("stdout");
+console.error = writer("stderr");
+console.warn = writer("stderr");
+console.trace = (...args) => writer("stderr")(...args, "\n" + new Error().stack);
+console.dir = (obj, options) => post("stream", { name: "stdout", text: inspect(obj, { colors: false, ...options }) + "\n" });
+console.table = (data) => console.log(data);
+console.original = original;
+
+self.addEventListener("unhandledrejection", (e) => {
+  console.error("Unhandled promise rejection:", e.reason);
+});
+
+// ---------------------------------------------------------------- modules
+
+let location = "";
+
+function resolve(spec) {
+  if (Object.hasOwn(modules, spec)) return spec;
+  if (spec.startsWith(".") || spec.startsWith("/")) {
+    const parts = [];
+    for (const seg of `${location}/${spec}`.split("/")) {
+      if (seg === "" || seg === ".") continue;
+      if (seg === "..") parts.pop();
+      else parts.push(seg);
+    }
+    const p = parts.join("/").replace(/\.(js|ts)$/, "");
+    if (Object.hasOwn(modules, p)) return p;
+  }
+  return null;
+}
+
+const cache = new Map();
+function cellRequire(spec) {
+  if (spec === "tslab") return tslab;
+  const key = resolve(spec);
+  if (key === null) {
+    const offered = Object.keys(modules).map((k) => (k.startsWith("build/") ? `../${k}` : k));
+    const err = new Error(`Cannot find module '${spec}'. The browser edition of the course offers: ${offered.join(", ")}.`);
+    err.code = "MODULE_NOT_FOUND";
+    throw err;
+  }
+  if (!cache.has(key)) cache.set(key, modules[key]());
+  return cache.get(key);
+}
+
+// ---------------------------------------------------------------- cells
+
+const cells = createCellRunner(cellRequire);
+
+async function execute(code) {
+  try {
+    const { hasLastExpression, value } = await cells.run(code);
+    // tslab prints a last expression's value (it never sends execute_result).
+    if (hasLastExpression && value != null) console.log(value);
+    return { status: "ok", user_expressions: {} };
+  } catch (err) {
+    if (err instanceof CompileError) {
+      // As tslab: TypeScript's messages on stderr; the cell fails.
+      post("stream", { name: "stderr", text: err.message + "\n" });
+      return { status: "error", ename: err.name, evalue: err.message, traceback: [] };
+    }
+    const e = err instanceof Error ? err : new Error(String(err));
+    return { status: "error", ename: e.name, evalue: e.message, traceback: [String(e.stack || `${e.name}: ${e.message}`)] };
+  }
+}
+
+function complete(code, cursorPos) {
+  const word = (code.slice(0, cursorPos).match(/[A-Za-z_$][\w$]*$/) || [""])[0];
+  const names = new Set([...Object.keys(cells.locals), ...Object.getOwnPropertyNames(self)]);
+  const matches = [...names].filter((n) => n.startsWith(word) && !n.startsWith("__")).sort();
+  return { status: "ok", matches, cursor_start: cursorPos - word.length, cursor_end: cursorPos, metadata: {} };
+}
+
+// ---------------------------------------------------------------- messages
+
+self.onmessage = async (e) => {
+  const msg = e.data;
+  const reply = (content) => self.postMessage({ type: "reply", id: msg.id, content });
+  switch (msg.type) {
+    case "init": {
+      const base = msg.baseUrl.replace(/\/?$/, "/");
+      location = msg.location || "";
+      Object.assign(process.env, msg.env || {});
+      // Figures load plotly.js from the site (lib/runtime/plot.ts); the library reads its files from course/.
+      process.env.COURSE_PLOTLY_SRC = `${base}files/node_modules/plotly.js-dist-min/plotly.min.js`;
+      setCourseUrl(`${base}course/`);
+      setWasmPaths(`${base}build/tfjs-wasm/`);
+      tslab.connect(post);
+      reply({ typescript: typescriptVersion });
+      break;
+    }
+    case "execute":
+      reply(await execute(msg.code));
+      break;
+    case "complete":
+      reply(complete(msg.code, msg.cursor_pos));
+      break;
+    default:
+      reply({ status: "error", ename: "UnknownRequest", evalue: String(msg.type), traceback: [] });
+  }
+};
