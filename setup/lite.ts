@@ -23,8 +23,8 @@ import * as path from "path";
 import { ROOT } from "../lib/runtime/paths";
 import { loadDigits } from "../lib/course/digits";
 import { lessonSlugs } from "../lib/lessons";
-import { studentEdition, VALIDATE_CELL_ID } from "./editions";
-import { readNotebook, toSource, writeNotebook, type Cell } from "./notebook";
+import { studentEdition } from "./editions";
+import { readNotebook, writeNotebook } from "./notebook";
 
 export const LITE_APP = path.join(ROOT, "setup", "lite-app");
 export const LITE_OUT = path.join(ROOT, "dist", "lite");
@@ -39,24 +39,6 @@ export interface LiteOptions {
   reuse?: string;
 }
 
-/** The closing cell of a student notebook in the browser, instead of the `npm run validate` one. */
-function liteValidateCell(notebookName: string): Cell {
-  return {
-    cell_type: "markdown",
-    id: VALIDATE_CELL_ID,
-    metadata: {},
-    source: toSource(
-      [
-        "## Before you submit",
-        "",
-        "Your work is kept in this browser (reloading the page keeps it; clearing the browser's site data deletes it). " +
-          `Download it with **File → Download** (\`${notebookName}\`). To see exactly what the grader will, run ` +
-          `\`npm run validate -- ${notebookName}\` in a copy of the course on a computer with Node.js, or submit it as your instructor says.`,
-      ].join("\n"),
-    ),
-  };
-}
-
 /** Writes the notebooks the site offers into `dir`: the student editions, or the lessons themselves. */
 function writeNotebooks(dir: string, solutions: boolean): void {
   fs.rmSync(dir, { recursive: true, force: true });
@@ -68,9 +50,8 @@ function writeNotebooks(dir: string, solutions: boolean): void {
       writeNotebook(path.join(dir, name), source);
       continue;
     }
-    const nb = studentEdition(source, `notebooks/${name}`, "notebooks");
-    nb.cells = nb.cells.map((c) => (c.id === VALIDATE_CELL_ID ? liteValidateCell(name) : c));
-    writeNotebook(path.join(dir, name), nb);
+    // Its closing cell says how to keep and validate work done in a browser; the hash it records covers that cell.
+    writeNotebook(path.join(dir, name), studentEdition(source, `notebooks/${name}`, "browser"));
   }
 }
 
