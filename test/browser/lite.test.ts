@@ -12,19 +12,28 @@
  * - every lesson's student edition runs top to bottom: every check says "not
  *   completed yet", no cell fails, every figure is drawn;
  * - an edited cell is saved in the browser (IndexedDB) and is still there after
- *   a reload, and the notebook downloads with it.
+ *   a reload, and the notebook downloads with it;
+ * - a student edition with exercises done in the browser, run and downloaded,
+ *   gets from the course's grader (`npm run grade`, class mode) the same
+ *   points, check by check, as the same work in the tslab edition, and no
+ *   warning.
  *
  * Screenshots go to artifacts/browser/lite-*.png.
  */
 import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { ARTIFACTS, DRAWN_DATA, launchBrowser, lessonCheckIds, progressProblems } from "../helpers/browser";
-import { OUT } from "../helpers/notebooks";
+import { OUT, ROOT, sourceNotebook } from "../helpers/notebooks";
 import { lessonSlugs } from "../../lib/lessons";
 import { buildLite, LITE_APP } from "../../setup/lite";
+import { studentEdition } from "../../setup/editions";
+import { cellText, readNotebook, writeNotebook, type Notebook } from "../../setup/notebook";
+import { editionStatus } from "../../grading/validate";
+import type { NotebookGrade } from "../../grading/types";
 
 const LESSONS = lessonSlugs();
 
@@ -332,6 +341,69 @@ describe("browser edition (npm run lite)", { timeout: 30 * 60_000 }, () => {
     assert.equal(download.suggestedFilename(), notebook);
     const file = await download.path();
     assert.ok(file && fs.readFileSync(file, "utf8").includes(JSON.stringify(marker).slice(1, -1)), "the download has the edit");
+    await closeNotebook(page, false);
+  });
+
+  it("a notebook done in the browser and downloaded is graded like the same work in the tslab edition", async () => {
+    const slug = LESSONS[0] as string;
+    const notebook = `${slug}.ipynb`;
+    const source = readNotebook(sourceNotebook(slug));
+    // The student's work: every exercise but the last one solved (the solution cells as written), the last one left as it was.
+    const exercises = source.cells.flatMap((c, i) => (c.cell_type === "code" && cellText(c).includes("// BEGIN SOLUTION") ? [i] : []));
+    const work = exercises.slice(0, -1).map((i) => [i, cellText(source.cells[i] as Notebook["cells"][number])] as const);
+    assert.ok(work.length >= 2, "the lesson has exercises");
+
+    const page = await sitePage(student);
+    await openNotebook(page, notebook);
+    await page.evaluate((cells) => {
+      const w = (window as unknown as AnyWindow).jupyterapp.shell.currentWidget;
+      for (const [i, text] of cells) w.content.widgets[i].model.sharedModel.setSource(text);
+    }, work);
+    await runAll(page);
+    const [download] = await Promise.all([
+      page.waitForEvent("download", { timeout: 30_000 }),
+      page.evaluate(async () => {
+        const app = (window as unknown as AnyWindow).jupyterapp;
+        await app.shell.currentWidget.context.save();
+        await app.commands.execute("docmanager:download");
+      }),
+    ]);
+    await closeNotebook(page, false);
+
+    // A class folder: one student worked in the browser, the other did the same work in the tslab edition.
+    const dir = path.join(OUT, `lite-class-${process.pid}`);
+    const out = `${dir}-out`;
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(out, { recursive: true, force: true });
+    fs.mkdirSync(path.join(dir, "browser"), { recursive: true });
+    fs.mkdirSync(path.join(dir, "tslab"), { recursive: true });
+    const downloaded = path.join(dir, "browser", notebook);
+    await download.saveAs(downloaded);
+    const tslab = studentEdition(source, `notebooks/${notebook}`);
+    for (const [i, text] of work) (tslab.cells[i] as Notebook["cells"][number]).source = text;
+    writeNotebook(path.join(dir, "tslab", notebook), tslab);
+
+    const nb = readNotebook(downloaded);
+    assert.equal((nb.metadata.kernelspec as { name?: string } | undefined)?.name, "tslab", "the download opens with tslab's kernel");
+    assert.ok(nb.cells.some((c) => c.cell_type === "code" && (c.outputs ?? []).length > 0), "the download carries the browser's outputs");
+
+    const r = spawnSync(process.execPath, [path.join(ROOT, "build", "grading", "grade.js"), "--out", out, "--no-execute", dir], { cwd: ROOT, encoding: "utf8", timeout: 10 * 60_000 });
+    assert.equal(r.status, 0, `${r.stderr}\n${r.stdout}`);
+    const grades = JSON.parse(fs.readFileSync(path.join(out, "grades.json"), "utf8")) as { notebooks: (NotebookGrade & { student: string })[] };
+    const of = (who: string): NotebookGrade => {
+      const g = grades.notebooks.filter((n) => n.student === who);
+      assert.equal(g.length, 1, `one grade for ${who}`);
+      return g[0] as NotebookGrade;
+    };
+    const [browserGrade, tslabGrade] = [of("browser"), of("tslab")];
+    assert.deepEqual(browserGrade.problems, [], "no warning for the browser's notebook (lesson, release)");
+    assert.deepEqual(tslabGrade.problems, []);
+    const summary = (g: NotebookGrade): unknown => ({ lesson: g.lesson, score: g.score, maxScore: g.maxScore, checks: g.checks.map((c) => [c.id, c.points, c.passed, c.message]) });
+    assert.deepEqual(summary(browserGrade), summary(tslabGrade), "the same points, check by check");
+    assert.ok(browserGrade.score > 0 && browserGrade.score < browserGrade.maxScore, `some but not all points: ${browserGrade.score}/${browserGrade.maxScore}`);
+    assert.equal(editionStatus(downloaded, browserGrade).status, "current", "npm run validate calls it this release of the lesson");
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(out, { recursive: true, force: true });
   });
 
   it("no request left the static servers, no script error in the pages", () => {
