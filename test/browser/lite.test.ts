@@ -30,6 +30,7 @@ import { ARTIFACTS, DRAWN_DATA, launchBrowser, lessonCheckIds, progressProblems 
 import { OUT, ROOT, sourceNotebook } from "../helpers/notebooks";
 import { lessonSlugs } from "../../lib/lessons";
 import { buildLite, LITE_APP } from "../../setup/lite";
+import { closeNotebook, openApp, openNotebook, runAll, type LabWindow } from "../../setup/lite-browser";
 import { studentEdition } from "../../setup/editions";
 import { cellText, readNotebook, writeNotebook, type Notebook } from "../../setup/notebook";
 import { editionStatus } from "../../grading/validate";
@@ -74,7 +75,7 @@ interface Timing {
 
 // In the page: JupyterLab's app is window.jupyterapp (setup/lite-app/index.js).
 /* eslint-disable @typescript-eslint/no-explicit-any */
-type AnyWindow = { jupyterapp: any };
+type AnyWindow = LabWindow;
 
 let browser: Browser;
 let context: BrowserContext;
@@ -94,11 +95,6 @@ async function startSite(edition: Site["edition"], serve: ServeFn): Promise<Site
   return site;
 }
 
-async function openApp(page: Page, url: string): Promise<void> {
-  await page.goto(url);
-  await page.waitForSelector("body[data-lab-ready]", { state: "attached", timeout: 90_000 });
-}
-
 /** The site's page with the app loaded: the one already open, or a new one. */
 async function sitePage(site: Site): Promise<Page> {
   if (site.page && !site.page.isClosed()) return site.page;
@@ -107,26 +103,6 @@ async function sitePage(site: Site): Promise<Page> {
   await openApp(page, `${site.url}lab/index.html${site.query}`);
   site.page = page;
   return page;
-}
-
-async function openNotebook(page: Page, file: string): Promise<void> {
-  await page.evaluate((p) => (window as unknown as AnyWindow).jupyterapp.commands.execute("docmanager:open", { path: p, factory: "Notebook", kernel: { name: "tslab" } }), file);
-  await page.waitForFunction(
-    (p) => {
-      const w = (window as unknown as AnyWindow).jupyterapp.shell.currentWidget;
-      return w?.context?.path === p && w.sessionContext?.session?.kernel?.status === "idle";
-    },
-    file,
-    { timeout: 90_000, polling: 100 },
-  );
-}
-
-/** Runs every cell through JupyterLab's command, which resolves once every cell ran (or one failed and the rest were skipped). */
-async function runAll(page: Page): Promise<number> {
-  const t0 = Date.now();
-  await page.evaluate(() => (window as unknown as AnyWindow).jupyterapp.commands.execute("notebook:run-all-cells"));
-  await page.waitForFunction(() => (window as unknown as AnyWindow).jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === "idle", undefined, { timeout: 60_000, polling: 100 });
-  return (Date.now() - t0) / 1000;
 }
 
 async function readCells(page: Page): Promise<LiteCell[]> {
@@ -176,18 +152,6 @@ async function drawnFigures(page: Page): Promise<{ drawn: number; total: number 
     }
     return { drawn, total };
   }, DRAWN_DATA);
-}
-
-/** Shuts the current notebook's kernel down (its worker ends) and closes the notebook; `save` keeps it in the browser's storage first. */
-async function closeNotebook(page: Page, save: boolean): Promise<void> {
-  await page.evaluate(async (keep) => {
-    const w = (window as unknown as AnyWindow).jupyterapp.shell.currentWidget;
-    if (!w?.sessionContext) return;
-    if (keep) await w.context.save();
-    else w.context.model.dirty = false;
-    await w.sessionContext.shutdown();
-    w.dispose();
-  }, save);
 }
 
 /**
