@@ -60,11 +60,21 @@ export async function runFirstCodeCell(page: Page): Promise<number> {
   return (Date.now() - t0) / 1000;
 }
 
-/** Shuts the current notebook's kernel down (its worker ends) and closes the notebook; `save` keeps it in the browser's storage first. */
+/**
+ * Shuts the current notebook's kernel down (its worker ends) and closes the
+ * notebook; `save` keeps it in the browser's storage first. It waits until the
+ * notebook has rendered every cell: JupyterLab 4.6 renders off-screen cells on
+ * idle time and, when the notebook is closed before it finishes, its pending
+ * render throws into the page (`_updateForDeferMode`: "Cannot read properties
+ * of null (reading 'insertWidget')"; harmless, the same in the tslab edition's
+ * JupyterLab).
+ */
 export async function closeNotebook(page: Page, save: boolean): Promise<void> {
   await page.evaluate(async (keep) => {
     const w = (window as unknown as LabWindow).jupyterapp.shell.currentWidget;
     if (!w?.sessionContext) return;
+    const t0 = Date.now();
+    while ((w.content.cellsArray ?? []).some((c: any) => c.isPlaceholder()) && Date.now() - t0 < 15_000) await new Promise((r) => setTimeout(r, 50));
     if (keep) await w.context.save();
     else w.context.model.dirty = false;
     await w.sessionContext.shutdown();

@@ -24,13 +24,14 @@ import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as http from "http";
 import * as path from "path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { ARTIFACTS, DRAWN_DATA, launchBrowser, lessonCheckIds, progressProblems } from "../helpers/browser";
 import { OUT, ROOT, sourceNotebook } from "../helpers/notebooks";
 import { lessonSlugs } from "../../lib/lessons";
 import { buildLite, LITE_APP } from "../../setup/lite";
-import { closeNotebook, openApp, openNotebook, runAll, type LabWindow } from "../../setup/lite-browser";
+import { closeNotebook, openApp, openNotebook, runAll, runFirstCodeCell, type LabWindow } from "../../setup/lite-browser";
 import { studentEdition } from "../../setup/editions";
 import { cellText, readNotebook, writeNotebook, type Notebook } from "../../setup/notebook";
 import { editionStatus } from "../../grading/validate";
@@ -82,6 +83,8 @@ let context: BrowserContext;
 const sites: Site[] = [];
 const blocked: string[] = [];
 const timings: Timing[] = [];
+/** What the test is doing (a script error in a page names it). */
+let step = "";
 
 type ServeFn = (dir: string, port: number) => Promise<{ server: { close: () => void }; url: string }>;
 
@@ -99,7 +102,7 @@ async function startSite(edition: Site["edition"], serve: ServeFn): Promise<Site
 async function sitePage(site: Site): Promise<Page> {
   if (site.page && !site.page.isClosed()) return site.page;
   const page = await context.newPage();
-  page.on("pageerror", (e) => site.pageErrors.push(String(e).slice(0, 300)));
+  page.on("pageerror", (e) => site.pageErrors.push(`${step}: ${String(e.stack ?? e).slice(0, 1500)}`));
   await openApp(page, `${site.url}lab/index.html${site.query}`);
   site.page = page;
   return page;
@@ -161,6 +164,7 @@ async function drawnFigures(page: Page): Promise<{ drawn: number; total: number 
  */
 async function runLesson(site: Site, slug: string): Promise<{ cells: LiteCell[]; figures: { drawn: number; total: number } }> {
   const page = await sitePage(site);
+  step = `${site.label} ${slug}`;
   let clean = false;
   try {
     const t0 = Date.now();
@@ -264,6 +268,36 @@ describe("browser edition (npm run lite)", { timeout: 30 * 60_000 }, () => {
     }
   });
 
+  it("works from a sub-folder of a host that serves .wasm as application/octet-stream: the setup cell runs on wasm, quietly", async () => {
+    step = "sub-folder";
+    // A bare static server: the student site under /course/lite/, only .html, .js, .css and .json with their types.
+    const types: Record<string, string> = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".json": "application/json" };
+    const server = http.createServer((req, res) => {
+      const p = new URL(req.url ?? "/", "http://x").pathname;
+      let file = path.join(student.dir, decodeURIComponent(p.slice("/course/lite".length)));
+      if (!p.startsWith("/course/lite/") || !file.startsWith(student.dir)) return void res.writeHead(404).end();
+      if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
+      if (!fs.existsSync(file)) return void res.writeHead(404).end();
+      res.writeHead(200, { "Content-Type": types[path.extname(file)] ?? "application/octet-stream" });
+      fs.createReadStream(file).pipe(res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/course/lite/`;
+    const site: Site = { ...student, label: "sub-folder", url, page: null, close: () => server.close() };
+    sites.push(site);
+    try {
+      const page = await sitePage(site);
+      await openNotebook(page, `${LESSONS[0]}.ipynb`);
+      await runFirstCodeCell(page);
+      const setup = (await readCells(page)).find((c) => c.executionCount !== null);
+      assert.deepEqual({ errors: setup?.errors, stderr: setup?.stderr }, { errors: [], stderr: "" });
+      assert.match(setup?.texts.join("") ?? "", /backend "wasm"/);
+      await closeNotebook(page, false);
+    } finally {
+      await site.page?.close();
+    }
+  });
+
   describe("student editions: every check not completed yet, no cell fails", () => {
     for (const slug of LESSONS) {
       it(slug, async () => {
@@ -278,6 +312,7 @@ describe("browser edition (npm run lite)", { timeout: 30 * 60_000 }, () => {
   });
 
   it("an edited cell is kept in the browser across a reload, and downloads", async () => {
+    step = "reload";
     const notebook = `${LESSONS[0]}.ipynb`;
     const page = await sitePage(student);
     await page.evaluate((p) => (window as unknown as AnyWindow).jupyterapp.commands.execute("docmanager:open", { path: p, factory: "Notebook" }), notebook);
@@ -309,6 +344,7 @@ describe("browser edition (npm run lite)", { timeout: 30 * 60_000 }, () => {
   });
 
   it("a notebook done in the browser and downloaded is graded like the same work in the tslab edition", async () => {
+    step = "grading";
     const slug = LESSONS[0] as string;
     const notebook = `${slug}.ipynb`;
     const source = readNotebook(sourceNotebook(slug));
