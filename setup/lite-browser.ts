@@ -6,9 +6,10 @@
  * playwright-core is a development dependency.
  */
 import { chromium, type Browser, type Page } from "playwright-core";
+import { CHROMIUM } from "./jupyter";
 
 /** Chromium to use: COURSE_CHROMIUM, else Debian's. */
-export const CHROMIUM = process.env.COURSE_CHROMIUM ?? "/usr/bin/chromium";
+export { CHROMIUM };
 /** Without the background-networking flags Chromium keeps dialling Google's hosts, which an offline machine refuses. */
 export const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"];
 
