@@ -12,7 +12,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "../lib/runtime/paths";
-import { contentHash, studentEdition } from "../setup/editions";
+import { editionHashes, studentEdition } from "../setup/editions";
 import { readNotebook, type Notebook } from "../setup/notebook";
 import { identifyLesson } from "./submission";
 
@@ -63,17 +63,19 @@ function notebooksUnder(dir: string): string[] {
 }
 
 /**
- * The content hash of each lesson's current student edition: what
+ * The content hashes of each lesson's current student edition: what
  * setup/editions.ts records as `metadata.course.generatedHash` when it writes
- * the student notebook. A submission recording another hash was made from an
- * older (or newer) release of the lesson.
+ * the student notebook, one per place it is used (student/, a release's
+ * notebooks/, the browser edition; only their closing cells differ). A
+ * submission recording another hash was made from an older (or newer) release
+ * of the lesson.
  */
-export function currentEditionHashes(slugs: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
+export function currentEditionHashes(slugs: readonly string[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
   for (const slug of slugs) {
     const file = path.join(ROOT, "notebooks", `${slug}.ipynb`);
     try {
-      out[slug] = contentHash(studentEdition(readNotebook(file), `notebooks/${slug}.ipynb`));
+      out[slug] = editionHashes(studentEdition(readNotebook(file), `notebooks/${slug}.ipynb`));
     } catch {
       // No source notebook (or a broken one): releases of this lesson cannot be compared.
     }
@@ -90,7 +92,7 @@ function recordedLesson(nb: Notebook): string | null {
 }
 
 /** Reads one notebook and says which lesson it is for and what is wrong with it. */
-export function inspectNotebook(file: string, exerciseNames: Record<string, string[]>, editionHashes: Record<string, string>): StudentNotebook {
+export function inspectNotebook(file: string, exerciseNames: Record<string, string[]>, currentHashes: Record<string, string[]>): StudentNotebook {
   let nb: Notebook;
   try {
     nb = readNotebook(file);
@@ -108,9 +110,9 @@ export function inspectNotebook(file: string, exerciseNames: Record<string, stri
   }
   const problems: string[] = [];
   const meta = nb.metadata.course as { edition?: unknown; generatedHash?: unknown } | undefined;
-  const current = editionHashes[lesson];
-  if (typeof meta?.generatedHash === "string" && current && meta.generatedHash !== current) {
-    problems.push(`${path.basename(file)}: made from an older release of ${lesson} (its recorded edition hash ${meta.generatedHash} is not the current release's ${current}); graded with the current checks — if the lesson's exercises changed since, give the student the current release (npm run student writes it next to their copy)`);
+  const current = currentHashes[lesson];
+  if (typeof meta?.generatedHash === "string" && current && !current.includes(meta.generatedHash)) {
+    problems.push(`${path.basename(file)}: made from an older release of ${lesson} (its recorded edition hash ${meta.generatedHash} is not the current release's ${current[0]}); graded with the current checks — if the lesson's exercises changed since, give the student the current release (npm run student writes it next to their copy)`);
   }
   return { file, lesson, gradable: true, problems };
 }

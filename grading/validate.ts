@@ -15,9 +15,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { gradeNotebook, prepareGrading } from "./grade-notebook";
 import { DEFAULT_GRADE_OPTIONS, type GradeOptions, type NotebookGrade } from "./types";
-import { studentEdition, type StudentFolder } from "../setup/editions";
+import { editionHashes, studentEdition } from "../setup/editions";
 import { readNotebook, type Notebook } from "../setup/notebook";
-import { readReleaseManifest } from "../setup/release-manifest";
+import { EDITIONS_PATH, readReleaseManifest } from "../setup/release-manifest";
 import { ROOT } from "../lib/runtime/paths";
 
 /** Which edition of its lesson a notebook is. */
@@ -34,23 +34,29 @@ export interface Validation {
 export const VALIDATE_OPTIONS: GradeOptions = { ...DEFAULT_GRADE_OPTIONS };
 
 /**
- * The edition hashes that count as current for a lesson: the release's stamp
- * in a student release; in the course, the student edition generated now
- * from notebooks/ (for student/ and for a release's notebooks/).
+ * The edition hashes that count as current for a lesson: those of the
+ * released student edition in a student release (the stamp in its manifest,
+ * and the same cells with the closing cell of each place: a release's
+ * notebooks/, student/, the browser edition); in the course, those of the
+ * student edition generated now from notebooks/.
  */
 export function currentEditionHashes(slug: string, root: string = ROOT): string[] {
   const manifest = readReleaseManifest(root);
   if (manifest) {
     const released = manifest.lessons[slug];
-    return released ? [released.generatedHash] : [];
+    if (!released) return [];
+    const pristine = path.join(root, EDITIONS_PATH, `${slug}.ipynb`);
+    let variants: string[] = [];
+    try {
+      variants = editionHashes(readNotebook(pristine));
+    } catch {
+      // No pristine copy: the manifest's stamp alone.
+    }
+    return [released.generatedHash, ...variants.filter((h) => h !== released.generatedHash)];
   }
   const source = path.join(root, "notebooks", `${slug}.ipynb`);
   if (!fs.existsSync(source)) return [];
-  const nb = readNotebook(source);
-  return (["student", "notebooks"] as StudentFolder[]).map((folder) => {
-    const meta = studentEdition(nb, `notebooks/${slug}.ipynb`, folder).metadata.course as { generatedHash: string };
-    return meta.generatedHash;
-  });
+  return editionHashes(studentEdition(readNotebook(source), `notebooks/${slug}.ipynb`));
 }
 
 /** Where the current edition of a lesson is, to copy work into. */

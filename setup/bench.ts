@@ -7,9 +7,14 @@
  *     run, from the same seed: seconds, ms per step, ratio, final accuracies;
  *  2. every notebook's kernel start and top-to-bottom time;
  *  3. every notebook's peak kernel memory and leaked tensors (tensors alive at
- *     the end minus those alive after the setup cell).
+ *     the end minus those alive after the setup cell);
+ *  4. the browser edition (setup/lite-bench.ts): the site's size, what a first
+ *     visit downloads and how long until lesson 01's first cell can run, and
+ *     every notebook top to bottom in headless Chromium next to its tslab time.
  *
  *   npm run bench                 # everything
+ *   npm run bench -- --lite       # 2 and 4 only: the browser edition next to tslab
+ *   npm run bench -- --no-lite    # without the browser edition
  *   npm run bench -- --no-notebooks | --no-training | --epochs 10 | --json FILE
  *   npm run bench -- --training-only   # part 1 only (the same as --no-notebooks)
  *   npm run bench -- --grading [--class N] …   # class grading instead (grading/bench.ts; setup/bootstrap.js dispatches)
@@ -23,6 +28,7 @@ import { initBackend, seedEverything } from "../lib/runtime";
 import { loadDigitTrainingSet } from "../lib/course/digits";
 import { lessonSlugs } from "../lib/lessons";
 import { findTestPython, jupyterEnv, writeKernelSpec, ROOT } from "./jupyter";
+import { benchLite, liteBenchUnavailable, type LiteFigures } from "./lite-bench";
 
 interface TrainingFigures {
   path: string;
@@ -102,6 +108,35 @@ function fmt(v: number | null | undefined, digits = 1): string {
   return v === null || v === undefined || Number.isNaN(v) ? "—" : v.toFixed(digits);
 }
 
+function mb(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
+function printLite(lite: LiteFigures, tslab: NotebookFigures[]): void {
+  const v = lite.firstVisit;
+  const dl = (d: LiteFigures["firstVisit"]["untilReady"]): string => `${d.requests} requests, ${mb(d.bytes)} (${mb(d.gzipBytes)} gzipped)`;
+  console.log(`\n4. Browser edition (npm run lite, the lessons with solutions; headless Chromium, backend ${lite.backend}):`);
+  console.log(`   site: ${lite.site.dir}, ${mb(lite.site.bytes)} in ${lite.site.files} files`);
+  console.log("   first visit (empty cache and storage), from navigation:");
+  const row = (label: string, seconds: number, d?: LiteFigures["firstVisit"]["untilReady"]): void =>
+    console.log(`     ${label.padEnd(40)} ${fmt(seconds).padStart(5)} s${d ? `   downloaded ${dl(d)}` : ""}`);
+  row("app loaded", v.appSeconds);
+  row("lesson 01 open, its first cell can run", v.readySeconds, v.untilReady);
+  row("its first cell (the setup cell) ran", v.firstCellSeconds, v.untilFirstCell);
+  row("the lesson ran top to bottom", v.lessonSeconds, v.wholeLesson);
+  console.log(`     largest downloads: ${v.largest.map((l) => `${l.path} ${mb(l.bytes)}`).join(", ")}`);
+  console.log("   every notebook top to bottom (browser: the app already loaded, the kernel's script cached; tslab: from section 2):");
+  console.log("   notebook                          browser: kernel start  run all  total   tslab: top to bottom   browser/tslab   result");
+  for (const n of lite.notebooks) {
+    const t = tslab.find((x) => x.notebook === n.notebook);
+    const total = n.kernelStartSeconds + n.runAllSeconds;
+    const ratio = t && t.ok && t.totalSeconds > 0 ? `${(total / t.totalSeconds).toFixed(2)}×` : "—";
+    const checks = Object.entries(n.checks).map(([k, c]) => `${c} ${k}`).join(", ");
+    const result = n.failedCells || n.notRun ? `FAILED: ${n.failedCells} cells failed, ${n.notRun} not run` : `ok (checks: ${checks || "none"})`;
+    console.log(`   ${n.notebook.padEnd(32)}  ${fmt(n.kernelStartSeconds).padStart(19)} s  ${fmt(n.runAllSeconds).padStart(5)} s  ${fmt(total).padStart(4)} s  ${fmt(t?.totalSeconds).padStart(19)} s  ${ratio.padStart(13)}   ${result}`);
+  }
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const epochsArg = args.indexOf("--epochs");
@@ -110,7 +145,8 @@ async function main(): Promise<void> {
   const backend = await initBackend();
   console.log(`Backend: ${backend.tfName}${backend.reason ? ` (${backend.reason})` : ""}; Node ${process.version}; ${require("os").cpus().length} cores`);
   const report: Record<string, unknown> = { backend: backend.tfName };
-  if (!args.includes("--no-training")) {
+  const liteOnly = args.includes("--lite");
+  if (!args.includes("--no-training") && !liteOnly) {
     const t = await benchTraining(epochs);
     report.training = t;
     console.log(`\n1. Digit model, ${epochs} epochs × ${Math.ceil(5000 / 32)} steps, batch 32 (same seed, same batches):`);
@@ -119,12 +155,22 @@ async function main(): Promise<void> {
     const [a, b] = t as [TrainingFigures, TrainingFigures];
     console.log(`   course path is ${(a.seconds / b.seconds).toFixed(2)}× faster; accuracy difference ${(100 * Math.abs(a.accuracy - b.accuracy)).toFixed(2)} points`);
   }
-  if (!args.includes("--no-notebooks") && !args.includes("--training-only")) {
-    const n = benchNotebooks();
-    report.notebooks = n;
+  let tslab: NotebookFigures[] = [];
+  if (liteOnly || (!args.includes("--no-notebooks") && !args.includes("--training-only"))) {
+    tslab = benchNotebooks();
+    report.notebooks = tslab;
     console.log("\n2–3. Notebooks, each in a fresh kernel:");
     console.log("   notebook                          kernel start   top to bottom   peak memory   leaked tensors");
-    for (const r of n) console.log(`   ${r.notebook.padEnd(32)}  ${fmt(r.kernelStartSeconds).padStart(10)} s  ${fmt(r.totalSeconds).padStart(12)} s  ${fmt(r.peakRssMb, 0).padStart(8)} MB  ${String(r.leakedTensors ?? "—").padStart(14)}${r.ok ? "" : `   FAILED: ${r.error ?? "a cell failed"}`}`);
+    for (const r of tslab) console.log(`   ${r.notebook.padEnd(32)}  ${fmt(r.kernelStartSeconds).padStart(10)} s  ${fmt(r.totalSeconds).padStart(12)} s  ${fmt(r.peakRssMb, 0).padStart(8)} MB  ${String(r.leakedTensors ?? "—").padStart(14)}${r.ok ? "" : `   FAILED: ${r.error ?? "a cell failed"}`}`);
+  }
+  if (liteOnly || (!args.includes("--no-lite") && !args.includes("--training-only"))) {
+    const why = liteBenchUnavailable();
+    if (why) console.log(`\n4. Browser edition: skipped, ${why}.`);
+    else {
+      const lite = await benchLite((s) => console.log(s));
+      report.lite = lite;
+      printLite(lite, tslab);
+    }
   }
   if (jsonArg >= 0 && args[jsonArg + 1]) fs.writeFileSync(args[jsonArg + 1] as string, JSON.stringify(report, null, 2) + "\n");
 }

@@ -83,12 +83,21 @@ export function contentHash(nb: Notebook): string {
 /** Where the student's notebooks live: student/ in the course, notebooks/ in a student release. */
 export type StudentFolder = "student" | "notebooks";
 
+/**
+ * Where a student edition is used, which only its closing cell depends on:
+ * a folder of a course copy (it shows `npm run validate -- <folder>/<file>`),
+ * or the browser edition (`npm run lite`: File → Download, then validate).
+ */
+export type EditionPlace = StudentFolder | "browser";
+export const EDITION_PLACES: readonly EditionPlace[] = ["student", "notebooks", "browser"];
+
 /** The id of the closing cell that says how to validate before submitting. */
 export const VALIDATE_CELL_ID = "course-validate-before-submitting";
 
 /** The student edition's closing markdown cell: how to check, before submitting, that the grader agrees. */
-export function validateCell(notebookName: string, folder: StudentFolder): Cell {
-  const file = `${folder}/${notebookName}`;
+export function validateCell(notebookName: string, place: EditionPlace): Cell {
+  if (place === "browser") return browserValidateCell(notebookName);
+  const file = `${place}/${notebookName}`;
   return {
     cell_type: "markdown",
     id: VALIDATE_CELL_ID,
@@ -111,12 +120,41 @@ export function validateCell(notebookName: string, folder: StudentFolder): Cell 
   };
 }
 
+/** The closing cell in the browser edition, where the work lives in the browser until downloaded. */
+function browserValidateCell(notebookName: string): Cell {
+  return {
+    cell_type: "markdown",
+    id: VALIDATE_CELL_ID,
+    metadata: {},
+    source: toSource(
+      [
+        "## Before you submit",
+        "",
+        "Your work is kept in this browser (reloading the page keeps it; clearing the browser's site data deletes it). " +
+          `Download it with **File → Download** (\`${notebookName}\`). To see exactly what the grader will, run ` +
+          `\`npm run validate -- ${notebookName}\` in a copy of the course on a computer with Node.js, or submit it as your instructor says.`,
+      ].join("\n"),
+    ),
+  };
+}
+
+/**
+ * The hashes a student edition with these cells records, one per place it can
+ * be used (they differ only in the closing cell): a submission recording any of
+ * them was made from this release of its lesson.
+ */
+export function editionHashes(edition: Notebook): string[] {
+  const source = (edition.metadata.course as { source?: unknown } | undefined)?.source;
+  const name = typeof source === "string" ? path.basename(source) : "";
+  return EDITION_PLACES.map((place) => contentHash({ ...edition, cells: edition.cells.map((c) => (c.id === VALIDATE_CELL_ID ? validateCell(name, place) : c)) }));
+}
+
 /**
  * Builds the student edition of a source notebook (no outputs, solutions
  * stubbed, a closing cell on validating). `folder` is where the student's copy
- * lives, for the validate command it shows.
+ * lives, for the validate command it shows (or "browser": the browser edition).
  */
-export function studentEdition(source: Notebook, sourceName: string, folder: StudentFolder = "student"): Notebook {
+export function studentEdition(source: Notebook, sourceName: string, folder: EditionPlace = "student"): Notebook {
   const cells: Cell[] = source.cells.map((cell, index) => {
     const copy: Cell = { ...cell, metadata: { ...cell.metadata } };
     if (cell.cell_type === "code") {

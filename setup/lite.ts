@@ -11,7 +11,9 @@
  *   npm run lite -- --serve --port 9000
  *
  * The build is skipped when the site in the output folder was built from the
- * same sources (a stamp records their hash), as for setup/jupyterlab-app/.
+ * same sources (a stamp records their hash), as for setup/jupyterlab-app/;
+ * when only the notebooks changed (switching between the student editions and
+ * --solutions), only they are written.
  */
 import { spawnSync } from "child_process";
 import { createHash } from "crypto";
@@ -21,8 +23,8 @@ import * as path from "path";
 import { ROOT } from "../lib/runtime/paths";
 import { loadDigits } from "../lib/course/digits";
 import { lessonSlugs } from "../lib/lessons";
-import { studentEdition, VALIDATE_CELL_ID } from "./editions";
-import { readNotebook, toSource, writeNotebook, type Cell } from "./notebook";
+import { studentEdition } from "./editions";
+import { readNotebook, writeNotebook } from "./notebook";
 
 export const LITE_APP = path.join(ROOT, "setup", "lite-app");
 export const LITE_OUT = path.join(ROOT, "dist", "lite");
@@ -33,24 +35,8 @@ const STAMP = ".course-lite-stamp";
 export interface LiteOptions {
   out: string;
   solutions: boolean;
-}
-
-/** The closing cell of a student notebook in the browser, instead of the `npm run validate` one. */
-function liteValidateCell(notebookName: string): Cell {
-  return {
-    cell_type: "markdown",
-    id: VALIDATE_CELL_ID,
-    metadata: {},
-    source: toSource(
-      [
-        "## Before you submit",
-        "",
-        "Your work is kept in this browser (reloading the page keeps it; clearing the browser's site data deletes it). " +
-          `Download it with **File → Download** (\`${notebookName}\`). To see exactly what the grader will, run ` +
-          `\`npm run validate -- ${notebookName}\` in a copy of the course on a computer with Node.js, or submit it as your instructor says.`,
-      ].join("\n"),
-    ),
-  };
+  /** A site folder (the other edition) whose bundles may be copied when they were built from the same sources. */
+  reuse?: string;
 }
 
 /** Writes the notebooks the site offers into `dir`: the student editions, or the lessons themselves. */
@@ -64,33 +50,52 @@ function writeNotebooks(dir: string, solutions: boolean): void {
       writeNotebook(path.join(dir, name), source);
       continue;
     }
-    const nb = studentEdition(source, `notebooks/${name}`, "notebooks");
-    nb.cells = nb.cells.map((c) => (c.id === VALIDATE_CELL_ID ? liteValidateCell(name) : c));
-    writeNotebook(path.join(dir, name), nb);
+    // Its closing cell says how to keep and validate work done in a browser; the hash it records covers that cell.
+    writeNotebook(path.join(dir, name), studentEdition(source, `notebooks/${name}`, "browser"));
   }
 }
 
-function hashInputs(opts: LiteOptions): string {
-  const h = createHash("sha256");
-  h.update(JSON.stringify({ solutions: opts.solutions })).update("\0");
-  const add = (file: string): void => {
+/**
+ * Hashes of what a site is built from: `app`, everything but the notebooks
+ * (setup/lite-app/, the compiled course library, data/); `site`, that and the
+ * notebooks it offers.
+ */
+function hashInputs(opts: LiteOptions): SiteStamp {
+  const app = createHash("sha256");
+  const add = (h: ReturnType<typeof createHash>, file: string): void => {
     h.update(path.relative(ROOT, file)).update("\0");
     if (fs.existsSync(file)) h.update(fs.readFileSync(file));
     h.update("\0");
   };
-  for (const f of APP_SOURCES) add(path.join(LITE_APP, f));
-  add(path.join(ROOT, "build", ".stamp"));
-  add(path.join(ROOT, "build", "BUILD_ERRORS.txt"));
-  for (const slug of lessonSlugs()) add(path.join(ROOT, "notebooks", `${slug}.ipynb`));
+  for (const f of APP_SOURCES) add(app, path.join(LITE_APP, f));
+  add(app, path.join(ROOT, "build", ".stamp"));
+  add(app, path.join(ROOT, "build", "BUILD_ERRORS.txt"));
   const walk = (dir: string): void => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) walk(p);
-      else add(p);
+      else add(app, p);
     }
   };
   walk(path.join(ROOT, "data"));
-  return h.digest("hex");
+  const appHash = app.digest("hex");
+  const site = createHash("sha256").update(appHash).update(JSON.stringify({ solutions: opts.solutions })).update("\0");
+  for (const slug of lessonSlugs()) add(site, path.join(ROOT, "notebooks", `${slug}.ipynb`));
+  return { app: appHash, site: site.digest("hex") };
+}
+
+interface SiteStamp {
+  app: string;
+  site: string;
+}
+
+function readStamp(dir: string): SiteStamp | null {
+  try {
+    const s = JSON.parse(fs.readFileSync(path.join(dir, STAMP), "utf8")) as Partial<SiteStamp>;
+    return typeof s.app === "string" && typeof s.site === "string" ? { app: s.app, site: s.site } : null;
+  } catch {
+    return null;
+  }
 }
 
 function run(cmd: string, args: string[], cwd: string, timeoutMs: number): { ok: boolean; output: string } {
@@ -109,26 +114,43 @@ function ensureAppInstalled(log: (s: string) => void): void {
   fs.writeFileSync(marker, lockHash + "\n");
 }
 
-/** Builds the site into opts.out unless it is current. Returns what happened. */
-export function buildLite(opts: LiteOptions, log: (s: string) => void = (s) => console.log(s)): { built: boolean; seconds: number } {
+/**
+ * Builds the site into opts.out unless it is current. When only the notebooks
+ * differ (the other edition was built there, or is in `opts.reuse`), the
+ * bundles are kept (or copied) and only the notebooks are written. Returns
+ * what happened.
+ */
+export function buildLite(options: LiteOptions, log: (s: string) => void = (s) => console.log(s)): { built: "no" | "notebooks" | "all"; seconds: number } {
   const t0 = Date.now();
+  // build.js runs in setup/lite-app/: a relative folder means one relative to this process's directory.
+  const opts = { ...options, out: path.resolve(options.out) };
   ensureAppInstalled(log);
   // The resampled digits, built once from the mnist package, are shipped as a file the kernel reads on demand.
   loadDigits({ digits: [0], perDigit: 1 });
   const hash = hashInputs(opts);
-  const stamp = path.join(opts.out, STAMP);
-  if (fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8").trim() === hash) return { built: false, seconds: (Date.now() - t0) / 1000 };
+  const current = readStamp(opts.out);
+  if (current?.site === hash.site) return { built: "no", seconds: (Date.now() - t0) / 1000 };
+  let contentsOnly = current?.app === hash.app;
+  if (!contentsOnly && opts.reuse && path.resolve(opts.reuse) !== opts.out && readStamp(opts.reuse)?.app === hash.app) {
+    fs.rmSync(opts.out, { recursive: true, force: true });
+    fs.cpSync(path.resolve(opts.reuse), opts.out, { recursive: true });
+    contentsOnly = true;
+  }
+  // A half-written site must not look current.
+  fs.rmSync(path.join(opts.out, STAMP), { force: true });
   const notebooks = fs.mkdtempSync(path.join(os.tmpdir(), "course-lite-"));
   try {
     writeNotebooks(notebooks, opts.solutions);
-    log(`Building the browser edition (${opts.solutions ? "lessons with solutions" : "student editions"}) into ${path.relative(ROOT, opts.out) || opts.out}…`);
-    const r = run(process.execPath, [path.join(LITE_APP, "build.js"), "--root", ROOT, "--out", opts.out, "--notebooks", notebooks], LITE_APP, 10 * 60_000);
+    const what = opts.solutions ? "lessons with solutions" : "student editions";
+    log(contentsOnly ? `Writing the ${what} into the browser edition in ${path.relative(ROOT, opts.out) || opts.out}…` : `Building the browser edition (${what}) into ${path.relative(ROOT, opts.out) || opts.out}…`);
+    const args = [path.join(LITE_APP, "build.js"), "--root", ROOT, "--out", opts.out, "--notebooks", notebooks, ...(contentsOnly ? ["--contents-only"] : [])];
+    const r = run(process.execPath, args, LITE_APP, 10 * 60_000);
     if (!r.ok) throw new Error(`could not build the browser edition (setup/lite-app/build.js):\n${r.output.split("\n").slice(-30).join("\n")}`);
   } finally {
     fs.rmSync(notebooks, { recursive: true, force: true });
   }
-  fs.writeFileSync(stamp, hash + "\n");
-  return { built: true, seconds: (Date.now() - t0) / 1000 };
+  fs.writeFileSync(path.join(opts.out, STAMP), JSON.stringify(hash) + "\n");
+  return { built: contentsOnly ? "notebooks" : "all", seconds: (Date.now() - t0) / 1000 };
 }
 
 function siteSize(dir: string): number {
@@ -158,7 +180,7 @@ async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   const r = buildLite(opts);
   const size = (siteSize(opts.out) / 1e6).toFixed(1);
-  console.log(r.built ? `Built ${opts.out} in ${r.seconds.toFixed(1)} s (${size} MB).` : `${opts.out} is up to date (${size} MB).`);
+  console.log(r.built !== "no" ? `Built ${opts.out} in ${r.seconds.toFixed(1)} s (${size} MB).` : `${opts.out} is up to date (${size} MB).`);
   if (!opts.serve) {
     console.log("Serve it with any static file server, or `npm run lite -- --serve`.");
     return;

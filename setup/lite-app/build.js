@@ -3,6 +3,7 @@
 // only (no Python `jupyter lite build`). Called by setup/lite.ts (`npm run lite`):
 //
 //   node build.js --root COURSE_ROOT --out SITE_DIR --notebooks DIR
+//   node build.js … --contents-only     replaces only the notebooks of the site in SITE_DIR
 //
 // What the site holds (see README.md in this folder):
 //   index.html                redirects to lab/
@@ -387,6 +388,14 @@ async function main() {
   const notebooksDir = path.resolve(arg("notebooks", path.join(root, "notebooks")));
   const title = arg("title", "Neural Network Training");
   const t0 = Date.now();
+  if (process.argv.includes("--contents-only")) {
+    // The site in `out` is current but for its notebooks (setup/lite.ts checks): replace those only.
+    fs.rmSync(path.join(out, "api", "contents"), { recursive: true, force: true });
+    for (const f of fs.readdirSync(path.join(out, "files"))) if (f.endsWith(".ipynb")) fs.rmSync(path.join(out, "files", f));
+    writeContents(notebooksDir, out);
+    process.stdout.write(JSON.stringify({ out, times: { total: (Date.now() - t0) / 1000 } }) + "\n");
+    return;
+  }
   fs.rmSync(out, { recursive: true, force: true });
   fs.mkdirSync(out, { recursive: true });
   const times = {};

@@ -58,11 +58,21 @@ function serve(dir, port = 0, log = null) {
           res.writeHead(404, { "Content-Type": "text/plain" }).end("not found");
           return;
         }
+        // Validators, as any static host sends: the browser revalidates (no-cache) and gets 304 for an unchanged file.
+        const etag = `"${st2.size.toString(16)}-${Math.floor(st2.mtimeMs).toString(16)}"`;
+        const type = TYPES[path.extname(file).toLowerCase()] || "application/octet-stream";
+        if (req.headers["if-none-match"] === etag) {
+          if (log) log(`304 ${url.pathname}`);
+          res.writeHead(304, { ETag: etag, "Cache-Control": "no-cache" }).end();
+          return;
+        }
         if (log) log(`200 ${url.pathname}`);
         res.writeHead(200, {
-          "Content-Type": TYPES[path.extname(file).toLowerCase()] || "application/octet-stream",
+          "Content-Type": type,
           "Content-Length": st2.size,
           "Cache-Control": "no-cache",
+          ETag: etag,
+          "Last-Modified": st2.mtime.toUTCString(),
         });
         if (req.method === "HEAD") res.end();
         else fs.createReadStream(file).pipe(res);

@@ -16,6 +16,7 @@ import { formatValue } from "../../lib/checks";
 import { declaredFunction, studentEdition } from "../../setup/editions";
 import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../../setup/notebook";
 import { csvField } from "../../grading/gradebook";
+import { currentEditionHashes, inspectNotebook } from "../../grading/class-folder";
 import { OUT, ROOT, sourceNotebook } from "../helpers/notebooks";
 
 const SLUG = "01-logistic-regression";
@@ -102,6 +103,28 @@ function buildClass(dir: string): void {
   put(`lee/${SLUG}.ipynb`, student());
   fs.writeFileSync(path.join(dir, "notes.txt"), "not a submission");
 }
+
+describe("a student edition made for any place is this release of its lesson", () => {
+  it("student/, a release's notebooks/ and the browser edition (npm run lite) differ only in their closing cell: no older-release warning", () => {
+    const dir = fs.mkdtempSync(path.join((fs.mkdirSync(OUT, { recursive: true }), OUT), "editions-"));
+    try {
+      const hashes = currentEditionHashes([SLUG]);
+      for (const place of ["student", "notebooks", "browser"] as const) {
+        const file = path.join(dir, `${place}-${SLUG}.ipynb`);
+        writeNotebook(file, studentEdition(source(), `notebooks/${SLUG}.ipynb`, place));
+        assert.deepEqual(inspectNotebook(file, { [SLUG]: ["sigmoid"] }, hashes), { file, lesson: SLUG, gradable: true, problems: [] }, place);
+      }
+      const old = studentEdition(source(), `notebooks/${SLUG}.ipynb`, "browser");
+      old.cells[0] = { ...(old.cells[0] as Notebook["cells"][number]), source: toSource("# An older title") };
+      old.metadata.course = { ...(old.metadata.course as object), generatedHash: "0123456789abcdef" };
+      const file = path.join(dir, `old-${SLUG}.ipynb`);
+      writeNotebook(file, old);
+      assert.match(inspectNotebook(file, { [SLUG]: ["sigmoid"] }, hashes).problems.join(" "), /older release of 01-logistic-regression/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe("npm run grade -- --out OUT CLASS_DIR (no execution)", () => {
   const dir = path.join(OUT, `class-${process.pid}`);

@@ -14,7 +14,8 @@ import { lessonCheckIds } from "../../lib/lessons";
 import { contentHash, studentEdition } from "../../setup/editions";
 import { readNotebook, toSource, writeNotebook, type Notebook } from "../../setup/notebook";
 import { OUT, ROOT, sourceNotebook } from "../helpers/notebooks";
-import type { Validation } from "../../grading/validate";
+import { currentEditionHashes, type Validation } from "../../grading/validate";
+import { EDITIONS_PATH, MANIFEST_PATH } from "../../setup/release-manifest";
 
 const SLUG = "01-logistic-regression";
 const VALIDATE = path.join(ROOT, "build", "grading", "validate.js");
@@ -34,6 +35,32 @@ function validate(files: string[], extra: string[] = []): { results: Validation[
   fs.unlinkSync(json);
   return { results, stdout: r.stdout };
 }
+
+describe("which editions count as this release of a lesson", () => {
+  const stamp = (nb: Notebook): string => (nb.metadata.course as { generatedHash: string }).generatedHash;
+  const editions = (["student", "notebooks", "browser"] as const).map((place) => studentEdition(readNotebook(sourceNotebook(SLUG)), `notebooks/${SLUG}.ipynb`, place));
+
+  it("in the course: the student edition made for student/, for a release's notebooks/ and for the browser edition", () => {
+    assert.deepEqual(currentEditionHashes(SLUG), editions.map(stamp));
+  });
+
+  it("in a student release: the manifest's stamp, and the released cells with each place's closing cell", () => {
+    const root = fs.mkdtempSync(path.join((fs.mkdirSync(OUT, { recursive: true }), OUT), "release-root-"));
+    try {
+      const released = editions[1] as Notebook;
+      fs.mkdirSync(path.join(root, EDITIONS_PATH), { recursive: true });
+      writeNotebook(path.join(root, EDITIONS_PATH, `${SLUG}.ipynb`), released);
+      const manifest = { course: "x", version: "1", release: "r", lessons: { [SLUG]: { notebook: `notebooks/${SLUG}.ipynb`, generatedHash: stamp(released), checks: [] } }, files: [] };
+      fs.writeFileSync(path.join(root, MANIFEST_PATH), JSON.stringify(manifest));
+      assert.deepEqual(currentEditionHashes(SLUG, root), [stamp(released), stamp(editions[0] as Notebook), stamp(editions[2] as Notebook)]);
+      fs.rmSync(path.join(root, EDITIONS_PATH), { recursive: true });
+      assert.deepEqual(currentEditionHashes(SLUG, root), [stamp(released)], "without the pristine copy, the manifest's stamp alone");
+      assert.deepEqual(currentEditionHashes("02-dense-networks", root), [], "a lesson the release does not have");
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
 
 describe("npm run validate", () => {
   let executed: Validation[] = [];

@@ -8,14 +8,13 @@ import { spawn, type ChildProcess } from "child_process";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
+import { launchChromium } from "../../setup/lite-browser";
 import { lessonCheckIds, lessonSlugs } from "../../lib/lessons";
 import { ROOT } from "./notebooks";
 
 export const ARTIFACTS = path.join(ROOT, "artifacts", "browser");
-export const CHROMIUM = process.env.COURSE_CHROMIUM ?? "/usr/bin/chromium";
-/** Without the background-networking flags Chromium keeps dialling Google's hosts, which this machine refuses. */
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"];
+export { CHROMIUM } from "../../setup/lite-browser";
 export const NOTEBOOKS = lessonSlugs().map((slug) => `${slug}.ipynb`);
 
 export interface Server {
@@ -58,7 +57,7 @@ export async function startServer(flags: string[], env: NodeJS.ProcessEnv = {}, 
 
 export async function launchBrowser(): Promise<Browser> {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
-  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  return launchChromium();
 }
 
 /** Remembers the committed lessons; `verify()` restores any the run changed and says which. */

@@ -6,7 +6,7 @@
 import { after, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { BACKEND_ENV, initBackend, quietCpuFirstUse } from "../../lib/runtime/backend";
+import { BACKEND_ENV, initBackend, isSoftwareRenderer, quietCpuFirstUse } from "../../lib/runtime/backend";
 
 function tfjsNodeInstalled(): boolean {
   try {
@@ -103,5 +103,26 @@ describe("initBackend", () => {
     quietCpuFirstUse();
     assert.equal(tf.env().getBool("PROD"), prod);
     assert.equal(tf.memory().numTensors, before, "its tensor is disposed");
+  });
+});
+
+describe("isSoftwareRenderer (a browser with WebGL drawn by the CPU uses wasm instead)", () => {
+  it("recognises the CPU renderers by the names browsers report", () => {
+    const software = [
+      "ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero) (0x0000C0DE)), SwiftShader driver)",
+      "Google SwiftShader",
+      "llvmpipe (LLVM 15.0.6, 256 bits)",
+      "Mesa softpipe",
+      "ANGLE (Microsoft, Microsoft Basic Render Driver Direct3D11 vs_5_0 ps_5_0, D3D11)",
+    ];
+    const hardware = [
+      "ANGLE (NVIDIA, NVIDIA GeForce RTX 3060 (0x00002504) Direct3D11 vs_5_0 ps_5_0, D3D11)",
+      "ANGLE (Apple, ANGLE Metal Renderer: Apple M1, Unspecified Version)",
+      "Mesa Intel(R) UHD Graphics 620 (KBL GT2)",
+      "AMD Radeon Pro 5500M OpenGL Engine",
+      "WebKit WebGL",
+    ];
+    assert.deepEqual(software.filter((r) => !isSoftwareRenderer(r)), []);
+    assert.deepEqual(hardware.filter((r) => isSoftwareRenderer(r)), []);
   });
 });

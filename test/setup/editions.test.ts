@@ -9,7 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import { NotCompletedError, callStudent } from "../../lib/checks/harness";
 import { QUIZ_PLACEHOLDER } from "../../lib/checks/quiz-answer";
-import { VALIDATE_CELL_ID, contentHash, declaredFunction, generateStudentEditions, isUnedited, stripSolutions, stubLines, studentEdition } from "../../setup/editions";
+import { VALIDATE_CELL_ID, contentHash, declaredFunction, editionHashes, generateStudentEditions, isUnedited, stripSolutions, stubLines, studentEdition } from "../../setup/editions";
 import { cellText, readNotebook, writeNotebook, type Cell, type Notebook } from "../../setup/notebook";
 import { ROOT } from "../../lib/runtime/paths";
 
@@ -152,6 +152,23 @@ describe("studentEdition", () => {
     assert.match(cellText(released.cells.at(-1) as Cell), /^npm run validate -- notebooks\/01-x\.ipynb$/m, "in a release, in notebooks/");
     assert.equal(isUnedited(released), true, "the closing cell is part of the recorded hash");
     assert.notEqual(contentHash(released), contentHash(edition));
+  });
+
+  it("the browser edition's closing cell says where the work is kept and how to download it; every place's edition counts as this release", () => {
+    const browser = studentEdition(source, "notebooks/01-x.ipynb", "browser");
+    const last = cellText(browser.cells.at(-1) as Cell);
+    assert.equal((browser.cells.at(-1) as Cell).id, VALIDATE_CELL_ID);
+    assert.match(last, /kept in this browser/);
+    assert.match(last, /File → Download/);
+    assert.match(last, /npm run validate -- 01-x\.ipynb/);
+    assert.equal(isUnedited(browser), true, "its recorded hash covers its own closing cell");
+    const editions = (["student", "notebooks", "browser"] as const).map((place) => studentEdition(source, "notebooks/01-x.ipynb", place));
+    const recorded = editions.map((nb) => (nb.metadata.course as { generatedHash: string }).generatedHash);
+    assert.equal(new Set(recorded).size, 3, "the three closing cells differ");
+    for (const nb of editions) assert.deepEqual(editionHashes(nb), recorded, "any place's edition gives every place's hash");
+    const edited = structuredClone(browser);
+    (edited.cells[1] as Cell).source = "x";
+    assert.deepEqual(editionHashes(edited).filter((h) => recorded.includes(h)), [], "an edited cell matches none");
   });
 
   it("the validate cell's command runs: package.json has a validate script, grading/validate.ts exists", () => {

@@ -33,6 +33,23 @@ self.addEventListener("unhandledrejection", (e) => {
   console.error("Unhandled promise rejection:", e.reason);
 });
 
+// ---------------------------------------------------------------- wasm
+
+// TensorFlow.js's wasm backend compiles its .wasm while downloading it, which
+// browsers allow only for files served as application/wasm. A static host that
+// serves .wasm under another type (older nginx or Apache set-ups, some
+// university web spaces) made emscripten print "wasm streaming compile failed"
+// to the setup cell's stderr before falling back; the fallback is taken here,
+// quietly.
+const instantiateStreaming = WebAssembly.instantiateStreaming;
+if (typeof instantiateStreaming === "function") {
+  WebAssembly.instantiateStreaming = async (source, imports) => {
+    const response = await source;
+    if ((response.headers.get("Content-Type") || "").split(";")[0].trim() === "application/wasm") return instantiateStreaming(response, imports);
+    return WebAssembly.instantiate(await response.arrayBuffer(), imports);
+  };
+}
+
 // ---------------------------------------------------------------- modules
 
 let location = "";

@@ -1,0 +1,164 @@
+/**
+ * `npm run bench`'s browser section: the browser edition (`npm run lite`,
+ * the lessons with solutions) served by its plain static server and driven in
+ * headless Chromium (setup/lite-browser.ts).
+ *
+ *  - the site: its size on disk;
+ *  - first visit (empty cache, empty storage): what the browser downloads and
+ *    how long until lesson 01's first cell can run (the app loaded, the
+ *    notebook open, its kernel idle), until that first cell (the setup cell:
+ *    TensorFlow.js's backend) ran, and for the whole lesson top to bottom;
+ *  - every lesson top to bottom in the same page (the app and the kernel's
+ *    script then come from the browser's cache, revalidated): kernel start
+ *    and Run All, with each run's failed cells and check results.
+ *
+ * Bytes are what the static server sent (it does not compress); the gzip
+ * figure is what those files weigh compressed, as most static hosts send them.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { gzipSync } from "zlib";
+import { lessonSlugs } from "../lib/lessons";
+import { ROOT } from "../lib/runtime/paths";
+import { buildLite, LITE_APP, LITE_OUT } from "./lite";
+import { closeNotebook, launchChromium, openApp, openNotebook, runAll, runFirstCodeCell, runSummary, CHROMIUM } from "./lite-browser";
+
+export interface Downloaded {
+  requests: number;
+  bytes: number;
+  gzipBytes: number;
+}
+
+export interface LiteNotebookFigures {
+  notebook: string;
+  kernelStartSeconds: number;
+  runAllSeconds: number;
+  failedCells: number;
+  notRun: number;
+  checks: Record<string, number>;
+}
+
+export interface LiteFigures {
+  site: { dir: string; bytes: number; files: number; built: string };
+  backend: string;
+  firstVisit: {
+    appSeconds: number;
+    /** From navigation until lesson 01 is open with its kernel idle. */
+    readySeconds: number;
+    /** …until its first cell (the setup cell) ran. */
+    firstCellSeconds: number;
+    /** …until it ran top to bottom. */
+    lessonSeconds: number;
+    untilReady: Downloaded;
+    untilFirstCell: Downloaded;
+    wholeLesson: Downloaded;
+    /** The largest downloads until the first cell ran. */
+    largest: { path: string; bytes: number }[];
+  };
+  notebooks: LiteNotebookFigures[];
+}
+
+/** Why the browser section cannot run here, or null. */
+export function liteBenchUnavailable(): string | null {
+  if (!fs.existsSync(CHROMIUM)) return `no Chromium at ${CHROMIUM} (install Debian's chromium, or set COURSE_CHROMIUM)`;
+  return null;
+}
+
+function treeSize(dir: string): { bytes: number; files: number } {
+  let bytes = 0;
+  let files = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) {
+      const t = treeSize(p);
+      bytes += t.bytes;
+      files += t.files;
+    } else if (!e.name.startsWith(".")) {
+      bytes += fs.statSync(p).size;
+      files++;
+    }
+  }
+  return { bytes, files };
+}
+
+type ServeFn = (dir: string, port: number, log?: (line: string) => void) => Promise<{ server: { close: () => void }; url: string }>;
+
+export async function benchLite(log: (s: string) => void = () => undefined): Promise<LiteFigures> {
+  const dir = path.join(ROOT, ".test-out", "lite-site-solutions");
+  // The bundles are copied from dist/lite or the test's student site when they are current.
+  const reuse = [LITE_OUT, path.join(ROOT, ".test-out", "lite-site")].find((d) => fs.existsSync(path.join(d, ".course-lite-stamp")));
+  const built = buildLite({ out: dir, solutions: true, reuse }, log).built;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { serve } = require(path.join(LITE_APP, "serve.js")) as { serve: ServeFn };
+  // What the server sent: one entry per request (a 304 sends no body).
+  const sent: { path: string; bytes: number }[] = [];
+  const { server, url } = await serve(dir, 0, (line) => {
+    const m = /^(\d{3}) (.*)$/.exec(line);
+    if (!m) return;
+    const file = path.join(dir, decodeURIComponent(m[2] as string));
+    const bytes = m[1] === "200" && fs.existsSync(file) && fs.statSync(file).isFile() ? fs.statSync(file).size : 0;
+    sent.push({ path: m[2] as string, bytes });
+  });
+  const gzipCache = new Map<string, number>();
+  const downloaded = (upTo: number): Downloaded => {
+    const list = sent.slice(0, upTo);
+    let gzipBytes = 0;
+    for (const r of list) {
+      if (!r.bytes) continue;
+      if (!gzipCache.has(r.path)) gzipCache.set(r.path, gzipSync(fs.readFileSync(path.join(dir, decodeURIComponent(r.path)))).length);
+      gzipBytes += gzipCache.get(r.path) as number;
+    }
+    return { requests: list.length, bytes: list.reduce((s, r) => s + r.bytes, 0), gzipBytes };
+  };
+  const browser = await launchChromium();
+  try {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const page = await context.newPage();
+    const first = lessonSlugs()[0] as string;
+    const t0 = Date.now();
+    await openApp(page, `${url}lab/index.html`);
+    const appSeconds = (Date.now() - t0) / 1000;
+    await openNotebook(page, `${first}.ipynb`);
+    const readySeconds = (Date.now() - t0) / 1000;
+    const untilReady = sent.length;
+    await runFirstCodeCell(page);
+    const firstCellSeconds = (Date.now() - t0) / 1000;
+    const untilFirstCell = sent.length;
+    await runAll(page);
+    const lessonSeconds = (Date.now() - t0) / 1000;
+    const setup = await page.evaluate(() => {
+      const w = (window as unknown as { jupyterapp: { shell: { currentWidget: { content: { widgets: { model: { type: string; outputs: { toJSON: () => unknown } } }[] } } } } }).jupyterapp.shell.currentWidget;
+      return JSON.stringify(w.content.widgets.find((c) => c.model.type === "code")?.model.outputs.toJSON() ?? "");
+    });
+    const backend = /backend \\"(\w+)\\"/.exec(setup)?.[1] ?? "?";
+    const firstVisit = {
+      appSeconds,
+      readySeconds,
+      firstCellSeconds,
+      lessonSeconds,
+      untilReady: downloaded(untilReady),
+      untilFirstCell: downloaded(untilFirstCell),
+      wholeLesson: downloaded(sent.length),
+      largest: sent.slice(0, untilFirstCell).filter((r) => r.bytes).sort((a, b) => b.bytes - a.bytes).slice(0, 5).map((r) => ({ path: r.path, bytes: r.bytes })),
+    };
+    await closeNotebook(page, false);
+
+    const notebooks: LiteNotebookFigures[] = [];
+    for (const slug of lessonSlugs()) {
+      const name = `${slug}.ipynb`;
+      log(`  ${name} in the browser…`);
+      const t = Date.now();
+      await openNotebook(page, name);
+      const kernelStartSeconds = (Date.now() - t) / 1000;
+      const runAllSeconds = await runAll(page);
+      const s = await runSummary(page);
+      notebooks.push({ notebook: name, kernelStartSeconds, runAllSeconds, failedCells: s.failed, notRun: s.notRun, checks: s.checks });
+      await closeNotebook(page, false);
+    }
+    const size = treeSize(dir);
+    return { site: { dir: path.relative(ROOT, dir), bytes: size.bytes, files: size.files, built }, backend, firstVisit, notebooks };
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
