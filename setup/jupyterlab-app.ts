@@ -8,16 +8,15 @@
  * JupyterLab browser test, through `npm start -- --lab`), which rebuilds only
  * when the stamp is missing or different.
  */
-import { spawnSync } from "child_process";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "../lib/runtime/paths";
+import { npmCiIfLockChanged, runStep } from "./npm-app";
 
 export const LAB_APP = path.join(ROOT, "setup", "jupyterlab-app");
 const build = (dir: string): string => path.join(dir, "build");
 const stampFile = (dir: string): string => path.join(build(dir), ".course-stamp");
-const installedFile = (dir: string): string => path.join(dir, "node_modules", ".course-lock-hash");
 /** What the front end is built from; a change to any of them means a rebuild. */
 export const LAB_APP_SOURCES = ["package.json", "package-lock.json", "extensions.json", "index.js", "webpack.config.js", "templates/index.html"];
 
@@ -45,11 +44,6 @@ export interface LabBuild {
   seconds: number;
 }
 
-function step(dir: string, cmd: string, args: string[], timeoutMs: number): { ok: boolean; output: string } {
-  const r = spawnSync(cmd, args, { cwd: dir, encoding: "utf8", timeout: timeoutMs, env: { ...process.env, npm_config_audit: "false", npm_config_fund: "false" } });
-  const output = `${r.stdout ?? ""}${r.stderr ?? ""}${r.error ? String(r.error) : ""}`;
-  return { ok: r.status === 0, output: output.split("\n").slice(-15).join("\n") };
-}
 
 /**
  * Installs jupyterlab-app's npm packages (npm ci, when the lock file changed)
@@ -60,20 +54,13 @@ export function ensureLabApp(log: (line: string) => void = (l) => console.log(l)
   const t0 = Date.now();
   const seconds = (): number => (Date.now() - t0) / 1000;
   if (labAppIsBuilt(dir)) return { ok: true, message: "JupyterLab's front end is built", seconds: seconds() };
-  const lockHash = hashOf(dir, ["package-lock.json"]);
-  const installed = fs.existsSync(installedFile(dir)) && fs.readFileSync(installedFile(dir), "utf8").trim() === lockHash;
-  if (!installed) {
-    log("Installing JupyterLab's front-end packages (once; about 40 s)…");
-    const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-    const r = step(dir, npm, ["ci"], 15 * 60_000);
-    if (!r.ok) {
-      return { ok: false, seconds: seconds(), message: `could not install JupyterLab's npm packages (npm ci in ${dir}):\n${r.output}\nCheck the network or the npm registry, or run \`npm start -- --classic\` to use the classic Notebook.` };
-    }
-    fs.writeFileSync(installedFile(dir), lockHash + "\n");
+  const install = npmCiIfLockChanged(dir, () => log("Installing JupyterLab's front-end packages (once; about 40 s)…"));
+  if (install && !install.ok) {
+    return { ok: false, seconds: seconds(), message: `could not install JupyterLab's npm packages (npm ci in ${dir}):\n${install.output}\nCheck the network or the npm registry, or run \`npm start -- --classic\` to use the classic Notebook.` };
   }
   log("Building JupyterLab's front end (about 15 s)…");
   const webpack = path.join(dir, "node_modules", "webpack-cli", "bin", "cli.js");
-  const r = step(dir, process.execPath, [webpack, "--config", "webpack.config.js"], 10 * 60_000);
+  const r = runStep(dir, process.execPath, [webpack, "--config", "webpack.config.js"], 10 * 60_000);
   if (!r.ok || !fs.existsSync(path.join(build(dir), "bundle.js"))) {
     return { ok: false, seconds: seconds(), message: `could not build JupyterLab's front end (webpack in ${dir}):\n${r.output}\nRun \`npm start -- --classic\` to use the classic Notebook meanwhile.` };
   }

@@ -15,7 +15,6 @@
  * when only the notebooks changed (switching between the student editions and
  * --solutions), only they are written.
  */
-import { spawnSync } from "child_process";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
@@ -25,6 +24,7 @@ import { loadDigits } from "../lib/course/digits";
 import { lessonSlugs } from "../lib/lessons";
 import { studentEdition } from "./editions";
 import { readNotebook, writeNotebook } from "./notebook";
+import { npmCiIfLockChanged, runStep } from "./npm-app";
 
 export const LITE_APP = path.join(ROOT, "setup", "lite-app");
 export const LITE_OUT = path.join(ROOT, "dist", "lite");
@@ -98,20 +98,11 @@ function readStamp(dir: string): SiteStamp | null {
   }
 }
 
-function run(cmd: string, args: string[], cwd: string, timeoutMs: number): { ok: boolean; output: string } {
-  const r = spawnSync(cmd, args, { cwd, encoding: "utf8", timeout: timeoutMs, env: { ...process.env, npm_config_audit: "false", npm_config_fund: "false" } });
-  return { ok: r.status === 0, output: `${r.stdout ?? ""}${r.stderr ?? ""}${r.error ? String(r.error) : ""}` };
-}
 
 /** Installs setup/lite-app's packages when its lock file changed (npm ci). */
 function ensureAppInstalled(log: (s: string) => void): void {
-  const marker = path.join(LITE_APP, "node_modules", ".course-lock-hash");
-  const lockHash = createHash("sha256").update(fs.readFileSync(path.join(LITE_APP, "package-lock.json"))).digest("hex");
-  if (fs.existsSync(marker) && fs.readFileSync(marker, "utf8").trim() === lockHash) return;
-  log("Installing the browser edition's npm packages (once; about 40 s)…");
-  const r = run(process.platform === "win32" ? "npm.cmd" : "npm", ["ci"], LITE_APP, 15 * 60_000);
-  if (!r.ok) throw new Error(`could not install setup/lite-app's npm packages (npm ci):\n${r.output.split("\n").slice(-15).join("\n")}`);
-  fs.writeFileSync(marker, lockHash + "\n");
+  const r = npmCiIfLockChanged(LITE_APP, () => log("Installing the browser edition's npm packages (once; about 40 s)…"));
+  if (r && !r.ok) throw new Error(`could not install setup/lite-app's npm packages (npm ci):\n${r.output}`);
 }
 
 /**
@@ -144,8 +135,8 @@ export function buildLite(options: LiteOptions, log: (s: string) => void = (s) =
     const what = opts.solutions ? "lessons with solutions" : "student editions";
     log(contentsOnly ? `Writing the ${what} into the browser edition in ${path.relative(ROOT, opts.out) || opts.out}…` : `Building the browser edition (${what}) into ${path.relative(ROOT, opts.out) || opts.out}…`);
     const args = [path.join(LITE_APP, "build.js"), "--root", ROOT, "--out", opts.out, "--notebooks", notebooks, ...(contentsOnly ? ["--contents-only"] : [])];
-    const r = run(process.execPath, args, LITE_APP, 10 * 60_000);
-    if (!r.ok) throw new Error(`could not build the browser edition (setup/lite-app/build.js):\n${r.output.split("\n").slice(-30).join("\n")}`);
+    const r = runStep(LITE_APP, process.execPath, args, 10 * 60_000, 30);
+    if (!r.ok) throw new Error(`could not build the browser edition (setup/lite-app/build.js):\n${r.output}`);
   } finally {
     fs.rmSync(notebooks, { recursive: true, force: true });
   }

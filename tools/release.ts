@@ -37,6 +37,7 @@ export const RELEASED_PATHS: readonly string[] = [
   "setup/kernel-types",
   "setup/jupyter.ts",
   "setup/jupyterlab-app.ts",
+  "setup/npm-app.ts",
   "setup/jupyterlab-app",
   "setup/start.ts",
   "setup/test.ts",
