@@ -36,7 +36,7 @@ let light = false;
  * TypeScript update bypasses a hook, a test fails instead of the kernel
  * silently losing its speed.
  */
-const status = { lightPrograms: 0, fullPrograms: 0, switchedToFull: 0, codeCacheHits: 0, codeCacheWritten: 0, processStarted: Date.now() - Math.round(process.uptime() * 1000), converterCreated: 0 };
+const status = { lightPrograms: 0, fullPrograms: 0, switchedToFull: 0, codeCacheHits: 0, codeCacheWritten: 0 };
 
 /** Converters whose program is not built yet (see lightConverter). */
 /** @type {(() => unknown)[]} */
@@ -95,7 +95,6 @@ function lightConverter(create, opts) {
     } finally {
       light = false;
     }
-    status.converterCreated = made ? Date.now() - status.processStarted : -1;
     return made;
   };
   deferred.push(current);
