@@ -15,6 +15,12 @@
  *  2. A V8 code cache for TypeScript's compiler (8 MB of JavaScript), like
  *     Node 22's module.enableCompileCache(): written after the first cell, so
  *     it holds the functions the converter uses.
+ *  3. A lighter builder program (see lightBuilder): tslab's watch program
+ *     wraps every program (two per cell) in TypeScript's emit-and-diagnostics
+ *     builder, whose state maps the imports of every file in the program
+ *     (~700 .d.ts files of TensorFlow.js and TypeScript's lib) at each cell,
+ *     a third of the time a cell takes to compile, for an affected-files
+ *     bookkeeping tslab never uses.
  */
 "use strict";
 const crypto = require("crypto");
@@ -36,7 +42,7 @@ let light = false;
  * TypeScript update bypasses a hook, a test fails instead of the kernel
  * silently losing its speed.
  */
-const status = { lightPrograms: 0, fullPrograms: 0, switchedToFull: 0, codeCacheHits: 0, codeCacheWritten: 0 };
+const status = { lightPrograms: 0, fullPrograms: 0, switchedToFull: 0, codeCacheHits: 0, codeCacheWritten: 0, lightBuilders: 0 };
 
 /** Converters whose program is not built yet (see lightConverter). */
 /** @type {(() => unknown)[]} */
@@ -51,8 +57,80 @@ function warmConverters() {
 const KERNEL_NODE_FLAGS = ["--max-semi-space-size=4"];
 
 /**
+ * The files `sourceFile` references, exactly as TypeScript 5.0's
+ * BuilderState computes them for its referencedMap (builderState.ts,
+ * getReferencedFiles, not exported): the files declaring what its imports
+ * resolve to, its `/// <reference path>` and type reference directives, the
+ * modules it augments, and the files of ambient modules declared more than once.
+ * @param {any} ts @param {any} program @param {any} sourceFile
+ * @returns {Set<string> | undefined}
+ */
+function referencedFiles(ts, program, sourceFile) {
+  /** @type {Set<string> | undefined} */
+  let refs;
+  const add = (/** @type {string} */ p) => (refs ||= new Set()).add(p);
+  const checker = program.getTypeChecker();
+  const addDeclarations = (/** @type {any} */ symbol, /** @type {boolean} */ otherFilesOnly) => {
+    for (const d of (symbol && symbol.declarations) || []) {
+      const file = ts.getSourceFileOfNode(d);
+      if (file && (!otherFilesOnly || file !== sourceFile)) add(file.resolvedPath);
+    }
+  };
+  for (const importName of sourceFile.imports || []) addDeclarations(checker.getSymbolAtLocation(importName), false);
+  const dir = ts.getDirectoryPath(sourceFile.resolvedPath);
+  const toPath = (/** @type {string} */ f) => ts.toPath(program.getProjectReferenceRedirect(f) || f, dir, program.getCanonicalFileName);
+  for (const ref of sourceFile.referencedFiles || []) add(toPath(ref.fileName));
+  if (sourceFile.resolvedTypeReferenceDirectiveNames) {
+    sourceFile.resolvedTypeReferenceDirectiveNames.forEach((/** @type {any} */ r) => {
+      if (r.resolvedTypeReferenceDirective) add(toPath(r.resolvedTypeReferenceDirective.resolvedFileName));
+    });
+  }
+  for (const name of sourceFile.moduleAugmentations || []) {
+    if (ts.isStringLiteral(name)) addDeclarations(checker.getSymbolAtLocation(name), true);
+  }
+  for (const m of checker.getAmbientModules()) if (m.declarations && m.declarations.length > 1) addDeclarations(m, true);
+  return refs;
+}
+
+/**
+ * What tslab's watch program gets instead of an EmitAndSemanticDiagnostics
+ * builder: TypeScript's own createAbstractBuilder (the program itself behind
+ * the builder interface, still created from the previous one, so unchanged
+ * files are reused) plus the one builder method tslab also calls,
+ * getAllDependencies, answered by TypeScript's BuilderState.getAllDependencies
+ * over a referencedMap filled only for the files that walk visits. What tslab
+ * reads is the same: the program, its diagnostics, the emit of a cell (the
+ * builder passes it through unchanged, tslab giving custom transformers), and
+ * a cell's dependencies. As BuilderState.create does, the checker is created
+ * with the program: tslab reads a cell's `locals`, which binding sets.
+ * @param {any} ts
+ */
+function lightBuilder(ts) {
+  return function createProgram(/** @type {any[]} */ ...args) {
+    const builder = ts.createAbstractBuilder(...args);
+    const program = builder.getProgram();
+    program.getTypeChecker();
+    status.lightBuilders++;
+    /** @type {Map<string, Set<string> | undefined>} */
+    const refs = new Map();
+    const referencedMap = {
+      getValues(/** @type {string} */ p) {
+        if (!refs.has(p)) {
+          const file = program.getSourceFileByPath(p);
+          refs.set(p, file ? referencedFiles(ts, program, file) : undefined);
+        }
+        return refs.get(p);
+      },
+    };
+    const state = { referencedMap, allFileNames: undefined };
+    builder.getAllDependencies = (/** @type {any} */ sourceFile) => ts.BuilderState.getAllDependencies(state, program, sourceFile);
+    return builder;
+  };
+}
+
+/**
  * tslab's converter, given a TypeScript whose createWatchCompilerHost honours
- * `light`. (The typescript module's exports are non-configurable getters: a
+ * `light` and makes the light builder. (The typescript module's exports are non-configurable getters: a
  * copy of it is handed to tslab's converter instead.)
  */
 function hookTypeScript() {
@@ -64,6 +142,8 @@ function hookTypeScript() {
     const copy = {};
     for (const k of Object.keys(m)) if (k !== "createWatchCompilerHost") Object.defineProperty(copy, k, { enumerable: true, get: () => m[k] });
     copy.createWatchCompilerHost = function (/** @type {string[]} */ rootFiles, /** @type {any} */ options, /** @type {any[]} */ ...rest) {
+      // tslab passes (system, createProgram = null, …): TypeScript then uses its emit-and-diagnostics builder.
+      if (rest.length >= 2 && rest[1] == null && !process.env.COURSE_TSLAB_BUILDER) rest[1] = lightBuilder(m);
       if (light) {
         status.lightPrograms++;
         return m.createWatchCompilerHost([...rootFiles, GLOBALS], { ...options, types: [] }, ...rest);
@@ -261,4 +341,4 @@ function warmCaches(root) {
   return { ...status, diagnostics, digitCache: fs.existsSync(digits.digitCacheFile()), digitPixels: one.X[0].length };
 }
 
-module.exports = { hookTypeScript, lightConverter, warmConverters, installCodeCache, prepareKernel, warmCaches, kernelCodeCacheFile, status, KERNEL_NODE_FLAGS };
+module.exports = { hookTypeScript, lightBuilder, lightConverter, warmConverters, installCodeCache, prepareKernel, warmCaches, kernelCodeCacheFile, status, KERNEL_NODE_FLAGS };
