@@ -19,13 +19,14 @@ import { spawn, spawnSync, type ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { findTestPython, jupyterEnv, warmKernelCaches, writeKernelSpec, JUPYTER_DATA, ROOT } from "../setup/jupyter";
+import { findTestPython, jupyterEnv, warmCellCache, warmKernelCaches, writeKernelSpec, JUPYTER_DATA, ROOT } from "../setup/jupyter";
+import { studentEdition } from "../setup/editions";
+import { cellText, readNotebook, writeNotebook, type Notebook } from "../setup/notebook";
 import { exerciseCells, lessonSlugs, readSubmission, type ExerciseCell, type Submission } from "./submission";
 import { lessonChecks, readHiddenChecks, type CheckRequest, type GradeRequest, type WorkerMessage } from "./worker";
 import { judgeCheck, type CheckOutcome } from "./judge";
 import { withoutExpected, writeInputsOnly } from "./inputs";
 import { ensureSandbox, killTree, spawnSandboxed, SandboxUnavailableError, type SandboxSpec } from "./sandbox";
-import { writeNotebook } from "../setup/notebook";
 import { LineReader } from "./line-reader";
 import type { CheckGrade, ExecutionReport, GradeOptions, NotebookGrade } from "./types";
 
@@ -238,9 +239,19 @@ function pythonPrefix(python: string): string | null {
   return prefix && !prefix.startsWith("/usr") ? prefix : null;
 }
 
+/** The Python that runs execution reports, and its prefix; probed once per process (~1 s: it imports Jupyter's packages). */
+let pythonFound: { python: string | null; prefix: string | null } | undefined;
+function reportPython(): { python: string | null; prefix: string | null } {
+  if (!pythonFound) {
+    const python = process.env.COURSE_TEST_PYTHON ?? findTestPython();
+    pythonFound = { python, prefix: python ? pythonPrefix(python) : null };
+  }
+  return pythonFound;
+}
+
 /** Runs the submission top to bottom in a fresh kernel, in the sandbox, with limits, and summarises how its cells ran. */
 export function executeSubmission(sub: Submission, opts: GradeOptions, workDir: string, n: number, dataDir = path.join(ROOT, "data")): Promise<ExecutionReport> {
-  const python = process.env.COURSE_TEST_PYTHON ?? findTestPython();
+  const { python, prefix } = reportPython();
   if (!python) return Promise.resolve({ ran: false, message: "skipped: no Python with nbclient found" });
   if (opts.unsafeNoSandbox) return Promise.resolve(executeUnsandboxed(sub, opts, workDir, n, python));
   // The copy is shown read-only one level below the course root, like notebooks/, so its `../build/lib/…` imports resolve.
@@ -251,7 +262,6 @@ export function executeSubmission(sub: Submission, opts: GradeOptions, workDir: 
   fs.chmodSync(hostCopy, 0o644);
   const inside = path.join(ROOT, ".submission");
   const copy = path.join(inside, `${n}-${path.basename(sub.path).replace(/[^\w.-]/g, "_")}`);
-  const prefix = pythonPrefix(python);
   const spec: SandboxSpec = {
     root: ROOT, dataDir, files: { [hostCopy]: copy }, scratch: [inside], readOnly: prefix ? [prefix] : [],
     env: sandboxEnv({
@@ -333,6 +343,25 @@ function executeUnsandboxed(sub: Submission, opts: GradeOptions, workDir: string
   return summariseRun(fs.readFileSync(out, "utf8"), seconds, r.stderr ?? "");
 }
 
+/**
+ * Fills the kernel's cell cache with a lesson's notebook as written and as
+ * students get it (once per lesson and grading context; ~3 s the first time
+ * after the library changed, then a lookup). A submission's cells that match
+ * them, usually all but the exercises, are then not type-checked again in its
+ * execution report. The sandboxed kernels only read the cache.
+ */
+function warmLessonCells(ctx: GradingContext, slug: string): void {
+  if (ctx.warmedCells.has(slug)) return;
+  ctx.warmedCells.add(slug);
+  const file = path.join(ROOT, "notebooks", `${slug}.ipynb`);
+  if (!fs.existsSync(file)) return;
+  const code = (nb: Notebook): string[] => nb.cells.filter((c) => c.cell_type === "code").map((c) => cellText(c));
+  const source = readNotebook(file);
+  const own = code(source);
+  const student = code(studentEdition(source, `notebooks/${slug}.ipynb`));
+  warmCellCache(student.join("\0") === own.join("\0") ? [own] : [own, student]);
+}
+
 /** What grading a batch of notebooks shares: the built library, snapshots of the data, a work folder. */
 export interface GradingContext {
   /** Snapshot of data/ (what the execution report's sandbox sees). */
@@ -344,6 +373,8 @@ export interface GradingContext {
   guarded: Map<string, Buffer>;
   /** Why the sandbox cannot run here, or null when it can. */
   sandboxProblem: string | null;
+  /** Lessons whose notebooks' cells are in the kernel's cell cache (warmLessonCells). */
+  warmedCells: Set<string>;
   /** Removes the snapshots. */
   close(): void;
 }
@@ -372,7 +403,7 @@ export function prepareGrading(options: { unsafeNoSandbox?: boolean } = {}): Gra
   const guarded = new Map([...snapshotTree(path.join(ROOT, "data")), ...snapshotTree(path.join(ROOT, "build", "lib"))]);
   const workDir = path.join(ROOT, ".grade-work");
   fs.mkdirSync(workDir, { recursive: true });
-  return { dataDir, inputsDir, workDir, exerciseNames, guarded, sandboxProblem, close: () => fs.rmSync(tmp, { recursive: true, force: true }) };
+  return { dataDir, inputsDir, workDir, exerciseNames, guarded, sandboxProblem, warmedCells: new Set(), close: () => fs.rmSync(tmp, { recursive: true, force: true }) };
 }
 
 /** Grades one notebook file; never throws for a bad submission. `n` makes its work files unique. */
@@ -395,6 +426,7 @@ export async function gradeNotebook(file: string, opts: GradeOptions, ctx: Gradi
     if (opts.execute && stuck) {
       grade.execution = { ran: false, message: `not run: ${stuck.id} did not finish while being scored, so the notebook would stop at its check cell` };
     } else if (opts.execute) {
+      warmLessonCells(ctx, sub.lesson);
       grade.execution = await executeSubmission(sub, opts, ctx.workDir, n, ctx.dataDir);
       const restored = restoreTree(ctx.guarded);
       if (restored.length) grade.problems.push(`running this notebook modified course files (${restored.join(", ")}); they were restored`);

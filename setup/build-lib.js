@@ -13,6 +13,12 @@ const { spawnSync } = require("child_process");
 
 const { ROOT } = require("../lib/runtime/root");
 const STAMP = path.join(ROOT, "build", ".stamp");
+/**
+ * The same stamp where kernels in the grading sandbox can read it (they see
+ * build/lib, not build/): the kernel's cell cache is keyed by it, so a cell
+ * compiled against an older library is never reused (setup/kernel-speedups.js).
+ */
+const LIB_STAMP = path.join(ROOT, "build", "lib", ".stamp");
 const ERRORS = path.join(ROOT, "build", "BUILD_ERRORS.txt");
 /** The folders tsconfig.json compiles (setup/jupyterlab-app has its own build and is skipped). */
 const SOURCE_DIRS = ["lib", "setup", "tools", "grading", "test"];
@@ -60,6 +66,7 @@ function ensureBuilt(opts = {}) {
   fs.mkdirSync(path.dirname(STAMP), { recursive: true });
   if (r.status === 0) {
     if (fs.existsSync(ERRORS)) fs.unlinkSync(ERRORS);
+    fs.writeFileSync(LIB_STAMP, started.toISOString());
     fs.writeFileSync(STAMP, started.toISOString());
     fs.utimesSync(STAMP, started, started);
     return { built: true, ok: true, output };
@@ -71,7 +78,7 @@ function ensureBuilt(opts = {}) {
   return { built: true, ok: false, output };
 }
 
-module.exports = { ensureBuilt, isStale, ROOT };
+module.exports = { ensureBuilt, isStale, ROOT, LIB_STAMP };
 
 if (require.main === module) {
   try {

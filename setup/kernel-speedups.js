@@ -21,6 +21,13 @@
  *     (~700 .d.ts files of TensorFlow.js and TypeScript's lib) at each cell,
  *     a third of the time a cell takes to compile, for an affected-files
  *     bookkeeping tslab never uses.
+ *  4. A cache of compiled cells (see cellCache), kept in build/lib/cache/cells:
+ *     a cell whose source and preceding declarations were compiled before,
+ *     against the same library, packages and compiler, gets that result again
+ *     without being type-checked anew (compiling is ~85% of the time a kernel
+ *     spends on a lesson's cells, and most cells are compiled again and again:
+ *     every Run All, every restart, both editions of a lesson, every
+ *     submission graded).
  */
 "use strict";
 const crypto = require("crypto");
@@ -42,7 +49,132 @@ let light = false;
  * TypeScript update bypasses a hook, a test fails instead of the kernel
  * silently losing its speed.
  */
-const status = { lightPrograms: 0, fullPrograms: 0, switchedToFull: 0, codeCacheHits: 0, codeCacheWritten: 0, lightBuilders: 0 };
+const status = { lightPrograms: 0, fullPrograms: 0, switchedToFull: 0, codeCacheHits: 0, codeCacheWritten: 0, lightBuilders: 0, cellCacheHits: 0, cellCacheWritten: 0 };
+
+/** Most compiled cells kept; a kernel start prunes the least recently written beyond it. */
+const CELL_CACHE_MAX = 4000;
+
+/**
+ * Compiled cells kept across kernels, as JSON files named by a hash of
+ * everything tslab's compile of a cell depends on:
+ *  - the cell and the declarations of the cells run before it (tslab passes
+ *    both to its converter, which holds no other state between cells);
+ *  - which program checks it (the light one or tslab's full one);
+ *  - what the program reads besides: TypeScript's lib and compiler options
+ *    (the tslab and TypeScript versions, and Node's, which sets tslab's
+ *    target), the packages (node_modules/.package-lock.json, rewritten by
+ *    every npm install), the course library's declarations (build/lib/.stamp,
+ *    rewritten by every build; no stamp, no cache) and setup/kernel-types/globals.d.ts;
+ *  - where relative imports lead: the folder above the notebook's (`../build/lib/…`).
+ * A cell that reads any other file (a relative import not into
+ * `../build/lib/`, an absolute path, a `/// <reference>`, a `%module`) is
+ * never cached. Kernels of the grader (COURSE_NO_REBUILD) only read it: the
+ * grader fills it from the course's own notebooks, so a submission cannot
+ * plant a compiled cell another one would get.
+ * @param {string} root
+ * @param {boolean} writable
+ */
+function cellCache(root, writable) {
+  const dir = path.join(root, "build", "lib", "cache", "cells");
+  const text = (/** @type {string} */ f) => {
+    try {
+      return fs.readFileSync(f, "utf8");
+    } catch {
+      return "-";
+    }
+  };
+  const stat = (/** @type {string} */ f) => {
+    try {
+      const st = fs.statSync(f);
+      return `${st.size}:${st.mtimeMs}`;
+    } catch {
+      return "-";
+    }
+  };
+  const tslabDir = path.join(root, "node_modules", "tslab");
+  const version = (/** @type {string} */ pkg) => {
+    try {
+      return JSON.parse(fs.readFileSync(pkg, "utf8")).version;
+    } catch {
+      return "-";
+    }
+  };
+  const stamp = [
+    process.version,
+    version(path.join(tslabDir, "package.json")),
+    version(path.join(path.dirname(require.resolve("@tslab/typescript-for-tslab/package.json", { paths: [path.join(tslabDir, "dist")] })), "package.json")),
+    stat(path.join(root, "node_modules", ".package-lock.json")),
+    text(path.join(root, "build", "lib", ".stamp")),
+    text(GLOBALS),
+  ].join("\0");
+  const built = fs.existsSync(path.join(root, "build", "lib", ".stamp"));
+  const file = (/** @type {string} */ key) => path.join(dir, `${key}.json`);
+  return {
+    dir,
+    /**
+     * The cache key of a cell, or null when it must not be cached.
+     * @param {boolean} lightProgram @param {string} prevDecl @param {string} src
+     */
+    key(lightProgram, prevDecl, src) {
+      if (!built) return null;
+      for (const code of [prevDecl, src]) {
+        if (/\/\/\/\s*<reference/.test(code)) return null;
+        for (const m of code.matchAll(/(["'`])(\.{0,2}\/[^"'`\n]*)\1/g)) if (!(m[2] || "").startsWith("../build/lib/")) return null;
+      }
+      const cwd = process.cwd();
+      const where = `${path.dirname(cwd)}\0${fs.existsSync(path.join(cwd, "node_modules"))}`;
+      return crypto.createHash("sha256").update(`${stamp}\0${lightProgram}\0${where}\0${prevDecl.length}\0${prevDecl}\0${src}`).digest("hex");
+    },
+    /** @param {string} key */
+    get(key) {
+      try {
+        const out = JSON.parse(fs.readFileSync(file(key), "utf8"));
+        status.cellCacheHits++;
+        return out;
+      } catch {
+        return null;
+      }
+    },
+    /** @param {string} key @param {unknown} out */
+    put(key, out) {
+      if (!writable) return;
+      const f = file(key);
+      const tmp = `${f}.${process.pid}.tmp`;
+      try {
+        fs.mkdirSync(dir, { recursive: true });
+        fs.writeFileSync(tmp, JSON.stringify(out));
+        fs.renameSync(tmp, f);
+        status.cellCacheWritten++;
+      } catch {
+        try {
+          fs.unlinkSync(tmp);
+        } catch {
+          // never written
+        }
+      }
+    },
+    /** Removes the least recently written entries beyond CELL_CACHE_MAX (half of them go). */
+    prune() {
+      if (!writable) return;
+      try {
+        const names = fs.readdirSync(dir);
+        if (names.length <= CELL_CACHE_MAX) return;
+        const aged = names.map((n) => ({ n, t: fs.statSync(path.join(dir, n)).mtimeMs })).sort((a, b) => a.t - b.t);
+        for (const { n } of aged.slice(0, names.length - CELL_CACHE_MAX / 2)) fs.rmSync(path.join(dir, n), { force: true });
+      } catch {
+        // another kernel pruned at the same time
+      }
+    },
+  };
+}
+
+/** The cache the kernel's converters use (set by prepareKernel); null: none. */
+/** @type {ReturnType<typeof cellCache> | null} */
+let cells = null;
+/** Sets the cell cache that converters use from now on (null: none). */
+function useCellCache(/** @type {ReturnType<typeof cellCache> | null} */ cache) {
+  cells = cache;
+}
 
 /** Converters whose program is not built yet (see lightConverter). */
 /** @type {(() => unknown)[]} */
@@ -51,6 +183,7 @@ const deferred = [];
 /** Builds the programs of the converters created so far (tslab creates the Node one at start). */
 function warmConverters() {
   for (const make of deferred.splice(0)) make();
+  if (cells) cells.prune();
 }
 
 /** Node flags of the kernel process (the kernel spec's argv and the cache warmer use the same, so the code cache matches). */
@@ -191,12 +324,21 @@ function lightConverter(create, opts) {
     isLight = false;
     status.switchedToFull++;
   };
+  /** tslab's compile of a cell, from the cell cache when it has it. */
+  const compile = (/** @type {string} */ prevDecl, /** @type {string} */ src) => {
+    const key = cells && modules.length === 0 ? cells.key(isLight, prevDecl, src) : null;
+    const cached = key && cells ? cells.get(key) : null;
+    if (cached) return cached;
+    const out = cur.convert(prevDecl, src);
+    if (key && cells) cells.put(key, out);
+    return out;
+  };
   return {
     convert(/** @type {string} */ prevDecl, /** @type {string} */ src) {
-      const out = cur.convert(prevDecl, src);
+      const out = compile(prevDecl, src);
       if (!isLight || !out.diagnostics.some((/** @type {{ code: number }} */ d) => MAYBE_NODE.has(d.code))) return out;
       toFull();
-      return cur.convert(prevDecl, src);
+      return compile(prevDecl, src);
     },
     inspect: (/** @type {any[]} */ ...a) => cur.inspect(...a),
     complete: (/** @type {any[]} */ ...a) => cur.complete(...a),
@@ -301,6 +443,7 @@ function prepareKernel(root) {
   // programs behind (peaks of 450–650 MB for ~150 MB in use).
   require("v8").setFlagsFromString("--heap-growing-percent=40");
   const saveCodeCache = installCodeCache(path.join(root, "build", "lib", "cache", "v8"), /typescript-for-tslab[\\/]lib[\\/]typescript\.js$/);
+  useCellCache(process.env.COURSE_NO_CELL_CACHE ? null : cellCache(root, !process.env.COURSE_NO_REBUILD));
   hookTypeScript();
   const tslab = path.join(root, "node_modules", "tslab", "dist");
   const converter = require(path.join(tslab, "converter.js"));
@@ -341,4 +484,40 @@ function warmCaches(root) {
   return { ...status, diagnostics, digitCache: fs.existsSync(digits.digitCacheFile()), digitPixels: one.X[0].length };
 }
 
-module.exports = { hookTypeScript, lightBuilder, lightConverter, warmConverters, installCodeCache, prepareKernel, warmCaches, kernelCodeCacheFile, status, KERNEL_NODE_FLAGS };
+/**
+ * Fills the cell cache with the cells of these notebooks, compiled as a kernel
+ * started in `cwd` would compile them when they run top to bottom (each cell
+ * after the declarations of those before it; a cell with errors adds none).
+ * Nothing is run. Returns how many cells were compiled and how many were
+ * already cached. Run as `node <KERNEL_NODE_FLAGS> setup/kernel.js --warm-cells`.
+ * @param {string} root the course folder
+ * @param {string} cwd the notebooks' folder
+ * @param {string[][]} notebooks each notebook's code cells
+ */
+function warmCellCache(root, cwd, notebooks) {
+  prepareKernel(root);
+  const { createConverter } = require(path.join(root, "node_modules", "tslab", "dist", "converter.js"));
+  const { getCodeMetadata } = require(path.join(root, "node_modules", "tslab", "dist", "metadata.js"));
+  const before = process.cwd();
+  process.chdir(cwd);
+  let compiled = 0;
+  try {
+    for (const sources of notebooks) {
+      const conv = createConverter({ isJS: false, isBrowser: false });
+      let prevDecl = "";
+      for (const src of sources) {
+        const meta = getCodeMetadata(src);
+        if (meta.module || meta.mode === "browser") continue;
+        const out = conv.convert(prevDecl, src);
+        compiled++;
+        if (out.diagnostics.length === 0) prevDecl = out.declOutput || "";
+      }
+      conv.close();
+    }
+  } finally {
+    process.chdir(before);
+  }
+  return { compiled, cached: status.cellCacheHits, written: status.cellCacheWritten };
+}
+
+module.exports = { hookTypeScript, lightBuilder, lightConverter, cellCache, useCellCache, warmCellCache, CELL_CACHE_MAX, warmConverters, installCodeCache, prepareKernel, warmCaches, kernelCodeCacheFile, status, KERNEL_NODE_FLAGS };

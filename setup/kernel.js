@@ -14,7 +14,7 @@ const { ensureBuilt, ROOT } = require("./build-lib");
 const connectionFile = process.argv[2];
 const warm = connectionFile === "--warm";
 if (!connectionFile) {
-  process.stderr.write("usage: node setup/kernel.js <connection_file> | --warm\n");
+  process.stderr.write("usage: node setup/kernel.js <connection_file> | --warm | --warm-cells <cwd>\n");
   process.exit(2);
 }
 try {
@@ -24,7 +24,13 @@ try {
   // Start anyway: the notebook's setup cell reports what is wrong.
   process.stderr.write(`course kernel: ${err instanceof Error ? err.message : err}\n`);
 }
-const { prepareKernel, warmCaches, warmConverters } = require("./kernel-speedups");
+const { prepareKernel, warmCaches, warmCellCache, warmConverters } = require("./kernel-speedups");
+if (connectionFile === "--warm-cells") {
+  // `node setup/kernel.js --warm-cells CWD` < [[cell sources of a notebook], …]: fill the cell cache, print what it did (JSON).
+  const notebooks = JSON.parse(require("fs").readFileSync(0, "utf8"));
+  process.stdout.write(`${JSON.stringify(warmCellCache(ROOT, process.argv[3] || process.cwd(), notebooks))}\n`);
+  process.exit(0);
+}
 if (warm) {
   // `node setup/kernel.js --warm`: fill the caches, print what the hooks did (JSON), exit.
   process.stdout.write(`${JSON.stringify(warmCaches(ROOT))}\n`);
@@ -41,7 +47,9 @@ const execute = handler.handleExecuteImpl;
 const kernelInfo = handler.handleKernel;
 let warmed = false;
 handler.handleKernel = function (/** @type {any[]} */ ...args) {
-  if (!warmed) setTimeout(warmConverters, 50).unref();
+  // Not in the grader's kernels (COURSE_NO_REBUILD): they run every cell at once, and cells found in
+  // the cell cache never need the program.
+  if (!warmed && !process.env.COURSE_NO_REBUILD) setTimeout(warmConverters, 50).unref();
   warmed = true;
   return kernelInfo.apply(this, args);
 };

@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { cellText, readNotebook } from "../../setup/notebook";
-import { ROOT, runKernelWarm } from "../../setup/jupyter";
+import { ROOT, runKernelWarm, warmCellCache } from "../../setup/jupyter";
 
 interface Diagnostic {
   code: number;
@@ -26,9 +26,28 @@ const speedups = require(path.join(ROOT, "setup", "kernel-speedups.js")) as {
   hookTypeScript(): void;
   lightConverter(create: (o: unknown) => Converter, opts: unknown): Converter;
   warmConverters(): void;
-  status: { lightPrograms: number; fullPrograms: number; switchedToFull: number; lightBuilders: number };
+  status: { lightPrograms: number; fullPrograms: number; switchedToFull: number; lightBuilders: number; cellCacheHits: number; cellCacheWritten: number };
   kernelCodeCacheFile(root: string): string;
+  cellCache(root: string, writable: boolean): CellCache;
+  useCellCache(cache: CellCache | null): void;
+  CELL_CACHE_MAX: number;
 };
+interface CellCache {
+  dir: string;
+  key(lightProgram: boolean, prevDecl: string, src: string): string | null;
+  get(key: string): unknown;
+  put(key: string, out: unknown): void;
+  prune(): void;
+}
+
+/** A course folder for a cell cache of its own: the real packages, a library stamp, an empty cache. */
+function cacheRoot(): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "cell-cache-"));
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(root, "node_modules"));
+  fs.mkdirSync(path.join(root, "build", "lib"), { recursive: true });
+  fs.writeFileSync(path.join(root, "build", "lib", ".stamp"), "2026-01-01T00:00:00.000Z");
+  return root;
+}
 
 describe("kernel speed-ups", () => {
   it("the light program checks types without @types/node and switches to the full one when a cell needs Node", () => {
@@ -111,6 +130,102 @@ describe("kernel speed-ups", () => {
     }
     fs.rmSync(dir, { recursive: true, force: true });
   });
+  it("the cell cache keys a cell by everything its compile reads, and never caches one that reads other files", () => {
+    const root = cacheRoot();
+    const cwd = process.cwd();
+    process.chdir(path.join(ROOT, "notebooks"));
+    try {
+      const cache = speedups.cellCache(root, true);
+      const lesson = 'import * as lab from "../build/lib/lessons/01-logistic-regression";\nconst s = lab.setup;\n';
+      const key = cache.key(true, "", lesson);
+      assert.ok(key, "a cell importing the course library is cached");
+      assert.equal(cache.key(true, "", lesson), key, "the same cell, the same key");
+      assert.notEqual(cache.key(false, "", lesson), key, "checked by the full program: another key");
+      assert.notEqual(cache.key(true, "declare const n: number;\n", lesson), key, "after other declarations: another key");
+      for (const other of ['import { f } from "./helper";', 'import x from "../lib/course/accuracy";', 'import x from "/tmp/x";', '/// <reference path="x.d.ts" />\nconst a = 1;'])
+        assert.equal(cache.key(true, "", other), null, `not cached: ${other}`);
+      assert.equal(cache.key(true, 'import { f } from "./helper";\n', "const a = 1;"), null, "nor a cell after declarations that import another file");
+      fs.writeFileSync(path.join(root, "build", "lib", ".stamp"), "2026-01-02T00:00:00.000Z");
+      assert.notEqual(speedups.cellCache(root, true).key(true, "", lesson), key, "a rebuilt library: another key");
+      fs.rmSync(path.join(root, "build", "lib", ".stamp"));
+      assert.equal(speedups.cellCache(root, true).key(true, "", lesson), null, "no library stamp: no cache");
+
+      cache.put(key as string, { output: "x", diagnostics: [] });
+      assert.deepEqual(cache.get(key as string), { output: "x", diagnostics: [] });
+      const readOnly = speedups.cellCache(root, false);
+      const other = readOnly.key(true, "", "const b = 2;\n");
+      readOnly.put(other as string, { output: "y", diagnostics: [] });
+      assert.equal(readOnly.get(other as string), null, "a read-only cache (the grader's kernels) writes nothing");
+      assert.deepEqual(readOnly.get(key as string), { output: "x", diagnostics: [] }, "but reads");
+
+      // Pruning keeps the most recently written half once there are more than CELL_CACHE_MAX.
+      for (let i = 0; i < speedups.CELL_CACHE_MAX; i++) fs.writeFileSync(path.join(cache.dir, `old${i}.json`), "{}");
+      const t = new Date(Date.now() - 3600_000);
+      for (let i = 0; i < speedups.CELL_CACHE_MAX; i++) fs.utimesSync(path.join(cache.dir, `old${i}.json`), t, t);
+      cache.prune();
+      const left = fs.readdirSync(cache.dir);
+      assert.equal(left.length, speedups.CELL_CACHE_MAX / 2);
+      assert.ok(left.includes(`${key}.json`), "the newest entry stays");
+      readOnly.prune();
+    } finally {
+      process.chdir(cwd);
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it("a cell found in the cell cache gets the same compile without building a program; other cells are compiled", () => {
+    speedups.hookTypeScript();
+    const { createConverter } = require(path.join(ROOT, "node_modules", "tslab", "dist", "converter.js")) as { createConverter: (o: unknown) => Converter };
+    const root = cacheRoot();
+    const cwd = process.cwd();
+    process.chdir(path.join(ROOT, "notebooks"));
+    try {
+      speedups.useCellCache(speedups.cellCache(root, true));
+      const token = `v${process.pid}_${Date.now()}`;
+      const cells = [`const ${token}: number[] = [1, 2];\n`, `const n_${token}: string = ${token}.length;\n`, `${token}.map((x) => x * 2)`];
+      const run = (): { outs: unknown[]; programs: number; hits: number } => {
+        const programs = speedups.status.lightPrograms;
+        const hits = speedups.status.cellCacheHits;
+        const conv = speedups.lightConverter(createConverter, { isJS: false, isBrowser: false });
+        let decl = "";
+        const outs = cells.map((src) => {
+          const out = conv.convert(decl, src);
+          if (!out.diagnostics.length) decl = out.declOutput ?? "";
+          return out;
+        });
+        conv.close();
+        return { outs, programs: speedups.status.lightPrograms - programs, hits: speedups.status.cellCacheHits - hits };
+      };
+      const first = run();
+      assert.equal(first.hits, 0);
+      assert.equal(first.programs, 1);
+      assert.deepEqual((first.outs[1] as { diagnostics: Diagnostic[] }).diagnostics.map((d) => d.code), [2322], "a type error, cached like any result");
+      const second = run();
+      assert.equal(second.hits, 3, "every cell came from the cache");
+      assert.equal(second.programs, 0, "and no program was built");
+      // (JSON drops the fields tslab's converter leaves undefined; tslab only tests them for truth.)
+      assert.deepEqual(second.outs, JSON.parse(JSON.stringify(first.outs)), "with the same output, declarations and diagnostics");
+      cells[2] = `${token}.map((x) => x * 3)`;
+      const third = run();
+      assert.equal(third.hits, 2);
+      assert.equal(third.programs, 1, "an edited cell is compiled");
+      assert.match(String((third.outs[2] as { output?: string }).output), /x \* 3/);
+    } finally {
+      speedups.useCellCache(null);
+      process.chdir(cwd);
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it("warmCellCache compiles a notebook's cells as a kernel would, and finds them cached the second time", () => {
+    const token = `w${process.pid}_${Date.now()}`;
+    const nb = [`const ${token} = 2;\n`, `const twice_${token}: number = ${token} * 2;\n`, 'const bad: number = "x";\n', `twice_${token}`];
+    const first = warmCellCache([nb]);
+    assert.deepEqual(first && { compiled: first.compiled, cached: first.cached, written: first.written }, { compiled: 4, cached: 0, written: 4 });
+    const again = warmCellCache([nb]);
+    assert.deepEqual(again && { compiled: again.compiled, cached: again.cached, written: again.written }, { compiled: 4, cached: 4, written: 0 });
+  });
+
   it("`node setup/kernel.js --warm` fills the code cache and the digit cache through the hooks", () => {
     const report = runKernelWarm();
     assert.deepEqual(report.diagnostics, { light: [], node: [] }, "a lesson import compiles in the light program; a Node cell in the full one");
