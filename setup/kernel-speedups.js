@@ -262,6 +262,37 @@ function lightBuilder(ts) {
 }
 
 /**
+ * Keeps tslab's single timer slot for what it is meant for. tslab's system
+ * holds one pending timer, which it runs itself when a cell updates the
+ * program, and throws on a second ("Unexpected pending rebuildTimer") or on
+ * clearing another ("clearing unexpected tiemr"). TypeScript's watch program
+ * also sets a timer to re-resolve imports that failed when a folder it
+ * watches for them changes: a cell importing a file that does not exist yet,
+ * which is then written, made every later cell of the kernel fail with
+ * tslab's error. That timer now runs as an ordinary one (its callback only
+ * schedules a program update, through tslab's slot); program updates still
+ * go to tslab.
+ * @param {any} system the system tslab gives createWatchCompilerHost
+ */
+function oneProgramTimer(system) {
+  const set = system.setTimeout;
+  const clear = system.clearTimeout;
+  /** @type {WeakSet<object>} */
+  const ordinary = new WeakSet();
+  system.setTimeout = function (/** @type {(...a: any[]) => void} */ callback, /** @type {number} */ ms, /** @type {any[]} */ ...args) {
+    if (callback && callback.name === "updateProgramWithWatchStatus") return set.call(this, callback, ms, ...args);
+    const timer = setTimeout(callback, ms, ...args);
+    timer.unref();
+    ordinary.add(timer);
+    return timer;
+  };
+  system.clearTimeout = function (/** @type {any} */ timer) {
+    if (timer && ordinary.has(timer)) return clearTimeout(timer);
+    return clear.call(this, timer);
+  };
+}
+
+/**
  * tslab's converter, given a TypeScript whose createWatchCompilerHost honours
  * `light` and makes the light builder. (The typescript module's exports are non-configurable getters: a
  * copy of it is handed to tslab's converter instead.)
@@ -277,6 +308,7 @@ function hookTypeScript() {
     copy.createWatchCompilerHost = function (/** @type {string[]} */ rootFiles, /** @type {any} */ options, /** @type {any[]} */ ...rest) {
       // tslab passes (system, createProgram = null, …): TypeScript then uses its emit-and-diagnostics builder.
       if (rest.length >= 2 && rest[1] == null && !process.env.COURSE_TSLAB_BUILDER) rest[1] = lightBuilder(m);
+      if (rest[0] && typeof rest[0].setTimeout === "function") oneProgramTimer(rest[0]);
       if (light) {
         status.lightPrograms++;
         return m.createWatchCompilerHost([...rootFiles, GLOBALS], { ...options, types: [] }, ...rest);
@@ -520,4 +552,4 @@ function warmCellCache(root, cwd, notebooks) {
   return { compiled, cached: status.cellCacheHits, written: status.cellCacheWritten };
 }
 
-module.exports = { hookTypeScript, lightBuilder, lightConverter, cellCache, useCellCache, warmCellCache, CELL_CACHE_MAX, warmConverters, installCodeCache, prepareKernel, warmCaches, kernelCodeCacheFile, status, KERNEL_NODE_FLAGS };
+module.exports = { hookTypeScript, oneProgramTimer, lightBuilder, lightConverter, cellCache, useCellCache, warmCellCache, CELL_CACHE_MAX, warmConverters, installCodeCache, prepareKernel, warmCaches, kernelCodeCacheFile, status, KERNEL_NODE_FLAGS };

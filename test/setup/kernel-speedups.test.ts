@@ -226,6 +226,33 @@ describe("kernel speed-ups", () => {
     assert.deepEqual(again && { compiled: again.compiled, cached: again.cached, written: again.written }, { compiled: 4, cached: 4, written: 0 });
   });
 
+  it("a cell importing a file that is written later compiles once it exists, and the cells after it too (tslab threw 'Unexpected pending rebuildTimer')", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "late-import-"));
+    const script = `
+      const fs = require("fs");
+      require(${JSON.stringify(path.join(ROOT, "setup", "kernel-speedups.js"))}).hookTypeScript();
+      const { createConverter } = require(${JSON.stringify(path.join(ROOT, "node_modules", "tslab", "dist", "converter.js"))});
+      const conv = createConverter({ isJS: false, isBrowser: false });
+      const codes = (out) => out.diagnostics.map((d) => d.code);
+      const report = { before: codes(conv.convert("", 'import { f } from "./later";\\nconst a = 1;\\n')) };
+      fs.writeFileSync("later.ts", "export const f = 1;\\n");
+      // TypeScript notices the new file through its folder watcher and re-resolves the failed import 250 ms later.
+      setTimeout(() => {
+        try {
+          report.after = codes(conv.convert("", 'import { f } from "./later";\\nconst b: number = f;\\n'));
+          report.next = codes(conv.convert("", "const c: number = 2;\\n"));
+        } catch (err) {
+          report.error = String(err);
+        }
+        process.stdout.write(JSON.stringify(report));
+        process.exit(0);
+      }, 1500);`;
+    const r = spawnSync(process.execPath, ["-e", script], { cwd: dir, encoding: "utf8" });
+    fs.rmSync(dir, { recursive: true, force: true });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), { before: [2307], after: [], next: [] });
+  });
+
   it("`node setup/kernel.js --warm` fills the code cache and the digit cache through the hooks", () => {
     const report = runKernelWarm();
     assert.deepEqual(report.diagnostics, { light: [], node: [] }, "a lesson import compiles in the light program; a Node cell in the full one");
