@@ -21,7 +21,7 @@ import * as os from "os";
 import * as path from "path";
 import { findTestPython, jupyterEnv, warmCellCache, warmKernelCaches, writeKernelSpec, JUPYTER_DATA, ROOT } from "../setup/jupyter";
 import { studentEdition } from "../setup/editions";
-import { cellText, readNotebook, writeNotebook, type Notebook } from "../setup/notebook";
+import { cellText, readNotebook, writeNotebook } from "../setup/notebook";
 import { exerciseCells, lessonSlugs, readSubmission, type ExerciseCell, type Submission } from "./submission";
 import { lessonChecks, readHiddenChecks, type CheckRequest, type GradeRequest, type WorkerMessage } from "./worker";
 import { judgeCheck, type CheckOutcome } from "./judge";
@@ -250,7 +250,7 @@ function reportPython(): { python: string | null; prefix: string | null } {
 }
 
 /** Runs the submission top to bottom in a fresh kernel, in the sandbox, with limits, and summarises how its cells ran. */
-export function executeSubmission(sub: Submission, opts: GradeOptions, workDir: string, n: number, dataDir = path.join(ROOT, "data")): Promise<ExecutionReport> {
+export function executeSubmission(sub: Submission, opts: GradeOptions, workDir: string, n: number, dataDir = path.join(ROOT, "data"), cellCache?: string): Promise<ExecutionReport> {
   const { python, prefix } = reportPython();
   if (!python) return Promise.resolve({ ran: false, message: "skipped: no Python with nbclient found" });
   if (opts.unsafeNoSandbox) return Promise.resolve(executeUnsandboxed(sub, opts, workDir, n, python));
@@ -263,7 +263,7 @@ export function executeSubmission(sub: Submission, opts: GradeOptions, workDir: 
   const inside = path.join(ROOT, ".submission");
   const copy = path.join(inside, `${n}-${path.basename(sub.path).replace(/[^\w.-]/g, "_")}`);
   const spec: SandboxSpec = {
-    root: ROOT, dataDir, files: { [hostCopy]: copy }, scratch: [inside], readOnly: prefix ? [prefix] : [],
+    root: ROOT, dataDir, files: { [hostCopy]: copy }, scratch: [inside], readOnly: prefix ? [prefix] : [], cellCache,
     env: sandboxEnv({
       JUPYTER_PATH: JUPYTER_DATA, JUPYTER_RUNTIME_DIR: "/tmp/jupyter-runtime", JUPYTER_CONFIG_DIR: "/tmp/jupyter-config", JUPYTER_DATA_DIR: "/tmp/jupyter-data",
       IPYTHONDIR: "/tmp/ipython", PYTHONDONTWRITEBYTECODE: "1", NODE_OPTIONS: `--max-old-space-size=${opts.memoryMb}`, COURSE_NO_REBUILD: "1",
@@ -344,22 +344,21 @@ function executeUnsandboxed(sub: Submission, opts: GradeOptions, workDir: string
 }
 
 /**
- * Fills the kernel's cell cache with a lesson's notebook as written and as
- * students get it (once per lesson and grading context; ~3 s the first time
- * after the library changed, then a lookup). A submission's cells that match
- * them, usually all but the exercises, are then not type-checked again in its
- * execution report. The sandboxed kernels only read the cache.
+ * Fills the grading context's cell cache with the lesson's student edition,
+ * compiled (once per lesson and context; ~3 s): a submission's cells that
+ * match it, usually all but the exercises, are then not type-checked again in
+ * its execution report. The student edition only: what the sandbox shows must
+ * hold no solution (the course's own cache has them, compiled).
  */
 function warmLessonCells(ctx: GradingContext, slug: string): void {
   if (ctx.warmedCells.has(slug)) return;
   ctx.warmedCells.add(slug);
   const file = path.join(ROOT, "notebooks", `${slug}.ipynb`);
   if (!fs.existsSync(file)) return;
-  const code = (nb: Notebook): string[] => nb.cells.filter((c) => c.cell_type === "code").map((c) => cellText(c));
-  const source = readNotebook(file);
-  const own = code(source);
-  const student = code(studentEdition(source, `notebooks/${slug}.ipynb`));
-  warmCellCache(student.join("\0") === own.join("\0") ? [own] : [own, student]);
+  const student = studentEdition(readNotebook(file), `notebooks/${slug}.ipynb`);
+  warmCellCache([student.cells.filter((c) => c.cell_type === "code").map((c) => cellText(c))], ctx.cellCacheDir);
+  // Readable by the sandbox's own uid.
+  for (const f of fs.readdirSync(ctx.cellCacheDir)) fs.chmodSync(path.join(ctx.cellCacheDir, f), 0o644);
 }
 
 /** What grading a batch of notebooks shares: the built library, snapshots of the data, a work folder. */
@@ -373,7 +372,9 @@ export interface GradingContext {
   guarded: Map<string, Buffer>;
   /** Why the sandbox cannot run here, or null when it can. */
   sandboxProblem: string | null;
-  /** Lessons whose notebooks' cells are in the kernel's cell cache (warmLessonCells). */
+  /** The kernel's cell cache shown to the execution report's sandbox: compiled student editions only. */
+  cellCacheDir: string;
+  /** Lessons whose student edition is in it (warmLessonCells). */
   warmedCells: Set<string>;
   /** Removes the snapshots. */
   close(): void;
@@ -403,7 +404,9 @@ export function prepareGrading(options: { unsafeNoSandbox?: boolean } = {}): Gra
   const guarded = new Map([...snapshotTree(path.join(ROOT, "data")), ...snapshotTree(path.join(ROOT, "build", "lib"))]);
   const workDir = path.join(ROOT, ".grade-work");
   fs.mkdirSync(workDir, { recursive: true });
-  return { dataDir, inputsDir, workDir, exerciseNames, guarded, sandboxProblem, warmedCells: new Set(), close: () => fs.rmSync(tmp, { recursive: true, force: true }) };
+  const cellCacheDir = path.join(tmp, "cells");
+  fs.mkdirSync(cellCacheDir, { mode: 0o755 });
+  return { dataDir, inputsDir, workDir, exerciseNames, guarded, sandboxProblem, cellCacheDir, warmedCells: new Set(), close: () => fs.rmSync(tmp, { recursive: true, force: true }) };
 }
 
 /** Grades one notebook file; never throws for a bad submission. `n` makes its work files unique. */
@@ -427,7 +430,7 @@ export async function gradeNotebook(file: string, opts: GradeOptions, ctx: Gradi
       grade.execution = { ran: false, message: `not run: ${stuck.id} did not finish while being scored, so the notebook would stop at its check cell` };
     } else if (opts.execute) {
       warmLessonCells(ctx, sub.lesson);
-      grade.execution = await executeSubmission(sub, opts, ctx.workDir, n, ctx.dataDir);
+      grade.execution = await executeSubmission(sub, opts, ctx.workDir, n, ctx.dataDir, ctx.cellCacheDir);
       const restored = restoreTree(ctx.guarded);
       if (restored.length) grade.problems.push(`running this notebook modified course files (${restored.join(", ")}); they were restored`);
     }

@@ -41,6 +41,13 @@ export interface SandboxSpec {
   dataDir: string | null;
   /** Extra host files shown read-only inside (e.g. the notebook to run): host path → path inside. */
   files?: Record<string, string>;
+  /**
+   * Host folder shown read-only as the kernel's cache of compiled cells
+   * (`<root>/build/lib/cache/cells`), or none for an empty one. The course's
+   * own cache is never shown: kernels of the instructor's notebooks fill it
+   * with their solutions, compiled.
+   */
+  cellCache?: string;
   /** Extra host folders shown read-only at the same path (e.g. a Python outside /usr). */
   readOnly?: string[];
   /** Writable, size-limited folders inside (tmpfs), besides /tmp. */
@@ -120,6 +127,13 @@ export function sandboxCommand(command: readonly string[], spec: SandboxSpec): {
   for (const p of ["package.json", "tsconfig.json", "lib", "setup", "build/lib", "build/grading", ".jupyter"]) {
     const host = path.join(root, p);
     if (fs.existsSync(host)) course.push("--ro-bind", host, host);
+  }
+  // Over build/lib: the kernel's cell cache, the grader's (student editions only) or an empty one.
+  const cells = path.join(root, "build", "lib", "cache", "cells");
+  if (fs.existsSync(path.join(root, "build", "lib"))) {
+    fs.mkdirSync(cells, { recursive: true }); // the mount point, on the host
+    if (spec.cellCache) course.push("--ro-bind", spec.cellCache, cells);
+    else course.push("--size", String(mb), "--tmpfs", cells);
   }
   // node_modules may be a symlink (worktrees share one): show its target at the usual place.
   const modules = path.join(root, "node_modules");

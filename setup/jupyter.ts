@@ -233,14 +233,17 @@ export function warmKernelCaches(): void {
 }
 
 /**
- * Fills the kernel's cell cache (setup/kernel-speedups.js) with these
- * notebooks' cells, compiled as a kernel in `cwd` would compile them top to
+ * Fills the kernel's cell cache (setup/kernel-speedups.js; or the one in
+ * `cacheDir`) with these notebooks' cells, compiled as a kernel in `cwd` would compile them top to
  * bottom; nothing is run. Returns how many cells were compiled and how many
  * were cached already. Never fatal: cells not cached are only compiled later.
  */
-export function warmCellCache(notebooks: string[][], cwd = path.join(ROOT, "notebooks")): { compiled: number; cached: number; written: number } | null {
+export function warmCellCache(notebooks: string[][], cacheDir?: string, cwd = path.join(ROOT, "notebooks")): { compiled: number; cached: number; written: number } | null {
+  const env: NodeJS.ProcessEnv = { ...process.env, COURSE_NO_REBUILD: "" };
+  if (cacheDir) env.COURSE_CELL_CACHE_DIR = cacheDir;
+  else delete env.COURSE_CELL_CACHE_DIR;
   const r = spawnSync(process.execPath, [...KERNEL_NODE_FLAGS, path.join(ROOT, "setup", "kernel.js"), "--warm-cells", cwd], {
-    cwd: ROOT, encoding: "utf8", input: JSON.stringify(notebooks), env: { ...process.env, COURSE_NO_REBUILD: "" }, maxBuffer: 16 * 1024 * 1024,
+    cwd: ROOT, encoding: "utf8", input: JSON.stringify(notebooks), env, maxBuffer: 16 * 1024 * 1024,
   });
   if (r.status !== 0) {
     process.stderr.write(`note: the kernel's cell cache was not prepared (exit ${r.status}): ${r.stderr.slice(-300)}\n`);

@@ -68,14 +68,17 @@ const CELL_CACHE_MAX = 4000;
  *  - where relative imports lead: the folder above the notebook's (`../build/lib/…`).
  * A cell that reads any other file (a relative import not into
  * `../build/lib/`, an absolute path, a `/// <reference>`, a `%module`) is
- * never cached. Kernels of the grader (COURSE_NO_REBUILD) only read it: the
- * grader fills it from the course's own notebooks, so a submission cannot
- * plant a compiled cell another one would get.
+ * never cached. Kernels of the grader (COURSE_NO_REBUILD) only read it, and
+ * the grader shows them a cache of its own, filled from the lessons' student
+ * editions (grading/grade-notebook.ts): the course's cache holds the
+ * instructor's solutions, compiled, and no submission may see them or plant a
+ * compiled cell another one would get.
  * @param {string} root
  * @param {boolean} writable
  */
 function cellCache(root, writable) {
-  const dir = path.join(root, "build", "lib", "cache", "cells");
+  // COURSE_CELL_CACHE_DIR: another folder (the grader fills a private one with the student editions).
+  const dir = process.env.COURSE_CELL_CACHE_DIR || path.join(root, "build", "lib", "cache", "cells");
   const text = (/** @type {string} */ f) => {
     try {
       return fs.readFileSync(f, "utf8");

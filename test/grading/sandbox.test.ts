@@ -18,10 +18,12 @@ import { declaredFunction } from "../../setup/editions";
 import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../../setup/notebook";
 import { OUT, ROOT, sourceNotebook } from "../helpers/notebooks";
 import { sandboxUidOf } from "../../grading/sandbox";
+import { warmCellCache } from "../../setup/jupyter";
 
 const SLUG = "01-logistic-regression";
 const GRADE = path.join(ROOT, "build", "grading", "grade.js");
 const HIDDEN = path.join(ROOT, "grading", "hidden-example");
+const CELLS = path.join(ROOT, "build", "lib", "cache", "cells");
 const TAG = `${process.pid}-${Date.now()}`;
 
 interface Report {
@@ -110,7 +112,13 @@ for (const p of ${JSON.stringify(readers)}) {
     for (const c of Object.values(data.checks ?? {}) as any[]) for (const k of c.cases ?? []) if (k.expected !== undefined) table.set(JSON.stringify(k.args), k.expected);
   } catch (e) {}
 }
+// The kernel's cache of compiled cells: the course's holds the instructor's solutions, compiled.
+let sawSolution = false;
+try {
+  for (const f of fs.readdirSync(${JSON.stringify(CELLS)})) if (fs.readFileSync(${JSON.stringify(CELLS)} + "/" + f, "utf8").includes("BEGIN SOLUTION")) sawSolution = true;
+} catch (e) {}
 function sigmoid(z: number[]): number[] {
+    if (sawSolution) return z.map((v) => 1 / (1 + Math.exp(-v))); // as if it ran the solution it found
     const hit = table.get(JSON.stringify([z]));
     return hit !== undefined ? hit : z.map((v) => ${WRONG});
 }`,
@@ -147,6 +155,10 @@ function leftovers(): string[] {
 }
 
 before(async () => {
+  // The course's cell cache holds compiled solutions, as after an instructor ran the lesson.
+  const solution = readNotebook(sourceNotebook(SLUG)).cells.filter((c) => c.cell_type === "code").map((c) => cellText(c));
+  assert.ok(warmCellCache([solution]), "the course's cell cache was filled");
+  assert.ok(fs.readdirSync(CELLS).some((f) => fs.readFileSync(path.join(CELLS, f), "utf8").includes("BEGIN SOLUTION")));
   server = net.createServer((s) => {
     connections++;
     s.destroy();
@@ -227,6 +239,7 @@ ${tryAll([
 ])}
 const seen: string[] = [];
 for (const p of ${JSON.stringify([path.join(ROOT, "notebooks", `${SLUG}.ipynb`), path.join(HIDDEN, `${SLUG}.json`), path.join(ROOT, ".test-out")])}) if (rq("fs").existsSync(p)) seen.push(p);
+for (const f of rq("fs").readdirSync(${JSON.stringify(CELLS)})) if (rq("fs").readFileSync(${JSON.stringify(CELLS)} + "/" + f, "utf8").includes("BEGIN SOLUTION")) seen.push("a compiled solution: " + f);
 if (seen.length) throw new Error("ESCAPED: can see " + seen.join(", "));
 ${sigmoidOf("")}`);
     const files = [save("exec-attack", attack), save("exec-twin", withSigmoid(sigmoidOf("")))];
