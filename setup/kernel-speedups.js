@@ -51,6 +51,29 @@ let light = false;
  */
 const status = { lightPrograms: 0, fullPrograms: 0, switchedToFull: 0, codeCacheHits: 0, codeCacheWritten: 0, lightBuilders: 0, cellCacheHits: 0, cellCacheWritten: 0 };
 
+/**
+ * Writes a cache file whole or not at all (through a temporary file and a
+ * rename, so a kernel reading at the same time never sees half of it); false
+ * when it cannot be written (a read-only folder).
+ * @param {string} file @param {string | Buffer} data
+ */
+function writeAtomically(file, data) {
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(tmp, data);
+    fs.renameSync(tmp, file);
+    return true;
+  } catch {
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      // nothing to remove
+    }
+    return false;
+  }
+}
+
 /** Most compiled cells kept; a kernel start prunes the least recently written beyond it. */
 const CELL_CACHE_MAX = 4000;
 
@@ -141,20 +164,7 @@ function cellCache(root, writable) {
     /** @param {string} key @param {unknown} out */
     put(key, out) {
       if (!writable) return;
-      const f = file(key);
-      const tmp = `${f}.${process.pid}.tmp`;
-      try {
-        fs.mkdirSync(dir, { recursive: true });
-        fs.writeFileSync(tmp, JSON.stringify(out));
-        fs.renameSync(tmp, f);
-        status.cellCacheWritten++;
-      } catch {
-        try {
-          fs.unlinkSync(tmp);
-        } catch {
-          // never written
-        }
-      }
+      if (writeAtomically(file(key), JSON.stringify(out))) status.cellCacheWritten++;
     },
     /** Removes the least recently written entries beyond CELL_CACHE_MAX (half of them go). */
     prune() {
@@ -449,20 +459,8 @@ function installCodeCache(dir, pattern) {
   };
   return function saveCodeCache() {
     for (const { script, file } of pending.splice(0)) {
-      const tmp = `${file}.${process.pid}.tmp`;
-      try {
-        fs.mkdirSync(dir, { recursive: true });
-        fs.writeFileSync(tmp, script.createCachedData());
-        fs.renameSync(tmp, file);
-        status.codeCacheWritten++;
-      } catch {
-        // read-only course folder (the grading sandbox): run without the cache
-        try {
-          fs.unlinkSync(tmp);
-        } catch {
-          // never written
-        }
-      }
+      // Not written in a read-only course folder (the grading sandbox): the kernel runs without the cache.
+      if (writeAtomically(file, script.createCachedData())) status.codeCacheWritten++;
     }
   };
 }
