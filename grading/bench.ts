@@ -15,6 +15,7 @@ import * as path from "path";
 import { gradeClass } from "./class-grade";
 import { defaultJobs } from "./class-run";
 import { DEFAULT_GRADE_OPTIONS, type GradeOptions, type NotebookGrade } from "./types";
+import { STUDENT_CELLS_DIR } from "./grade-notebook";
 import { declaredFunction, studentEdition } from "../setup/editions";
 import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../setup/notebook";
 import { ROOT } from "../setup/jupyter";
@@ -130,6 +131,8 @@ export async function benchGrading(args: string[]): Promise<Record<string, unkno
   if (scores.cpuSeconds !== null) console.log(`   machine CPU busy: ${scores.cpuSeconds.toFixed(1)} s in all = ${(scores.cpuSeconds / n).toFixed(2)} s per submission; on ${cores} idle core(s) 100 would take about ${((scores.cpuSeconds / n) * 100 / cores).toFixed(0)} s`);
   const report: Record<string, unknown> = { n, jobs, cores: os.cpus().length, loadavg: os.loadavg(), options: opts, scoresOnly: scores };
   if (!args.includes("--scores-only")) {
+    // As the first grading on a machine: the grader compiles the lesson's student edition for its cell cache.
+    fs.rmSync(STUDENT_CELLS_DIR, { recursive: true, force: true });
     const full = await phase(dir, `${dir}-out`, { ...opts, execute: true }, jobs, kinds);
     const busy = full.perNotebook.reduce((s, x) => s + x.seconds, 0);
     const exec = full.perNotebook.reduce((s, x) => s + x.executionSeconds, 0);

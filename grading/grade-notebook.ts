@@ -44,16 +44,29 @@ const WORKER_OUTPUT_LIMIT = 64 * MB;
 const WORKER_MESSAGE_LIMIT = 16 * MB;
 /** Most the execution report (run_notebook.py's JSON) may be. */
 const REPORT_LIMIT = 16 * MB;
+/** The grader's cell cache, in build/lib/cache/: the lessons' student editions, compiled (see warmLessonCells). */
+const STUDENT_CELLS = "student-cells";
+export const STUDENT_CELLS_DIR = path.join(ROOT, "build", "lib", "cache", STUDENT_CELLS);
 /** Processes and threads one sandbox may have (node has ~12 threads, Jupyter + a kernel ~40). */
 const PROCESSES = 256;
 /** Private /tmp (and scratch) size of one sandbox, MB. */
 const DISK_MB = 256;
 
-/** Every file under a folder, with its bytes (to detect and undo tampering). */
+/**
+ * The kernel's own caches under build/lib/cache: compiled cells (the course's,
+ * and the grader's student editions) and V8's code cache. Kernels write them
+ * while grading runs (an instructor's, another grader's), so they are not
+ * guarded: restoring them would only undo those writes, and report them as
+ * the submission's. A sandboxed submission cannot write them (build/lib is
+ * read-only there).
+ */
+const KERNEL_CACHES = new Set(["cells", STUDENT_CELLS, "v8"].map((d) => path.join(ROOT, "build", "lib", "cache", d)));
+
+/** Every file under a folder, with its bytes (to detect and undo tampering), but the kernel's caches. */
 function snapshotTree(dir: string): Map<string, Buffer> {
   const out = new Map<string, Buffer>();
   const walk = (d: string): void => {
-    if (!fs.existsSync(d)) return;
+    if (!fs.existsSync(d) || KERNEL_CACHES.has(d)) return;
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, e.name);
       if (e.isDirectory()) walk(p);
@@ -344,11 +357,13 @@ function executeUnsandboxed(sub: Submission, opts: GradeOptions, workDir: string
 }
 
 /**
- * Fills the grading context's cell cache with the lesson's student edition,
- * compiled (once per lesson and context; ~3 s): a submission's cells that
- * match it, usually all but the exercises, are then not type-checked again in
- * its execution report. The student edition only: what the sandbox shows must
- * hold no solution (the course's own cache has them, compiled).
+ * Fills the grader's cell cache (build/lib/cache/student-cells/) with the
+ * lesson's student edition, compiled: a submission's cells that match it,
+ * usually all but the exercises, are then not type-checked again in its
+ * execution report. The student edition only: what the sandbox shows must hold
+ * no solution (the course's own cache has them, compiled). Once per lesson and
+ * grading run; the entries outlive the run (their key covers the library
+ * build and the cell), so the next run finds them (~0.5 s instead of ~3 s).
  */
 function warmLessonCells(ctx: GradingContext, slug: string): void {
   if (ctx.warmedCells.has(slug)) return;
@@ -357,8 +372,15 @@ function warmLessonCells(ctx: GradingContext, slug: string): void {
   if (!fs.existsSync(file)) return;
   const student = studentEdition(readNotebook(file), `notebooks/${slug}.ipynb`);
   warmCellCache([student.cells.filter((c) => c.cell_type === "code").map((c) => cellText(c))], ctx.cellCacheDir);
-  // Readable by the sandbox's own uid.
-  for (const f of fs.readdirSync(ctx.cellCacheDir)) fs.chmodSync(path.join(ctx.cellCacheDir, f), 0o644);
+  // Readable by the sandbox's own uid (whatever the umask). Another grader may be writing here: its
+  // temporary files come and go, and one missing is no error.
+  for (const f of fs.readdirSync(ctx.cellCacheDir)) {
+    try {
+      fs.chmodSync(path.join(ctx.cellCacheDir, f), 0o644);
+    } catch {
+      // renamed or removed meanwhile
+    }
+  }
 }
 
 /** What grading a batch of notebooks shares: the built library, snapshots of the data, a work folder. */
@@ -372,7 +394,7 @@ export interface GradingContext {
   guarded: Map<string, Buffer>;
   /** Why the sandbox cannot run here, or null when it can. */
   sandboxProblem: string | null;
-  /** The kernel's cell cache shown to the execution report's sandbox: compiled student editions only. */
+  /** The kernel's cell cache shown to the execution report's sandbox: compiled student editions only (build/lib/cache/student-cells/). */
   cellCacheDir: string;
   /** Lessons whose student edition is in it (warmLessonCells). */
   warmedCells: Set<string>;
@@ -404,8 +426,8 @@ export function prepareGrading(options: { unsafeNoSandbox?: boolean } = {}): Gra
   const guarded = new Map([...snapshotTree(path.join(ROOT, "data")), ...snapshotTree(path.join(ROOT, "build", "lib"))]);
   const workDir = path.join(ROOT, ".grade-work");
   fs.mkdirSync(workDir, { recursive: true });
-  const cellCacheDir = path.join(tmp, "cells");
-  fs.mkdirSync(cellCacheDir, { mode: 0o755 });
+  const cellCacheDir = STUDENT_CELLS_DIR;
+  fs.mkdirSync(cellCacheDir, { recursive: true, mode: 0o755 });
   return { dataDir, inputsDir, workDir, exerciseNames, guarded, sandboxProblem, cellCacheDir, warmedCells: new Set(), close: () => fs.rmSync(tmp, { recursive: true, force: true }) };
 }
 

@@ -79,6 +79,39 @@ async function readCells(page: Page): Promise<LabCell[]> {
   });
 }
 
+/** How long Run All Cells may take: lessons take 15–40 s here, so this means a hang. */
+const RUN_ALL_TIMEOUT_MS = 240_000;
+
+/**
+ * What a notebook that never finished shows: which code cells never ran, the
+ * kernel's status, any dialog (a dead kernel's), and the end of what the server
+ * and its kernels printed, for the failure message.
+ */
+async function stuckState(page: Page, server: Server): Promise<string> {
+  const inPage = await page
+    .evaluate(() => {
+      const w = (window as unknown as LabWindow).jupyterapp?.shell.currentWidget as NotebookPanel | null;
+      const code = (w?.content.widgets ?? []).map((c, i) => ({ i, c })).filter(({ c }) => c.model.type === "code");
+      return {
+        kernel: w?.sessionContext?.session?.kernel?.status ?? "no kernel",
+        notRun: code.filter(({ c }) => typeof c.model.executionCount !== "number").map(({ i }) => i),
+        running: code.filter(({ c }) => c.node.querySelector(".jp-InputPrompt")?.textContent?.includes("*")).map(({ i }) => i),
+        dialog: document.querySelector(".jp-Dialog")?.textContent ?? "",
+      };
+    })
+    .catch((e: unknown) => ({ kernel: `unknown (${String(e).slice(0, 200)})`, notRun: [], running: [], dialog: "" }));
+  const errors = await readCells(page)
+    .then((cells) => cells.flatMap((c) => c.errors.map((e) => `cell ${c.index}: ${e.slice(0, 300)}`)))
+    .catch(() => []);
+  return [
+    `kernel status: ${inPage.kernel}`,
+    `errors shown: ${errors.join("\n") || "none"}`,
+    `code cells never run: ${inPage.notRun.join(", ") || "none"}; shown as running: ${inPage.running.join(", ") || "none"}`,
+    inPage.dialog ? `dialog: ${inPage.dialog.slice(0, 300)}` : "no dialog",
+    `the server's last output:\n${server.output().slice(-3000)}`,
+  ].join("\n");
+}
+
 /** The suite, defined inside a describe so test/browser/front-ends.test.ts can run it beside the classic Notebook's. */
 export function jupyterLabSuite(): void {
   describe("JupyterLab", () => {
@@ -115,11 +148,20 @@ export function jupyterLabSuite(): void {
             await kernelIdle(page, 90_000);
             await page.click("li.lm-MenuBar-item >> text=Run");
             await page.click("li.lm-Menu-item >> text=Run All Cells");
+            // Done when every code cell ran and the kernel is idle; or when a cell failed and the kernel has
+            // been idle since (2 s): tslab then aborts the cells below, which never get a count.
             await page.waitForFunction(() => {
               const w = (window as unknown as LabWindow).jupyterapp.shell.currentWidget as NotebookPanel;
+              const idle = w.sessionContext.session?.kernel?.status === "idle";
               const done = w.content.widgets.every((c) => c.model.type !== "code" || typeof c.model.executionCount === "number");
-              return done && w.sessionContext.session?.kernel?.status === "idle";
-            }, undefined, { timeout: 240_000, polling: 500 });
+              const failed = w.content.widgets.some((c) => c.model.type === "code" && c.model.outputs.toJSON().some((o) => o.output_type === "error" || (o.output_type === "stream" && o.name === "stderr")));
+              const state = window as unknown as { courseIdleSince?: number };
+              state.courseIdleSince = idle ? (state.courseIdleSince ?? Date.now()) : undefined;
+              return idle && (done || (failed && Date.now() - (state.courseIdleSince ?? Date.now()) > 2000));
+            }, undefined, { timeout: RUN_ALL_TIMEOUT_MS, polling: 500 }).catch(async (e: unknown) => {
+              await page.screenshot({ path: path.join(ARTIFACTS, `${slug}.lab-timeout.png`) }).catch(() => undefined);
+              throw new Error(`Run All Cells did not finish within ${RUN_ALL_TIMEOUT_MS / 1000} s (${String(e).split("\n")[0]}).\n${await stuckState(page, s)}`);
+            });
             await page.screenshot({ path: path.join(ARTIFACTS, `${slug}.lab.png`) });
 
             const cells = await readCells(page);

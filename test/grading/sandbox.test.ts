@@ -24,6 +24,8 @@ const SLUG = "01-logistic-regression";
 const GRADE = path.join(ROOT, "build", "grading", "grade.js");
 const HIDDEN = path.join(ROOT, "grading", "hidden-example");
 const CELLS = path.join(ROOT, "build", "lib", "cache", "cells");
+/** Where compiled cells are kept: the course's cache, and the grader's (student editions). */
+const CACHES = [CELLS, path.join(ROOT, "build", "lib", "cache", "student-cells")];
 const TAG = `${process.pid}-${Date.now()}`;
 
 interface Report {
@@ -112,11 +114,13 @@ for (const p of ${JSON.stringify(readers)}) {
     for (const c of Object.values(data.checks ?? {}) as any[]) for (const k of c.cases ?? []) if (k.expected !== undefined) table.set(JSON.stringify(k.args), k.expected);
   } catch (e) {}
 }
-// The kernel's cache of compiled cells: the course's holds the instructor's solutions, compiled.
+// The kernel's caches of compiled cells: the course's holds the instructor's solutions, compiled; the grader's, the student editions.
 let sawSolution = false;
-try {
-  for (const f of fs.readdirSync(${JSON.stringify(CELLS)})) if (fs.readFileSync(${JSON.stringify(CELLS)} + "/" + f, "utf8").includes("BEGIN SOLUTION")) sawSolution = true;
-} catch (e) {}
+for (const dir of ${JSON.stringify(CACHES)}) {
+  try {
+    for (const f of fs.readdirSync(dir)) if (fs.readFileSync(dir + "/" + f, "utf8").includes("BEGIN SOLUTION")) sawSolution = true;
+  } catch (e) {}
+}
 function sigmoid(z: number[]): number[] {
     if (sawSolution) return z.map((v) => 1 / (1 + Math.exp(-v))); // as if it ran the solution it found
     const hit = table.get(JSON.stringify([z]));
