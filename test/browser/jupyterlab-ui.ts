@@ -11,6 +11,10 @@
  * from the notebook's model, which holds every cell; each check and figure is
  * then scrolled into view, as a student would, and must show its result or draw
  * its SVG there. Screenshots go to artifacts/browser/<slug>.lab*.png.
+ *
+ * The app loads once: the first lesson opens at its URL, the next ones in the
+ * same app (as a student opens lesson after lesson), each closed with its
+ * kernel shut down before the next.
  */
 import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
@@ -19,6 +23,7 @@ import * as path from "path";
 import type { Browser, Page } from "playwright-core";
 import { ARTIFACTS, CHROMIUM, DRAWN_DATA, NOTEBOOKS, guardNotebooks, launchBrowser, lessonCheckIds, progressProblems, startServer, tearDown, type Server } from "../helpers/browser";
 import { OUT } from "../helpers/notebooks";
+import { closeNotebook, openNotebook } from "../../setup/lite-browser";
 
 let server: Server | null = null;
 let browser: Browser;
@@ -112,6 +117,45 @@ async function stuckState(page: Page, server: Server): Promise<string> {
   ].join("\n");
 }
 
+/** The page with JupyterLab loaded, reused from lesson to lesson (the app loads once), and what it reported as errors. */
+let labPage: Page | null = null;
+const consoleErrors: string[] = [];
+
+async function closePage(): Promise<void> {
+  const p = labPage;
+  labPage = null;
+  if (!p) return;
+  // Stop the current notebook's kernel first: closing the page alone leaves it running on the server.
+  await p.evaluate(async () => {
+    const w = (window as unknown as LabWindow).jupyterapp?.shell.currentWidget as NotebookPanel | null;
+    if (w?.context) w.context.model.dirty = false;
+    await w?.sessionContext?.shutdown();
+  }).catch(() => undefined);
+  await p.close().catch(() => undefined);
+}
+
+/**
+ * Opens lesson `name` with its kernel idle, as a student would: the first in a
+ * new page at its URL (the app loads, with a reset workspace), the next ones
+ * through File → Open's command in the same app.
+ */
+async function openLesson(s: Server, name: string): Promise<Page> {
+  if (labPage && !labPage.isClosed()) {
+    await openNotebook(labPage, `notebooks/${name}`);
+    return labPage;
+  }
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on("pageerror", (e) => consoleErrors.push(String(e)));
+  page.on("console", (m) => {
+    if (m.type() === "error") consoleErrors.push(m.text().slice(0, 300));
+  });
+  labPage = page;
+  await page.goto(`${s.baseUrl}/lab/tree/notebooks/${name}?reset&token=${s.token}`);
+  await page.waitForSelector("body[data-lab-ready]", { state: "attached", timeout: 90_000 });
+  await kernelIdle(page, 90_000);
+  return page;
+}
+
 /** The suite, defined inside a describe so test/browser/front-ends.test.ts can run it beside the classic Notebook's. */
 export function jupyterLabSuite(): void {
   describe("JupyterLab", () => {
@@ -129,23 +173,21 @@ export function jupyterLabSuite(): void {
     });
 
     // The lessons must leave the browser run exactly as they were.
-    after(() => tearDown(browser, server, guard));
+    after(async () => {
+      await closePage();
+      await tearDown(browser, server, guard);
+    });
 
     describe("every notebook in JupyterLab, headless Chromium", { concurrency: false }, () => {
       for (const name of NOTEBOOKS) {
         it(`${name}: Run All Cells — no errors, every check passes, every figure drawn when scrolled into view, progress in place`, async () => {
           const slug = name.replace(/\.ipynb$/, "");
-          const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-          const consoleErrors: string[] = [];
-          page.on("pageerror", (e) => consoleErrors.push(String(e)));
-          page.on("console", (m) => {
-            if (m.type() === "error") consoleErrors.push(m.text().slice(0, 300));
-          });
           const s = server as Server;
+          consoleErrors.length = 0;
+          const page = await openLesson(s, name);
+          let clean = false;
           try {
-            await page.goto(`${s.baseUrl}/lab/tree/notebooks/${name}?reset&token=${s.token}`);
-            await page.waitForSelector("body[data-lab-ready]", { state: "attached", timeout: 90_000 });
-            await kernelIdle(page, 90_000);
+            await page.evaluate(() => delete (window as unknown as { courseIdleSince?: number }).courseIdleSince);
             await page.click("li.lm-MenuBar-item >> text=Run");
             await page.click("li.lm-Menu-item >> text=Run All Cells");
             // Done when every code cell ran and the kernel is idle; or when a cell failed and the kernel has
@@ -197,16 +239,15 @@ export function jupyterLabSuite(): void {
               }
             }
             assert.ok(cells.some((c) => c.figures > 0), "the lesson has figures");
-            assert.deepEqual(consoleErrors, [], "no script errors in the page");
+            // Closing the notebook below may still report a script error: checked there.
+            clean = true;
           } finally {
-            // Stop this notebook's kernel and drop the tab without saving.
-            await page.evaluate(async () => {
-              const w = (window as unknown as LabWindow).jupyterapp?.shell.currentWidget as NotebookPanel | null;
-              if (w?.context) w.context.model.dirty = false;
-              await w?.sessionContext?.shutdown();
-            }).catch(() => undefined);
-            await page.close();
+            // Stop this notebook's kernel and close it without saving; the next lesson opens in the same
+            // app. A page left in an unknown state (a failure) is closed, and the next lesson loads a new one.
+            if (clean) await closeNotebook(page, false);
+            else await closePage();
           }
+          assert.deepEqual(consoleErrors, [], "no script errors in the page");
         });
       }
     });
