@@ -101,9 +101,27 @@ function sandboxEnv(extra: Record<string, string> = {}): Record<string, string> 
 
 type StopPoint = { kind: "cell"; index: number } | { kind: "check"; id: string } | null;
 
+/** Memory limits (Node flags) whose workers' code cache this process has written or found. */
+const warmedWorkerFlags = new Set<string>();
+
+/**
+ * Writes V8's code cache of TypeScript's compiler for workers started with
+ * `flags` (worker.ts, loadTypeScript), outside the sandbox, once per flags and
+ * grading process: every sandboxed worker then reads it. ~0.5 s once; never
+ * fatal (workers only start slower without it).
+ */
+function warmWorkerCodeCache(flags: string[]): void {
+  const key = flags.join(" ");
+  if (warmedWorkerFlags.has(key)) return;
+  warmedWorkerFlags.add(key);
+  spawnSync(process.execPath, [...flags, WORKER, "--warm-code-cache"], { stdio: "ignore", timeout: 60_000 });
+}
+
 /** Starts one scoring worker: in the sandbox, or (--unsafe-no-sandbox) as a plain child process. */
 function startWorker(opts: GradeOptions, ctx: GradingContext): ChildProcess {
-  const node = [process.execPath, `--max-old-space-size=${opts.memoryMb}`, WORKER];
+  const flags = [`--max-old-space-size=${opts.memoryMb}`];
+  const node = [process.execPath, ...flags, WORKER];
+  warmWorkerCodeCache(flags);
   if (opts.unsafeNoSandbox) {
     return spawn(node[0] as string, node.slice(1), {
       stdio: ["pipe", "pipe", "pipe"], detached: true,
