@@ -19,7 +19,7 @@ import { spawn, spawnSync, type ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { findTestPython, jupyterEnv, warmCellCache, warmKernelCaches, writeKernelSpec, JUPYTER_DATA, ROOT } from "../setup/jupyter";
+import { findTestPython, jupyterEnv, warmCellCache, warmKernelCaches, warmKernelCodeCacheFor, writeKernelSpec, JUPYTER_DATA, ROOT } from "../setup/jupyter";
 import { studentEdition } from "../setup/editions";
 import { cellText, readNotebook, writeNotebook } from "../setup/notebook";
 import { exerciseCells, lessonSlugs, readSubmission, type ExerciseCell, type Submission } from "./submission";
@@ -36,7 +36,8 @@ export { SandboxUnavailableError };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ensureBuilt } = require(path.join(ROOT, "setup", "build-lib.js")) as { ensureBuilt: (o: { quiet?: boolean }) => unknown };
 
-const WORKER = path.join(__dirname, "worker.js");
+/** The scoring worker's process (it loads worker.ts through the code cache). */
+const WORKER = path.join(__dirname, "worker-process.js");
 const MB = 1024 * 1024;
 /** Most a scoring worker may print in all (its outputs are a few kB to a few MB). */
 const WORKER_OUTPUT_LIMIT = 64 * MB;
@@ -297,7 +298,7 @@ export function executeSubmission(sub: Submission, opts: GradeOptions, workDir: 
     root: ROOT, dataDir, files: { [hostCopy]: copy }, scratch: [inside], readOnly: prefix ? [prefix] : [], cellCache,
     env: sandboxEnv({
       JUPYTER_PATH: JUPYTER_DATA, JUPYTER_RUNTIME_DIR: "/tmp/jupyter-runtime", JUPYTER_CONFIG_DIR: "/tmp/jupyter-config", JUPYTER_DATA_DIR: "/tmp/jupyter-data",
-      IPYTHONDIR: "/tmp/ipython", PYTHONDONTWRITEBYTECODE: "1", NODE_OPTIONS: `--max-old-space-size=${opts.memoryMb}`, COURSE_NO_REBUILD: "1",
+      IPYTHONDIR: "/tmp/ipython", PYTHONDONTWRITEBYTECODE: "1", NODE_OPTIONS: kernelNodeOptions(opts), COURSE_NO_REBUILD: "1",
     }),
     cwd: inside,
     limits: { memoryMb: opts.memoryMb, processes: PROCESSES, diskMb: DISK_MB },
@@ -361,7 +362,7 @@ function executeUnsandboxed(sub: Submission, opts: GradeOptions, workDir: string
   const out = `${copy}.json`;
   const started = Date.now();
   const r = spawnSync(python, [path.join(ROOT, "setup", "run_notebook.py"), copy, "--out", out, "--cell-timeout", String(opts.cellTimeout), "--kernel", "tslab"], {
-    env: { ...jupyterEnv(), NODE_OPTIONS: `--max-old-space-size=${opts.memoryMb}`, COURSE_NO_REBUILD: "1" },
+    env: { ...jupyterEnv(), NODE_OPTIONS: kernelNodeOptions(opts), COURSE_NO_REBUILD: "1" },
     timeout: opts.notebookTimeout * 1000,
     encoding: "utf8",
     killSignal: "SIGKILL",
@@ -372,6 +373,27 @@ function executeUnsandboxed(sub: Submission, opts: GradeOptions, workDir: string
     return { ran: false, seconds, message: timedOut ? `did not finish within ${opts.notebookTimeout} s` : `could not run: ${(r.stderr || String(r.error)).slice(-300)}` };
   }
   return summariseRun(fs.readFileSync(out, "utf8"), seconds, r.stderr ?? "");
+}
+
+/** NODE_OPTIONS of the execution report's kernel: its memory limit. */
+function kernelNodeOptions(opts: GradeOptions): string {
+  return `--max-old-space-size=${opts.memoryMb}`;
+}
+
+/** Kernel flags whose code cache this process has made sure of. */
+const warmedKernelOptions = new Set<string>();
+
+/**
+ * The execution report's kernel runs with its memory limit in NODE_OPTIONS,
+ * and V8 rejects a code cache made under other flags: the kernel would compile
+ * TypeScript's compiler and TensorFlow.js again in every sandbox (~0.4 s of a
+ * core). Their cache for these flags is written here, outside, when missing.
+ */
+function warmKernelCode(opts: GradeOptions): void {
+  const options = kernelNodeOptions(opts);
+  if (warmedKernelOptions.has(options)) return;
+  warmedKernelOptions.add(options);
+  warmKernelCodeCacheFor(options);
 }
 
 /**
@@ -470,6 +492,7 @@ export async function gradeNotebook(file: string, opts: GradeOptions, ctx: Gradi
       grade.execution = { ran: false, message: `not run: ${stuck.id} did not finish while being scored, so the notebook would stop at its check cell` };
     } else if (opts.execute) {
       warmLessonCells(ctx, sub.lesson);
+      warmKernelCode(opts);
       grade.execution = await executeSubmission(sub, opts, ctx.workDir, n, ctx.dataDir, ctx.cellCacheDir);
       const restored = restoreTree(ctx.guarded);
       if (restored.length) grade.problems.push(`running this notebook modified course files (${restored.join(", ")}); they were restored`);

@@ -20,10 +20,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as vm from "vm";
-import type * as TS from "typescript";
+import * as ts from "typescript";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../lib/runtime";
-import { ROOT } from "../lib/runtime/paths";
 import { computeCase, NotCompletedError, type CaseRunner, type CheckDefinition, type StoredCheck, type StoredCheckDefinition } from "../lib/checks";
 import { installIntegerLabelSupport } from "../lib/training/tfjs-integer-labels-patch";
 import { loadLesson } from "../lib/lessons";
@@ -115,52 +114,20 @@ function globalValue(context: vm.Context, name: string): unknown {
   }
 }
 
-/** Where V8's code cache of TypeScript's compiler is kept: beside the kernel's, read-only in the sandbox. */
-const CODE_CACHE_DIR = path.join(ROOT, "build", "lib", "cache", "v8");
-
-/** What loading the compiler did with its code cache (reported by --warm-code-cache). */
-interface CodeCacheUse {
-  saveCodeCache: () => void;
-  status: { codeCacheHits: number; codeCacheWritten: number };
-  file: string;
-}
-let typescript: typeof TS | null = null;
-let codeCache: CodeCacheUse | null = null;
-
-/**
- * TypeScript's compiler, loaded on first use through V8's code cache of it
- * (setup/kernel-speedups.js): 9 MB of JavaScript that every worker, one per
- * submission scored, would otherwise parse and compile again (~0.3 s of a
- * core). The grader writes the cache outside the sandbox (`--warm-code-cache`);
- * inside, it is read-only, and a worker without it only starts slower.
- */
-function loadTypeScript(): typeof TS {
-  if (typescript) return typescript;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const speedups = require(path.join(ROOT, "setup", "kernel-speedups.js")) as { installCodeCache: (dir: string, pattern: RegExp) => () => void; status: CodeCacheUse["status"] };
-  const saveCodeCache = speedups.installCodeCache(CODE_CACHE_DIR, /[\\/]typescript[\\/]lib[\\/]typescript\.js$/);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  typescript = require("typescript") as typeof TS;
-  codeCache = { saveCodeCache, status: speedups.status, file: require.resolve("typescript") };
-  return typescript;
-}
-
 function compile(source: string): string {
-  const ts = loadTypeScript();
   return ts.transpileModule(source, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.None }, reportDiagnostics: false }).outputText;
 }
 
 /**
- * `worker.js --warm-code-cache`, run by the grader outside the sandbox with the
- * workers' Node flags (the cache is per flags): compiles cells like a
- * submission's, so the functions the compiler compiles lazily are in the
- * cache too, writes it, and prints what it did as JSON.
+ * Runs what every scoring worker runs, on a cell like a submission's and a
+ * small tensor: the functions V8 compiles lazily for it (the compiler's, the
+ * tensor library's) are then in the code cache worker-process.ts writes.
  */
-export function warmCodeCache(): { codeCacheHits: number; codeCacheWritten: number; typescript: string } {
+export function warmUp(): void {
   compile("function sigmoid(z: number[]): number[] {\n  return z.map((v) => 1 / (1 + Math.exp(-v)));\n}\nconst answer: \"a\" | \"b\" = \"a\";\nclass C { constructor(private readonly x: number) {} get y(): number { return this.x; } }\n");
-  const use = codeCache as CodeCacheUse;
-  use.saveCodeCache();
-  return { codeCacheHits: use.status.codeCacheHits, codeCacheWritten: use.status.codeCacheWritten, typescript: use.file };
+  tf.tidy(() => {
+    tf.sigmoid(tf.tensor2d([[1, 2], [3, 4]]).matMul(tf.ones([2, 1]))).dataSync();
+  });
 }
 
 /** Freezes this realm's built-ins and tfjs's classes so student code cannot patch what the checks use. */
@@ -238,10 +205,8 @@ async function grade(req: GradeRequest, send: (m: WorkerMessage) => void): Promi
   send({ type: "done" });
 }
 
-if (require.main === module && process.argv.includes("--warm-code-cache")) {
-  process.stdout.write(JSON.stringify(warmCodeCache()) + "\n");
-  process.exit(0);
-} else if (require.main === module) {
+/** The worker's process: reads one request from stdin, answers on stdout, exits (see worker-process.ts). */
+export function main(): void {
   // Written synchronously, one JSON object per line, so nothing is lost when the process exits.
   const send = (m: WorkerMessage): void => {
     // A leading newline too: whatever the submission printed without one cannot swallow the message.
@@ -261,3 +226,5 @@ if (require.main === module && process.argv.includes("--warm-code-cache")) {
       process.exit(3);
     });
 }
+
+if (require.main === module) main();

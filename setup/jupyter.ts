@@ -14,7 +14,7 @@ import { ROOT } from "../lib/runtime/paths";
 import { isRelease } from "./release-manifest";
 
 // Plain JavaScript shared with the kernel launcher (setup/kernel.js).
-const { KERNEL_NODE_FLAGS, kernelCodeCacheFile } = require(path.join(ROOT, "setup", "kernel-speedups.js")) as { KERNEL_NODE_FLAGS: string[]; kernelCodeCacheFile: (root: string) => string };
+const { KERNEL_NODE_FLAGS, KERNEL_CODE_CACHED, kernelCodeCacheFile } = require(path.join(ROOT, "setup", "kernel-speedups.js")) as { KERNEL_NODE_FLAGS: string[]; KERNEL_CODE_CACHED: RegExp; kernelCodeCacheFile: (root: string, nodeOptions?: string) => string };
 
 export { ROOT };
 /** Project-local Jupyter data directory (JUPYTER_PATH). */
@@ -208,10 +208,25 @@ export interface KernelWarmReport {
 const WARM_STAMP = path.join(ROOT, "build", "lib", "cache", "warm.json");
 
 /** Runs the kernel's cache warmer in a process with the kernel's own flags (so its code cache is the one kernels load). */
-export function runKernelWarm(): KernelWarmReport {
-  const r = spawnSync(process.execPath, [...KERNEL_NODE_FLAGS, path.join(ROOT, "setup", "kernel.js"), "--warm"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, COURSE_NO_REBUILD: "1" } });
+export function runKernelWarm(nodeOptions?: string): KernelWarmReport {
+  const env: NodeJS.ProcessEnv = { ...process.env, COURSE_NO_REBUILD: "1" };
+  if (nodeOptions !== undefined) env.NODE_OPTIONS = nodeOptions;
+  const r = spawnSync(process.execPath, [...KERNEL_NODE_FLAGS, path.join(ROOT, "setup", "kernel.js"), "--warm"], { cwd: ROOT, encoding: "utf8", env });
   if (r.status !== 0) throw new Error(`warming the kernel's caches failed (exit ${r.status}):\n${r.stderr}`);
   return JSON.parse(r.stdout.trim().split("\n").pop() ?? "") as KernelWarmReport;
+}
+
+/**
+ * Fills the code cache of kernels started with `nodeOptions` in NODE_OPTIONS
+ * (the grading sandbox's memory limit; V8 rejects a cache made under other
+ * flags) when it is missing. Never fatal.
+ */
+export function warmKernelCodeCacheFor(nodeOptions: string): void {
+  try {
+    if (!fs.existsSync(kernelCodeCacheFile(ROOT, nodeOptions))) runKernelWarm(nodeOptions);
+  } catch (err) {
+    process.stderr.write(`note: the sandboxed kernels' code cache was not prepared (${err instanceof Error ? err.message : String(err)}); they start a little slower.\n`);
+  }
 }
 
 /**
@@ -222,11 +237,13 @@ export function runKernelWarm(): KernelWarmReport {
  */
 export function warmKernelCaches(): void {
   try {
-    const stamp = fs.existsSync(WARM_STAMP) ? (JSON.parse(fs.readFileSync(WARM_STAMP, "utf8")) as { node?: string }) : {};
-    // Warm again when Node changed or the compiler's cache is missing (a reinstalled package has a new key).
-    if (stamp.node === process.version && fs.existsSync(kernelCodeCacheFile(ROOT))) return;
+    const stamp = fs.existsSync(WARM_STAMP) ? (JSON.parse(fs.readFileSync(WARM_STAMP, "utf8")) as { node?: string; cached?: string }) : {};
+    // Warm again when Node changed, the compiler's cache is missing (a reinstalled package has a new key),
+    // or the kernel now caches other scripts.
+    const cached = KERNEL_CODE_CACHED.source;
+    if (stamp.node === process.version && stamp.cached === cached && fs.existsSync(kernelCodeCacheFile(ROOT))) return;
     const report = runKernelWarm();
-    fs.writeFileSync(WARM_STAMP, JSON.stringify({ node: process.version, ...report }, null, 2) + "\n");
+    fs.writeFileSync(WARM_STAMP, JSON.stringify({ node: process.version, cached, ...report }, null, 2) + "\n");
   } catch (err) {
     process.stderr.write(`note: the kernel's caches were not prepared (${err instanceof Error ? err.message : String(err)}); notebooks start a little slower.\n`);
   }

@@ -51,6 +51,7 @@ export const RELEASED_PATHS: readonly string[] = [
   "grading/validate.ts",
   "grading/grade-notebook.ts",
   "grading/worker.ts",
+  "grading/worker-process.ts",
   "grading/submission.ts",
   "grading/types.ts",
   "grading/sandbox.ts",

@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { cellText, readNotebook } from "../../setup/notebook";
-import { ROOT, runKernelWarm, warmCellCache } from "../../setup/jupyter";
+import { ROOT, runKernelWarm, warmCellCache, warmKernelCodeCacheFor } from "../../setup/jupyter";
 
 interface Diagnostic {
   code: number;
@@ -27,7 +27,7 @@ const speedups = require(path.join(ROOT, "setup", "kernel-speedups.js")) as {
   lightConverter(create: (o: unknown) => Converter, opts: unknown): Converter;
   warmConverters(): void;
   status: { lightPrograms: number; fullPrograms: number; switchedToFull: number; lightBuilders: number; cellCacheHits: number; cellCacheWritten: number };
-  kernelCodeCacheFile(root: string): string;
+  kernelCodeCacheFile(root: string, nodeOptions?: string): string;
   cellCache(root: string, writable: boolean): CellCache;
   useCellCache(cache: CellCache | null): void;
   CELL_CACHE_MAX: number;
@@ -258,11 +258,29 @@ describe("kernel speed-ups", () => {
     assert.deepEqual(report.diagnostics, { light: [], node: [] }, "a lesson import compiles in the light program; a Node cell in the full one");
     assert.equal(report.lightPrograms, 1);
     assert.equal(report.switchedToFull, 1);
-    assert.equal(report.codeCacheHits + report.codeCacheWritten, 1, "TypeScript's compiler was loaded through the code cache");
+    // tslab's TypeScript and TensorFlow.js's seven dist bundles (tfjs, core, layers, converter, data, cpu, webgl).
+    assert.equal(report.codeCacheHits + report.codeCacheWritten, 8, "TypeScript's compiler and TensorFlow.js were loaded through the code cache");
     assert.ok(report.digitCache);
     assert.equal(report.digitPixels, 400);
     const again = runKernelWarm();
-    assert.equal(again.codeCacheHits, 1, "the second process uses the cache the first wrote");
+    assert.deepEqual({ hits: again.codeCacheHits, written: again.codeCacheWritten }, { hits: 8, written: 0 }, "the second process uses the cache the first wrote");
     assert.ok(fs.existsSync(speedups.kernelCodeCacheFile(ROOT)), "the cache is where a kernel started with the kernel spec's flags looks for it");
+  });
+
+  it("a kernel with a memory limit in NODE_OPTIONS (the grading sandbox's) has a code cache of its own, which warmKernelCodeCacheFor writes", () => {
+    // V8 rejects a cache made under other flags; a limit no grading run uses keeps this test's files its own.
+    const options = `--max-old-space-size=${5000 + (process.pid % 1000)}`;
+    const dir = path.join(ROOT, "build", "lib", "cache", "v8");
+    const before = new Set(fs.readdirSync(dir));
+    try {
+      assert.notEqual(speedups.kernelCodeCacheFile(ROOT, options), speedups.kernelCodeCacheFile(ROOT, ""));
+      assert.ok(!fs.existsSync(speedups.kernelCodeCacheFile(ROOT, options)));
+      warmKernelCodeCacheFor(options);
+      assert.ok(fs.existsSync(speedups.kernelCodeCacheFile(ROOT, options)), "written where a kernel with that NODE_OPTIONS looks");
+      const again = runKernelWarm(options);
+      assert.deepEqual({ hits: again.codeCacheHits, written: again.codeCacheWritten }, { hits: 8, written: 0 }, "and such a kernel uses it");
+    } finally {
+      for (const f of fs.readdirSync(dir)) if (!before.has(f)) fs.rmSync(path.join(dir, f), { force: true });
+    }
   });
 });
