@@ -24,6 +24,7 @@ import { studentEdition } from "../setup/editions";
 import { cellText, readNotebook, writeNotebook } from "../setup/notebook";
 import { exerciseCells, lessonSlugs, readSubmission, type ExerciseCell, type Submission } from "./submission";
 import { lessonChecks, readHiddenChecks, type CheckRequest, type GradeRequest, type WorkerMessage } from "./worker";
+import { workerCodeCacheFile } from "./worker-process";
 import { judgeCheck, type CheckOutcome } from "./judge";
 import { withoutExpected, writeInputsOnly } from "./inputs";
 import { ensureSandbox, killTree, spawnSandboxed, SandboxUnavailableError, type SandboxSpec } from "./sandbox";
@@ -102,27 +103,30 @@ function sandboxEnv(extra: Record<string, string> = {}): Record<string, string> 
 
 type StopPoint = { kind: "cell"; index: number } | { kind: "check"; id: string } | null;
 
-/** Memory limits (Node flags) whose workers' code cache this process has written or found. */
+/** Worker flags (and NODE_OPTIONS) whose code cache this process has written or found. */
 const warmedWorkerFlags = new Set<string>();
 
 /**
- * Writes V8's code cache of TypeScript's compiler for workers started with
- * `flags` (worker.ts, loadTypeScript), outside the sandbox, once per flags and
- * grading process: every sandboxed worker then reads it. ~0.5 s once; never
- * fatal (workers only start slower without it).
+ * Writes V8's code cache of TypeScript's compiler and TensorFlow.js for
+ * workers started with `flags` and `nodeOptions` in NODE_OPTIONS
+ * (worker-process.ts), outside the sandbox, when it is missing: every
+ * sandboxed worker then reads it. ~0.5 s once; never fatal (workers only
+ * start slower without it).
  */
-function warmWorkerCodeCache(flags: string[]): void {
-  const key = flags.join(" ");
+function warmWorkerCodeCache(flags: string[], nodeOptions: string): void {
+  const key = `${flags.join(" ")}\0${nodeOptions}`;
   if (warmedWorkerFlags.has(key)) return;
   warmedWorkerFlags.add(key);
-  spawnSync(process.execPath, [...flags, WORKER, "--warm-code-cache"], { stdio: "ignore", timeout: 60_000 });
+  if (fs.existsSync(workerCodeCacheFile(flags, nodeOptions))) return;
+  spawnSync(process.execPath, [...flags, WORKER, "--warm-code-cache"], { stdio: "ignore", timeout: 60_000, env: { ...process.env, NODE_OPTIONS: nodeOptions } });
 }
 
 /** Starts one scoring worker: in the sandbox, or (--unsafe-no-sandbox) as a plain child process. */
 function startWorker(opts: GradeOptions, ctx: GradingContext): ChildProcess {
   const flags = [`--max-old-space-size=${opts.memoryMb}`];
   const node = [process.execPath, ...flags, WORKER];
-  warmWorkerCodeCache(flags);
+  // A sandboxed worker's environment has no NODE_OPTIONS (sandboxEnv); an unsandboxed one inherits the grader's.
+  warmWorkerCodeCache(flags, opts.unsafeNoSandbox ? process.env.NODE_OPTIONS ?? "" : "");
   if (opts.unsafeNoSandbox) {
     return spawn(node[0] as string, node.slice(1), {
       stdio: ["pipe", "pipe", "pipe"], detached: true,

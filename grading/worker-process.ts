@@ -17,24 +17,38 @@ import { ROOT } from "../lib/runtime/paths";
 
 /** Where the code cache is kept: beside the kernel's (setup/kernel-speedups.js). */
 const CODE_CACHE_DIR = path.join(ROOT, "build", "lib", "cache", "v8");
-/** The scripts loaded through it: the course's TypeScript, and TensorFlow.js's dist bundles. */
-const CACHED = /([\\/]node_modules[\\/]typescript[\\/]lib[\\/]typescript|[\\/]@tensorflow[\\/]tfjs[-\w]*[\\/]dist[\\/][\w.-]+)\.js$/;
 
 interface Speedups {
   installCodeCache: (dir: string, pattern: RegExp) => () => void;
+  codeCacheFile: (dir: string, filename: string, execArgv: readonly string[], fallbackSize: number, nodeOptions: string) => string;
+  TFJS_BUNDLES: string;
   status: { codeCacheHits: number; codeCacheWritten: number };
 }
 
-function main(): void {
+function speedups(): Speedups {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const speedups = require(path.join(ROOT, "setup", "kernel-speedups.js")) as Speedups;
-  const saveCodeCache = speedups.installCodeCache(CODE_CACHE_DIR, CACHED);
+  return require(path.join(ROOT, "setup", "kernel-speedups.js")) as Speedups;
+}
+
+/**
+ * Where a worker started with Node `flags` and `nodeOptions` in NODE_OPTIONS
+ * finds its cache of TypeScript's compiler: written by `--warm-code-cache`
+ * with the same flags, so the grader checks it before running that.
+ */
+export function workerCodeCacheFile(flags: readonly string[], nodeOptions: string): string {
+  return speedups().codeCacheFile(CODE_CACHE_DIR, require.resolve("typescript"), flags, 0, nodeOptions);
+}
+
+function main(): void {
+  const sp = speedups();
+  // The course's TypeScript (not tslab's), and TensorFlow.js's dist bundles.
+  const saveCodeCache = sp.installCodeCache(CODE_CACHE_DIR, new RegExp(`([\\\\/]node_modules[\\\\/]typescript[\\\\/]lib[\\\\/]typescript|${sp.TFJS_BUNDLES})\\.js$`));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const worker = require("./worker") as typeof import("./worker");
   if (!process.argv.includes("--warm-code-cache")) return worker.main();
   worker.warmUp();
   saveCodeCache();
-  const { codeCacheHits, codeCacheWritten } = speedups.status;
+  const { codeCacheHits, codeCacheWritten } = sp.status;
   process.stdout.write(`${JSON.stringify({ codeCacheHits, codeCacheWritten, typescript: require.resolve("typescript") })}\n`);
   process.exit(0);
 }

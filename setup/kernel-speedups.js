@@ -472,13 +472,16 @@ function installCodeCache(dir, pattern) {
   };
 }
 
+/** TensorFlow.js's dist bundles (tfjs, core, layers, …), as a pattern of their paths without `.js`. */
+const TFJS_BUNDLES = String.raw`[\\/]@tensorflow[\\/]tfjs[-\w]*[\\/]dist[\\/][\w.-]+`;
+
 /**
  * The scripts a kernel loads through V8's code cache: tslab's TypeScript
  * compiler (9 MB), and TensorFlow.js's dist bundles (6 MB, loaded by the
  * setup cell): compiling them takes ~0.2 s and ~0.15 s of every kernel start
  * without it.
  */
-const KERNEL_CODE_CACHED = /(typescript-for-tslab[\\/]lib[\\/]typescript|[\\/]@tensorflow[\\/]tfjs[-\w]*[\\/]dist[\\/][\w.-]+)\.js$/;
+const KERNEL_CODE_CACHED = new RegExp(`(typescript-for-tslab[\\\\/]lib[\\\\/]typescript|${TFJS_BUNDLES})\\.js$`);
 
 /**
  * Everything setup/kernel.js installs before tslab starts; returns the
@@ -580,4 +583,4 @@ function warmCellCache(root, cwd, notebooks) {
   return { compiled, cached: status.cellCacheHits, written: status.cellCacheWritten };
 }
 
-module.exports = { KERNEL_CODE_CACHED, hookTypeScript, oneProgramTimer, lightBuilder, lightConverter, cellCache, useCellCache, warmCellCache, CELL_CACHE_MAX, warmConverters, installCodeCache, prepareKernel, warmCaches, kernelCodeCacheFile, status, KERNEL_NODE_FLAGS };
+module.exports = { KERNEL_CODE_CACHED, TFJS_BUNDLES, codeCacheFile, hookTypeScript, oneProgramTimer, lightBuilder, lightConverter, cellCache, useCellCache, warmCellCache, CELL_CACHE_MAX, warmConverters, installCodeCache, prepareKernel, warmCaches, kernelCodeCacheFile, status, KERNEL_NODE_FLAGS };

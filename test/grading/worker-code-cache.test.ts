@@ -10,6 +10,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "../helpers/notebooks";
+import { workerCodeCacheFile } from "../../grading/worker-process";
 
 const WORKER = path.join(ROOT, "build", "grading", "worker-process.js");
 const CACHE = path.join(ROOT, "build", "lib", "cache", "v8");
@@ -34,6 +35,7 @@ describe("the scoring worker's code cache", () => {
     assert.match(first.typescript, /[\\/]node_modules[\\/]typescript[\\/]lib[\\/]typescript\.js$/, "the course's TypeScript, not tslab's");
     // TypeScript, and TensorFlow.js's seven dist bundles (tfjs, core, layers, converter, data, cpu, webgl).
     assert.deepEqual({ hits: first.codeCacheHits, written: first.codeCacheWritten }, { hits: 0, written: 8 });
+    assert.ok(fs.existsSync(workerCodeCacheFile(FLAGS, "")), "the compiler's cache is where the grader looks before warming again");
     const added = fs.readdirSync(CACHE).filter((f) => !before.has(f));
     assert.equal(added.length, 8, "one cache file per script, for these flags");
     assert.ok(added.some((f) => fs.statSync(path.join(CACHE, f)).size > 1_000_000), "the compiler's holds MBs of compiled code");
