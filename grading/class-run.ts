@@ -145,6 +145,9 @@ export async function gradeFiles(files: string[], opts: GradeOptions, pool: Pool
     return false;
   });
   const jobs = Math.max(1, Math.min(pool.jobs ?? defaultJobs(), queue.length));
+  // A child that executes more than one notebook keeps a cell warmer (grading/cell-warmer.ts): its
+  // TypeScript program is then built once per child instead of once per execution report.
+  const childArgs = [...(opts.unsafeNoSandbox ? ["--unsafe-no-sandbox"] : []), ...(opts.execute && queue.length > jobs ? ["--warm-submission-cells"] : [])];
   // `n` names each notebook's work files; the pid keeps concurrent runs apart.
   const workId = (i: number): number => process.pid * 100_000 + i;
 
@@ -181,7 +184,7 @@ export async function gradeFiles(files: string[], opts: GradeOptions, pool: Pool
       };
       const start = (): void => {
         ready = false;
-        child = fork(CHILD, opts.unsafeNoSandbox ? ["--unsafe-no-sandbox"] : [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+        child = fork(CHILD, childArgs, { stdio: ["ignore", "inherit", "inherit", "ipc"] });
         child.on("message", (m: ChildMessage) => {
           if (m.type === "ready") {
             ready = true;

@@ -19,7 +19,7 @@ import { spawn, spawnSync, type ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { findTestPython, jupyterEnv, warmCellCache, warmKernelCaches, warmKernelCodeCacheFor, writeKernelSpec, JUPYTER_DATA, ROOT } from "../setup/jupyter";
+import { findTestPython, jupyterEnv, warmCellCache, warmKernelCaches, warmKernelCodeCacheFor, writeKernelSpec, JUPYTER_DATA, KERNEL_NODE_FLAGS, ROOT } from "../setup/jupyter";
 import { studentEdition } from "../setup/editions";
 import { cellText, readNotebook, writeNotebook } from "../setup/notebook";
 import { exerciseCells, lessonSlugs, readSubmission, type ExerciseCell, type Submission } from "./submission";
@@ -27,7 +27,8 @@ import { lessonChecks, readHiddenChecks, type CheckRequest, type GradeRequest, t
 import { workerCodeCacheFile } from "./worker-process";
 import { judgeCheck, type CheckOutcome } from "./judge";
 import { withoutExpected, writeInputsOnly } from "./inputs";
-import { ensureSandbox, killTree, spawnSandboxed, SandboxUnavailableError, type SandboxSpec } from "./sandbox";
+import { ensureSandbox, killTree, sandboxUid, spawnSandboxed, SandboxUnavailableError, type SandboxSpec } from "./sandbox";
+import { CellWarmer } from "./cell-warmer";
 import { LineReader } from "./line-reader";
 import type { CheckGrade, ExecutionReport, GradeOptions, NotebookGrade } from "./types";
 
@@ -427,6 +428,36 @@ function warmLessonCells(ctx: GradingContext, slug: string): void {
   }
 }
 
+/** Inside the cell warmer's sandbox: where its host folder (GradingContext.cellWarmsDir) is shown. */
+const CELL_WARMS_INSIDE = "/tmp/cell-warms";
+/** Longest the cell warmer may take over one notebook before it is stopped (it only compiles: ~0.1 s a new cell). */
+const CELL_WARM_TIMEOUT_MS = 60_000;
+
+/**
+ * The context's cell warmer (grading/cell-warmer.ts), made on first use: its
+ * server runs in a sandbox like the execution report's kernel (the course
+ * read-only, the student editions' compiled cells, no data, no network), with
+ * the kernel's flags and memory limit, and one folder it may write.
+ */
+export function cellWarmerOf(ctx: GradingContext, opts: GradeOptions): CellWarmer | null {
+  if (!ctx.cellWarmsDir || opts.unsafeNoSandbox) return null;
+  if (ctx.cellWarmer) return ctx.cellWarmer;
+  const host = ctx.cellWarmsDir;
+  fs.mkdirSync(host, { recursive: true, mode: 0o755 });
+  // The sandbox's uid writes the submissions' folders here (the grader removes them).
+  if (typeof process.getuid === "function" && process.getuid() === 0) fs.chownSync(host, sandboxUid(), sandboxUid());
+  const notebooks = path.join(ROOT, "notebooks");
+  const spec: SandboxSpec = {
+    root: ROOT, dataDir: null, cellCache: ctx.cellCacheDir, writable: { [host]: CELL_WARMS_INSIDE },
+    env: sandboxEnv({ NODE_OPTIONS: kernelNodeOptions(opts), COURSE_NO_REBUILD: "1" }),
+    cwd: notebooks,
+    limits: { memoryMb: opts.memoryMb, processes: PROCESSES, diskMb: DISK_MB },
+  };
+  const command = [process.execPath, ...KERNEL_NODE_FLAGS, path.join(ROOT, "setup", "kernel.js"), "--serve-cell-warms", notebooks];
+  ctx.cellWarmer = new CellWarmer(() => spawnSandboxed(command, spec), host, CELL_WARMS_INSIDE, CELL_WARM_TIMEOUT_MS);
+  return ctx.cellWarmer;
+}
+
 /** What grading a batch of notebooks shares: the built library, snapshots of the data, a work folder. */
 export interface GradingContext {
   /** Snapshot of data/ (what the execution report's sandbox sees). */
@@ -442,6 +473,14 @@ export interface GradingContext {
   cellCacheDir: string;
   /** Lessons whose student edition is in it (warmLessonCells). */
   warmedCells: Set<string>;
+  /**
+   * Compiles each submission's cells before its execution report, in one
+   * sandboxed process kept for the whole run (grading/cell-warmer.ts); null
+   * when not asked for (a single notebook gains nothing from it) or unsandboxed.
+   */
+  cellWarmer: CellWarmer | null;
+  /** Where the cell warmer is given its folders (made when it first starts). */
+  cellWarmsDir: string | null;
   /** Removes the snapshots. */
   close(): void;
 }
@@ -451,7 +490,7 @@ export interface GradingContext {
  * bubblewrap when root on Debian) and snapshots the data. Throws
  * SandboxUnavailableError when the sandbox cannot run, unless `unsafeNoSandbox`.
  */
-export function prepareGrading(options: { unsafeNoSandbox?: boolean } = {}): GradingContext {
+export function prepareGrading(options: { unsafeNoSandbox?: boolean; warmSubmissionCells?: boolean } = {}): GradingContext {
   const sandboxProblem = options.unsafeNoSandbox ? "not checked (--unsafe-no-sandbox)" : ensureSandbox();
   if (sandboxProblem && !options.unsafeNoSandbox) throw new SandboxUnavailableError(sandboxProblem);
   writeKernelSpec();
@@ -472,7 +511,15 @@ export function prepareGrading(options: { unsafeNoSandbox?: boolean } = {}): Gra
   fs.mkdirSync(workDir, { recursive: true });
   const cellCacheDir = STUDENT_CELLS_DIR;
   fs.mkdirSync(cellCacheDir, { recursive: true, mode: 0o755 });
-  return { dataDir, inputsDir, workDir, exerciseNames, guarded, sandboxProblem, cellCacheDir, warmedCells: new Set(), close: () => fs.rmSync(tmp, { recursive: true, force: true }) };
+  const cellWarmsDir = options.warmSubmissionCells && !options.unsafeNoSandbox ? path.join(tmp, "cell-warms") : null;
+  const ctx: GradingContext = {
+    dataDir, inputsDir, workDir, exerciseNames, guarded, sandboxProblem, cellCacheDir, warmedCells: new Set(), cellWarmer: null, cellWarmsDir,
+    close: () => {
+      ctx.cellWarmer?.stop();
+      fs.rmSync(tmp, { recursive: true, force: true });
+    },
+  };
+  return ctx;
 }
 
 /** Grades one notebook file; never throws for a bad submission. `n` makes its work files unique. */
@@ -497,7 +544,14 @@ export async function gradeNotebook(file: string, opts: GradeOptions, ctx: Gradi
     } else if (opts.execute) {
       warmLessonCells(ctx, sub.lesson);
       warmKernelCode(opts);
-      grade.execution = await executeSubmission(sub, opts, ctx.workDir, n, ctx.dataDir, ctx.cellCacheDir);
+      // The submission's own cells compiled into a folder of its own (null: the warm failed; the kernel compiles them).
+      const warmer = cellWarmerOf(ctx, opts);
+      const cells = warmer ? await warmer.warm(sub.notebook.cells.filter((c) => c.cell_type === "code").map((c) => cellText(c)), String(n)) : null;
+      try {
+        grade.execution = await executeSubmission(sub, opts, ctx.workDir, n, ctx.dataDir, cells ?? ctx.cellCacheDir);
+      } finally {
+        warmer?.release(cells);
+      }
       const restored = restoreTree(ctx.guarded);
       if (restored.length) grade.problems.push(`running this notebook modified course files (${restored.join(", ")}); they were restored`);
     }

@@ -52,6 +52,11 @@ export interface SandboxSpec {
   readOnly?: string[];
   /** Writable, size-limited folders inside (tmpfs), besides /tmp. */
   scratch?: string[];
+  /**
+   * Host folders shown read-write: host path → path inside (under /tmp). Only
+   * the grader's own work folders (the cell warmer's output), never the course.
+   */
+  writable?: Record<string, string>;
   /** Environment inside (nothing else of the grader's environment is passed). */
   env: Record<string, string>;
   /** Working folder inside. */
@@ -145,6 +150,7 @@ export function sandboxCommand(command: readonly string[], spec: SandboxSpec): {
   for (const dir of spec.readOnly ?? []) course.push("--ro-bind", dir, dir);
   for (const dir of spec.scratch ?? []) course.push("--size", String(limits.diskMb * mb), "--tmpfs", dir);
   for (const [host, inside] of Object.entries(spec.files ?? {})) course.push("--ro-bind", host, inside);
+  for (const [host, inside] of Object.entries(spec.writable ?? {})) course.push("--bind", host, inside);
   course.push("--remount-ro", root);
 
   const env = Object.entries(spec.env).flatMap(([k, v]) => ["--setenv", k, v]);

@@ -6,7 +6,7 @@
  * kernel spec lives in the project (`.jupyter/kernels/tslab`), is found through
  * JUPYTER_PATH, and uses absolute paths, so it works whatever is on PATH.
  */
-import { spawnSync } from "child_process";
+import { spawn, spawnSync, type ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 
@@ -17,6 +17,8 @@ import { isRelease } from "./release-manifest";
 const { KERNEL_NODE_FLAGS, KERNEL_CODE_CACHED, kernelCodeCacheFile } = require(path.join(ROOT, "setup", "kernel-speedups.js")) as { KERNEL_NODE_FLAGS: string[]; KERNEL_CODE_CACHED: RegExp; kernelCodeCacheFile: (root: string, nodeOptions?: string) => string };
 
 export { ROOT };
+/** Node flags of every course kernel process (their V8 code cache is made under these). */
+export { KERNEL_NODE_FLAGS };
 /** Project-local Jupyter data directory (JUPYTER_PATH). */
 export const JUPYTER_DATA = path.join(ROOT, ".jupyter");
 /** Kernel name used by every notebook's metadata. */
@@ -267,6 +269,30 @@ export function warmCellCache(notebooks: string[][], cacheDir?: string, cwd = pa
     return null;
   }
   return JSON.parse(r.stdout.trim().split("\n").pop() ?? "") as { compiled: number; cached: number; written: number };
+}
+
+/**
+ * Starts filling the kernel's cell cache with these notebooks' cells in the
+ * background (`setup/kernel.js --warm-cells`: one process, one TypeScript
+ * program for all of them) and returns the process, or null when it could not
+ * start. Kernels started meanwhile compile what is not there yet themselves
+ * and find the rest: on a fresh checkout, `npm test` runs each lesson in
+ * several kernels (its solution, student and wrong editions, JupyterLab, the
+ * classic Notebook), and each would otherwise build its own program and
+ * compile the cells the others compile too.
+ */
+export function startCellCacheWarm(notebooks: string[][], cwd = path.join(ROOT, "notebooks")): ChildProcess | null {
+  try {
+    const env: NodeJS.ProcessEnv = { ...process.env, COURSE_NO_REBUILD: "" };
+    delete env.COURSE_CELL_CACHE_DIR;
+    const child = spawn(process.execPath, [...KERNEL_NODE_FLAGS, path.join(ROOT, "setup", "kernel.js"), "--warm-cells", cwd], { cwd: ROOT, env, stdio: ["pipe", "ignore", "ignore"] });
+    child.on("error", () => undefined);
+    child.stdin?.on("error", () => undefined);
+    child.stdin?.end(JSON.stringify(notebooks));
+    return child;
+  } catch {
+    return null;
+  }
 }
 
 /** The environment Jupyter must run with to find the course kernel first. */

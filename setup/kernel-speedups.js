@@ -96,12 +96,17 @@ const CELL_CACHE_MAX = 4000;
  * editions (grading/grade-notebook.ts): the course's cache holds the
  * instructor's solutions, compiled, and no submission may see them or plant a
  * compiled cell another one would get.
+ *
+ * `dir` (default: COURSE_CELL_CACHE_DIR, else build/lib/cache/cells) is the
+ * folder read and written; `readAlso` are folders only read, after it (the
+ * grader's warm server reads the student editions there and copies what a
+ * submission uses into that submission's own folder).
  * @param {string} root
  * @param {boolean} writable
+ * @param {string} [dir]
+ * @param {string[]} [readAlso]
  */
-function cellCache(root, writable) {
-  // COURSE_CELL_CACHE_DIR: another folder (the grader fills a private one with the student editions).
-  const dir = process.env.COURSE_CELL_CACHE_DIR || path.join(root, "build", "lib", "cache", "cells");
+function cellCache(root, writable, dir = process.env.COURSE_CELL_CACHE_DIR || path.join(root, "build", "lib", "cache", "cells"), readAlso = []) {
   const text = (/** @type {string} */ f) => {
     try {
       return fs.readFileSync(f, "utf8");
@@ -153,13 +158,19 @@ function cellCache(root, writable) {
     },
     /** @param {string} key */
     get(key) {
-      try {
-        const out = JSON.parse(fs.readFileSync(file(key), "utf8"));
-        status.cellCacheHits++;
-        return out;
-      } catch {
-        return null;
+      for (const d of [dir, ...readAlso]) {
+        try {
+          const text = fs.readFileSync(path.join(d, `${key}.json`), "utf8");
+          const out = JSON.parse(text);
+          status.cellCacheHits++;
+          // Found in a folder only read: the written folder gets it too, so it alone holds the notebook's cells.
+          if (d !== dir && writable) writeAtomically(file(key), text);
+          return out;
+        } catch {
+          // not in this folder
+        }
       }
+      return null;
     },
     /** @param {string} key @param {unknown} out */
     put(key, out) {
@@ -392,6 +403,13 @@ function lightConverter(create, opts) {
       return cur.addModule(...a);
     },
     close: () => cur.close(),
+    /**
+     * True while this converter can compile another notebook as a fresh one
+     * would: still on the light program, with no %module. (tslab's converter
+     * keeps nothing else between cells: each compile is given the declarations
+     * of the cells before.)
+     */
+    reusable: () => isLight && modules.length === 0,
   };
 }
 
@@ -548,6 +566,26 @@ function warmCaches(root) {
 }
 
 /**
+ * Compiles a notebook's code cells as its kernel would when they run top to
+ * bottom: each after the declarations of those before it (a cell with errors
+ * adds none); %module and browser cells are left out. Returns how many were compiled.
+ * @param {any} conv a converter @param {(src: string) => any} getCodeMetadata tslab's
+ * @param {string[]} sources
+ */
+function compileInOrder(conv, getCodeMetadata, sources) {
+  let compiled = 0;
+  let prevDecl = "";
+  for (const src of sources) {
+    const meta = getCodeMetadata(src);
+    if (meta.module || meta.mode === "browser") continue;
+    const out = conv.convert(prevDecl, src);
+    compiled++;
+    if (out.diagnostics.length === 0) prevDecl = out.declOutput || "";
+  }
+  return compiled;
+}
+
+/**
  * Fills the cell cache with the cells of these notebooks, compiled as a kernel
  * started in `cwd` would compile them when they run top to bottom (each cell
  * after the declarations of those before it; a cell with errors adds none).
@@ -564,23 +602,89 @@ function warmCellCache(root, cwd, notebooks) {
   const before = process.cwd();
   process.chdir(cwd);
   let compiled = 0;
+  /** @type {any} */
+  let conv = null;
   try {
     for (const sources of notebooks) {
-      const conv = createConverter({ isJS: false, isBrowser: false });
-      let prevDecl = "";
-      for (const src of sources) {
-        const meta = getCodeMetadata(src);
-        if (meta.module || meta.mode === "browser") continue;
-        const out = conv.convert(prevDecl, src);
-        compiled++;
-        if (out.diagnostics.length === 0) prevDecl = out.declOutput || "";
+      // One converter for all (its program is built once), unless a notebook left it unlike a fresh one.
+      if (conv && !conv.reusable()) {
+        conv.close();
+        conv = null;
       }
-      conv.close();
+      conv ||= createConverter({ isJS: false, isBrowser: false });
+      compiled += compileInOrder(conv, getCodeMetadata, sources);
     }
   } finally {
+    if (conv) conv.close();
     process.chdir(before);
   }
   return { compiled, cached: status.cellCacheHits, written: status.cellCacheWritten };
 }
 
-module.exports = { KERNEL_CODE_CACHED, TFJS_BUNDLES, codeCacheFile, hookTypeScript, oneProgramTimer, lightBuilder, lightConverter, cellCache, useCellCache, warmCellCache, CELL_CACHE_MAX, warmConverters, installCodeCache, prepareKernel, warmCaches, kernelCodeCacheFile, status, KERNEL_NODE_FLAGS };
+/**
+ * The grader's cell warmer: compiles submissions' cells for their execution
+ * reports, notebook after notebook, in one long-lived process (run sandboxed
+ * as `node <KERNEL_NODE_FLAGS> setup/kernel.js --serve-cell-warms CWD`).
+ * A kernel whose every cell is in its cache never builds a program; one that
+ * must compile a cell first builds one: TypeScript's lib and the declarations
+ * of TensorFlow.js and the library, ~1.5 s of a core per kernel. Here it is
+ * built once, and each notebook costs only its own cells.
+ *
+ * Requests come one JSON per line on `input`: {"cells": [source, …], "dir": folder}.
+ * The cells are compiled as warmCellCache does (top to bottom, each after the
+ * declarations of those before it), reading `dir` first and then the base
+ * cache (COURSE_CELL_CACHE_DIR, else build/lib/cache/cells), which is only read;
+ * every entry the notebook uses ends up in `dir`, which is then all its kernel
+ * needs. Each request is answered with one JSON line: {compiled, cached,
+ * written, programs} (programs: TypeScript programs built for it), or {error}.
+ *
+ * Entries are content-addressed (cellCache's key covers the cell and every
+ * declaration before it), so a notebook only ever gets the compile of its own
+ * cells: what another request left in the converter's program cannot change a key.
+ * @param {string} root the course folder
+ * @param {string} cwd the folder the notebooks' kernels run in (its parent is where `../build/lib` leads)
+ * @param {NodeJS.ReadableStream} input
+ * @param {NodeJS.WritableStream} output
+ */
+function serveCellWarms(root, cwd, input, output) {
+  prepareKernel(root);
+  const base = process.env.COURSE_CELL_CACHE_DIR || path.join(root, "build", "lib", "cache", "cells");
+  const { createConverter } = require(path.join(root, "node_modules", "tslab", "dist", "converter.js"));
+  const { getCodeMetadata } = require(path.join(root, "node_modules", "tslab", "dist", "metadata.js"));
+  process.chdir(cwd);
+  /** @type {any} */
+  let conv = null;
+  const lines = require("readline").createInterface({ input, crlfDelay: Infinity });
+  lines.on("line", (/** @type {string} */ line) => {
+    /** @type {Record<string, unknown>} */
+    let reply;
+    try {
+      const req = JSON.parse(line);
+      if (!req || !Array.isArray(req.cells) || typeof req.dir !== "string") throw new Error('expected {"cells": [...], "dir": "..."}');
+      fs.mkdirSync(req.dir, { recursive: true });
+      useCellCache(cellCache(root, true, req.dir, [base]));
+      // A converter that switched to the full program (a cell used Node's types) or took a %module
+      // would compile the next notebook unlike a fresh kernel: it makes way for a new one.
+      if (conv && !conv.reusable()) {
+        conv.close();
+        conv = null;
+      }
+      conv ||= createConverter({ isJS: false, isBrowser: false });
+      const hits = status.cellCacheHits;
+      const written = status.cellCacheWritten;
+      const programs = status.lightPrograms + status.fullPrograms;
+      const compiled = compileInOrder(conv, getCodeMetadata, req.cells.filter((/** @type {unknown} */ c) => typeof c === "string"));
+      reply = { compiled, cached: status.cellCacheHits - hits, written: status.cellCacheWritten - written, programs: status.lightPrograms + status.fullPrograms - programs };
+    } catch (err) {
+      reply = { error: err instanceof Error ? err.message : String(err) };
+    }
+    output.write(`${JSON.stringify(reply)}\n`);
+  });
+  // No more requests: the grader is done (tslab's watch program would keep the process alive).
+  lines.on("close", () => {
+    if (conv) conv.close();
+    process.exit(0);
+  });
+}
+
+module.exports = { KERNEL_CODE_CACHED, serveCellWarms, TFJS_BUNDLES, codeCacheFile, hookTypeScript, oneProgramTimer, lightBuilder, lightConverter, cellCache, useCellCache, warmCellCache, CELL_CACHE_MAX, warmConverters, installCodeCache, prepareKernel, warmCaches, kernelCodeCacheFile, status, KERNEL_NODE_FLAGS };

@@ -19,7 +19,9 @@ import * as path from "path";
 import { isRelease } from "./release-manifest";
 import { run } from "node:test";
 import { spec } from "node:test/reporters";
-import { CHROMIUM, ensureChromium, ensureLabServer, findTestPython, installInstructions, installJupyter, jupyterEnv, probeAll, warmKernelCaches, writeKernelSpec, ROOT } from "./jupyter";
+import { CHROMIUM, ensureChromium, ensureLabServer, findTestPython, installInstructions, installJupyter, jupyterEnv, probeAll, startCellCacheWarm, warmKernelCaches, writeKernelSpec, ROOT } from "./jupyter";
+import { studentEdition } from "./editions";
+import { cellText, readNotebook } from "./notebook";
 
 function testFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
@@ -95,6 +97,8 @@ async function main(): Promise<number> {
   writeKernelSpec();
   warmKernelCaches();
   const filters = process.argv.slice(2);
+  // Whole runs only: a filtered run starts few kernels, and finds most cells cached anyway.
+  const warming = filters.length === 0 ? startCellCacheWarm(lessonCells()) : null;
   // test/student/ is the student release's own suite. In the course, test/lessons/ already runs every
   // student edition, so it runs here only when a filter names it (test/tools/release.test.ts does, in a release).
   const releaseSuite = (f: string): boolean => f.includes(`${path.sep}test${path.sep}student${path.sep}`);
@@ -123,7 +127,31 @@ async function main(): Promise<number> {
   // The test files (run in child processes) inherit this environment and folder.
   Object.assign(process.env, jupyterEnv(), { COURSE_TEST_PYTHON: python });
   process.chdir(ROOT);
-  return (await runTestFiles(files, concurrency())) ? 0 : 1;
+  const ok = await runTestFiles(files, concurrency());
+  warming?.kill();
+  return ok ? 0 : 1;
+}
+
+/**
+ * The code cells of every lesson notebook in notebooks/ and of its student
+ * edition, the lessons the slowest test files run first (SLOWEST_FIRST: 05,
+ * then 01 for grading) leading; what the tests' kernels compile (startCellCacheWarm).
+ */
+export function lessonCells(): string[][] {
+  const dir = path.join(ROOT, "notebooks");
+  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => /^\d\d-[\w-]+\.ipynb$/.test(f)) : [];
+  const first = (f: string): number => (f.startsWith("05-") ? 0 : f.startsWith("01-") ? 1 : 2);
+  const cells: string[][] = [];
+  for (const f of files.sort((a, b) => first(a) - first(b) || a.localeCompare(b))) {
+    try {
+      const nb = readNotebook(path.join(dir, f));
+      const code = (n: typeof nb): string[] => n.cells.filter((c) => c.cell_type === "code").map((c) => cellText(c));
+      cells.push(code(nb), code(studentEdition(nb, `notebooks/${f}`)));
+    } catch {
+      // unreadable or no student edition (a release's notebooks are theirs already): its kernels compile it
+    }
+  }
+  return cells;
 }
 
 if (require.main === module) {

@@ -52,6 +52,7 @@ export const RELEASED_PATHS: readonly string[] = [
   "grading/grade-notebook.ts",
   "grading/worker.ts",
   "grading/worker-process.ts",
+  "grading/cell-warmer.ts",
   "grading/submission.ts",
   "grading/types.ts",
   "grading/sandbox.ts",

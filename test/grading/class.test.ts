@@ -292,7 +292,8 @@ describe("npm run grade -- --out: with execution in fresh kernels", () => {
     fs.mkdirSync(path.join(dir, "ann"), { recursive: true });
     writeNotebook(path.join(dir, "ann", `${SLUG}.ipynb`), source());
     writeNotebook(path.join(dir, "bob.ipynb"), studentEdition(source(), `notebooks/${SLUG}.ipynb`));
-    const r = runGrade(["--out", out, "--jobs", "2", "--cell-timeout", "120", dir]);
+    // One job for two notebooks: the job keeps a cell warmer (grading/cell-warmer.ts), and both reports are run with it.
+    const r = runGrade(["--out", out, "--jobs", "1", "--cell-timeout", "120", dir]);
     assert.equal(r.status, 0, r.stderr);
     const g = readGrades(out);
     const ann = g.notebooks.find((n) => n.student === "ann");

@@ -28,7 +28,8 @@ const speedups = require(path.join(ROOT, "setup", "kernel-speedups.js")) as {
   warmConverters(): void;
   status: { lightPrograms: number; fullPrograms: number; switchedToFull: number; lightBuilders: number; cellCacheHits: number; cellCacheWritten: number };
   kernelCodeCacheFile(root: string, nodeOptions?: string): string;
-  cellCache(root: string, writable: boolean): CellCache;
+  cellCache(root: string, writable: boolean, dir?: string, readAlso?: string[]): CellCache;
+  KERNEL_NODE_FLAGS: string[];
   useCellCache(cache: CellCache | null): void;
   CELL_CACHE_MAX: number;
 };
@@ -214,6 +215,63 @@ describe("kernel speed-ups", () => {
       speedups.useCellCache(null);
       process.chdir(cwd);
       fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it("the grader's cell warm server builds one program for every notebook, writes each notebook's cells to its own folder, only reads the base cache, and never runs a cell", () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cell-warms-"));
+    const [base, a, b] = ["base", "a", "b"].map((d) => path.join(tmp, d)) as [string, string, string];
+    const token = `s${process.pid}_${Date.now()}`;
+    // Run, the third cell would hang the server: compiled only, it does not.
+    const nbA = [`const ${token}: number = 2;\n`, `const twice_${token}: number = ${token} * 2;\n`, "for (;;) {}\n", `const after_${token}: number = twice_${token} + 1;\n`];
+    const nbB = [nbA[0] as string, `const thrice_${token}: number = ${token} * 3;\n`];
+    const requests = [{ cells: [nbA[0]], dir: base }, { cells: nbA, dir: a }, { cells: nbB, dir: b }, "{", { cells: "x", dir: 1 }];
+    try {
+      const r = spawnSync(process.execPath, [...speedups.KERNEL_NODE_FLAGS, path.join(ROOT, "setup", "kernel.js"), "--serve-cell-warms", path.join(ROOT, "notebooks")], {
+        input: requests.map((q) => (typeof q === "string" ? q : JSON.stringify(q))).join("\n") + "\n",
+        env: { ...process.env, COURSE_CELL_CACHE_DIR: base, COURSE_NO_REBUILD: "1" },
+        encoding: "utf8",
+        timeout: 120_000,
+      });
+      assert.equal(r.status, 0, `the server ends when its input does, having run no cell: ${r.error ?? ""} ${r.stderr}`);
+      const replies = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+      assert.deepEqual(replies.slice(0, 3), [
+        { compiled: 1, cached: 0, written: 1, programs: 1 },
+        { compiled: 4, cached: 1, written: 3, programs: 0 },
+        { compiled: 2, cached: 1, written: 1, programs: 0 },
+      ], "one program for all; a cell already in the base cache is not compiled again");
+      assert.equal(replies.length, 5);
+      for (const bad of replies.slice(3)) assert.equal(typeof bad.error, "string", "a malformed request gets an error, and the server goes on");
+      const files = (d: string): string[] => fs.readdirSync(d).sort();
+      assert.equal(files(base).length, 1, "the base cache is only read");
+      assert.equal(files(a).length, 4, "every cell notebook A's kernel looks up is in A's folder, the one from the base cache too");
+      assert.equal(files(b).length, 2);
+      assert.deepEqual(files(a).filter((f) => files(b).includes(f)), files(base), "the folders share only the cell both notebooks have; B's holds nothing of A's own");
+      // A kernel shown A's folder finds every cell there and builds no program.
+      speedups.hookTypeScript();
+      const { createConverter } = require(path.join(ROOT, "node_modules", "tslab", "dist", "converter.js")) as { createConverter: (o: unknown) => Converter };
+      const cwd = process.cwd();
+      process.chdir(path.join(ROOT, "notebooks"));
+      const programs = speedups.status.lightPrograms;
+      const hits = speedups.status.cellCacheHits;
+      try {
+        speedups.useCellCache(speedups.cellCache(ROOT, false, a));
+        const conv = speedups.lightConverter(createConverter, { isJS: false, isBrowser: false });
+        let decl = "";
+        for (const src of nbA) {
+          const out = conv.convert(decl, src);
+          assert.deepEqual(out.diagnostics, [], src);
+          decl = out.declOutput ?? "";
+        }
+        conv.close();
+      } finally {
+        speedups.useCellCache(null);
+        process.chdir(cwd);
+      }
+      assert.equal(speedups.status.cellCacheHits - hits, 4);
+      assert.equal(speedups.status.lightPrograms - programs, 0);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
     }
   });
 

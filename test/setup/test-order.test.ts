@@ -4,7 +4,13 @@
  */
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { startOrder } from "../../setup/test";
+import { once } from "events";
+import * as path from "path";
+import { lessonCells, startOrder } from "../../setup/test";
+import { startCellCacheWarm, warmCellCache, ROOT } from "../../setup/jupyter";
+import { studentEdition } from "../../setup/editions";
+import { cellText, readNotebook } from "../../setup/notebook";
+import { lessonSlugs } from "../../lib/lessons";
 
 describe("npm test's start order", () => {
   it("browser first, then the scaffolding test, lesson 05, grading, the other lessons; the rest by name", () => {
@@ -15,5 +21,27 @@ describe("npm test's start order", () => {
   it("keeps every file exactly once", () => {
     const files = ["z.test.js", "a.test.js", "b/test/lessons/03.test.js"];
     assert.deepEqual([...startOrder(files)].sort(), [...files].sort());
+  });
+
+  it("warms the cell cache with every lesson and its student edition, lesson 05 and then 01 first (the files that start first run them)", () => {
+    const code = (nb: ReturnType<typeof readNotebook>): string[] => nb.cells.filter((c) => c.cell_type === "code").map((c) => cellText(c));
+    const order = ["05", "01", ...lessonSlugs().map((s) => s.slice(0, 2)).filter((n) => n !== "05" && n !== "01")];
+    const expected = order.flatMap((n) => {
+      const slug = lessonSlugs().find((s) => s.startsWith(n)) as string;
+      const nb = readNotebook(path.join(ROOT, "notebooks", `${slug}.ipynb`));
+      return [code(nb), code(studentEdition(nb, `notebooks/${slug}.ipynb`))];
+    });
+    assert.deepEqual(lessonCells(), expected);
+  });
+
+  it("the background warm compiles notebooks into the course's cell cache, where the next look finds every cell", async () => {
+    const token = `bg${process.pid}_${Date.now()}`;
+    const notebooks = [[`const ${token}: number = 1;\n`, `const next_${token}: number = ${token} + 1;\n`], [`const other_${token}: string = "a";\n`]];
+    const child = startCellCacheWarm(notebooks);
+    assert.ok(child, "the warm started");
+    const [code] = (await once(child, "exit")) as [number | null];
+    assert.equal(code, 0);
+    const again = warmCellCache(notebooks);
+    assert.deepEqual(again && { compiled: again.compiled, cached: again.cached, written: again.written }, { compiled: 3, cached: 3, written: 0 });
   });
 });

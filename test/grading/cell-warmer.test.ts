@@ -1,0 +1,131 @@
+/**
+ * The execution reports' cell warmer (grading/cell-warmer.ts): a sandboxed
+ * server that compiles each submission's cells into a folder of that
+ * submission's own before its kernel runs.
+ *
+ * - with fake servers: an answer gives the folder; a server that hangs, dies
+ *   or answers nonsense gives null (the kernel then compiles for itself), is
+ *   stopped, and the next warm starts a new one;
+ * - in the real sandbox: a submission's folder holds every cell its kernel
+ *   looks up, and its execution report, run with that folder, is the one a
+ *   cold kernel gives; another submission's folder holds none of its own cells.
+ */
+import { after, describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { CellWarmer } from "../../grading/cell-warmer";
+import { cellWarmerOf, executeSubmission, prepareGrading, type GradingContext } from "../../grading/grade-notebook";
+import { readSubmission } from "../../grading/submission";
+import { DEFAULT_GRADE_OPTIONS, type GradeOptions } from "../../grading/types";
+import { studentEdition } from "../../setup/editions";
+import { cellText, readNotebook, writeNotebook, type Notebook } from "../../setup/notebook";
+import { OUT, ROOT } from "../helpers/notebooks";
+
+const SLUG = "01-logistic-regression";
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cell-warmer-"));
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+/** A CellWarmer over a fake server (`node -e script`); counts the servers it started. */
+function fake(script: string, timeoutMs = 5_000): { warmer: CellWarmer; started: () => number } {
+  let started = 0;
+  const warmer = new CellWarmer(
+    () => {
+      started++;
+      return spawn(process.execPath, ["-e", script], { stdio: ["pipe", "pipe", "pipe"], detached: true });
+    },
+    tmp,
+    tmp,
+    timeoutMs,
+  );
+  return { warmer, started: () => started };
+}
+
+/** Answers every request line as the real server does, after making the folder it names. */
+const ANSWERS = `require("readline").createInterface({ input: process.stdin }).on("line", (l) => {
+  const q = JSON.parse(l); require("fs").mkdirSync(q.dir, { recursive: true });
+  console.log(JSON.stringify({ compiled: q.cells.length, cached: 0, written: q.cells.length, programs: 0 }));
+});`;
+
+describe("the cell warmer's protocol", () => {
+  it("an answer gives the submission's folder, which release() removes; one server serves many", async () => {
+    const { warmer, started } = fake(ANSWERS);
+    try {
+      const one = await warmer.warm(["1"], "one");
+      assert.equal(one, path.join(tmp, "one"));
+      assert.ok(fs.existsSync(one));
+      const two = await warmer.warm(["2"], "two");
+      assert.equal(two, path.join(tmp, "two"));
+      assert.equal(started(), 1);
+      warmer.release(one);
+      assert.ok(!fs.existsSync(one));
+    } finally {
+      warmer.stop();
+    }
+  });
+
+  for (const [what, script, problem] of [
+    ["hangs", "setInterval(() => undefined, 1000);", /took over 1 s/],
+    ["dies", "process.exit(3);", /stopped/],
+    ["answers nonsense", `require("readline").createInterface({ input: process.stdin }).on("line", () => console.log("not json"));`, /not JSON/],
+    ["answers an error", `require("readline").createInterface({ input: process.stdin }).on("line", () => console.log(JSON.stringify({ error: "bad" })));`, /bad/],
+  ] as const) {
+    it(`a server that ${what} gives null and a reason, and the next warm is answered`, async () => {
+      const { warmer, started } = fake(script, 1_000);
+      try {
+        const t0 = Date.now();
+        assert.equal(await warmer.warm(["1"], `bad-${started()}`), null);
+        assert.match(warmer.lastProblem, problem);
+        assert.ok(Date.now() - t0 < 10_000, "within its time limit");
+        assert.equal(await warmer.warm(["1"], "again"), null, "the same fake server again");
+        assert.ok(!fs.existsSync(path.join(tmp, "again")), "a failed warm leaves no folder");
+        if (what === "hangs" || what === "dies") assert.equal(started(), 2, "a hung or dead server is replaced");
+      } finally {
+        warmer.stop();
+      }
+    });
+  }
+});
+
+describe("the cell warmer in the sandbox", () => {
+  let ctx: GradingContext | null = null;
+  after(() => ctx?.close());
+  const opts: GradeOptions = { ...DEFAULT_GRADE_OPTIONS, cellTimeout: 120 };
+  const source = (): Notebook => readNotebook(path.join(ROOT, "notebooks", `${SLUG}.ipynb`));
+  const codeCells = (nb: Notebook): string[] => nb.cells.filter((c) => c.cell_type === "code").map((c) => cellText(c));
+
+  it("fills a submission's own folder with every cell its kernel looks up; its execution report is a clean run; another submission's folder has none of its cells", async () => {
+    ctx = prepareGrading({ warmSubmissionCells: true });
+    const warmer = cellWarmerOf(ctx, opts);
+    assert.ok(warmer, "a context asked to warm has a warmer");
+    const right = source();
+    const unfinished = studentEdition(source(), `notebooks/${SLUG}.ipynb`);
+    const rightDir = await warmer.warm(codeCells(right), "right");
+    assert.ok(rightDir, warmer.lastProblem);
+    const unfinishedDir = await warmer.warm(codeCells(unfinished), "unfinished");
+    assert.ok(unfinishedDir, warmer.lastProblem);
+    const files = (d: string): string[] => fs.readdirSync(d);
+    // Every code cell of the lesson is cacheable (imports lead into ../build/lib only).
+    assert.equal(files(rightDir).length, codeCells(right).length);
+    const own = files(rightDir).filter((f) => !files(unfinishedDir).includes(f));
+    assert.ok(own.length >= 6, `the right submission's exercise cells, and the cells whose declarations differ after them: ${own.length}`);
+    assert.ok(fs.readdirSync(ctx.cellCacheDir).every((f) => !own.includes(f)), "not in the student editions' cache either: they are the solutions, compiled");
+
+    const file = path.join(OUT, `cell-warmer-${process.pid}.ipynb`);
+    writeNotebook(file, right);
+    try {
+      const sub = readSubmission(file, ctx.exerciseNames);
+      const report = await executeSubmission(sub, opts, ctx.workDir, 1, ctx.dataDir, rightDir);
+      assert.equal(report.ran, true, report.message);
+      const counts = report.counts ?? {};
+      assert.equal(counts.ok, codeCells(right).length, `every cell ran cleanly: ${report.message}`);
+    } finally {
+      fs.rmSync(file, { force: true });
+      warmer.release(rightDir);
+      warmer.release(unfinishedDir);
+    }
+    assert.ok(!fs.existsSync(rightDir));
+  });
+});
