@@ -37,10 +37,13 @@ export interface WarmReply {
 /** Longest answer line read (they are ~60 bytes). */
 const REPLY_LIMIT = 64 * 1024;
 
+/** Failed warms in a row after which a warmer stops trying (each may cost its time limit). */
+const MAX_FAILURES = 3;
+
 export class CellWarmer {
   private child: ChildProcess | null = null;
-  private lines = new LineReader(REPLY_LIMIT);
   private waiting: ((line: string | null) => void) | null = null;
+  private failures = 0;
   /** Why the last warm failed, for tests and diagnostics. */
   lastProblem = "";
 
@@ -59,17 +62,22 @@ export class CellWarmer {
 
   private start(): ChildProcess {
     const child = this.spawnServer();
-    this.lines = new LineReader(REPLY_LIMIT);
+    // Each server its own reader, and only the current one answers: a replaced server's last words are ignored.
+    const lines = new LineReader(REPLY_LIMIT);
     child.stdout?.on("data", (d: Buffer) => {
-      for (const line of this.lines.push(d)) this.settle(line);
+      if (this.child !== child) return;
+      for (const line of lines.push(d)) this.settle(line);
     });
     child.stderr?.resume();
     child.stdin?.on("error", () => undefined); // a server that died: its exit settles the request
-    child.on("exit", () => {
-      if (this.child === child) this.child = null;
+    const gone = (): void => {
       killTree(child);
+      if (this.child !== child) return;
+      this.child = null;
       this.settle(null);
-    });
+    };
+    child.on("error", gone); // could not start (e.g. no process left under the limit)
+    child.on("exit", gone);
     this.child = child;
     return child;
   }
@@ -84,11 +92,35 @@ export class CellWarmer {
    * Compiles `cells` (a notebook's code cells, in order) into a new folder
    * `<hostRoot>/<name>`, returned, with every compiled cell the notebook's
    * kernel will look for; null when the warm failed (`lastProblem` says why),
-   * and the kernel should be shown the usual cache instead.
+   * and the kernel should be shown the usual cache instead. Never throws.
    */
   async warm(cells: string[], name: string): Promise<string | null> {
+    if (this.failures >= MAX_FAILURES) {
+      this.lastProblem = `the cell warmer failed ${MAX_FAILURES} times in a row and is off for this run`;
+      return null;
+    }
     const host = path.join(this.hostRoot, name);
-    fs.rmSync(host, { recursive: true, force: true });
+    let problem = "";
+    try {
+      fs.rmSync(host, { recursive: true, force: true });
+      problem = await this.request(cells, name);
+      // What is mounted for the kernel must be the folder the server made, not a link it left elsewhere.
+      if (!problem && !fs.lstatSync(host).isDirectory()) problem = "the cell warmer left no folder";
+    } catch (err) {
+      problem = `the cell warmer failed: ${err instanceof Error ? err.message : String(err)}`;
+    }
+    this.lastProblem = problem;
+    if (!problem) {
+      this.failures = 0;
+      return host;
+    }
+    this.failures++;
+    this.release(host);
+    return null;
+  }
+
+  /** Sends one request and waits for its answer; returns what went wrong, or "". */
+  private async request(cells: string[], name: string): Promise<string> {
     const child = this.child ?? this.start();
     const answer = new Promise<string | null>((resolve) => {
       this.waiting = resolve;
@@ -100,31 +132,32 @@ export class CellWarmer {
     child.stdin?.write(`${JSON.stringify({ cells, dir: path.posix.join(this.insideRoot, name) })}\n`);
     const line = await Promise.race([answer, timeout]);
     clearTimeout(timer);
-    let reply: Partial<WarmReply> & { error?: string } = {};
     if (line === "timeout") {
-      this.lastProblem = `compiling the cells took over ${this.timeoutMs / 1000} s`;
       this.waiting = null;
       this.stop();
-    } else if (line === null) {
-      this.lastProblem = "the cell warmer stopped";
-    } else {
-      try {
-        reply = JSON.parse(line) as typeof reply;
-        this.lastProblem = reply.error ?? "";
-      } catch {
-        this.lastProblem = "the cell warmer answered something that is not JSON";
-      }
+      return `compiling the cells took over ${this.timeoutMs / 1000} s`;
     }
-    if (this.lastProblem || typeof reply.compiled !== "number") {
-      fs.rmSync(host, { recursive: true, force: true });
-      return null;
+    if (line === null) return "the cell warmer stopped";
+    let reply: unknown;
+    try {
+      reply = JSON.parse(line);
+    } catch {
+      return "the cell warmer answered something that is not JSON";
     }
-    return host;
+    if (!reply || typeof reply !== "object") return "the cell warmer answered something that is not an object";
+    const r = reply as Partial<WarmReply> & { error?: unknown };
+    if (r.error !== undefined) return String(r.error);
+    return typeof r.compiled === "number" ? "" : "the cell warmer's answer says nothing was compiled";
   }
 
-  /** Removes a submission's folder once its kernel is done with it. */
+  /** Removes a submission's folder once its kernel is done with it. Never throws. */
   release(host: string | null): void {
-    if (host) fs.rmSync(host, { recursive: true, force: true });
+    if (!host) return;
+    try {
+      fs.rmSync(host, { recursive: true, force: true });
+    } catch {
+      // removed with the grading run's work folder at the end
+    }
   }
 
   /** Stops the server (the next warm starts another). */

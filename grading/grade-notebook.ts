@@ -27,7 +27,7 @@ import { lessonChecks, readHiddenChecks, type CheckRequest, type GradeRequest, t
 import { workerCodeCacheFile } from "./worker-process";
 import { judgeCheck, type CheckOutcome } from "./judge";
 import { withoutExpected, writeInputsOnly } from "./inputs";
-import { ensureSandbox, killTree, sandboxUid, spawnSandboxed, SandboxUnavailableError, type SandboxSpec } from "./sandbox";
+import { ensureSandbox, killTree, spawnSandboxed, warmerUid, SandboxUnavailableError, type SandboxSpec } from "./sandbox";
 import { CellWarmer } from "./cell-warmer";
 import { LineReader } from "./line-reader";
 import type { CheckGrade, ExecutionReport, GradeOptions, NotebookGrade } from "./types";
@@ -443,15 +443,22 @@ export function cellWarmerOf(ctx: GradingContext, opts: GradeOptions): CellWarme
   if (!ctx.cellWarmsDir || opts.unsafeNoSandbox) return null;
   if (ctx.cellWarmer) return ctx.cellWarmer;
   const host = ctx.cellWarmsDir;
-  fs.mkdirSync(host, { recursive: true, mode: 0o755 });
-  // The sandbox's uid writes the submissions' folders here (the grader removes them).
-  if (typeof process.getuid === "function" && process.getuid() === 0) fs.chownSync(host, sandboxUid(), sandboxUid());
+  const root = typeof process.getuid === "function" && process.getuid() === 0;
+  try {
+    fs.mkdirSync(host, { recursive: true, mode: 0o755 });
+    // The warmer's uid writes the submissions' folders here (0755 and 0644: the kernels' uid reads them; the grader removes them).
+    if (root) fs.chownSync(host, warmerUid(), warmerUid());
+  } catch {
+    ctx.cellWarmsDir = null; // no warmer: kernels compile for themselves
+    return null;
+  }
   const notebooks = path.join(ROOT, "notebooks");
   const spec: SandboxSpec = {
     root: ROOT, dataDir: null, cellCache: ctx.cellCacheDir, writable: { [host]: CELL_WARMS_INSIDE },
     env: sandboxEnv({ NODE_OPTIONS: kernelNodeOptions(opts), COURSE_NO_REBUILD: "1" }),
     cwd: notebooks,
     limits: { memoryMb: opts.memoryMb, processes: PROCESSES, diskMb: DISK_MB },
+    ...(root ? { uid: warmerUid() } : {}),
   };
   const command = [process.execPath, ...KERNEL_NODE_FLAGS, path.join(ROOT, "setup", "kernel.js"), "--serve-cell-warms", notebooks];
   ctx.cellWarmer = new CellWarmer(() => spawnSandboxed(command, spec), host, CELL_WARMS_INSIDE, CELL_WARM_TIMEOUT_MS);

@@ -61,6 +61,8 @@ export interface SandboxSpec {
   env: Record<string, string>;
   /** Working folder inside. */
   cwd: string;
+  /** When the grader is root: the uid to run as, instead of this grader's (sandboxUid). */
+  uid?: number;
   limits: SandboxLimits;
 }
 
@@ -74,6 +76,15 @@ export const SANDBOX_UIDS = { first: 200_000, count: 50_000 } as const;
  */
 export function sandboxUid(): number {
   return sandboxUidOf(process.pid);
+}
+
+/**
+ * The uid of this grader's cell warmer when it is root (grading/cell-warmer.ts):
+ * another than its sandboxes', so the warmer's threads never count against an
+ * execution report's process limit.
+ */
+export function warmerUid(): number {
+  return SANDBOX_UIDS.first + ((process.pid + SANDBOX_UIDS.count / 2) % SANDBOX_UIDS.count);
 }
 
 /** The uid the sandboxes of the grader with this pid run as (when it is root). */
@@ -166,7 +177,7 @@ export function sandboxCommand(command: readonly string[], spec: SandboxSpec): {
   // RLIMIT_DATA covers the heap, WebAssembly memory and native allocations; 512 MB of slack above the JS heap.
   const dataBytes = (limits.memoryMb + 512) * mb;
   const prlimit = ["--data=" + dataBytes, "--nproc=" + processLimit(limits.processes), "--fsize=" + limits.diskMb * mb, "--core=0", "--nofile=1024"];
-  const uid = sandboxUid();
+  const uid = spec.uid ?? sandboxUid();
   const drop = isRoot() ? ["/usr/bin/setpriv", `--reuid=${uid}`, `--regid=${uid}`, "--clear-groups", "--"] : [];
   return { file: "/usr/bin/prlimit", args: [...prlimit, "--", ...drop, ...bwrap] };
 }

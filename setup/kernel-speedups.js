@@ -105,8 +105,16 @@ const CELL_CACHE_MAX = 4000;
  * @param {boolean} writable
  * @param {string} [dir]
  * @param {string[]} [readAlso]
+ * @param {number} [maxBytes] most this cache object writes in all; entries beyond are not written
  */
-function cellCache(root, writable, dir = process.env.COURSE_CELL_CACHE_DIR || path.join(root, "build", "lib", "cache", "cells"), readAlso = []) {
+function cellCache(root, writable, dir = process.env.COURSE_CELL_CACHE_DIR || path.join(root, "build", "lib", "cache", "cells"), readAlso = [], maxBytes = Infinity) {
+  let bytes = 0;
+  /** Writes an entry unless it would pass maxBytes; true when written. @param {string} f @param {string} text */
+  const write = (f, text) => {
+    if (bytes + Buffer.byteLength(text) > maxBytes) return false;
+    bytes += Buffer.byteLength(text);
+    return writeAtomically(f, text);
+  };
   const text = (/** @type {string} */ f) => {
     try {
       return fs.readFileSync(f, "utf8");
@@ -150,7 +158,11 @@ function cellCache(root, writable, dir = process.env.COURSE_CELL_CACHE_DIR || pa
       if (!built) return null;
       for (const code of [prevDecl, src]) {
         if (/\/\/\/\s*<reference/.test(code)) return null;
-        for (const m of code.matchAll(/(["'`])(\.{0,2}\/[^"'`\n]*)\1/g)) if (!(m[2] || "").startsWith("../build/lib/")) return null;
+        // Into the library only: not back out of it (`..`, `.`), nor into its caches (which differ between processes).
+        for (const m of code.matchAll(/(["'`])(\.{0,2}\/[^"'`\n]*)\1/g)) {
+          const rest = (m[2] || "").startsWith("../build/lib/") ? (m[2] || "").slice("../build/lib/".length) : null;
+          if (rest === null || rest.split("/").some((seg) => seg === ".." || seg === ".") || rest.startsWith("cache/")) return null;
+        }
       }
       const cwd = process.cwd();
       const where = `${path.dirname(cwd)}\0${fs.existsSync(path.join(cwd, "node_modules"))}`;
@@ -164,7 +176,7 @@ function cellCache(root, writable, dir = process.env.COURSE_CELL_CACHE_DIR || pa
           const out = JSON.parse(text);
           status.cellCacheHits++;
           // Found in a folder only read: the written folder gets it too, so it alone holds the notebook's cells.
-          if (d !== dir && writable) writeAtomically(file(key), text);
+          if (d !== dir && writable) write(file(key), text);
           return out;
         } catch {
           // not in this folder
@@ -175,7 +187,7 @@ function cellCache(root, writable, dir = process.env.COURSE_CELL_CACHE_DIR || pa
     /** @param {string} key @param {unknown} out */
     put(key, out) {
       if (!writable) return;
-      if (writeAtomically(file(key), JSON.stringify(out))) status.cellCacheWritten++;
+      if (write(file(key), JSON.stringify(out))) status.cellCacheWritten++;
     },
     /** Removes the least recently written entries beyond CELL_CACHE_MAX (half of them go). */
     prune() {
@@ -367,9 +379,21 @@ function lightConverter(create, opts) {
     return made;
   };
   deferred.push(current);
+  // A converter closed before warmConverters() ran (the grader's warm server makes many) is no longer built there.
+  const forget = () => {
+    const i = deferred.indexOf(current);
+    if (i >= 0) deferred.splice(i, 1);
+  };
   /** @type {any} */
-  let cur = { convert: (/** @type {any[]} */ ...a) => current().convert(...a), inspect: (/** @type {any[]} */ ...a) => current().inspect(...a), complete: (/** @type {any[]} */ ...a) => current().complete(...a), addModule: (/** @type {any[]} */ ...a) => current().addModule(...a), close: () => made && made.close() };
+  let cur = {
+    convert: (/** @type {any[]} */ ...a) => current().convert(...a), inspect: (/** @type {any[]} */ ...a) => current().inspect(...a), complete: (/** @type {any[]} */ ...a) => current().complete(...a), addModule: (/** @type {any[]} */ ...a) => current().addModule(...a),
+    close: () => {
+      forget();
+      if (made) made.close();
+    },
+  };
   let isLight = true;
+  let emittedSides = false;
   /** @type {any[][]} */
   const modules = []; // %module cells, replayed into the full program
   const toFull = () => {
@@ -386,6 +410,8 @@ function lightConverter(create, opts) {
     const cached = key && cells ? cells.get(key) : null;
     if (cached) return cached;
     const out = cur.convert(prevDecl, src);
+    // tslab emits a cell's local imports once per converter (they then count as converted).
+    if (out.sideOutputs && out.sideOutputs.length) emittedSides = true;
     if (key && cells) cells.put(key, out);
     return out;
   };
@@ -405,11 +431,12 @@ function lightConverter(create, opts) {
     close: () => cur.close(),
     /**
      * True while this converter can compile another notebook as a fresh one
-     * would: still on the light program, with no %module. (tslab's converter
-     * keeps nothing else between cells: each compile is given the declarations
-     * of the cells before.)
+     * would: still on the light program, with no %module, and no local file
+     * emitted (tslab remembers the local imports it has emitted and leaves them
+     * out of later cells' side outputs). Otherwise each compile depends only on
+     * the cell and the declarations of the cells before it.
      */
-    reusable: () => isLight && modules.length === 0,
+    reusable: () => isLight && modules.length === 0 && !emittedSides,
   };
 }
 
@@ -647,6 +674,7 @@ function warmCellCache(root, cwd, notebooks) {
  * @param {NodeJS.WritableStream} output
  */
 function serveCellWarms(root, cwd, input, output) {
+  const WARM_MAX_BYTES = 64 * 1024 * 1024;
   prepareKernel(root);
   const base = process.env.COURSE_CELL_CACHE_DIR || path.join(root, "build", "lib", "cache", "cells");
   const { createConverter } = require(path.join(root, "node_modules", "tslab", "dist", "converter.js"));
@@ -662,7 +690,8 @@ function serveCellWarms(root, cwd, input, output) {
       const req = JSON.parse(line);
       if (!req || !Array.isArray(req.cells) || typeof req.dir !== "string") throw new Error('expected {"cells": [...], "dir": "..."}');
       fs.mkdirSync(req.dir, { recursive: true });
-      useCellCache(cellCache(root, true, req.dir, [base]));
+      // What one notebook may write: its compiled cells are a few MB; a notebook made to blow them up is cut off.
+      useCellCache(cellCache(root, true, req.dir, [base], WARM_MAX_BYTES));
       // A converter that switched to the full program (a cell used Node's types) or took a %module
       // would compile the next notebook unlike a fresh kernel: it makes way for a new one.
       if (conv && !conv.reusable()) {
@@ -677,6 +706,13 @@ function serveCellWarms(root, cwd, input, output) {
       reply = { compiled, cached: status.cellCacheHits - hits, written: status.cellCacheWritten - written, programs: status.lightPrograms + status.fullPrograms - programs };
     } catch (err) {
       reply = { error: err instanceof Error ? err.message : String(err) };
+      // A converter that threw mid-compile may be left in any state: the next notebook gets a new one.
+      try {
+        if (conv) conv.close();
+      } catch {
+        // already broken
+      }
+      conv = null;
     }
     output.write(`${JSON.stringify(reply)}\n`);
   });

@@ -89,6 +89,30 @@ describe("the cell warmer's protocol", () => {
   }
 });
 
+describe("the cell warmer gives up", () => {
+  it(`after ${3} failures in a row: the next warms return null at once, and start no server`, async () => {
+    const { warmer, started } = fake("process.exit(3);", 1_000);
+    try {
+      for (let i = 0; i < 3; i++) assert.equal(await warmer.warm(["1"], `x${i}`), null);
+      assert.equal(started(), 3);
+      const t0 = Date.now();
+      assert.equal(await warmer.warm(["1"], "x3"), null);
+      assert.match(warmer.lastProblem, /off for this run/);
+      assert.equal(started(), 3);
+      assert.ok(Date.now() - t0 < 1_000);
+    } finally {
+      warmer.stop();
+    }
+  });
+
+  it("a server that cannot start gives null, and no exception", async () => {
+    const warmer = new CellWarmer(() => spawn(path.join(tmp, "no-such-program"), [], { stdio: ["pipe", "pipe", "pipe"] }), tmp, tmp, 5_000);
+    assert.equal(await warmer.warm(["1"], "nostart"), null);
+    assert.match(warmer.lastProblem, /stopped/);
+    warmer.stop();
+  });
+});
+
 describe("the cell warmer in the sandbox", () => {
   let ctx: GradingContext | null = null;
   after(() => ctx?.close());

@@ -28,7 +28,7 @@ const speedups = require(path.join(ROOT, "setup", "kernel-speedups.js")) as {
   warmConverters(): void;
   status: { lightPrograms: number; fullPrograms: number; switchedToFull: number; lightBuilders: number; cellCacheHits: number; cellCacheWritten: number };
   kernelCodeCacheFile(root: string, nodeOptions?: string): string;
-  cellCache(root: string, writable: boolean, dir?: string, readAlso?: string[]): CellCache;
+  cellCache(root: string, writable: boolean, dir?: string, readAlso?: string[], maxBytes?: number): CellCache;
   KERNEL_NODE_FLAGS: string[];
   useCellCache(cache: CellCache | null): void;
   CELL_CACHE_MAX: number;
@@ -143,7 +143,7 @@ describe("kernel speed-ups", () => {
       assert.equal(cache.key(true, "", lesson), key, "the same cell, the same key");
       assert.notEqual(cache.key(false, "", lesson), key, "checked by the full program: another key");
       assert.notEqual(cache.key(true, "declare const n: number;\n", lesson), key, "after other declarations: another key");
-      for (const other of ['import { f } from "./helper";', 'import x from "../lib/course/accuracy";', 'import x from "/tmp/x";', '/// <reference path="x.d.ts" />\nconst a = 1;'])
+      for (const other of ['import { f } from "./helper";', 'import x from "../lib/course/accuracy";', 'import x from "/tmp/x";', '/// <reference path="x.d.ts" />\nconst a = 1;', 'import x from "../build/lib/../../etc/x";', 'import x from "../build/lib/./runtime/../../x";', 'import x from "../build/lib/cache/cells/x";'])
         assert.equal(cache.key(true, "", other), null, `not cached: ${other}`);
       assert.equal(cache.key(true, 'import { f } from "./helper";\n', "const a = 1;"), null, "nor a cell after declarations that import another file");
       fs.writeFileSync(path.join(root, "build", "lib", ".stamp"), "2026-01-02T00:00:00.000Z");
@@ -158,6 +158,16 @@ describe("kernel speed-ups", () => {
       readOnly.put(other as string, { output: "y", diagnostics: [] });
       assert.equal(readOnly.get(other as string), null, "a read-only cache (the grader's kernels) writes nothing");
       assert.deepEqual(readOnly.get(key as string), { output: "x", diagnostics: [] }, "but reads");
+
+      // Layered (the grader's warm server): reads its folder, then the others; copies what it found there into its own; writes at most maxBytes.
+      const own = path.join(root, "own");
+      const layered = speedups.cellCache(root, true, own, [cache.dir], 40);
+      assert.deepEqual(layered.get(key as string), { output: "x", diagnostics: [] }, "found in the folder it only reads");
+      assert.ok(fs.existsSync(path.join(own, `${key}.json`)), "and copied into its own");
+      const k2 = layered.key(true, "", "const c = 3;\n") as string;
+      layered.put(k2, { output: "z".repeat(100), diagnostics: [] });
+      assert.ok(!fs.existsSync(path.join(own, `${k2}.json`)), "an entry past its byte budget is not written");
+      assert.equal(fs.readdirSync(cache.dir).includes(`${k2}.json`), false, "nor anywhere else");
 
       // Pruning keeps the most recently written half once there are more than CELL_CACHE_MAX.
       for (let i = 0; i < speedups.CELL_CACHE_MAX; i++) fs.writeFileSync(path.join(cache.dir, `old${i}.json`), "{}");
