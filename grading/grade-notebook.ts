@@ -21,7 +21,7 @@ import * as os from "os";
 import * as path from "path";
 import { findTestPython, jupyterEnv, warmCellCache, warmKernelCaches, warmKernelCodeCacheFor, writeKernelSpec, JUPYTER_DATA, KERNEL_NODE_FLAGS, ROOT } from "../setup/jupyter";
 import { studentEdition } from "../setup/editions";
-import { cellText, readNotebook, writeNotebook } from "../setup/notebook";
+import { codeSources, readNotebook, writeNotebook } from "../setup/notebook";
 import { exerciseCells, lessonSlugs, readSubmission, type ExerciseCell, type Submission } from "./submission";
 import { lessonChecks, readHiddenChecks, type CheckRequest, type GradeRequest, type WorkerMessage } from "./worker";
 import { workerCodeCacheFile } from "./worker-process";
@@ -416,7 +416,7 @@ function warmLessonCells(ctx: GradingContext, slug: string): void {
   const file = path.join(ROOT, "notebooks", `${slug}.ipynb`);
   if (!fs.existsSync(file)) return;
   const student = studentEdition(readNotebook(file), `notebooks/${slug}.ipynb`);
-  warmCellCache([student.cells.filter((c) => c.cell_type === "code").map((c) => cellText(c))], ctx.cellCacheDir);
+  warmCellCache([codeSources(student)], ctx.cellCacheDir);
   // Readable by the sandbox's own uid (whatever the umask). Another grader may be writing here: its
   // temporary files come and go, and one missing is no error.
   for (const f of fs.readdirSync(ctx.cellCacheDir)) {
@@ -553,7 +553,7 @@ export async function gradeNotebook(file: string, opts: GradeOptions, ctx: Gradi
       warmKernelCode(opts);
       // The submission's own cells compiled into a folder of its own (null: the warm failed; the kernel compiles them).
       const warmer = cellWarmerOf(ctx, opts);
-      const cells = warmer ? await warmer.warm(sub.notebook.cells.filter((c) => c.cell_type === "code").map((c) => cellText(c)), String(n)) : null;
+      const cells = warmer ? await warmer.warm(codeSources(sub.notebook), String(n)) : null;
       try {
         grade.execution = await executeSubmission(sub, opts, ctx.workDir, n, ctx.dataDir, cells ?? ctx.cellCacheDir);
       } finally {

@@ -77,6 +77,11 @@ function writeAtomically(file, data) {
 /** Most compiled cells kept; a kernel start prunes the least recently written beyond it. */
 const CELL_CACHE_MAX = 4000;
 
+/** The kernel's cell cache: COURSE_CELL_CACHE_DIR (the grader's sandbox shows another there), else build/lib/cache/cells. */
+function defaultCellCacheDir(/** @type {string} */ root) {
+  return process.env.COURSE_CELL_CACHE_DIR || path.join(root, "build", "lib", "cache", "cells");
+}
+
 /**
  * Compiled cells kept across kernels, as JSON files named by a hash of
  * everything tslab's compile of a cell depends on:
@@ -107,7 +112,7 @@ const CELL_CACHE_MAX = 4000;
  * @param {string[]} [readAlso]
  * @param {number} [maxBytes] most this cache object writes in all; entries beyond are not written
  */
-function cellCache(root, writable, dir = process.env.COURSE_CELL_CACHE_DIR || path.join(root, "build", "lib", "cache", "cells"), readAlso = [], maxBytes = Infinity) {
+function cellCache(root, writable, dir = defaultCellCacheDir(root), readAlso = [], maxBytes = Infinity) {
   let bytes = 0;
   /** Writes an entry unless it would pass maxBytes; true when written. @param {string} f @param {string} text */
   const write = (f, text) => {
@@ -593,6 +598,20 @@ function warmCaches(root) {
 }
 
 /**
+ * The converter for the next notebook: `conv` again, whose program is then
+ * built once for all, unless it would compile that notebook unlike a fresh
+ * kernel (it switched to the full program, took a %module or emitted a local
+ * file: see lightConverter's reusable()); then a new one.
+ * @param {any} conv the last notebook's converter, or null
+ * @param {(opts: any) => any} createConverter
+ */
+function nextConverter(conv, createConverter) {
+  if (conv && conv.reusable()) return conv;
+  if (conv) conv.close();
+  return createConverter({ isJS: false, isBrowser: false });
+}
+
+/**
  * Compiles a notebook's code cells as its kernel would when they run top to
  * bottom: each after the declarations of those before it (a cell with errors
  * adds none); %module and browser cells are left out. Returns how many were compiled.
@@ -633,12 +652,7 @@ function warmCellCache(root, cwd, notebooks) {
   let conv = null;
   try {
     for (const sources of notebooks) {
-      // One converter for all (its program is built once), unless a notebook left it unlike a fresh one.
-      if (conv && !conv.reusable()) {
-        conv.close();
-        conv = null;
-      }
-      conv ||= createConverter({ isJS: false, isBrowser: false });
+      conv = nextConverter(conv, createConverter);
       compiled += compileInOrder(conv, getCodeMetadata, sources);
     }
   } finally {
@@ -676,7 +690,7 @@ function warmCellCache(root, cwd, notebooks) {
 function serveCellWarms(root, cwd, input, output) {
   const WARM_MAX_BYTES = 64 * 1024 * 1024;
   prepareKernel(root);
-  const base = process.env.COURSE_CELL_CACHE_DIR || path.join(root, "build", "lib", "cache", "cells");
+  const base = defaultCellCacheDir(root);
   const { createConverter } = require(path.join(root, "node_modules", "tslab", "dist", "converter.js"));
   const { getCodeMetadata } = require(path.join(root, "node_modules", "tslab", "dist", "metadata.js"));
   process.chdir(cwd);
@@ -692,13 +706,7 @@ function serveCellWarms(root, cwd, input, output) {
       fs.mkdirSync(req.dir, { recursive: true });
       // What one notebook may write: its compiled cells are a few MB; a notebook made to blow them up is cut off.
       useCellCache(cellCache(root, true, req.dir, [base], WARM_MAX_BYTES));
-      // A converter that switched to the full program (a cell used Node's types) or took a %module
-      // would compile the next notebook unlike a fresh kernel: it makes way for a new one.
-      if (conv && !conv.reusable()) {
-        conv.close();
-        conv = null;
-      }
-      conv ||= createConverter({ isJS: false, isBrowser: false });
+      conv = nextConverter(conv, createConverter);
       const hits = status.cellCacheHits;
       const written = status.cellCacheWritten;
       const programs = status.lightPrograms + status.fullPrograms;

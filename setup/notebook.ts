@@ -25,6 +25,11 @@ export function cellText(cell: Cell): string {
   return Array.isArray(cell.source) ? cell.source.join("") : cell.source;
 }
 
+/** The text of a notebook's code cells, in order (what a kernel running it top to bottom compiles). */
+export function codeSources(nb: Notebook): string[] {
+  return nb.cells.filter((c) => c.cell_type === "code").map((c) => cellText(c));
+}
+
 /** Splits text into nbformat's list-of-lines form. */
 export function toSource(text: string): string[] {
   const lines = text.split("\n");

@@ -21,7 +21,8 @@ import { run } from "node:test";
 import { spec } from "node:test/reporters";
 import { CHROMIUM, ensureChromium, ensureLabServer, findTestPython, installInstructions, installJupyter, jupyterEnv, probeAll, startCellCacheWarm, warmKernelCaches, writeKernelSpec, ROOT } from "./jupyter";
 import { studentEdition } from "./editions";
-import { cellText, readNotebook } from "./notebook";
+import { codeSources, readNotebook } from "./notebook";
+import { lessonSlugs } from "../lib/lessons";
 
 function testFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
@@ -133,22 +134,19 @@ async function main(): Promise<number> {
 }
 
 /**
- * The code cells of every lesson notebook in notebooks/ and of its student
- * edition, the lessons the slowest test files run first (SLOWEST_FIRST: 05,
- * then 01 for grading) leading; what the tests' kernels compile (startCellCacheWarm).
+ * The code cells of every lesson (the registry, lib/lessons.ts) and of its
+ * student edition, the lessons the slowest test files run first (SLOWEST_FIRST:
+ * 05, then 01 for grading) leading; what the tests' kernels compile (startCellCacheWarm).
  */
 export function lessonCells(): string[][] {
-  const dir = path.join(ROOT, "notebooks");
-  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => /^\d\d-[\w-]+\.ipynb$/.test(f)) : [];
-  const first = (f: string): number => (f.startsWith("05-") ? 0 : f.startsWith("01-") ? 1 : 2);
+  const first = (slug: string): number => (slug.startsWith("05-") ? 0 : slug.startsWith("01-") ? 1 : 2);
   const cells: string[][] = [];
-  for (const f of files.sort((a, b) => first(a) - first(b) || a.localeCompare(b))) {
+  for (const slug of [...lessonSlugs()].sort((a, b) => first(a) - first(b))) {
     try {
-      const nb = readNotebook(path.join(dir, f));
-      const code = (n: typeof nb): string[] => n.cells.filter((c) => c.cell_type === "code").map((c) => cellText(c));
-      cells.push(code(nb), code(studentEdition(nb, `notebooks/${f}`)));
+      const nb = readNotebook(path.join(ROOT, "notebooks", `${slug}.ipynb`));
+      cells.push(codeSources(nb), codeSources(studentEdition(nb, `notebooks/${slug}.ipynb`)));
     } catch {
-      // unreadable or no student edition (a release's notebooks are theirs already): its kernels compile it
+      // missing, unreadable or no student edition (a release's notebooks are theirs already): its kernels compile it
     }
   }
   return cells;

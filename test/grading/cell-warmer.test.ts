@@ -21,7 +21,7 @@ import { cellWarmerOf, executeSubmission, prepareGrading, type GradingContext } 
 import { readSubmission } from "../../grading/submission";
 import { DEFAULT_GRADE_OPTIONS, type GradeOptions } from "../../grading/types";
 import { studentEdition } from "../../setup/editions";
-import { cellText, readNotebook, writeNotebook, type Notebook } from "../../setup/notebook";
+import { codeSources, readNotebook, writeNotebook, type Notebook } from "../../setup/notebook";
 import { OUT, ROOT } from "../helpers/notebooks";
 
 const SLUG = "01-logistic-regression";
@@ -118,7 +118,6 @@ describe("the cell warmer in the sandbox", () => {
   after(() => ctx?.close());
   const opts: GradeOptions = { ...DEFAULT_GRADE_OPTIONS, cellTimeout: 120 };
   const source = (): Notebook => readNotebook(path.join(ROOT, "notebooks", `${SLUG}.ipynb`));
-  const codeCells = (nb: Notebook): string[] => nb.cells.filter((c) => c.cell_type === "code").map((c) => cellText(c));
 
   it("fills a submission's own folder with every cell its kernel looks up; its execution report is a clean run; another submission's folder has none of its cells", async () => {
     ctx = prepareGrading({ warmSubmissionCells: true });
@@ -126,13 +125,13 @@ describe("the cell warmer in the sandbox", () => {
     assert.ok(warmer, "a context asked to warm has a warmer");
     const right = source();
     const unfinished = studentEdition(source(), `notebooks/${SLUG}.ipynb`);
-    const rightDir = await warmer.warm(codeCells(right), "right");
+    const rightDir = await warmer.warm(codeSources(right), "right");
     assert.ok(rightDir, warmer.lastProblem);
-    const unfinishedDir = await warmer.warm(codeCells(unfinished), "unfinished");
+    const unfinishedDir = await warmer.warm(codeSources(unfinished), "unfinished");
     assert.ok(unfinishedDir, warmer.lastProblem);
     const files = (d: string): string[] => fs.readdirSync(d);
     // Every code cell of the lesson is cacheable (imports lead into ../build/lib only).
-    assert.equal(files(rightDir).length, codeCells(right).length);
+    assert.equal(files(rightDir).length, codeSources(right).length);
     const own = files(rightDir).filter((f) => !files(unfinishedDir).includes(f));
     assert.ok(own.length >= 6, `the right submission's exercise cells, and the cells whose declarations differ after them: ${own.length}`);
     assert.ok(fs.readdirSync(ctx.cellCacheDir).every((f) => !own.includes(f)), "not in the student editions' cache either: they are the solutions, compiled");
@@ -144,7 +143,7 @@ describe("the cell warmer in the sandbox", () => {
       const report = await executeSubmission(sub, opts, ctx.workDir, 1, ctx.dataDir, rightDir);
       assert.equal(report.ran, true, report.message);
       const counts = report.counts ?? {};
-      assert.equal(counts.ok, codeCells(right).length, `every cell ran cleanly: ${report.message}`);
+      assert.equal(counts.ok, codeSources(right).length, `every cell ran cleanly: ${report.message}`);
     } finally {
       fs.rmSync(file, { force: true });
       warmer.release(rightDir);

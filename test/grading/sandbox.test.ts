@@ -15,7 +15,7 @@ import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
 import { declaredFunction } from "../../setup/editions";
-import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../../setup/notebook";
+import { cellText, codeSources, readNotebook, toSource, writeNotebook, type Notebook } from "../../setup/notebook";
 import { OUT, ROOT, sourceNotebook } from "../helpers/notebooks";
 import { sandboxUidOf } from "../../grading/sandbox";
 import { warmCellCache } from "../../setup/jupyter";
@@ -160,7 +160,7 @@ function leftovers(): string[] {
 
 before(async () => {
   // The course's cell cache holds compiled solutions, as after an instructor ran the lesson.
-  const solution = readNotebook(sourceNotebook(SLUG)).cells.filter((c) => c.cell_type === "code").map((c) => cellText(c));
+  const solution = codeSources(readNotebook(sourceNotebook(SLUG)));
   assert.ok(warmCellCache([solution]), "the course's cell cache was filled");
   assert.ok(fs.readdirSync(CELLS).some((f) => fs.readFileSync(path.join(CELLS, f), "utf8").includes("BEGIN SOLUTION")));
   server = net.createServer((s) => {

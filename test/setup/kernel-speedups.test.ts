@@ -10,7 +10,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { cellText, readNotebook } from "../../setup/notebook";
+import { codeSources, readNotebook } from "../../setup/notebook";
 import { ROOT, runKernelWarm, warmCellCache, warmKernelCodeCacheFor } from "../../setup/jupyter";
 
 interface Diagnostic {
@@ -84,7 +84,7 @@ describe("kernel speed-ups", () => {
     // A folder with a local module: a cell importing it makes tslab walk the cell's dependencies and emit them too.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "light-builder-"));
     fs.writeFileSync(path.join(dir, "helper.ts"), "export function twice(x: number): number {\n  return 2 * x;\n}\n");
-    const lesson = readNotebook(path.join(ROOT, "notebooks", "01-logistic-regression.ipynb")).cells.filter((c) => c.cell_type === "code").map((c) => cellText(c));
+    const lesson = codeSources(readNotebook(path.join(ROOT, "notebooks", "01-logistic-regression.ipynb")));
     const synthetic = [
       'import { twice } from "./helper";\nconst y = twice(3);\ny',
       "const z: string = y;", // a type error

@@ -9,7 +9,7 @@ import * as path from "path";
 import { lessonCells, startOrder } from "../../setup/test";
 import { startCellCacheWarm, warmCellCache, ROOT } from "../../setup/jupyter";
 import { studentEdition } from "../../setup/editions";
-import { cellText, readNotebook } from "../../setup/notebook";
+import { codeSources, readNotebook } from "../../setup/notebook";
 import { lessonSlugs } from "../../lib/lessons";
 
 describe("npm test's start order", () => {
@@ -24,12 +24,11 @@ describe("npm test's start order", () => {
   });
 
   it("warms the cell cache with every lesson and its student edition, lesson 05 and then 01 first (the files that start first run them)", () => {
-    const code = (nb: ReturnType<typeof readNotebook>): string[] => nb.cells.filter((c) => c.cell_type === "code").map((c) => cellText(c));
     const order = ["05", "01", ...lessonSlugs().map((s) => s.slice(0, 2)).filter((n) => n !== "05" && n !== "01")];
     const expected = order.flatMap((n) => {
       const slug = lessonSlugs().find((s) => s.startsWith(n)) as string;
       const nb = readNotebook(path.join(ROOT, "notebooks", `${slug}.ipynb`));
-      return [code(nb), code(studentEdition(nb, `notebooks/${slug}.ipynb`))];
+      return [codeSources(nb), codeSources(studentEdition(nb, `notebooks/${slug}.ipynb`))];
     });
     assert.deepEqual(lessonCells(), expected);
   });
