@@ -4,7 +4,7 @@
  *   grades.json           every notebook's grade, as `--json` writes it, plus `student`;
  *   gradebook.csv         student, points per check (across lessons), total;
  *   gradebook-canvas.csv  the same per lesson, in Canvas's gradebook import format;
- *   feedback/<student>.html  what each student gets back;
+ *   feedback/<name>.html  what each student gets back (the name: grading/student-id.ts);
  *   summary.html          per exercise: share passed, most frequent failures, a chart.
  * Grading runs in `jobs` parallel processes and is cached in OUT/.cache, so a
  * re-run grades only submissions that changed (grading/class-run.ts).
@@ -16,7 +16,8 @@ import { lessonSlugs } from "../lib/lessons";
 import { readClassFolder } from "./class-folder";
 import { gradeFiles, type PoolOptions } from "./class-run";
 import { feedbackHtml } from "./feedback";
-import { canvasCsv, gradebookCsv, type StudentGrades } from "./gradebook";
+import { canvasCsv, countedGrades, gradebookCsv, type StudentGrades } from "./gradebook";
+import { consoleText, feedbackFileName } from "./student-id";
 import { summaryHtml } from "./summary";
 import { lessonChecks } from "./worker";
 import type { GradeOptions, NotebookGrade } from "./types";
@@ -39,19 +40,47 @@ export interface ClassRun {
   seconds: number;
 }
 
+/** Where a student's feedback page is, relative to OUT. */
+export function feedbackPath(student: string): string {
+  return `feedback/${feedbackFileName(student)}`;
+}
+
 /**
  * The JSON report: `--json`'s format, each entry with its student (students with
- * nothing graded get one entry too), plus the folder's problems and what this run graded.
+ * nothing graded get one entry too), whether it counts (the best of several
+ * notebooks for one lesson) and the student's feedback page; each student's own
+ * problems; the folder's problems and what this run graded.
  */
 export function gradesJson(run: ClassRun): unknown {
-  const entry = (student: string, g: NotebookGrade) => ({ student, path: g.path, lesson: g.lesson, score: g.score, maxScore: g.maxScore, checks: g.checks, execution: g.execution ?? null, problems: g.problems });
+  const entry = (s: StudentGrades, g: NotebookGrade, counts: boolean) => ({
+    student: s.student, path: g.path, lesson: g.lesson, score: g.score, maxScore: g.maxScore, checks: g.checks, execution: g.execution ?? null, problems: g.problems,
+    counts, feedback: feedbackPath(s.student), fileProblem: g.fileProblem ?? null,
+  });
   return {
-    notebooks: run.students.flatMap((s) =>
-      s.notebooks.length ? s.notebooks.map((g) => entry(s.student, g)) : [entry(s.student, { path: s.sources?.[0] ?? "", lesson: null, score: 0, maxScore: 0, checks: [], problems: s.problems })],
-    ),
+    notebooks: run.students.flatMap((s) => {
+      const counted = new Set(countedGrades(s));
+      return s.notebooks.length ? s.notebooks.map((g) => entry(s, g, counted.has(g))) : [entry(s, { path: s.sources?.[0] ?? "", lesson: null, score: 0, maxScore: 0, checks: [], problems: s.problems }, false)];
+    }),
+    students: run.students.map((s) => ({ student: s.student, feedback: feedbackPath(s.student), sources: s.sources ?? [], problems: s.problems, unreadable: s.unreadable ?? [] })),
     problems: run.problems,
     run: { graded: run.graded, cached: run.cached, identical: run.identical, gradedFiles: run.gradedFiles, seconds: run.seconds },
   };
+}
+
+/** Console lines saying which notebook counts, for each student with several notebooks for one lesson. */
+export function countsLines(students: StudentGrades[]): string[] {
+  const lines: string[] = [];
+  for (const s of students) {
+    const counted = new Set(countedGrades(s));
+    const perLesson = new Map<string, NotebookGrade[]>();
+    for (const g of s.notebooks) if (g.lesson) perLesson.set(g.lesson, [...(perLesson.get(g.lesson) ?? []), g]);
+    for (const [lesson, gs] of perLesson) {
+      if (gs.length < 2) continue;
+      const each = gs.map((g) => `${consoleText(path.basename(g.path))} ${g.score}/${g.maxScore} ${counted.has(g) ? "counts" : "does not count"}`);
+      lines.push(`${consoleText(s.student)}: ${gs.length} notebooks for ${lesson}, the best score counts: ${each.join("; ")}`);
+    }
+  }
+  return lines;
 }
 
 /** Each check's first hint tier (shown in feedback when it fails), for every lesson. */
@@ -68,7 +97,11 @@ export async function gradeClass(dir: string, outDir: string, opts: GradeOptions
   if (!build.ok) throw new Error(`the course library does not compile:\n${build.output}`);
   const exerciseNames = Object.fromEntries(lessonSlugs().map((s) => [s, lessonChecks(s).map((d) => (d as { fnName?: string }).fnName ?? "")]));
   const folder = readClassFolder(dir, exerciseNames);
-  for (const p of folder.problems) log(`! ${p}`);
+  // Names come from the class folder: escaped, so a newline in one cannot start a line of its own.
+  for (const p of folder.problems) log(`! ${consoleText(p)}`);
+  for (const s of folder.students) {
+    for (const p of [...s.problems, ...s.notebooks.filter((n) => !n.gradable).flatMap((n) => n.problems)]) log(`! ${consoleText(s.id)}: ${consoleText(p)}`);
+  }
 
   const tasks = folder.students.flatMap((s) => s.notebooks.filter((n) => n.gradable).map((n) => ({ student: s.id, file: n.file })));
   let done = 0;
@@ -79,7 +112,7 @@ export async function gradeClass(dir: string, outDir: string, opts: GradeOptions
       run.onGrade?.(g, info);
       done++;
       const t = tasks[info.index] as { student: string; file: string };
-      log(`[${done}/${tasks.length}] ${t.student}: ${path.basename(t.file)} ${g.score}/${g.maxScore}${info.cached ? " (unchanged, from the cache)" : ` (${info.seconds.toFixed(1)} s)`}${g.problems.length ? ` — ${g.problems.length} problem(s)` : ""}`);
+      log(`[${done}/${tasks.length}] ${consoleText(t.student)}: ${consoleText(path.basename(t.file))} ${g.score}/${g.maxScore}${info.cached ? " (unchanged, from the cache)" : ` (${info.seconds.toFixed(1)} s)`}${g.problems.length ? ` — ${g.problems.length} problem(s)` : ""}`);
     },
   });
   const byFile = new Map(tasks.map((t, i) => [t.file, pool.grades[i] as NotebookGrade]));
@@ -88,25 +121,46 @@ export async function gradeClass(dir: string, outDir: string, opts: GradeOptions
     student: s.id,
     sources: s.sources,
     problems: s.problems,
+    unreadable: s.unreadable,
     notebooks: s.notebooks.map((n) => {
       const g = n.gradable ? byFile.get(n.file) : undefined;
-      const grade: NotebookGrade = g ?? { path: n.file, lesson: null, score: 0, maxScore: 0, checks: [], problems: [] };
+      const grade: NotebookGrade = g ?? { path: n.file, lesson: null, score: 0, maxScore: 0, checks: [], problems: [], ...(n.fileProblem ? { fileProblem: n.fileProblem } : {}) };
       return { ...grade, problems: [...n.problems, ...grade.problems] };
     }),
   }));
+  for (const line of countsLines(students)) log(line);
   const result: ClassRun = { students, problems: folder.problems, graded: pool.graded, cached: pool.cached, gradedFiles: pool.gradedFiles, identical: pool.identical, seconds: pool.seconds };
   writeClassReports(result, outDir, checkHints(opts.hiddenDir));
   return result;
 }
 
-/** Writes grades.json, the two gradebooks, every feedback page and the summary. */
+/**
+ * Writes every feedback page, then grades.json, the two gradebooks and the
+ * summary. A page that cannot be written is a problem of that student's
+ * (listed in grades.json and the summary); every other output is still written.
+ */
 export function writeClassReports(run: ClassRun, outDir: string, hints: Record<string, string>): void {
-  fs.mkdirSync(path.join(outDir, "feedback"), { recursive: true });
+  const feedbackDir = path.join(outDir, "feedback");
+  fs.mkdirSync(feedbackDir, { recursive: true });
+  // Pages of students no longer in the folder would be returned by mistake.
+  for (const f of fs.readdirSync(feedbackDir)) if (f.endsWith(".html")) fs.unlinkSync(path.join(feedbackDir, f));
+  const written = new Set<string>();
+  for (const s of run.students) {
+    const name = feedbackFileName(s.student);
+    // Distinct ids have distinct names (grading/student-id.ts); should two ever meet (case-insensitively), the second is not written over the first.
+    if (written.has(name.toLowerCase())) {
+      s.problems = [...s.problems, `no feedback page: its file name ${name} is another student's; rename this student's entry`];
+      continue;
+    }
+    try {
+      fs.writeFileSync(path.join(feedbackDir, name), feedbackHtml(s, hints));
+      written.add(name.toLowerCase());
+    } catch (err) {
+      s.problems = [...s.problems, `no feedback page: writing ${name} failed (${(err as NodeJS.ErrnoException).code ?? "error"})`];
+    }
+  }
   fs.writeFileSync(path.join(outDir, "grades.json"), JSON.stringify(gradesJson(run), null, 2) + "\n");
   fs.writeFileSync(path.join(outDir, "gradebook.csv"), gradebookCsv(run.students));
   fs.writeFileSync(path.join(outDir, "gradebook-canvas.csv"), canvasCsv(run.students));
-  // Pages of students no longer in the folder would be returned by mistake.
-  for (const f of fs.readdirSync(path.join(outDir, "feedback"))) if (f.endsWith(".html")) fs.unlinkSync(path.join(outDir, "feedback", f));
-  for (const s of run.students) fs.writeFileSync(path.join(outDir, "feedback", `${s.student}.html`), feedbackHtml(s, hints));
   fs.writeFileSync(path.join(outDir, "summary.html"), summaryHtml(run.students, run.problems));
 }

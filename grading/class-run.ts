@@ -15,6 +15,7 @@ import * as path from "path";
 import { ROOT } from "../lib/runtime/paths";
 import type { ChildMessage, ChildRequest } from "./grade-child";
 import { ensureSandbox, SandboxUnavailableError } from "./sandbox";
+import { readSubmittedFile } from "./submitted-file";
 import type { GradeOptions, NotebookGrade } from "./types";
 
 const CHILD = path.join(__dirname, "grade-child.js");
@@ -23,7 +24,7 @@ const CHILD = path.join(__dirname, "grade-child.js");
  * grading/ modules that only turn grades into reports: changing them must not
  * regrade a class (executing a hundred notebooks takes many minutes).
  */
-const REPORT_ONLY = new Set(["class-folder.ts", "class-grade.ts", "class-run.ts", "gradebook.ts", "feedback.ts", "summary.ts", "grade.ts"]);
+const REPORT_ONLY = new Set(["class-folder.ts", "class-grade.ts", "class-run.ts", "gradebook.ts", "feedback.ts", "summary.ts", "grade.ts", "student-id.ts"]);
 
 /** Hashes every file under `dir` whose name passes `keep`, with its path relative to the root. */
 function hashTree(h: ReturnType<typeof createHash>, dir: string, keep: (name: string) => boolean): void {
@@ -53,11 +54,13 @@ export function courseVersion(hiddenDir?: string): string {
   return h.digest("hex");
 }
 
-/** The cache key of one submission under a course version and options. */
+/** The cache key of one submission under a course version and options; throws when the file is not read (grading/submitted-file.ts). */
 export function cacheKey(file: string, version: string, opts: GradeOptions): string {
+  const read = readSubmittedFile(file);
+  if (!read.ok) throw new Error(read.problem.message);
   const h = createHash("sha256");
   // The name counts too: it can decide which lesson a notebook is for.
-  h.update(path.basename(file)).update("\u0000").update(fs.readFileSync(file)).update("\u0000").update(version).update("\u0000");
+  h.update(path.basename(file)).update("\u0000").update(read.bytes).update("\u0000").update(version).update("\u0000");
   const { hiddenDir, ...rest } = opts;
   // The hidden checks' contents are in the course version; here only whether they are used.
   h.update(JSON.stringify(Object.entries({ ...rest, hidden: !!hiddenDir }).sort()));

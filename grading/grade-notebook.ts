@@ -536,6 +536,7 @@ export async function gradeNotebook(file: string, opts: GradeOptions, ctx: Gradi
   const grade: NotebookGrade = { path: file, lesson: sub.lesson, score: 0, maxScore: 0, checks: [], problems: [] };
   if (!sub.lesson || !sub.notebook) {
     grade.problems.push(sub.problem ?? "unreadable");
+    if (sub.fileProblem) grade.fileProblem = sub.fileProblem;
   } else {
     try {
       grade.checks = await scoreSubmission(sub, opts, ctx);

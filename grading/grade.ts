@@ -29,6 +29,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { gradeClass } from "./class-grade";
 import { gradeNotebook, prepareGrading, SandboxUnavailableError } from "./grade-notebook";
+import { consoleText } from "./student-id";
 import { DEFAULT_GRADE_OPTIONS, type GradeOptions, type NotebookGrade } from "./types";
 
 export type { CheckGrade, ExecutionReport, GradeOptions, NotebookGrade } from "./types";
@@ -39,8 +40,8 @@ function pad(s: string, n: number): string {
 
 /** Prints one notebook's table. */
 function printGrade(g: NotebookGrade): void {
-  console.log(`\n${path.relative(process.cwd(), g.path) || g.path}  (lesson ${g.lesson ?? "?"})`);
-  for (const p of g.problems) console.log(`  ! ${p}`);
+  console.log(`\n${consoleText(path.relative(process.cwd(), g.path) || g.path)}  (lesson ${g.lesson ?? "?"})`);
+  for (const p of g.problems) console.log(`  ! ${consoleText(p)}`);
   if (g.checks.length) {
     const w = Math.max(5, ...g.checks.map((c) => c.id.length));
     console.log(`  ${pad("check", w)}  points  passed  message`);
@@ -144,7 +145,7 @@ async function main(): Promise<number> {
   const max = grades.reduce((s, g) => s + g.maxScore, 0);
   console.log(`\n${grades.length} notebook(s) graded: ${total}/${max} points in all.`);
   if (parsed.json) {
-    const doc = { notebooks: grades.map((g) => ({ path: g.path, lesson: g.lesson, score: g.score, maxScore: g.maxScore, checks: g.checks, execution: g.execution ?? null, problems: g.problems })) };
+    const doc = { notebooks: grades.map((g) => ({ path: g.path, lesson: g.lesson, score: g.score, maxScore: g.maxScore, checks: g.checks, execution: g.execution ?? null, problems: g.problems, fileProblem: g.fileProblem ?? null })) };
     fs.writeFileSync(parsed.json, JSON.stringify(doc, null, 2) + "\n");
     console.log(`Results written to ${parsed.json}`);
   }

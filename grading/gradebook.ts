@@ -18,6 +18,8 @@ export interface StudentGrades {
   sources?: string[];
   notebooks: NotebookGrade[];
   problems: string[];
+  /** Folders of the entry that could not be opened (grading/class-folder.ts): nothing in them was graded. */
+  unreadable?: { path: string; kind: string }[];
 }
 
 /** The notebook that counts for each lesson (the best score when there are several), in course order. */

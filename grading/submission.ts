@@ -6,9 +6,10 @@
  */
 import * as path from "path";
 import { declaredFunction } from "../setup/editions";
-import { cellText, readNotebook, type Notebook } from "../setup/notebook";
+import { cellText, type Notebook } from "../setup/notebook";
 import { lessonSlugs } from "../lib/lessons";
 import { QUIZ_ANSWER_DECLARATION } from "../lib/checks/quiz-answer";
+import { readSubmittedNotebook, type FileProblemKind } from "./submitted-file";
 
 export { lessonSlugs };
 
@@ -26,6 +27,8 @@ export interface Submission {
   lesson: string | null;
   /** Why the lesson could not be determined or the file read. */
   problem?: string;
+  /** Why the file itself was not read (a link, a FIFO, too large, …), when that is the problem. */
+  fileProblem?: FileProblemKind;
   /** What went wrong while grading it (filled in by the grader). */
   problems?: string[];
 }
@@ -63,12 +66,9 @@ export function identifyLesson(file: string, nb: Notebook, exerciseNames: Record
 
 /** Reads a submission; a malformed file becomes a problem to report, never an exception. */
 export function readSubmission(file: string, exerciseNames: Record<string, string[]>): Submission {
-  let nb: Notebook;
-  try {
-    nb = readNotebook(file);
-  } catch (err) {
-    return { path: file, notebook: null, lesson: null, problem: (err as Error).message };
-  }
+  const read = readSubmittedNotebook(file);
+  if (!read.ok) return { path: file, notebook: null, lesson: null, problem: read.message, ...(read.kind !== "malformed" ? { fileProblem: read.kind } : {}) };
+  const nb = read.notebook;
   const lesson = identifyLesson(file, nb, exerciseNames);
   return lesson
     ? { path: file, notebook: nb, lesson }

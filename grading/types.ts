@@ -31,6 +31,8 @@ export interface NotebookGrade {
   checks: CheckGrade[];
   execution?: ExecutionReport;
   problems: string[];
+  /** Why the submitted file itself was not read (grading/submitted-file.ts's kind: "symbolic-link", "fifo", "too-large", …). */
+  fileProblem?: string;
 }
 
 /** Grader settings (seconds and megabytes). */

@@ -19,9 +19,11 @@ import { editionHashes, studentEdition } from "../setup/editions";
 import { readNotebook, type Notebook } from "../setup/notebook";
 import { EDITIONS_PATH, readReleaseManifest } from "../setup/release-manifest";
 import { ROOT } from "../lib/runtime/paths";
+import { consoleText } from "./student-id";
+import { readSubmittedNotebook } from "./submitted-file";
 
 /** Which edition of its lesson a notebook is. */
-export type EditionStatus = "current" | "other-release" | "unstamped" | "not-a-lesson";
+export type EditionStatus = "current" | "other-release" | "unstamped" | "not-a-lesson" | "not-read";
 
 /** One notebook's validation: its grade (visible checks) and its edition. */
 export interface Validation {
@@ -68,15 +70,15 @@ function currentEditionPath(slug: string, root: string): string {
 
 /** Says whether a graded notebook is a lesson of this course, and made for this release of it. */
 export function editionStatus(file: string, grade: NotebookGrade, root: string = ROOT): Validation["edition"] {
+  if (grade.fileProblem) {
+    return { status: "not-read", message: `not read, so the grader gives it no points: ${grade.problems[0] ?? grade.fileProblem}` };
+  }
   if (!grade.lesson) {
     return { status: "not-a-lesson", message: `not a lesson of this course, so the grader gives it no points: ${grade.problems[0] ?? "unknown lesson"}` };
   }
-  let nb: Notebook | null = null;
-  try {
-    nb = readNotebook(file);
-  } catch {
-    nb = null;
-  }
+  // The submission is read as the grader reads it: a regular file only, never through a link.
+  const read = readSubmittedNotebook(file);
+  const nb: Notebook | null = read.ok ? read.notebook : null;
   const hash = (nb?.metadata.course as { generatedHash?: unknown } | undefined)?.generatedHash;
   if (typeof hash !== "string") {
     return { status: "unstamped", message: `no student-edition stamp (not made from this course's student edition); graded as lesson ${grade.lesson}.` };
@@ -99,10 +101,10 @@ function pad(s: string, n: number): string {
 /** Prints one notebook's validation. */
 export function printValidation(v: Validation): void {
   const g = v.grade;
-  console.log(`\n${path.relative(process.cwd(), g.path) || g.path}  (lesson ${g.lesson ?? "?"})`);
+  console.log(`\n${consoleText(path.relative(process.cwd(), g.path) || g.path)}  (lesson ${g.lesson ?? "?"})`);
   const mark = v.edition.status === "current" ? "✓" : v.edition.status === "unstamped" ? "note:" : "✖";
-  console.log(`  ${mark} ${v.edition.message}`);
-  for (const p of g.problems) if (v.edition.status !== "not-a-lesson" || p !== g.problems[0]) console.log(`  ! ${p}`);
+  console.log(`  ${mark} ${consoleText(v.edition.message)}`);
+  for (const p of g.problems) if ((v.edition.status !== "not-a-lesson" && v.edition.status !== "not-read") || p !== g.problems[0]) console.log(`  ! ${consoleText(p)}`);
   if (g.checks.length) {
     const w = Math.max(5, ...g.checks.map((c) => c.id.length));
     console.log(`  ${pad("check", w)}  points  message`);

@@ -36,7 +36,40 @@ export function toSource(text: string): string[] {
   return lines.map((l, i) => (i < lines.length - 1 ? `${l}\n` : l)).filter((l, i) => !(i === lines.length - 1 && l === ""));
 }
 
-/** Reads a notebook, saying what is wrong when the file is not one. */
+/**
+ * Where and what kind of JSON error, never the text around it: V8's messages
+ * quote the input (`Unexpected token 'h', "hello" is not valid JSON`), and a
+ * notebook's content must not reach a report through its parse error.
+ */
+export function jsonErrorSummary(err: unknown, text: string): string {
+  if (text.trim() === "") return "the file is empty";
+  const message = err instanceof Error ? err.message : "";
+  if (!(err instanceof SyntaxError)) return "it cannot be parsed";
+  if (/Unexpected end of JSON input/i.test(message)) return "it ends too early";
+  const at = /at position (\d+)/.exec(message);
+  if (!at) return "unexpected character";
+  const pos = Number(at[1]);
+  const before = text.slice(0, pos);
+  const line = before.split("\n").length;
+  const column = pos - before.lastIndexOf("\n");
+  return `unexpected character at line ${line}, column ${column}`;
+}
+
+/** Parses a notebook's text; `label` names it in the error (a path, or "the file"). Messages never quote the text. */
+export function parseNotebook(raw: string, label: string): Notebook {
+  let nb: Notebook;
+  try {
+    nb = JSON.parse(raw) as Notebook;
+  } catch (err) {
+    throw new Error(`${label} is not valid JSON (${jsonErrorSummary(err, raw)}); is it a notebook saved by Jupyter?`);
+  }
+  if (typeof nb !== "object" || nb === null || !Array.isArray(nb.cells) || nb.nbformat !== 4) {
+    throw new Error(`${label} is not an nbformat 4 notebook (expected "nbformat": 4 and a "cells" list)`);
+  }
+  return nb;
+}
+
+/** Reads a notebook of the course (submissions are read by grading/submitted-file.ts), saying what is wrong when the file is not one. */
 export function readNotebook(file: string): Notebook {
   let raw: string;
   try {
@@ -44,16 +77,7 @@ export function readNotebook(file: string): Notebook {
   } catch (err) {
     throw new Error(`cannot read ${file}: ${(err as Error).message}`);
   }
-  let nb: Notebook;
-  try {
-    nb = JSON.parse(raw) as Notebook;
-  } catch (err) {
-    throw new Error(`${file} is not valid JSON (${(err as Error).message}); is it a notebook saved by Jupyter?`);
-  }
-  if (typeof nb !== "object" || nb === null || !Array.isArray(nb.cells) || nb.nbformat !== 4) {
-    throw new Error(`${file} is not an nbformat 4 notebook (expected "nbformat": 4 and a "cells" list)`);
-  }
-  return nb;
+  return parseNotebook(raw, file);
 }
 
 /** Writes a notebook the way Jupyter does (1-space indent, trailing newline). */
