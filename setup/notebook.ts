@@ -49,6 +49,7 @@ export function jsonErrorSummary(err: unknown, text: string): string {
   const at = /at position (\d+)/.exec(message);
   if (!at) return "unexpected character";
   const pos = Number(at[1]);
+  if (pos >= text.length) return "it ends too early";
   const before = text.slice(0, pos);
   const line = before.split("\n").length;
   const column = pos - before.lastIndexOf("\n");

@@ -9,63 +9,21 @@
  */
 import { before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { formatValue } from "../../lib/checks";
-import { declaredFunction, studentEdition } from "../../setup/editions";
-import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../../setup/notebook";
+import { studentEdition } from "../../setup/editions";
+import { readNotebook, toSource, writeNotebook, type Notebook } from "../../setup/notebook";
 import { csvField } from "../../grading/gradebook";
 import { currentEditionHashes, inspectNotebook } from "../../grading/class-folder";
 import { OUT, ROOT, sourceNotebook } from "../helpers/notebooks";
+import { parseCsv, readGrades, runGrade, withExercise, type Entry, type Grades } from "../helpers/grading";
 
 const SLUG = "01-logistic-regression";
-const GRADE = path.join(ROOT, "build", "grading", "grade.js");
 const HIDDEN = path.join(ROOT, "grading", "hidden-example");
-
-interface Entry { student: string; path: string; lesson: string | null; score: number; maxScore: number; checks: { id: string; points: number; maxPoints: number; passed: boolean; message: string; hidden?: boolean }[]; execution: { ran: boolean; counts?: Record<string, number>; message: string } | null; problems: string[] }
-interface Grades { notebooks: Entry[]; problems: string[]; run: { graded: number; cached: number; identical: number; gradedFiles: string[] } }
 
 function source(): Notebook {
   return readNotebook(sourceNotebook(SLUG));
-}
-
-/** Replaces the exercise cell that declares `fn` with `code`. */
-function withExercise(nb: Notebook, fn: string, code: string): Notebook {
-  const cell = nb.cells.find((c) => c.cell_type === "code" && declaredFunction(cellText(c)) === fn && /BEGIN SOLUTION|not completed yet/.test(cellText(c)));
-  if (!cell) throw new Error(`no exercise ${fn}`);
-  cell.source = toSource(code);
-  return nb;
-}
-
-/** A minimal RFC 4180 parser (quoted fields, doubled quotes, CRLF). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i] as string;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") row.push(field), (field = "");
-    else if (ch === "\n") row.push(field), rows.push(row), (row = []), (field = "");
-    else if (ch !== "\r") field += ch;
-  }
-  if (field || row.length) row.push(field), rows.push(row);
-  return rows;
-}
-
-function runGrade(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [GRADE, ...args], { encoding: "utf8", cwd: ROOT, timeout: 15 * 60_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function readGrades(out: string): Grades {
-  return JSON.parse(fs.readFileSync(path.join(out, "grades.json"), "utf8")) as Grades;
 }
 
 const SCRIPT_MESSAGE = "<script>alert('owned')</script>";
@@ -147,7 +105,7 @@ describe("npm run grade -- --out OUT CLASS_DIR (no execution)", () => {
 
   it("grades.json: --json's format plus student, one entry per notebook or bad entry", () => {
     assert.deepEqual([...new Set(grades.notebooks.map((n) => n.student))].sort(), ["ann", "bob", "cat", "dan", "eve", "fay", "gus", "hal", "ivy", "jon", "kim", "lee"]);
-    for (const n of grades.notebooks) assert.deepEqual(Object.keys(n).sort(), ["checks", "execution", "lesson", "maxScore", "path", "problems", "score", "student"]);
+    for (const n of grades.notebooks) assert.deepEqual(Object.keys(n).sort(), ["checks", "counts", "execution", "feedback", "fileProblem", "lesson", "maxScore", "path", "problems", "score", "student"]);
     assert.equal(one("ann").score, 12);
     assert.equal(one("ann").maxScore, 12, "10 visible + 2 hidden points");
     assert.equal(one("bob").score, 0);
