@@ -14,7 +14,7 @@ import * as path from "path";
 import { ROOT } from "../lib/runtime/paths";
 import { lessonSlugs } from "../lib/lessons";
 import { readClassFolder } from "./class-folder";
-import { gradeFiles, type PoolOptions } from "./class-run";
+import { gradeFiles, type PoolOptions, type RunMemory } from "./class-run";
 import { feedbackHtml } from "./feedback";
 import { canvasCsv, gradebookCsv, type StudentGrades } from "./gradebook";
 import { summaryHtml } from "./summary";
@@ -37,6 +37,8 @@ export interface ClassRun {
   /** Of those, how many were byte-identical to another submission and took its grade. */
   identical: number;
   seconds: number;
+  /** How the sandboxes' memory was limited, each one's budget, and the run's peak. */
+  memory: RunMemory;
 }
 
 /**
@@ -50,7 +52,10 @@ export function gradesJson(run: ClassRun): unknown {
       s.notebooks.length ? s.notebooks.map((g) => entry(s.student, g)) : [entry(s.student, { path: s.sources?.[0] ?? "", lesson: null, score: 0, maxScore: 0, checks: [], problems: s.problems })],
     ),
     problems: run.problems,
-    run: { graded: run.graded, cached: run.cached, identical: run.identical, gradedFiles: run.gradedFiles, seconds: run.seconds },
+    run: {
+      graded: run.graded, cached: run.cached, identical: run.identical, gradedFiles: run.gradedFiles, seconds: run.seconds,
+      peakMemoryMb: run.memory.peakMb, memoryBudgetMb: run.memory.budgetMb, jobs: run.memory.jobs, memoryLimit: run.memory.limit, memoryNotLimited: run.memory.notLimited,
+    },
   };
 }
 
@@ -94,7 +99,7 @@ export async function gradeClass(dir: string, outDir: string, opts: GradeOptions
       return { ...grade, problems: [...n.problems, ...grade.problems] };
     }),
   }));
-  const result: ClassRun = { students, problems: folder.problems, graded: pool.graded, cached: pool.cached, gradedFiles: pool.gradedFiles, identical: pool.identical, seconds: pool.seconds };
+  const result: ClassRun = { students, problems: folder.problems, graded: pool.graded, cached: pool.cached, gradedFiles: pool.gradedFiles, identical: pool.identical, seconds: pool.seconds, memory: pool.memory };
   writeClassReports(result, outDir, checkHints(opts.hiddenDir));
   return result;
 }
