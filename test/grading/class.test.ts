@@ -24,7 +24,11 @@ const GRADE = path.join(ROOT, "build", "grading", "grade.js");
 const HIDDEN = path.join(ROOT, "grading", "hidden-example");
 
 interface Entry { student: string; path: string; lesson: string | null; score: number; maxScore: number; checks: { id: string; points: number; maxPoints: number; passed: boolean; message: string; hidden?: boolean }[]; execution: { ran: boolean; counts?: Record<string, number>; message: string } | null; problems: string[] }
-interface Grades { notebooks: Entry[]; problems: string[]; run: { graded: number; cached: number; identical: number; gradedFiles: string[] } }
+interface Grades {
+  notebooks: Entry[];
+  problems: string[];
+  run: { graded: number; cached: number; identical: number; gradedFiles: string[]; peakMemoryMb: number | null; memoryBudgetMb: number; jobs: number; memoryLimit: string; memoryNotLimited: string | null };
+}
 
 function source(): Notebook {
   return readNotebook(sourceNotebook(SLUG));
@@ -173,6 +177,15 @@ describe("npm run grade -- --out OUT CLASS_DIR (no execution)", () => {
     assert.equal(grades.run.identical, 1, "kim's and lee's identical notebooks were graded once");
     assert.deepEqual(one("kim").checks, one("lee").checks);
     assert.equal(grades.run.graded, 8, "ann bob cat hal ivy jon kim lee (not dan, eve, fay, gus)");
+  });
+
+  it("grades.json's run: each sandbox's memory budget and the run's peak, all sandboxes at once", () => {
+    const run = grades.run;
+    assert.ok(run.memoryLimit === "cgroup-v1" || run.memoryLimit === "cgroup-v2", `${run.memoryLimit}: ${run.memoryNotLimited}`);
+    assert.equal(run.memoryNotLimited, null);
+    assert.ok(run.jobs >= 1 && run.memoryBudgetMb > 2048, `${run.jobs} × ${run.memoryBudgetMb} MB`);
+    // Kernels and workers hold tens of MB at least; never more than every job's sandbox and cell warmer at their budget.
+    assert.ok(run.peakMemoryMb !== null && run.peakMemoryMb > 32 && run.peakMemoryMb <= 2 * run.jobs * run.memoryBudgetMb, `peak ${run.peakMemoryMb} MB`);
   });
 
   it("gradebook.csv: student, one column per check, total — matching grades.json", () => {
