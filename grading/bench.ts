@@ -13,7 +13,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { gradeClass } from "./class-grade";
-import { defaultJobs } from "./class-run";
+import { defaultJobs, type RunMemory } from "./class-run";
 import { DEFAULT_GRADE_OPTIONS, type GradeOptions, type NotebookGrade } from "./types";
 import { STUDENT_CELLS_DIR } from "./grade-notebook";
 import { declaredFunction, studentEdition } from "../setup/editions";
@@ -84,6 +84,8 @@ interface Phase {
   seconds: number;
   /** Busy CPU seconds of the machine during the phase (null when not measurable). */
   cpuSeconds: number | null;
+  /** How the sandboxes' memory was limited, each one's budget and the run's peak (grading/class-run.ts). */
+  memory: RunMemory;
   perNotebook: { kind: Kind; seconds: number; executionSeconds: number }[];
 }
 
@@ -92,13 +94,20 @@ async function phase(dir: string, out: string, opts: GradeOptions, jobs: number,
   const perNotebook: Phase["perNotebook"] = [];
   const started = Date.now();
   const cpu0 = machineCpuSeconds();
-  await gradeClass(dir, out, opts, {
+  const run = await gradeClass(dir, out, opts, {
     jobs,
     log: () => undefined,
     onGrade: (g: NotebookGrade, info) => perNotebook.push({ kind: kinds.get(g.path) as Kind, seconds: info.seconds, executionSeconds: g.execution?.seconds ?? 0 }),
   });
   const cpu1 = machineCpuSeconds();
-  return { seconds: (Date.now() - started) / 1000, cpuSeconds: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0, perNotebook };
+  return { seconds: (Date.now() - started) / 1000, cpuSeconds: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0, memory: run.memory, perNotebook };
+}
+
+/** The peak memory of all the run's sandboxes at once, next to the most they may hold (jobs × one sandbox's budget). */
+function memoryLine(m: RunMemory): string {
+  const budget = `budget ${m.jobs} job(s) × ${m.budgetMb} MB = ${m.jobs * m.budgetMb} MB, plus each job's cell warmer`;
+  if (m.notLimited) return `   sandboxes' memory: not limited as a whole (${m.notLimited}); ${budget} per process only`;
+  return `   sandboxes' memory (${m.limit}): peak ${m.peakMb ?? "not recorded"} MB of all at once; ${budget}`;
 }
 
 function byKind(p: Phase, field: "seconds" | "executionSeconds"): string {
@@ -129,6 +138,7 @@ export async function benchGrading(args: string[]): Promise<Record<string, unkno
   console.log(`   at this rate 100 submissions take ${((scores.seconds / n) * 100).toFixed(0)} s (target ≤ 120 s)`);
   const cores = os.cpus().length;
   if (scores.cpuSeconds !== null) console.log(`   machine CPU busy: ${scores.cpuSeconds.toFixed(1)} s in all = ${(scores.cpuSeconds / n).toFixed(2)} s per submission; on ${cores} idle core(s) 100 would take about ${((scores.cpuSeconds / n) * 100 / cores).toFixed(0)} s`);
+  console.log(memoryLine(scores.memory));
   const report: Record<string, unknown> = { n, jobs, cores: os.cpus().length, loadavg: os.loadavg(), options: opts, scoresOnly: scores };
   if (!args.includes("--scores-only")) {
     // As the first grading on a machine: the grader compiles the lesson's student edition for its cell cache.
@@ -141,6 +151,7 @@ export async function benchGrading(args: string[]): Promise<Record<string, unkno
     console.log(`   of the grading processes' time, executing notebooks took ${((100 * exec) / busy).toFixed(0)}%, scoring ${((100 * (busy - exec)) / busy).toFixed(0)}%`);
     console.log(`   mean execution per submission: ${byKind(full, "executionSeconds")}`);
     if (full.cpuSeconds !== null) console.log(`   machine CPU busy: ${full.cpuSeconds.toFixed(1)} s in all = ${(full.cpuSeconds / n).toFixed(1)} s per submission; on ${cores} idle core(s) about ${((60 * cores) / (full.cpuSeconds / n)).toFixed(1)} submissions/minute`);
+    console.log(memoryLine(full.memory));
     report.withExecution = { ...full, perMinute, executionShare: exec / busy };
   }
   return report;

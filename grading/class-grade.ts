@@ -14,7 +14,7 @@ import * as path from "path";
 import { ROOT } from "../lib/runtime/paths";
 import { lessonSlugs } from "../lib/lessons";
 import { readClassFolder } from "./class-folder";
-import { gradeFiles, type PoolOptions } from "./class-run";
+import { gradeFiles, type PoolOptions, type RunMemory } from "./class-run";
 import { feedbackHtml } from "./feedback";
 import { canvasCsv, countedGrades, gradebookCsv, type StudentGrades } from "./gradebook";
 import { consoleText, feedbackFileName } from "./student-id";
@@ -38,6 +38,8 @@ export interface ClassRun {
   /** Of those, how many were byte-identical to another submission and took its grade. */
   identical: number;
   seconds: number;
+  /** How the sandboxes' memory was limited, each one's budget, and the run's peak. */
+  memory: RunMemory;
 }
 
 /** Where a student's feedback page is, relative to OUT. */
@@ -63,7 +65,10 @@ export function gradesJson(run: ClassRun): unknown {
     }),
     students: run.students.map((s) => ({ student: s.student, feedback: feedbackPath(s.student), sources: s.sources ?? [], problems: s.problems, unreadable: s.unreadable ?? [] })),
     problems: run.problems,
-    run: { graded: run.graded, cached: run.cached, identical: run.identical, gradedFiles: run.gradedFiles, seconds: run.seconds },
+    run: {
+      graded: run.graded, cached: run.cached, identical: run.identical, gradedFiles: run.gradedFiles, seconds: run.seconds,
+      peakMemoryMb: run.memory.peakMb, memoryBudgetMb: run.memory.budgetMb, jobs: run.memory.jobs, memoryLimit: run.memory.limit, memoryNotLimited: run.memory.notLimited,
+    },
   };
 }
 
@@ -129,7 +134,7 @@ export async function gradeClass(dir: string, outDir: string, opts: GradeOptions
     }),
   }));
   for (const line of countsLines(students)) log(line);
-  const result: ClassRun = { students, problems: folder.problems, graded: pool.graded, cached: pool.cached, gradedFiles: pool.gradedFiles, identical: pool.identical, seconds: pool.seconds };
+  const result: ClassRun = { students, problems: folder.problems, graded: pool.graded, cached: pool.cached, gradedFiles: pool.gradedFiles, identical: pool.identical, seconds: pool.seconds, memory: pool.memory };
   writeClassReports(result, outDir, checkHints(opts.hiddenDir));
   return result;
 }

@@ -14,8 +14,10 @@ import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../lib/runtime/paths";
 import type { ChildMessage, ChildRequest } from "./grade-child";
-import { ensureSandbox, SandboxUnavailableError } from "./sandbox";
+import { ensureSandbox, noteMemoryControl, SandboxUnavailableError } from "./sandbox";
 import { readSubmittedFile } from "./submitted-file";
+import { openRunGroup, RUN_GROUP_ENV, type MemoryLimitKind } from "./cgroup";
+import { gradingBudgetMb } from "./grade-notebook";
 import type { GradeOptions, NotebookGrade } from "./types";
 
 const CHILD = path.join(__dirname, "grade-child.js");
@@ -93,6 +95,21 @@ export interface PoolResult {
   /** How many of those were byte-identical to another one and took its grade. */
   identical: number;
   seconds: number;
+  memory: RunMemory;
+}
+
+/** How the run's sandboxes were limited in memory, and what they used. */
+export interface RunMemory {
+  /** How each sandbox's budget was enforced ("none": per-process RLIMITs only). */
+  limit: MemoryLimitKind;
+  /** Why each sandbox's memory is not limited as a whole (null when it is), for people. */
+  notLimited: string | null;
+  /** One sandbox's budget, MB (the largest: an execution report's). */
+  budgetMb: number;
+  /** Parallel grading processes: each runs one sandbox at a time, plus its cell warmer's. */
+  jobs: number;
+  /** The most memory all of the run's sandboxes held at once, MB (null when not measured: no cgroup, or nothing graded). */
+  peakMb: number | null;
 }
 
 /** The number of parallel grading processes when none is asked for. */
@@ -148,6 +165,10 @@ export async function gradeFiles(files: string[], opts: GradeOptions, pool: Pool
     return false;
   });
   const jobs = Math.max(1, Math.min(pool.jobs ?? defaultJobs(), queue.length));
+  // One run group holds every sandbox of this batch (grading/cgroup.ts): its peak is the batch's peak.
+  const control = opts.unsafeNoSandbox ? null : noteMemoryControl();
+  const runGroup = control && queue.length && control.kind.startsWith("cgroup") ? openRunGroup() : null;
+  const childEnv = runGroup ? { ...process.env, [RUN_GROUP_ENV]: runGroup.name } : process.env;
   // A child that executes more than one notebook keeps a cell warmer (grading/cell-warmer.ts): its
   // TypeScript program is then built once per child instead of once per execution report.
   const childArgs = [...(opts.unsafeNoSandbox ? ["--unsafe-no-sandbox"] : []), ...(opts.execute && queue.length > jobs ? ["--warm-submission-cells"] : [])];
@@ -187,7 +208,7 @@ export async function gradeFiles(files: string[], opts: GradeOptions, pool: Pool
       };
       const start = (): void => {
         ready = false;
-        child = fork(CHILD, childArgs, { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+        child = fork(CHILD, childArgs, { stdio: ["ignore", "inherit", "inherit", "ipc"], env: childEnv });
         child.on("message", (m: ChildMessage) => {
           if (m.type === "ready") {
             ready = true;
@@ -213,6 +234,17 @@ export async function gradeFiles(files: string[], opts: GradeOptions, pool: Pool
       start();
     });
 
-  await Promise.all(Array.from({ length: queue.length ? jobs : 0 }, runChild));
-  return { grades: grades as NotebookGrade[], graded: files.length - cached, cached, gradedFiles: files.filter((_, i) => !fromCache.has(i)), identical: [...sameAs.values()].reduce((t, xs) => t + xs.length, 0), seconds: (Date.now() - started) / 1000 };
+  let peakBytes: number | null = null;
+  try {
+    await Promise.all(Array.from({ length: queue.length ? jobs : 0 }, runChild));
+  } finally {
+    peakBytes = runGroup?.peakBytes() ?? null;
+    runGroup?.close();
+  }
+  const notLimited = !control ? "not sandboxed (--unsafe-no-sandbox)" : control.kind === "none" ? control.reason : null;
+  const memory: RunMemory = {
+    limit: control?.kind ?? "none", notLimited, budgetMb: gradingBudgetMb(opts), jobs,
+    peakMb: peakBytes === null ? null : Math.round(peakBytes / (1024 * 1024)),
+  };
+  return { memory, grades: grades as NotebookGrade[], graded: files.length - cached, cached, gradedFiles: files.filter((_, i) => !fromCache.has(i)), identical: [...sameAs.values()].reduce((t, xs) => t + xs.length, 0), seconds: (Date.now() - started) / 1000 };
 }

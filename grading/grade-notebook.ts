@@ -27,7 +27,7 @@ import { lessonChecks, readHiddenChecks, type CheckRequest, type GradeRequest, t
 import { workerCodeCacheFile } from "./worker-process";
 import { judgeCheck, type CheckOutcome } from "./judge";
 import { withoutExpected, writeInputsOnly } from "./inputs";
-import { ensureSandbox, killTree, spawnSandboxed, warmerUid, SandboxUnavailableError, type SandboxSpec } from "./sandbox";
+import { ensureSandbox, killTree, sandboxBudgetMb, spawnSandboxed, warmerUid, SandboxUnavailableError, type SandboxHandle, type SandboxSpec } from "./sandbox";
 import { CellWarmer } from "./cell-warmer";
 import { LineReader } from "./line-reader";
 import type { CheckGrade, ExecutionReport, GradeOptions, NotebookGrade } from "./types";
@@ -122,8 +122,13 @@ function warmWorkerCodeCache(flags: string[], nodeOptions: string): void {
   spawnSync(process.execPath, [...flags, WORKER, "--warm-code-cache"], { stdio: "ignore", timeout: 60_000, env: { ...process.env, NODE_OPTIONS: nodeOptions } });
 }
 
+/** The largest memory budget of one of this grader's sandboxes (the execution report's: it has a scratch folder), MB. */
+export function gradingBudgetMb(opts: GradeOptions): number {
+  return sandboxBudgetMb({ memoryMb: opts.memoryMb, processes: PROCESSES, diskMb: DISK_MB }, 1);
+}
+
 /** Starts one scoring worker: in the sandbox, or (--unsafe-no-sandbox) as a plain child process. */
-function startWorker(opts: GradeOptions, ctx: GradingContext): ChildProcess {
+function startWorker(opts: GradeOptions, ctx: GradingContext): ChildProcess & { sandbox?: SandboxHandle } {
   const flags = [`--max-old-space-size=${opts.memoryMb}`];
   const node = [process.execPath, ...flags, WORKER];
   // A sandboxed worker's environment has no NODE_OPTIONS (sandboxEnv); an unsandboxed one inherits the grader's.
@@ -216,7 +221,8 @@ async function computeOutcomes(sub: Submission, cells: ExerciseCell[], reqs: Che
       child.on("close", (code, signal) => {
         if (timer) clearTimeout(timer);
         if (finished && code === 0 && !reason) return resolve({ stoppedIn: null, reason: "" });
-        const why = reason || (/out of memory|Allocation failed|ENOMEM/i.test(stderr) ? "ran out of memory" : `stopped the grading process (exit ${code ?? signal})`);
+        // The sandbox's budget (its cgroup's record), else a process's own limit (V8's heap, RLIMIT_DATA: said on stderr only).
+        const why = reason || (child.sandbox?.outOfMemory() || /out of memory|Allocation failed|ENOMEM/i.test(stderr) ? "ran out of memory" : `stopped the grading process (exit ${code ?? signal})`);
         resolve({ stoppedIn: current, reason: why, started: ready });
       });
       const req: GradeRequest = { lesson: sub.lesson as string, cells, checks: reqs.filter((r) => remaining.includes(r.id)), failed };
@@ -336,6 +342,7 @@ export function executeSubmission(sub: Submission, opts: GradeOptions, workDir: 
       clearTimeout(timer);
       fs.rmSync(hostDir, { recursive: true, force: true });
       const seconds = (Date.now() - started) / 1000;
+      if (!reason && child.sandbox.outOfMemory()) reason = "ran out of memory";
       if (reason) return resolve({ ran: false, seconds, message: reason });
       resolve(summariseRun(report, seconds, stderr));
     });

@@ -30,6 +30,7 @@ import * as path from "path";
 import { gradeClass } from "./class-grade";
 import { gradeNotebook, prepareGrading, SandboxUnavailableError } from "./grade-notebook";
 import { consoleText } from "./student-id";
+import { noteMemoryControl } from "./sandbox";
 import { DEFAULT_GRADE_OPTIONS, type GradeOptions, type NotebookGrade } from "./types";
 
 export type { CheckGrade, ExecutionReport, GradeOptions, NotebookGrade } from "./types";
@@ -54,6 +55,7 @@ function printGrade(g: NotebookGrade): void {
 /** Grades every file; never throws for a bad submission. */
 export async function gradeAll(files: string[], opts: GradeOptions): Promise<NotebookGrade[]> {
   const ctx = prepareGrading({ unsafeNoSandbox: opts.unsafeNoSandbox });
+  if (!opts.unsafeNoSandbox) noteMemoryControl(); // says once when each sandbox's memory is limited per process only
   const grades: NotebookGrade[] = [];
   try {
     for (const [n, file] of files.entries()) {

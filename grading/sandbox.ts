@@ -7,14 +7,21 @@
  * notebooks/ (no solutions), a private size-limited /tmp, no network (its own
  * network namespace has only a loopback), its own pid namespace, no other
  * submission, hidden check, gradebook or anything else of the instructor's.
- * Limits: memory (RLIMIT_DATA, which unlike RLIMIT_AS leaves WebAssembly's
+ * Limits: one memory budget and process count for the whole sandbox (a
+ * cgroup, grading/cgroup.ts, joined before anything of the sandbox runs),
+ * covering every process, shared memory and tmpfs contents; per process, as a
+ * second line, memory (RLIMIT_DATA, which unlike RLIMIT_AS leaves WebAssembly's
  * address-space reservations alone), processes (RLIMIT_NPROC, enforced by
- * running as an unused uid of its own when the grader is root), file size, tmpfs sizes; the
- * caller kills on time and caps what it reads from the child.
+ * running as an unused uid of its own when the grader is root) and file size;
+ * sized tmpfs everywhere (a read-only /dev but for a sized /dev/shm); no user
+ * namespaces inside (so no `unshare -r` root). The caller kills on time and
+ * caps what it reads from the child; the spawn's `sandbox` handle says whether
+ * the budget was hit and the peak.
  */
 import { spawn, spawnSync, type ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { JOIN_SCRIPT, memoryControl, runGroup, systemdScopeArgs, type MemoryLimitKind, type SandboxGroup } from "./cgroup";
 import { ROOT } from "../lib/runtime/paths";
 import { aptInstall, isRootOnDebian } from "../setup/jupyter";
 
@@ -25,9 +32,9 @@ export function bwrapPath(): string {
 
 /** Resource limits of one sandboxed run. */
 export interface SandboxLimits {
-  /** The JavaScript heap and RLIMIT_DATA (plus slack for WebAssembly and native memory), MB. */
+  /** The JavaScript heap and RLIMIT_DATA (plus slack for WebAssembly and native memory), MB; see sandboxBudgetMb. */
   memoryMb: number;
-  /** Processes and threads (RLIMIT_NPROC). */
+  /** Processes and threads (the cgroup's pids.max, and RLIMIT_NPROC). */
   processes: number;
   /** Size of the private /tmp and of any file written, MB. */
   diskMb: number;
@@ -116,7 +123,29 @@ function processLimit(budget: number): number {
   return running + budget;
 }
 
-/** `--ro-bind`s for /usr and the merged-/usr symlinks (or directories) /bin, /lib, /lib64, /sbin. */
+const MB = 1024 * 1024;
+/** Memory above the JS heap for everything else of a sandbox: other processes, WebAssembly, native memory, MB. */
+const SLACK_MB = 512;
+/** Size of the sandbox's /dev/shm, MB (POSIX shared memory and semaphores: Python's multiprocessing needs a few kB). */
+export const SHM_MB = 64;
+/** The two 1 MB tmpfs under the course (its root and an empty cell cache), MB. */
+const COURSE_TMPFS_MB = 2;
+
+/**
+ * One sandbox's memory budget, MB: the heap, the slack, and the size of every
+ * tmpfs it has (/tmp, each scratch folder, /dev/shm, the course's), whose
+ * contents are memory too: a full /tmp never eats into the kernel's heap, and
+ * the budget is never more than a sandbox can honestly use.
+ */
+export function sandboxBudgetMb(limits: SandboxLimits, scratchDirs = 0): number {
+  return limits.memoryMb + SLACK_MB + limits.diskMb * (1 + scratchDirs) + SHM_MB + COURSE_TMPFS_MB;
+}
+
+/**
+ * `--ro-bind`s for /usr and the merged-/usr symlinks (or directories) /bin,
+ * /lib, /lib64, /sbin; /proc; a /dev of device nodes only (read-only: bwrap's
+ * /dev is a tmpfs without a size) with a sized /dev/shm.
+ */
 function systemMounts(): string[] {
   const args = ["--ro-bind", "/usr", "/usr"];
   for (const d of ["/bin", "/lib", "/lib64", "/sbin"]) {
@@ -129,16 +158,20 @@ function systemMounts(): string[] {
     if (st.isSymbolicLink()) args.push("--symlink", fs.readlinkSync(d), d);
     else args.push("--ro-bind", d, d);
   }
-  return [...args, "--ro-bind", "/etc", "/etc", "--proc", "/proc", "--dev", "/dev"];
+  return [...args, "--ro-bind", "/etc", "/etc", "--proc", "/proc", "--dev", "/dev", "--size", String(SHM_MB * MB), "--tmpfs", "/dev/shm", "--remount-ro", "/dev"];
 }
 
+/** How a sandbox joins its memory budget: a cgroup's `cgroup.procs` files, or a systemd scope. */
+export type SandboxJoin = { procsFiles: string[] } | { systemdScope: string[] };
+
 /**
- * The full command line: prlimit (limits) → setpriv (the sandbox uid, when root) →
- * bwrap (namespaces and mounts) → `command`.
+ * The full command line: (joining the sandbox's cgroup or scope) → prlimit
+ * (per-process limits) → setpriv (the sandbox uid, when root) → bwrap
+ * (namespaces and mounts) → `command`.
  */
-export function sandboxCommand(command: readonly string[], spec: SandboxSpec): { file: string; args: string[] } {
+export function sandboxCommand(command: readonly string[], spec: SandboxSpec, join: SandboxJoin | null = null): { file: string; args: string[] } {
   const { root, limits } = spec;
-  const mb = 1024 * 1024;
+  const mb = MB;
   const course: string[] = ["--size", String(mb), "--tmpfs", root];
   for (const p of ["package.json", "tsconfig.json", "lib", "setup", "build/lib", "build/grading", ".jupyter"]) {
     const host = path.join(root, p);
@@ -167,7 +200,8 @@ export function sandboxCommand(command: readonly string[], spec: SandboxSpec): {
   const env = Object.entries(spec.env).flatMap(([k, v]) => ["--setenv", k, v]);
   const bwrap = [
     bwrapPath(),
-    "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--clearenv", ...env,
+    // A user namespace of its own, in which no further one can be made: no `unshare -r` root inside.
+    "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--clearenv", ...env,
     ...systemMounts(),
     "--size", String(limits.diskMb * mb), "--tmpfs", "/tmp",
     ...course,
@@ -175,18 +209,116 @@ export function sandboxCommand(command: readonly string[], spec: SandboxSpec): {
     "--", ...command,
   ];
   // RLIMIT_DATA covers the heap, WebAssembly memory and native allocations; 512 MB of slack above the JS heap.
-  const dataBytes = (limits.memoryMb + 512) * mb;
+  const dataBytes = (limits.memoryMb + SLACK_MB) * mb;
   const prlimit = ["--data=" + dataBytes, "--nproc=" + processLimit(limits.processes), "--fsize=" + limits.diskMb * mb, "--core=0", "--nofile=1024"];
   const uid = spec.uid ?? sandboxUid();
   const drop = isRoot() ? ["/usr/bin/setpriv", `--reuid=${uid}`, `--regid=${uid}`, "--clear-groups", "--"] : [];
-  return { file: "/usr/bin/prlimit", args: [...prlimit, "--", ...drop, ...bwrap] };
+  const limited = ["/usr/bin/prlimit", ...prlimit, "--", ...drop, ...bwrap];
+  if (join && "procsFiles" in join) return { file: "/bin/sh", args: ["-c", JOIN_SCRIPT, "sh", ...join.procsFiles, "--", ...limited] };
+  if (join) return { file: "systemd-run", args: [...join.systemdScope, ...limited] };
+  return { file: limited[0] as string, args: limited.slice(1) };
 }
 
-/** Spawns a sandboxed command in its own process group (so `killTree` reaches everything). */
-export function spawnSandboxed(command: readonly string[], spec: SandboxSpec, extraFds = 0): ChildProcess {
-  const { file, args } = sandboxCommand(command, spec);
+/** What a sandbox's memory budget recorded: read by the grader as data, never from messages. */
+export interface SandboxHandle {
+  /** How the budget is enforced ("none": per-process RLIMITs only). */
+  readonly limit: MemoryLimitKind;
+  /** The whole sandbox's memory budget, bytes. */
+  readonly budgetBytes: number;
+  /** The sandbox hit its budget (the kernel killed a process of it; the grader then stopped the rest). */
+  outOfMemory(): boolean;
+  /** The most memory the sandbox held at once, bytes (null when not recorded). */
+  peakBytes(): number | null;
+}
+
+/** A sandboxed child process and its budget's record. */
+export type SandboxedProcess = ChildProcess & { readonly sandbox: SandboxHandle };
+
+/** How often a running sandbox's cgroup is asked whether it hit its budget, ms. */
+const OOM_POLL_MS = 200;
+
+/**
+ * Watches a sandbox's cgroup: when the kernel kills one of its processes for
+ * the budget, the rest are killed too (a sandbox over budget is stopped, not
+ * left running with one process fewer); when the child exits, what is left is
+ * killed, the record kept and the group removed.
+ */
+function watchGroup(child: ChildProcess, group: SandboxGroup, budgetBytes: number): SandboxHandle {
+  const timer = setInterval(() => {
+    if (group.outOfMemory()) group.kill();
+  }, OOM_POLL_MS);
+  timer.unref();
+  // Registered before the caller's listeners, so the record is final when theirs run.
+  child.once("exit", () => {
+    clearInterval(timer);
+    group.finish();
+  });
+  return { limit: group.kind, budgetBytes, outOfMemory: () => group.outOfMemory(), peakBytes: () => group.peakBytes() };
+}
+
+/**
+ * A systemd scope's record: its cgroup (v2) is found from the child's own
+ * /proc entry while it runs (systemd-run execs the sandbox in place) and read
+ * until it ends; systemd removes the scope itself.
+ */
+function watchScope(child: ChildProcess, budgetBytes: number): SandboxHandle {
+  let dir: string | null = null;
+  let oom = false;
+  let peak: number | null = null;
+  const look = (): void => {
+    if (!dir && child.pid !== undefined) {
+      const line = fs.existsSync(`/proc/${child.pid}/cgroup`) ? fs.readFileSync(`/proc/${child.pid}/cgroup`, "utf8").split("\n").find((l) => l.startsWith("0::")) : undefined;
+      if (line?.endsWith(".scope")) dir = path.join("/sys/fs/cgroup", line.slice(3));
+    }
+    if (!dir) return;
+    try {
+      oom ||= /^oom_kill [1-9]/m.test(fs.readFileSync(path.join(dir, "memory.events"), "utf8"));
+      peak = Number(fs.readFileSync(path.join(dir, "memory.peak"), "utf8")) || peak;
+    } catch {
+      // the scope is gone, or the kernel has no memory.peak
+    }
+    if (oom) killTree(child);
+  };
+  const timer = setInterval(look, OOM_POLL_MS);
+  timer.unref();
+  child.once("exit", () => clearInterval(timer));
+  return { limit: "systemd-scope", budgetBytes, outOfMemory: () => oom, peakBytes: () => peak };
+}
+
+/**
+ * Spawns a sandboxed command in its own process group (so `killTree` reaches
+ * everything) and, where the machine allows, in a cgroup of its own with the
+ * sandbox's memory budget (sandboxBudgetMb) and process limit, joined before
+ * anything of the sandbox runs.
+ */
+export function spawnSandboxed(command: readonly string[], spec: SandboxSpec, extraFds = 0): SandboxedProcess {
+  const scratch = (spec.scratch ?? []).length;
+  const budgetBytes = sandboxBudgetMb(spec.limits, scratch) * MB;
+  const control = memoryControl();
+  const group = control.kind.startsWith("cgroup") ? runGroup()?.sandbox(budgetBytes, spec.limits.processes) ?? null : null;
+  const join: SandboxJoin | null = group ? { procsFiles: group.procsFiles } : control.kind === "systemd-scope" ? { systemdScope: systemdScopeArgs(budgetBytes, spec.limits.processes) } : null;
+  const { file, args } = sandboxCommand(command, spec, join);
   const stdio: ("pipe" | "ignore")[] = ["pipe", "pipe", "pipe", ...Array.from({ length: extraFds }, () => "pipe" as const)];
-  return spawn(file, args, { stdio, detached: true, env: { PATH: "/usr/bin:/bin" } });
+  const child = spawn(file, args, { stdio, detached: true, env: { PATH: "/usr/bin:/bin" } });
+  const sandbox: SandboxHandle = group ? watchGroup(child, group, budgetBytes)
+    : join ? watchScope(child, budgetBytes)
+    : { limit: "none", budgetBytes, outOfMemory: () => false, peakBytes: () => null };
+  return Object.assign(child, { sandbox });
+}
+
+let noted = false;
+
+/**
+ * Says once per process, on stderr, when sandboxes' memory is limited per
+ * process only (no cgroup, no systemd scope); returns how it is limited, for reports.
+ */
+export function noteMemoryControl(): { kind: MemoryLimitKind; reason: string | null } {
+  const control = memoryControl();
+  if (control.kind === "none" && !noted) {
+    noted = true;
+    process.stderr.write(`note: each sandbox's memory is limited per process only (RLIMIT_DATA), not as a whole: shared memory and several processes together can exceed --memory (${control.reason}). Grade as root, or where systemd-run --user --scope works, for one budget per sandbox.\n`);
+  }
+  return control;
 }
 
 /**

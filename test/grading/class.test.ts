@@ -133,6 +133,15 @@ describe("npm run grade -- --out OUT CLASS_DIR (no execution)", () => {
     assert.equal(grades.run.graded, 8, "ann bob cat hal ivy jon kim lee (not dan, eve, fay, gus)");
   });
 
+  it("grades.json's run: each sandbox's memory budget and the run's peak, all sandboxes at once", () => {
+    const run = grades.run;
+    assert.ok(run.memoryLimit === "cgroup-v1" || run.memoryLimit === "cgroup-v2", `${run.memoryLimit}: ${run.memoryNotLimited}`);
+    assert.equal(run.memoryNotLimited, null);
+    assert.ok(run.jobs >= 1 && run.memoryBudgetMb > 2048, `${run.jobs} × ${run.memoryBudgetMb} MB`);
+    // Kernels and workers hold tens of MB at least; never more than every job's sandbox and cell warmer at their budget.
+    assert.ok(run.peakMemoryMb !== null && run.peakMemoryMb > 32 && run.peakMemoryMb <= 2 * run.jobs * run.memoryBudgetMb, `peak ${run.peakMemoryMb} MB`);
+  });
+
   it("gradebook.csv: student, one column per check, total — matching grades.json", () => {
     const rows = parseCsv(fs.readFileSync(path.join(out, "gradebook.csv"), "utf8"));
     const header = rows[0] as string[];

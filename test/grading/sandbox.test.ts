@@ -275,3 +275,24 @@ describe("npm run grade: without the sandbox", () => {
     assert.equal(r.report?.notebooks[0]?.score, 10);
   });
 });
+
+describe("npm run grade: a submission over its sandbox's memory budget", () => {
+  it("is stopped, its check reported as out of memory, and earns what its honest twin earns", () => {
+    // Shared memory escapes every per-process limit (RLIMIT_DATA does not count it); only the sandbox's budget stops it.
+    const hog = "import mmap\nm = mmap.mmap(-1, 4 << 30, flags=mmap.MAP_SHARED)\nfor i in range(0, len(m), 4096): m[i] = 1";
+    const giveUp = `function sigmoid(z: number[]): number[] {\n%HOG%    throw new Error("not done");\n}`;
+    const files = [
+      save("memory-hog", withSigmoid(`${ESCAPE}\n${giveUp.replace("%HOG%", `    req("child_process").spawnSync("/usr/bin/python3", ["-c", ${JSON.stringify(hog)}], { stdio: "ignore" });\n`)}`)),
+      save("memory-twin", withSigmoid(giveUp.replace("%HOG%", ""))),
+    ];
+    const r = grade(files, ["--no-execute", "--check-timeout", "20", "--cell-timeout", "10", "--memory", "512"]);
+    assert.equal(r.status, 0, r.stderr);
+    const [hogged, twin] = r.report?.notebooks ?? [];
+    assert.ok(hogged && twin);
+    assert.deepEqual(hogged.checks.map((c) => [c.id, c.points]), twin.checks.map((c) => [c.id, c.points]));
+    const sigmoid = hogged.checks.find((c) => c.id === "01.sigmoid");
+    assert.match(sigmoid?.message ?? "", /^01\.sigmoid ran out of memory$/);
+    assert.doesNotMatch(twin.checks.find((c) => c.id === "01.sigmoid")?.message ?? "", /memory/);
+    assert.deepEqual(sandboxProcesses(), []);
+  });
+});
