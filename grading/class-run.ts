@@ -48,6 +48,8 @@ export function courseVersion(hiddenDir?: string): string {
   hashTree(h, path.join(ROOT, "data", "expected"), code);
   hashTree(h, path.join(ROOT, "grading"), (n) => n.endsWith(".ts") && !REPORT_ONLY.has(n));
   hashTree(h, path.join(ROOT, "setup", "run_notebook.py"), () => true);
+  // The kernel's compile decides which cells scoring runs (grading/cell-warmer.ts).
+  for (const f of ["kernel.js", "kernel-speedups.js"]) hashTree(h, path.join(ROOT, "setup", f), () => true);
   hashTree(h, path.join(ROOT, "package-lock.json"), () => true);
   if (hiddenDir) hashTree(h, hiddenDir, () => true);
   return h.digest("hex");
@@ -145,9 +147,9 @@ export async function gradeFiles(files: string[], opts: GradeOptions, pool: Pool
     return false;
   });
   const jobs = Math.max(1, Math.min(pool.jobs ?? defaultJobs(), queue.length));
-  // A child that executes more than one notebook keeps a cell warmer (grading/cell-warmer.ts): its
-  // TypeScript program is then built once per child instead of once per execution report.
-  const childArgs = [...(opts.unsafeNoSandbox ? ["--unsafe-no-sandbox"] : []), ...(opts.execute && queue.length > jobs ? ["--warm-submission-cells"] : [])];
+  // Each child keeps one cell warmer (grading/cell-warmer.ts) for all its notebooks: its TypeScript
+  // program is built once per child instead of once per notebook.
+  const childArgs = opts.unsafeNoSandbox ? ["--unsafe-no-sandbox"] : [];
   // `n` names each notebook's work files; the pid keeps concurrent runs apart.
   const workId = (i: number): number => process.pid * 100_000 + i;
 
