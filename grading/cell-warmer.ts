@@ -32,10 +32,22 @@ export interface WarmReply {
   compiled: number;
   cached: number;
   written: number;
+  /** Per cell asked for: the kernel's compile errors in tslab's words ([]: it compiles; null: not compiled that way). */
+  errors: (string[] | null)[];
 }
 
-/** Longest answer line read (they are ~60 bytes). */
-const REPLY_LIMIT = 64 * 1024;
+/** What one warm gave: the folder for the kernel, and how the kernel compiles each cell. */
+export interface WarmOutcome {
+  /** The submission's compiled cells for its kernel, or null when the warm failed. */
+  dir: string | null;
+  /** Per code cell, in order: the kernel's compile errors; null when the warm failed. */
+  errors: (string[] | null)[] | null;
+  /** Why the warm failed ("" when it did not). */
+  problem: string;
+}
+
+/** Longest answer line read (~60 bytes, plus each cell's first compile errors, each at most 500 characters). */
+const REPLY_LIMIT = 8 * 1024 * 1024;
 
 /** Failed warms in a row after which a warmer stops trying (each may cost its time limit). */
 const MAX_FAILURES = 3;
@@ -90,20 +102,24 @@ export class CellWarmer {
 
   /**
    * Compiles `cells` (a notebook's code cells, in order) into a new folder
-   * `<hostRoot>/<name>`, returned, with every compiled cell the notebook's
-   * kernel will look for; null when the warm failed (`lastProblem` says why),
-   * and the kernel should be shown the usual cache instead. Never throws.
+   * `<hostRoot>/<name>`, with every compiled cell the notebook's kernel will
+   * look for, and says how the kernel compiles each cell. When the warm fails
+   * (`problem` says why), `dir` and `errors` are null: the kernel should be
+   * shown the usual cache instead. Never throws.
    */
-  async warm(cells: string[], name: string): Promise<string | null> {
+  async warm(cells: string[], name: string): Promise<WarmOutcome> {
     if (this.failures >= MAX_FAILURES) {
       this.lastProblem = `the cell warmer failed ${MAX_FAILURES} times in a row and is off for this run`;
-      return null;
+      return { dir: null, errors: null, problem: this.lastProblem };
     }
     const host = path.join(this.hostRoot, name);
     let problem = "";
+    let errors: (string[] | null)[] | null = null;
     try {
       fs.rmSync(host, { recursive: true, force: true });
-      problem = await this.request(cells, name);
+      const answer = await this.request(cells, name);
+      if (typeof answer === "string") problem = answer;
+      else errors = answer.errors;
       // What is mounted for the kernel must be the folder the server made, not a link it left elsewhere.
       if (!problem && !fs.lstatSync(host).isDirectory()) problem = "the cell warmer left no folder";
     } catch (err) {
@@ -112,15 +128,15 @@ export class CellWarmer {
     this.lastProblem = problem;
     if (!problem) {
       this.failures = 0;
-      return host;
+      return { dir: host, errors, problem };
     }
     this.failures++;
     this.release(host);
-    return null;
+    return { dir: null, errors: null, problem };
   }
 
-  /** Sends one request and waits for its answer; returns what went wrong, or "". */
-  private async request(cells: string[], name: string): Promise<string> {
+  /** Sends one request and waits for its answer; returns the reply, or what went wrong. */
+  private async request(cells: string[], name: string): Promise<WarmReply | string> {
     const child = this.child ?? this.start();
     const answer = new Promise<string | null>((resolve) => {
       this.waiting = resolve;
@@ -147,7 +163,12 @@ export class CellWarmer {
     if (!reply || typeof reply !== "object") return "the cell warmer answered something that is not an object";
     const r = reply as Partial<WarmReply> & { error?: unknown };
     if (r.error !== undefined) return String(r.error);
-    return typeof r.compiled === "number" ? "" : "the cell warmer's answer says nothing was compiled";
+    if (typeof r.compiled !== "number") return "the cell warmer's answer says nothing was compiled";
+    // The verdicts decide what scoring runs: they must line up with the cells asked for, each a list of strings.
+    const errors = r.errors;
+    const wellFormed = Array.isArray(errors) && errors.length === cells.length && errors.every((e) => e === null || (Array.isArray(e) && e.every((x) => typeof x === "string")));
+    if (!wellFormed) return "the cell warmer's answer has no compile verdict for each cell";
+    return { compiled: r.compiled, cached: Number(r.cached) || 0, written: Number(r.written) || 0, errors: errors as (string[] | null)[] };
   }
 
   /** Removes a submission's folder once its kernel is done with it. Never throws. */

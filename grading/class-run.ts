@@ -51,6 +51,8 @@ export function courseVersion(hiddenDir?: string): string {
   hashTree(h, path.join(ROOT, "data", "expected"), code);
   hashTree(h, path.join(ROOT, "grading"), (n) => n.endsWith(".ts") && !REPORT_ONLY.has(n));
   hashTree(h, path.join(ROOT, "setup", "run_notebook.py"), () => true);
+  // The kernel's compile decides which cells scoring runs (grading/cell-warmer.ts).
+  for (const f of ["kernel.js", "kernel-speedups.js"]) hashTree(h, path.join(ROOT, "setup", f), () => true);
   hashTree(h, path.join(ROOT, "package-lock.json"), () => true);
   if (hiddenDir) hashTree(h, hiddenDir, () => true);
   return h.digest("hex");
@@ -169,9 +171,9 @@ export async function gradeFiles(files: string[], opts: GradeOptions, pool: Pool
   const control = opts.unsafeNoSandbox ? null : noteMemoryControl();
   const runGroup = control && queue.length && control.kind.startsWith("cgroup") ? openRunGroup() : null;
   const childEnv = runGroup ? { ...process.env, [RUN_GROUP_ENV]: runGroup.name } : process.env;
-  // A child that executes more than one notebook keeps a cell warmer (grading/cell-warmer.ts): its
-  // TypeScript program is then built once per child instead of once per execution report.
-  const childArgs = [...(opts.unsafeNoSandbox ? ["--unsafe-no-sandbox"] : []), ...(opts.execute && queue.length > jobs ? ["--warm-submission-cells"] : [])];
+  // Each child keeps one cell warmer (grading/cell-warmer.ts) for all its notebooks: its TypeScript
+  // program is built once per child instead of once per notebook.
+  const childArgs = opts.unsafeNoSandbox ? ["--unsafe-no-sandbox"] : [];
   // `n` names each notebook's work files; the pid keeps concurrent runs apart.
   const workId = (i: number): number => process.pid * 100_000 + i;
 

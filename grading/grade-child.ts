@@ -20,7 +20,7 @@ function send(m: ChildMessage): void {
 function main(): void {
   let ctx: GradingContext;
   try {
-    ctx = prepareGrading({ unsafeNoSandbox: process.argv.includes("--unsafe-no-sandbox"), warmSubmissionCells: process.argv.includes("--warm-submission-cells") });
+    ctx = prepareGrading({ unsafeNoSandbox: process.argv.includes("--unsafe-no-sandbox") });
   } catch (err) {
     send({ type: "failed", message: (err as Error).message });
     process.exit(1);

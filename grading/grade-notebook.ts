@@ -21,14 +21,15 @@ import * as os from "os";
 import * as path from "path";
 import { findTestPython, jupyterEnv, warmCellCache, warmKernelCaches, warmKernelCodeCacheFor, writeKernelSpec, JUPYTER_DATA, KERNEL_NODE_FLAGS, ROOT } from "../setup/jupyter";
 import { studentEdition } from "../setup/editions";
-import { codeSources, readNotebook, writeNotebook } from "../setup/notebook";
-import { exerciseCells, lessonSlugs, readSubmission, type ExerciseCell, type Submission } from "./submission";
+import { cellText, codeSources, readNotebook, writeNotebook, type Notebook } from "../setup/notebook";
+import { lessonSlugs, readSubmission, scoringCells, type CompileVerdicts, type ExerciseCell, type ScoringCells, type Submission } from "./submission";
+import { checkCellIndexes, scoringOrder, type ScoringStep } from "./scoring-order";
 import { lessonChecks, readHiddenChecks, type CheckRequest, type GradeRequest, type WorkerMessage } from "./worker";
 import { workerCodeCacheFile } from "./worker-process";
 import { judgeCheck, type CheckOutcome } from "./judge";
 import { withoutExpected, writeInputsOnly } from "./inputs";
 import { ensureSandbox, killTree, sandboxBudgetMb, spawnSandboxed, warmerUid, SandboxUnavailableError, type SandboxHandle, type SandboxSpec } from "./sandbox";
-import { CellWarmer } from "./cell-warmer";
+import { CellWarmer, type WarmOutcome } from "./cell-warmer";
 import { LineReader } from "./line-reader";
 import type { CheckGrade, ExecutionReport, GradeOptions, NotebookGrade } from "./types";
 
@@ -102,7 +103,7 @@ function sandboxEnv(extra: Record<string, string> = {}): Record<string, string> 
   return env;
 }
 
-type StopPoint = { kind: "cell"; index: number } | { kind: "check"; id: string } | null;
+type StopPoint = ScoringStep | null;
 
 /** Worker flags (and NODE_OPTIONS) whose code cache this process has written or found. */
 const warmedWorkerFlags = new Set<string>();
@@ -148,19 +149,23 @@ function startWorker(opts: GradeOptions, ctx: GradingContext): ChildProcess & { 
  * after a hang, an exit, a crash or too much output (the cell or check it was
  * in then gets the blame). Cell problems go to `sub.problems` when `reportCells`.
  */
-async function computeOutcomes(sub: Submission, cells: ExerciseCell[], reqs: CheckRequest[], opts: GradeOptions, ctx: GradingContext, reportCells: boolean): Promise<{ outcomes: Map<string, CheckOutcome>; cells: ExerciseCell[] }> {
+async function computeOutcomes(sub: Submission, given: ScoringCells & { compileChecked: boolean }, reqs: CheckRequest[], opts: GradeOptions, ctx: GradingContext, reportCells: boolean): Promise<{ outcomes: Map<string, CheckOutcome>; cells: ExerciseCell[] }> {
   const outcomes = new Map<string, CheckOutcome>();
   const wanted = new Set(reqs.map((r) => r.id));
   let remaining = reqs.map((r) => r.id);
+  let cells = given.cells;
   const failed: { index: number; defines: string[]; message: string }[] = [];
 
   for (let attempt = 0; remaining.length > 0 && attempt < reqs.length + cells.length + 2; attempt++) {
+    const checks = reqs.filter((r) => remaining.includes(r.id));
+    // The order the worker runs cells and checks in (grading/scoring-order.ts): each step has its own limit.
+    const steps = scoringOrder(cells, checks);
     const outcome = await new Promise<{ stoppedIn: StopPoint; reason: string; started?: boolean }>((resolve) => {
       const child = startWorker(opts, ctx);
       let stderr = "";
       let printed = 0;
       const lines = new LineReader(WORKER_MESSAGE_LIMIT);
-      const pendingCells = cells.map((c) => c.index);
+      let next = 0; // the step the worker is in, or about to start
       // Nothing of the submission runs before "ready": a stop then is the grader's own problem.
       let current: StopPoint = null;
       let timer: NodeJS.Timeout | null = null;
@@ -175,19 +180,29 @@ async function computeOutcomes(sub: Submission, cells: ExerciseCell[], reqs: Che
         if (timer) clearTimeout(timer);
         timer = setTimeout(() => stop(why), seconds * 1000);
       };
-      // Starting the sandbox and loading tfjs and the lesson take a few seconds; then each cell has its limit.
       const cellLimit = `did not finish within ${opts.cellTimeout} s`;
+      // The next step starts: a cell has the cell limit; between a check's outputs and the next check, the check limit.
+      const enter = (): void => {
+        const step = steps[next];
+        current = step?.kind === "cell" ? step : null;
+        if (step?.kind === "cell") arm(opts.cellTimeout, cellLimit);
+        else arm(opts.checkTimeout, "stopped between checks");
+      };
+      // Starting the sandbox and loading tfjs and the lesson take a few seconds; then each step has its limit.
       arm(opts.cellTimeout + 60, "did not start within the time limit");
+      const stepOf = (match: (s: ScoringStep) => boolean): number => steps.findIndex((s, i) => i >= next && match(s));
       const onMessage = (m: WorkerMessage): void => {
         if (m.type === "ready" && !ready) {
           ready = true;
-          current = pendingCells.length ? { kind: "cell", index: pendingCells[0] as number } : null;
-          arm(current ? opts.cellTimeout : opts.checkTimeout, current ? cellLimit : "stopped between checks");
-        } else if (m.type === "cell" && m.index === pendingCells[0]) {
-          pendingCells.shift();
-          current = pendingCells.length ? { kind: "cell", index: pendingCells[0] as number } : null;
-          arm(current ? opts.cellTimeout : opts.checkTimeout, current ? cellLimit : "stopped between checks");
+          enter();
+        } else if (m.type === "cell" && ready) {
+          const at = stepOf((s) => s.kind === "cell" && s.index === m.index);
+          if (at < 0) return;
+          next = at + 1;
+          enter();
         } else if (m.type === "start" && remaining.includes(m.id)) {
+          const at = stepOf((s) => s.kind === "check" && s.id === m.id);
+          if (at >= 0) next = at;
           current = { kind: "check", id: m.id };
           arm(opts.checkTimeout, `did not finish within ${opts.checkTimeout} s (an infinite loop?)`);
         } else if ((m.type === "outputs" || m.type === "missing") && remaining.includes(m.id)) {
@@ -196,8 +211,9 @@ async function computeOutcomes(sub: Submission, cells: ExerciseCell[], reqs: Che
             ? { kind: "outputs", outputs: Array.isArray(m.outputs) ? m.outputs : [] }
             : { kind: "missing", message: String(m.message).slice(0, 2000) });
           remaining = remaining.filter((id) => id !== m.id);
-          current = null;
-          arm(opts.checkTimeout, "stopped between checks");
+          const at = stepOf((s) => s.kind === "check" && s.id === m.id);
+          if (at >= 0) next = at + 1;
+          enter();
         } else if (m.type === "done") {
           finished = true;
         }
@@ -225,7 +241,7 @@ async function computeOutcomes(sub: Submission, cells: ExerciseCell[], reqs: Che
         const why = reason || (child.sandbox?.outOfMemory() || /out of memory|Allocation failed|ENOMEM/i.test(stderr) ? "ran out of memory" : `stopped the grading process (exit ${code ?? signal})`);
         resolve({ stoppedIn: current, reason: why, started: ready });
       });
-      const req: GradeRequest = { lesson: sub.lesson as string, cells, checks: reqs.filter((r) => remaining.includes(r.id)), failed };
+      const req: GradeRequest = { lesson: sub.lesson as string, cells, context: given.context, compileChecked: given.compileChecked, checks, failed };
       child.stdin?.end(JSON.stringify(req));
     });
     if (!outcome.stoppedIn) {
@@ -249,18 +265,22 @@ async function computeOutcomes(sub: Submission, cells: ExerciseCell[], reqs: Che
 }
 
 /** Scores one submission: outputs computed in the sandbox, judged here against the expected values. */
-export async function scoreSubmission(sub: Submission, opts: GradeOptions, ctx: GradingContext): Promise<CheckGrade[]> {
+export async function scoreSubmission(sub: Submission, opts: GradeOptions, ctx: GradingContext, verdicts: CompileVerdicts = null): Promise<CheckGrade[]> {
   const lesson = sub.lesson as string;
+  const nb = sub.notebook as NonNullable<Submission["notebook"]>;
   const defs = lessonChecks(lesson, opts.hiddenDir);
   const hidden = readHiddenChecks(lesson, opts.hiddenDir);
-  const visibleReqs = defs.filter((d) => !(d.id in hidden)).map((d) => ({ id: d.id }));
-  const hiddenReqs = Object.entries(hidden).map(([id, h]) => ({ id, hidden: { fn: h.fn, points: h.points, stored: withoutExpected(h) } }));
+  // A visible check is computed where its check cell stands, as in the notebook (grading/scoring-order.ts).
+  const at = checkCellIndexes(nb.cells.map((c) => ({ cell_type: c.cell_type, source: c.cell_type === "code" ? cellText(c) : "" })), defs.map((d) => d.id));
+  const visibleReqs: CheckRequest[] = defs.filter((d) => !(d.id in hidden)).map((d) => (at.has(d.id) ? { id: d.id, at: at.get(d.id) as number } : { id: d.id }));
+  const hiddenReqs: CheckRequest[] = Object.entries(hidden).map(([id, h]) => ({ id, hidden: { fn: h.fn, points: h.points, stored: withoutExpected(h) } }));
   const names = [...new Set(defs.map((d) => (d as { fnName?: string }).fnName ?? d.id.split(".")[1] ?? ""))];
-  const visible = await computeOutcomes(sub, exerciseCells(sub.notebook!, names), visibleReqs, opts, ctx, true);
+  const given = { ...scoringCells(nb, names, verdicts), compileChecked: verdicts !== null };
+  const visible = await computeOutcomes(sub, given, visibleReqs, opts, ctx, true);
   const outcomes = visible.outcomes;
   // Hidden cases go to a sandbox of their own: the visible run, whose messages are shown, never sees them.
   // It starts without the cells that already hung or crashed.
-  if (hiddenReqs.length) for (const [id, o] of (await computeOutcomes(sub, visible.cells, hiddenReqs, opts, ctx, false)).outcomes) outcomes.set(id, o);
+  if (hiddenReqs.length) for (const [id, o] of (await computeOutcomes(sub, { ...given, cells: visible.cells }, hiddenReqs, opts, ctx, false)).outcomes) outcomes.set(id, o);
   const grades: CheckGrade[] = [];
   for (const def of defs) {
     const r = await judgeCheck(def, outcomes.get(def.id));
@@ -444,22 +464,34 @@ const CELL_WARM_TIMEOUT_MS = 60_000;
  * The context's cell warmer (grading/cell-warmer.ts), made on first use: its
  * server runs in a sandbox like the execution report's kernel (the course
  * read-only, the student editions' compiled cells, no data, no network), with
- * the kernel's flags and memory limit, and one folder it may write.
+ * the kernel's flags and memory limit, and one folder it may write. Under
+ * --unsafe-no-sandbox it runs as a plain process. It both compiles each
+ * submission's cells for its kernel and says which cells the kernel refuses
+ * to compile, which scoring then treats as the kernel does.
  */
 export function cellWarmerOf(ctx: GradingContext, opts: GradeOptions): CellWarmer | null {
-  if (!ctx.cellWarmsDir || opts.unsafeNoSandbox) return null;
+  if (!ctx.cellWarmsDir) return null;
   if (ctx.cellWarmer) return ctx.cellWarmer;
   const host = ctx.cellWarmsDir;
   const root = typeof process.getuid === "function" && process.getuid() === 0;
+  const notebooks = path.join(ROOT, "notebooks");
+  const command = [process.execPath, ...KERNEL_NODE_FLAGS, path.join(ROOT, "setup", "kernel.js"), "--serve-cell-warms", notebooks];
   try {
     fs.mkdirSync(host, { recursive: true, mode: 0o755 });
     // The warmer's uid writes the submissions' folders here (0755 and 0644: the kernels' uid reads them; the grader removes them).
-    if (root) fs.chownSync(host, warmerUid(), warmerUid());
+    if (root && !opts.unsafeNoSandbox) fs.chownSync(host, warmerUid(), warmerUid());
   } catch {
     ctx.cellWarmsDir = null; // no warmer: kernels compile for themselves
     return null;
   }
-  const notebooks = path.join(ROOT, "notebooks");
+  if (opts.unsafeNoSandbox) {
+    const spawnPlain = (): ChildProcess => spawn(command[0] as string, command.slice(1), {
+      stdio: ["pipe", "pipe", "pipe"], detached: true, cwd: notebooks,
+      env: { ...process.env, NODE_OPTIONS: kernelNodeOptions(opts), COURSE_NO_REBUILD: "1", COURSE_CELL_CACHE_DIR: ctx.cellCacheDir },
+    });
+    ctx.cellWarmer = new CellWarmer(spawnPlain, host, host, CELL_WARM_TIMEOUT_MS);
+    return ctx.cellWarmer;
+  }
   const spec: SandboxSpec = {
     root: ROOT, dataDir: null, cellCache: ctx.cellCacheDir, writable: { [host]: CELL_WARMS_INSIDE },
     env: sandboxEnv({ NODE_OPTIONS: kernelNodeOptions(opts), COURSE_NO_REBUILD: "1" }),
@@ -467,9 +499,24 @@ export function cellWarmerOf(ctx: GradingContext, opts: GradeOptions): CellWarme
     limits: { memoryMb: opts.memoryMb, processes: PROCESSES, diskMb: DISK_MB },
     ...(root ? { uid: warmerUid() } : {}),
   };
-  const command = [process.execPath, ...KERNEL_NODE_FLAGS, path.join(ROOT, "setup", "kernel.js"), "--serve-cell-warms", notebooks];
   ctx.cellWarmer = new CellWarmer(() => spawnSandboxed(command, spec), host, CELL_WARMS_INSIDE, CELL_WARM_TIMEOUT_MS);
   return ctx.cellWarmer;
+}
+
+/**
+ * How the course kernel compiles each code cell of the notebook, by cell
+ * index (its errors; [] when it compiles), from the warm; null when the warm
+ * failed.
+ */
+function compileVerdicts(nb: Notebook, warm: WarmOutcome | null): CompileVerdicts {
+  if (!warm?.errors) return null;
+  const verdicts = new Map<number, string[]>();
+  let k = 0;
+  nb.cells.forEach((c, index) => {
+    if (c.cell_type !== "code") return;
+    verdicts.set(index, warm.errors?.[k++] ?? []);
+  });
+  return verdicts;
 }
 
 /** What grading a batch of notebooks shares: the built library, snapshots of the data, a work folder. */
@@ -488,12 +535,13 @@ export interface GradingContext {
   /** Lessons whose student edition is in it (warmLessonCells). */
   warmedCells: Set<string>;
   /**
-   * Compiles each submission's cells before its execution report, in one
-   * sandboxed process kept for the whole run (grading/cell-warmer.ts); null
-   * when not asked for (a single notebook gains nothing from it) or unsandboxed.
+   * Compiles each submission's cells as the course kernel would, in one
+   * sandboxed process kept for the whole run (grading/cell-warmer.ts): which
+   * cells the kernel refuses (for scoring), and the compiled cells its
+   * execution report's kernel finds. Made on first use; null until then.
    */
   cellWarmer: CellWarmer | null;
-  /** Where the cell warmer is given its folders (made when it first starts). */
+  /** Where the cell warmer is given its folders (made when it first starts); null: it could not be made. */
   cellWarmsDir: string | null;
   /** Removes the snapshots. */
   close(): void;
@@ -504,7 +552,7 @@ export interface GradingContext {
  * bubblewrap when root on Debian) and snapshots the data. Throws
  * SandboxUnavailableError when the sandbox cannot run, unless `unsafeNoSandbox`.
  */
-export function prepareGrading(options: { unsafeNoSandbox?: boolean; warmSubmissionCells?: boolean } = {}): GradingContext {
+export function prepareGrading(options: { unsafeNoSandbox?: boolean } = {}): GradingContext {
   const sandboxProblem = options.unsafeNoSandbox ? "not checked (--unsafe-no-sandbox)" : ensureSandbox();
   if (sandboxProblem && !options.unsafeNoSandbox) throw new SandboxUnavailableError(sandboxProblem);
   writeKernelSpec();
@@ -525,7 +573,7 @@ export function prepareGrading(options: { unsafeNoSandbox?: boolean; warmSubmiss
   fs.mkdirSync(workDir, { recursive: true });
   const cellCacheDir = STUDENT_CELLS_DIR;
   fs.mkdirSync(cellCacheDir, { recursive: true, mode: 0o755 });
-  const cellWarmsDir = options.warmSubmissionCells && !options.unsafeNoSandbox ? path.join(tmp, "cell-warms") : null;
+  const cellWarmsDir = path.join(tmp, "cell-warms");
   const ctx: GradingContext = {
     dataDir, inputsDir, workDir, exerciseNames, guarded, sandboxProblem, cellCacheDir, warmedCells: new Set(), cellWarmer: null, cellWarmsDir,
     close: () => {
@@ -545,30 +593,32 @@ export async function gradeNotebook(file: string, opts: GradeOptions, ctx: Gradi
     grade.problems.push(sub.problem ?? "unreadable");
     if (sub.fileProblem) grade.fileProblem = sub.fileProblem;
   } else {
+    // The kernel's compile of every code cell (in the cell warmer): which cells it refuses, for scoring,
+    // and the compiled cells its execution report's kernel then finds (null: the warm failed).
+    warmLessonCells(ctx, sub.lesson);
+    const warmer = cellWarmerOf(ctx, opts);
+    const warm = warmer ? await warmer.warm(codeSources(sub.notebook), String(n)) : null;
     try {
-      grade.checks = await scoreSubmission(sub, opts, ctx);
-    } catch (err) {
-      grade.problems.push(`grading failed: ${(err as Error).message}`);
-    }
-    grade.problems.push(...(sub.problems ?? []));
-    // A check that hung while scoring hangs the notebook at the same cell: running it would only spend
-    // the cell limit (minutes of a core) to report what the check already says.
-    const stuck = grade.checks.find((c) => !c.hidden && /did not finish within/.test(c.message));
-    if (opts.execute && stuck) {
-      grade.execution = { ran: false, message: `not run: ${stuck.id} did not finish while being scored, so the notebook would stop at its check cell` };
-    } else if (opts.execute) {
-      warmLessonCells(ctx, sub.lesson);
-      warmKernelCode(opts);
-      // The submission's own cells compiled into a folder of its own (null: the warm failed; the kernel compiles them).
-      const warmer = cellWarmerOf(ctx, opts);
-      const cells = warmer ? await warmer.warm(codeSources(sub.notebook), String(n)) : null;
+      if (!warm?.errors) grade.problems.push(`type errors were not checked (the course kernel's compile could not be run: ${warm?.problem || "no cell warmer"}); cells with syntax errors still define nothing`);
       try {
-        grade.execution = await executeSubmission(sub, opts, ctx.workDir, n, ctx.dataDir, cells ?? ctx.cellCacheDir);
-      } finally {
-        warmer?.release(cells);
+        grade.checks = await scoreSubmission(sub, opts, ctx, compileVerdicts(sub.notebook, warm));
+      } catch (err) {
+        grade.problems.push(`grading failed: ${(err as Error).message}`);
       }
-      const restored = restoreTree(ctx.guarded);
-      if (restored.length) grade.problems.push(`running this notebook modified course files (${restored.join(", ")}); they were restored`);
+      grade.problems.push(...(sub.problems ?? []));
+      // A check that hung while scoring hangs the notebook at the same cell: running it would only spend
+      // the cell limit (minutes of a core) to report what the check already says.
+      const stuck = grade.checks.find((c) => !c.hidden && /did not finish within/.test(c.message));
+      if (opts.execute && stuck) {
+        grade.execution = { ran: false, message: `not run: ${stuck.id} did not finish while being scored, so the notebook would stop at its check cell` };
+      } else if (opts.execute) {
+        warmKernelCode(opts);
+        grade.execution = await executeSubmission(sub, opts, ctx.workDir, n, ctx.dataDir, warm?.dir ?? ctx.cellCacheDir);
+        const restored = restoreTree(ctx.guarded);
+        if (restored.length) grade.problems.push(`running this notebook modified course files (${restored.join(", ")}); they were restored`);
+      }
+    } finally {
+      warmer?.release(warm?.dir ?? null);
     }
   }
   if (grade.checks.length === 0 && grade.lesson) grade.checks = lessonChecks(grade.lesson, opts.hiddenDir).map((d) => ({ id: d.id, points: 0, maxPoints: d.points, passed: false, message: "not graded" }));

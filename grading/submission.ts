@@ -10,15 +10,12 @@ import { cellText, type Notebook } from "../setup/notebook";
 import { lessonSlugs } from "../lib/lessons";
 import { QUIZ_ANSWER_DECLARATION } from "../lib/checks/quiz-answer";
 import { readSubmittedNotebook, type FileProblemKind } from "./submitted-file";
+import type { ExerciseCell } from "./scoring-order";
+import type { ContextCell } from "./helper-declarations";
 
 export { lessonSlugs };
 
-/** A code cell that defines one or more of the lesson's graded functions. */
-export interface ExerciseCell {
-  index: number;
-  source: string;
-  defines: string[];
-}
+export type { ExerciseCell };
 
 /** What the grader needs from a submission. */
 export interface Submission {
@@ -76,19 +73,39 @@ export function readSubmission(file: string, exerciseNames: Record<string, strin
 }
 
 /**
- * The code cells that define graded functions, in notebook order. When a
- * function is defined more than once, the last definition wins, as it would
- * when the notebook runs top to bottom. Markdown cells never count.
+ * How the course kernel compiles a notebook's code cells, by notebook cell
+ * index: the errors it reports for a cell ([] when it compiles). A cell with
+ * errors is never run by the kernel. Null: not known (the compile could not be
+ * had), and the worker then refuses only syntax errors.
  */
-export function exerciseCells(nb: Notebook, names: readonly string[]): ExerciseCell[] {
-  const lastCellFor = new Map<string, number>();
+export type CompileVerdicts = Map<number, string[]> | null;
+
+/** What the scoring worker is given of a notebook. */
+export interface ScoringCells {
+  /** Every code cell that declares a graded name, in notebook order, with the kernel's first error if it refuses it. */
+  cells: ExerciseCell[];
+  /** The other code cells the kernel compiles: where helpers called by the exercises are looked for. */
+  context: ContextCell[];
+}
+
+/**
+ * The code cells scoring runs: every cell that declares a graded function or
+ * quiz answer (a name declared in several cells is defined by each in turn, as
+ * the notebook runs them), and, as context, the other cells that compile.
+ * Markdown cells never count.
+ */
+export function scoringCells(nb: Notebook, names: readonly string[], verdicts: CompileVerdicts): ScoringCells {
+  const cells: ExerciseCell[] = [];
+  const context: ContextCell[] = [];
   nb.cells.forEach((c, index) => {
     if (c.cell_type !== "code") return;
-    for (const fn of declaredFunctions(cellText(c))) if (names.includes(fn)) lastCellFor.set(fn, index);
+    const source = cellText(c);
+    const errors = verdicts?.get(index) ?? [];
+    const defines = declaredFunctions(source).filter((fn) => names.includes(fn));
+    if (defines.length) cells.push({ index, source, defines: [...new Set(defines)], ...(errors.length ? { compileError: errors[0] as string } : {}) });
+    else if (errors.length === 0) context.push({ index, source });
   });
-  const byCell = new Map<number, string[]>();
-  for (const [fn, index] of lastCellFor) byCell.set(index, [...(byCell.get(index) ?? []), fn]);
-  return [...byCell.entries()].sort((a, b) => a[0] - b[0]).map(([index, defines]) => ({ index, source: cellText(nb.cells[index] as never), defines }));
+  return { cells, context };
 }
 
 export { declaredFunction };

@@ -27,17 +27,26 @@ import { computeCase, NotCompletedError, type CaseRunner, type CheckDefinition, 
 import { installIntegerLabelSupport } from "../lib/training/tfjs-integer-labels-patch";
 import { loadLesson } from "../lib/lessons";
 import { encodeOutput, type WireOutput } from "./wire";
+import { scoringOrder, type ExerciseCell, type OrderedCheck } from "./scoring-order";
+import { helperDeclarations, type ContextCell, type HelperDeclaration } from "./helper-declarations";
 
 /** One check to compute outputs for: a lesson's check by id, or a hidden one with its cases (inputs only). */
-export interface CheckRequest {
-  id: string;
+export interface CheckRequest extends OrderedCheck {
   hidden?: { fn: string; points: number; stored: StoredCheck };
 }
 
 /** What the parent asks for. */
 export interface GradeRequest {
   lesson: string;
-  cells: { index: number; source: string; defines: string[] }[];
+  /** Every cell that declares a graded name, in notebook order (a name declared twice: both). */
+  cells: ExerciseCell[];
+  /** The notebook's other code cells that compile in the kernel: where helpers the exercises call are found. */
+  context?: ContextCell[];
+  /**
+   * True when `compileError` of each cell is the kernel's verdict; false when it
+   * could not be had, and the worker then refuses only cells with syntax errors.
+   */
+  compileChecked?: boolean;
   checks: CheckRequest[];
   /** Cells an earlier worker stopped in (hung, crashed): they define nothing, and this is why. */
   failed?: { index: number; defines: string[]; message: string }[];
@@ -119,6 +128,19 @@ function compile(source: string): string {
 }
 
 /**
+ * The first syntax error of a cell, in tslab's words (`line:col - message`),
+ * or null. Only used when the kernel's own verdict could not be had: a
+ * transpile sees syntax, not types.
+ */
+function syntaxError(source: string): string | null {
+  const out = ts.transpileModule(source, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.None }, reportDiagnostics: true });
+  const d = out.diagnostics?.find((x) => x.category === ts.DiagnosticCategory.Error);
+  if (!d) return null;
+  const where = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : { line: 0, character: 0 };
+  return `${where.line + 1}:${where.character + 1} - ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`;
+}
+
+/**
  * Runs what every scoring worker runs, on a cell like a submission's and a
  * small tensor: the functions V8 compiles lazily for it (the compiler's, the
  * tensor library's) are then in the code cache worker-process.ts writes.
@@ -159,39 +181,80 @@ async function grade(req: GradeRequest, send: (m: WorkerMessage) => void): Promi
   // As in the notebook, a cell that fails defines nothing (function declarations are hoisted in a script, so undo them).
   const failedCell = new Map<string, string>();
   for (const f of req.failed ?? []) for (const name of f.defines) failedCell.set(name, `its exercise cell (cell ${f.index + 1}) ${f.message}`);
-  send({ type: "ready" });
-  for (const cell of req.cells) {
-    try {
-      // No vm `timeout`: it starts a watchdog thread per call, and a submission that has used up the
-      // process limit (a fork bomb) would make that abort the worker in an innocent cell. The parent
-      // times every cell from the "ready" and "cell" messages instead.
-      vm.runInContext(compile(cell.source), context, { filename: `cell-${cell.index}.js` });
-      send({ type: "cell", index: cell.index, ok: true });
-    } catch (err) {
-      const e = err as { name?: unknown; message?: unknown };
-      const text = typeof e?.message === "string" ? `${String(e.name ?? "Error")}: ${e.message}` : String(err);
-      const message = `threw ${text}`;
-      for (const name of cell.defines) {
-        // Top-level function declarations are non-configurable globals of the realm: `delete` would
-        // silently fail and other exercises would still call them, so overwrite them inside the realm.
-        try {
-          vm.runInContext(`${name} = undefined;`, context);
-        } catch {
-          // A quiz answer is a `const`: if its cell failed, it is unassigned (or constant) and reads as undefined below.
-        }
-        failedCell.set(name, `its exercise cell (cell ${cell.index + 1}) ${message}`);
+  const undefine = (names: readonly string[], why: string): void => {
+    for (const name of names) {
+      // Top-level function declarations are non-configurable globals of the realm: `delete` would
+      // silently fail and other exercises would still call them, so overwrite them inside the realm.
+      try {
+        vm.runInContext(`${name} = undefined;`, context);
+      } catch {
+        // A quiz answer is a `const`: if its cell failed, it is unassigned (or constant) and reads as undefined below.
       }
-      send({ type: "cell", index: cell.index, ok: false, message });
+      failedCell.set(name, why);
     }
-  }
-  for (const [i, def] of definitions.entries()) {
+  };
+  const describe = (err: unknown): string => {
+    const e = err as { name?: unknown; message?: unknown };
+    return typeof e?.message === "string" ? `${String(e.name ?? "Error")}: ${e.message}` : String(err);
+  };
+  // Helpers the exercise cells call, from the notebook's other cells; the graded names and the worker's own are not looked for.
+  const graded = new Set(req.cells.flatMap((c) => c.defines));
+  const helpers: HelperDeclaration[] = helperDeclarations(req.cells, req.context ?? [], new Set([...graded, "tf", "lab", "console"]));
+  const runHelpersAbove = (index: number): void => {
+    while (helpers.length && (helpers[0] as HelperDeclaration).cell < index) {
+      const h = helpers.shift() as HelperDeclaration;
+      try {
+        vm.runInContext(compile(h.source), context, { filename: `cell-${h.cell}-helper.js` });
+      } catch {
+        // As in the kernel, a declaration that throws leaves its names undefined; what calls them fails in its own check.
+        for (const name of h.names) {
+          try {
+            vm.runInContext(`${name} = undefined;`, context);
+          } catch {
+            // a const never initialised reads as undefined
+          }
+        }
+      }
+    }
+  };
+  const byIndex = new Map(req.cells.map((c) => [c.index, c]));
+  const checkIndex = new Map(req.checks.map((c, i) => [c.id, i]));
+  send({ type: "ready" });
+  for (const step of scoringOrder(req.cells, req.checks)) {
+    if (step.kind === "cell") {
+      const cell = byIndex.get(step.index) as ExerciseCell;
+      runHelpersAbove(cell.index);
+      // A cell the kernel refuses to compile never runs there, so it defines nothing here either
+      // (an earlier definition of the same name stays, as in the kernel).
+      const refused = cell.compileError ?? (req.compileChecked ? null : syntaxError(cell.source));
+      if (refused) {
+        for (const name of cell.defines) if (!failedCell.has(name) && globalValue(context, name) === undefined) failedCell.set(name, `its exercise cell (cell ${cell.index + 1}) does not compile: ${refused}`);
+        send({ type: "cell", index: cell.index, ok: false, message: `does not compile: ${refused}` });
+        continue;
+      }
+      try {
+        // No vm `timeout`: it starts a watchdog thread per call, and a submission that has used up the
+        // process limit (a fork bomb) would make that abort the worker in an innocent cell. The parent
+        // times every cell from the "ready" and "cell" messages instead.
+        vm.runInContext(compile(cell.source), context, { filename: `cell-${cell.index}.js` });
+        for (const name of cell.defines) failedCell.delete(name);
+        send({ type: "cell", index: cell.index, ok: true });
+      } catch (err) {
+        const message = `threw ${describe(err)}`;
+        undefine(cell.defines, `its exercise cell (cell ${cell.index + 1}) ${message}`);
+        send({ type: "cell", index: cell.index, ok: false, message });
+      }
+      continue;
+    }
+    const i = checkIndex.get(step.id) as number;
+    const def = definitions[i];
     if (!def) continue;
-    const id = req.checks[i]?.id ?? def.id;
+    const id = step.id;
     send({ type: "start", id });
     const fnName = (def as Partial<StoredCheckDefinition>).fnName ?? id.split(".")[1] ?? "";
     const fn = failedCell.has(fnName) ? undefined : globalValue(context, fnName);
     if (fn === undefined) {
-      send({ type: "missing", id, message: `${fnName} is not defined: ${failedCell.get(fnName) ?? "no code cell declares it (deleted, or turned into markdown?)"}` });
+      send({ type: "missing", id, message: `${fnName} is not defined: ${failedCell.get(fnName) ?? "no code cell above its check declares it (deleted, moved below the check, or turned into markdown?)"}` });
       continue;
     }
     const outputs: WireOutput[] = [];

@@ -612,23 +612,47 @@ function nextConverter(conv, createConverter) {
 }
 
 /**
+ * A compile error as tslab's kernel prints it (executor.js printDiagnostics):
+ * `line:column - message`, 1-based, with the file name first when the error
+ * is in another file. The grader reports a cell's errors in these words, so
+ * they match what the student saw in the notebook.
+ * @param {{ fileName?: string, start: { line: number, character: number }, messageText: string }} d
+ */
+function diagnosticText(d) {
+  return `${d.fileName ? `${d.fileName} ` : ""}${d.start.line + 1}:${d.start.character + 1} - ${d.messageText}`;
+}
+
+/**
  * Compiles a notebook's code cells as its kernel would when they run top to
  * bottom: each after the declarations of those before it (a cell with errors
- * adds none); %module and browser cells are left out. Returns how many were compiled.
+ * adds none); %module and browser cells are left out. Returns, per cell, its
+ * compile errors in tslab's words (none: it compiles), or null for a cell the
+ * kernel does not compile that way (%module, browser).
  * @param {any} conv a converter @param {(src: string) => any} getCodeMetadata tslab's
  * @param {string[]} sources
+ * @returns {(string[] | null)[]}
  */
 function compileInOrder(conv, getCodeMetadata, sources) {
-  let compiled = 0;
+  /** @type {(string[] | null)[]} */
+  const errors = [];
   let prevDecl = "";
   for (const src of sources) {
     const meta = getCodeMetadata(src);
-    if (meta.module || meta.mode === "browser") continue;
+    if (meta.module || meta.mode === "browser") {
+      errors.push(null);
+      continue;
+    }
     const out = conv.convert(prevDecl, src);
-    compiled++;
+    // The first few, each cut short: enough to say why a cell failed, bounded whatever the cell holds.
+    errors.push(out.diagnostics.slice(0, 3).map((/** @type {any} */ d) => diagnosticText(d).slice(0, 500)));
     if (out.diagnostics.length === 0) prevDecl = out.declOutput || "";
   }
-  return compiled;
+  return errors;
+}
+
+/** How many cells compileInOrder compiled. @param {(string[] | null)[]} errors */
+function compiledCount(errors) {
+  return errors.filter((e) => e !== null).length;
 }
 
 /**
@@ -653,7 +677,7 @@ function warmCellCache(root, cwd, notebooks) {
   try {
     for (const sources of notebooks) {
       conv = nextConverter(conv, createConverter);
-      compiled += compileInOrder(conv, getCodeMetadata, sources);
+      compiled += compiledCount(compileInOrder(conv, getCodeMetadata, sources));
     }
   } finally {
     if (conv) conv.close();
@@ -677,7 +701,10 @@ function warmCellCache(root, cwd, notebooks) {
  * cache (COURSE_CELL_CACHE_DIR, else build/lib/cache/cells), which is only read;
  * every entry the notebook uses ends up in `dir`, which is then all its kernel
  * needs. Each request is answered with one JSON line: {compiled, cached,
- * written, programs} (programs: TypeScript programs built for it), or {error}.
+ * written, programs, errors} (programs: TypeScript programs built for it;
+ * errors: per requested cell, its first compile errors in tslab's words, [] when
+ * it compiles, null when the kernel compiles it otherwise: the grader's
+ * verdict of which cells the kernel refuses), or {error}.
  *
  * Entries are content-addressed (cellCache's key covers the cell and every
  * declaration before it), so a notebook only ever gets the compile of its own
@@ -710,8 +737,10 @@ function serveCellWarms(root, cwd, input, output) {
       const hits = status.cellCacheHits;
       const written = status.cellCacheWritten;
       const programs = status.lightPrograms + status.fullPrograms;
-      const compiled = compileInOrder(conv, getCodeMetadata, req.cells.filter((/** @type {unknown} */ c) => typeof c === "string"));
-      reply = { compiled, cached: status.cellCacheHits - hits, written: status.cellCacheWritten - written, programs: status.lightPrograms + status.fullPrograms - programs };
+      // Every entry a string, so each answer lines up with the cell it was asked for.
+      const sources = req.cells.map((/** @type {unknown} */ c) => (typeof c === "string" ? c : ""));
+      const errors = compileInOrder(conv, getCodeMetadata, sources);
+      reply = { compiled: compiledCount(errors), cached: status.cellCacheHits - hits, written: status.cellCacheWritten - written, programs: status.lightPrograms + status.fullPrograms - programs, errors };
     } catch (err) {
       reply = { error: err instanceof Error ? err.message : String(err) };
       // A converter that threw mid-compile may be left in any state: the next notebook gets a new one.

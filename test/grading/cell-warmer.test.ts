@@ -46,17 +46,19 @@ function fake(script: string, timeoutMs = 5_000): { warmer: CellWarmer; started:
 /** Answers every request line as the real server does, after making the folder it names. */
 const ANSWERS = `require("readline").createInterface({ input: process.stdin }).on("line", (l) => {
   const q = JSON.parse(l); require("fs").mkdirSync(q.dir, { recursive: true });
-  console.log(JSON.stringify({ compiled: q.cells.length, cached: 0, written: q.cells.length, programs: 0 }));
+  console.log(JSON.stringify({ compiled: q.cells.length, cached: 0, written: q.cells.length, programs: 0, errors: q.cells.map((c) => (c === "bad" ? ["1:1 - bad"] : [])) }));
 });`;
 
 describe("the cell warmer's protocol", () => {
   it("an answer gives the submission's folder, which release() removes; one server serves many", async () => {
     const { warmer, started } = fake(ANSWERS);
     try {
-      const one = await warmer.warm(["1"], "one");
+      const first = await warmer.warm(["1", "bad"], "one");
+      const one = first.dir as string;
       assert.equal(one, path.join(tmp, "one"));
       assert.ok(fs.existsSync(one));
-      const two = await warmer.warm(["2"], "two");
+      assert.deepEqual(first.errors, [[], ["1:1 - bad"]], "each cell's compile verdict, in order");
+      const two = (await warmer.warm(["2"], "two")).dir;
       assert.equal(two, path.join(tmp, "two"));
       assert.equal(started(), 1);
       warmer.release(one);
@@ -71,15 +73,17 @@ describe("the cell warmer's protocol", () => {
     ["dies", "process.exit(3);", /stopped/],
     ["answers nonsense", `require("readline").createInterface({ input: process.stdin }).on("line", () => console.log("not json"));`, /not JSON/],
     ["answers an error", `require("readline").createInterface({ input: process.stdin }).on("line", () => console.log(JSON.stringify({ error: "bad" })));`, /bad/],
+    ["answers without a verdict for each cell", `require("readline").createInterface({ input: process.stdin }).on("line", (l) => { require("fs").mkdirSync(JSON.parse(l).dir, { recursive: true }); console.log(JSON.stringify({ compiled: 1, cached: 0, written: 1, programs: 0, errors: [] })); });`, /no compile verdict/],
   ] as const) {
     it(`a server that ${what} gives null and a reason, and the next warm is answered`, async () => {
       const { warmer, started } = fake(script, 1_000);
       try {
         const t0 = Date.now();
-        assert.equal(await warmer.warm(["1"], `bad-${started()}`), null);
+        const failed = await warmer.warm(["1"], `bad-${started()}`);
+        assert.deepEqual(failed, { dir: null, errors: null, problem: warmer.lastProblem });
         assert.match(warmer.lastProblem, problem);
         assert.ok(Date.now() - t0 < 10_000, "within its time limit");
-        assert.equal(await warmer.warm(["1"], "again"), null, "the same fake server again");
+        assert.equal((await warmer.warm(["1"], "again")).dir, null, "the same fake server again");
         assert.ok(!fs.existsSync(path.join(tmp, "again")), "a failed warm leaves no folder");
         if (what === "hangs" || what === "dies") assert.equal(started(), 2, "a hung or dead server is replaced");
       } finally {
@@ -93,10 +97,10 @@ describe("the cell warmer gives up", () => {
   it(`after ${3} failures in a row: the next warms return null at once, and start no server`, async () => {
     const { warmer, started } = fake("process.exit(3);", 1_000);
     try {
-      for (let i = 0; i < 3; i++) assert.equal(await warmer.warm(["1"], `x${i}`), null);
+      for (let i = 0; i < 3; i++) assert.equal((await warmer.warm(["1"], `x${i}`)).dir, null);
       assert.equal(started(), 3);
       const t0 = Date.now();
-      assert.equal(await warmer.warm(["1"], "x3"), null);
+      assert.equal((await warmer.warm(["1"], "x3")).dir, null);
       assert.match(warmer.lastProblem, /off for this run/);
       assert.equal(started(), 3);
       assert.ok(Date.now() - t0 < 1_000);
@@ -107,7 +111,7 @@ describe("the cell warmer gives up", () => {
 
   it("a server that cannot start gives null, and no exception", async () => {
     const warmer = new CellWarmer(() => spawn(path.join(tmp, "no-such-program"), [], { stdio: ["pipe", "pipe", "pipe"] }), tmp, tmp, 5_000);
-    assert.equal(await warmer.warm(["1"], "nostart"), null);
+    assert.equal((await warmer.warm(["1"], "nostart")).dir, null);
     assert.match(warmer.lastProblem, /stopped/);
     warmer.stop();
   });
@@ -120,14 +124,16 @@ describe("the cell warmer in the sandbox", () => {
   const source = (): Notebook => readNotebook(path.join(ROOT, "notebooks", `${SLUG}.ipynb`));
 
   it("fills a submission's own folder with every cell its kernel looks up; its execution report is a clean run; another submission's folder has none of its cells", async () => {
-    ctx = prepareGrading({ warmSubmissionCells: true });
+    ctx = prepareGrading();
     const warmer = cellWarmerOf(ctx, opts);
-    assert.ok(warmer, "a context asked to warm has a warmer");
+    assert.ok(warmer, "a grading context has a warmer");
     const right = source();
     const unfinished = studentEdition(source(), `notebooks/${SLUG}.ipynb`);
-    const rightDir = await warmer.warm(codeSources(right), "right");
+    const rightWarm = await warmer.warm(codeSources(right), "right");
+    const rightDir = rightWarm.dir as string;
     assert.ok(rightDir, warmer.lastProblem);
-    const unfinishedDir = await warmer.warm(codeSources(unfinished), "unfinished");
+    assert.deepEqual(rightWarm.errors, codeSources(right).map(() => []), "the lesson as written compiles, cell by cell");
+    const unfinishedDir = (await warmer.warm(codeSources(unfinished), "unfinished")).dir as string;
     assert.ok(unfinishedDir, warmer.lastProblem);
     const files = (d: string): string[] => fs.readdirSync(d);
     // Every code cell of the lesson is cacheable (imports lead into ../build/lib only).

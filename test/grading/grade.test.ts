@@ -88,12 +88,17 @@ Number.isNaN = () => false;
 try { (lab as any).check = async () => undefined; } catch (e) {}
 try { (lab as any).checker.run = async (id: string) => ({ id, points: 1, maxPoints: 1, passed: true, status: "passed", message: "", cases: [] }); } catch (e) {}
 console.log(${JSON.stringify(forged)});`), 3);
+  const checksDeleted = source();
+  checksDeleted.cells = checksDeleted.cells.filter((c) => !cellText(c).includes("lab.check("));
+  add("checks-deleted", checksDeleted, 10);
+  // Exercise cells in reverse order, check cells in place: computeGradient and gradientDescent now come
+  // before the functions they call, so the kernel refuses them ("Cannot find name 'sigmoid'"), and so
+  // does the grader; the first checks now stand above the cells that define their functions.
   const reordered = source();
-  reordered.cells = reordered.cells.filter((c) => !cellText(c).includes("lab.check("));
   const exerciseIdx = reordered.cells.map((c, i) => (cellText(c).includes("BEGIN SOLUTION") ? i : -1)).filter((i) => i >= 0);
   const exercises = exerciseIdx.map((i) => reordered.cells[i]);
   exerciseIdx.forEach((i, k) => (reordered.cells[i] = exercises[exercises.length - 1 - k] as never));
-  add("checks-deleted-and-reordered", reordered, 10);
+  add("exercises-reversed", reordered, 2);
   const md = source();
   const sig = md.cells.find((c) => declaredFunction(cellText(c)) === "sigmoid");
   if (sig) {
@@ -134,7 +139,7 @@ describe("npm run grade: adversarial submissions in one run", () => {
     assert.match(stdout, /total 10\/10/);
   });
 
-  for (const label of ["solution", "student", "infinite-loop-in-function", "infinite-loop-at-top-level", "throw-at-top-level", "process-exit", "monkey-patched-checks", "checks-deleted-and-reordered", "exercise-as-markdown", "huge-memory"]) {
+  for (const label of ["solution", "student", "infinite-loop-in-function", "infinite-loop-at-top-level", "throw-at-top-level", "process-exit", "monkey-patched-checks", "checks-deleted", "exercises-reversed", "exercise-as-markdown", "huge-memory"]) {
     it(`${label}: exactly ${label === "student" ? 0 : "the right"} score`, () => {
       const n = byLabel(label);
       assert.ok(n, `no result for ${label}`);
@@ -149,7 +154,9 @@ describe("npm run grade: adversarial submissions in one run", () => {
     assert.match(msg("infinite-loop-in-function", "01.gradientDescent"), /did not finish within 5 s/);
     assert.match(msg("infinite-loop-at-top-level", "01.logisticLoss"), /did not finish within 3 s/);
     assert.match(msg("process-exit", "01.buildLogisticModel"), /process is not defined/);
-    assert.match(msg("exercise-as-markdown", "01.sigmoid"), /no code cell declares it/);
+    assert.match(msg("exercise-as-markdown", "01.sigmoid"), /no code cell above its check declares it/);
+    assert.match(msg("exercises-reversed", "01.computeGradient"), /does not compile: \d+:\d+ - Cannot find name 'sigmoid'/);
+    assert.match(msg("exercises-reversed", "01.sigmoid"), /no code cell above its check declares it/);
     assert.match(msg("huge-memory", "01.buildLogisticModel"), /out of memory|stopped the grading process/);
     assert.equal(byLabel("monkey-patched-checks")?.checks.find((c) => c.id === "01.sigmoid")?.passed, false);
   });

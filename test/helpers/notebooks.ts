@@ -57,12 +57,16 @@ export function sourceNotebook(slug: string): string {
   return path.join(ROOT, "notebooks", `${slug}.ipynb`);
 }
 
-/** Runs a notebook in a fresh kernel and returns every cell's outcome. */
-export function runNotebook(file: string, opts: { cellTimeout?: number } = {}): NotebookRun {
+/**
+ * Runs a notebook in a fresh kernel and returns every cell's outcome. By
+ * default as Run All does (a failed cell aborts the rest); `keepGoing`: as a
+ * student running cell after cell does (the cells after a failed one still run).
+ */
+export function runNotebook(file: string, opts: { cellTimeout?: number; keepGoing?: boolean } = {}): NotebookRun {
   const python = process.env.COURSE_TEST_PYTHON ?? "/usr/bin/python3";
   const out = path.join(OUT, `${path.basename(file, ".ipynb")}-${process.pid}-${Date.now()}.json`);
   fs.mkdirSync(OUT, { recursive: true });
-  const r = spawnSync(python, [path.join(ROOT, "setup", "run_notebook.py"), file, "--probe", "--out", out, "--cell-timeout", String(opts.cellTimeout ?? 180)], {
+  const r = spawnSync(python, [path.join(ROOT, "setup", "run_notebook.py"), file, "--probe", "--out", out, "--cell-timeout", String(opts.cellTimeout ?? 180), ...(opts.keepGoing ? ["--keep-going"] : [])], {
     encoding: "utf8",
     timeout: 15 * 60_000,
   });

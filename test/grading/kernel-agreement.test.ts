@@ -1,0 +1,173 @@
+/**
+ * The grade agrees with the notebook. Each notebook below is run twice: in a
+ * real tslab kernel through Jupyter, cell after cell as a student runs them
+ * (run_notebook.py --keep-going: a failed cell does not stop the ones after
+ * it), and through the grader (`npm run grade`). For every check of the
+ * lesson, the points and the verdict the notebook's own check cell showed
+ * must be the points and the verdict the grader gives:
+ *  - a syntax error and a type error in an exercise cell (the kernel refuses
+ *    the cell, so it defines nothing: the grader must refuse it too, and say
+ *    which cell and its first error, in the kernel's words);
+ *  - a helper in a cell of its own (the kernel has it for the cells below:
+ *    the grader must too), in lessons 03 and 04;
+ *  - a function redefined wrongly above its check cell, and below it;
+ *  - an exercise cell that throws;
+ *  - the lesson as written and its student edition, as controls.
+ * The notebooks keep only the setup, exercise and check cells (a student may
+ * delete the rest), so that each kernel run takes seconds.
+ */
+import { after, before, describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { declaredFunction, studentEdition } from "../../setup/editions";
+import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../../setup/notebook";
+import { checkResults, OUT, ROOT, runNotebook, sourceNotebook, type NotebookRun } from "../helpers/notebooks";
+import { loadLesson } from "../../lib/lessons";
+
+const GRADE = path.join(ROOT, "build", "grading", "grade.js");
+const TAG = `${process.pid}`;
+
+interface GradedCheck { id: string; points: number; passed: boolean; message: string }
+interface Report { notebooks: { path: string; checks: GradedCheck[]; problems: string[] }[] }
+
+function code(source: string): Notebook["cells"][number] {
+  return { cell_type: "code", metadata: {}, source: toSource(source), outputs: [], execution_count: null } as unknown as Notebook["cells"][number];
+}
+
+/** The lesson with only its setup cell, exercise cells and check cells. */
+function trimmed(slug: string, edition: "solution" | "student" = "solution"): Notebook {
+  const source = readNotebook(sourceNotebook(slug));
+  const nb = edition === "student" ? studentEdition(source, `notebooks/${slug}.ipynb`) : source;
+  let setupSeen = false;
+  nb.cells = nb.cells.filter((c) => {
+    if (c.cell_type !== "code") return false;
+    const text = cellText(c);
+    if (!setupSeen && text.includes("lab.setup()")) return (setupSeen = true);
+    return /^(?:export\s+)?(?:async\s+)?function\s+\w+\s*\(|^const quiz[A-Z]/m.test(text) || /\blab\.check\(/.test(text);
+  });
+  return nb;
+}
+
+/** Index of the cell that declares `fn`. */
+function cellOf(nb: Notebook, fn: string): number {
+  const i = nb.cells.findIndex((c) => c.cell_type === "code" && declaredFunction(cellText(c)) === fn);
+  if (i < 0) throw new Error(`no cell declares ${fn}`);
+  return i;
+}
+
+/** The notebooks compared, by label. */
+function variants(): Record<string, { slug: string; nb: Notebook }> {
+  const out: Record<string, { slug: string; nb: Notebook }> = {};
+  const add = (label: string, slug: string, edit: (nb: Notebook) => void, edition: "solution" | "student" = "solution"): void => {
+    const nb = trimmed(slug, edition);
+    edit(nb);
+    out[label] = { slug, nb };
+  };
+  add("as-written", "03-activations", () => undefined);
+  add("student-edition", "03-activations", () => undefined, "student");
+  add("syntax-error", "03-activations", (nb) => {
+    nb.cells[cellOf(nb, "relu")] = code("function relu(z: number[]): number[] {\n    return z.map((zi) => Math.max(0, zi);\n}");
+  });
+  add("type-error", "03-activations", (nb) => {
+    nb.cells[cellOf(nb, "relu")] = code('function relu(z: number[]): number[] {\n    const n: number = "3";\n    return z.map((zi) => Math.max(0, zi));\n}');
+  });
+  add("helper-cell", "03-activations", (nb) => {
+    const i = cellOf(nb, "relu");
+    nb.cells[i] = code("function relu(z: number[]): number[] {\n    return z.map(clampBelow);\n}");
+    nb.cells.splice(i, 0, code("function clampBelow(v: number): number {\n    return Math.max(FLOOR, v);\n}\nconst FLOOR = 0;\nconsole.log(clampBelow(-1));"));
+  });
+  add("helper-cell-softmax", "04-softmax", (nb) => {
+    const i = cellOf(nb, "stableSoftmax");
+    nb.cells[i] = code("function stableSoftmax(z: number[]): number[] {\n    const ez = shiftByMax(z).map(Math.exp);\n    const sum = ez.reduce((s, v) => s + v, 0);\n    return ez.map((v) => v / sum);\n}");
+    nb.cells.splice(i, 0, code("function shiftByMax(z: number[]): number[] {\n    const m = Math.max(...z);\n    return z.map((v) => v - m);\n}"));
+  });
+  add("redefined-above-check", "03-activations", (nb) => {
+    nb.cells.splice(cellOf(nb, "relu") + 1, 0, code("function relu(z: number[]): number[] {\n    return z;\n}"));
+  });
+  add("redefined-below-check", "03-activations", (nb) => {
+    // Below relu's check cell: the check saw the right relu.
+    nb.cells.splice(cellOf(nb, "relu") + 2, 0, code("function relu(z: number[]): number[] {\n    return z;\n}"));
+  });
+  add("cell-throws", "03-activations", (nb) => {
+    const i = cellOf(nb, "chooseOutputActivation");
+    nb.cells[i] = code(`${cellText(nb.cells[i] as never)}\nchooseOutputActivation(undefined as any).toUpperCase().notAFunction();`);
+  });
+  return out;
+}
+
+/** What the notebook's check cells showed, per check id: none shown (the cell failed) counts as 0 and not passed. */
+function kernelView(slug: string, run: NotebookRun): Map<string, { points: number; passed: boolean }> {
+  const shown = new Map(checkResults(run).map((r) => [r.id, r]));
+  return new Map(loadLesson(slug).checker.definitions.map((d) => [d.id, { points: shown.get(d.id)?.points ?? 0, passed: shown.get(d.id)?.passed ?? false }]));
+}
+
+describe("the grade agrees with the notebook, check by check", () => {
+  const files: Record<string, string> = {};
+  const runs: Record<string, NotebookRun> = {};
+  let report: Report;
+  const all = variants();
+
+  before(() => {
+    fs.mkdirSync(OUT, { recursive: true });
+    for (const [label, { slug, nb }] of Object.entries(all)) {
+      const file = path.join(OUT, `${slug}.agree-${label}-${TAG}.ipynb`);
+      writeNotebook(file, nb);
+      files[label] = file;
+    }
+    const json = path.join(OUT, `agree-${TAG}.json`);
+    const r = spawnSync(process.execPath, [GRADE, "--no-execute", "--json", json, ...Object.values(files)], { encoding: "utf8", cwd: ROOT, timeout: 10 * 60_000 });
+    assert.ok(fs.existsSync(json), `the grader wrote no report (exit ${r.status}): ${r.stderr}`);
+    report = JSON.parse(fs.readFileSync(json, "utf8")) as Report;
+    fs.rmSync(json, { force: true });
+    for (const [label, file] of Object.entries(files)) runs[label] = runNotebook(file, { keepGoing: true, cellTimeout: 120 });
+  });
+  after(() => {
+    for (const f of Object.values(files)) fs.rmSync(f, { force: true });
+  });
+
+  const graded = (label: string): Map<string, GradedCheck> => {
+    const g = report.notebooks.find((n) => n.path === files[label]);
+    assert.ok(g, `graded ${label}`);
+    return new Map(g.checks.map((c) => [c.id, c]));
+  };
+
+  for (const label of Object.keys(all)) {
+    it(`${label}: every check earns in the grader what it showed in the notebook`, () => {
+      const { slug } = all[label] as { slug: string };
+      const kernel = kernelView(slug, runs[label] as NotebookRun);
+      const grader = graded(label);
+      const differ = [...kernel].filter(([id, k]) => grader.get(id)?.points !== k.points || grader.get(id)?.passed !== k.passed)
+        .map(([id, k]) => `${id}: notebook ${k.points} (${k.passed ? "passed" : "not passed"}), grader ${grader.get(id)?.points} (${grader.get(id)?.passed ? "passed" : "not passed"}: ${grader.get(id)?.message})`);
+      assert.deepEqual(differ, [], differ.join("\n"));
+    });
+  }
+
+  it("the controls are what they should be: the lesson as written earns everything, its student edition nothing", () => {
+    assert.ok([...graded("as-written").values()].every((c) => c.passed));
+    assert.ok([...graded("student-edition").values()].every((c) => c.points === 0));
+  });
+
+  for (const label of ["syntax-error", "type-error"]) {
+    it(`${label}: the grader names the cell the kernel refused and its first error, in the kernel's words`, () => {
+      const run = runs[label] as NotebookRun;
+      const nb = (all[label] as { nb: Notebook }).nb;
+      const index = cellOf(nb, "relu");
+      const cell = run.cells.find((c) => c.index === index);
+      assert.equal(cell?.status, "error", "the kernel refused the cell");
+      const kernelFirst = (cell?.stderr ?? "").split("\n")[0]?.trim() ?? "";
+      assert.match(kernelFirst, /^\d+:\d+ - /);
+      const relu = graded(label).get("03.relu") as GradedCheck;
+      assert.ok(relu.message.includes(`cell ${index + 1}`), relu.message);
+      assert.ok(relu.message.includes(kernelFirst), `grader: ${relu.message}\nkernel: ${kernelFirst}`);
+    });
+  }
+
+  it("the helper cases pass, and the redefinitions are graded as their check cells saw them", () => {
+    assert.equal(graded("helper-cell").get("03.relu")?.passed, true);
+    assert.equal(graded("helper-cell-softmax").get("04.stableSoftmax")?.passed, true);
+    assert.equal(graded("redefined-above-check").get("03.relu")?.passed, false);
+    assert.equal(graded("redefined-below-check").get("03.relu")?.passed, true);
+  });
+});
