@@ -13,19 +13,66 @@ sent: that is what Run All does in JupyterLab and the classic Notebook, which
 queue every cell at once, so tslab aborts all of them. nbclient sends one cell
 at a time instead, and whether the next one arrived within tslab's 200 ms
 depended on how busy the machine was, so the same notebook got different reports.
+`--keep-going` runs them instead, one by one, as a student who runs the cells by
+hand would: it waits a little after a failed cell so that tslab does not abort
+the next one.
 
-    python3 run_notebook.py NOTEBOOK [--out result.json] [--executed copy.ipynb]
-                            [--cell-timeout 120] [--kernel tslab]
+The grader runs this file in its sandbox, beside the submitted code, with
+`--report-fd 3`: the report goes straight to a pipe the grader handed over, and
+nothing in the sandbox can write there or stand in for it (see report_to_fd).
+
+    python3 run_notebook.py NOTEBOOK [--out result.json | --report-fd 3] [--executed copy.ipynb]
+                            [--cell-timeout 120] [--kernel tslab] [--keep-going]
 """
 import argparse
+import ctypes
 import json
+import os
 import pathlib
+import signal
 import sys
 import time
 
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+
+# tslab aborts every request that arrives within 200 ms of a failed cell (docs: NOTES.md); --keep-going waits this long.
+AFTER_FAILURE_SECONDS = 0.3
+PR_SET_DUMPABLE = 4
+
+
+def guard_report_fd(fd):
+    """Makes `fd` (the grader's pipe) reachable by this process only, before any kernel starts.
+
+    The kernel runs as the same uid in the same sandbox, so it could otherwise
+    write a report of its own: through an inherited copy of the pipe, through
+    /proc/<this pid>/fd/<fd>, or by ptrace. Not inheritable: no child gets it,
+    whatever close_fds it is started with. Not dumpable (prctl PR_SET_DUMPABLE 0):
+    /proc/<this pid>/fd, /mem and ptrace then need CAP_SYS_PTRACE, which nothing
+    in the sandbox has. It may still kill this process; the grader then finds no
+    complete report and says the notebook did not run. SIGINT is the one signal
+    Python turns into an exception that library code might swallow halfway
+    through a cell; it is ignored here (a Python handler, which exec resets, so
+    the kernel keeps its own). Raises OSError when the guard cannot be set.
+    """
+    os.fstat(fd)  # the pipe must be there
+    os.set_inheritable(fd, False)
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_DUMPABLE, 0) failed")
+    signal.signal(signal.SIGINT, lambda *_: None)
+
+
+def report_to_fd(fd, text):
+    """Writes the report, then closes the pipe. The grader accepts it only whole
+    (it ends with "complete": true and a newline) and only when this process
+    exited with a status of its own, not by a signal."""
+    data = text.encode("utf-8")
+    while data:
+        data = data[os.write(fd, data):]
+    os.close(fd)
 
 
 def cell_record(index, cell, status):
@@ -62,14 +109,30 @@ def main() -> int:
     ap.add_argument("--cell-timeout", type=int, default=180)
     ap.add_argument("--kernel", default=None, help="kernel name (default: the notebook's)")
     ap.add_argument("--probe", action="store_true", help="also measure tf.memory() after the first code cell and at the end, and the kernel's peak memory")
+    ap.add_argument("--report-fd", type=int, default=None, help="write the report to this inherited file descriptor (a pipe), guarded from the kernel")
+    ap.add_argument("--keep-going", action="store_true", help="after a failed cell, run the next ones (as a student running cells one by one) instead of recording them as aborted")
     args = ap.parse_args()
+    if args.report_fd is not None:
+        try:
+            guard_report_fd(args.report_fd)
+        except OSError as exc:
+            print(f"run_notebook.py: cannot guard the report's file descriptor {args.report_fd}: {exc}", file=sys.stderr)
+            return 3
+
+    def emit(result):
+        text = json.dumps({**result, "complete": True})
+        if args.report_fd is not None:
+            report_to_fd(args.report_fd, text + "\n")
+        elif args.out:
+            pathlib.Path(args.out).write_text(text)
+        else:
+            print(text)
 
     path = pathlib.Path(args.notebook).resolve()
     try:
         nb = nbformat.read(str(path), as_version=4)
     except Exception as exc:  # malformed notebook: say so, in the same JSON shape
-        result = {"notebook": str(path), "error": f"cannot read notebook: {exc}", "cells": []}
-        print(json.dumps(result)) if not args.out else pathlib.Path(args.out).write_text(json.dumps(result))
+        emit({"notebook": str(path), "error": f"cannot read notebook: {exc}", "cells": []})
         return 2
 
     statuses = {}
@@ -86,7 +149,8 @@ def main() -> int:
     failure = None
     kernel_ready = None
     probes = {}
-    aborted = False  # a cell failed: the rest are aborted, as in Run All
+    aborted = False  # a cell failed: the rest are aborted, as in Run All (unless --keep-going)
+    failed_at = None  # when the last cell failed (--keep-going waits before sending the next)
     total_cells = None  # time to run the notebook's own cells (without the probes and shutdown)
     first_code = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"), None)
 
@@ -128,10 +192,15 @@ def main() -> int:
                 if aborted:
                     statuses[index] = "abort"
                     continue
+                if failed_at is not None:
+                    time.sleep(max(0.0, failed_at + AFTER_FAILURE_SECONDS - time.monotonic()))
+                    failed_at = None
                 try:
                     client.execute_cell(cell, index)
+                    if statuses.get(index) != "ok":
+                        failed_at = time.monotonic()
                     if statuses.get(index) == "error":
-                        aborted = True
+                        aborted = not args.keep_going
                         continue
                     if args.probe and index == first_code:
                         probe("afterSetup")
@@ -168,11 +237,7 @@ def main() -> int:
     }
     if args.executed:
         nbformat.write(nb, args.executed)
-    text = json.dumps(result)
-    if args.out:
-        pathlib.Path(args.out).write_text(text)
-    else:
-        print(text)
+    emit(result)
     return 0
 
 
