@@ -30,6 +30,7 @@ import * as path from "path";
 import { gradeClass } from "./class-grade";
 import { gradeNotebook, prepareGrading, SandboxUnavailableError } from "./grade-notebook";
 import { DEFAULT_GRADE_OPTIONS, type GradeOptions, type NotebookGrade } from "./types";
+import { errorLine } from "./execution-report";
 
 export type { CheckGrade, ExecutionReport, GradeOptions, NotebookGrade } from "./types";
 
@@ -48,6 +49,8 @@ function printGrade(g: NotebookGrade): void {
   }
   console.log(`  total ${g.score}/${g.maxScore}`);
   if (g.execution) console.log(`  execution in a fresh kernel: ${g.execution.message}${g.execution.seconds !== undefined ? ` (${g.execution.seconds.toFixed(1)} s)` : ""}`);
+  for (const e of g.execution?.errors ?? []) console.log(`    ${errorLine(e)}`);
+  if (g.execution?.aborted) console.log(`    (+${g.execution.aborted} cells after it did not run)`);
 }
 
 /** Grades every file; never throws for a bad submission. */

@@ -19,6 +19,7 @@ import { editionHashes, studentEdition } from "../setup/editions";
 import { readNotebook, type Notebook } from "../setup/notebook";
 import { EDITIONS_PATH, readReleaseManifest } from "../setup/release-manifest";
 import { ROOT } from "../lib/runtime/paths";
+import { errorLine } from "./execution-report";
 
 /** Which edition of its lesson a notebook is. */
 export type EditionStatus = "current" | "other-release" | "unstamped" | "not-a-lesson";
@@ -110,6 +111,8 @@ export function printValidation(v: Validation): void {
   }
   console.log(`  total ${g.score}/${g.maxScore}`);
   if (g.execution) console.log(`  run top to bottom in a fresh kernel: ${g.execution.message}${g.execution.seconds !== undefined ? ` (${g.execution.seconds.toFixed(1)} s)` : ""}`);
+  for (const e of g.execution?.errors ?? []) console.log(`    ${errorLine(e)}`);
+  if (g.execution?.aborted) console.log(`    (+${g.execution.aborted} cells after it did not run)`);
 }
 
 /** Validates every file with the grader's own code; never throws for a bad notebook. */
