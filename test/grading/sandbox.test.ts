@@ -277,10 +277,10 @@ describe("npm run grade: the execution report cannot be forged from inside the s
    * In the kernel only (JPY_PARENT_PID is the runner's pid, which jupyter_client gives its kernels; the scoring
    * worker has none): a whole report with 40 cells "ok", written where the old grader read it
    * (/tmp/run-report.json), to every /proc/<pid>/fd/3 that opens and, through pidfd_getfd, to every process's
-   * fd 3; then, when `kill`, the runner's parent and the runner are killed (SIGKILL), so that only a forged
-   * report could be read.
+   * fd 3; then the runner is killed (SIGKILL), and its parent first when `kill` is "both", so that only a
+   * forged report could be read (the old grader's shell, once its runner was killed, read the forged file).
    */
-  const forger = (kill: boolean): string => `${ESCAPE}
+  const forger = (kill: "none" | "runner" | "both"): string => `${ESCAPE}
 const runner = Number(P.env.JPY_PARENT_PID ?? 0);
 if (runner > 0) {
   const cells = Array.from({ length: 40 }, (_, i) => ({ index: i, type: "code", status: "ok", source: "", stdout: "", stderr: "", html: [], other: [] }));
@@ -291,20 +291,17 @@ if (runner > 0) {
     `for (const pid of pids) { try { const fd = fs.openSync("/proc/" + pid + "/fd/3", "w"); fs.writeSync(fd, fake); fs.closeSync(fd); } catch (e) {} }`,
     `for (const pid of pids) { try { req("child_process").execFileSync("/usr/bin/python3", ["-c", ${JSON.stringify(GETFD)}, pid], { input: fake, stdio: ["pipe", "ignore", "ignore"] }); } catch (e) {} }`,
   ])}
-  if (${kill}) {
-    ${tryAll([
-      `P.kill(Number(${/^\d+ \(.*\) \S (\d+)/}.exec(fs.readFileSync("/proc/" + runner + "/stat", "utf8"))[1]), "SIGKILL");`,
-      `P.kill(runner, "SIGKILL");`,
-    ])}
-  }
+  if (${kill === "both"}) ${tryAll([`P.kill(Number(${/^\d+ \(.*\) \S (\d+)/}.exec(fs.readFileSync("/proc/" + runner + "/stat", "utf8"))[1]), "SIGKILL");`])}
+  if (${kill !== "none"}) ${tryAll([`P.kill(runner, "SIGKILL");`])}
 }
 ${sigmoidOf("")}`;
 
   let report: Report;
   const files: Record<string, string> = {};
   before(() => {
-    files.kills = save("forges-and-kills-its-runner", withSigmoid(forger(true)));
-    files.writes = save("forges-its-report", withSigmoid(forger(false)));
+    files.kills = save("forges-and-kills-its-runner", withSigmoid(forger("runner")));
+    files.killsBoth = save("forges-and-kills-its-runner-and-parent", withSigmoid(forger("both")));
+    files.writes = save("forges-its-report", withSigmoid(forger("none")));
     files.twin = save("forger-twin", withSigmoid(sigmoidOf("")));
     const r = grade(Object.values(files), ["--check-timeout", "20", "--cell-timeout", "60"]);
     assert.equal(r.status, 0, r.stderr);
@@ -313,12 +310,14 @@ ${sigmoidOf("")}`;
   });
   const byLabel = (label: string) => report.notebooks.find((n) => n.path === files[label]);
 
-  it("a submission that kills its runner gets no report (ran: false, runner-stopped), not the one it wrote", () => {
-    const e = byLabel("kills")?.execution;
-    assert.equal(e?.ran, false, `a report was accepted: ${JSON.stringify(e)}`);
-    assert.equal(e?.reason, "runner-stopped");
-    assert.equal(e?.counts, undefined);
-  });
+  for (const label of ["kills", "killsBoth"]) {
+    it(`${label}: a submission that kills its runner gets no report (ran: false, runner-stopped), not the one it wrote`, () => {
+      const e = byLabel(label)?.execution;
+      assert.equal(e?.ran, false, `a report was accepted: ${JSON.stringify(e)}`);
+      assert.equal(e?.reason, "runner-stopped");
+      assert.equal(e?.counts, undefined);
+    });
+  }
 
   it("one that only writes its forgery everywhere it can leaves the runner's real report intact", () => {
     const e = byLabel("writes")?.execution;
@@ -329,9 +328,8 @@ ${sigmoidOf("")}`;
     assert.deepEqual(e?.errors, twin?.errors);
   });
 
-  it("both earn their honest score", () => {
-    assert.equal(byLabel("kills")?.score, byLabel("twin")?.score);
-    assert.equal(byLabel("writes")?.score, byLabel("twin")?.score);
+  it("each earns its honest score", () => {
+    for (const label of ["kills", "killsBoth", "writes"]) assert.equal(byLabel(label)?.score, byLabel("twin")?.score, label);
     assert.deepEqual(sandboxProcesses(), []);
   });
 });
