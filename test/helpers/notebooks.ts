@@ -58,11 +58,11 @@ export function sourceNotebook(slug: string): string {
 }
 
 /** Runs a notebook in a fresh kernel and returns every cell's outcome. */
-export function runNotebook(file: string, opts: { cellTimeout?: number } = {}): NotebookRun {
+export function runNotebook(file: string, opts: { cellTimeout?: number; args?: string[] } = {}): NotebookRun {
   const python = process.env.COURSE_TEST_PYTHON ?? "/usr/bin/python3";
   const out = path.join(OUT, `${path.basename(file, ".ipynb")}-${process.pid}-${Date.now()}.json`);
   fs.mkdirSync(OUT, { recursive: true });
-  const r = spawnSync(python, [path.join(ROOT, "setup", "run_notebook.py"), file, "--probe", "--out", out, "--cell-timeout", String(opts.cellTimeout ?? 180)], {
+  const r = spawnSync(python, [path.join(ROOT, "setup", "run_notebook.py"), file, "--probe", "--out", out, "--cell-timeout", String(opts.cellTimeout ?? 180), ...(opts.args ?? [])], {
     encoding: "utf8",
     timeout: 15 * 60_000,
   });
