@@ -2,7 +2,8 @@
  * A student's feedback page (OUT/feedback/<student>.html): per notebook, its
  * score, problems, every check with the per-case table and hint the student
  * sees in the notebook (drawn by lib/checks/report.ts's renderHtml, the same
- * renderer), and how the notebook ran in a fresh kernel.
+ * renderer), and how the notebook ran in a fresh kernel (each failed cell with
+ * its number and the first line of its error, also as data attributes).
  *
  * Self-contained (inline CSS, no scripts to run, nothing fetched) and every
  * student-controlled string escaped. Hidden checks show only pass/fail and
