@@ -2,7 +2,8 @@
  * A student's feedback page (OUT/feedback/<student>.html): per notebook, its
  * score, problems, every check with the per-case table and hint the student
  * sees in the notebook (drawn by lib/checks/report.ts's renderHtml, the same
- * renderer), and how the notebook ran in a fresh kernel.
+ * renderer), and how the notebook ran in a fresh kernel (each failed cell with
+ * its number and the first line of its error, also as data attributes).
  *
  * Self-contained (inline CSS, no scripts to run, nothing fetched) and every
  * student-controlled string escaped. Hidden checks show only pass/fail and
@@ -50,11 +51,26 @@ export function checkHtml(c: CheckGrade, hint: string | undefined): string {
   return renderHtml(r);
 }
 
+/**
+ * The cells that failed when the notebook ran, each with its number and the first line of its error, and how
+ * many cells below did not run. The numbers are also data attributes (data-cell, data-status, data-first-line,
+ * data-aborted), for tools that read the page.
+ */
+function executionErrorsHtml(e: ExecutionReport): string {
+  const errors = e.errors ?? [];
+  if (!errors.length) return "";
+  const items = errors.map((x) => `<li class="exec-error" data-cell="${x.cell}" data-status="${escapeHtml(x.status)}" data-first-line="${escapeHtml(x.firstLine)}">cell ${x.cell}${x.status === "error" ? "" : ` (${escapeHtml(x.status)})`}${x.firstLine ? `: <code>${escapeHtml(x.firstLine)}</code>` : ""}</li>`);
+  const aborted = e.aborted ? `<p class="exec" data-aborted="${e.aborted}">The ${e.aborted} code cell${e.aborted === 1 ? "" : "s"} below did not run (as with Run All, a failed cell stops the rest): fix the first one and run the notebook again.</p>` : "";
+  return `<ul class="exec-errors">${items.join("")}</ul>${aborted}`;
+}
+
 function executionHtml(e: ExecutionReport | undefined): string {
   if (!e) return `<p class="exec">Not run top to bottom in a fresh kernel (the grader was asked not to).</p>`;
   const counts = e.counts ? Object.entries(e.counts).map(([k, v]) => `${v} ${escapeHtml(k)}`).join(", ") : "";
   const secs = e.seconds !== undefined ? ` in ${e.seconds.toFixed(1)} s` : "";
-  return `<p class="exec"><b>Run top to bottom in a fresh kernel${secs}:</b> ${e.ran ? "" : "did not run — "}${escapeHtml(e.message)}${counts && !e.message.includes(counts) ? ` (cells: ${counts})` : ""}</p>`;
+  const data = `data-ran="${e.ran}"${e.reason ? ` data-reason="${escapeHtml(e.reason)}"` : ""}${e.aborted !== undefined ? ` data-aborted="${e.aborted}"` : ""}`;
+  return `<div class="execution" ${data}><p class="exec"><b>Run top to bottom in a fresh kernel${secs}:</b> ${e.ran ? "" : "did not run — "}${escapeHtml(e.message)}${counts && !e.message.includes(counts) ? ` (cells: ${counts})` : ""}</p>` +
+    `${executionErrorsHtml(e)}</div>`;
 }
 
 function problemsHtml(problems: string[]): string {
@@ -75,7 +91,7 @@ function notebookHtml(g: NotebookGrade, counts: boolean, several: boolean, hints
 const STYLE = `body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em;color:#222}
 h1{font-size:1.5em}h2{font-size:1.15em;border-bottom:1px solid #ddd;padding-bottom:.2em}
 .course-check{margin:.6em 0}.course-check td,.course-check th{border:1px solid #ddd;padding:2px 6px;text-align:left;vertical-align:top}
-.problems li{color:#9a6700}.exec{color:#444}code{white-space:pre-wrap;word-break:break-all}`;
+.problems li{color:#9a6700}.exec{color:#444}.exec-errors li{color:#9a1c00}code{white-space:pre-wrap;word-break:break-all}`;
 
 /** The whole feedback page of one student. `hints` maps check id to the hint shown when it fails. */
 export function feedbackHtml(s: StudentGrades, hints: Record<string, string> = {}): string {

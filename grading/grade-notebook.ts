@@ -31,6 +31,7 @@ import { withoutExpected, writeInputsOnly } from "./inputs";
 import { ensureSandbox, killTree, sandboxBudgetMb, spawnSandboxed, warmerUid, SandboxUnavailableError, type SandboxHandle, type SandboxSpec } from "./sandbox";
 import { CellWarmer, type WarmOutcome } from "./cell-warmer";
 import { LineReader } from "./line-reader";
+import { parseRunReport, type RunnerExit } from "./execution-report";
 import type { CheckGrade, ExecutionReport, GradeOptions, NotebookGrade } from "./types";
 
 export { SandboxUnavailableError };
@@ -315,7 +316,7 @@ function reportPython(): { python: string | null; prefix: string | null } {
 /** Runs the submission top to bottom in a fresh kernel, in the sandbox, with limits, and summarises how its cells ran. */
 export function executeSubmission(sub: Submission, opts: GradeOptions, workDir: string, n: number, dataDir = path.join(ROOT, "data"), cellCache?: string): Promise<ExecutionReport> {
   const { python, prefix } = reportPython();
-  if (!python) return Promise.resolve({ ran: false, message: "skipped: no Python with nbclient found" });
+  if (!python) return Promise.resolve({ ran: false, reason: "no-python", message: "skipped: no Python with nbclient found" });
   if (opts.unsafeNoSandbox) return Promise.resolve(executeUnsandboxed(sub, opts, workDir, n, python));
   // The copy is shown read-only one level below the course root, like notebooks/, so its `../build/lib/…` imports resolve.
   const hostDir = fs.mkdtempSync(path.join(os.tmpdir(), "course-exec-"));
@@ -334,77 +335,69 @@ export function executeSubmission(sub: Submission, opts: GradeOptions, workDir: 
     cwd: inside,
     limits: { memoryMb: opts.memoryMb, processes: PROCESSES, diskMb: DISK_MB },
   };
-  // run_notebook.py writes its JSON into the sandbox's /tmp; only the shell hands it out, on fd 3, after it ends.
-  const script = `"$0" "${path.join(ROOT, "setup", "run_notebook.py")}" "$1" --out /tmp/run-report.json --cell-timeout ${Math.ceil(opts.cellTimeout)} --kernel tslab; cat /tmp/run-report.json >&3`;
+  // The runner writes its report straight to fd 3, a pipe only it holds (no file the kernel could write, no shell
+  // around it): see run_notebook.py's guard_report_fd and execution-report.ts for what makes a report count.
+  const runner = [python, path.join(ROOT, "setup", "run_notebook.py"), copy, "--report-fd", "3", "--cell-timeout", String(Math.ceil(opts.cellTimeout)), "--kernel", "tslab"];
   const started = Date.now();
   return new Promise<ExecutionReport>((resolve) => {
-    const child = spawnSandboxed(["/bin/sh", "-c", script, python, copy], spec, 1);
+    const child = spawnSandboxed(runner, spec, 1);
     let report = "";
     let size = 0;
     let stderr = "";
-    let reason = "";
+    let stopped: Pick<ExecutionReport, "reason" | "message"> | null = null;
     const timer = setTimeout(() => {
-      reason = `did not finish within ${opts.notebookTimeout} s`;
+      stopped ??= { reason: "notebook-timeout", message: `did not finish within ${opts.notebookTimeout} s` };
       killTree(child);
     }, opts.notebookTimeout * 1000);
     const fd3 = child.stdio[3] as NodeJS.ReadableStream | undefined;
     fd3?.on("data", (d: Buffer) => {
       size += d.length;
       if (size > REPORT_LIMIT) {
-        reason = "its report was too large";
+        stopped ??= { reason: "report-too-large", message: "its report was too large" };
         killTree(child);
       } else report += d.toString("utf8");
     });
     child.stdout?.resume(); // whatever the kernel prints is drained, never kept
     child.on("exit", () => killTree(child));
     child.stderr?.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
-    child.on("close", () => {
+    // The runner is the sandbox's command (prlimit, setpriv and bwrap exec into one another; bwrap exits with the
+    // runner's status, 128 + the signal when it was killed).
+    child.on("close", (code, signal) => {
       clearTimeout(timer);
       fs.rmSync(hostDir, { recursive: true, force: true });
       const seconds = (Date.now() - started) / 1000;
-      if (!reason && child.sandbox.outOfMemory()) reason = "ran out of memory";
-      if (reason) return resolve({ ran: false, seconds, message: reason });
-      resolve(summariseRun(report, seconds, stderr));
+      if (!stopped && child.sandbox.outOfMemory()) stopped = { reason: "out-of-memory", message: "ran out of memory" };
+      if (stopped) return resolve({ ran: false, seconds, ...stopped });
+      resolve(summariseRun(report, { code, signal }, seconds, stderr));
     });
   });
 }
 
-/** The execution report from run_notebook.py's JSON (untrusted: the notebook ran beside it). */
-function summariseRun(text: string, seconds: number, stderr: string): ExecutionReport {
-  let run: { error?: unknown; cells?: unknown };
-  try {
-    run = JSON.parse(text) as typeof run;
-  } catch {
-    return { ran: false, seconds, message: `could not run: ${stderr.slice(-300) || "no report"}` };
-  }
-  const counts: Record<string, number> = {};
-  for (const c of Array.isArray(run.cells) ? run.cells : []) {
-    const cell = c as { type?: unknown; status?: unknown };
-    if (cell.type === "code" && typeof cell.status === "string") counts[cell.status.slice(0, 20)] = (counts[cell.status.slice(0, 20)] ?? 0) + 1;
-  }
-  const parts = Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(", ");
-  const error = typeof run.error === "string" ? `; ${run.error.slice(0, 300)}` : "";
-  return { ran: true, seconds, counts, message: `${parts}${error}` };
+/** The execution report from run_notebook.py's output and exit (untrusted: the notebook ran beside it). */
+function summariseRun(text: string, exit: RunnerExit, seconds: number, stderr: string): ExecutionReport {
+  return parseRunReport(text, exit, seconds, stderr);
 }
 
 /** The old way, with the instructor's rights (--unsafe-no-sandbox): only for notebooks you trust. */
 function executeUnsandboxed(sub: Submission, opts: GradeOptions, workDir: string, n: number, python: string): ExecutionReport {
   const copy = path.join(workDir, `${n}-${path.basename(sub.path)}`);
   writeNotebook(copy, sub.notebook!);
-  const out = `${copy}.json`;
   const started = Date.now();
-  const r = spawnSync(python, [path.join(ROOT, "setup", "run_notebook.py"), copy, "--out", out, "--cell-timeout", String(opts.cellTimeout), "--kernel", "tslab"], {
+  // The report on fd 3, as in the sandbox (there, guarding it matters; here the notebook has the grader's rights anyway).
+  const r = spawnSync(python, [path.join(ROOT, "setup", "run_notebook.py"), copy, "--report-fd", "3", "--cell-timeout", String(opts.cellTimeout), "--kernel", "tslab"], {
     env: { ...jupyterEnv(), NODE_OPTIONS: kernelNodeOptions(opts), COURSE_NO_REBUILD: "1" },
+    stdio: ["ignore", "ignore", "pipe", "pipe"],
     timeout: opts.notebookTimeout * 1000,
     encoding: "utf8",
     killSignal: "SIGKILL",
+    maxBuffer: REPORT_LIMIT,
   });
   const seconds = (Date.now() - started) / 1000;
-  if (!fs.existsSync(out)) {
-    const timedOut = r.error && /ETIMEDOUT/.test(String(r.error));
-    return { ran: false, seconds, message: timedOut ? `did not finish within ${opts.notebookTimeout} s` : `could not run: ${(r.stderr || String(r.error)).slice(-300)}` };
-  }
-  return summariseRun(fs.readFileSync(out, "utf8"), seconds, r.stderr ?? "");
+  const code = (r.error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === "ETIMEDOUT") return { ran: false, reason: "notebook-timeout", seconds, message: `did not finish within ${opts.notebookTimeout} s` };
+  if (code === "ENOBUFS") return { ran: false, reason: "report-too-large", seconds, message: "its report was too large" };
+  const report = String((r.output as (string | null)[] | null)?.[3] ?? "");
+  return summariseRun(report, { code: r.status, signal: r.signal }, seconds, r.stderr ?? String(r.error ?? ""));
 }
 
 /** NODE_OPTIONS of the execution report's kernel: its memory limit. */

@@ -32,6 +32,7 @@ import { gradeNotebook, prepareGrading, SandboxUnavailableError } from "./grade-
 import { consoleText } from "./student-id";
 import { noteMemoryControl } from "./sandbox";
 import { DEFAULT_GRADE_OPTIONS, type GradeOptions, type NotebookGrade } from "./types";
+import { errorLine } from "./execution-report";
 
 export type { CheckGrade, ExecutionReport, GradeOptions, NotebookGrade } from "./types";
 
@@ -50,6 +51,8 @@ function printGrade(g: NotebookGrade): void {
   }
   console.log(`  total ${g.score}/${g.maxScore}`);
   if (g.execution) console.log(`  execution in a fresh kernel: ${g.execution.message}${g.execution.seconds !== undefined ? ` (${g.execution.seconds.toFixed(1)} s)` : ""}`);
+  for (const e of g.execution?.errors ?? []) console.log(`    ${errorLine(e)}`);
+  if (g.execution?.aborted) console.log(`    (+${g.execution.aborted} cells after it did not run)`);
 }
 
 /** Grades every file; never throws for a bad submission. */

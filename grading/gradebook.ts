@@ -1,7 +1,8 @@
 /**
  * The class gradebook as CSV: one row per student, one column per check (across
- * lessons) and the total (gradebook.csv), and a variant in Canvas's gradebook
- * import format with one column per lesson (gradebook-canvas.csv).
+ * lessons), the total and, per lesson, how the notebook ran top to bottom
+ * (gradebook.csv), and a variant in Canvas's gradebook import format with one
+ * column per lesson (gradebook-canvas.csv).
  *
  * When a student handed in several notebooks for one lesson, the best one
  * counts. A lesson a student did not hand in (or that could not be graded) is
@@ -9,6 +10,7 @@
  * course's missing-work policy decides.
  */
 import { findLesson, lessonSlugs } from "../lib/lessons";
+import { executionSummary } from "./execution-report";
 import type { NotebookGrade } from "./types";
 
 /** One student's graded notebooks and the problems with their entry. */
@@ -65,10 +67,19 @@ function csv(rows: (string | number)[][]): string {
   return rows.map((r) => r.map(csvField).join(",")).join("\r\n") + "\r\n";
 }
 
-/** gradebook.csv: student, points per check id (lessons in course order), total. */
+/** The gradebook's column with how a lesson's notebook ran top to bottom. */
+export function executionColumn(lesson: string): string {
+  return `execution ${lesson}`;
+}
+
+/**
+ * gradebook.csv: student, points per check id (lessons in course order), total, then per lesson how its counted
+ * notebook ran top to bottom: "ok", the failed cells ("cell 12: 2:39 - ')' expected. (+21 aborted)"), "did not
+ * run: …", or empty (not handed in, or not executed).
+ */
 export function gradebookCsv(students: StudentGrades[]): string {
   const cols = classColumns(students);
-  const header = ["student", ...cols.flatMap((c) => c.checks.map((k) => k.id)), "total"];
+  const header = ["student", ...cols.flatMap((c) => c.checks.map((k) => k.id)), "total", ...cols.map((c) => executionColumn(c.lesson))];
   const rows = students.map((s) => {
     const counted = new Map(countedGrades(s).map((g) => [g.lesson as string, g]));
     const cells: (string | number)[] = [s.student];
@@ -80,6 +91,7 @@ export function gradebookCsv(students: StudentGrades[]): string {
       }
     }
     cells.push([...counted.values()].reduce((t, g) => t + g.score, 0));
+    for (const col of cols) cells.push(executionSummary(counted.get(col.lesson)?.execution));
     return cells;
   });
   return csv([header, ...rows]);

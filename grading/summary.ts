@@ -1,14 +1,49 @@
 /**
  * The class summary page (OUT/summary.html), for the instructor: per exercise
  * (check id), the share of students who passed it and the most frequent
- * failure messages, with a plotly bar chart; then the class's problems.
+ * failure messages, with a plotly bar chart; then the class's problems, among
+ * them every notebook whose run top to bottom failed (the cell, its first error
+ * line and how many cells it stopped).
  * Self-contained: the plotly bundle is inlined from node_modules (as the
  * notebooks' setup() does), so it opens offline. The figures' numbers are also
  * embedded as JSON (`<script type="application/json" id="class-summary">`).
  */
+import * as path from "path";
 import { escapeHtml } from "../lib/runtime/display";
 import { figureHtml, plotlyBundleHtml } from "../lib/runtime/plot";
 import { classColumns, countedGrades, type StudentGrades } from "./gradebook";
+import { executionSummary, hasExecutionProblem } from "./execution-report";
+import type { ExecutionError, ExecutionNotRun } from "./types";
+
+/** A notebook whose run top to bottom failed or did not happen. */
+export interface ExecutionProblem {
+  student: string;
+  /** The notebook's file name. */
+  notebook: string;
+  lesson: string | null;
+  ran: boolean;
+  reason?: ExecutionNotRun;
+  errors: ExecutionError[];
+  aborted: number;
+  /** The gradebook's line for it ("cell 12: 2:39 - ')' expected. (+21 aborted)"). */
+  summary: string;
+}
+
+/** Every graded notebook (counted or not) whose execution report shows a problem, students in the given order. */
+export function executionProblems(students: StudentGrades[]): ExecutionProblem[] {
+  return students.flatMap((s) => s.notebooks.filter((g) => hasExecutionProblem(g.execution)).map((g) => {
+    const e = g.execution!;
+    return { student: s.student, notebook: path.basename(g.path), lesson: g.lesson, ran: e.ran, ...(e.reason ? { reason: e.reason } : {}), errors: e.errors ?? [], aborted: e.aborted ?? 0, summary: executionSummary(e) };
+  }));
+}
+
+function executionProblemHtml(p: ExecutionProblem): string {
+  const first = p.errors[0];
+  const data = `data-kind="execution" data-student="${escapeHtml(p.student)}" data-ran="${p.ran}" data-aborted="${p.aborted}"` +
+    (first ? ` data-cell="${first.cell}" data-status="${escapeHtml(first.status)}" data-first-line="${escapeHtml(first.firstLine)}"` : "") +
+    (p.reason ? ` data-reason="${escapeHtml(p.reason)}"` : "");
+  return `<li ${data}><b>${escapeHtml(p.student)}</b>: ${escapeHtml(p.notebook)} run top to bottom: <code>${escapeHtml(p.summary)}</code></li>`;
+}
 
 /** How the class did on one check. */
 export interface ExerciseSummary {
@@ -66,12 +101,14 @@ export function summaryHtml(students: StudentGrades[], classProblems: string[] =
   const table = rows
     .map((r) => `<tr><td>${escapeHtml(r.id)}</td><td>${r.passed}/${r.students}</td><td>${(100 * r.share).toFixed(0)}%</td><td>${r.failures.map((f) => `<div>${f.count}× <code>${escapeHtml(f.message)}</code></div>`).join("")}</td></tr>`)
     .join("\n");
+  const execution = executionProblems(students);
   const problems = [
     ...classProblems.map((p) => `<li>${escapeHtml(p)}</li>`),
     ...students.flatMap((s) => [...s.problems, ...s.notebooks.flatMap((g) => g.problems)].map((p) => `<li><b>${escapeHtml(s.student)}</b>: ${escapeHtml(p)}</li>`)),
+    ...execution.map(executionProblemHtml),
   ];
   const graded = students.filter((s) => countedGrades(s).length > 0).length;
-  const data = JSON.stringify({ students: students.length, graded, exercises: rows }).replace(/</g, "\\u003c");
+  const data = JSON.stringify({ students: students.length, graded, exercises: rows, execution }).replace(/</g, "\\u003c");
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Class summary</title>
 <style>body{font-family:sans-serif;max-width:70em;margin:2em auto;padding:0 1em}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}table{border-collapse:collapse}code{white-space:pre-wrap}</style>

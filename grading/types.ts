@@ -14,11 +14,41 @@ export interface CheckGrade {
   cases?: CaseResult[];
 }
 
+/** A code cell that did not finish cleanly when the notebook ran top to bottom. */
+export interface ExecutionError {
+  /** The cell's number, 1-based, markdown cells included (as students count the cells of their notebook). */
+  cell: number;
+  /**
+   * How it ended, as setup/run_notebook.py recorded it: "error" (tslab reported an error), "timeout" (the cell
+   * limit), "dead" (the kernel died), "abort" (the kernel aborted it), "not-run" (never sent), or another
+   * reply status the kernel gave. At most 20 characters.
+   */
+  status: string;
+  /** First non-blank line of what the cell wrote to stderr (tslab's error text): the submission's own text, one line, at most 200 characters. */
+  firstLine: string;
+}
+
+/** Why a notebook has no execution report. */
+export type ExecutionNotRun =
+  | "no-python" // the grader found no Python with Jupyter's nbclient
+  | "notebook-timeout" // the whole run took longer than --notebook-timeout
+  | "report-too-large"
+  | "out-of-memory" // the sandbox went over its memory budget (its cgroup's record)
+  | "runner-stopped" // the runner was killed (by a signal): the submission may have killed it
+  | "no-report"; // the runner exited without a whole report (it could not start Jupyter, …)
+
 /** How the notebook ran in a fresh kernel. */
 export interface ExecutionReport {
   ran: boolean;
+  /** When it did not run: why (absent when the grader chose not to run it). */
+  reason?: ExecutionNotRun;
   seconds?: number;
+  /** Code cells per status ("ok", "error", "abort", …). */
   counts?: Record<string, number>;
+  /** The cells that did not finish, in notebook order (at most 20); empty when every cell ran. */
+  errors?: ExecutionError[];
+  /** Code cells below the first problem that never ran: aborted after an error (as Run All does) or not sent after a timeout. */
+  aborted?: number;
   message: string;
 }
 

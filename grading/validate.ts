@@ -21,6 +21,7 @@ import { EDITIONS_PATH, readReleaseManifest } from "../setup/release-manifest";
 import { ROOT } from "../lib/runtime/paths";
 import { consoleText } from "./student-id";
 import { readSubmittedNotebook } from "./submitted-file";
+import { errorLine } from "./execution-report";
 
 /** Which edition of its lesson a notebook is. */
 export type EditionStatus = "current" | "other-release" | "unstamped" | "not-a-lesson" | "not-read";
@@ -112,6 +113,8 @@ export function printValidation(v: Validation): void {
   }
   console.log(`  total ${g.score}/${g.maxScore}`);
   if (g.execution) console.log(`  run top to bottom in a fresh kernel: ${g.execution.message}${g.execution.seconds !== undefined ? ` (${g.execution.seconds.toFixed(1)} s)` : ""}`);
+  for (const e of g.execution?.errors ?? []) console.log(`    ${errorLine(e)}`);
+  if (g.execution?.aborted) console.log(`    (+${g.execution.aborted} cells after it did not run)`);
 }
 
 /** Validates every file with the grader's own code; never throws for a bad notebook. */

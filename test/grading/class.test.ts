@@ -12,8 +12,8 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import { formatValue } from "../../lib/checks";
-import { studentEdition } from "../../setup/editions";
-import { readNotebook, toSource, writeNotebook, type Notebook } from "../../setup/notebook";
+import { declaredFunction, studentEdition } from "../../setup/editions";
+import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../../setup/notebook";
 import { csvField } from "../../grading/gradebook";
 import { currentEditionHashes, inspectNotebook } from "../../grading/class-folder";
 import { OUT, ROOT, sourceNotebook } from "../helpers/notebooks";
@@ -142,8 +142,10 @@ describe("npm run grade -- --out OUT CLASS_DIR (no execution)", () => {
     assert.ok(run.peakMemoryMb !== null && run.peakMemoryMb > 32 && run.peakMemoryMb <= 2 * run.jobs * run.memoryBudgetMb, `peak ${run.peakMemoryMb} MB`);
   });
 
-  it("gradebook.csv: student, one column per check, total — matching grades.json", () => {
-    const rows = parseCsv(fs.readFileSync(path.join(out, "gradebook.csv"), "utf8"));
+  it("gradebook.csv: student, one column per check, total, the execution column — matching grades.json", () => {
+    const rows = parseCsv(fs.readFileSync(path.join(out, "gradebook.csv"), "utf8")).map((r) => r.slice(0, -1));
+    const execution = parseCsv(fs.readFileSync(path.join(out, "gradebook.csv"), "utf8")).map((r) => r[r.length - 1]);
+    assert.deepEqual(execution, ["execution 01-logistic-regression", ...rows.slice(1).map(() => "")], "not executed: empty");
     const header = rows[0] as string[];
     assert.equal(header[0], "student");
     assert.equal(header[header.length - 1], "total");
@@ -259,7 +261,12 @@ describe("npm run grade -- --out: with execution in fresh kernels", () => {
     fs.mkdirSync(path.join(dir, "ann"), { recursive: true });
     writeNotebook(path.join(dir, "ann", `${SLUG}.ipynb`), source());
     writeNotebook(path.join(dir, "bob.ipynb"), studentEdition(source(), `notebooks/${SLUG}.ipynb`));
-    // One job for two notebooks: the job keeps a cell warmer (grading/cell-warmer.ts), and both reports are run with it.
+    // A syntax error (a missing parenthesis) in the sigmoid cell: tslab reports it and aborts every cell below.
+    const broken = withExercise(source(), "sigmoid", "function sigmoid(z: number[]): number[] {\n    return z.map((v) => 1 / (1 + Math.exp(-v));\n}");
+    const sigmoidCell = broken.cells.findIndex((c) => c.cell_type === "code" && declaredFunction(cellText(c)) === "sigmoid");
+    const below = broken.cells.slice(sigmoidCell + 1).filter((c) => c.cell_type === "code").length;
+    writeNotebook(path.join(dir, "cy.ipynb"), broken);
+    // One job for three notebooks: the job keeps a cell warmer (grading/cell-warmer.ts), and both reports are run with it.
     const r = runGrade(["--out", out, "--jobs", "1", "--cell-timeout", "120", dir]);
     assert.equal(r.status, 0, r.stderr);
     const g = readGrades(out);
@@ -274,5 +281,34 @@ describe("npm run grade -- --out: with execution in fresh kernels", () => {
     assert.equal(bob?.score, 0);
     assert.deepEqual(Object.keys(bob?.execution?.counts ?? {}).sort(), Object.keys(counts).sort());
     assert.match(fs.readFileSync(path.join(out, "feedback", "ann.html"), "utf8"), /Run top to bottom in a fresh kernel in \d/);
+    assert.deepEqual(ann?.execution?.errors, []);
+
+    // The syntax error: its cell (1-based, as students count), its first error line, the cells it stopped.
+    const cy = g.notebooks.find((n) => n.student === "cy")?.execution;
+    assert.equal(cy?.ran, true, cy?.message);
+    assert.deepEqual(cy?.errors?.map((e) => [e.cell, e.status]), [[sigmoidCell + 1, "error"]]);
+    const first = cy?.errors?.[0]?.firstLine ?? "";
+    assert.match(first, /^\d+:\d+ - '\)' expected/, "tslab's error text, as the student saw it");
+    assert.equal(cy?.aborted, below);
+    assert.ok(below >= 10);
+    // ... and scoring agrees with the kernel: the refused cell defines nothing, and its check says which cell and why.
+    const cySigmoid = g.notebooks.find((n) => n.student === "cy")?.checks.find((c) => c.id === "01.sigmoid");
+    assert.equal(cySigmoid?.points, 0);
+    assert.ok(cySigmoid?.message.includes(`cell ${sigmoidCell + 1}) does not compile: ${first}`), cySigmoid?.message);
+    // ... in the feedback page's data,
+    const unescape = (v: string) => v.replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+    const attrs = (html: string, marker: string) => [...html.matchAll(/<(?:li|div)\s([^>]*)>/g)].map((m) => m[1] ?? "").filter((a) => a.includes(marker))
+      .map((a) => Object.fromEntries([...a.matchAll(/([\w-]+)="([^"]*)"/g)].map((x) => [x[1] as string, unescape(x[2] as string)])));
+    const feedback = fs.readFileSync(path.join(out, "feedback", "cy.html"), "utf8");
+    assert.deepEqual(attrs(feedback, 'class="exec-error"').map((a) => [a["data-cell"], a["data-first-line"]]), [[String(sigmoidCell + 1), first]]);
+    assert.deepEqual(attrs(feedback, 'class="execution"').map((a) => a["data-aborted"]), [String(below)]);
+    // ... in the summary's Problems (ann and bob ran cleanly: only cy is listed),
+    const summary = fs.readFileSync(path.join(out, "summary.html"), "utf8");
+    assert.deepEqual(attrs(summary, 'data-kind="execution"').map((a) => [a["data-student"], a["data-cell"], a["data-first-line"], a["data-aborted"]]), [["cy", String(sigmoidCell + 1), first, String(below)]]);
+    // ... and in the gradebook's execution column.
+    const rows = parseCsv(fs.readFileSync(path.join(out, "gradebook.csv"), "utf8"));
+    const col = (rows[0] as string[]).indexOf("execution 01-logistic-regression");
+    assert.ok(col > 0);
+    assert.deepEqual(Object.fromEntries(rows.slice(1).map((r) => [r[0], r[col]])), { ann: "ok", bob: "ok", cy: `cell ${sigmoidCell + 1}: ${first} (+${below} aborted)` });
   });
 });

@@ -29,7 +29,7 @@ const CACHES = [CELLS, path.join(ROOT, "build", "lib", "cache", "student-cells")
 const TAG = `${process.pid}-${Date.now()}`;
 
 interface Report {
-  notebooks: { path: string; score: number; maxScore: number; checks: { id: string; points: number; passed: boolean; message: string; hidden?: boolean; cases?: unknown[] }[]; execution: { ran: boolean; counts?: Record<string, number>; message: string } | null; problems: string[] }[];
+  notebooks: { path: string; score: number; maxScore: number; checks: { id: string; points: number; passed: boolean; message: string; hidden?: boolean; cases?: unknown[] }[]; execution: { ran: boolean; reason?: string; counts?: Record<string, number>; errors?: unknown[]; message: string } | null; problems: string[] }[];
 }
 
 function save(label: string, nb: Notebook): string {
@@ -256,6 +256,80 @@ ${sigmoidOf("")}`);
     assert.deepEqual(a.execution?.counts, twin.execution?.counts, `nothing escaped (an "ESCAPED" cell would fail): ${a.execution?.message}`);
     assert.deepEqual(leftovers(), []);
     assert.equal(connections, 0);
+    assert.deepEqual(sandboxProcesses(), []);
+  });
+});
+
+describe("npm run grade: the execution report cannot be forged from inside the sandbox", () => {
+  /**
+   * Python the forger starts: copies fd 3 of the process argv[1] with pidfd_getfd (allowed when it may ptrace
+   * that process: same uid, and dumpable) and writes its stdin there. pidfd_open and pidfd_getfd have the same
+   * numbers on every architecture.
+   */
+  const GETFD = [
+    "import ctypes, os, sys",
+    "libc = ctypes.CDLL(None, use_errno=True)",
+    "pidfd = libc.syscall(434, int(sys.argv[1]), 0)",
+    "fd = libc.syscall(438, pidfd, 3, 0) if pidfd >= 0 else -1",
+    "if fd >= 0: os.write(fd, sys.stdin.buffer.read())",
+  ].join("\n");
+  /**
+   * In the kernel only (JPY_PARENT_PID is the runner's pid, which jupyter_client gives its kernels; the scoring
+   * worker has none): a whole report with 40 cells "ok", written where the old grader read it
+   * (/tmp/run-report.json), to every /proc/<pid>/fd/3 that opens and, through pidfd_getfd, to every process's
+   * fd 3; then the runner is killed (SIGKILL), and its parent first when `kill` is "both", so that only a
+   * forged report could be read (the old grader's shell, once its runner was killed, read the forged file).
+   */
+  const forger = (kill: "none" | "runner" | "both"): string => `${ESCAPE}
+const runner = Number(P.env.JPY_PARENT_PID ?? 0);
+if (runner > 0) {
+  const cells = Array.from({ length: 40 }, (_, i) => ({ index: i, type: "code", status: "ok", source: "", stdout: "", stderr: "", html: [], other: [] }));
+  const fake = JSON.stringify({ notebook: "forged", error: null, kernelStartSeconds: 1, totalSeconds: 1, cells, probes: {}, complete: true }) + ${JSON.stringify("\n")};
+  const pids = fs.readdirSync("/proc").filter((d: string) => ${/^\d+$/}.test(d) && Number(d) !== P.pid);
+  ${tryAll([
+    `fs.writeFileSync("/tmp/run-report.json", fake);`,
+    `for (const pid of pids) { try { const fd = fs.openSync("/proc/" + pid + "/fd/3", "w"); fs.writeSync(fd, fake); fs.closeSync(fd); } catch (e) {} }`,
+    `for (const pid of pids) { try { req("child_process").execFileSync("/usr/bin/python3", ["-c", ${JSON.stringify(GETFD)}, pid], { input: fake, stdio: ["pipe", "ignore", "ignore"] }); } catch (e) {} }`,
+  ])}
+  if (${kill === "both"}) ${tryAll([`P.kill(Number(${/^\d+ \(.*\) \S (\d+)/}.exec(fs.readFileSync("/proc/" + runner + "/stat", "utf8"))[1]), "SIGKILL");`])}
+  if (${kill !== "none"}) ${tryAll([`P.kill(runner, "SIGKILL");`])}
+}
+${sigmoidOf("")}`;
+
+  let report: Report;
+  const files: Record<string, string> = {};
+  before(() => {
+    files.kills = save("forges-and-kills-its-runner", withSigmoid(forger("runner")));
+    files.killsBoth = save("forges-and-kills-its-runner-and-parent", withSigmoid(forger("both")));
+    files.writes = save("forges-its-report", withSigmoid(forger("none")));
+    files.twin = save("forger-twin", withSigmoid(sigmoidOf("")));
+    const r = grade(Object.values(files), ["--check-timeout", "20", "--cell-timeout", "60"]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(r.report, `no report: ${r.stderr}`);
+    report = r.report;
+  });
+  const byLabel = (label: string) => report.notebooks.find((n) => n.path === files[label]);
+
+  for (const label of ["kills", "killsBoth"]) {
+    it(`${label}: a submission that kills its runner gets no report (ran: false, runner-stopped), not the one it wrote`, () => {
+      const e = byLabel(label)?.execution;
+      assert.equal(e?.ran, false, `a report was accepted: ${JSON.stringify(e)}`);
+      assert.equal(e?.reason, "runner-stopped");
+      assert.equal(e?.counts, undefined);
+    });
+  }
+
+  it("one that only writes its forgery everywhere it can leaves the runner's real report intact", () => {
+    const e = byLabel("writes")?.execution;
+    const twin = byLabel("twin")?.execution;
+    assert.equal(twin?.ran, true, twin?.message);
+    assert.equal(e?.ran, true, `the real report was spoiled: ${JSON.stringify(e)}`);
+    assert.deepEqual(e?.counts, twin?.counts, "cell by cell, as its honest twin (not 40 forged cells)");
+    assert.deepEqual(e?.errors, twin?.errors);
+  });
+
+  it("each earns its honest score", () => {
+    for (const label of ["kills", "killsBoth", "writes"]) assert.equal(byLabel(label)?.score, byLabel("twin")?.score, label);
     assert.deepEqual(sandboxProcesses(), []);
   });
 });

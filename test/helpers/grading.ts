@@ -21,7 +21,7 @@ export interface Entry {
   score: number;
   maxScore: number;
   checks: { id: string; points: number; maxPoints: number; passed: boolean; message: string; hidden?: boolean }[];
-  execution: { ran: boolean; counts?: Record<string, number>; message: string } | null;
+  execution: { ran: boolean; counts?: Record<string, number>; errors?: { cell: number; status: string; firstLine: string }[]; aborted?: number; reason?: string; message: string } | null;
   problems: string[];
   counts: boolean;
   feedback: string;
