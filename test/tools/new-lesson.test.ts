@@ -8,7 +8,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { lessonFiles, scaffoldLesson } from "../../tools/new-lesson";
-import { OUT } from "../helpers/notebooks";
+import { OUT, ROOT } from "../helpers/notebooks";
 import { copyCourse } from "../helpers/course-copy";
 
 const COPY = path.join(OUT, "scaffold-course");
@@ -65,6 +65,8 @@ describe("npm run new-lesson", () => {
       const r = spawnSync(process.execPath, [path.join(COPY, "build", "tools", "release.js"), dir, ...flags], { cwd: COPY, encoding: "utf8", env: { ...process.env, INIT_CWD: COPY } });
       assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
     };
+    // The release copies setup/jupyterlab-app's sources, which the course copy leaves out (its install and build are large).
+    fs.cpSync(path.join(ROOT, "setup", "jupyterlab-app"), path.join(COPY, "setup", "jupyterlab-app"), { recursive: true, filter: (src) => !/[/\\](node_modules|build|static)$/.test(src) });
     const without = path.join(OUT, "scaffold-release");
     const withDrafts = path.join(OUT, "scaffold-release-drafts");
     for (const d of [without, withDrafts]) fs.rmSync(d, { recursive: true, force: true });
