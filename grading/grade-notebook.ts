@@ -27,6 +27,8 @@ import { checkCellIndexes, scoringOrder, type ScoringStep } from "./scoring-orde
 import { lessonChecks, readHiddenChecks, type CheckRequest, type GradeRequest, type WorkerMessage } from "./worker";
 import { workerCodeCacheFile } from "./worker-process";
 import { judgeCheck, type CheckOutcome } from "./judge";
+import { readAllQuizKeys } from "./quiz-key-file";
+import type { QuizKey } from "../lib/checks";
 import { withoutExpected, writeInputsOnly } from "./inputs";
 import { ensureSandbox, killTree, sandboxBudgetMb, spawnSandboxed, warmerUid, SandboxUnavailableError, type SandboxHandle, type SandboxSpec } from "./sandbox";
 import { CellWarmer, type WarmOutcome } from "./cell-warmer";
@@ -284,14 +286,14 @@ export async function scoreSubmission(sub: Submission, opts: GradeOptions, ctx: 
   if (hiddenReqs.length) for (const [id, o] of (await computeOutcomes(sub, { ...given, cells: visible.cells }, hiddenReqs, opts, ctx, false)).outcomes) outcomes.set(id, o);
   const grades: CheckGrade[] = [];
   for (const def of defs) {
-    const r = await judgeCheck(def, outcomes.get(def.id));
+    const r = await judgeCheck(def, outcomes.get(def.id), ctx.quizKeys[lesson]?.[def.id]);
     if (def.id in hidden) {
       grades.push({ id: r.id, points: r.points, maxPoints: r.maxPoints, passed: r.passed, hidden: true, message: r.passed ? "hidden check passed" : "hidden check failed (its cases are not shown)" });
       continue;
     }
-    const firstFailure = r.cases.find((c) => !c.passed && c.message);
+    const firstFailure = r.cases.find((c) => !c.passed && !c.recorded && c.message);
     const message = r.status === "not-completed" ? "not completed yet" : firstFailure ? `${r.message}; first: ${firstFailure.name}: ${firstFailure.message}` : r.message;
-    grades.push({ id: r.id, points: r.points, maxPoints: r.maxPoints, passed: r.passed, message, ...(r.cases.length ? { cases: r.cases } : {}) });
+    grades.push({ id: r.id, points: r.points, maxPoints: r.maxPoints, passed: r.passed, status: r.status, message, ...(r.cases.length ? { cases: r.cases } : {}) });
   }
   return grades;
 }
@@ -518,6 +520,12 @@ export interface GradingContext {
   dataDir: string;
   /** data/ with the check inputs only, no expected values (what the scoring sandbox sees). */
   inputsDir: string;
+  /**
+   * The graded quiz keys by lesson and check id (grading/quiz-keys/, read when
+   * grading starts; no sandbox ever sees them). Empty where they are absent (a
+   * student release): quiz answers are then "recorded", not judged.
+   */
+  quizKeys: Record<string, Record<string, QuizKey>>;
   workDir: string;
   exerciseNames: Record<string, string[]>;
   guarded: Map<string, Buffer>;
@@ -561,6 +569,7 @@ export function prepareGrading(options: { unsafeNoSandbox?: boolean } = {}): Gra
   fs.cpSync(path.join(ROOT, "data"), dataDir, { recursive: true });
   const inputsDir = path.join(tmp, "inputs");
   writeInputsOnly(dataDir, inputsDir);
+  const quizKeys = readAllQuizKeys(lessonSlugs());
   const guarded = new Map([...snapshotTree(path.join(ROOT, "data")), ...snapshotTree(path.join(ROOT, "build", "lib"))]);
   const workDir = path.join(ROOT, ".grade-work");
   fs.mkdirSync(workDir, { recursive: true });
@@ -568,7 +577,7 @@ export function prepareGrading(options: { unsafeNoSandbox?: boolean } = {}): Gra
   fs.mkdirSync(cellCacheDir, { recursive: true, mode: 0o755 });
   const cellWarmsDir = path.join(tmp, "cell-warms");
   const ctx: GradingContext = {
-    dataDir, inputsDir, workDir, exerciseNames, guarded, sandboxProblem, cellCacheDir, warmedCells: new Set(), cellWarmer: null, cellWarmsDir,
+    dataDir, inputsDir, quizKeys, workDir, exerciseNames, guarded, sandboxProblem, cellCacheDir, warmedCells: new Set(), cellWarmer: null, cellWarmsDir,
     close: () => {
       ctx.cellWarmer?.stop();
       fs.rmSync(tmp, { recursive: true, force: true });
@@ -617,5 +626,7 @@ export async function gradeNotebook(file: string, opts: GradeOptions, ctx: Gradi
   if (grade.checks.length === 0 && grade.lesson) grade.checks = lessonChecks(grade.lesson, opts.hiddenDir).map((d) => ({ id: d.id, points: 0, maxPoints: d.points, passed: false, message: "not graded" }));
   grade.score = grade.checks.reduce((s, c) => s + c.points, 0);
   grade.maxScore = grade.checks.reduce((s, c) => s + c.maxPoints, 0);
+  const recorded = grade.checks.filter((c) => c.status === "recorded").reduce((s, c) => s + c.maxPoints, 0);
+  if (recorded > 0) grade.recordedPoints = recorded;
   return grade;
 }

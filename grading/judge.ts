@@ -3,9 +3,11 @@
  * but instead of calling the student's function each case takes the output
  * the sandboxed worker recorded for it (grading/worker.ts). The check's own
  * code (transforms already applied inside, tolerances, hints, messages) is the
- * one the notebook runs, so a grade says what `lab.check` would say.
+ * one the notebook runs, so a grade says what `lab.check` would say. A graded
+ * quiz question is judged with its key (grading/quiz-key-file.ts), which only
+ * the grader holds: the notebook itself only records the answer.
  */
-import { caseInput, judgeCase, runCheck, type CaseRunner, type CheckDefinition, type CheckResult } from "../lib/checks";
+import { caseInput, isQuizCheck, judgeCase, runCheck, type CaseRunner, type CheckDefinition, type CheckResult, type QuizKey } from "../lib/checks";
 import { decodeOutput, type WireOutput } from "./wire";
 
 /** Stands in for the student's function while judging: it is never called. */
@@ -25,10 +27,14 @@ export type CheckOutcome =
   | { kind: "missing"; message: string }
   | { kind: "stopped"; message: string };
 
-/** The check's result from what the worker reported: the same result `lab.check` gives for those outputs. */
-export async function judgeCheck(def: CheckDefinition, outcome: CheckOutcome | undefined): Promise<CheckResult> {
+/**
+ * The check's result from what the worker reported: the same result `lab.check`
+ * gives for those outputs, but for a quiz question with its `key`, judged (without
+ * one, a valid answer is "recorded").
+ */
+export async function judgeCheck(def: CheckDefinition, outcome: CheckOutcome | undefined, key?: QuizKey): Promise<CheckResult> {
   const base = { id: def.id, points: 0, maxPoints: def.points, passed: false, status: "failed" as const, cases: [], hints: [def.hints[0]], hintLevels: def.hints.length };
   if (!outcome) return { ...base, message: "not graded (the grading process kept stopping)" };
   if (outcome.kind !== "outputs") return { ...base, message: outcome.message };
-  return runCheck(def, recordedFunction, replayRunner(outcome.outputs));
+  return runCheck(key && isQuizCheck(def) ? def.withKey(key) : def, recordedFunction, replayRunner(outcome.outputs));
 }

@@ -1,5 +1,5 @@
 /** The grader's results: what `npm run grade` reports per check and per notebook. */
-import type { CaseResult } from "../lib/checks";
+import type { CaseResult, CheckStatus } from "../lib/checks";
 
 /** One check's grade, as written to the JSON report. */
 export interface CheckGrade {
@@ -7,6 +7,12 @@ export interface CheckGrade {
   points: number;
   maxPoints: number;
   passed: boolean;
+  /**
+   * How the check ended (visible checks). "recorded": a graded quiz answer of a
+   * valid form that was not judged because the quiz key is absent (a student
+   * release's `npm run validate`); its points are pending, not lost.
+   */
+  status?: CheckStatus;
   message: string;
   /** An instructor's hidden check: its cases' inputs and expected values are never reported. */
   hidden?: boolean;
@@ -59,6 +65,8 @@ export interface NotebookGrade {
   score: number;
   maxScore: number;
   checks: CheckGrade[];
+  /** Points of quiz answers "recorded" but not judged here (no key): graded when handed in; part of maxScore, not lost. */
+  recordedPoints?: number;
   execution?: ExecutionReport;
   problems: string[];
   /** Why the submitted file itself was not read (grading/submitted-file.ts's kind: "symbolic-link", "fifo", "too-large", …). */

@@ -109,9 +109,11 @@ export function printValidation(v: Validation): void {
   if (g.checks.length) {
     const w = Math.max(5, ...g.checks.map((c) => c.id.length));
     console.log(`  ${pad("check", w)}  points  message`);
-    for (const c of g.checks) console.log(`  ${pad(c.id, w)}  ${pad(`${c.points}/${c.maxPoints}`, 6)}  ${c.message}`);
+    // A recorded quiz answer has no verdict here (the key is the grader's): its points are pending, shown as "?".
+    for (const c of g.checks) console.log(`  ${pad(c.id, w)}  ${pad(`${c.status === "recorded" ? "?" : c.points}/${c.maxPoints}`, 6)}  ${c.message}`);
   }
-  console.log(`  total ${g.score}/${g.maxScore}`);
+  const pending = g.recordedPoints ? ` (${g.recordedPoints} of them for quiz answers, recorded and graded when you hand the notebook in)` : "";
+  console.log(`  total ${g.score}/${g.maxScore}${pending}`);
   if (g.execution) console.log(`  run top to bottom in a fresh kernel: ${g.execution.message}${g.execution.seconds !== undefined ? ` (${g.execution.seconds.toFixed(1)} s)` : ""}`);
   for (const e of g.execution?.errors ?? []) console.log(`    ${errorLine(e)}`);
   if (g.execution?.aborted) console.log(`    (+${g.execution.aborted} cells after it did not run)`);
@@ -167,7 +169,9 @@ async function main(): Promise<number> {
   const results = await validateAll(args.files, { ...VALIDATE_OPTIONS, execute: args.execute });
   const total = results.reduce((s, v) => s + v.grade.score, 0);
   const max = results.reduce((s, v) => s + v.grade.maxScore, 0);
-  console.log(`\n${results.length} notebook(s): ${total}/${max} points from the visible checks. The grader may also run hidden checks of the same functions.`);
+  const recorded = results.reduce((s, v) => s + (v.grade.recordedPoints ?? 0), 0);
+  const pending = recorded ? ` (${recorded} of them for quiz answers, recorded and graded when you hand the notebooks in)` : "";
+  console.log(`\n${results.length} notebook(s): ${total}/${max} points from the visible checks${pending}. The grader may also run hidden checks of the same functions.`);
   if (args.json) {
     fs.writeFileSync(args.json, JSON.stringify({ notebooks: results }, null, 2) + "\n");
     console.log(`Results written to ${args.json}`);

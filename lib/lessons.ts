@@ -4,7 +4,8 @@
  * browser tests, the benchmark, the scaffold). A lesson's slug names its
  * notebook (notebooks/<slug>.ipynb), its module (lib/lessons/<slug>.ts), its
  * expected values (data/expected/<slug>.json) and its tests
- * (test/lessons/<slug>.test.ts). `npm run new-lesson` adds an entry here.
+ * (test/lessons/<slug>.test.ts). `npm run new-lesson` adds an entry here,
+ * marked as a draft.
  */
 import * as path from "path";
 import type { Checker } from "./checks";
@@ -16,6 +17,13 @@ export interface Lesson {
   title: string;
   /** Optional lessons are not on the core path (06, 07). */
   optional: boolean;
+  /**
+   * A lesson still being written: `npm start`, the tests and the grader
+   * include it, but `npm run release` and `npm run lite` leave it out unless
+   * asked (`--drafts`). `npm run new-lesson` marks new lessons so; delete
+   * `draft: true` from the entry to publish it.
+   */
+  draft?: boolean;
 }
 
 /** Every lesson, in course order. */
@@ -38,6 +46,11 @@ export interface LessonModule {
 /** The slugs of every lesson, in course order. */
 export function lessonSlugs(): string[] {
   return LESSONS.map((l) => l.slug);
+}
+
+/** The slugs of the lessons a release or the browser site publishes: every lesson but drafts, unless `drafts`. */
+export function publishedSlugs(lessons: readonly Lesson[] = LESSONS, drafts = false): string[] {
+  return lessons.filter((l) => drafts || !l.draft).map((l) => l.slug);
 }
 
 /** The registry entry of a slug, or undefined when no lesson has it. */

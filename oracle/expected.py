@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Writes data/expected/<lesson>.json: the stored cases and expected values of
 every graded check, computed independently in float64 with numpy (never with
-the course's own TypeScript solutions).
+the course's own TypeScript solutions). A graded quiz question's key (its right
+option and the explanation of every option) goes to grading/quiz-keys/<lesson>.json
+instead: that folder is the instructor's (never released, never shown to a
+grading sandbox), and data/expected/ keeps only the question's options.
 
     python3 oracle/expected.py            # regenerate every lesson
     python3 oracle/expected.py --check    # exit 1 if any file is stale
@@ -19,7 +22,10 @@ import sys
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 OUT = ROOT / "data" / "expected"
 HIDDEN = ROOT / "grading" / "hidden-example"
+QUIZ_KEYS = ROOT / "grading" / "quiz-keys"
 sys.path.insert(0, str(ROOT / "oracle"))
+
+from lessons.common import QUIZ_KEY  # noqa: E402  (after the path is set)
 
 
 def lesson_modules():
@@ -46,10 +52,14 @@ def render_hidden(mod) -> str:
     return dumps(doc) + "\n"
 
 
-def render(mod) -> str:
+def render(mod):
+    """(data/expected text, grading/quiz-keys text or None): the quiz keys are taken out of the public file."""
     body = mod.build()
-    doc = {"lesson": mod.SLUG, "generatedBy": f"oracle/lessons/{mod.__name__.split('.')[-1]}.py (numpy float64)", **body}
-    return dumps(doc) + "\n"
+    source = f"oracle/lessons/{mod.__name__.split('.')[-1]}.py"
+    keys = {cid: check.pop(QUIZ_KEY) for cid, check in body["checks"].items() if QUIZ_KEY in check}
+    doc = {"lesson": mod.SLUG, "generatedBy": f"{source} (numpy float64)", **body}
+    key_doc = {"lesson": mod.SLUG, "generatedBy": f"{source} (quiz_check)", "keys": keys} if keys else None
+    return dumps(doc) + "\n", (dumps(key_doc) + "\n") if key_doc else None
 
 
 # Two float64 results agree when they differ by round-off alone. numpy's
@@ -111,7 +121,18 @@ def main() -> int:
     for mod in lesson_modules():
         if args.lesson and mod.SLUG != args.lesson:
             continue
-        outputs = [(OUT / f"{mod.SLUG}.json", render(mod))]
+        expected, keys = render(mod)
+        outputs = [(OUT / f"{mod.SLUG}.json", expected)]
+        # Graded quiz keys: the instructor's, next to the grader (a lesson without a quiz has no file).
+        if keys is not None:
+            outputs.append((QUIZ_KEYS / f"{mod.SLUG}.json", keys))
+        elif (QUIZ_KEYS / f"{mod.SLUG}.json").exists():
+            # The lesson no longer has a graded quiz: its old key file is stale.
+            if args.check:
+                stale.append(f"{(QUIZ_KEYS / f'{mod.SLUG}.json').relative_to(ROOT)}: the lesson has no quiz any more")
+            else:
+                (QUIZ_KEYS / f"{mod.SLUG}.json").unlink()
+                print(f"removed {(QUIZ_KEYS / f'{mod.SLUG}.json').relative_to(ROOT)}")
         # Example hidden checks (an instructor's real ones live outside the repository).
         if hasattr(mod, "hidden"):
             outputs.append((HIDDEN / f"{mod.SLUG}.json", render_hidden(mod)))

@@ -189,10 +189,12 @@ export interface EditionOutcome {
  * Writes the student edition of every source notebook into `outDir`, never
  * overwriting a copy the student has edited.
  */
-export function generateStudentEditions(sourceDir: string, outDir: string, folder: StudentFolder = "student"): EditionOutcome[] {
+export function generateStudentEditions(sourceDir: string, outDir: string, folder: StudentFolder = "student", slugs?: readonly string[]): EditionOutcome[] {
   fs.mkdirSync(outDir, { recursive: true });
   const outcomes: EditionOutcome[] = [];
-  for (const name of fs.readdirSync(sourceDir).filter((f) => /^\d\d-.*\.ipynb$/.test(f)).sort()) {
+  // `slugs`: only these lessons (a release leaves draft lessons out).
+  const wanted = (f: string): boolean => /^\d\d-.*\.ipynb$/.test(f) && (!slugs || slugs.includes(f.replace(/\.ipynb$/, "")));
+  for (const name of fs.readdirSync(sourceDir).filter(wanted).sort()) {
     const edition = studentEdition(readNotebook(path.join(sourceDir, name)), `notebooks/${name}`, folder);
     const target = path.join(outDir, name);
     if (!fs.existsSync(target)) {

@@ -9,6 +9,11 @@
  *   npm run lite -- --out DIR       build into DIR instead
  *   npm run lite -- --serve         build (if anything changed), then serve it on 127.0.0.1
  *   npm run lite -- --serve --port 9000
+ *   npm run lite -- --drafts        … with draft lessons too (lib/lessons.ts, `draft: true`; left out otherwise)
+ *   npm run lite -- --hidden DIR    also refuse a site holding an expected value of DIR's hidden checks
+ *
+ * The site never holds a graded quiz key or a hidden check's expected value:
+ * the build refuses to finish when tools/secret-scan.ts finds one in it.
  *
  * The build is skipped when the site in the output folder was built from the
  * same sources (a stamp records their hash), as for setup/jupyterlab-app/;
@@ -21,7 +26,8 @@ import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../lib/runtime/paths";
 import { loadDigits } from "../lib/course/digits";
-import { lessonSlugs } from "../lib/lessons";
+import { LESSONS, lessonSlugs, publishedSlugs } from "../lib/lessons";
+import { courseSecrets, describeLeaks, findSecretLeaks } from "../tools/secret-scan";
 import { studentEdition } from "./editions";
 import { readNotebook, writeNotebook } from "./notebook";
 import { npmCiIfLockChanged, runStep } from "./npm-app";
@@ -37,13 +43,22 @@ export interface LiteOptions {
   solutions: boolean;
   /** A site folder (the other edition) whose bundles may be copied when they were built from the same sources. */
   reuse?: string;
+  /** Include draft lessons (left out otherwise). */
+  drafts?: boolean;
+  /** An instructor's hidden-check folders: the build refuses if one of their expected values is in the site. */
+  hiddenDirs?: readonly string[];
+}
+
+/** The lessons a site offers: every lesson but drafts, unless asked. */
+function siteSlugs(opts: LiteOptions): string[] {
+  return publishedSlugs(LESSONS, opts.drafts === true);
 }
 
 /** Writes the notebooks the site offers into `dir`: the student editions, or the lessons themselves. */
-function writeNotebooks(dir: string, solutions: boolean): void {
+function writeNotebooks(dir: string, solutions: boolean, slugs: readonly string[]): void {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
-  for (const slug of lessonSlugs()) {
+  for (const slug of slugs) {
     const name = `${slug}.ipynb`;
     const source = readNotebook(path.join(ROOT, "notebooks", name));
     if (solutions) {
@@ -78,9 +93,11 @@ function hashInputs(opts: LiteOptions): SiteStamp {
     }
   };
   walk(path.join(ROOT, "data"));
+  // The lessons it holds (drafts or not) decide the kernel's modules and data as well as the notebooks.
+  app.update(JSON.stringify(siteSlugs(opts)));
   const appHash = app.digest("hex");
   const site = createHash("sha256").update(appHash).update(JSON.stringify({ solutions: opts.solutions })).update("\0");
-  for (const slug of lessonSlugs()) add(site, path.join(ROOT, "notebooks", `${slug}.ipynb`));
+  for (const slug of siteSlugs(opts)) add(site, path.join(ROOT, "notebooks", `${slug}.ipynb`));
   return { app: appHash, site: site.digest("hex") };
 }
 
@@ -131,15 +148,18 @@ export function buildLite(options: LiteOptions, log: (s: string) => void = (s) =
   fs.rmSync(path.join(opts.out, STAMP), { force: true });
   const notebooks = fs.mkdtempSync(path.join(os.tmpdir(), "course-lite-"));
   try {
-    writeNotebooks(notebooks, opts.solutions);
+    writeNotebooks(notebooks, opts.solutions, siteSlugs(opts));
     const what = opts.solutions ? "lessons with solutions" : "student editions";
     log(contentsOnly ? `Writing the ${what} into the browser edition in ${path.relative(ROOT, opts.out) || opts.out}…` : `Building the browser edition (${what}) into ${path.relative(ROOT, opts.out) || opts.out}…`);
-    const args = [path.join(LITE_APP, "build.js"), "--root", ROOT, "--out", opts.out, "--notebooks", notebooks, ...(contentsOnly ? ["--contents-only"] : [])];
+    const args = [path.join(LITE_APP, "build.js"), "--root", ROOT, "--out", opts.out, "--notebooks", notebooks, "--lessons", siteSlugs(opts).join(","), ...(contentsOnly ? ["--contents-only"] : [])];
     const r = runStep(LITE_APP, process.execPath, args, 10 * 60_000, 30);
     if (!r.ok) throw new Error(`could not build the browser edition (setup/lite-app/build.js):\n${r.output}`);
   } finally {
     fs.rmSync(notebooks, { recursive: true, force: true });
   }
+  // No graded quiz key or hidden expected value may be published; the stamp is written only for a clean site.
+  const leaks = findSecretLeaks(opts.out, courseSecrets(ROOT, opts.hiddenDirs ?? [], lessonSlugs()));
+  if (leaks.length) throw new Error(describeLeaks(leaks, `the browser edition (${opts.out})`));
   fs.writeFileSync(path.join(opts.out, STAMP), JSON.stringify(hash) + "\n");
   return { built: contentsOnly ? "notebooks" : "all", seconds: (Date.now() - t0) / 1000 };
 }
@@ -154,14 +174,21 @@ function siteSize(dir: string): number {
 }
 
 function parseArgs(argv: string[]): LiteOptions & { serve: boolean; port: number } {
-  const opts = { out: LITE_OUT, solutions: false, serve: false, port: 8000 };
+  const hiddenDirs: string[] = [];
+  const opts = { out: LITE_OUT, solutions: false, serve: false, port: 8000, drafts: false, hiddenDirs };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--solutions") opts.solutions = true;
+    else if (a === "--drafts") opts.drafts = true;
+    else if (a === "--hidden") {
+      const dir = path.resolve(argv[++i] ?? "");
+      if (!fs.existsSync(dir)) throw new Error(`--hidden needs a hidden-checks folder (${dir} does not exist)`);
+      hiddenDirs.push(dir);
+    }
     else if (a === "--serve") opts.serve = true;
     else if (a === "--out") opts.out = path.resolve(argv[++i] ?? "");
     else if (a === "--port") opts.port = Number(argv[++i]);
-    else throw new Error(`unknown option ${a}: use --solutions, --out DIR, --serve, --port N`);
+    else throw new Error(`unknown option ${a}: use --solutions, --drafts, --hidden DIR, --out DIR, --serve, --port N`);
   }
   if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) throw new Error("--port needs a port number");
   return opts;

@@ -38,13 +38,17 @@ export function fillTemplate(name: string, slug: string): string {
   return fs.readFileSync(path.join(TEMPLATES, name), "utf8").replace(/\{\{(\w+)\}\}/g, (all, key: string) => values[key] ?? all);
 }
 
-/** Adds the lesson to the registry (lib/lessons.ts), after the last entry. */
+/**
+ * Adds the lesson to the registry (lib/lessons.ts), after the last entry, as a
+ * draft: `npm run release` and `npm run lite` leave it out until `draft: true`
+ * is deleted from its entry.
+ */
 export function registerLesson(slug: string, root = ROOT): void {
   const file = path.join(root, "lib", "lessons.ts");
   const text = fs.readFileSync(file, "utf8");
   const end = text.indexOf("\n];", text.indexOf("export const LESSONS"));
   if (end < 0) throw new Error(`${file}: cannot find the end of the LESSONS list`);
-  const entry = `\n  { slug: "${slug}", title: "${titleOf(slug)}", optional: true },`;
+  const entry = `\n  { slug: "${slug}", title: "${titleOf(slug)}", optional: true, draft: true },`;
   fs.writeFileSync(file, text.slice(0, end) + entry + text.slice(end));
 }
 
@@ -77,6 +81,8 @@ if (require.main === module) {
     const written = scaffoldLesson(slug);
     console.log(`Lesson ${slug} created:\n${written.map((f) => `  ${path.relative(ROOT, f)}`).join("\n")}`);
     console.log(`\nNext: replace the example exercise (docs/authoring.md), then \`npm run expected\` and \`npm test -- ${slug}\`.`);
+    console.log(`It is a draft: npm start and the tests include it, npm run release and npm run lite leave it out (unless --drafts).`);
+    console.log(`To publish it, delete \`draft: true\` from its entry in lib/lessons.ts.`);
   } catch (err) {
     console.error(`✖ ${(err as Error).message}`);
     process.exit(1);

@@ -3,8 +3,10 @@
  * self-contained project: the student editions as its notebooks/, the library
  * and its visible expected values, the Jupyter set-up, `npm run validate`, and
  * a student-facing test set. No solution text, hidden checks, oracle or
- * instructor tooling goes in (the list below is an allowlist), and the
- * release refuses to finish if any solution line is found in what it wrote.
+ * instructor tooling goes in (the list below is an allowlist), no draft
+ * lesson (lib/lessons.ts, `draft: true`) unless asked (`--drafts`), and the
+ * release refuses to finish if any solution line, graded quiz key or hidden
+ * expected value is found in what it wrote (tools/secret-scan.ts).
  *
  * Releasing again into the same DIR updates the course files but never a
  * notebook the student has edited: the new edition goes to notebooks/updates/
@@ -16,8 +18,9 @@ import * as path from "path";
 import { cellText, readNotebook, writeNotebook } from "../setup/notebook";
 import { generateStudentEditions, studentEdition, type EditionOutcome } from "../setup/editions";
 import { EDITIONS_PATH, MANIFEST_PATH, readReleaseManifest, type ReleaseManifest, type ReleasedLesson } from "../setup/release-manifest";
-import { lessonCheckIds, lessonSlugs } from "../lib/lessons";
+import { LESSONS, lessonCheckIds, lessonSlugs, publishedSlugs } from "../lib/lessons";
 import { ROOT } from "../lib/runtime/paths";
+import { courseSecrets, describeLeaks, findSecretLeaks } from "./secret-scan";
 
 /**
  * What a release copies from the course, file or folder (relative to the
@@ -58,6 +61,7 @@ export const RELEASED_PATHS: readonly string[] = [
   "grading/sandbox.ts",
   "grading/inputs.ts",
   "grading/judge.ts",
+  "grading/quiz-key-file.ts",
   "grading/wire.ts",
   "grading/line-reader.ts",
   // The student-facing tests: the student editions in a real kernel, and unit tests of lib that need no solutions.
@@ -241,6 +245,28 @@ function releaseReadme(courseReadme: string, slugs: string[]): string {
     .replace(/\{\{lessons\}\}/g, slugs.map((s) => `   - \`notebooks/${s}.ipynb\``).join("\n"));
 }
 
+/**
+ * The registry's text without the entries of `drafts`: a release's
+ * lib/lessons.ts lists only the lessons it holds. An entry is one line (as
+ * `npm run new-lesson` writes it); throws when a draft's slug is still there.
+ */
+export function withoutDraftEntries(registry: string, drafts: readonly string[]): string {
+  let text = registry;
+  for (const slug of drafts) {
+    text = text.replace(new RegExp(`^[ \\t]*\\{[^\\n]*\\bslug: "${slug}"[^\\n]*\\},?[ \\t]*\\n`, "m"), "");
+    if (text.includes(`"${slug}"`)) throw new Error(`cannot leave the draft lesson ${slug} out of lib/lessons.ts: keep its registry entry on one line ({ slug: "${slug}", …, draft: true },)`);
+  }
+  return text;
+}
+
+/** Options of a release. */
+export interface ReleaseOptions {
+  /** Release draft lessons too (lib/lessons.ts, `draft: true`); they are left out otherwise. */
+  drafts?: boolean;
+  /** An instructor's hidden-check folders (never copied): the release refuses if one of their expected values is in it. */
+  hiddenDirs?: readonly string[];
+}
+
 /** What one release did. */
 export interface ReleaseResult {
   dir: string;
@@ -254,9 +280,9 @@ export interface ReleaseResult {
  * Writes (or updates) the student release in `dir`. `sourceRoot` is the
  * course to release (the instructor's checkout). Throws, before writing, on a
  * folder that is neither empty nor a release, and after writing if a solution
- * line is found in a released file.
+ * line, a graded quiz key or a hidden expected value is found in a released file.
  */
-export function writeRelease(dir: string, sourceRoot: string = ROOT): ReleaseResult {
+export function writeRelease(dir: string, sourceRoot: string = ROOT, options: ReleaseOptions = {}): ReleaseResult {
   const out = path.resolve(dir);
   const src = path.resolve(sourceRoot);
   if (out === src || src.startsWith(out + path.sep)) throw new Error(`the release folder ${out} would contain the course itself; choose a folder outside ${src}`);
@@ -267,30 +293,39 @@ export function writeRelease(dir: string, sourceRoot: string = ROOT): ReleaseRes
   }
   fs.mkdirSync(out, { recursive: true });
 
-  // Course files, copied byte for byte.
+  // Draft lessons stay out (their module, expected values, notebook and registry entry) unless asked.
+  const slugs = publishedSlugs(LESSONS, options.drafts === true);
+  const drafts = lessonSlugs().filter((s) => !slugs.includes(s));
+  const draftFiles = new Set(drafts.flatMap((s) => [`lib/lessons/${s}.ts`, `data/expected/${s}.json`]));
+
+  // Course files, copied byte for byte (the registry without its drafts).
   const written = new Set<string>();
-  for (const rel of RELEASED_PATHS.flatMap((p) => listFiles(src, p))) {
-    const target = path.join(out, rel);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.copyFileSync(path.join(src, rel), target);
-    written.add(rel);
-  }
   const write = (rel: string, text: string): void => {
     fs.mkdirSync(path.dirname(path.join(out, rel)), { recursive: true });
     fs.writeFileSync(path.join(out, rel), text);
     written.add(rel);
   };
+  for (const rel of RELEASED_PATHS.flatMap((p) => listFiles(src, p))) {
+    if (draftFiles.has(rel)) continue;
+    if (rel === "lib/lessons.ts" && drafts.length) {
+      write(rel, withoutDraftEntries(fs.readFileSync(path.join(src, rel), "utf8"), drafts));
+      continue;
+    }
+    const target = path.join(out, rel);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.copyFileSync(path.join(src, rel), target);
+    written.add(rel);
+  }
   const pkg = releasePackageJson(JSON.parse(fs.readFileSync(path.join(src, "package.json"), "utf8")) as PackageJson);
   write("package.json", JSON.stringify(pkg, null, 2) + "\n");
   const lock = JSON.parse(fs.readFileSync(path.join(src, "package-lock.json"), "utf8")) as PackageLock;
   write("package-lock.json", JSON.stringify(prunePackageLock(lock, pkg), null, 2) + "\n");
   write(".gitignore", RELEASE_GITIGNORE);
-  const slugs = lessonSlugs();
   write("README.md", releaseReadme(fs.readFileSync(path.join(src, "README.md"), "utf8"), slugs));
 
   // The student editions: notebooks/ is the student's (kept when edited), .release/editions/ the pristine copies.
   const sourceNotebooks = path.join(src, "notebooks");
-  const notebooks = generateStudentEditions(sourceNotebooks, path.join(out, "notebooks"), "notebooks");
+  const notebooks = generateStudentEditions(sourceNotebooks, path.join(out, "notebooks"), "notebooks", slugs);
   const lessons: Record<string, ReleasedLesson> = {};
   const h = createHash("sha256");
   for (const slug of slugs) {
@@ -325,6 +360,9 @@ export function writeRelease(dir: string, sourceRoot: string = ROOT): ReleaseRes
   if (leaks.length) {
     throw new Error(`solution text found in the release (${out}); do not publish it:\n${leaks.slice(0, 20).map((l) => `  ${l.file}: ${l.line}`).join("\n")}`);
   }
+  // Graded quiz keys and hidden checks' expected values (of every lesson, drafts included).
+  const secrets = findSecretLeaks(out, courseSecrets(src, options.hiddenDirs ?? [], lessonSlugs()));
+  if (secrets.length) throw new Error(describeLeaks(secrets, `the release (${out})`));
   return { dir: out, files: [...written].sort(), notebooks, removed, manifest };
 }
 
@@ -379,23 +417,37 @@ export const GENERIC_LINES: ReadonlySet<string> = new Set([
 ]);
 
 function main(argv: string[]): number {
-  const unknown = argv.filter((a) => a.startsWith("--"));
-  const dirs = argv.filter((a) => !a.startsWith("--"));
+  // npm runs scripts in the package folder; INIT_CWD is where the command was typed.
+  const base = process.env.INIT_CWD ?? process.cwd();
+  const unknown: string[] = [];
+  const dirs: string[] = [];
+  const hiddenDirs: string[] = [];
+  let drafts = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === "--drafts") drafts = true;
+    else if (a === "--hidden" && argv[i + 1] !== undefined && !(argv[i + 1] as string).startsWith("--")) hiddenDirs.push(path.resolve(base, argv[++i] as string));
+    else if (a.startsWith("--")) unknown.push(a);
+    else dirs.push(a);
+  }
   const dir = dirs[0];
-  if (unknown.length || dirs.length !== 1 || !dir) {
+  const missingHidden = hiddenDirs.filter((d) => !fs.existsSync(d));
+  if (unknown.length || dirs.length !== 1 || !dir || missingHidden.length) {
     if (unknown.length) console.error(`✖ unknown option ${unknown.join(" ")}`);
-    console.error("usage: npm run release -- DIR   (a new or empty folder, or the folder of an earlier release)");
+    if (missingHidden.length) console.error(`✖ no hidden-checks folder ${missingHidden.join(", ")}`);
+    console.error("usage: npm run release -- DIR [--drafts] [--hidden HIDDEN_DIR]...   (DIR: a new or empty folder, or the folder of an earlier release)");
     return 2;
   }
-  // npm runs scripts in the package folder; INIT_CWD is where the command was typed.
-  const target = path.resolve(process.env.INIT_CWD ?? process.cwd(), dir);
-  const r = writeRelease(target);
+  const target = path.resolve(base, dir);
+  const r = writeRelease(target, ROOT, { drafts, hiddenDirs });
   for (const o of r.notebooks) {
     if (o.action === "kept-edited") console.log(`  kept    ${path.relative(r.dir, o.file)} (edited; the new edition is ${path.relative(r.dir, o.updateFile ?? "")})`);
     else if (o.action !== "unchanged") console.log(`  ${o.action.padEnd(7)} ${path.relative(r.dir, o.file)}`);
   }
   for (const f of r.removed) console.log(`  removed ${f} (no longer part of the course)`);
-  console.log(`Student release ${r.manifest.release} written to ${r.dir}: ${r.files.length} files, ${Object.keys(r.manifest.lessons).length} lessons, no solution text found.`);
+  const left = lessonSlugs().filter((s) => !(s in r.manifest.lessons));
+  if (left.length) console.log(`  left out draft lesson(s) ${left.join(", ")} (release them with --drafts)`);
+  console.log(`Student release ${r.manifest.release} written to ${r.dir}: ${r.files.length} files, ${Object.keys(r.manifest.lessons).length} lessons, no solution text, quiz key or hidden expected value found.`);
   console.log(`Next: cd ${r.dir} && npm test`);
   return 0;
 }

@@ -10,8 +10,12 @@ import { cloneData, compare, formatValue, isPromiseLike, sameData, type Toleranc
 import { disposeValue } from "./dispose";
 import { detectMistake, type Alternative, type MistakeName } from "./mistakes";
 
-/** How a check ended. */
-export type CheckStatus = "passed" | "failed" | "not-completed" | "error";
+/**
+ * How a check ended. "recorded": a graded quiz answer of a valid form, which
+ * only the grader judges (it holds the key); no verdict, no points yet, and
+ * none counted as lost.
+ */
+export type CheckStatus = "passed" | "failed" | "not-completed" | "error" | "recorded";
 
 /** One stored case's outcome, as shown in the report. */
 export interface CaseResult {
@@ -27,6 +31,8 @@ export interface CaseResult {
   mistake?: MistakeName;
   /** A quiz answer's option key, as given (normalised: trimmed, lower case); for a multi-select question, the sorted keys. */
   choice?: string | string[];
+  /** A valid quiz answer without a verdict here: the grader judges it with the key (status "recorded"). */
+  recorded?: boolean;
 }
 
 /** A whole check's outcome; also written, as JSON, into the cell output for graders. */
@@ -246,7 +252,10 @@ export async function runCheck(def: CheckDefinition, fn: unknown, runCase: CaseR
   try {
     const cases = await def.run(fn, runCase);
     if (cases.length === 0) throw new Error(`check ${def.id} has no cases (course data problem: run \`npm run expected\`)`);
-    const failed = cases.filter((c) => !c.passed).length;
+    const failed = cases.filter((c) => !c.passed && !c.recorded).length;
+    if (failed === 0 && cases.some((c) => c.recorded)) {
+      return { ...base, points: 0, passed: false, status: "recorded", message: cases.find((c) => c.recorded)?.message ?? "recorded", cases };
+    }
     const passed = failed === 0;
     return {
       ...base,

@@ -1,13 +1,21 @@
 /**
- * Self-check quiz questions, graded like exercises. A question's options are
- * the args of a stored case in data/expected/<lesson>.json and the right
- * option key is its expected value (written by the oracle), so the grader's
- * sandbox, which sees inputs only, never sees the answer. The student's
- * "function" is their answer value: the check wraps it in a function that
- * returns it, so the harness computes and judges it as any other output.
+ * Graded quiz questions. A question's options are the args of a stored case in
+ * data/expected/<lesson>.json, which ships to students (the notebook shows the
+ * options anyway). Its key, the right option and an explanation of every
+ * option, is the instructor's: the oracle writes it to grading/quiz-keys/,
+ * which no release, browser site or grading sandbox holds.
  *
- * A wrong option is explained (why that option is wrong, from the lesson
- * module), never by showing the right one: the case drops its expected value.
+ * In the notebook (and wherever the key is absent) a check only reads the
+ * answer's form: a valid option (or list of options) is "recorded", with no
+ * verdict and no points counted as lost; a placeholder is "not completed"; a
+ * letter that is no option fails and lists the valid ones. The grader judges
+ * the recorded answer outside the sandbox with the key (`withKey`, from
+ * grading/judge.ts): a right one earns the points, a wrong one is explained by
+ * its own feedback, never by showing the right option.
+ *
+ * The student's "function" is their answer value: the check wraps it in a
+ * function that returns it, so the harness computes (and the grader records)
+ * it as any other output.
  */
 import { NOT_COMPLETED, NotCompletedError, StudentCodeError, compareCase, type CaseResult, type CaseRunner, type CheckDefinition, type HintTiers } from "./harness";
 import { formatValue } from "./compare";
@@ -21,18 +29,28 @@ export interface QuizCheckOptions {
   id: string;
   points: number;
   hints: HintTiers;
-  /**
-   * For every option key, the feedback shown when that option is chosen: for
-   * a wrong one, why it is wrong. Every option has one, so the module does not
-   * give the answer away by a missing entry.
-   */
+}
+
+/**
+ * A graded question's key (grading/quiz-keys/<lesson>.json, written by the
+ * oracle's quiz_check): the right option (the sorted list for a multi-select
+ * question) and, for every option, the explanation shown when it is chosen.
+ */
+export interface QuizKey {
+  answer: string | string[];
   feedback: Readonly<Record<string, string>>;
 }
 
 /** A quiz check: the answer variable's name stands where a function name would. */
 export interface QuizCheckDefinition extends CheckDefinition {
   fnName: string;
-  feedback: Readonly<Record<string, string>>;
+  /** The same question judged with its key: what the grader runs, outside any sandbox. */
+  withKey(key: QuizKey): CheckDefinition;
+}
+
+/** True for a quiz check (one that can be judged with a key). */
+export function isQuizCheck(def: CheckDefinition): def is QuizCheckDefinition {
+  return typeof (def as Partial<QuizCheckDefinition>).withKey === "function";
 }
 
 /** The second argument of a multi-select question's case (the oracle's quiz_check with a list of answers). */
@@ -72,33 +90,40 @@ function readChoice(got: unknown, name: string, keys: readonly string[], multipl
   return got.trim().toLowerCase();
 }
 
+/** What the notebook says of a well-formed answer: recorded, with no verdict. */
+export const RECORDED_MESSAGE = "answer recorded: this question is graded when you hand the notebook in, and your grade explains the option you chose";
+
 /**
  * The judged case, rewritten for a quiz: no expected value, no tolerance, and
- * a message that explains the chosen option (or lists the valid keys).
- * Only `got` is read, so this works the same on recorded outputs.
+ * a message that explains the chosen option (or lists the valid keys). Without
+ * a key, a valid answer is only recorded. Only `got` is read, so this works the
+ * same on recorded outputs.
  */
-function explain(r: CaseResult, keys: readonly string[], feedback: Readonly<Record<string, string>>): CaseResult {
-  const base: CaseResult = { name: r.name, passed: r.passed };
+function explain(r: CaseResult, keys: readonly string[], key: QuizKey | null): CaseResult {
+  const base: CaseResult = { name: r.name, passed: key !== null && r.passed };
   if (r.input !== undefined) base.input = r.input;
   if (r.got === undefined) return { ...base, passed: false, ...(r.message !== undefined ? { message: r.message } : {}) };
   const choice = JSON.parse(r.got) as string | string[]; // the normalised key(s), formatted by formatValue as JSON
-  if (Array.isArray(choice)) return explainSelection(r, base, choice, keys, feedback);
+  const unknown = (Array.isArray(choice) ? choice : [choice]).filter((k) => !keys.includes(k));
   const withGot = { ...base, got: r.got, choice };
-  if (r.passed) return { ...withGot, message: feedback[choice] ?? "" };
-  if (keys.includes(choice)) return { ...withGot, mistake: "wrong-choice", message: `${JSON.stringify(choice)} is not the answer: ${feedback[choice]}` };
-  return { ...withGot, mistake: "unknown-option", message: `${JSON.stringify(choice)} is not an option of this question; answer with one of ${keyList(keys)}` };
+  if (unknown.length) {
+    const what = Array.isArray(choice) ? `${keyList(unknown)} ${unknown.length > 1 ? "are not options" : "is not an option"} of this question; choose among ${keyList(keys)}` : `${JSON.stringify(choice)} is not an option of this question; answer with one of ${keyList(keys)}`;
+    return { ...withGot, passed: false, mistake: "unknown-option", message: what };
+  }
+  if (key === null) return { ...withGot, passed: false, recorded: true, message: RECORDED_MESSAGE };
+  if (Array.isArray(choice)) return explainSelection(r, withGot, choice, key);
+  if (r.passed) return { ...withGot, message: key.feedback[choice] ?? "" };
+  return { ...withGot, mistake: "wrong-choice", message: `${JSON.stringify(choice)} is not the answer: ${key.feedback[choice]}` };
 }
 
 /**
  * A multi-select answer: the feedback of every option chosen, and, when a
  * right option was left out, only that one was (never which one).
  */
-function explainSelection(r: CaseResult, base: CaseResult, choice: string[], keys: readonly string[], feedback: Readonly<Record<string, string>>): CaseResult {
-  const withGot = { ...base, got: r.got as string, choice };
-  const unknown = choice.filter((k) => !keys.includes(k));
-  if (unknown.length) return { ...withGot, passed: false, mistake: "unknown-option", message: `${keyList(unknown)} ${unknown.length > 1 ? "are not options" : "is not an option"} of this question; choose among ${keyList(keys)}` };
+function explainSelection(r: CaseResult, withGot: CaseResult, choice: string[], key: QuizKey): CaseResult {
+  const feedback = key.feedback;
   if (r.passed) return { ...withGot, message: choice.map((k) => `${k}: ${feedback[k]}`).join(" ") };
-  const right = new Set(JSON.parse(r.expected ?? "[]") as string[]);
+  const right = new Set(Array.isArray(key.answer) ? key.answer : [key.answer]);
   const wrong = choice.filter((k) => !right.has(k));
   const missed = [...right].filter((k) => !choice.includes(k)).length;
   const parts = wrong.map((k) => `${JSON.stringify(k)} is not true: ${feedback[k]}`);
@@ -106,39 +131,44 @@ function explainSelection(r: CaseResult, base: CaseResult, choice: string[], key
   return { ...withGot, passed: false, mistake: "wrong-choice", message: parts.join("; ") };
 }
 
-/** A quiz question's check: compares the answer with the stored right option and explains a wrong one. */
+/**
+ * A quiz question's check. Without a key (the notebook, a release's
+ * `npm run validate`) it records a valid answer; `withKey` judges it.
+ */
 export function quizCheck(opts: QuizCheckOptions): QuizCheckDefinition {
   const name = quizAnswerName(opts.id);
-  return {
-    id: opts.id,
-    points: opts.points,
-    hints: opts.hints,
-    fnName: name,
-    feedback: opts.feedback,
-    async run(answer: unknown, runCase: CaseRunner = compareCase): Promise<CaseResult[]> {
-      // The answer as a function the harness can call; the placeholder is the student stub.
-      const call = (): unknown => {
-        if (answer === QUIZ_PLACEHOLDER) throw new Error(`${name} is ${NOT_COMPLETED}`);
-        return answer;
-      };
-      const results: CaseResult[] = [];
-      for (const c of storedCheck(opts.lesson, opts.id).cases) {
-        const keys = Object.keys(quizOptions(c.args));
-        const multiple = isMultiSelect(c.args);
-        const unexplained = keys.filter((k) => opts.feedback[k] === undefined);
-        if (unexplained.length) throw new Error(`${opts.id} has no feedback for option(s) ${keyList(unexplained)} (course bug)`);
-        let r: CaseResult;
-        try {
-          r = await runCase(c.name, call, c.args, c.expected, { atol: 0, rtol: 0 }, { fnName: name, input: `options ${keys.join(", ")}${multiple ? ` (${ALL_THAT_APPLY})` : ""}`, transform: (got) => readChoice(got, name, keys, multiple) });
-        } catch (err) {
-          if (err instanceof NotCompletedError) {
-            throw new NotCompletedError(`${name} is ${NOT_COMPLETED}: replace ${JSON.stringify(QUIZ_PLACEHOLDER)} with the letter of your answer (e.g. "a"), run that cell, then this check.`);
-          }
-          throw err;
-        }
-        results.push(explain(r, keys, opts.feedback));
+  const judged = (key: QuizKey | null) => async (answer: unknown, runCase: CaseRunner = compareCase): Promise<CaseResult[]> => {
+    // The answer as a function the harness can call; the placeholder is the student stub.
+    const call = (): unknown => {
+      if (answer === QUIZ_PLACEHOLDER) throw new Error(`${name} is ${NOT_COMPLETED}`);
+      return answer;
+    };
+    const results: CaseResult[] = [];
+    for (const c of storedCheck(opts.lesson, opts.id).cases) {
+      const keys = Object.keys(quizOptions(c.args));
+      const multiple = isMultiSelect(c.args);
+      if (key) {
+        const unexplained = keys.filter((k) => key.feedback[k] === undefined);
+        if (unexplained.length) throw new Error(`${opts.id}'s key has no feedback for option(s) ${keyList(unexplained)} (course bug)`);
       }
-      return results;
-    },
+      let r: CaseResult;
+      try {
+        // Without a key the expected value is null: the comparison's verdict is never used, only what was chosen.
+        r = await runCase(c.name, call, c.args, key ? key.answer : null, { atol: 0, rtol: 0 }, { fnName: name, input: `options ${keys.join(", ")}${multiple ? ` (${ALL_THAT_APPLY})` : ""}`, transform: (got) => readChoice(got, name, keys, multiple) });
+      } catch (err) {
+        if (err instanceof NotCompletedError) {
+          throw new NotCompletedError(`${name} is ${NOT_COMPLETED}: replace ${JSON.stringify(QUIZ_PLACEHOLDER)} with the letter of your answer (e.g. "a"), run that cell, then this check.`);
+        }
+        throw err;
+      }
+      results.push(explain(r, keys, key));
+    }
+    return results;
+  };
+  const base = { id: opts.id, points: opts.points, hints: opts.hints, fnName: name };
+  return {
+    ...base,
+    run: judged(null),
+    withKey: (key) => ({ ...base, run: judged(key) }),
   };
 }

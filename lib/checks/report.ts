@@ -14,8 +14,8 @@ function formatValueSafe(v: number | undefined): string {
 /** The MIME-like type tag graders look for in a check cell's HTML output. */
 export const RESULT_TAG = "application/vnd.course.check+json";
 
-const ICON: Record<CheckResult["status"], string> = { passed: "✅", failed: "❌", "not-completed": "⏳", error: "⚠️" };
-const COLOR: Record<CheckResult["status"], string> = { passed: "#1a7f37", failed: "#cf222e", "not-completed": "#9a6700", error: "#cf222e" };
+const ICON: Record<CheckResult["status"], string> = { passed: "✅", failed: "❌", "not-completed": "⏳", error: "⚠️", recorded: "📝" };
+const COLOR: Record<CheckResult["status"], string> = { passed: "#1a7f37", failed: "#cf222e", "not-completed": "#9a6700", error: "#cf222e", recorded: "#0969da" };
 
 function headline(r: CheckResult): string {
   const pts = `${r.points}/${r.maxPoints} point${r.maxPoints === 1 ? "" : "s"}`;
@@ -26,6 +26,8 @@ function headline(r: CheckResult): string {
       return `${r.id} failed — ${r.message} (${pts})`;
     case "not-completed":
       return `${r.id}: ${r.message}`;
+    case "recorded":
+      return `${r.id}: ${r.message} (${r.maxPoints} point${r.maxPoints === 1 ? "" : "s"})`;
     case "error":
       return `${r.id}: ${r.message}`;
   }
@@ -49,8 +51,8 @@ export function renderText(r: CheckResult): string {
   for (const c of r.cases) {
     const tol = c.tolerance ? ` tol atol=${formatValueSafe(c.tolerance.atol)} rtol=${formatValueSafe(c.tolerance.rtol)}` : "";
     const diff = c.maxDiff !== undefined && Number.isFinite(c.maxDiff) ? ` maxdiff=${formatValueSafe(c.maxDiff)}` : "";
-    lines.push(`  ${c.passed ? "✓" : "✗"} ${c.name}${c.input ? `  input: ${c.input}` : ""}`);
-    if (!c.passed || c.expected !== undefined) lines.push(`      expected ${c.expected ?? "—"}  got ${c.got ?? "—"}${diff}${tol}`);
+    lines.push(`  ${c.passed ? "✓" : c.recorded ? "📝" : "✗"} ${c.name}${c.input ? `  input: ${c.input}` : ""}`);
+    if ((!c.passed && !c.recorded) || c.expected !== undefined) lines.push(`      expected ${c.expected ?? "—"}  got ${c.got ?? "—"}${diff}${tol}`);
     if (c.message) lines.push(`      ${c.message}`);
   }
   for (const h of hintLines(r)) lines.push(`  ${h.label}: ${h.text}`);
@@ -63,8 +65,8 @@ export function renderHtml(r: CheckResult): string {
     .map((c) => {
       const tol = c.tolerance ? `${formatValueSafe(c.tolerance.atol)} / ${formatValueSafe(c.tolerance.rtol)}` : "";
       const diff = c.maxDiff !== undefined && !Number.isNaN(c.maxDiff) ? formatValueSafe(c.maxDiff) : "";
-      const msg = c.message ? `<div style="color:${COLOR.failed}">${escapeHtml(c.message)}</div>` : "";
-      return `<tr><td>${c.passed ? "✓" : "✗"}</td><td>${escapeHtml(c.name)}</td><td><code>${escapeHtml(c.input ?? "")}</code></td>` +
+      const msg = c.message ? `<div style="color:${c.recorded ? COLOR.recorded : COLOR.failed}">${escapeHtml(c.message)}</div>` : "";
+      return `<tr><td>${c.passed ? "✓" : c.recorded ? "📝" : "✗"}</td><td>${escapeHtml(c.name)}</td><td><code>${escapeHtml(c.input ?? "")}</code></td>` +
         `<td><code>${escapeHtml(c.expected ?? "")}</code></td><td><code>${escapeHtml(c.got ?? "")}</code>${msg}</td><td>${diff}</td><td>${tol}</td></tr>`;
     })
     .join("");

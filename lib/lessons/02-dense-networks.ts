@@ -149,19 +149,14 @@ export const checker = createChecker([
       "Common pitfalls: ReLU hidden layers (the lecture's network uses sigmoids here); the units in the wrong order (15 before 25); a linear output with a loss that reads it as a probability; the squared error instead of the cross-entropy; SGD or a default learning rate instead of Adam at 0.001.",
     ],
   }),
-  // Self-check quiz (near the end of the notebook): the answers are stored cases of data/expected, never here.
+  // Graded quiz (near the end of the notebook): the right answers and the explanation of each option are the
+  // instructor's (grading/quiz-keys/, written by the oracle), never here: the notebook only records an answer.
   quizCheck({
     lesson: LESSON, id: "02.quiz.binaryLoss", points: 1,
     hints: [
       "Think of what the output is for labels 0 or 1: a probability that y = 1, as in logistic regression.",
       "The loss of logistic regression, −y·log(f) − (1 − y)·log(1 − f), is the one to pass to compile; look up its name in the training section.",
     ],
-    feedback: {
-      a: "squared error is the usual loss for regression, where y is any real number; a 0/1 label with a sigmoid output is trained with the logistic loss instead.",
-      b: "this is the logistic-regression loss −y·log(f) − (1 − y)·log(1 − f), named for the two classes it compares.",
-      c: "that loss belongs to a softmax over N classes with integer labels (lesson 04); one sigmoid output for two classes needs its two-class form.",
-      d: "absolute error is a regression loss too: it does not treat the output as the probability that y = 1.",
-    },
   }),
   quizCheck({
     lesson: LESSON, id: "02.quiz.fitUpdates", points: 1,
@@ -169,12 +164,6 @@ export const checker = createChecker([
       "Recall the three steps: build the model, compile it with a loss, then fit. Which of them learns?",
       "fit runs gradient descent (with backpropagation computing the derivatives) for the epochs you ask: what does each step of gradient descent change?",
     ],
-    feedback: {
-      a: "fit only reads the training set; X and y are the same afterwards.",
-      b: "the architecture is fixed when the model is built; fit trains that same network.",
-      c: "each step of gradient descent moves every W and b against the derivative of the cost, which backpropagation computes.",
-      d: "the loss is set by compile; fit minimises that loss and does not change which one it is.",
-    },
   }),
 ]);
 

@@ -190,19 +190,14 @@ export const checker = createChecker([
   }),
   collapseCheck,
   piecewiseCheck,
-  // Self-check quiz (near the end of the notebook): the answer is a stored case of data/expected, never here.
+  // Graded quiz (near the end of the notebook): the right answers and the explanation of each option are the
+  // instructor's (grading/quiz-keys/, written by the oracle), never here: the notebook only records an answer.
   quizCheck({
     lesson: LESSON, id: "03.quiz.outputActivation", points: 1,
     hints: [
       "Choose the output activation whose range of values matches the range of the target y.",
       "A price is never negative but can be any size above zero: which activation outputs exactly zero or positive numbers, without an upper limit?",
     ],
-    feedback: {
-      a: "a sigmoid squeezes its output into (0, 1), right for the probability that y = 1, but a price can be far larger than 1.",
-      b: "a linear output can also go negative; it is the choice when y can be negative (a change in a stock price, say), and a price never is.",
-      c: "ReLU gives zero or any positive number, the same range as a price.",
-      d: "softmax turns several outputs into probabilities of N classes that add up to 1; a price is one number, not a class.",
-    },
   }),
 ]);
 

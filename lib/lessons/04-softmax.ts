@@ -117,19 +117,14 @@ export const checker = createChecker([
       "Common pitfalls: a softmax output, which makes the labels compete so that a car and a bus cannot both be there; the sparse or one-hot categorical loss, which expects one class per example; a sigmoid output with the from-logits loss (the sigmoid applied twice); a fixed number of outputs instead of numLabels.",
     ],
   }),
-  // Self-check quiz (near the end of the notebook): the answers are stored cases of data/expected, never here.
+  // Graded quiz (near the end of the notebook): the right answers and the explanation of each option are the
+  // instructor's (grading/quiz-keys/, written by the oracle), never here: the notebook only records an answer.
   quizCheck({
     lesson: LESSON, id: "04.quiz.softmaxOther", points: 1,
     hints: [
       "What do the outputs of a softmax add up to?",
       "Each softmax output is the probability of one class and the N outputs add up to 1; with N = 2, a₂ follows from a₁ alone.",
     ],
-    feedback: {
-      a: "two softmax outputs add up to 1, so they are equal only when both are 0.5.",
-      b: "the two outputs add up to 1, so a₂ = 1 − a₁; with two classes softmax gives the same answer as logistic regression.",
-      c: "0.5 would mean both classes are equally likely, yet class 1 has the larger output here.",
-      d: "it can be known: the softmax outputs always add up to 1, so with N = 2 one output fixes the other.",
-    },
   }),
   quizCheck({
     lesson: LESSON, id: "04.quiz.multiLabel", points: 1,
@@ -137,12 +132,6 @@ export const checker = createChecker([
       "Multiclass: each example is exactly one of N classes. Multi-label: each example gets several yes/no answers at once.",
       "Look for the problem where one input gets several labels, each of which can be 1 or 0 independently of the others (a vector y, one sigmoid per label).",
     ],
-    feedback: {
-      a: "each image shows exactly one digit: one label out of ten classes, which is multiclass (a softmax).",
-      b: "one photo gets three independent yes/no labels, so the output is a vector of three sigmoids rather than a softmax.",
-      c: "that is one yes/no label per example: binary classification.",
-      d: "a temperature is a real number: that is regression, not classification.",
-    },
   }),
   // A multi-select question: the answer is every true statement (stored as a sorted list of keys).
   quizCheck({
@@ -151,12 +140,6 @@ export const checker = createChecker([
       "Go through the statements one by one against the softmax formula aⱼ = e^zⱼ / Σₖ e^zₖ: what does the denominator do, and which z's does it contain?",
       "Add up the aⱼ; look at which z's appear in each aⱼ; set N = 2 and divide numerator and denominator by e^z₁; and ask whether labels that can all be 1 at once fit outputs that must add up to 1.",
     ],
-    feedback: {
-      a: "true: every aⱼ shares the same denominator Σₖ e^zₖ, so the outputs add up to 1 (a probability distribution over the classes).",
-      b: "not so: the denominator contains every zₖ, so changing any one z changes every output. That is what sets softmax apart from sigmoid or ReLU, which act on each z alone.",
-      c: "true: with N = 2, a₁ = 1 / (1 + e^(z₂ − z₁)), a sigmoid of z₁ − z₂, so softmax regression reduces to logistic regression (with a slightly different parameterisation).",
-      d: "not so: softmax outputs compete and add up to 1, so they cannot say \"yes\" to several labels at once; multi-label needs one independent sigmoid per label.",
-    },
   }),
 ]);
 

@@ -129,19 +129,14 @@ export const checker = createChecker([
       "a fraction between 0 and 1 (not a percentage, not the count, not the fraction wrong).",
     ],
   }),
-  // Self-check quiz (near the end of the notebook): the answer is a stored case of data/expected, never here.
+  // Graded quiz (near the end of the notebook): the right answers and the explanation of each option are the
+  // instructor's (grading/quiz-keys/, written by the oracle), never here: the notebook only records an answer.
   quizCheck({
     lesson: LESSON, id: "05.quiz.adamRaises", points: 1,
     hints: [
       "Adam keeps a learning rate for each parameter and adjusts it from how that parameter has been moving.",
       "Picture the two paths of the lecture: tiny steps that all go the same way, and steps that overshoot and bounce back and forth. Which one calls for a larger α?",
     ],
-    feedback: {
-      a: "steady steps in one direction suggest α is too small for that parameter, so Adam lets it move faster.",
-      b: "oscillating means the steps overshoot: Adam lowers that parameter's learning rate then, it does not raise it.",
-      c: "Adam adapts α for each parameter separately, from that parameter's own gradients, not by one common factor.",
-      d: "Adam can raise a parameter's effective learning rate as well as lower it.",
-    },
   }),
 ]);
 

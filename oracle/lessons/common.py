@@ -13,15 +13,25 @@ def case(name, args, expected, **tol):
     return c
 
 
-def quiz_check(name, options, answer):
-    """A self-check question: its options {key: text} are the case's first argument and the right key is the
-    expected value (the grader's sandbox sees the options, never the answer). A list of keys makes it a
-    multi-select question ("all that apply", the case's second argument): the expected value is the sorted list."""
+def quiz_check(name, options, answer, feedback):
+    """A graded quiz question. Its options {key: text} are the case's first argument, in data/expected/ (public:
+    the notebook shows them too). The right key and the per-option feedback are its key, which expected.py writes
+    to grading/quiz-keys/ (instructor-only: never released, never shown to a grading sandbox); the case has no
+    expected value. A list of keys makes it a multi-select question ("all that apply", the case's second
+    argument): the key's answer is the sorted list. `feedback` explains every option (why a wrong one is wrong),
+    so the grade can explain the student's choice without naming the right one."""
+    assert set(feedback) == set(options), f"{name!r} needs feedback for exactly its options {sorted(options)}"
     if isinstance(answer, list):
         assert answer and all(k in options for k in answer), f"{answer!r} are not options of {name!r}"
-        return {"atol": 0, "rtol": 0, "cases": [case(name, [options, "all that apply"], sorted(set(answer)))]}
-    assert answer in options, f"{answer!r} is not an option of {name!r}"
-    return {"atol": 0, "rtol": 0, "cases": [case(name, [options], answer)]}
+        args, right = [options, "all that apply"], sorted(set(answer))
+    else:
+        assert answer in options, f"{answer!r} is not an option of {name!r}"
+        args, right = [options], answer
+    return {"atol": 0, "rtol": 0, "cases": [{"name": name, "args": args}], QUIZ_KEY: {"answer": right, "feedback": feedback}}
+
+
+# The field of a quiz check that expected.py moves out of data/expected/ into grading/quiz-keys/.
+QUIZ_KEY = "quizKey"
 
 
 def sigmoid(z):

@@ -137,17 +137,27 @@ def build():
         "normalised": xn,
         "predictions": [sequential(x, coffee_layers)[0] for x in xn],
     }
-    # Self-check quiz (Machine Learning Specialization, Course 2, Week 2: training details).
+    # Graded quiz (Machine Learning Specialization, Course 2, Week 2: training details).
     checks["02.quiz.binaryLoss"] = quiz_check("which loss for labels 0 or 1", {
         "a": "mean squared error",
         "b": "binary cross-entropy",
         "c": "sparse categorical cross-entropy",
         "d": "mean absolute error",
-    }, "b")
+    }, "b", feedback={
+        "a": "squared error is the usual loss for regression, where y is any real number; a 0/1 label with a sigmoid output is trained with the logistic loss instead.",
+        "b": "this is the logistic-regression loss −y·log(f) − (1 − y)·log(1 − f), named for the two classes it compares.",
+        "c": "that loss belongs to a softmax over N classes with integer labels (lesson 04); one sigmoid output for two classes needs its two-class form.",
+        "d": "absolute error is a regression loss too: it does not treat the output as the probability that y = 1.",
+    })
     checks["02.quiz.fitUpdates"] = quiz_check("what model.fit changes", {
         "a": "the training data X and y",
         "b": "the number of layers and of units in each layer",
         "c": "the weights and biases of every layer",
         "d": "the loss function chosen in compile",
-    }, "c")
+    }, "c", feedback={
+        "a": "fit only reads the training set; X and y are the same afterwards.",
+        "b": "the architecture is fixed when the model is built; fit trains that same network.",
+        "c": "each step of gradient descent moves every W and b against the derivative of the cost, which backpropagation computes.",
+        "d": "the loss is set by compile; fit minimises that loss and does not change which one it is.",
+    })
     return {"checks": checks, "values": {"coffeeNetwork": coffee}}

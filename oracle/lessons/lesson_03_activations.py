@@ -151,13 +151,18 @@ def build():
                 mse_case("one example", [4.0], [1.0]),
                 mse_case("the first houses, predicted by price = size", tolist(np.asarray(houses()["y"])[:10, 0]), tolist(np.asarray(houses()["X"])[:10, 0])),
             ]},
-            # Self-check quiz: a target that is never negative (the lecture's house price) → ReLU.
+            # Graded quiz: a target that is never negative (the lecture's house price) → ReLU.
             "03.quiz.outputActivation": quiz_check("output activation for a house price", {
                 "a": "sigmoid",
                 "b": "linear",
                 "c": "ReLU",
                 "d": "softmax",
-            }, "c"),
+            }, "c", feedback={
+                "a": "a sigmoid squeezes its output into (0, 1), right for the probability that y = 1, but a price can be far larger than 1.",
+                "b": "a linear output can also go negative; it is the choice when y can be negative (a change in a stock price, say), and a price never is.",
+                "c": "ReLU gives zero or any positive number, the same range as a price.",
+                "d": "softmax turns several outputs into probabilities of N classes that add up to 1; a price is one number, not a class.",
+            }),
         },
         "values": {"regressionData": {"houses": houses(), "weather": weather()}},
     }

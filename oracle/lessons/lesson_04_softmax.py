@@ -102,15 +102,25 @@ def build():
                 case("3 labels (car, bus, pedestrian)", [3], multilabel(3)),
                 case("5 labels", [5], multilabel(5)),
             ]},
-            # Self-check quiz. Two softmax outputs add up to 1: the right option is the one equal to 1 - a1.
+            # Graded quiz. Two softmax outputs add up to 1: the right option is the one equal to 1 - a1.
             "04.quiz.softmaxOther": quiz_check("a2 of a two-unit softmax when a1 = 0.71", SOFTMAX_OTHER_OPTIONS,
-                                               next(k for k, v in SOFTMAX_OTHER_OPTIONS.items() if v == f"{1 - 0.71:.2f}")),
+                                               next(k for k, v in SOFTMAX_OTHER_OPTIONS.items() if v == f"{1 - 0.71:.2f}"), feedback={
+                "a": "two softmax outputs add up to 1, so they are equal only when both are 0.5.",
+                "b": "the two outputs add up to 1, so a₂ = 1 − a₁; with two classes softmax gives the same answer as logistic regression.",
+                "c": "0.5 would mean both classes are equally likely, yet class 1 has the larger output here.",
+                "d": "it can be known: the softmax outputs always add up to 1, so with N = 2 one output fixes the other.",
+            }),
             "04.quiz.multiLabel": quiz_check("which problem is multi-label", {
                 "a": "reading one handwritten digit, 0 to 9, from an image",
                 "b": "telling, for one photo, whether it shows a car, whether it shows a bus and whether it shows a pedestrian",
                 "c": "telling whether a tumour is malignant or benign",
                 "d": "predicting tomorrow's temperature",
-            }, "b"),
+            }, "b", feedback={
+                "a": "each image shows exactly one digit: one label out of ten classes, which is multiclass (a softmax).",
+                "b": "one photo gets three independent yes/no labels, so the output is a vector of three sigmoids rather than a softmax.",
+                "c": "that is one yes/no label per example: binary classification.",
+                "d": "a temperature is a real number: that is regression, not classification.",
+            }),
             # Multi-select ("all that apply"): the outputs add up to 1 (a), and for N = 2 softmax is logistic
             # regression (c, the lecture's remark); each a_j depends on every z_k (so b is false), and
             # competing outputs cannot give several yes answers (so d is false).
@@ -119,6 +129,11 @@ def build():
                 "b": "each output a_j depends only on its own z_j",
                 "c": "with two output units it computes essentially what logistic regression computes",
                 "d": "it is the right output layer when one example can have several labels at once",
-            }, ["a", "c"]),
+            }, ["a", "c"], feedback={
+                "a": "true: every aⱼ shares the same denominator Σₖ e^zₖ, so the outputs add up to 1 (a probability distribution over the classes).",
+                "b": "not so: the denominator contains every zₖ, so changing any one z changes every output. That is what sets softmax apart from sigmoid or ReLU, which act on each z alone.",
+                "c": "true: with N = 2, a₁ = 1 / (1 + e^(z₂ − z₁)), a sigmoid of z₁ − z₂, so softmax regression reduces to logistic regression (with a slightly different parameterisation).",
+                "d": "not so: softmax outputs compete and add up to 1, so they cannot say \"yes\" to several labels at once; multi-label needs one independent sigmoid per label.",
+            }),
         },
     }

@@ -189,11 +189,16 @@ def build():
             }),
         ]},
     }
-    # Self-check quiz (the lecture's intuition for Adam).
+    # Graded quiz (the lecture's intuition for Adam).
     checks["05.quiz.adamRaises"] = quiz_check("when Adam raises a parameter's learning rate", {
         "a": "when the parameter keeps moving in the same direction, step after step",
         "b": "when the parameter oscillates back and forth",
         "c": "at every step, for every parameter, by the same factor",
         "d": "never: Adam only lowers the learning rate",
-    }, "a")
+    }, "a", feedback={
+        "a": "steady steps in one direction suggest α is too small for that parameter, so Adam lets it move faster.",
+        "b": "oscillating means the steps overshoot: Adam lowers that parameter's learning rate then, it does not raise it.",
+        "c": "Adam adapts α for each parameter separately, from that parameter's own gradients, not by one common factor.",
+        "d": "Adam can raise a parameter's effective learning rate as well as lower it.",
+    })
     return {"checks": checks, "values": {"bowl": bowl}}

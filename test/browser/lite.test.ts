@@ -29,7 +29,8 @@ import * as path from "path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { ARTIFACTS, DRAWN_DATA, launchBrowser, lessonCheckIds, progressProblems } from "../helpers/browser";
 import { OUT, ROOT, sourceNotebook } from "../helpers/notebooks";
-import { lessonSlugs } from "../../lib/lessons";
+import { publishedSlugs } from "../../lib/lessons";
+import { courseSecrets, findSecretLeaks } from "../../tools/secret-scan";
 import { buildLite, LITE_APP } from "../../setup/lite";
 import { closeNotebook, openApp, openNotebook, runAll, runFirstCodeCell, type LabWindow } from "../../setup/lite-browser";
 import { studentEdition } from "../../setup/editions";
@@ -37,7 +38,8 @@ import { cellText, readNotebook, writeNotebook, type Notebook } from "../../setu
 import { editionStatus } from "../../grading/validate";
 import type { NotebookGrade } from "../../grading/types";
 
-const LESSONS = lessonSlugs();
+// The lessons a site offers: drafts stay out (npm run lite -- --drafts adds them).
+const LESSONS = publishedSlugs();
 
 interface LiteCell {
   index: number;
@@ -223,6 +225,12 @@ describe("browser edition (npm run lite)", { timeout: 30 * 60_000 }, () => {
     }
   });
 
+  it("neither site holds a graded quiz key (a question's id mapped to its right option, or its explanations) or a hidden expected value", () => {
+    const secrets = courseSecrets();
+    assert.ok(secrets.quiz.length >= 7 && secrets.hiddenNumbers.size > 0, "the scan knows what to look for");
+    for (const site of [student, solutions]) assert.deepEqual(findSecretLeaks(site.dir, secrets), [], `${site.edition} site`);
+  });
+
   it("the sites are static files only, with the student editions and with the lessons as written", () => {
     for (const site of [student, solutions]) {
       const listing = JSON.parse(fs.readFileSync(path.join(site.dir, "api", "contents", "all.json"), "utf8")) as { content: { name: string }[] };
@@ -237,14 +245,17 @@ describe("browser edition (npm run lite)", { timeout: 30 * 60_000 }, () => {
     }
   });
 
-  describe("solution editions: every check passes, every figure drawn", () => {
+  /** What a solution edition's check shows: passed, or for a graded quiz answer "recorded" (the grader judges it). */
+  const notAsExpected = (checks: { id: string; status: string }[]) => checks.filter((c) => c.status !== (/^\d\d\.quiz\./.test(c.id) ? "recorded" : "passed"));
+
+  describe("solution editions: every check passes (a quiz answer is recorded), every figure drawn", () => {
     for (const slug of LESSONS) {
       it(slug, async () => {
         const { cells, figures } = await runLesson(solutions, slug);
         assert.deepEqual(failures(cells), []);
         const checks = cells.flatMap((c) => c.checks);
         assert.deepEqual(checks.map((c) => c.id), lessonCheckIds(slug));
-        assert.deepEqual(checks.filter((c) => c.status !== "passed"), []);
+        assert.deepEqual(notAsExpected(checks), []);
         assert.deepEqual(progressProblems(cells.flatMap((c) => c.texts)), []);
         // Headless Chromium without a GPU draws WebGL with SwiftShader: the kernel chooses wasm and says why.
         assert.match(cells[0]?.texts.join("") ?? "", /backend "wasm" \(WebGL is drawn by the CPU here \(.+\), slower than wasm\)/, "the setup cell says which backend runs and why");
@@ -261,7 +272,7 @@ describe("browser edition (npm run lite)", { timeout: 30 * 60_000 }, () => {
       const { cells, figures } = await runLesson(webgl, LESSONS[0] as string);
       assert.deepEqual(failures(cells), []);
       assert.match(cells[0]?.texts.join("") ?? "", /backend "webgl"/);
-      assert.deepEqual(cells.flatMap((c) => c.checks).filter((c) => c.status !== "passed"), []);
+      assert.deepEqual(notAsExpected(cells.flatMap((c) => c.checks)), []);
       assert.equal(figures.drawn, figures.total, "every figure is drawn");
     } finally {
       await webgl.page?.close();

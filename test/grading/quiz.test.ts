@@ -2,7 +2,8 @@
  * The grader grades quiz answers with the other checks: a submission's
  * `const quizName = "…";` cell is found like an exercise cell, read from the
  * sandboxed realm (a `const` is no property of its global object), and judged
- * outside with the feedback `lab.check` gives. Lesson 03, graded without
+ * outside with the question's key (grading/quiz-keys/), which no sandbox sees:
+ * the notebook itself only records the answer. Lesson 03, graded without
  * executing the notebooks (the checks alone).
  */
 import { before, describe, it } from "node:test";
@@ -14,6 +15,9 @@ import { studentEdition, declaredFunction } from "../../setup/editions";
 import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../../setup/notebook";
 import { declaredFunctions } from "../../grading/submission";
 import { OUT, ROOT, sourceNotebook } from "../helpers/notebooks";
+import { readQuizKeys } from "../../grading/quiz-key-file";
+import { prepareGrading } from "../../grading/grade-notebook";
+import { courseSecrets, findSecretLeaks } from "../../tools/secret-scan";
 
 const SLUG = "03-activations";
 const ID = "03.quiz.outputActivation";
@@ -21,7 +25,7 @@ const NAME = "quizOutputActivation";
 const GRADE = path.join(ROOT, "build", "grading", "grade.js");
 
 interface Report {
-  notebooks: { path: string; score: number; maxScore: number; checks: { id: string; points: number; passed: boolean; status?: string; message: string; cases?: { choice?: string; mistake?: string; message?: string }[] }[] }[];
+  notebooks: { path: string; score: number; maxScore: number; recordedPoints?: number; checks: { id: string; points: number; passed: boolean; status?: string; message: string; cases?: { choice?: string; mistake?: string; message?: string }[] }[] }[];
 }
 
 function withAnswer(code: string): Notebook {
@@ -71,6 +75,7 @@ describe("npm run grade: quiz answers", () => {
   it("the solution's answer earns the point, with the whole lesson", () => {
     const { n, c } = quiz("solution");
     assert.equal(c.passed, true, c.message);
+    assert.equal(c.status, "passed");
     assert.equal(n.score, n.maxScore);
   });
 
@@ -83,9 +88,16 @@ describe("npm run grade: quiz answers", () => {
 
   it("a wrong option fails with its feedback; an unknown key lists the options; a cell that throws defines nothing", () => {
     const wrong = quiz("wrong");
+    const key = readQuizKeys(SLUG)[ID];
+    assert.ok(key && typeof key.answer === "string" && key.answer !== "a");
     assert.equal(wrong.c.passed, false);
+    assert.equal(wrong.c.status, "failed");
     assert.equal(wrong.c.cases?.[0]?.choice, "a");
     assert.equal(wrong.c.cases?.[0]?.mistake, "wrong-choice");
+    // The feedback data explains the option chosen, from the key, and never names or explains the right one.
+    assert.ok(wrong.c.cases?.[0]?.message?.includes(key.feedback.a as string), wrong.c.cases?.[0]?.message);
+    const text = JSON.stringify(wrong.c);
+    assert.ok(!text.includes(`"${key.answer}"`) && !text.includes(key.feedback[key.answer] as string), text);
     assert.equal(wrong.n.score, wrong.n.maxScore - 1, "only the quiz point is lost");
     const unknown = quiz("unknown");
     assert.equal(unknown.c.cases?.[0]?.mistake, "unknown-option");
@@ -94,5 +106,23 @@ describe("npm run grade: quiz answers", () => {
     assert.equal(throws.c.passed, false);
     assert.match(throws.c.message, new RegExp(`${NAME} is not defined`));
     assert.equal(throws.n.score, throws.n.maxScore - 1);
+  });
+});
+
+describe("what the grader shows its sandboxes", () => {
+  it("the data snapshots (the execution report's and the scoring sandbox's) hold no quiz key; the grader holds them", () => {
+    const ctx = prepareGrading();
+    try {
+      const secrets = courseSecrets();
+      assert.ok(secrets.quiz.length >= 7, "the scan knows the keys to look for");
+      assert.deepEqual(findSecretLeaks(ctx.dataDir, secrets), []);
+      assert.deepEqual(findSecretLeaks(ctx.inputsDir, secrets), []);
+      assert.deepEqual(ctx.quizKeys[SLUG]?.[ID], readQuizKeys(SLUG)[ID], "judging uses the key, read when grading starts");
+      // The scan can fail: the key file itself, in a snapshot, is found.
+      fs.copyFileSync(path.join(ROOT, "grading", "quiz-keys", `${SLUG}.json`), path.join(ctx.dataDir, "planted.json"));
+      assert.deepEqual(findSecretLeaks(ctx.dataDir, secrets).filter((l) => l.id === ID).map((l) => l.kind).sort(), ["quiz-feedback", "quiz-key"]);
+    } finally {
+      ctx.close();
+    }
   });
 });

@@ -4,7 +4,9 @@
  * (data/ pointed at the inputs-only copy), sent through JSON and judged
  * outside, give the very CheckResult of running the check directly, for the
  * solution and for the usual ways to be wrong (throw, stub, undefined, NaN, a
- * tensor, a Promise, not a function).
+ * tensor, a Promise, not a function). A graded quiz question is judged with its
+ * key (grading/quiz-keys/), as the grader does, and without it is "recorded"
+ * on both sides.
  */
 import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
@@ -14,7 +16,8 @@ import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
 import { lessonSlugs, loadLesson } from "../../lib/lessons";
 import { initBackend } from "../../lib/runtime";
-import { NOT_COMPLETED, runCheck, type CheckDefinition, type CheckResult } from "../../lib/checks";
+import { NOT_COMPLETED, isQuizCheck, runCheck, type CheckDefinition, type CheckResult, type QuizKey } from "../../lib/checks";
+import { readQuizKeys } from "../../grading/quiz-key-file";
 import { judgeCheck } from "../../grading/judge";
 import { recordingRunner } from "../../grading/worker";
 import { writeInputsOnly } from "../../grading/inputs";
@@ -32,7 +35,7 @@ before(async () => {
 after(() => fs.rmSync(inputsDir, { recursive: true, force: true }));
 
 /** Records a check's outputs with no expected value in reach, then judges them as the grader does. */
-async function split(def: CheckDefinition, fn: unknown): Promise<CheckResult> {
+async function split(def: CheckDefinition, fn: unknown, key?: QuizKey): Promise<CheckResult> {
   const outputs: WireOutput[] = [];
   process.env.COURSE_DATA_DIR = inputsDir;
   try {
@@ -42,7 +45,7 @@ async function split(def: CheckDefinition, fn: unknown): Promise<CheckResult> {
   } finally {
     delete process.env.COURSE_DATA_DIR;
   }
-  return judgeCheck(def, { kind: "outputs", outputs: JSON.parse(JSON.stringify(outputs)) as WireOutput[] });
+  return judgeCheck(def, { kind: "outputs", outputs: JSON.parse(JSON.stringify(outputs)) as WireOutput[] }, key);
 }
 
 /** The result as JSON, with tfjs's automatic layer names (a global counter: dense_Dense7) made equal. */
@@ -75,11 +78,19 @@ describe("the grader's compute/judge split matches lab.check", () => {
       for (const def of loadLesson(slug).checker.definitions) {
         const fnName = (def as { fnName?: string }).fnName ?? def.id.split(".")[1] ?? "";
         const candidates: [string, unknown][] = [["solution", solutions[fnName]], ...Object.entries(WRONG), ["not a function", 5], ...QUIZ_ANSWERS];
+        const key = isQuizCheck(def) ? readQuizKeys(slug)[def.id] : undefined;
         for (const [label, fn] of candidates) {
           const live = await runCheck(def, fn);
           const judged = await split(def, fn);
           assert.deepEqual(normalise(judged), normalise(live), `${def.id} / ${label}`);
-          if (label === "solution") assert.equal(judged.passed, true, `${def.id}: ${judged.message}`);
+          if (isQuizCheck(def)) {
+            // Without the key (the notebook, a release) both sides only record; with it, both judge alike.
+            assert.ok(key, `${def.id} has a key`);
+            if (label === "solution") assert.equal(judged.status, "recorded", `${def.id}: ${judged.message}`);
+            const withKey = await split(def, fn, key);
+            assert.deepEqual(normalise(withKey), normalise(await runCheck(def.withKey(key), fn)), `${def.id} / ${label}, with the key`);
+            if (label === "solution") assert.equal(withKey.passed, true, `${def.id}: ${withKey.message}`);
+          } else if (label === "solution") assert.equal(judged.passed, true, `${def.id}: ${judged.message}`);
         }
       }
     });

@@ -21,13 +21,13 @@ describe("expected values", () => {
   });
 
   /** Copies the oracle and data into a scratch folder, edits one stored value, and runs --check there. */
-  function checkAfterEditing(from: string, to: string): { status: number | null; stderr: string; stdout: string } {
+  function checkAfterEditing(from: string, to: string, rel = path.join("data", "expected", "01-logistic-regression.json")): { status: number | null; stderr: string; stdout: string } {
     fs.mkdirSync(path.join(ROOT, ".test-out"), { recursive: true });
     const scratch = fs.mkdtempSync(path.join(ROOT, ".test-out", "oracle-"));
     try {
       fs.cpSync(path.join(ROOT, "oracle"), path.join(scratch, "oracle"), { recursive: true });
       for (const dir of ["data", "grading"]) fs.cpSync(path.join(ROOT, dir), path.join(scratch, dir), { recursive: true });
-      const file = path.join(scratch, "data", "expected", "01-logistic-regression.json");
+      const file = path.join(scratch, rel);
       const text = fs.readFileSync(file, "utf8");
       assert.ok(text.includes(from), `the stored file no longer holds ${from}; pick another value for this test`);
       fs.writeFileSync(file, text.replace(from, to));
@@ -44,6 +44,12 @@ describe("expected values", () => {
     assert.equal(r.status, 1);
     assert.match(r.stderr, /stale expected values/);
     assert.match(r.stderr, /01-logistic-regression\.json: differs at \$\./);
+  });
+
+  it("the staleness check covers the graded quiz keys (grading/quiz-keys/): an edited answer is stale", () => {
+    const r = checkAfterEditing('"answer": "c"', '"answer": "a"', path.join("grading", "quiz-keys", "03-activations.json"));
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /grading\/quiz-keys\/03-activations\.json: differs at \$\.keys\.03\.quiz\.outputActivation\.answer/);
   });
 
   it("the staleness check ignores last-bit round-off (numpy's SIMD exp/log differ by CPU)", () => {

@@ -8,7 +8,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { lessonFiles, scaffoldLesson } from "../../tools/new-lesson";
-import { OUT } from "../helpers/notebooks";
+import { OUT, ROOT } from "../helpers/notebooks";
 import { copyCourse } from "../helpers/course-copy";
 
 const COPY = path.join(OUT, "scaffold-course");
@@ -18,7 +18,7 @@ const python = process.env.COURSE_TEST_PYTHON ?? "/usr/bin/python3";
 before(() => {
   // Timestamps kept, so the copy's package-lock.json is not "newer" than node_modules (no needless npm ci).
   // build/ too, with its .tsbuildinfo: the copy then compiles only what the scaffold adds (tsc --incremental).
-  copyCourse(COPY, ["package.json", "package-lock.json", "tsconfig.json", "lib", "setup", "tools", "test", "notebooks", "data", "oracle", "grading", "build"]);
+  copyCourse(COPY, ["package.json", "package-lock.json", "tsconfig.json", "LICENSE", "README.md", "lib", "setup", "tools", "test", "notebooks", "data", "oracle", "grading", "build"]);
 });
 
 describe("npm run new-lesson", () => {
@@ -32,7 +32,7 @@ describe("npm run new-lesson", () => {
     const files = lessonFiles(SLUG, COPY);
     for (const f of Object.values(files)) assert.ok(fs.existsSync(f), `missing ${f}`);
     assert.equal(written.length, 5);
-    assert.match(fs.readFileSync(path.join(COPY, "lib", "lessons.ts"), "utf8"), new RegExp(`slug: "${SLUG}"`), "the lesson is added to the registry");
+    assert.match(fs.readFileSync(path.join(COPY, "lib", "lessons.ts"), "utf8"), new RegExp(`\\{ slug: "${SLUG}", [^\\n]*, draft: true \\},\\n`), "the lesson is added to the registry, as a draft");
     assert.doesNotMatch(fs.readFileSync(files.lib, "utf8"), /\{\{\w+\}\}/, "every template placeholder is filled");
     assert.throws(() => scaffoldLesson(SLUG, COPY, python), /refusing to overwrite/);
   });
@@ -57,5 +57,30 @@ describe("npm run new-lesson", () => {
     assert.match(out, /98\.scaleVector passes on the notebook's solution/);
     assert.match(out, /student edition: runs to the end and every check says not completed yet/);
     assert.match(out, /98\.scaleVector fails on a wrong implementation: adds instead of multiplies/);
+  });
+
+  it("the scaffolded lesson is a draft: the copy's release leaves it out, and includes it with --drafts", () => {
+    // The copy's own build (the test above compiled it), so its registry, with the draft, is the one read.
+    const release = (dir: string, ...flags: string[]): void => {
+      const r = spawnSync(process.execPath, [path.join(COPY, "build", "tools", "release.js"), dir, ...flags], { cwd: COPY, encoding: "utf8", env: { ...process.env, INIT_CWD: COPY } });
+      assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+    };
+    // The release copies setup/jupyterlab-app's sources, which the course copy leaves out (its install and build are large).
+    fs.cpSync(path.join(ROOT, "setup", "jupyterlab-app"), path.join(COPY, "setup", "jupyterlab-app"), { recursive: true, filter: (src) => !/[/\\](node_modules|build|static)$/.test(src) });
+    const without = path.join(OUT, "scaffold-release");
+    const withDrafts = path.join(OUT, "scaffold-release-drafts");
+    for (const d of [without, withDrafts]) fs.rmSync(d, { recursive: true, force: true });
+    release(without);
+    release(withDrafts, "--drafts");
+    const files = [`notebooks/${SLUG}.ipynb`, `lib/lessons/${SLUG}.ts`, `data/expected/${SLUG}.json`];
+    const manifest = (dir: string) => JSON.parse(fs.readFileSync(path.join(dir, ".release", "manifest.json"), "utf8")) as { lessons: Record<string, unknown> };
+    for (const f of files) assert.ok(!fs.existsSync(path.join(without, f)), `${f} is not released`);
+    assert.ok(!fs.readFileSync(path.join(without, "lib", "lessons.ts"), "utf8").includes(SLUG), "nor its registry entry");
+    assert.ok(!(SLUG in manifest(without).lessons));
+    assert.ok("01-logistic-regression" in manifest(without).lessons);
+    for (const f of files) assert.ok(fs.existsSync(path.join(withDrafts, f)), `${f} is released with --drafts`);
+    assert.ok(fs.readFileSync(path.join(withDrafts, "lib", "lessons.ts"), "utf8").includes(SLUG));
+    assert.ok(SLUG in manifest(withDrafts).lessons);
+    for (const d of [without, withDrafts]) fs.rmSync(d, { recursive: true, force: true });
   });
 });

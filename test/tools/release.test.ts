@@ -1,8 +1,8 @@
 /**
  * tools/release.ts: the student release holds no solution text, no hidden
- * checks and no oracle; it is a working project of its own (a fresh clone
- * compiles and passes its own tests); releasing again never overwrites a
- * student's edited notebook.
+ * checks or their expected values, no graded quiz key and no oracle; it is a
+ * working project of its own (a fresh clone compiles and passes its own
+ * tests); releasing again never overwrites a student's edited notebook.
  */
 import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
@@ -13,7 +13,10 @@ import * as path from "path";
 import { loadLesson, lessonCheckIds, lessonSlugs } from "../../lib/lessons";
 import { studentEdition } from "../../setup/editions";
 import { cellText, readNotebook, toSource, writeNotebook, type Cell, type Notebook } from "../../setup/notebook";
-import { GENERIC_LINES, RELEASED_PATHS, isLoopHeader, prunePackageLock, writeRelease, type ReleaseResult } from "../../tools/release";
+import { GENERIC_LINES, RELEASED_PATHS, isLoopHeader, prunePackageLock, withoutDraftEntries, writeRelease, type ReleaseResult } from "../../tools/release";
+import { courseSecrets, findSecretLeaks } from "../../tools/secret-scan";
+import { readQuizKeys, type QuizKeyFile } from "../../grading/quiz-key-file";
+import type { ExpectedFile } from "../../lib/checks";
 import { MANIFEST_PATH, readReleaseManifest } from "../../setup/release-manifest";
 import { ROOT } from "../helpers/notebooks";
 
@@ -212,6 +215,100 @@ describe("what a release contains", () => {
   });
 });
 
+/** A scratch copy of the course with what a release reads (and its quiz keys and hidden checks). */
+function scratchCourse(name: string): string {
+  const course = path.join(SCRATCH, name);
+  for (const rel of [...RELEASED_PATHS, "notebooks", "grading", "README.md", "package.json", "package-lock.json"]) {
+    fs.cpSync(path.join(ROOT, rel), path.join(course, rel), { recursive: true, filter: (s) => !/node_modules|[/\\]build$/.test(s) });
+  }
+  return course;
+}
+
+/** Every file under a folder with its bytes. */
+function contents(dir: string): Record<string, string> {
+  return Object.fromEntries(filesUnder(dir).sort().map((f) => [f, fs.readFileSync(path.join(dir, f)).toString("base64")]));
+}
+
+describe("graded quiz keys and hidden expected values", () => {
+  const graded = lessonSlugs().flatMap((slug) => Object.entries(readQuizKeys(slug)).map(([id, key]) => ({ slug, id, key })));
+
+  it("no released file maps a graded quiz's id to its right option, or holds its explanations", () => {
+    assert.ok(graded.length >= 7, `the graded questions (${graded.length})`);
+    const secrets = courseSecrets();
+    assert.equal(secrets.quiz.length, graded.length);
+    assert.deepEqual(findSecretLeaks(DIR, secrets), []);
+    // What a reader of the released expected values finds for each question: its options, no answer.
+    for (const { slug, id } of graded) {
+      const file = JSON.parse(fs.readFileSync(path.join(DIR, "data", "expected", `${slug}.json`), "utf8")) as ExpectedFile;
+      for (const c of file.checks[id]?.cases ?? []) assert.deepEqual(Object.keys(c).sort(), ["args", "name"], `${id} in the release`);
+    }
+    assert.ok(!filesUnder(DIR).some((f) => f.startsWith("grading/quiz-keys/")), "no key file");
+  });
+
+  it("the released files do not depend on the keys: with every answer changed the release is byte-identical, so reading it earns what guessing earns", () => {
+    const course = scratchCourse("course-other-keys");
+    // Every graded question gets another right option and other explanations.
+    for (const slug of lessonSlugs()) {
+      const file = path.join(course, "grading", "quiz-keys", `${slug}.json`);
+      if (!fs.existsSync(file)) continue;
+      const doc = JSON.parse(fs.readFileSync(file, "utf8")) as QuizKeyFile;
+      for (const key of Object.values(doc.keys)) {
+        const options = Object.keys(key.feedback);
+        const shift = (k: string): string => options[(options.indexOf(k) + 1) % options.length] as string;
+        key.answer = Array.isArray(key.answer) ? key.answer.map(shift).sort() : shift(key.answer);
+        key.feedback = Object.fromEntries(options.map((k) => [k, `another explanation of option ${k}`]));
+      }
+      fs.writeFileSync(file, JSON.stringify(doc));
+    }
+    const dir = path.join(SCRATCH, "release-other-keys");
+    writeRelease(dir, course);
+    assert.deepEqual(contents(dir), contents(DIR));
+  });
+
+  it("refuses to finish when a quiz key or a hidden expected value is planted in a released file; --hidden folders are searched too", () => {
+    const course = scratchCourse("course-planted");
+    const { slug, id, key } = graded.find((g) => g.slug === "03-activations") as (typeof graded)[number];
+    const expectedFile = path.join(course, "data", "expected", `${slug}.json`);
+    const original = fs.readFileSync(expectedFile, "utf8");
+    // 1. The old leak: the right option stored as the quiz case's expected value.
+    const doc = JSON.parse(original) as ExpectedFile;
+    for (const c of doc.checks[id]?.cases ?? []) c.expected = key.answer;
+    fs.writeFileSync(expectedFile, JSON.stringify(doc));
+    assert.throws(() => writeRelease(path.join(SCRATCH, "planted-key"), course), (err: Error) => /grading secrets/.test(err.message) && err.message.includes(`data/expected/${slug}.json: a graded quiz question's right option (${id})`));
+    fs.writeFileSync(expectedFile, original);
+    // 2. A hidden check's expected value (grading/hidden-example/) in a library file.
+    const hidden = JSON.parse(fs.readFileSync(path.join(ROOT, "grading", "hidden-example", "01-logistic-regression.json"), "utf8")) as ExpectedFile;
+    const value = (hidden.checks["01.sigmoid.hidden"]?.cases[0]?.expected as number[])[0] as number;
+    const planted = path.join(course, "lib", "runtime", "planted.ts");
+    fs.writeFileSync(planted, `/** A test plant. */\nexport const PLANTED = ${value};\n`);
+    assert.throws(() => writeRelease(path.join(SCRATCH, "planted-hidden"), course), (err: Error) => err.message.includes("lib/runtime/planted.ts: an expected value of a hidden check (01.sigmoid.hidden)"));
+    // 3. An instructor's private hidden checks: found only when their folder is named with --hidden.
+    const privateDir = path.join(SCRATCH, "private-hidden");
+    fs.mkdirSync(privateDir, { recursive: true });
+    const secret = 0.123456789012345;
+    fs.writeFileSync(path.join(privateDir, "01-logistic-regression.json"), JSON.stringify({ lesson: "01-logistic-regression", checks: { "01.sigmoid.private": { fn: "sigmoid", points: 1, atol: 0, rtol: 1e-9, cases: [{ name: "x", args: [[1]], expected: [secret] }] } } }));
+    fs.writeFileSync(planted, `/** A test plant. */\nexport const PLANTED = ${secret};\n`);
+    writeRelease(path.join(SCRATCH, "planted-private-unnamed"), course);
+    assert.throws(() => writeRelease(path.join(SCRATCH, "planted-private"), course, { hiddenDirs: [privateDir] }), (err: Error) => err.message.includes("(01.sigmoid.private)"));
+  });
+
+  it("the release's CLI takes --hidden DIR and refuses a folder that does not exist", () => {
+    const cli = path.join(ROOT, "build", "tools", "release.js");
+    const r = spawnSync(process.execPath, [cli, path.join(SCRATCH, "cli-hidden"), "--hidden", path.join(SCRATCH, "no-such-folder")], { cwd: ROOT, encoding: "utf8", env: { ...process.env, INIT_CWD: ROOT } });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /no hidden-checks folder/);
+  });
+});
+
+describe("draft lessons", () => {
+  it("a draft's registry entry is left out of the released lib/lessons.ts; an entry over several lines is refused", () => {
+    const registry = 'export const LESSONS = [\n  { slug: "01-a", title: "A", optional: false },\n  { slug: "08-draft-thing", title: "Draft", optional: true, draft: true },\n];\n';
+    assert.equal(withoutDraftEntries(registry, ["08-draft-thing"]), 'export const LESSONS = [\n  { slug: "01-a", title: "A", optional: false },\n];\n');
+    assert.equal(withoutDraftEntries(registry, []), registry);
+    assert.throws(() => withoutDraftEntries(registry.replace('title: "Draft",', 'title: "Draft",\n   '), ["08-draft-thing"]), /keep its registry entry on one line/);
+  });
+});
+
 describe("releasing again after an instructor's update", () => {
   it("keeps the student's edited notebook byte for byte, puts the new edition in notebooks/updates/, updates unedited ones, removes stale files", () => {
     // A scratch copy of the course, so the lessons can be updated as an instructor would.
@@ -323,20 +420,38 @@ describe("a fresh clone of a release", () => {
     assert.match(s.stderr, /has no solutions/);
   });
 
-  it("npm run validate grades a release notebook with the release's own grader: current edition, 0 points, not completed", () => {
+  it("npm run validate grades a release notebook with the release's own grader: current edition, 0 points, not completed; a quiz answer is recorded, right or wrong", () => {
     const json = path.join(SCRATCH, "validate-clone.json");
-    const r = spawnSync(process.execPath, ["build/grading/validate.js", "--no-execute", "--json", json, "notebooks/01-logistic-regression.ipynb"], {
+    // Lesson 03 with its quiz answered, rightly and wrongly: without the key (the instructor's) both are only recorded.
+    const answered: string[] = [];
+    for (const choice of ["c", "a"]) {
+      const nb = readNotebook(path.join(clone, "notebooks", "03-activations.ipynb"));
+      const cell = nb.cells.find((c) => /^const quizOutputActivation = /m.test(cellText(c))) as Cell;
+      cell.source = toSource(`const quizOutputActivation = "${choice}";`);
+      const file = path.join(clone, `quiz-${choice}.ipynb`);
+      writeNotebook(file, nb);
+      answered.push(file);
+    }
+    const r = spawnSync(process.execPath, ["build/grading/validate.js", "--no-execute", "--json", json, "notebooks/01-logistic-regression.ipynb", ...answered], {
       cwd: clone,
       encoding: "utf8",
       env: { ...process.env, INIT_CWD: clone },
       timeout: 5 * 60_000,
     });
     assert.equal(r.status, 0, r.stderr);
-    const [v] = (JSON.parse(fs.readFileSync(json, "utf8")) as { notebooks: { grade: { score: number; maxScore: number; checks: { message: string }[] }; edition: { status: string } }[] }).notebooks;
-    assert.ok(v);
+    type Grade = { score: number; maxScore: number; recordedPoints?: number; checks: { id: string; status?: string; points: number; message: string; cases?: unknown[] }[] };
+    const [v, right, wrong] = (JSON.parse(fs.readFileSync(json, "utf8")) as { notebooks: { grade: Grade; edition: { status: string } }[] }).notebooks;
+    assert.ok(v && right && wrong);
     assert.equal(v.edition.status, "current");
     assert.equal(v.grade.score, 0);
     assert.equal(v.grade.maxScore, 10);
     assert.deepEqual([...new Set(v.grade.checks.map((c) => c.message))], ["not completed yet"]);
+    const quiz = (g: Grade) => g.checks.find((c) => c.id === "03.quiz.outputActivation");
+    for (const g of [right.grade, wrong.grade]) {
+      assert.equal(quiz(g)?.status, "recorded", JSON.stringify(quiz(g)));
+      assert.equal(quiz(g)?.points, 0);
+      assert.equal(g.recordedPoints, 1, "its point is pending, not lost");
+    }
+    assert.deepEqual(quiz(right.grade)?.cases?.map((c) => ({ ...(c as object), got: null, choice: null })), quiz(wrong.grade)?.cases?.map((c) => ({ ...(c as object), got: null, choice: null })), "right and wrong look the same without the key");
   });
 });
