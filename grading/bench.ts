@@ -105,7 +105,7 @@ async function phase(dir: string, out: string, opts: GradeOptions, jobs: number,
 
 /** The peak memory of all the run's sandboxes at once, next to the most they may hold (jobs × one sandbox's budget). */
 function memoryLine(m: RunMemory): string {
-  const budget = `budget ${m.jobs} job(s) × ${m.budgetMb} MB = ${m.jobs * m.budgetMb} MB, plus each job's cell warmer`;
+  const budget = `budget ${m.jobs} job(s) × ${m.jobBudgetMb} MB (a sandbox's ${m.budgetMb} MB and its cell warmer's) = ${m.jobs * m.jobBudgetMb} MB`;
   if (m.notLimited) return `   sandboxes' memory: not limited as a whole (${m.notLimited}); ${budget} per process only`;
   return `   sandboxes' memory (${m.limit}): peak ${m.peakMb ?? "not recorded"} MB of all at once; ${budget}`;
 }

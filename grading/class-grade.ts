@@ -67,7 +67,7 @@ export function gradesJson(run: ClassRun): unknown {
     problems: run.problems,
     run: {
       graded: run.graded, cached: run.cached, identical: run.identical, gradedFiles: run.gradedFiles, seconds: run.seconds,
-      peakMemoryMb: run.memory.peakMb, memoryBudgetMb: run.memory.budgetMb, jobs: run.memory.jobs, memoryLimit: run.memory.limit, memoryNotLimited: run.memory.notLimited,
+      peakMemoryMb: run.memory.peakMb, memoryBudgetMb: run.memory.budgetMb, jobMemoryBudgetMb: run.memory.jobBudgetMb, jobs: run.memory.jobs, memoryLimit: run.memory.limit, memoryNotLimited: run.memory.notLimited,
     },
   };
 }

@@ -17,7 +17,7 @@ import type { ChildMessage, ChildRequest } from "./grade-child";
 import { ensureSandbox, noteMemoryControl, SandboxUnavailableError } from "./sandbox";
 import { readSubmittedFile } from "./submitted-file";
 import { openRunGroup, RUN_GROUP_ENV, type MemoryLimitKind } from "./cgroup";
-import { gradingBudgetMb } from "./grade-notebook";
+import { gradingBudgetMb, jobBudgetMb } from "./grade-notebook";
 import type { GradeOptions, NotebookGrade } from "./types";
 
 const CHILD = path.join(__dirname, "grade-child.js");
@@ -73,7 +73,7 @@ export function cacheKey(file: string, version: string, opts: GradeOptions): str
 
 /** A grade worth keeping: not one the grader could not produce (those are retried next run). */
 function cacheable(g: NotebookGrade): boolean {
-  return !g.problems.some((p) => /^grading failed|grading process stopped unexpectedly/.test(p));
+  return !g.gradingFailed;
 }
 
 /** Settings of a pool run. */
@@ -108,6 +108,8 @@ export interface RunMemory {
   notLimited: string | null;
   /** One sandbox's budget, MB (the largest: an execution report's). */
   budgetMb: number;
+  /** One job's: the sandbox it runs and its cell warmer, each at its budget, MB. The run holds at most jobs × this. */
+  jobBudgetMb: number;
   /** Parallel grading processes: each runs one sandbox at a time, plus its cell warmer's. */
   jobs: number;
   /** The most memory all of the run's sandboxes held at once, MB (null when not measured: no cgroup, or nothing graded). */
@@ -227,7 +229,7 @@ export async function gradeFiles(files: string[], opts: GradeOptions, pool: Pool
           if (!ready) return reject(new Error(`a grading process stopped before it was ready (exit ${code ?? signal})`));
           // It died while grading a notebook: report that notebook, carry on with a fresh process.
           const i = current as number;
-          store(i, { path: files[i] as string, lesson: null, score: 0, maxScore: 0, checks: [], problems: [`the grading process stopped unexpectedly (exit ${code ?? signal}) while grading this notebook; grade it again`] }, 0);
+          store(i, { path: files[i] as string, lesson: null, score: 0, maxScore: 0, checks: [], problems: [`the grading process stopped unexpectedly (exit ${code ?? signal}) while grading this notebook; grade it again`], gradingFailed: true }, 0);
           current = null;
           if (queue.length) start();
           else resolve();
@@ -245,7 +247,7 @@ export async function gradeFiles(files: string[], opts: GradeOptions, pool: Pool
   }
   const notLimited = !control ? "not sandboxed (--unsafe-no-sandbox)" : control.kind === "none" ? control.reason : null;
   const memory: RunMemory = {
-    limit: control?.kind ?? "none", notLimited, budgetMb: gradingBudgetMb(opts), jobs,
+    limit: control?.kind ?? "none", notLimited, budgetMb: gradingBudgetMb(opts), jobBudgetMb: jobBudgetMb(opts), jobs,
     peakMb: peakBytes === null ? null : Math.round(peakBytes / (1024 * 1024)),
   };
   return { memory, grades: grades as NotebookGrade[], graded: files.length - cached, cached, gradedFiles: files.filter((_, i) => !fromCache.has(i)), identical: [...sameAs.values()].reduce((t, xs) => t + xs.length, 0), seconds: (Date.now() - started) / 1000 };

@@ -35,7 +35,7 @@ function main(): void {
     const started = Date.now();
     gradeNotebook(m.file, m.opts, ctx, m.n).then(
       (grade) => send({ type: "graded", n: m.n, grade, seconds: (Date.now() - started) / 1000 }),
-      (err: unknown) => send({ type: "graded", n: m.n, seconds: (Date.now() - started) / 1000, grade: { path: m.file, lesson: null, score: 0, maxScore: 0, checks: [], problems: [`grading failed: ${(err as Error).message}`] } }),
+      (err: unknown) => send({ type: "graded", n: m.n, seconds: (Date.now() - started) / 1000, grade: { path: m.file, lesson: null, score: 0, maxScore: 0, checks: [], problems: [`grading failed: ${(err as Error).message}`], gradingFailed: true } }),
     );
   });
   send({ type: "ready" });

@@ -34,7 +34,7 @@ import { ensureSandbox, killTree, sandboxBudgetMb, spawnSandboxed, warmerUid, Sa
 import { CellWarmer, type WarmOutcome } from "./cell-warmer";
 import { LineReader } from "./line-reader";
 import { parseRunReport, type RunnerExit } from "./execution-report";
-import type { CheckGrade, ExecutionReport, GradeOptions, NotebookGrade } from "./types";
+import type { CheckGrade, ExecutionReport, GradeOptions, NotebookGrade, StopKind } from "./types";
 
 export { SandboxUnavailableError };
 
@@ -131,6 +131,26 @@ export function gradingBudgetMb(opts: GradeOptions): number {
   return sandboxBudgetMb({ memoryMb: opts.memoryMb, processes: PROCESSES, diskMb: DISK_MB }, 1);
 }
 
+/**
+ * The cell warmer's JS heap, MB: it only compiles (TypeScript's program for the
+ * lib, TensorFlow.js and the course, ~300 MB), so it gets less than a kernel.
+ */
+const WARMER_HEAP_MB = 1024;
+
+/** The cell warmer's limits: a budget of its own, smaller than a sandbox's. */
+function warmerLimits(opts: GradeOptions): { memoryMb: number; processes: number; diskMb: number } {
+  return { memoryMb: Math.min(opts.memoryMb, WARMER_HEAP_MB), processes: PROCESSES, diskMb: DISK_MB };
+}
+
+/**
+ * What one grading job may hold at once, MB: the sandbox it runs (one at a
+ * time) and its cell warmer, each at its budget. A run of `jobs` jobs holds at
+ * most jobs × this.
+ */
+export function jobBudgetMb(opts: GradeOptions): number {
+  return gradingBudgetMb(opts) + sandboxBudgetMb(warmerLimits(opts), 0);
+}
+
 /** Starts one scoring worker: in the sandbox, or (--unsafe-no-sandbox) as a plain child process. */
 function startWorker(opts: GradeOptions, ctx: GradingContext): ChildProcess & { sandbox?: SandboxHandle } {
   const flags = [`--max-old-space-size=${opts.memoryMb}`];
@@ -163,7 +183,7 @@ async function computeOutcomes(sub: Submission, given: ScoringCells & { compileC
     const checks = reqs.filter((r) => remaining.includes(r.id));
     // The order the worker runs cells and checks in (grading/scoring-order.ts): each step has its own limit.
     const steps = scoringOrder(cells, checks);
-    const outcome = await new Promise<{ stoppedIn: StopPoint; reason: string; started?: boolean }>((resolve) => {
+    const outcome = await new Promise<{ stoppedIn: StopPoint; reason: string; stop: StopKind; started?: boolean }>((resolve) => {
       const child = startWorker(opts, ctx);
       let stderr = "";
       let printed = 0;
@@ -175,13 +195,14 @@ async function computeOutcomes(sub: Submission, given: ScoringCells & { compileC
       let finished = false;
       let ready = false;
       let reason = "";
-      const stop = (why: string): void => {
-        reason ||= why;
+      let kind: StopKind = "exit";
+      const stop = (why: string, what: StopKind): void => {
+        if (!reason) [reason, kind] = [why, what];
         killTree(child);
       };
       const arm = (seconds: number, why: string): void => {
         if (timer) clearTimeout(timer);
-        timer = setTimeout(() => stop(why), seconds * 1000);
+        timer = setTimeout(() => stop(why, "timeout"), seconds * 1000);
       };
       const cellLimit = `did not finish within ${opts.cellTimeout} s`;
       // The next step starts: a cell has the cell limit; between a check's outputs and the next check, the check limit.
@@ -223,7 +244,7 @@ async function computeOutcomes(sub: Submission, given: ScoringCells & { compileC
       };
       child.stdout?.on("data", (d: Buffer) => {
         printed += d.length;
-        if (printed > WORKER_OUTPUT_LIMIT) return stop(`printed more than ${WORKER_OUTPUT_LIMIT / MB} MB`);
+        if (printed > WORKER_OUTPUT_LIMIT) return stop(`printed more than ${WORKER_OUTPUT_LIMIT / MB} MB`, "output");
         for (const text of lines.push(d)) {
           let m: unknown;
           try {
@@ -239,10 +260,13 @@ async function computeOutcomes(sub: Submission, given: ScoringCells & { compileC
       child.on("exit", () => killTree(child)); // whatever it left behind (an unsandboxed run's children, a dying namespace)
       child.on("close", (code, signal) => {
         if (timer) clearTimeout(timer);
-        if (finished && code === 0 && !reason) return resolve({ stoppedIn: null, reason: "" });
-        // The sandbox's budget (its cgroup's record), else a process's own limit (V8's heap, RLIMIT_DATA: said on stderr only).
-        const why = reason || (child.sandbox?.outOfMemory() || /out of memory|Allocation failed|ENOMEM/i.test(stderr) ? "ran out of memory" : `stopped the grading process (exit ${code ?? signal})`);
-        resolve({ stoppedIn: current, reason: why, started: ready });
+        if (finished && code === 0 && !reason) return resolve({ stoppedIn: null, reason: "", stop: "exit" });
+        if (!reason) {
+          // The sandbox's budget (its cgroup's record), else a process's own limit (V8's heap, RLIMIT_DATA: said on stderr only).
+          const oom = child.sandbox?.outOfMemory() || /out of memory|Allocation failed|ENOMEM/i.test(stderr);
+          [reason, kind] = oom ? ["ran out of memory", "out-of-memory"] : [`stopped the grading process (exit ${code ?? signal})`, "exit"];
+        }
+        resolve({ stoppedIn: current, reason, stop: kind, started: ready });
       });
       const req: GradeRequest = { lesson: sub.lesson as string, cells, context: given.context, compileChecked: given.compileChecked, checks, failed };
       child.stdin?.end(JSON.stringify(req));
@@ -253,7 +277,7 @@ async function computeOutcomes(sub: Submission, given: ScoringCells & { compileC
     }
     if (outcome.stoppedIn.kind === "check") {
       const id = outcome.stoppedIn.id;
-      outcomes.set(id, { kind: "stopped", message: `${id} ${outcome.reason}` });
+      outcomes.set(id, { kind: "stopped", message: `${id} ${outcome.reason}`, stop: outcome.stop });
       remaining = remaining.filter((x) => x !== id);
     } else {
       // The cell itself hung or killed the process: grade without it (its functions are then undefined).
@@ -286,14 +310,18 @@ export async function scoreSubmission(sub: Submission, opts: GradeOptions, ctx: 
   if (hiddenReqs.length) for (const [id, o] of (await computeOutcomes(sub, { ...given, cells: visible.cells }, hiddenReqs, opts, ctx, false)).outcomes) outcomes.set(id, o);
   const grades: CheckGrade[] = [];
   for (const def of defs) {
-    const r = await judgeCheck(def, outcomes.get(def.id), ctx.quizKeys[lesson]?.[def.id]);
+    const outcome = outcomes.get(def.id);
+    const r = await judgeCheck(def, outcome, ctx.quizKeys[lesson]?.[def.id]);
+    // The status as data: the worker's outcome where the grader's own, the judged check's otherwise.
+    const status: CheckGrade["status"] = !outcome ? "not-graded" : outcome.kind === "stopped" ? "stopped" : outcome.kind === "missing" ? "missing" : r.status;
+    const stop = outcome?.kind === "stopped" ? { stop: outcome.stop } : {};
     if (def.id in hidden) {
-      grades.push({ id: r.id, points: r.points, maxPoints: r.maxPoints, passed: r.passed, hidden: true, message: r.passed ? "hidden check passed" : "hidden check failed (its cases are not shown)" });
+      grades.push({ id: r.id, points: r.points, maxPoints: r.maxPoints, passed: r.passed, status, ...stop, hidden: true, message: r.passed ? "hidden check passed" : "hidden check failed (its cases are not shown)" });
       continue;
     }
     const firstFailure = r.cases.find((c) => !c.passed && !c.recorded && c.message);
     const message = r.status === "not-completed" ? "not completed yet" : firstFailure ? `${r.message}; first: ${firstFailure.name}: ${firstFailure.message}` : r.message;
-    grades.push({ id: r.id, points: r.points, maxPoints: r.maxPoints, passed: r.passed, status: r.status, message, ...(r.cases.length ? { cases: r.cases } : {}) });
+    grades.push({ id: r.id, points: r.points, maxPoints: r.maxPoints, passed: r.passed, status, ...stop, message, ...(r.cases.length ? { cases: r.cases } : {}) });
   }
   return grades;
 }
@@ -489,9 +517,10 @@ export function cellWarmerOf(ctx: GradingContext, opts: GradeOptions): CellWarme
   }
   const spec: SandboxSpec = {
     root: ROOT, dataDir: null, cellCache: ctx.cellCacheDir, writable: { [host]: CELL_WARMS_INSIDE },
+    // The kernel's NODE_OPTIONS (V8's code cache is keyed by them); its budget is the smaller one below.
     env: sandboxEnv({ NODE_OPTIONS: kernelNodeOptions(opts), COURSE_NO_REBUILD: "1" }),
     cwd: notebooks,
-    limits: { memoryMb: opts.memoryMb, processes: PROCESSES, diskMb: DISK_MB },
+    limits: warmerLimits(opts),
     ...(root ? { uid: warmerUid() } : {}),
   };
   ctx.cellWarmer = new CellWarmer(() => spawnSandboxed(command, spec), host, CELL_WARMS_INSIDE, CELL_WARM_TIMEOUT_MS);
@@ -606,11 +635,12 @@ export async function gradeNotebook(file: string, opts: GradeOptions, ctx: Gradi
         grade.checks = await scoreSubmission(sub, opts, ctx, compileVerdicts(sub.notebook, warm));
       } catch (err) {
         grade.problems.push(`grading failed: ${(err as Error).message}`);
+        grade.gradingFailed = true;
       }
       grade.problems.push(...(sub.problems ?? []));
       // A check that hung while scoring hangs the notebook at the same cell: running it would only spend
       // the cell limit (minutes of a core) to report what the check already says.
-      const stuck = grade.checks.find((c) => !c.hidden && /did not finish within/.test(c.message));
+      const stuck = grade.checks.find((c) => !c.hidden && c.status === "stopped" && c.stop === "timeout");
       if (opts.execute && stuck) {
         grade.execution = { ran: false, message: `not run: ${stuck.id} did not finish while being scored, so the notebook would stop at its check cell` };
       } else if (opts.execute) {
@@ -623,7 +653,7 @@ export async function gradeNotebook(file: string, opts: GradeOptions, ctx: Gradi
       warmer?.release(warm?.dir ?? null);
     }
   }
-  if (grade.checks.length === 0 && grade.lesson) grade.checks = lessonChecks(grade.lesson, opts.hiddenDir).map((d) => ({ id: d.id, points: 0, maxPoints: d.points, passed: false, message: "not graded" }));
+  if (grade.checks.length === 0 && grade.lesson) grade.checks = lessonChecks(grade.lesson, opts.hiddenDir).map((d) => ({ id: d.id, points: 0, maxPoints: d.points, passed: false, status: "not-graded" as const, message: "not graded" }));
   grade.score = grade.checks.reduce((s, c) => s + c.points, 0);
   grade.maxScore = grade.checks.reduce((s, c) => s + c.maxPoints, 0);
   const recorded = grade.checks.filter((c) => c.status === "recorded").reduce((s, c) => s + c.maxPoints, 0);

@@ -9,6 +9,7 @@
  */
 import { caseInput, isQuizCheck, judgeCase, runCheck, type CaseRunner, type CheckDefinition, type CheckResult, type QuizKey } from "../lib/checks";
 import { decodeOutput, type WireOutput } from "./wire";
+import type { StopKind } from "./types";
 
 /** Stands in for the student's function while judging: it is never called. */
 function recordedFunction(): never {
@@ -25,7 +26,7 @@ export function replayRunner(outputs: readonly unknown[]): CaseRunner {
 export type CheckOutcome =
   | { kind: "outputs"; outputs: WireOutput[] }
   | { kind: "missing"; message: string }
-  | { kind: "stopped"; message: string };
+  | { kind: "stopped"; message: string; stop: StopKind };
 
 /**
  * The check's result from what the worker reported: the same result `lab.check`

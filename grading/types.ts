@@ -1,6 +1,18 @@
 /** The grader's results: what `npm run grade` reports per check and per notebook. */
 import type { CaseResult, CheckStatus } from "../lib/checks";
 
+/**
+ * How a check ended in grading: the statuses a notebook's own check shows
+ * (passed, failed, not-completed, error, recorded), and the grader's own:
+ * "stopped" (the grading process was stopped in it: see `stop`), "missing"
+ * (the graded name was not defined when the check ran: deleted, moved, or its
+ * cell failed), "not-graded" (the grading process kept stopping before it).
+ */
+export type GradeStatus = CheckStatus | "stopped" | "missing" | "not-graded";
+
+/** Why the grading process was stopped in a check. */
+export type StopKind = "timeout" | "out-of-memory" | "exit" | "output";
+
 /** One check's grade, as written to the JSON report. */
 export interface CheckGrade {
   id: string;
@@ -8,11 +20,13 @@ export interface CheckGrade {
   maxPoints: number;
   passed: boolean;
   /**
-   * How the check ended (visible checks). "recorded": a graded quiz answer of a
-   * valid form that was not judged because the quiz key is absent (a student
+   * How the check ended (see GradeStatus). "recorded": a graded quiz answer of
+   * a valid form that was not judged because the quiz key is absent (a student
    * release's `npm run validate`); its points are pending, not lost.
    */
-  status?: CheckStatus;
+  status: GradeStatus;
+  /** With status "stopped": why. */
+  stop?: StopKind;
   message: string;
   /** An instructor's hidden check: its cases' inputs and expected values are never reported. */
   hidden?: boolean;
@@ -71,6 +85,12 @@ export interface NotebookGrade {
   problems: string[];
   /** Why the submitted file itself was not read (grading/submitted-file.ts's kind: "symbolic-link", "fifo", "too-large", …). */
   fileProblem?: string;
+  /**
+   * True when grading itself failed (the grader's own error, or its process
+   * stopped), not the submission: such a grade is never cached, and is graded
+   * again on the next run.
+   */
+  gradingFailed?: boolean;
 }
 
 /** Grader settings (seconds and megabytes). */

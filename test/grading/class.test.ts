@@ -139,7 +139,8 @@ describe("npm run grade -- --out OUT CLASS_DIR (no execution)", () => {
     assert.equal(run.memoryNotLimited, null);
     assert.ok(run.jobs >= 1 && run.memoryBudgetMb > 2048, `${run.jobs} × ${run.memoryBudgetMb} MB`);
     // Kernels and workers hold tens of MB at least; never more than every job's sandbox and cell warmer at their budget.
-    assert.ok(run.peakMemoryMb !== null && run.peakMemoryMb > 32 && run.peakMemoryMb <= 2 * run.jobs * run.memoryBudgetMb, `peak ${run.peakMemoryMb} MB`);
+    assert.ok(run.peakMemoryMb !== null && run.peakMemoryMb > 32 && run.peakMemoryMb <= run.jobs * run.jobMemoryBudgetMb, `peak ${run.peakMemoryMb} MB`);
+    assert.ok(run.jobMemoryBudgetMb > run.memoryBudgetMb && run.jobMemoryBudgetMb < 2 * run.memoryBudgetMb, "a job: its sandbox and a smaller warmer");
   });
 
   it("gradebook.csv: student, one column per check, total, the execution column — matching grades.json", () => {

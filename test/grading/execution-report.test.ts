@@ -84,7 +84,7 @@ describe("parseRunReport: which reports count", () => {
 });
 
 function notebook(execution: ExecutionReport | undefined): NotebookGrade {
-  return { path: `/class/${XSS}/01-logistic-regression.ipynb`, lesson: "01-logistic-regression", score: 1, maxScore: 1, checks: [{ id: "01.sigmoid", points: 1, maxPoints: 1, passed: true, message: "all cases passed" }], problems: [], ...(execution ? { execution } : {}) };
+  return { path: `/class/${XSS}/01-logistic-regression.ipynb`, lesson: "01-logistic-regression", score: 1, maxScore: 1, checks: [{ id: "01.sigmoid", points: 1, maxPoints: 1, passed: true, status: "passed", message: "all cases passed" }], problems: [], ...(execution ? { execution } : {}) };
 }
 
 const failed = parseRunReport(runJson([["ok", ""], ["error", `1:5 - ${XSS}`], ["abort", ""]]), EXITED, 3, "");

@@ -19,6 +19,7 @@ import { cellText, codeSources, readNotebook, toSource, writeNotebook, type Note
 import { OUT, ROOT, sourceNotebook } from "../helpers/notebooks";
 import { sandboxUidOf } from "../../grading/sandbox";
 import { warmCellCache } from "../../setup/jupyter";
+import { ESCAPE, forgeReport, sharedMemoryHog, tryAll } from "../helpers/attacks";
 
 const SLUG = "01-logistic-regression";
 const GRADE = path.join(ROOT, "build", "grading", "grade.js");
@@ -73,12 +74,7 @@ function sandboxProcesses(): string[] {
 
 // Wrong on purpose (1 − σ): the honest twin earns what a wrong sigmoid earns.
 const WRONG = "1 / (1 + Math.exp(v))";
-const ESCAPE = `const P: any = ((tf as any).add as any).constructor("return process")();
-const req: any = P.mainModule.require.bind(P.mainModule);
-const fs: any = req("fs");`;
 const sigmoidOf = (body: string): string => `function sigmoid(z: number[]): number[] {\n${body}\n    return z.map((v) => ${WRONG});\n}`;
-
-const tryAll = (lines: string[]): string => lines.map((l) => `try { ${l} } catch (e) {}`).join("\n");
 
 let port = 0;
 let connections = 0;
@@ -261,39 +257,7 @@ ${sigmoidOf("")}`);
 });
 
 describe("npm run grade: the execution report cannot be forged from inside the sandbox", () => {
-  /**
-   * Python the forger starts: copies fd 3 of the process argv[1] with pidfd_getfd (allowed when it may ptrace
-   * that process: same uid, and dumpable) and writes its stdin there. pidfd_open and pidfd_getfd have the same
-   * numbers on every architecture.
-   */
-  const GETFD = [
-    "import ctypes, os, sys",
-    "libc = ctypes.CDLL(None, use_errno=True)",
-    "pidfd = libc.syscall(434, int(sys.argv[1]), 0)",
-    "fd = libc.syscall(438, pidfd, 3, 0) if pidfd >= 0 else -1",
-    "if fd >= 0: os.write(fd, sys.stdin.buffer.read())",
-  ].join("\n");
-  /**
-   * In the kernel only (JPY_PARENT_PID is the runner's pid, which jupyter_client gives its kernels; the scoring
-   * worker has none): a whole report with 40 cells "ok", written where the old grader read it
-   * (/tmp/run-report.json), to every /proc/<pid>/fd/3 that opens and, through pidfd_getfd, to every process's
-   * fd 3; then the runner is killed (SIGKILL), and its parent first when `kill` is "both", so that only a
-   * forged report could be read (the old grader's shell, once its runner was killed, read the forged file).
-   */
-  const forger = (kill: "none" | "runner" | "both"): string => `${ESCAPE}
-const runner = Number(P.env.JPY_PARENT_PID ?? 0);
-if (runner > 0) {
-  const cells = Array.from({ length: 40 }, (_, i) => ({ index: i, type: "code", status: "ok", source: "", stdout: "", stderr: "", html: [], other: [] }));
-  const fake = JSON.stringify({ notebook: "forged", error: null, kernelStartSeconds: 1, totalSeconds: 1, cells, probes: {}, complete: true }) + ${JSON.stringify("\n")};
-  const pids = fs.readdirSync("/proc").filter((d: string) => ${/^\d+$/}.test(d) && Number(d) !== P.pid);
-  ${tryAll([
-    `fs.writeFileSync("/tmp/run-report.json", fake);`,
-    `for (const pid of pids) { try { const fd = fs.openSync("/proc/" + pid + "/fd/3", "w"); fs.writeSync(fd, fake); fs.closeSync(fd); } catch (e) {} }`,
-    `for (const pid of pids) { try { req("child_process").execFileSync("/usr/bin/python3", ["-c", ${JSON.stringify(GETFD)}, pid], { input: fake, stdio: ["pipe", "ignore", "ignore"] }); } catch (e) {} }`,
-  ])}
-  if (${kill === "both"}) ${tryAll([`P.kill(Number(${/^\d+ \(.*\) \S (\d+)/}.exec(fs.readFileSync("/proc/" + runner + "/stat", "utf8"))[1]), "SIGKILL");`])}
-  if (${kill !== "none"}) ${tryAll([`P.kill(runner, "SIGKILL");`])}
-}
+  const forger = (kill: "none" | "runner" | "both"): string => `${forgeReport(kill)}
 ${sigmoidOf("")}`;
 
   let report: Report;
@@ -353,7 +317,7 @@ describe("npm run grade: without the sandbox", () => {
 describe("npm run grade: a submission over its sandbox's memory budget", () => {
   it("is stopped, its check reported as out of memory, and earns what its honest twin earns", () => {
     // Shared memory escapes every per-process limit (RLIMIT_DATA does not count it); only the sandbox's budget stops it.
-    const hog = "import mmap\nm = mmap.mmap(-1, 4 << 30, flags=mmap.MAP_SHARED)\nfor i in range(0, len(m), 4096): m[i] = 1";
+    const hog = sharedMemoryHog(4);
     const giveUp = `function sigmoid(z: number[]): number[] {\n%HOG%    throw new Error("not done");\n}`;
     const files = [
       save("memory-hog", withSigmoid(`${ESCAPE}\n${giveUp.replace("%HOG%", `    req("child_process").spawnSync("/usr/bin/python3", ["-c", ${JSON.stringify(hog)}], { stdio: "ignore" });\n`)}`)),

@@ -33,7 +33,7 @@ export interface Grades {
   notebooks: Entry[];
   students: { student: string; feedback: string; sources: string[]; problems: string[]; unreadable: { path: string; kind: string }[] }[];
   problems: string[];
-  run: { graded: number; cached: number; identical: number; gradedFiles: string[]; peakMemoryMb: number | null; memoryBudgetMb: number; jobs: number; memoryLimit: string; memoryNotLimited: string | null };
+  run: { graded: number; cached: number; identical: number; gradedFiles: string[]; peakMemoryMb: number | null; memoryBudgetMb: number; jobMemoryBudgetMb: number; jobs: number; memoryLimit: string; memoryNotLimited: string | null };
 }
 
 /** Runs the grader with `args`; never throws (the caller asserts on the status). */
