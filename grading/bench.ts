@@ -15,7 +15,7 @@ import * as path from "path";
 import { gradeClass } from "./class-grade";
 import { defaultJobs, type RunMemory } from "./class-run";
 import { DEFAULT_GRADE_OPTIONS, type GradeOptions, type NotebookGrade } from "./types";
-import { STUDENT_CELLS_DIR } from "./grade-notebook";
+import { STUDENT_CELLS_DIR } from "./grading-context";
 import { declaredFunction, studentEdition } from "../setup/editions";
 import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../setup/notebook";
 import { ROOT } from "../setup/jupyter";

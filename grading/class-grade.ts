@@ -19,7 +19,7 @@ import { feedbackHtml } from "./feedback";
 import { canvasCsv, countedGrades, gradebookCsv, type StudentGrades } from "./gradebook";
 import { consoleText, feedbackFileName } from "./student-id";
 import { summaryHtml } from "./summary";
-import { lessonChecks } from "./worker";
+import { exerciseNames, lessonChecks } from "./check-catalogue";
 import type { GradeOptions, NotebookGrade } from "./types";
 
 // Plain-JS build helper: the grading processes must find the library built (and not all build it at once).
@@ -100,8 +100,8 @@ export async function gradeClass(dir: string, outDir: string, opts: GradeOptions
   const log = run.log ?? console.log;
   const build = ensureBuilt({ quiet: true });
   if (!build.ok) throw new Error(`the course library does not compile:\n${build.output}`);
-  const exerciseNames = Object.fromEntries(lessonSlugs().map((s) => [s, lessonChecks(s).map((d) => (d as { fnName?: string }).fnName ?? "")]));
-  const folder = readClassFolder(dir, exerciseNames);
+  const names = exerciseNames();
+  const folder = readClassFolder(dir, names);
   // Names come from the class folder: escaped, so a newline in one cannot start a line of its own.
   for (const p of folder.problems) log(`! ${consoleText(p)}`);
   for (const s of folder.students) {

@@ -17,7 +17,8 @@ import type { ChildMessage, ChildRequest } from "./grade-child";
 import { ensureSandbox, noteMemoryControl, SandboxUnavailableError } from "./sandbox";
 import { readSubmittedFile } from "./submitted-file";
 import { openRunGroup, RUN_GROUP_ENV, type MemoryLimitKind } from "./cgroup";
-import { gradingBudgetMb, jobBudgetMb } from "./grade-notebook";
+import { gradingBudgetMb } from "./grading-context";
+import { jobBudgetMb } from "./warming";
 import type { GradeOptions, NotebookGrade } from "./types";
 
 const CHILD = path.join(__dirname, "grade-child.js");

@@ -4,7 +4,8 @@
  * time, and sends each grade back. A process per job because grading one
  * notebook blocks its process while the notebook executes.
  */
-import { gradeNotebook, prepareGrading, type GradingContext } from "./grade-notebook";
+import { gradeNotebook } from "./grade-notebook";
+import { prepareGrading, type GradingContext } from "./grading-context";
 import type { GradeOptions, NotebookGrade } from "./types";
 
 /** Parent → child: grade this file (`n` makes its work files unique), or finish. */

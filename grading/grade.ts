@@ -28,7 +28,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { gradeClass } from "./class-grade";
-import { gradeNotebook, prepareGrading, SandboxUnavailableError } from "./grade-notebook";
+import { gradeNotebook } from "./grade-notebook";
+import { prepareGrading } from "./grading-context";
+import { SandboxUnavailableError } from "./sandbox";
 import { consoleText } from "./student-id";
 import { noteMemoryControl } from "./sandbox";
 import { DEFAULT_GRADE_OPTIONS, type GradeOptions, type NotebookGrade } from "./types";

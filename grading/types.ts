@@ -54,6 +54,7 @@ export type ExecutionNotRun =
   | "notebook-timeout" // the whole run took longer than --notebook-timeout
   | "report-too-large"
   | "out-of-memory" // the sandbox went over its memory budget (its cgroup's record)
+  | "check-stuck" // not run: a check hung while being scored, so the notebook would stop at its check cell
   | "runner-stopped" // the runner was killed (by a signal): the submission may have killed it
   | "no-report"; // the runner exited without a whole report (it could not start Jupyter, …)
 

@@ -13,7 +13,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { gradeNotebook, prepareGrading } from "./grade-notebook";
+import { gradeNotebook } from "./grade-notebook";
+import { prepareGrading } from "./grading-context";
 import { DEFAULT_GRADE_OPTIONS, type GradeOptions, type NotebookGrade } from "./types";
 import { editionHashes, studentEdition } from "../setup/editions";
 import { readNotebook, type Notebook } from "../setup/notebook";

@@ -18,79 +18,18 @@
  * missing / done.
  */
 import * as fs from "fs";
-import * as path from "path";
 import * as vm from "vm";
 import * as ts from "typescript";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../lib/runtime";
-import { computeCase, NotCompletedError, type CaseRunner, type CheckDefinition, type StoredCheck, type StoredCheckDefinition } from "../lib/checks";
+import { computeCase, NotCompletedError, type CaseRunner, type StoredCheckDefinition } from "../lib/checks";
 import { installIntegerLabelSupport } from "../lib/training/tfjs-integer-labels-patch";
 import { loadLesson } from "../lib/lessons";
 import { encodeOutput, type WireOutput } from "./wire";
-import { scoringOrder, type ExerciseCell, type OrderedCheck } from "./scoring-order";
-import { helperDeclarations, type ContextCell, type HelperDeclaration } from "./helper-declarations";
-
-/** One check to compute outputs for: a lesson's check by id, or a hidden one with its cases (inputs only). */
-export interface CheckRequest extends OrderedCheck {
-  hidden?: { fn: string; points: number; stored: StoredCheck };
-}
-
-/** What the parent asks for. */
-export interface GradeRequest {
-  lesson: string;
-  /** Every cell that declares a graded name, in notebook order (a name declared twice: both). */
-  cells: ExerciseCell[];
-  /** The notebook's other code cells that compile in the kernel: where helpers the exercises call are found. */
-  context?: ContextCell[];
-  /**
-   * True when `compileError` of each cell is the kernel's verdict; false when it
-   * could not be had, and the worker then refuses only cells with syntax errors.
-   */
-  compileChecked?: boolean;
-  checks: CheckRequest[];
-  /** Cells an earlier worker stopped in (hung, crashed): they define nothing, and this is why. */
-  failed?: { index: number; defines: string[]; message: string }[];
-}
-
-/** What the worker reports (untrusted: the submission's code runs in this process). */
-export type WorkerMessage =
-  | { type: "ready" }
-  | { type: "cell"; index: number; ok: boolean; message?: string }
-  | { type: "start"; id: string }
-  | { type: "outputs"; id: string; outputs: WireOutput[] }
-  | { type: "missing"; id: string; message: string }
-  | { type: "done" };
-
-/** An instructor's hidden check: stored cases for one graded function. */
-export interface HiddenCheck extends StoredCheck {
-  fn: string;
-  points: number;
-  hint?: string;
-}
-
-/** The instructor's hidden checks for a lesson (`hiddenDir/<lesson>.json`), by id; none without the file. */
-export function readHiddenChecks(lesson: string, hiddenDir?: string): Record<string, HiddenCheck> {
-  if (!hiddenDir) return {};
-  const file = path.join(hiddenDir, `${lesson}.json`);
-  if (!fs.existsSync(file)) return {};
-  return (JSON.parse(fs.readFileSync(file, "utf8")) as { checks: Record<string, HiddenCheck> }).checks;
-}
-
-/** The visible check a hidden check re-uses, run on the hidden cases. */
-function hiddenDefinition(visible: readonly CheckDefinition[], id: string, h: { fn: string; points: number; stored: StoredCheck; hint?: string }, where: string): StoredCheckDefinition {
-  // An instructor's hint is one tier; without one, the visible check's tiers (never shown for a hidden check's cases).
-  const base = visible.find((d) => (d as Partial<StoredCheckDefinition>).fnName === h.fn) as StoredCheckDefinition | undefined;
-  if (!base?.withCases) throw new Error(`${where}: hidden check ${id} is for "${h.fn}", which has no stored-cases check`);
-  return base.withCases(id, h.points, h.stored, h.hint ? [h.hint] : undefined);
-}
-
-/** The lesson's visible checks plus any hidden ones from `hiddenDir/<lesson>.json`. */
-export function lessonChecks(lesson: string, hiddenDir?: string): CheckDefinition[] {
-  const visible = [...loadLesson(lesson).checker.definitions];
-  const hidden = readHiddenChecks(lesson, hiddenDir);
-  const where = `${hiddenDir ?? ""}/${lesson}.json`;
-  return [...visible, ...Object.entries(hidden).map(([id, h]) => hiddenDefinition(visible, id, { fn: h.fn, points: h.points, stored: h, hint: h.hint }, where))];
-}
+import { scoringOrder, type ExerciseCell } from "./scoring-order";
+import { helperDeclarations, type HelperDeclaration } from "./helper-declarations";
+import { hiddenDefinition } from "./check-catalogue";
+import type { GradeRequest, WorkerMessage } from "./protocol";
 
 /** A case runner that only records what the student's function produced (no expected value is known here). */
 export function recordingRunner(outputs: WireOutput[]): CaseRunner {

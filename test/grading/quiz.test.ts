@@ -16,7 +16,7 @@ import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "
 import { declaredFunctions } from "../../grading/submission";
 import { OUT, ROOT, sourceNotebook } from "../helpers/notebooks";
 import { readQuizKeys } from "../../grading/quiz-key-file";
-import { prepareGrading } from "../../grading/grade-notebook";
+import { prepareGrading } from "../../grading/grading-context";
 import { courseSecrets, findSecretLeaks } from "../../tools/secret-scan";
 
 const SLUG = "03-activations";
