@@ -58,7 +58,7 @@ export function hiddenMessage(c: CheckGrade): string {
     case "not-graded":
       return "not graded";
     default:
-      return "failed";
+      return "failed (its cases are not shown)";
   }
 }
 

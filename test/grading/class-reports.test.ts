@@ -45,10 +45,10 @@ describe("feedback pages", () => {
 
   it("hidden checks: pass/fail and a verdict, never cases, inputs, expected values or hints", () => {
     for (const leak of ["0.9990889488", "-5.5", "0.004070137716", "other values", "secret hint"]) assert.ok(!html.includes(leak), `leaks ${leak}`);
-    assert.match(html, /01\.sigmoid\.hidden<\/b> \(hidden check, 0\/1\) — failed</);
+    assert.match(html, /01\.sigmoid\.hidden<\/b> \(hidden check, 0\/1\) — failed \(its cases are not shown\)</);
     // The words come from the status alone: no message text, whatever it holds, ever reaches the page.
-    assert.equal(hiddenMessage({ ...hidden, message: "[-5.5, 40] did not finish" }), "failed");
-    assert.equal(hiddenMessage({ ...hidden, status: "error", message: "sigmoid threw Error: [-5.5, 0.125]" }), "failed");
+    assert.equal(hiddenMessage({ ...hidden, message: "[-5.5, 40] did not finish" }), "failed (its cases are not shown)");
+    assert.equal(hiddenMessage({ ...hidden, status: "error", message: "sigmoid threw Error: [-5.5, 0.125]" }), "failed (its cases are not shown)");
     assert.equal(hiddenMessage({ ...hidden, status: "not-completed", message: "sigmoid threw Error: [-5.5] not completed yet" }), "not completed yet");
     assert.equal(hiddenMessage({ ...hidden, status: "stopped", stop: "timeout", message: "01.sigmoid.hidden [-5.5]" }), "did not finish within the time limit (an infinite loop?)");
     assert.equal(hiddenMessage({ ...hidden, status: "stopped", stop: "out-of-memory", message: "" }), "ran out of memory");

@@ -132,8 +132,8 @@ describe("npm run grade: adversarial submissions in one run", () => {
       assert.equal(typeof n.score, "number");
       assert.equal(typeof n.maxScore, "number");
       for (const c of n.checks) {
-        const keys = Object.keys(c).filter((k) => k !== "cases" && k !== "hidden").sort();
-        assert.deepEqual(keys, ["id", "maxPoints", "message", "passed", "points"]);
+        const keys = Object.keys(c).filter((k) => k !== "cases" && k !== "hidden" && k !== "stop").sort();
+        assert.deepEqual(keys, ["id", "maxPoints", "message", "passed", "points", "status"]);
       }
     }
     assert.match(stdout, /total 10\/10/);
