@@ -29,7 +29,7 @@ import { loadLesson } from "../../lib/lessons";
 const GRADE = path.join(ROOT, "build", "grading", "grade.js");
 const TAG = `${process.pid}`;
 
-interface GradedCheck { id: string; points: number; passed: boolean; message: string }
+interface GradedCheck { id: string; points: number; passed: boolean; status: string; message: string }
 interface Report { notebooks: { path: string; checks: GradedCheck[]; problems: string[] }[] }
 
 function code(source: string): Notebook["cells"][number] {
@@ -97,10 +97,19 @@ function variants(): Record<string, { slug: string; nb: Notebook }> {
   return out;
 }
 
-/** What the notebook's check cells showed, per check id: none shown (the cell failed) counts as 0 and not passed. */
+/**
+ * What the notebook's check cells showed, per check id: none shown (the cell
+ * failed) counts as 0 and not passed. A graded quiz answer is only recorded in
+ * the notebook (its key is the grader's): those are compared apart.
+ */
 function kernelView(slug: string, run: NotebookRun): Map<string, { points: number; passed: boolean }> {
   const shown = new Map(checkResults(run).map((r) => [r.id, r]));
-  return new Map(loadLesson(slug).checker.definitions.map((d) => [d.id, { points: shown.get(d.id)?.points ?? 0, passed: shown.get(d.id)?.passed ?? false }]));
+  return new Map(loadLesson(slug).checker.definitions.filter((d) => shown.get(d.id)?.status !== "recorded").map((d) => [d.id, { points: shown.get(d.id)?.points ?? 0, passed: shown.get(d.id)?.passed ?? false }]));
+}
+
+/** The quiz answers the notebook recorded, and that the grader judged. */
+function recordedQuizzes(run: NotebookRun): string[] {
+  return checkResults(run).filter((r) => r.status === "recorded").map((r) => r.id);
 }
 
 describe("the grade agrees with the notebook, check by check", () => {
@@ -141,6 +150,8 @@ describe("the grade agrees with the notebook, check by check", () => {
       const differ = [...kernel].filter(([id, k]) => grader.get(id)?.points !== k.points || grader.get(id)?.passed !== k.passed)
         .map(([id, k]) => `${id}: notebook ${k.points} (${k.passed ? "passed" : "not passed"}), grader ${grader.get(id)?.points} (${grader.get(id)?.passed ? "passed" : "not passed"}: ${grader.get(id)?.message})`);
       assert.deepEqual(differ, [], differ.join("\n"));
+      // What the notebook only recorded, the grader judges (with the key): passed or failed, never recorded.
+      for (const id of recordedQuizzes(runs[label] as NotebookRun)) assert.ok(["passed", "failed"].includes(grader.get(id)?.status ?? ""), `${id}: ${grader.get(id)?.status}`);
     });
   }
 

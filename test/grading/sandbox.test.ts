@@ -14,7 +14,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
-import { declaredFunction } from "../../setup/editions";
+import { declaredFunction, studentEdition } from "../../setup/editions";
 import { cellText, codeSources, readNotebook, toSource, writeNotebook, type Notebook } from "../../setup/notebook";
 import { OUT, ROOT, sourceNotebook } from "../helpers/notebooks";
 import { sandboxUidOf } from "../../grading/sandbox";
@@ -41,9 +41,10 @@ function save(label: string, nb: Notebook): string {
 }
 
 /** The lesson's solution with the sigmoid exercise cell replaced by `code`. */
-function withSigmoid(code: string): Notebook {
-  const nb = readNotebook(sourceNotebook(SLUG));
-  const cell = nb.cells.find((c) => c.cell_type === "code" && declaredFunction(cellText(c)) === "sigmoid" && cellText(c).includes("BEGIN SOLUTION"));
+function withSigmoid(code: string, edition: "solution" | "student" = "solution"): Notebook {
+  const source = readNotebook(sourceNotebook(SLUG));
+  const nb = edition === "student" ? studentEdition(source, `notebooks/${SLUG}.ipynb`) : source;
+  const cell = nb.cells.find((c) => c.cell_type === "code" && declaredFunction(cellText(c)) === "sigmoid");
   if (!cell) throw new Error("no sigmoid exercise");
   cell.source = toSource(code);
   return nb;
@@ -241,8 +242,10 @@ const seen: string[] = [];
 for (const p of ${JSON.stringify([path.join(ROOT, "notebooks", `${SLUG}.ipynb`), path.join(HIDDEN, `${SLUG}.json`), path.join(ROOT, ".test-out")])}) if (rq("fs").existsSync(p)) seen.push(p);
 for (const f of rq("fs").readdirSync(${JSON.stringify(CELLS)})) if (rq("fs").readFileSync(${JSON.stringify(CELLS)} + "/" + f, "utf8").includes("BEGIN SOLUTION")) seen.push("a compiled solution: " + f);
 if (seen.length) throw new Error("ESCAPED: can see " + seen.join(", "));
-${sigmoidOf("")}`);
-    const files = [save("exec-attack", attack), save("exec-twin", withSigmoid(sigmoidOf("")))];
+${sigmoidOf("")}`, "student");
+    // Both from the student edition: the kernel's cache holds this submission's own cells, compiled, so
+    // "BEGIN SOLUTION" there could only be a solution the submission does not have.
+    const files = [save("exec-attack", attack), save("exec-twin", withSigmoid(sigmoidOf(""), "student"))];
     const r = grade(files, ["--check-timeout", "20", "--cell-timeout", "60"]);
     assert.equal(r.status, 0, r.stderr);
     const [a, twin] = r.report?.notebooks ?? [];
