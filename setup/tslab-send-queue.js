@@ -124,7 +124,10 @@ function withSendQueue(sock) {
   });
 }
 
-/** True when zeromq says the socket is closed (its `closed` property). @param {unknown} sock */
+/**
+ * True when zeromq says the socket is closed (its `closed` property).
+ * @param {unknown} sock
+ */
 function isClosed(sock) {
   try {
     return Boolean(sock && typeof sock === "object" && /** @type {{ closed?: unknown }} */ (sock).closed);
