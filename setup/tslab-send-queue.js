@@ -33,7 +33,7 @@
  * Internals relied on: tslab's `ZmqServer` is exported by dist/jupyter.js and
  * assigns its sockets to those five properties (plain assignments, no class
  * fields), and sends only through `socket.send`. test/setup/tslab-send-queue.test.ts
- * ("tslab's publishStatus ... 2000 times in one tick") fails the day a tslab
+ * ("tslab's publishStatus survives 400 requests arriving in one tick") fails the day a tslab
  * update changes either, and test/setup/many-cells.test.ts fails if a notebook
  * of 2,000 cells queued at once loses a request or the kernel.
  */
