@@ -24,7 +24,8 @@
  * `ZmqServer.prototype`: a socket assigned there is kept behind a proxy whose
  * `send` queues messages and starts each one only when the previous send on the
  * same socket has settled (zeromq seals its sockets, so `send` cannot be
- * replaced on the socket itself). Messages keep their order (Jupyter front ends
+ * replaced on the socket itself). The iopub socket also gets a higher
+ * high-water mark (IOPUB_HIGH_WATER_MARK), set before tslab binds it. Messages keep their order (Jupyter front ends
  * need "busy", outputs, "idle" in that order). A send that fails (a socket
  * closed at shutdown) rejects the promise it returns, as zeromq's does, and is
  * written to the kernel's own stderr (file descriptor 2, which Jupyter logs)
@@ -43,6 +44,15 @@ const path = require("path");
 
 /** The socket properties of tslab's ZmqServer. */
 const SOCKETS = ["iopub", "shell", "control", "stdin", "hb"];
+
+/**
+ * Messages tslab's iopub socket holds for a subscriber that has not taken them
+ * yet. zeromq's default, 1000, made a publisher *drop* the rest: a Run All of
+ * 2,000 cells publishes a "busy" status for each at once, and the outputs and
+ * "idle" statuses of ~150 cells never reached the front end. ~100,000 small
+ * messages are some tens of MB at most, and only while a front end lags.
+ */
+const IOPUB_HIGH_WATER_MARK = 100_000;
 
 /** What the queues did in this process (tests read it; nothing parses messages). */
 const status = { queuedSockets: 0, sends: 0, deferredSends: 0, failedSends: 0 };
@@ -167,6 +177,8 @@ function installSendQueue(tslabDist) {
         return this[slot];
       },
       set(sock) {
+        // init() assigns each socket before binding it, so the option applies to every subscriber.
+        if (name === "iopub" && sock && "sendHighWaterMark" in sock) sock.sendHighWaterMark = IOPUB_HIGH_WATER_MARK;
         this[slot] = sock && typeof sock.send === "function" ? withSendQueue(sock) : sock;
       },
     });
@@ -174,4 +186,4 @@ function installSendQueue(tslabDist) {
   installed = true;
 }
 
-module.exports = { installSendQueue, withSendQueue, status };
+module.exports = { installSendQueue, withSendQueue, status, IOPUB_HIGH_WATER_MARK };

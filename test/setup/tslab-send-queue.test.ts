@@ -19,6 +19,7 @@ const sendQueue = require(path.join(ROOT, "setup", "tslab-send-queue.js")) as {
   installSendQueue(tslabDist: string): void;
   withSendQueue<S extends { send(msg: unknown): Promise<void> }>(sock: S): S;
   status: { queuedSockets: number; sends: number; deferredSends: number; failedSends: number };
+  IOPUB_HIGH_WATER_MARK: number;
 };
 
 interface ZmqSocket {
@@ -101,6 +102,7 @@ describe("tslab send queue", () => {
       }
       assert.deepEqual(statuses, Array.from({ length: n }, (_, i) => [`status m${i} busy`, `status m${i} idle`]).flat());
       assert.ok(sendQueue.status.queuedSockets >= 5, "tslab's five sockets are queued");
+      assert.equal((server.iopub as unknown as { sendHighWaterMark: number }).sendHighWaterMark, sendQueue.IOPUB_HIGH_WATER_MARK, "iopub keeps a burst for a slow front end instead of dropping it");
       assert.ok(sendQueue.status.deferredSends > before.deferredSends, "the burst did wait for sends in progress (else this test proves nothing)");
     } finally {
       sub.close();
