@@ -24,19 +24,21 @@
  * `ZmqServer.prototype`: a socket assigned there is kept behind a proxy whose
  * `send` queues messages and starts each one only when the previous send on the
  * same socket has settled (zeromq seals its sockets, so `send` cannot be
- * replaced on the socket itself). The iopub socket also gets a higher
- * high-water mark (IOPUB_HIGH_WATER_MARK), set before tslab binds it. Messages keep their order (Jupyter front ends
- * need "busy", outputs, "idle" in that order). A send that fails (a socket
- * closed at shutdown) rejects the promise it returns, as zeromq's does, and is
- * written to the kernel's own stderr (file descriptor 2, which Jupyter logs)
- * instead of becoming an unhandled rejection.
+ * replaced on the socket itself). Messages keep their order (Jupyter front
+ * ends need "busy", outputs, "idle" in that order). A send that fails rejects
+ * the promise it returns, as zeromq's does, and is written to the kernel's own
+ * stderr (file descriptor 2, which Jupyter logs) instead of becoming an
+ * unhandled rejection; sends still queued when tslab closes its sockets at
+ * shutdown fail quietly. The iopub socket also gets a higher high-water mark
+ * (IOPUB_HIGH_WATER_MARK), set before tslab binds it.
  *
  * Internals relied on: tslab's `ZmqServer` is exported by dist/jupyter.js and
  * assigns its sockets to those five properties (plain assignments, no class
  * fields), and sends only through `socket.send`. test/setup/tslab-send-queue.test.ts
- * ("tslab's publishStatus survives 400 requests arriving in one tick") fails the day a tslab
- * update changes either, and test/setup/many-cells.test.ts fails if a notebook
- * of 2,000 cells queued at once loses a request or the kernel.
+ * ("tslab's publishStatus survives 400 requests arriving in one tick") fails
+ * the day a tslab update changes either, and test/setup/many-cells.test.ts
+ * fails if a notebook of 2,000 cells sent at once loses a request, an output or
+ * the kernel.
  */
 "use strict";
 const fs = require("fs");
