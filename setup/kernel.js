@@ -73,5 +73,7 @@ function startKernel() {
       cached = true;
     }
   };
+  // One send at a time on each of tslab's sockets: a Run All of many cells otherwise lost requests or the kernel.
+  require("./tslab-send-queue").installSendQueue(tslab);
   require(path.join(tslab, "main.js")).startKernel({ configPath: connectionFile, enableFindLocal: false, jsKernel: false });
 }
