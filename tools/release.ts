@@ -37,6 +37,7 @@ export const RELEASED_PATHS: readonly string[] = [
   "setup/build-lib.js",
   "setup/kernel.js",
   "setup/kernel-speedups.js",
+  "setup/tslab-send-queue.js",
   "setup/kernel-types",
   "setup/jupyter.ts",
   "setup/jupyterlab-app.ts",
