@@ -51,20 +51,6 @@ export const RELEASED_PATHS: readonly string[] = [
   "setup/editions.ts",
   "setup/student.ts",
   "setup/release-manifest.ts",
-  // npm run validate: the grader's own code path, without grade.ts (the instructor's CLI).
-  "grading/validate.ts",
-  "grading/grade-notebook.ts",
-  "grading/worker.ts",
-  "grading/worker-process.ts",
-  "grading/cell-warmer.ts",
-  "grading/submission.ts",
-  "grading/types.ts",
-  "grading/sandbox.ts",
-  "grading/inputs.ts",
-  "grading/judge.ts",
-  "grading/quiz-key-file.ts",
-  "grading/wire.ts",
-  "grading/line-reader.ts",
   // The student-facing tests: the student editions in a real kernel, and unit tests of lib that need no solutions.
   "test/student",
   "test/helpers/notebooks.ts",
@@ -80,6 +66,40 @@ export const RELEASED_PATHS: readonly string[] = [
   "test/training/losses.test.ts",
   "test/training/tfjs-integer-labels-patch.test.ts",
 ];
+
+/**
+ * Where `npm run validate` starts: the grader's own code path, without the
+ * instructor's commands (grade.ts, class runs, gradebooks). A release copies
+ * these and every grading/ and setup/ module they import (releasedPaths).
+ */
+const VALIDATE_ENTRIES: readonly string[] = ["grading/validate.ts", "grading/worker-process.ts", "grading/worker.ts"];
+
+/**
+ * The grading/ and setup/ files `entries` import, directly or not (relative
+ * imports and requires of .ts and .js files), themselves included: what
+ * `npm run validate` needs, found from the code, so a new module on its path
+ * is never left out of a release.
+ */
+export function importClosure(root: string, entries: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const visit = (rel: string): void => {
+    if (seen.has(rel) || !/^(grading|setup)\//.test(rel)) return;
+    seen.add(rel);
+    const text = fs.readFileSync(path.join(root, rel), "utf8");
+    for (const m of text.matchAll(/(?:from|import|require)\s*\(?\s*["'](\.{1,2}\/[^"']+)["']/g)) {
+      const base = path.posix.normalize(path.posix.join(path.posix.dirname(rel), m[1] as string));
+      const file = [base, `${base}.ts`, `${base}.js`].find((f) => fs.existsSync(path.join(root, f)) && fs.statSync(path.join(root, f)).isFile());
+      if (file) visit(file);
+    }
+  };
+  for (const e of entries) visit(e);
+  return [...seen].sort();
+}
+
+/** Every path a release copies from the course at `root`: RELEASED_PATHS and validate's import closure. */
+export function releasedPaths(root: string): string[] {
+  return [...new Set([...RELEASED_PATHS, ...importClosure(root, VALIDATE_ENTRIES)])];
+}
 
 /** Never copied from inside a released folder: installs, builds, caches. */
 const SKIPPED_NAMES = new Set(["node_modules", "build", "__pycache__", ".ipynb_checkpoints"]);
@@ -228,7 +248,7 @@ export function secretSolutionLines(notebooksDir: string): Set<string> {
 /** Every file under a folder, relative and '/'-separated, skipping installs and builds. */
 function listFiles(root: string, rel: string): string[] {
   const abs = path.join(root, rel);
-  if (!fs.existsSync(abs)) throw new Error(`${rel} is listed in RELEASED_PATHS but does not exist in ${root}`);
+  if (!fs.existsSync(abs)) throw new Error(`${rel} is a released path but does not exist in ${root}`);
   if (!fs.statSync(abs).isDirectory()) return [rel];
   return fs.readdirSync(abs, { withFileTypes: true })
     .filter((e) => !SKIPPED_NAMES.has(e.name))
@@ -306,7 +326,7 @@ export function writeRelease(dir: string, sourceRoot: string = ROOT, options: Re
     fs.writeFileSync(path.join(out, rel), text);
     written.add(rel);
   };
-  for (const rel of RELEASED_PATHS.flatMap((p) => listFiles(src, p))) {
+  for (const rel of releasedPaths(src).flatMap((p) => listFiles(src, p))) {
     if (draftFiles.has(rel)) continue;
     if (rel === "lib/lessons.ts" && drafts.length) {
       write(rel, withoutDraftEntries(fs.readFileSync(path.join(src, rel), "utf8"), drafts));

@@ -13,7 +13,7 @@ import * as path from "path";
 import { loadLesson, lessonCheckIds, lessonSlugs } from "../../lib/lessons";
 import { studentEdition } from "../../setup/editions";
 import { cellText, readNotebook, toSource, writeNotebook, type Cell, type Notebook } from "../../setup/notebook";
-import { GENERIC_LINES, RELEASED_PATHS, isLoopHeader, prunePackageLock, withoutDraftEntries, writeRelease, type ReleaseResult } from "../../tools/release";
+import { GENERIC_LINES, importClosure, releasedPaths, isLoopHeader, prunePackageLock, withoutDraftEntries, writeRelease, type ReleaseResult } from "../../tools/release";
 import { courseSecrets, findSecretLeaks } from "../../tools/secret-scan";
 import { readQuizKeys, type QuizKeyFile } from "../../grading/quiz-key-file";
 import type { ExpectedFile } from "../../lib/checks";
@@ -86,6 +86,17 @@ const DIR = path.join(SCRATCH, "release");
 
 before(() => {
   release = writeRelease(DIR);
+});
+
+describe("what a release copies of the grader", () => {
+  it("is validate's import closure: every module on its path (found from the code), never the instructor's commands or keys", () => {
+    const closure = importClosure(ROOT, ["grading/validate.ts", "grading/worker-process.ts", "grading/worker.ts"]);
+    // Reached only through other modules: validate → grade-notebook → scoring → … → submitted-file.
+    for (const f of ["grading/grade-notebook.ts", "grading/scoring.ts", "grading/submitted-file.ts", "grading/cgroup.ts", "setup/notebook.ts"]) assert.ok(closure.includes(f), f);
+    for (const f of ["grading/grade.ts", "grading/class-run.ts", "grading/gradebook.ts", "grading/bench.ts"]) assert.ok(!closure.includes(f), f);
+    assert.ok(closure.every((f) => /^(grading|setup)\/[\w./-]+\.(ts|js)$/.test(f)), "code files only: no quiz key or hidden check");
+    assert.ok(releasedPaths(ROOT).includes("grading/scoring-order.ts"));
+  });
 });
 
 describe("what a release contains", () => {
@@ -218,7 +229,7 @@ describe("what a release contains", () => {
 /** A scratch copy of the course with what a release reads (and its quiz keys and hidden checks). */
 function scratchCourse(name: string): string {
   const course = path.join(SCRATCH, name);
-  for (const rel of [...RELEASED_PATHS, "notebooks", "grading", "README.md", "package.json", "package-lock.json"]) {
+  for (const rel of [...releasedPaths(ROOT), "notebooks", "grading", "README.md", "package.json", "package-lock.json"]) {
     fs.cpSync(path.join(ROOT, rel), path.join(course, rel), { recursive: true, filter: (s) => !/node_modules|[/\\]build$/.test(s) });
   }
   return course;
@@ -313,7 +324,7 @@ describe("releasing again after an instructor's update", () => {
   it("keeps the student's edited notebook byte for byte, puts the new edition in notebooks/updates/, updates unedited ones, removes stale files", () => {
     // A scratch copy of the course, so the lessons can be updated as an instructor would.
     const course = path.join(SCRATCH, "course");
-    for (const rel of [...RELEASED_PATHS, "notebooks", "README.md", "package.json", "package-lock.json"]) {
+    for (const rel of [...releasedPaths(ROOT), "notebooks", "README.md", "package.json", "package-lock.json"]) {
       fs.cpSync(path.join(ROOT, rel), path.join(course, rel), { recursive: true, filter: (s) => !/node_modules|[/\\]build$/.test(s) });
     }
     fs.writeFileSync(path.join(course, "lib", "runtime", "obsolete-helper.ts"), "/** Old. */\nexport const OLD = 1;\n");
