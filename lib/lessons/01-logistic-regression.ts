@@ -2,7 +2,7 @@
  * Lesson 01 — Logistic regression and the three training steps.
  * Notebook: notebooks/01-logistic-regression.ipynb. Tests: test/lessons/01-logistic-regression.test.ts.
  *
- * Helpers the notebook uses (data, figures, the lecture's coffee network) and
+ * Helpers the notebook uses (data, figures, the optional lab's coffee network) and
  * the graded checks `01.*`. The exercises themselves are written in the notebook.
  */
 import { createChecker, decisionCheck, loadExpected, storedFunctionCheck } from "../checks";
@@ -79,7 +79,7 @@ export const check = checker.check;
 /** Prints one tier of a check's hint: `lab.hint("NN.name", 2)` for more detail than a failed check shows. */
 export const hint = checker.hint;
 
-// ---------------------------------------------------------------- the lecture's coffee network
+// ---------------------------------------------------------------- the optional lab's coffee network
 
 /** The oracle's float64 predictions of the coffee network, for comparison in the notebook. */
 export function coffeeNetworkReference(): { inputs: number[][]; predictions: number[] } {

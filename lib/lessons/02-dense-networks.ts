@@ -161,8 +161,8 @@ export const checker = createChecker([
   quizCheck({
     lesson: LESSON, id: "02.quiz.fitUpdates", points: 1,
     hints: [
-      "Recall the three steps: build the model, compile it with a loss, then fit. Which of them learns?",
-      "fit runs gradient descent (with backpropagation computing the derivatives) for the epochs you ask: what does each step of gradient descent change?",
+      "Recall the three steps of training: define the model, choose the loss and cost, minimise the cost. Which step changes w and b?",
+      "For each line, ask whether the weights are different right after it has run than right before. Section 6 describes what happens inside the line that minimises the cost.",
     ],
   }),
 ]);

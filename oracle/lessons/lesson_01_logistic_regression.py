@@ -64,7 +64,7 @@ def coffee_fingerprint():
 
 
 def coffee_network():
-    """The published coffee network's float64 predictions for the lecture's two roasts."""
+    """The published coffee network's float64 predictions for the optional lab's two roasts (Course 2, Week 1)."""
     return {"inputs": coffee.INPUTS, "predictions": tolist(coffee.predict(coffee.INPUTS))}
 
 

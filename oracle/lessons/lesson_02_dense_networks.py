@@ -149,15 +149,16 @@ def build():
         "c": "that loss belongs to a softmax over N classes with integer labels (lesson 04); one sigmoid output for two classes needs its two-class form.",
         "d": "absolute error is a regression loss too: it does not treat the output as the probability that y = 1.",
     })
-    checks["02.quiz.fitUpdates"] = quiz_check("what model.fit changes", {
-        "a": "the training data X and y",
-        "b": "the number of layers and of units in each layer",
-        "c": "the weights and biases of every layer",
-        "d": "the loss function chosen in compile",
+    # The practice quiz's second question, as the seed asks it: which line of the lecture's code updates the parameters.
+    checks["02.quiz.fitUpdates"] = quiz_check("which line of code updates the network parameters", {
+        "a": "`model = Sequential([...])`",
+        "b": "`model.compile(loss=BinaryCrossentropy())`",
+        "c": "`model.fit(X, y, epochs=100)`",
+        "d": "none of them: this code does not update the network parameters",
     }, "c", feedback={
-        "a": "fit only reads the training set; X and y are the same afterwards.",
-        "b": "the architecture is fixed when the model is built; fit trains that same network.",
-        "c": "each step of gradient descent moves every W and b against the derivative of the cost, which backpropagation computes.",
-        "d": "the loss is set by compile; fit minimises that loss and does not change which one it is.",
+        "a": "Sequential only defines the network (step 1): it creates the layers with their initial weights and changes nothing afterwards.",
+        "b": "compile only chooses the loss, and with it the cost to minimise (step 2); no weight moves when it runs.",
+        "c": "fit runs gradient descent (step 3): every step moves every W and b against the derivative of the cost, which backpropagation computes.",
+        "d": "one of these lines does train the network: after it, the weights differ from the initial ones and the cost is lower.",
     })
     return {"checks": checks, "values": {"coffeeNetwork": coffee}}

@@ -218,3 +218,18 @@ describe("lesson 02 notebook in a real tslab kernel", { concurrency: false }, ()
     assert.ok(byId["02.sequential"]?.cases.some((c) => /threw TypeError/.test(c.message ?? "")));
   });
 });
+
+describe("lesson 02 prose: epochs, e^(−loss), no run-dependent claims", () => {
+  const md = markdownCells(SLUG);
+  it("quotes the slide's 'number of steps in gradient descent' and says what an epoch is with mini-batches", () => {
+    const cell = md.find((t) => t.startsWith("## 6.")) ?? "";
+    assert.match(cell, /number of steps in gradient descent/);
+    assert.match(cell, /one \*\*epoch\*\* is one pass over the training set/);
+  });
+  it("calls e^(−loss) a rough geometric mean (the epoch loss is a running average) and claims no accuracy", () => {
+    const all = md.join("\n");
+    assert.match(all, /roughly the geometric mean/);
+    assert.match(all, /running average/);
+    assert.doesNotMatch(all, /essentially every training image|from machine to machine/);
+  });
+});

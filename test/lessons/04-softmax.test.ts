@@ -296,3 +296,23 @@ describe("lesson 04 notebook in a real tslab kernel", { concurrency: false }, ()
     });
   });
 });
+
+describe("lesson 04 prose: sources labelled truly", () => {
+  const md = markdownCells(SLUG);
+  it("the indicator-form cost is the course notes', not the lecture's", () => {
+    const cell = md.find((t) => t.startsWith("### The cost, written with an indicator")) ?? "";
+    assert.match(cell, /course's notes \(not the lecture/);
+  });
+  it("shows the lecture's own from-logits code, multiclass and logistic, next to the TensorFlow.js equivalents", () => {
+    const cell = md.find((t) => t.startsWith("## 4. Multiclass classification in TensorFlow.js")) ?? "";
+    for (const line of ["Dense(units=10, activation='linear')", "SparseCategoricalCrossentropy(from_logits=True)", "logits = model(X)", "f_x = tf.nn.softmax(logits)",
+      "Dense(units=1, activation='linear')", "BinaryCrossentropy(from_logits=True)", "tf.nn.sigmoid(logit)", "lab.SparseCategoricalCrossentropy({ fromLogits: true })", "tf.softmax(logits)", "tf.sigmoid(logit)", "less legible"]) {
+      assert.ok(cell.includes(line), `missing ${line}`);
+    }
+  });
+  it("gives the float32/float64 precision ratio as about 5×10^8, not 10^9", () => {
+    const all = md.join("\n");
+    assert.doesNotMatch(all, /10\^9\$ times worse/);
+    assert.match(all, /5\\times10\^\{8\}/);
+  });
+});

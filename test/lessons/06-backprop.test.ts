@@ -143,3 +143,11 @@ describe("lesson 06 notebook in a real tslab kernel", { concurrency: false }, ()
     });
   });
 });
+
+describe("lesson 06 prose", () => {
+  it("doubling a dense network's parameters makes the numerical method about 4 times slower, backprop about 2", () => {
+    const text = readNotebook(sourceNotebook(SLUG)).cells.filter((c) => c.cell_type === "markdown").map(cellText).join("\n");
+    assert.doesNotMatch(text, /takes about twice as long/);
+    assert.match(text, /about \$2 \\times 2 = 4\$ times slower/);
+  });
+});

@@ -13,7 +13,7 @@ import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { checker, summariseRuns } from "../../lib/lessons/07-layer-types";
 import { initBackend } from "../../lib/runtime";
-import { drawnFigures, figuresAndHtml, type DrawnFigure, solutionFunctions, recorded } from "../helpers/notebooks";
+import { drawnFigures, figuresAndHtml, markdownCells, type DrawnFigure, solutionFunctions, recorded } from "../helpers/notebooks";
 import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails } from "../helpers/lesson-contract";
 
 const SLUG = "07-layer-types";
@@ -155,5 +155,14 @@ describe("lesson 07 notebook in a real tslab kernel", { concurrency: false }, ()
       conv1dValid: "function conv1dValid(x: number[], kernel: number[], stride: number): number[] { const k = [...kernel].reverse(); const out: number[] = []; for (let s = 0; s + k.length <= x.length; s += stride) out.push(k.reduce((a, kj, j) => a + x[s + j] * kj, 0)); return out; }",
       buildEkgModel: "function buildEkgModel(): tf.Sequential { const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [100], units: 9, activation: 'relu' }), tf.layers.dense({ units: 3, activation: 'relu' }), tf.layers.dense({ units: 1, activation: 'sigmoid' })] }); m.compile({ loss: 'binaryCrossentropy', optimizer: tf.train.adam(0.03) }); return m; }",
     });
+  });
+});
+
+describe("lesson 07 prose: the lecture's reasons, labelled truly", () => {
+  it("gives the lecture's reason for speed (each unit looks at fewer inputs) and labels weight sharing as the course's", () => {
+    const text = markdownCells(SLUG).join("\n");
+    assert.doesNotMatch(text, /Fewer parameters is why the lecture says/);
+    assert.match(text, /each unit looks at only part of the previous layer's outputs/);
+    assert.match(text, /weight sharing, the course's addition/);
   });
 });
