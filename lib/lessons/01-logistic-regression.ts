@@ -5,7 +5,7 @@
  * Helpers the notebook uses (data, figures, the optional lab's coffee network) and
  * the graded checks `01.*`. The exercises themselves are written in the notebook.
  */
-import { createChecker, decisionCheck, loadExpected, storedFunctionCheck } from "../checks";
+import { createChecker, decisionCheck, loadExpected, quizCheck, storedFunctionCheck } from "../checks";
 import { plot, linspace, type Trace } from "../runtime";
 import { loadCoffeeData, isGoodRoast, goodRoastRegion, type CoffeeData } from "../course/coffee";
 import { fitNormalization, normalize, type NormStats } from "../course/normalize";
@@ -69,6 +69,29 @@ export const checker = createChecker([
       "Logistic regression is a network of one unit: which activation turns w·x + b into a probability, and which loss from step 2 scores a probability against a 0/1 label? A model also needs compiling before it can be trained.",
       "One Dense layer with a single unit that takes numFeatures inputs (inputShape: [numFeatures]), with the activation of step 1; compile it with the cost of step 2 (tfjs calls it \"binaryCrossentropy\") and the optimizer the task names.",
       "Common pitfalls: a hidden layer (logistic regression has none); a ReLU or linear unit with a loss that expects a probability; the squared error of linear regression instead of the logistic cost; Adam with its default learning rate instead of the one the task names; returning the model before compiling it.",
+    ],
+  }),
+  // Graded quiz (near the end of the notebook): the right answers and the explanation of each option are the
+  // instructor's (grading/quiz-keys/, written by the oracle), never here: the notebook only records an answer.
+  quizCheck({
+    lesson: LESSON, id: "01.quiz.compileStep", points: 1,
+    hints: [
+      "Recall the three steps of training and the three TensorFlow.js calls: which step decides what training will minimise?",
+      "Ask, for each option, whether anything about the weights is different right after compile returns, and what fit would be missing without it.",
+    ],
+  }),
+  quizCheck({
+    lesson: LESSON, id: "01.quiz.fitUpdates", points: 1,
+    hints: [
+      "An epoch is one pass over the training set; with mini-batches, one update uses one batch.",
+      "Count the batches in one pass over 200 examples when a batch holds at most 32, then count the passes.",
+    ],
+  }),
+  quizCheck({
+    lesson: LESSON, id: "01.quiz.lossChoice", points: 1,
+    hints: [
+      "The loss passed to compile defines the cost that fit minimises; the activation defines what the output can be.",
+      "Compare −log(f) and (1 − f)² for a label y = 1 and a prediction f = 0.01, and ask which part of the model each option says would change.",
     ],
   }),
 ]);

@@ -120,6 +120,13 @@ export const checker = createChecker([
   // Graded quiz (near the end of the notebook): the right answers and the explanation of each option are the
   // instructor's (grading/quiz-keys/, written by the oracle), never here: the notebook only records an answer.
   quizCheck({
+    lesson: LESSON, id: "04.quiz.softmaxA4", points: 1,
+    hints: [
+      "The lecture's in-video question: what do the outputs of a softmax layer add up to, whatever the logits?",
+      "Add up the three outputs you know and ask what the fourth must be for the four to form a probability distribution.",
+    ],
+  }),
+  quizCheck({
     lesson: LESSON, id: "04.quiz.softmaxOther", points: 1,
     hints: [
       "What do the outputs of a softmax add up to?",

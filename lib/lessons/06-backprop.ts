@@ -6,7 +6,7 @@
  * experiment) and the graded checks `06.*`.
  */
 import * as tf from "@tensorflow/tfjs";
-import { createChecker, storedFunctionCheck } from "../checks";
+import { createChecker, quizCheck, storedFunctionCheck } from "../checks";
 import { plot, type Trace } from "../runtime";
 
 export { setup, plot, linspace, record } from "../runtime";
@@ -57,6 +57,21 @@ export const checker = createChecker([
     hints: [
       "Backpropagation is the chain rule applied from the cost back towards the parameters: each node's derivative is built from the one after it.",
       "Forward: c = w·x, a = c + b, d = a − y, J = ½d². Backward, right to left, each derivative from the one after it: dJ/dd = d, dJ/da = dJ/dd·1, dJ/dc = dJ/da·1, dJ/db = dJ/da·1, dJ/dw = dJ/dc·x.",
+    ],
+  }),
+  // Graded quiz (near the end of the notebook): the keys and explanations are the instructor's (grading/quiz-keys/).
+  quizCheck({
+    lesson: LESSON, id: "06.quiz.nudgeW", points: 1,
+    hints: [
+      "A derivative says how much J moves per small move of a parameter: ΔJ ≈ (∂J/∂w)·Δw, sign included.",
+      "Find ∂J/∂w in the backward pass of section 3 (it goes through c = w·x) and multiply it by the change in w.",
+    ],
+  }),
+  quizCheck({
+    lesson: LESSON, id: "06.quiz.oneBackwardPass", points: 1,
+    hints: [
+      "Section 4 compares N × P steps with N + P steps: where does the saving come from?",
+      "Look at how the backward pass of section 3 gets ∂J/∂a from ∂J/∂d and ∂J/∂c from ∂J/∂a: how often is each node's derivative computed?",
     ],
   }),
 ]);

@@ -7,7 +7,7 @@
  * backend, and the graded checks `07.*`.
  */
 import * as tf from "@tensorflow/tfjs";
-import { createChecker, describeModel, storedFunctionCheck, storedModelCheck, type ModelDescription } from "../checks";
+import { createChecker, describeModel, quizCheck, storedFunctionCheck, storedModelCheck, type ModelDescription } from "../checks";
 import { createRng, plot, quietCpuFirstUse, type Trace } from "../runtime";
 import { probabilityAccuracy } from "../course/accuracy";
 
@@ -32,6 +32,21 @@ export const checker = createChecker([
     hints: [
       "Compare your layers with the lecture's EKG network: the kind of each layer, its filters, width and stride, then the output unit and the loss.",
       "On traces of 100 values × 1 channel: a relu convolution with one filter of width 20, stride 10 (9 positions), then one of width 5, stride 2 (3 positions); flatten, then one sigmoid unit, trained with binary cross-entropy. Check the widths and strides: they set the output lengths.",
+    ],
+  }),
+  // Graded quiz (near the end of the notebook): the keys and explanations are the instructor's (grading/quiz-keys/).
+  quizCheck({
+    lesson: LESSON, id: "07.quiz.firstLayerInputs", points: 1,
+    hints: [
+      "A convolutional unit looks at a window of the previous layer, not at all of it.",
+      "Section 1 lists which samples each unit of layer 1 looks at; count the samples in one unit's window.",
+    ],
+  }),
+  quizCheck({
+    lesson: LESSON, id: "07.quiz.secondLayerSees", points: 1,
+    hints: [
+      "A unit of layer 2 looks at units of layer 1, and each of those looks at its own window of the trace.",
+      "Write down the window of samples each of layer 1's units 1–5 looks at, then take the union of those windows.",
     ],
   }),
 ]);

@@ -55,6 +55,7 @@ def multilabel(n):
 
 
 SOFTMAX_OTHER_OPTIONS = {"a": "0.71", "b": "0.29", "c": "0.5", "d": "it cannot be known without z2"}
+A4_OPTIONS = {"a": "0.65", "b": "0.35", "c": "0.25", "d": "it cannot be known without z4"}
 
 
 def build():
@@ -102,6 +103,14 @@ def build():
                 case("3 labels (car, bus, pedestrian)", [3], multilabel(3)),
                 case("5 labels", [5], multilabel(5)),
             ]},
+            # Graded quiz. The lecture's in-video question: a1, a2, a3 = 0.30, 0.20, 0.15, so a4 = 1 - 0.65 = 0.35.
+            "04.quiz.softmaxA4": quiz_check("a4 of a four-unit softmax when a1, a2, a3 = 0.30, 0.20, 0.15", A4_OPTIONS,
+                                            next(k for k, v in A4_OPTIONS.items() if v == f"{1 - (0.30 + 0.20 + 0.15):.2f}"), feedback={
+                "a": "0.65 is a₁ + a₂ + a₃, the probability that the class is one of the first three; a₄ is what remains of 1 after them.",
+                "b": "the four outputs are the probabilities of the four classes and add up to 1, so a₄ = 1 − (0.30 + 0.20 + 0.15).",
+                "c": "0.25 would make the four outputs add up to 0.90, yet softmax outputs always add up to exactly 1.",
+                "d": "z₄ is not needed: every output shares the same denominator, so the four add up to 1 and three of them fix the fourth.",
+            }),
             # Graded quiz. Two softmax outputs add up to 1: the right option is the one equal to 1 - a1.
             "04.quiz.softmaxOther": quiz_check("a2 of a two-unit softmax when a1 = 0.71", SOFTMAX_OTHER_OPTIONS,
                                                next(k for k, v in SOFTMAX_OTHER_OPTIONS.items() if v == f"{1 - 0.71:.2f}"), feedback={

@@ -159,6 +159,9 @@ describe("lesson 01 notebook in a real tslab kernel", { concurrency: false }, ()
 
   it("wrong code in every exercise: runs to the end and every check fails with a message", () => {
     const { byId } = assertWrongEditionFails(SLUG, IDS, {
+      quizCompileStep: 'const quizCompileStep = "c";',  // a wrong quiz option
+      quizFitUpdates: 'const quizFitUpdates = "a";',  // a wrong quiz option: the epochs
+      quizLossChoice: 'const quizLossChoice = "c";',  // a wrong quiz option
       sigmoid: "function sigmoid(z: number[]): number[] { return z.map((v) => 1 / (1 + Math.exp(v))); }",
       logisticLoss: "function logisticLoss(f: number, y: number): number { return -y * Math.log(f); }",
       computeCost: "function computeCost(X: number[][], y: number[], w: number[], b: number): number { return NaN; }",

@@ -283,6 +283,7 @@ describe("lesson 04 notebook in a real tslab kernel", { concurrency: false }, ()
 
   it("wrong code in every exercise: runs to the end and every check fails", () => {
     assertWrongEditionFails(SLUG, IDS, {
+      quizSoftmaxA4: 'const quizSoftmaxA4 = "a";',  // a wrong quiz option: a1 + a2 + a3
       quizSoftmaxOther: 'const quizSoftmaxOther = "a";',  // a wrong quiz option
       quizMultiLabel: 'const quizMultiLabel = "a";',  // a wrong quiz option
       quizSoftmaxFacts: 'const quizSoftmaxFacts = ["a", "b"];',  // a false statement chosen
