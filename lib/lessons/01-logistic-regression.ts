@@ -67,8 +67,8 @@ export const checker = createChecker([
     task: { hidden: { kind: "none" } }, target: "binary",
     hints: [
       "Logistic regression is a network of one unit: which activation turns w·x + b into a probability, and which loss from step 2 scores a probability against a 0/1 label? A model also needs compiling before it can be trained.",
-      "One Dense layer with a single unit that takes numFeatures inputs (inputShape: [numFeatures]), with the activation of step 1; compile it with the cost of step 2 (tfjs calls it \"binaryCrossentropy\") and the optimizer the task names.",
-      "Common pitfalls: a hidden layer (logistic regression has none); a ReLU or linear unit with a loss that expects a probability; the squared error of linear regression instead of the logistic cost; Adam with its default learning rate instead of the one the task names; returning the model before compiling it.",
+      "Read the check's message: it names the part that is not logistic regression. Common slips: a hidden layer (logistic regression has none); a ReLU or linear unit with a loss that expects a probability; the squared error of linear regression instead of the logistic cost; Adam with its default learning rate; returning the model before compiling it.",
+      "Walk-through: one Dense layer with a single unit that takes numFeatures inputs (inputShape: [numFeatures]), with the activation of step 1; compile it with the cost of step 2 (tfjs calls it \"binaryCrossentropy\") and the optimizer the task names.",
     ],
   }),
   // Graded quiz (near the end of the notebook): the right answers and the explanation of each option are the

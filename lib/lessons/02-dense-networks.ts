@@ -121,7 +121,8 @@ export const checker = createChecker([
     id: "02.sequential", fnName: "sequential", points: 2,
     hints: [
       "A network is its layers applied one after another: each layer's output becomes the next layer's input.",
-      "Start with a = x and, for each layer in order, a = dense(a, layer.W, layer.b, layer.g); return the last a. With no layers, the output is x itself.",
+      "Look at the case that failed. If only the last layer's result is wrong, check which activation each layer gets; if every case is off, check what the second layer receives as its input; and think about what a network with no layers should return.",
+      "Walk-through: begin with the input as the current activations; for each layer in order, compute that layer's dense output from the current activations with the layer's own W, b and g, and make it the new current activations; after the last layer, return them. With no layers, the input itself is the output.",
     ],
   }),
   storedFunctionCheck({
@@ -145,8 +146,8 @@ export const checker = createChecker([
     target: "binary",
     hints: [
       "The answer is 0 or 1: what should the last layer output, and which loss scores that output against a 0/1 label (lesson 01)? Check the hidden layers against the table and the input size against the images.",
-      "Dense 25 sigmoid (taking the 400 pixels: inputShape: [400]) → Dense 15 sigmoid → one output unit whose activation makes a probability; compile with the binary cross-entropy and Adam at learning rate 0.001. Only the first layer needs the input shape.",
-      "Common pitfalls: ReLU hidden layers (the lecture's network uses sigmoids here); the units in the wrong order (15 before 25); a linear output with a loss that reads it as a probability; the squared error instead of the cross-entropy; SGD or a default learning rate instead of Adam at 0.001.",
+      "Read the check's message: it names the part of your model that does not match the task (a layer, the output's activation, the loss or the optimizer). Common slips: ReLU hidden layers (the lecture's network uses sigmoids here), the units in the wrong order, a linear output with a loss that reads it as a probability, the squared error instead of the cross-entropy, SGD or a default learning rate.",
+      "Walk-through: the table of section 5 gives the two hidden layers (the first one takes the 400 pixels as its input shape); then one output unit whose activation turns z into a probability; compile with the loss of lesson 01 for 0/1 labels and the optimizer the task names.",
     ],
   }),
   // Graded quiz (near the end of the notebook): the right answers and the explanation of each option are the

@@ -62,7 +62,8 @@ const piecewiseCheck: CheckDefinition & { fnName: string } = {
   points: 2,
   hints: [
     "Each ReLU unit adds one bend: flat up to its kink, a straight line after. Look at where the target's slope changes, and by how much.",
-    "Each unit relu(w·x + b) is 0 until x = −b/w and then rises with slope w. The fixed unit covers [0, 1). At x = 1 the slope must go from 0 (the fixed unit has switched off) to +1, and at x = 2 from 1 to 3: each new unit adds that change in slope, starting where it happens.",
+    "Plot your units with the figure below the check: where does your sum leave the target first? A unit relu(w·x + b) switches on at x = −b/w; check that point and the slope it adds there for each of your two units.",
+    "Walk-through: the fixed unit covers [0, 1). At x = 1 the slope must go from 0 (the fixed unit has switched off) to +1, and at x = 2 from 1 to 3: each new unit adds that change in slope, starting where it happens, so its w is the change and −b/w the place.",
   ],
   async run(fn: unknown, runCase: CaseRunner = compareCase): Promise<CaseResult[]> {
     const stored = storedCheck(LESSON, "03.piecewiseReluUnits");
@@ -164,14 +165,15 @@ export const checker = createChecker([
     lesson: LESSON, id: "03.chooseOutputActivation", fnName: "chooseOutputActivation", points: 1,
     hints: [
       "The output activation follows from the range of values the target y can take.",
-      "Match the output's range: y is 0 or 1 → sigmoid (a probability); y can be any real number, negative too → linear; y is never negative → relu.",
+      "For the case that failed, write down the smallest and the largest value that kind of target can take, then the range of values each of the three activations can output: which one covers exactly that range?",
     ],
   }),
   storedModelCheck({
     lesson: LESSON, id: "03.buildRegressionModel", fnName: "buildRegressionModel", points: 2,
     hints: [
       "A regression network predicts a number, so decide two things from the target: which output activation can produce every value y takes, and which loss measures the gap between a predicted and a true number.",
-      "One hidden Dense layer of 16 relu units on numFeatures inputs, then Dense(1): linear when the target can be negative, relu when it never is. Compile with the mean squared error loss (\"meanSquaredError\") and Adam at learning rate 0.01, and return the model.",
+      "Read the check's message for the case that failed: it says whether the output activation, the loss or the hidden layers are off. Then ask whether your output can reach every value the target takes when targetCanBeNegative is true, and only those when it is false.",
+      "Walk-through: a hidden layer of the kind the notebook describes on numFeatures inputs, then one output unit whose activation follows targetCanBeNegative (section 2's rule); compile with the regression loss of this section and the optimizer the task names, and return the model.",
     ],
     mistakes: regressionModelMistakes,
     describeArgs: (args) => `numFeatures = ${String(args[0])}, targetCanBeNegative = ${String(args[1])}`,

@@ -104,7 +104,8 @@ export const checker = createChecker([
     lesson: LESSON, id: "04.buildMulticlassModel", fnName: "buildMulticlassModel", points: 2,
     hints: [
       "A multiclass network gives one score per class; decide where the softmax happens — in the last layer or inside the loss (this course puts it in the loss, for numerical stability).",
-      "Two relu hidden layers (25, then 15 units, on 2 inputs) and one linear output unit per class: the outputs are logits, so no softmax layer, and the loss must be told it receives logits (the course's sparse categorical cross-entropy has that option). Adam at learning rate 0.01.",
+      "Read the check's message: it names the part that does not match. Then check the pair that must agree: does your last layer output probabilities or logits, and does your loss expect the same?",
+      "Walk-through: two relu hidden layers (25, then 15 units, on 2 inputs) and one linear output unit per class: the outputs are logits, so no softmax layer, and the loss must be told it receives logits (the course's sparse categorical cross-entropy has that option). Adam at learning rate 0.01.",
     ],
   }),
   // A decision: the student picks the hidden layers, the output activation and the loss for several yes/no answers.

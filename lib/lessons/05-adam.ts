@@ -85,7 +85,8 @@ export const checker = createChecker([
     lesson: LESSON, id: "05.adamStep", fnName: "adamStep", points: 3,
     hints: [
       "Revisit Adam: per weight it keeps running averages of the gradient and of its square, corrects their bias towards zero in the first steps, and scales the step with them.",
-      "Per weight j: t = state.t + 1 (store it back first); m = β1·m + (1 − β1)·g; v = β2·v + (1 − β2)·g²; " +
+      "Compare your first step with the notebook's: at t = 1 every weight moves by about the learning rate. If it moves much less, check the bias correction and which t it uses; if later steps drift, check that m, v and t are written back into state; if a case with no options fails, check the defaults.",
+      "Walk-through, per weight j: t = state.t + 1 (store it back first); m = β1·m + (1 − β1)·g; v = β2·v + (1 − β2)·g²; " +
       "m̂ = m/(1 − β1^t); v̂ = v/(1 − β2^t); w − learningRate·m̂/(√v̂ + ε). Write m, v and t back into `state`, " +
       "return a new weights array (don't modify w), and use defaults 0.001, 0.9, 0.999, 1e-7 for options not given.",
     ],
@@ -99,8 +100,8 @@ export const checker = createChecker([
     target: "multiclass",
     hints: [
       "Ten digits, one answer per image: the output must give a distribution over the 10 classes. Lesson 04 showed two arrangements that do this; make the output layer and the loss agree on which one you use.",
-      "Layers L1 (25 relu, on the 400 pixels) and L2 (15 relu), then L3 with one unit per digit: either a softmax output with the sparse categorical cross-entropy, or a linear output with the course's sparse categorical cross-entropy told that it receives logits (fromLogits, the numerically stable one). Adam at learning rate 1e-3.",
-      "Common pitfalls: a softmax on the last layer while the loss also expects logits; a linear output with a loss that reads probabilities (tfjs's \"sparseCategoricalCrossentropy\" string); missing layer names.",
+      "Read the check's message: it names the part that does not match. Common slips: a softmax on the last layer while the loss also expects logits; a linear output with a loss that reads probabilities (tfjs's \"sparseCategoricalCrossentropy\" string); missing layer names.",
+      "Walk-through: layers L1 (25 relu, on the 400 pixels) and L2 (15 relu), then L3 with one unit per digit: either a softmax output with the sparse categorical cross-entropy, or a linear output with the course's sparse categorical cross-entropy told that it receives logits (fromLogits, the numerically stable one). Adam at learning rate 1e-3.",
     ],
   }),
   storedFunctionCheck({

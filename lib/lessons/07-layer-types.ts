@@ -24,14 +24,16 @@ export const checker = createChecker([
     lesson: LESSON, id: "07.conv1dValid", fnName: "conv1dValid", points: 2,
     hints: [
       "A 1-D convolution slides a window along the signal and takes a weighted sum at each position; 'valid' means the window never hangs over an edge.",
-      "Output i is Σ_k x[i·stride + k]·kernel[k] for k = 0 … kernel.length − 1 (no flipping: this is what tf.conv1d computes), for every i with i·stride + kernel.length ≤ x.length: floor((n − k)/stride) + 1 outputs.",
+      "Check the failed case's length first: a valid convolution has floor((n − k)/stride) + 1 outputs. If the length is right but the values are not, compare your first output with the kernel applied to x's first window, element by element (in the same order, not flipped).",
+      "Walk-through: output i is Σ_k x[i·stride + k]·kernel[k] for k = 0 … kernel.length − 1 (no flipping: this is what tf.conv1d computes), for every i with i·stride + kernel.length ≤ x.length.",
     ],
   }),
   storedModelCheck({
     lesson: LESSON, id: "07.buildEkgModel", fnName: "buildEkgModel", points: 2,
     hints: [
       "Compare your layers with the lecture's EKG network: the kind of each layer, its filters, width and stride, then the output unit and the loss.",
-      "On traces of 100 values × 1 channel: a relu convolution with one filter of width 20, stride 10 (9 positions), then one of width 5, stride 2 (3 positions); flatten, then one sigmoid unit, trained with binary cross-entropy. Check the widths and strides: they set the output lengths.",
+      "Read the check's message: it names the first layer that differs. For a convolution, compute its output length, floor((n − width)/stride) + 1, and compare it with the number of units the lecture gives that layer.",
+      "Walk-through: on traces of 100 values × 1 channel, a relu convolution with one filter of width 20, stride 10 (9 positions), then one of width 5, stride 2 (3 positions); flatten, then one sigmoid unit, trained with binary cross-entropy.",
     ],
   }),
   // Graded quiz (near the end of the notebook): the keys and explanations are the instructor's (grading/quiz-keys/).
