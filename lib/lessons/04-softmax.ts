@@ -6,7 +6,7 @@
  * the graded checks `04.*`. The from-logits losses for compile/fit come from
  * lib/core/losses.ts and are re-exported here.
  */
-import { createChecker, decisionCheck, quizCheck, storedFunctionCheck, storedModelCheck, type Alternative } from "../checks";
+import { createChecker, decisionCheck, quizCheck, storedFunctionCheck, type Alternative } from "../checks";
 import { createRng, linspace, plot, type Trace } from "../runtime";
 
 export { setup, progress, plot, linspace, seedEverything, record } from "../runtime";
@@ -100,12 +100,15 @@ export const checker = createChecker([
       "Without forming sigmoid(z): loss = max(z, 0) − z·y + log(1 + e^(−|z|)). Only e^(−|z|) ≤ 1 is ever computed, so z = ±1000 is fine. Return the mean over examples.",
     ],
   }),
-  storedModelCheck({
+  // A decision: the hidden layers are the lab's; the output layer, the loss and fromLogits are the student's choice.
+  decisionCheck({
     lesson: LESSON, id: "04.buildMulticlassModel", fnName: "buildMulticlassModel", points: 2,
+    task: { hidden: { kind: "exactly", layers: [{ units: 25, activation: "relu" }, { units: 15, activation: "relu" }] } },
+    target: "multiclass",
     hints: [
       "A multiclass network gives one score per class; decide where the softmax happens — in the last layer or inside the loss (this course puts it in the loss, for numerical stability).",
       "Read the check's message: it names the part that does not match. Then check the pair that must agree: does your last layer output probabilities or logits, and does your loss expect the same?",
-      "Walk-through: two relu hidden layers (25, then 15 units, on 2 inputs) and one linear output unit per class: the outputs are logits, so no softmax layer, and the loss must be told it receives logits (the course's sparse categorical cross-entropy has that option). Adam at learning rate 0.01.",
+      "Walk-through: two relu hidden layers (25, then 15 units, on 2 inputs) and one output unit per class; then either a linear output whose logits go to the course's sparse categorical cross-entropy told that it receives logits (the numerically safer route), or a softmax output with the plain sparse loss. Adam at learning rate 0.01.",
     ],
   }),
   // A decision: the student picks the hidden layers, the output activation and the loss for several yes/no answers.

@@ -199,6 +199,28 @@ export function summariseRuns(runs: readonly SizeRun[]): { size: number; runs: n
   });
 }
 
+/** What one training-set size of the experiment shows, as data: the notebook words its conclusion from it. */
+export interface SizeFinding {
+  size: number;
+  /** The network ahead on average over the seeds ("tie" when the means are equal). */
+  aheadOnAverage: "convolutional" | "dense" | "tie";
+  /** Whether the best convolutional run beats every dense run. */
+  bestConvBeatsEveryDense: boolean;
+  conv: Spread;
+  dense: Spread;
+}
+
+/** The findings of the size experiment, per size (ascending), computed from the runs themselves. */
+export function sizeFindings(runs: readonly SizeRun[]): SizeFinding[] {
+  return summariseRuns(runs).map((s) => ({
+    size: s.size,
+    aheadOnAverage: s.conv.mean > s.dense.mean ? "convolutional" : s.conv.mean < s.dense.mean ? "dense" : "tie",
+    bestConvBeatsEveryDense: s.conv.max > s.dense.max,
+    conv: s.conv,
+    dense: s.dense,
+  }));
+}
+
 /**
  * Held-out accuracy against training-set size for both networks: the mean
  * over the seeds as a line, the lowest and highest run as error bars, and

@@ -85,13 +85,22 @@ def build():
     ]
     x4 = rand(g, 4)
     one = [{"W": W23, "b": [0, 1, -1], "g": "relu"}]
+    neg_out = [{"W": [[1, -1], [0.5, 2]], "b": [0.5, -1], "g": "relu"}, {"W": [[-2], [1]], "b": [-1], "g": "linear"}]
+    three = [{"W": [[1, -2], [0.5, 1]], "b": [0, 0.5], "g": "relu"},
+             {"W": [[1, -1, 0.5], [-1, 2, 1]], "b": [0, 0, -1], "g": "sigmoid"},
+             {"W": [[2], [-3], [1]], "b": [0.25], "g": "linear"}]
     seq_cases = [
         case("coffee network, 200 °C, 13.9 min (≈ 0.9625)", [xn[0], coffee_layers], sequential(xn[0], coffee_layers)),
         case("coffee network, 200 °C, 17 min (≈ 3.03e-8)", [xn[1], coffee_layers], sequential(xn[1], coffee_layers)),
         case("4 → 5 relu → 3 relu → 2 linear", [x4, deep], sequential(x4, deep)),
         case("a single layer is just dense", [[2, 1], one], sequential([2, 1], one)),
         case("no layers: the output is the input", [[0.25, -3], []], [0.25, -3]),
+        # Cases that separate every layer's activation: a linear output below 0 (the first layer's ReLU applied
+        # everywhere would give 0), and three different activations in one network.
+        case("2 → 2 relu → 1 linear, a negative output", [[1, 2], neg_out], sequential([1, 2], neg_out)),
+        case("three activations: 2 → 2 relu → 3 sigmoid → 1 linear", [[1, -1], three], sequential([1, -1], three)),
     ]
+    assert sequential([1, 2], neg_out)[0] < 0
 
     p5 = [0.9, 0.2, 0.7, 0.05, 0.6]
     y5 = [1, 0, 1, 0, 0]

@@ -38,13 +38,10 @@ LECTURE_Z = tolist(np.log([0.30, 0.20, 0.15, 0.35]))
 
 
 def multiclass(n):
-    """Dense 25 relu → 15 relu → n linear on 2 inputs; parameters = inputs·units + units per layer."""
-    return {"inputShape": [None, 2],
-            "layers": [{"className": "Dense", "units": 25, "activation": "relu"},
-                       {"className": "Dense", "units": 15, "activation": "relu"},
-                       {"className": "Dense", "units": n, "activation": "linear"}],
-            "params": (2 * 25 + 25) + (25 * 15 + 15) + (15 * n + n),
-            "loss": "sparseCategoricalCrossentropy(fromLogits)"}
+    """A decision exercise (lib/checks/decision.ts): the lab's hidden layers (Dense 25 relu -> 15 relu on
+    2 inputs), then a distribution over n classes (softmax + sparse loss, or linear + its from-logits version)."""
+    return {"inputs": 2, "hidden": [{"units": 25, "activation": "relu"}, {"units": 15, "activation": "relu"}],
+            "outputUnits": n, "predicts": "class distribution", "optimizer": {"className": "Adam", "learningRate": 0.01}}
 
 
 def multilabel(n):
@@ -139,10 +136,10 @@ def build():
                 "c": "with two output units it computes essentially what logistic regression computes",
                 "d": "it is the right output layer when one example can have several labels at once",
             }, ["a", "c"], feedback={
-                "a": "true: every aⱼ shares the same denominator Σₖ e^zₖ, so the outputs add up to 1 (a probability distribution over the classes).",
-                "b": "not so: the denominator contains every zₖ, so changing any one z changes every output. That is what sets softmax apart from sigmoid or ReLU, which act on each z alone.",
-                "c": "true: with N = 2, a₁ = 1 / (1 + e^(z₂ − z₁)), a sigmoid of z₁ − z₂, so softmax regression reduces to logistic regression (with a slightly different parameterisation).",
-                "d": "not so: softmax outputs compete and add up to 1, so they cannot say \"yes\" to several labels at once; multi-label needs one independent sigmoid per label.",
+                "a": "every aⱼ shares the same denominator Σₖ e^zₖ, so the outputs add up to 1 (a probability distribution over the classes).",
+                "b": "the denominator contains every zₖ, so changing any one z changes every output. That is what sets softmax apart from sigmoid or ReLU, which act on each z alone.",
+                "c": "with N = 2, a₁ = 1 / (1 + e^(z₂ − z₁)), a sigmoid of z₁ − z₂, so softmax regression reduces to logistic regression (with a slightly different parameterisation).",
+                "d": "softmax outputs compete and add up to 1, so they cannot say \"yes\" to several labels at once; multi-label needs one independent sigmoid per label.",
             }),
         },
     }

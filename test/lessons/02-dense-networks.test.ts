@@ -58,6 +58,8 @@ const WRONG: Record<string, Record<string, Fn>> = {
     "layers in reverse order": ((x: number[], layers: Layer[]) => [...layers].reverse().reduce((a, l) => (a.length === l.W.length ? denseOk(a, l.W, l.b, l.g) : a.map(() => NaN)), x)) as Fn,
     "no activation on the output layer": ((x: number[], layers: Layer[]) => layers.reduce((a, l, i) => denseOk(a, l.W, l.b, i === layers.length - 1 ? (z) => z : l.g), x)) as Fn,
     "sigmoid everywhere": ((x: number[], layers: Layer[]) => layers.reduce((a, l) => denseOk(a, l.W, l.b, sigmoid), x)) as Fn,
+    "the first layer's activation on every layer": ((x: number[], layers: Layer[]) => layers.reduce((a, l) => denseOk(a, l.W, l.b, layers[0]!.g), x)) as Fn,
+    "the last layer's activation on every layer": ((x: number[], layers: Layer[]) => layers.reduce((a, l) => denseOk(a, l.W, l.b, layers[layers.length - 1]!.g), x)) as Fn,
     "starts from layers[0] (crashes without layers)": ((x: number[], layers: Layer[]) => { let a = denseOk(x, layers[0]!.W, layers[0]!.b, layers[0]!.g); for (const l of layers.slice(1)) a = denseOk(a, l.W, l.b, l.g); return a; }) as Fn,
   },
   "02.binaryCrossentropy": {

@@ -15,7 +15,7 @@ import { applyLayer, checker, loadHouses, loadRingData, loadWeather, piecewiseFu
 import { courseRoot } from "../../lib/runtime/paths";
 import { initBackend } from "../../lib/runtime";
 import { drawnFigures, figuresAndHtml, markdownCells, solutionFunctions, recorded } from "../helpers/notebooks";
-import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails } from "../helpers/lesson-contract";
+import { assertSolutionEditionPasses, itAcceptsEveryRightChoice, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails } from "../helpers/lesson-contract";
 
 const SLUG = "03-activations";
 const IDS = checker.definitions.map((d) => d.id);
@@ -55,7 +55,9 @@ const WRONG: Record<string, Record<string, Fn>> = {
     "linear and ReLU swapped": ((n: number, neg: boolean) => regressionModel(n, "relu", neg ? "relu" : "linear")) as Fn,
     "binary cross-entropy on a regression target": ((n: number, neg: boolean) => regressionModel(n, "relu", rightOutput(neg), "binaryCrossentropy")) as Fn,
     "not compiled": ((n: number, neg: boolean) => regressionModel(n, "relu", rightOutput(neg), null)) as Fn,
-    "sigmoid hidden layer": ((n: number, neg: boolean) => regressionModel(n, "sigmoid", rightOutput(neg))) as Fn,
+    "a linear hidden layer (the network stays a straight line)": ((n: number, neg: boolean) => regressionModel(n, "linear", rightOutput(neg))) as Fn,
+    "no hidden layer": ((n: number, neg: boolean) => { const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [n], units: 1, activation: rightOutput(neg) as "relu" })] }); m.compile({ loss: "meanSquaredError", optimizer: tf.train.adam(0.01) }); return m; }) as Fn,
+    "Adam with its default learning rate": ((n: number, neg: boolean) => { const m = regressionModel(n, "relu", rightOutput(neg), null); m.compile({ loss: "meanSquaredError", optimizer: tf.train.adam() }); return m; }) as Fn,
   },
   "03.meanSquaredError": {
     "the lecture's ½ (cost J instead of tfjs's loss)": ((y: number[], p: number[]) => sumSq(y, p) / (2 * y.length)) as Fn,
@@ -86,38 +88,48 @@ before(async () => {
 describe("lesson 03 checks on the notebook's own solutions and on wrong code", () => {
   const solutions = solutionFunctions(SLUG);
   itHoldsTheCheckContract(checker, solutions, WRONG);
+  itAcceptsEveryRightChoice(checker, {
+    "03.buildRegressionModel": {
+      "sigmoid hidden layer": ((n: number, neg: boolean) => regressionModel(n, "sigmoid", rightOutput(neg))) as Fn,
+      "two tanh hidden layers of 8": ((n: number, neg: boolean) => { const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [n], units: 8, activation: "tanh" }), tf.layers.dense({ units: 8, activation: "tanh" }), tf.layers.dense({ units: 1, activation: rightOutput(neg) as "relu" })] }); m.compile({ loss: "meanSquaredError", optimizer: tf.train.adam(0.01) }); return m; }) as Fn,
+    },
+  });
 
-  it("each wrong regression model is failed with the sentence that explains it, case by case", async () => {
+  it("each wrong regression model is failed with the explanation its target calls for, case by case", async () => {
     const W = WRONG["03.buildRegressionModel"] as Record<string, Fn>;
-    const messages = async (label: string): Promise<Map<string, string>> => {
-      const r = await checker.run("03.buildRegressionModel", W[label]);
+    const messages = async (fn: Fn): Promise<Map<string, string>> => {
+      const r = await checker.run("03.buildRegressionModel", fn);
       return new Map(r.cases.map((c) => [c.name, c.passed ? "(passed)" : `${c.mistake ?? "-"}: ${c.message ?? ""}`]));
     };
     const neg = "temperature change: 1 feature, y can be negative";
     const pos = "house price from size: 1 feature, y ≥ 0";
-    const sig = await messages("sigmoid output (squashes into (0, 1))");
-    assert.match(sig.get(pos) ?? "", /^output-range: .*squashes every prediction into \(0, 1\): a price of 2\.5/);
-    assert.match(sig.get(neg) ?? "", /^output-range: .*a temperature change of −2 °C/);
+    const sig = await messages(W["sigmoid output (squashes into (0, 1))"] as Fn);
+    assert.match(sig.get(pos) ?? "", /^wrong-decision: .*sigmoid output squashes its value like a probability: use a ReLU output/);
+    assert.match(sig.get(neg) ?? "", /^wrong-decision: .*use a linear output/);
     // A ReLU output is right where y ≥ 0 and wrong where y can be negative: the cases separate the two targets.
-    const relu = await messages("ReLU output for every target (cannot go negative)");
+    const relu = await messages(W["ReLU output for every target (cannot go negative)"] as Fn);
     assert.equal(relu.get(pos), "(passed)");
-    assert.match(relu.get(neg) ?? "", /^output-range: .*can never output a negative value/);
-    const linear = await messages("linear output for every target");
+    assert.match(relu.get(neg) ?? "", /^wrong-decision: .*only numbers ≥ 0 .*this target can be negative/);
+    const linear = await messages(W["linear output for every target"] as Fn);
     assert.equal(linear.get(neg), "(passed)");
-    assert.match(linear.get(pos) ?? "", /^output-range: .*never negative .*ReLU output/);
-    const swapped = await messages("linear and ReLU swapped");
-    assert.match(swapped.get(pos) ?? "", /^output-range: /);
-    assert.match(swapped.get(neg) ?? "", /^output-range: .*negative value/);
-    for (const m of (await messages("binary cross-entropy on a regression target")).values()) assert.match(m, /^wrong-loss: .*mean squared error/);
-    for (const m of (await messages("not compiled")).values()) assert.match(m, /^not-compiled: .*model\.compile/);
-    for (const m of (await messages("sigmoid hidden layer")).values()) assert.match(m, /^wrong-layer-activation: .*hidden layer 1/);
-    // Two mistakes at once: the sentence explains the difference the message shows first (layers before loss).
-    const r = await checker.run("03.buildRegressionModel", (n: number) => regressionModel(n, "relu", "relu", "binaryCrossentropy"));
-    const byName = new Map(r.cases.map((c) => [c.name, c]));
-    assert.equal(byName.get(neg)?.mistake, "output-range");
-    assert.match(byName.get(neg)?.message ?? "", /activation.*negative value/);
-    assert.equal(byName.get(pos)?.mistake, "wrong-loss");
-    assert.match(byName.get(pos)?.message ?? "", /\.loss.*mean squared error/);
+    assert.match(linear.get(pos) ?? "", /^wrong-decision: .*never negative.*ReLU output/);
+    for (const m of (await messages(W["binary cross-entropy on a regression target"] as Fn)).values()) assert.match(m, /^wrong-decision: .*squared error/);
+    for (const m of (await messages(W["not compiled"] as Fn)).values()) assert.match(m, /^wrong-decision: .*model\.compile/);
+    for (const m of (await messages(W["a linear hidden layer (the network stays a straight line)"] as Fn)).values()) assert.match(m, /^wrong-decision: .*linear layers stacked/);
+    for (const m of (await messages(W["no hidden layer"] as Fn)).values()) assert.match(m, /^wrong-decision: .*fit a straight line/);
+  });
+
+  it("chooseOutputActivation explains every wrong choice for every kind of target", async () => {
+    const right: Record<string, string> = { binary: "sigmoid", real: "linear", nonNegative: "relu" };
+    for (const [target, answer] of Object.entries(right)) {
+      for (const choice of ["sigmoid", "linear", "relu"].filter((c) => c !== answer)) {
+        const r = await checker.run("03.chooseOutputActivation", (t: string) => (t === target ? choice : right[t]));
+        const failed = r.cases.filter((c) => !c.passed);
+        assert.equal(failed.length, 1, `${choice} for ${target}`);
+        assert.equal(failed[0]?.mistake, "output-range", `${choice} for ${target}: ${failed[0]?.message}`);
+        assert.match(failed[0]?.message ?? "", new RegExp(`— a ${choice} output gives`));
+      }
+    }
   });
 
   it("meanSquaredError with the lecture's ½ is named as such", async () => {

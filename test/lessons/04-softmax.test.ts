@@ -64,7 +64,9 @@ const WRONG: Record<string, Record<string, Fn>> = {
   "04.buildMulticlassModel": {
     "softmax output with the course loss": ((n: number) => model([[25, "relu"], [15, "relu"], [n, "softmax"]], SparseCategoricalCrossentropy({ fromLogits: true }))) as Fn,
     "linear output with tfjs's string loss": ((n: number) => model([[25, "relu"], [15, "relu"], [n, "linear"]], "sparseCategoricalCrossentropy")) as Fn,
-    "softmax output with the string loss (the probability route)": ((n: number) => model([[25, "relu"], [15, "relu"], [n, "softmax"]], "sparseCategoricalCrossentropy")) as Fn,
+    "sigmoid outputs with binary cross-entropy (separate yes/no answers)": ((n: number) => model([[25, "relu"], [15, "relu"], [n, "sigmoid"]], "binaryCrossentropy")) as Fn,
+    "softmax output with the one-hot loss": ((n: number) => model([[25, "relu"], [15, "relu"], [n, "softmax"]], "categoricalCrossentropy")) as Fn,
+    "one output unit": (() => model([[25, "relu"], [15, "relu"], [1, "linear"]], SparseCategoricalCrossentropy({ fromLogits: true }))) as Fn,
     "sigmoid hidden layers": ((n: number) => model([[25, "sigmoid"], [15, "sigmoid"], [n, "linear"]], SparseCategoricalCrossentropy({ fromLogits: true }))) as Fn,
     "not compiled": ((n: number) => model([[25, "relu"], [15, "relu"], [n, "linear"]], null, false)) as Fn,
   },
@@ -80,6 +82,10 @@ const WRONG: Record<string, Record<string, Fn>> = {
 
 /** A decision exercise: other right choices than the notebook's. */
 const RIGHT: Record<string, Record<string, Fn>> = {
+  "04.buildMulticlassModel": {
+    "softmax output with the string loss (the probability route)": ((n: number) => model([[25, "relu"], [15, "relu"], [n, "softmax"]], "sparseCategoricalCrossentropy")) as Fn,
+    "softmax output with the course's loss, no fromLogits": ((n: number) => model([[25, "relu"], [15, "relu"], [n, "softmax"]], SparseCategoricalCrossentropy())) as Fn,
+  },
   "04.buildMultiLabelModel": {
     "linear outputs with binary cross-entropy from logits": ((n: number) => model([[16, "relu"], [n, "linear"]], BinaryCrossentropy({ fromLogits: true }))) as Fn,
     "two tanh hidden layers of 8": ((n: number) => model([[8, "tanh"], [8, "tanh"], [n, "sigmoid"]], "binaryCrossentropy")) as Fn,
@@ -292,7 +298,7 @@ describe("lesson 04 notebook in a real tslab kernel", { concurrency: false }, ()
       logSoftmax: "function logSoftmax(z: number[]): number[] { const l = Math.log(z.reduce((s, v) => s + Math.exp(v), 0)); return z.map((v) => v - l); }",
       sparseCategoricalCrossentropy: "function sparseCategoricalCrossentropy(yTrue: number[], yPred: number[][], fromLogits: boolean): number { return yTrue.reduce((s, l, i) => s - Math.log(yPred[i][l]), 0); }",
       binaryCrossentropyFromLogits: "function binaryCrossentropyFromLogits(yTrue: number[], logits: number[]): number { return logits.reduce((s, z, i) => { const p = 1 / (1 + Math.exp(-z)); return s - yTrue[i] * Math.log(p) - (1 - yTrue[i]) * Math.log(1 - p); }, 0) / logits.length; }",
-      buildMulticlassModel: "function buildMulticlassModel(numClasses: number): tf.Sequential { const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 25, activation: 'relu' }), tf.layers.dense({ units: 15, activation: 'relu' }), tf.layers.dense({ units: numClasses, activation: 'softmax' })] }); m.compile({ loss: 'sparseCategoricalCrossentropy', optimizer: tf.train.adam(0.01) }); return m; }",
+      buildMulticlassModel: "function buildMulticlassModel(numClasses: number): tf.Sequential { const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 25, activation: 'relu' }), tf.layers.dense({ units: 15, activation: 'relu' }), tf.layers.dense({ units: numClasses, activation: 'linear' })] }); m.compile({ loss: 'sparseCategoricalCrossentropy', optimizer: tf.train.adam(0.01) }); return m; }",
       buildMultiLabelModel: "function buildMultiLabelModel(numLabels: number): tf.Sequential { const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 16, activation: 'relu' }), tf.layers.dense({ units: numLabels, activation: 'softmax' })] }); m.compile({ loss: 'binaryCrossentropy', optimizer: tf.train.adam(0.01) }); return m; }",
     });
   });

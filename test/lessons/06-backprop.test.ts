@@ -152,4 +152,10 @@ describe("lesson 06 prose", () => {
     assert.doesNotMatch(text, /takes about twice as long/);
     assert.match(text, /about \$2 \\times 2 = 4\$ times slower/);
   });
+  it("has the notes' nudges for J = a², a = 2 + 3w at w = 3: a to 11.001 gives J ≈ 121.022; w up 0.001 moves a by 0.003", () => {
+    const text = readNotebook(sourceNotebook(SLUG)).cells.filter((c) => c.cell_type === "markdown").map(cellText).join("\n");
+    assert.match(text, /121\.022001/);
+    assert.match(text, /11\.003/);
+    assert.ok(Math.abs(11.001 ** 2 - 121.022001) < 1e-9 && Math.abs(2 + 3 * 3.001 - 11.003) < 1e-12, "the numbers quoted are right");
+  });
 });
