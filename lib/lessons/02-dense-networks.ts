@@ -138,6 +138,13 @@ export const checker = createChecker([
       "Revisit the mean squared error: the average of the squared gaps between predictions and targets.",
       "Average of (yPred[i] − yTrue[i])² over the examples: Keras' convention, with no ½ in front and no square root.",
     ],
+    // The lecture's cost J has ½ in front: a student who copies it is told so by name.
+    mistakes: (args) => {
+      const [yTrue, yPred] = args as [number[], number[]];
+      if (!Array.isArray(yTrue) || !Array.isArray(yPred) || yTrue.length === 0) return [];
+      const half = yTrue.reduce((s, y, i) => s + ((yPred[i] as number) - y) ** 2, 0) / (2 * yTrue.length);
+      return [{ name: "lecture-half-factor", expected: half, message: "this is the lecture's cost J with ½ in front; Keras' and tfjs's loss (the number printed while training) has no ½, and this function must match it" }];
+    },
   }),
   // A decision: the hidden layers are the lecture's; the output activation and the loss are the student's choice.
   decisionCheck({

@@ -147,9 +147,13 @@ export function activationChoiceMistakes(target: unknown): Alternative[] {
   }
 }
 
-/** Keras' MSE with the lecture's ½ in front: the cost J the lectures minimise, not the loss tfjs reports. */
-function halfMse(yTrue: readonly number[], yPred: readonly number[]): number {
-  return yTrue.reduce((s, y, i) => s + ((yPred[i] as number) - y) ** 2, 0) / (2 * yTrue.length);
+/**
+ * The mean squared error as tfjs reports it, (1/m)·Σ(ŷ − y)², for the
+ * regression section's comparison with model.evaluate. Students write this
+ * loss once, graded, in lesson 02; here it is a helper.
+ */
+export function meanSquaredError(yTrue: readonly number[], yPred: readonly number[]): number {
+  return yTrue.reduce((s, y, i) => s + ((yPred[i] as number) - y) ** 2, 0) / yTrue.length;
 }
 
 /** The graded checks of lesson 03, in notebook order. */
@@ -180,18 +184,6 @@ export const checker = createChecker([
       "Walk-through: a hidden layer of the kind the notebook describes on numFeatures inputs, then one output unit whose activation follows targetCanBeNegative (section 2's rule); compile with the regression loss of this section and the optimizer the task names, and return the model.",
     ],
     describeArgs: (args) => `numFeatures = ${String(args[0])}, targetCanBeNegative = ${String(args[1])}`,
-  }),
-  storedFunctionCheck({
-    lesson: LESSON, id: "03.meanSquaredError", fnName: "meanSquaredError", points: 1,
-    hints: [
-      "The loss tfjs reports while training a regression model is the average squared gap between prediction and target.",
-      "Average of (yPred[i] − yTrue[i])² over the m examples: (1/m)·Σ, as tfjs computes it, without the lecture's ½ and without a square root.",
-    ],
-    mistakes: (args) => {
-      const [yTrue, yPred] = args as [number[], number[]];
-      if (!Array.isArray(yTrue) || !Array.isArray(yPred) || yTrue.length === 0) return [];
-      return [{ name: "lecture-half-factor", expected: halfMse(yTrue, yPred), message: "this is the lecture's cost J with ½ in front; tfjs's loss (the number printed while training) has no ½, and this function must match it" }];
-    },
   }),
   collapseCheck,
   piecewiseCheck,

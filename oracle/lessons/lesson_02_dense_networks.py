@@ -121,6 +121,7 @@ def build():
         case("one example, error 2 (squared: 4)", [[3], [5]], mse([3], [5])),
         case("perfect predictions", [[0.5, -1, 2], [0.5, -1, 2]], 0.0),
         case("8 values of either sign", [yr, pr], mse(yr, pr)),
+        case("negative targets (temperature changes)", [[-2.0, -0.5, 1.5, -3.25], [-1.0, 0.25, 1.0, -3.0]], mse([-2.0, -0.5, 1.5, -3.25], [-1.0, 0.25, 1.0, -3.0])),
     ]
 
     checks = {

@@ -221,6 +221,15 @@ describe("lesson 02 notebook in a real tslab kernel", { concurrency: false }, ()
   });
 });
 
+describe("lesson 02 meanSquaredError, the one graded MSE of the course", () => {
+  it("the lecture's ½ is named as such, on every case", async () => {
+    const r = await checker.run("02.meanSquaredError", WRONG["02.meanSquaredError"]?.["the lecture's ½ factor"]);
+    const failed = r.cases.filter((c) => !c.passed);
+    assert.ok(failed.length >= 4, `${failed.length} cases failed`);
+    for (const c of failed) assert.equal(c.mistake, "lecture-half-factor", c.message);
+  });
+});
+
 describe("lesson 02 prose: epochs, e^(−loss), no run-dependent claims", () => {
   const md = markdownCells(SLUG);
   it("quotes the slide's 'number of steps in gradient descent' and says what an epoch is with mini-batches", () => {

@@ -31,7 +31,6 @@ function regressionModel(numFeatures: number, hidden: string, output: string, lo
   return m;
 }
 const rightOutput = (neg: boolean): string => (neg ? "linear" : "relu");
-const sumSq = (a: number[], b: number[]): number => a.reduce((s, v, i) => s + ((b[i] as number) - v) ** 2, 0);
 
 /** Wrong implementations, each a mistake students make. */
 const WRONG: Record<string, Record<string, Fn>> = {
@@ -58,13 +57,6 @@ const WRONG: Record<string, Record<string, Fn>> = {
     "a linear hidden layer (the network stays a straight line)": ((n: number, neg: boolean) => regressionModel(n, "linear", rightOutput(neg))) as Fn,
     "no hidden layer": ((n: number, neg: boolean) => { const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [n], units: 1, activation: rightOutput(neg) as "relu" })] }); m.compile({ loss: "meanSquaredError", optimizer: tf.train.adam(0.01) }); return m; }) as Fn,
     "Adam with its default learning rate": ((n: number, neg: boolean) => { const m = regressionModel(n, "relu", rightOutput(neg), null); m.compile({ loss: "meanSquaredError", optimizer: tf.train.adam() }); return m; }) as Fn,
-  },
-  "03.meanSquaredError": {
-    "the lecture's ½ (cost J instead of tfjs's loss)": ((y: number[], p: number[]) => sumSq(y, p) / (2 * y.length)) as Fn,
-    "sum, not mean": ((y: number[], p: number[]) => sumSq(y, p)) as Fn,
-    "root mean square": ((y: number[], p: number[]) => Math.sqrt(sumSq(y, p) / y.length)) as Fn,
-    "mean absolute error": ((y: number[], p: number[]) => y.reduce((s, v, i) => s + Math.abs((p[i] as number) - v), 0) / y.length) as Fn,
-    "errors not squared": ((y: number[], p: number[]) => y.reduce((s, v, i) => s + (p[i] as number) - v, 0) / y.length) as Fn,
   },
   "03.collapseLinearNetwork": {
     "ignores the biases of later layers": ((layers: Layer[]) => ({ W: layers.slice(1).reduce((W, l) => matmul(W, l.W), layers[0]!.W), b: layers[0]!.b })) as Fn,
@@ -132,12 +124,6 @@ describe("lesson 03 checks on the notebook's own solutions and on wrong code", (
     }
   });
 
-  it("meanSquaredError with the lecture's ½ is named as such", async () => {
-    const r = await checker.run("03.meanSquaredError", WRONG["03.meanSquaredError"]?.["the lecture's ½ (cost J instead of tfjs's loss)"]);
-    const failed = r.cases.filter((c) => !c.passed);
-    assert.ok(failed.length >= 4);
-    for (const c of failed) assert.equal(c.mistake, "lecture-half-factor", c.message);
-  });
 
   it("the regression data are the oracle's, bit for bit (same generator, same draws)", () => {
     type Set = { X: number[][]; y: number[][] };
@@ -268,7 +254,6 @@ describe("lesson 03 notebook in a real tslab kernel", { concurrency: false }, ()
       relu: "function relu(z: number[]): number[] { return z.map((v) => (v > 0 ? 1 : 0)); }",
       chooseOutputActivation: 'function chooseOutputActivation(target: "binary" | "real" | "nonNegative"): "sigmoid" | "linear" | "relu" { return "sigmoid"; }',
       buildRegressionModel: "function buildRegressionModel(numFeatures: number, targetCanBeNegative: boolean): tf.Sequential { const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [numFeatures], units: 16, activation: 'relu' }), tf.layers.dense({ units: 1, activation: 'sigmoid' })] }); m.compile({ loss: 'meanSquaredError', optimizer: tf.train.adam(0.01) }); return m; }",
-      meanSquaredError: "function meanSquaredError(yTrue: number[], yPred: number[]): number { let s = 0; for (let i = 0; i < yTrue.length; i++) s += (yPred[i] - yTrue[i]) ** 2; return s / (2 * yTrue.length); }",
       collapseLinearNetwork: "function collapseLinearNetwork(layers: { W: number[][]; b: number[] }[]): { W: number[][]; b: number[] } { return layers[layers.length - 1]; }",
       piecewiseReluUnits: "function piecewiseReluUnits(): { w: number; b: number }[] { return [{ w: 3, b: -3 }, { w: 2, b: -4 }]; }",
     });
