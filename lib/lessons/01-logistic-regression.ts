@@ -29,36 +29,40 @@ export const checker = createChecker([
     lesson: LESSON, id: "01.sigmoid", fnName: "sigmoid", points: 1,
     hints: [
       "Revisit the sigmoid (logistic) function: it squashes any real number z into a probability between 0 and 1, one element at a time.",
-      "Apply g(z) = 1 / (1 + e^(−z)) to each element and return a new array of the same length. Mind the sign of the exponent; very negative z must give 0, not NaN.",
-      "Common pitfalls: a flipped sign in the exponent gives 1 − g(z), the other class's probability; changing the input array instead of returning a new one.",
+      "Compare your value at z = 0 with 0.5 and at a large positive z with 1, and check that a very negative z gives 0, not NaN. Common pitfalls: a flipped sign in the exponent gives 1 − g(z), the other class's probability; changing the input array instead of returning a new one.",
+      "Walk-through: apply g(z) = 1 / (1 + e^(−z)) to each element and return a new array of the same length. Mind the sign of the exponent; very negative z must give 0, not NaN.",
     ],
   }),
   storedFunctionCheck({
     lesson: LESSON, id: "01.logisticLoss", fnName: "logisticLoss", points: 1,
     hints: [
       "Revisit the loss of one example: it grows as the predicted probability moves away from the label, and for each label only one of its two terms matters.",
-      "loss = −y·log(f) − (1 − y)·log(1 − f). Math.log is the natural logarithm; both terms are needed for y = 0 and y = 1.",
+      "Sort the failed cases by label: if only the y = 0 cases (or only the y = 1 cases) fail, the term for that label is missing or wrong; if every case is off by the same factor, check which logarithm you use.",
+      "Walk-through: loss = −y·log(f) − (1 − y)·log(1 − f). Math.log is the natural logarithm; both terms are needed for y = 0 and y = 1.",
     ],
   }),
   storedFunctionCheck({
     lesson: LESSON, id: "01.computeCost", fnName: "computeCost", points: 2,
     hints: [
       "The cost is the average of the per-example losses over the whole training set: predict each example, measure its loss, then average.",
-      "For each example: z = w·x + b, f = sigmoid(z), add the logistic loss. Divide the sum by m (the number of examples) once, at the end.",
+      "If your cost is m times too large, the average is missing; if it is off in every case, compute one example's z = w·x + b by hand and compare: a forgotten b or a wrong index shows there.",
+      "Walk-through: for each example: z = w·x + b, f = sigmoid(z), add the logistic loss. Divide the sum by m (the number of examples) once, at the end.",
     ],
   }),
   storedFunctionCheck({
     lesson: LESSON, id: "01.computeGradient", fnName: "computeGradient", points: 2,
     hints: [
       "Revisit what the gradient measures: how the cost changes when each parameter moves, averaged over the examples; each weight's share depends on its own feature.",
-      "error = f(x) − y for each example; dw[j] = (1/m)·Σ error·x[j] and db = (1/m)·Σ error. Return { dw, db } with dw as long as w.",
+      "If db is right but dw is not, look at which feature multiplies each example's error; if both are m times too large, the average is missing; if both have the wrong sign, check the order of f and y in the error.",
+      "Walk-through: error = f(x) − y for each example; dw[j] = (1/m)·Σ error·x[j] and db = (1/m)·Σ error. Return { dw, db } with dw as long as w.",
     ],
   }),
   storedFunctionCheck({
     lesson: LESSON, id: "01.gradientDescent", fnName: "gradientDescent", points: 2,
     hints: [
       "Revisit the gradient-descent loop: repeat 'compute the gradient, step every parameter against it', updating all parameters together from the same gradient.",
-      "Each iteration: gradient at the current w, b; then update every parameter at once (w[j] − alpha·dw[j], b − alpha·db); push the cost after the update. Start from a copy of w.",
+      "Check the zero-iterations case first: it must return your starting w and b untouched. If the first cost in the history is off, check that it is computed after the first update, and that every parameter is updated from the same gradient.",
+      "Walk-through: each iteration: gradient at the current w, b; then update every parameter at once (w[j] − alpha·dw[j], b − alpha·db); push the cost after the update. Start from a copy of w.",
     ],
   }),
   // A decision: the notebook gives the task, the student picks the layer, activation and loss.

@@ -106,15 +106,16 @@ export const checker = createChecker([
     id: "02.dense", fnName: "dense", points: 2,
     hints: [
       "Revisit how one dense layer computes: every unit takes a weighted sum of all the inputs plus its own bias, then applies the activation. Which index of W selects the unit?",
-      "Unit j uses column j of W: z = b[j] + Σ_k aIn[k]·W[k][j], then a[j] = g(z). The output has W[0].length (= b.length) entries, one per unit; W.length is the number of inputs.",
-      "Common pitfalls: reading W[j][k] instead of W[k][j] (W transposed); looping over W.length units instead of b.length; forgetting the bias or the activation.",
+      "Compare the length of your output with the number of units, then your first unit's value with a hand computation on the case that failed. Common pitfalls: reading W[j][k] instead of W[k][j] (W transposed); looping over W.length units instead of b.length; forgetting the bias or the activation.",
+      "Walk-through: unit j uses column j of W: z = b[j] + Σ_k aIn[k]·W[k][j], then a[j] = g(z). The output has W[0].length (= b.length) entries, one per unit; W.length is the number of inputs.",
     ],
   }),
   activationCheck({
     id: "02.denseBatch", fnName: "denseBatch", points: 2,
     hints: [
       "The batch version is one layer applied to many examples at once, which is a matrix product: one row per example, one column per unit.",
-      "Z = A·W + b: row i of the result is example i, column j is unit j, Z[i][j] = b[j] + Σ_k A[i][k]·W[k][j]; then apply g to every element. The result is A.length × b.length.",
+      "Check the shape first: one row per example, one column per unit. Then compare row i of your result with your dense applied to example i alone: they must be equal.",
+      "Walk-through: Z = A·W + b: row i of the result is example i, column j is unit j, Z[i][j] = b[j] + Σ_k A[i][k]·W[k][j]; then apply g to every element. The result is A.length × b.length.",
     ],
   }),
   activationCheck({
@@ -129,14 +130,16 @@ export const checker = createChecker([
     lesson: LESSON, id: "02.binaryCrossentropy", fnName: "binaryCrossentropy", points: 1,
     hints: [
       "This is lesson 01's logistic loss, averaged over the examples.",
-      "For each example: −y·log(f) − (1 − y)·log(1 − f) with Math.log (natural log); return the mean over the examples (divide the sum by yTrue.length).",
+      "If your result is m times too large, the mean is missing; if it is negative, a minus sign is missing; if only the cases with y = 0 fail, the second term is missing.",
+      "Walk-through: for each example: −y·log(f) − (1 − y)·log(1 − f) with Math.log (natural log); return the mean over the examples (divide the sum by yTrue.length).",
     ],
   }),
   storedFunctionCheck({
     lesson: LESSON, id: "02.meanSquaredError", fnName: "meanSquaredError", points: 1,
     hints: [
       "Revisit the mean squared error: the average of the squared gaps between predictions and targets.",
-      "Average of (yPred[i] − yTrue[i])² over the examples: Keras' convention, with no ½ in front and no square root.",
+      "If your result is half the expected one, there is a ½ the loss does not have; if it is m times too large, the mean is missing; if it is smaller but never negative, check for a square root or a missing square.",
+      "Walk-through: average of (yPred[i] − yTrue[i])² over the examples: Keras' convention, with no ½ in front and no square root.",
     ],
     // The lecture's cost J has ½ in front: a student who copies it is told so by name.
     mistakes: (args) => {

@@ -96,7 +96,8 @@ const collapseCheck: CheckDefinition & { fnName: string } = {
   points: 2,
   hints: [
     "A stack of layers without activations is itself one linear layer: think about what composing two affine maps gives.",
-    "Compose two layers at a time: (x·W1 + b1)·W2 + b2 = x·(W1·W2) + (b1·W2 + b2). Start from the first layer and fold each next layer in; W has as many rows as the network has inputs and as many columns as its outputs.",
+    "Compare the shapes of your W and b with the network's number of inputs and outputs, then check the bias: every later layer's weights act on the earlier layers' biases too.",
+    "Walk-through: compose two layers at a time: (x·W1 + b1)·W2 + b2 = x·(W1·W2) + (b1·W2 + b2). Start from the first layer and fold each next layer in; W has as many rows as the network has inputs and as many columns as its outputs.",
   ],
   async run(fn: unknown, runCase: CaseRunner = compareCase): Promise<CaseResult[]> {
     const stored = storedCheck(LESSON, "03.collapseLinearNetwork");
@@ -162,7 +163,8 @@ export const checker = createChecker([
     lesson: LESSON, id: "03.relu", fnName: "relu", points: 1,
     hints: [
       "Revisit ReLU: positive inputs pass through unchanged, negative ones become zero.",
-      "g(z) = max(0, z) for each element, returned as a new array (leave z unchanged). Negative inputs give 0, positive ones pass through.",
+      "Check a negative, a zero and a positive input: each must come back as its ReLU, in a new array of the same length, with the input left as it was.",
+      "Walk-through: g(z) = max(0, z) for each element, returned as a new array (leave z unchanged). Negative inputs give 0, positive ones pass through.",
     ],
   }),
   storedFunctionCheck({

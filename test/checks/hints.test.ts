@@ -113,7 +113,7 @@ describe("lab.hint(id, level)", () => {
     for (const level of [0, 4, 1.5, Number.NaN]) {
       const l = lookupHint(lesson04.definitions, "04.mySoftmax", level);
       assert.equal(l.ok, false, `level ${level}`);
-      assert.match((l as { message: string }).message, /levels 1 to 2/);
+      assert.match((l as { message: string }).message, /levels 1 to 3/);
     }
     const printed = captureLog(() => lesson04Hint("04.nope", 1));
     assert.match(printed, /04\.mySoftmax/);
@@ -164,3 +164,18 @@ describe("hints that teach: tier 2 never the solution in words, the walk-through
     });
   }
 });
+
+describe("every exercise's hints: a walk-through exists, only as tier 3", () => {
+  it("each graded exercise (not a quiz question, not a one-word choice) has three tiers, the third a walk-through; tiers 1 and 2 are not", async () => {
+    const slugs = ["01-logistic-regression", "02-dense-networks", "03-activations", "04-softmax", "05-adam", "06-backprop", "07-layer-types"];
+    for (const slug of slugs) {
+      const mod = (await import(`../../lib/lessons/${slug}`)) as { checker: { definitions: CheckDefinition[] } };
+      for (const d of mod.checker.definitions.filter((x) => !x.id.includes(".quiz.") && x.id !== "03.chooseOutputActivation")) {
+        assert.equal(d.hints.length, 3, `${d.id} has ${d.hints.length} tiers`);
+        assert.match(d.hints[2] as string, /^Walk-through: /, `${d.id}'s tier 3`);
+        for (const t of d.hints.slice(0, 2)) assert.doesNotMatch(t, /^Walk-through/, `${d.id}: an automatic tier is the walk-through`);
+      }
+    }
+  });
+});
+
