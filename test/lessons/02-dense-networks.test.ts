@@ -243,4 +243,10 @@ describe("lesson 02 prose: epochs, e^(−loss), no run-dependent claims", () => 
     assert.match(all, /running average/);
     assert.doesNotMatch(all, /essentially every training image|from machine to machine/);
   });
+  it("names the multilayer perceptron and the lecture's libraries-versus-from-scratch advice", () => {
+    const all = md.join("\n");
+    assert.match(all, /\*\*multilayer perceptron\*\*/);
+    assert.match(all, /rather than coding everything from scratch/);
+    assert.match(all, /tune a network and debug it/);
+  });
 });

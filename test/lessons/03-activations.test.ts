@@ -209,6 +209,14 @@ describe("lesson 03 prose states what the data and sources say", () => {
     const quiz = cells.find((c) => c.t.startsWith("## Graded quiz"))?.i ?? -1;
     assert.ok(section5 >= 0 && section5 < hinge && hinge < quiz, `section 5 at ${section5}, hinge sentence at ${hinge}, quiz at ${quiz}`);
   });
+
+  it("exercise 2 asks for the choice before stating the rule, which follows the check with the summary slide's code", () => {
+    const section2 = md.find((t) => t.startsWith("## 2. Choosing the output layer's activation")) ?? "";
+    assert.ok(section2, "section 2");
+    assert.doesNotMatch(section2, /\*\*sigmoid\*\*|\*\*linear\*\*|\*\*ReLU\*\*/, "the rule is not given above the exercise");
+    const rule = md.find((t) => t.startsWith("That is the lecture's rule")) ?? "";
+    assert.match(rule, /Dense\(units=1, activation='sigmoid'\),\s+# or 'linear', or 'relu'/);
+  });
 });
 
 describe("lesson 03 notebook in a real tslab kernel", { concurrency: false }, () => {

@@ -322,4 +322,15 @@ describe("lesson 04 prose: sources labelled truly", () => {
     assert.doesNotMatch(all, /10\^9\$ times worse/);
     assert.match(all, /5\\times10\^\{8\}/);
   });
+  it("has the seeds' material: a1…a4 written out, the [3] layer notation, the multi-label y vectors", () => {
+    const all = md.join("\n");
+    for (const k of [1, 2, 3, 4]) assert.ok(all.includes(`a_${k} = \\frac{e^{z_${k}}}{e^{z_1} + e^{z_2} + e^{z_3} + e^{z_4}}`), `a_${k} written out`);
+    assert.match(all, /a_j\^\{\[3\]\}/);
+    assert.match(all, /\[1, 0, 1\].*\[0, 0, 1\].*\[1, 1, 0\]/);
+  });
+  it("exercise 6 leaves the output layer, the loss and fromLogits to the student", () => {
+    const cell = md.find((t) => t.startsWith("### Exercise 6: `buildMulticlassModel`")) ?? "";
+    assert.match(cell, /you decide/);
+    assert.doesNotMatch(cell, /fromLogits: true|\*\*linear\*\*/);
+  });
 });
