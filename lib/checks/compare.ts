@@ -113,7 +113,11 @@ function compareCounting(got: unknown, expected: unknown, tol: Tolerance, where:
       return { ok: false, maxDiff: NaN, message: `expected a number${at}, got ${describeType(got)}${hint}` };
     }
     if (Number.isNaN(got)) return { ok: false, maxDiff: NaN, message: `got NaN${at} (expected ${formatValue(expected)}): look for 0/0, log of 0 or a negative number, or Infinity − Infinity` };
-    if (!Number.isFinite(got)) return { ok: false, maxDiff: Infinity, message: `got ${formatValue(got)}${at} (expected ${formatValue(expected)}): something overflowed` };
+    if (!Number.isFinite(got)) {
+      // −Infinity is almost always a log of 0: a probability or an exponential that underflowed to 0 first.
+      const why = got < 0 ? "usually something underflowed to 0 and then went through a log (log 0 = −Infinity), or a negative value overflowed" : "something overflowed";
+      return { ok: false, maxDiff: Infinity, message: `got ${formatValue(got)}${at} (expected ${formatValue(expected)}): ${why}` };
+    }
     const diff = Math.abs(got - expected);
     const bound = tol.atol + tol.rtol * Math.abs(expected);
     return diff <= bound

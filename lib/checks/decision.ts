@@ -143,21 +143,74 @@ export function predictionFor(target: Target): Prediction {
   return WANTS[target];
 }
 
-/** Why a pairing is wrong, whatever the task. */
-const PAIRING: Partial<Record<Prediction, string>> = {
-  "logits read as probabilities": "the output layer is linear, so it gives logits (any real number), but the loss reads them as probabilities and clips them into (0, 1): pass `fromLogits: true` to the course's loss, or give the output layer the activation that makes probabilities",
-  "probabilities read as logits": "the output layer already applies its activation, and the loss applies it again (`fromLogits: true`): use a linear output with `fromLogits: true`, or keep the activation and drop `fromLogits`",
-  "sigmoid outputs as a class distribution": "sigmoid outputs are separate probabilities that need not add up to 1; a choice among classes needs a softmax (or a linear output with the from-logits loss)",
-  "softmax outputs as independent probabilities": "a softmax makes the outputs compete and add up to 1, but binary cross-entropy scores each output as its own yes/no probability (with one unit, a softmax is always exactly 1)",
-  "one-hot loss with integer labels": "categoricalCrossentropy expects one-hot rows, but the labels here are class numbers 0…N−1: use the sparse categorical cross-entropy",
-  "probability trained as a number": "squared error is the loss for numbers; this output squashes its value (or competes) like a probability",
-  "not compiled": "the model is not compiled: call model.compile({ loss, optimizer }) before returning it",
-  "unknown pairing": "this output activation and loss do not make a model of any target the course teaches",
-};
+/** What a classification target's output activation is, for the explanations. */
+function probabilityActivation(target: Target): "sigmoid" | "softmax" {
+  return target === "multiclass" ? "softmax" : "sigmoid";
+}
+
+/** The right loss, named for the target, for the explanations. */
+function rightLoss(target: Target): string {
+  switch (target) {
+    case "binary":
+      return "binary cross-entropy (a sigmoid output, or a linear output with `fromLogits: true`)";
+    case "multilabel":
+      return "binary cross-entropy on one sigmoid per label (or linear outputs with `fromLogits: true`)";
+    case "multiclass":
+      return "the sparse categorical cross-entropy (a softmax output, or a linear output with `fromLogits: true`)";
+    case "real":
+      return "the squared error (meanSquaredError) on a linear output";
+    case "nonNegative":
+      return "the squared error (meanSquaredError) on a ReLU output";
+  }
+}
+
+/**
+ * Why a pairing of output activation and loss is wrong, for this task's
+ * target: the same pairing calls for different advice when the labels are
+ * class numbers (multiclass), 0/1 rows (multi-label) or numbers (regression).
+ * Null when the pairing is coherent and the target decides (predictionMessage).
+ */
+function pairingMessage(got: ModelDecision, target: Target): string | null {
+  const regression = target === "real" || target === "nonNegative";
+  const loss = got.chose.loss;
+  const act = got.chose.outputActivation;
+  switch (got.predicts) {
+    case "logits read as probabilities":
+      if (regression) return `${loss} is a classification loss that reads the output as a probability, but this target is a number: train with ${rightLoss(target)}`;
+      return `the output layer is linear, so it gives logits (any real number), but the loss reads them as probabilities and clips them into (0, 1): pass \`fromLogits: true\` to the course's loss, or give the output layer a ${probabilityActivation(target)} activation`;
+    case "probabilities read as logits":
+      if (regression) return `${loss} is a classification loss, but this target is a number: train with ${rightLoss(target)}`;
+      return `the output layer already applies its ${act}, and the loss applies it again (\`fromLogits: true\`): use a linear output with \`fromLogits: true\`, or keep the activation and drop \`fromLogits\``;
+    case "sigmoid outputs as a class distribution":
+      if (target === "multiclass") return "sigmoid outputs are separate probabilities that need not add up to 1; a choice among classes needs a softmax (or a linear output with the from-logits loss)";
+      if (target === "multilabel") return "the sigmoid outputs are right for labels that are each a yes/no, but the sparse categorical cross-entropy reads one class number per example; these labels are rows of 0s and 1s, several of which can be 1: train with binary cross-entropy";
+      if (target === "binary") return "the sparse categorical cross-entropy is for one class among several; one yes/no output is trained with binary cross-entropy";
+      return `the sparse categorical cross-entropy is a classification loss, but this target is a number: train with ${rightLoss(target)}`;
+    case "softmax outputs as independent probabilities":
+      if (target === "multiclass") return "a softmax output is right for one class among several, but binary cross-entropy scores each output as its own yes/no: pair the softmax with the sparse categorical cross-entropy";
+      if (target === "multilabel") return "a softmax makes the outputs compete and add up to 1, so a photo could not show a car and a bus at once; each label needs its own sigmoid, scored with binary cross-entropy";
+      if (target === "binary") return "a softmax over one unit is always exactly 1; one yes/no output needs a sigmoid (or a linear output with `fromLogits: true`)";
+      return `a softmax output and binary cross-entropy make a classifier, but this target is a number: train with ${rightLoss(target)}`;
+    case "one-hot loss with integer labels":
+      if (target === "multiclass") return "categoricalCrossentropy expects one-hot rows, but the labels here are class numbers 0…N−1: use the sparse categorical cross-entropy";
+      if (target === "multilabel") return `categoricalCrossentropy treats each row as one class among several, with outputs that add up to 1${act === "softmax" ? " (as your softmax output makes them)" : ""}; here each label is its own yes/no and several can be 1 at once: give every label its own sigmoid and train with binary cross-entropy`;
+      if (target === "binary") return "categoricalCrossentropy is for one class among several; a yes/no answer is trained with binary cross-entropy";
+      return `categoricalCrossentropy is a classification loss, but this target is a number: train with ${rightLoss(target)}`;
+    case "probability trained as a number":
+      if (regression) return `squared error is the right loss for a number, but the ${act} output squashes its value like a probability: use ${target === "real" ? "a linear" : "a ReLU"} output`;
+      return `squared error is the loss for numbers; the ${act} output here is a probability, which is trained with ${rightLoss(target)}`;
+    case "not compiled":
+      return "the model is not compiled: call model.compile({ loss, optimizer }) before returning it";
+    case "unknown pairing":
+      return `this output activation and loss (${act} with ${loss}) do not make a model of any target the course teaches; this task needs ${rightLoss(target)}`;
+    default:
+      return null;
+  }
+}
 
 /** Why the pairing chosen is not the one the task needs. */
 function predictionMessage(got: ModelDecision, target: Target): string {
-  const why = PAIRING[got.predicts];
+  const why = pairingMessage(got, target);
   if (why) return why;
   const chose = `${got.chose.outputActivation} output with ${got.chose.loss}`;
   switch (target) {
@@ -173,11 +226,15 @@ function predictionMessage(got: ModelDecision, target: Target): string {
   }
 }
 
-function hiddenMessage(got: ModelDecision, expected: ModelDecision["hidden"]): string | null {
+function hiddenMessage(got: ModelDecision, expected: ModelDecision["hidden"], target: Target): string | null {
   if (JSON.stringify(got.hidden) === JSON.stringify(expected)) return null;
   if (expected === "none") return "logistic regression is a single Dense layer, with no hidden layer before it";
   if (expected === "non-linear") {
-    if (got.hidden === "none") return "without a hidden layer the model can only separate the classes with a straight line (or plane); this task needs at least one hidden layer";
+    if (got.hidden === "none") {
+      return target === "real" || target === "nonNegative"
+        ? "without a hidden layer the model can only fit a straight line (or plane) to the data; this task needs at least one hidden layer"
+        : "without a hidden layer the model can only separate the classes with a straight line (or plane); this task needs at least one hidden layer";
+    }
     if (got.hidden === "a linear hidden layer") return "a hidden layer with a linear activation adds nothing: linear layers stacked are one linear function (lesson 03); give hidden layers a non-linear activation such as ReLU";
     return null;
   }
@@ -207,7 +264,7 @@ export function explainDecision(target: Target): Alternative {
       if (typeof got.chose !== "object" || got.chose === null) return null;
       const problems: string[] = [];
       if (got.inputs !== want.inputs) problems.push(`the first layer takes ${got.inputs} input(s), but each example has ${want.inputs} feature(s) (inputShape: [numFeatures])`);
-      const hidden = hiddenMessage(got, want.hidden);
+      const hidden = hiddenMessage(got, want.hidden, target);
       if (hidden) problems.push(hidden);
       if (got.outputUnits !== want.outputUnits) {
         const per = target === "multiclass" ? "one per class" : target === "multilabel" ? "one per label" : "a single number per example";
@@ -225,8 +282,9 @@ export function explainDecision(target: Target): Alternative {
  * model; its decisions are compared with the stored ones (oracle), and each
  * wrong choice is explained.
  */
-export function decisionCheck(opts: Omit<StoredCheckOptions, "transform" | "dispose" | "keepsTensors" | "mistakes"> & { task: DecisionTask; target: Target }): StoredCheckDefinition {
+export function decisionCheck(opts: Omit<StoredCheckOptions, "transform" | "dispose" | "keepsTensors" | "mistakes"> & { task: DecisionTask; target: Target | ((args: readonly unknown[]) => Target) }): StoredCheckDefinition {
   const { task, target, ...rest } = opts;
-  const explanation = explainDecision(target);
-  return storedFunctionCheck({ ...rest, transform: (m) => decisionOf(describeModel(m), task), dispose: disposeModel, keepsTensors: true, mistakes: () => [explanation] });
+  // A target can depend on the case's arguments (a regression builder told whether its target can be negative).
+  const targetOf = typeof target === "function" ? target : () => target;
+  return storedFunctionCheck({ ...rest, transform: (m) => decisionOf(describeModel(m), task), dispose: disposeModel, keepsTensors: true, mistakes: (args) => [explainDecision(targetOf(args))] });
 }

@@ -1,7 +1,10 @@
 /**
  * Hints in tiers. A failed check shows tier 1 (which idea to revisit); from
  * the third failed run of the same check in the same kernel it also shows
- * tier 2 (the formula or the steps); any tier can be asked for with
+ * tier 2 (which step to check, from what the failed case shows; never the
+ * solution in words). A tier 3, where a check has one, walks through the
+ * solution and is shown only when asked for with `lab.hint(id, 3)`: no
+ * failure count ever shows it. Any tier can be asked for with
  * `lab.hint(id, level)`. Tiers never contain code.
  */
 import type { CheckDefinition, CheckResult, HintTiers } from "./harness";

@@ -65,7 +65,7 @@ export function renderHtml(r: CheckResult): string {
     .map((c) => {
       const tol = c.tolerance ? `${formatValueSafe(c.tolerance.atol)} / ${formatValueSafe(c.tolerance.rtol)}` : "";
       const diff = c.maxDiff !== undefined && !Number.isNaN(c.maxDiff) ? formatValueSafe(c.maxDiff) : "";
-      const msg = c.message ? `<div style="color:${c.recorded ? COLOR.recorded : COLOR.failed}">${escapeHtml(c.message)}</div>` : "";
+      const msg = c.message ? `<div style="color:${c.passed ? COLOR.passed : c.recorded ? COLOR.recorded : COLOR.failed}">${escapeHtml(c.message)}</div>` : "";
       return `<tr><td>${c.passed ? "✓" : c.recorded ? "📝" : "✗"}</td><td>${escapeHtml(c.name)}</td><td><code>${escapeHtml(c.input ?? "")}</code></td>` +
         `<td><code>${escapeHtml(c.expected ?? "")}</code></td><td><code>${escapeHtml(c.got ?? "")}</code>${msg}</td><td>${diff}</td><td>${tol}</td></tr>`;
     })

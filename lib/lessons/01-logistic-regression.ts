@@ -2,10 +2,10 @@
  * Lesson 01 — Logistic regression and the three training steps.
  * Notebook: notebooks/01-logistic-regression.ipynb. Tests: test/lessons/01-logistic-regression.test.ts.
  *
- * Helpers the notebook uses (data, figures, the lecture's coffee network) and
+ * Helpers the notebook uses (data, figures, the optional lab's coffee network) and
  * the graded checks `01.*`. The exercises themselves are written in the notebook.
  */
-import { createChecker, decisionCheck, loadExpected, storedFunctionCheck } from "../checks";
+import { createChecker, decisionCheck, loadExpected, quizCheck, storedFunctionCheck } from "../checks";
 import { plot, linspace, type Trace } from "../runtime";
 import { loadCoffeeData, isGoodRoast, goodRoastRegion, type CoffeeData } from "../course/coffee";
 import { fitNormalization, normalize, type NormStats } from "../course/normalize";
@@ -29,36 +29,40 @@ export const checker = createChecker([
     lesson: LESSON, id: "01.sigmoid", fnName: "sigmoid", points: 1,
     hints: [
       "Revisit the sigmoid (logistic) function: it squashes any real number z into a probability between 0 and 1, one element at a time.",
-      "Apply g(z) = 1 / (1 + e^(−z)) to each element and return a new array of the same length. Mind the sign of the exponent; very negative z must give 0, not NaN.",
-      "Common pitfalls: a flipped sign in the exponent gives 1 − g(z), the other class's probability; changing the input array instead of returning a new one.",
+      "Compare your value at z = 0 with 0.5 and at a large positive z with 1, and check that a very negative z gives 0, not NaN. Common pitfalls: a flipped sign in the exponent gives 1 − g(z), the other class's probability; changing the input array instead of returning a new one.",
+      "Walk-through: apply g(z) = 1 / (1 + e^(−z)) to each element and return a new array of the same length. Mind the sign of the exponent; very negative z must give 0, not NaN.",
     ],
   }),
   storedFunctionCheck({
     lesson: LESSON, id: "01.logisticLoss", fnName: "logisticLoss", points: 1,
     hints: [
       "Revisit the loss of one example: it grows as the predicted probability moves away from the label, and for each label only one of its two terms matters.",
-      "loss = −y·log(f) − (1 − y)·log(1 − f). Math.log is the natural logarithm; both terms are needed for y = 0 and y = 1.",
+      "Sort the failed cases by label: if only the y = 0 cases (or only the y = 1 cases) fail, the term for that label is missing or wrong; if every case is off by the same factor, check which logarithm you use.",
+      "Walk-through: loss = −y·log(f) − (1 − y)·log(1 − f). Math.log is the natural logarithm; both terms are needed for y = 0 and y = 1.",
     ],
   }),
   storedFunctionCheck({
     lesson: LESSON, id: "01.computeCost", fnName: "computeCost", points: 2,
     hints: [
       "The cost is the average of the per-example losses over the whole training set: predict each example, measure its loss, then average.",
-      "For each example: z = w·x + b, f = sigmoid(z), add the logistic loss. Divide the sum by m (the number of examples) once, at the end.",
+      "If your cost is m times too large, the average is missing; if it is off in every case, compute one example's z = w·x + b by hand and compare: a forgotten b or a wrong index shows there.",
+      "Walk-through: for each example: z = w·x + b, f = sigmoid(z), add the logistic loss. Divide the sum by m (the number of examples) once, at the end.",
     ],
   }),
   storedFunctionCheck({
     lesson: LESSON, id: "01.computeGradient", fnName: "computeGradient", points: 2,
     hints: [
       "Revisit what the gradient measures: how the cost changes when each parameter moves, averaged over the examples; each weight's share depends on its own feature.",
-      "error = f(x) − y for each example; dw[j] = (1/m)·Σ error·x[j] and db = (1/m)·Σ error. Return { dw, db } with dw as long as w.",
+      "If db is right but dw is not, look at which feature multiplies each example's error; if both are m times too large, the average is missing; if both have the wrong sign, check the order of f and y in the error.",
+      "Walk-through: error = f(x) − y for each example; dw[j] = (1/m)·Σ error·x[j] and db = (1/m)·Σ error. Return { dw, db } with dw as long as w.",
     ],
   }),
   storedFunctionCheck({
     lesson: LESSON, id: "01.gradientDescent", fnName: "gradientDescent", points: 2,
     hints: [
       "Revisit the gradient-descent loop: repeat 'compute the gradient, step every parameter against it', updating all parameters together from the same gradient.",
-      "Each iteration: gradient at the current w, b; then update every parameter at once (w[j] − alpha·dw[j], b − alpha·db); push the cost after the update. Start from a copy of w.",
+      "Check the zero-iterations case first: it must return your starting w and b untouched. If the first cost in the history is off, check that it is computed after the first update, and that every parameter is updated from the same gradient.",
+      "Walk-through: each iteration: gradient at the current w, b; then update every parameter at once (w[j] − alpha·dw[j], b − alpha·db); push the cost after the update. Start from a copy of w.",
     ],
   }),
   // A decision: the notebook gives the task, the student picks the layer, activation and loss.
@@ -67,8 +71,31 @@ export const checker = createChecker([
     task: { hidden: { kind: "none" } }, target: "binary",
     hints: [
       "Logistic regression is a network of one unit: which activation turns w·x + b into a probability, and which loss from step 2 scores a probability against a 0/1 label? A model also needs compiling before it can be trained.",
-      "One Dense layer with a single unit that takes numFeatures inputs (inputShape: [numFeatures]), with the activation of step 1; compile it with the cost of step 2 (tfjs calls it \"binaryCrossentropy\") and the optimizer the task names.",
-      "Common pitfalls: a hidden layer (logistic regression has none); a ReLU or linear unit with a loss that expects a probability; the squared error of linear regression instead of the logistic cost; Adam with its default learning rate instead of the one the task names; returning the model before compiling it.",
+      "Read the check's message: it names the part that is not logistic regression. Common slips: a hidden layer (logistic regression has none); a ReLU or linear unit with a loss that expects a probability; the squared error of linear regression instead of the logistic cost; Adam with its default learning rate; returning the model before compiling it.",
+      "Walk-through: one Dense layer with a single unit that takes numFeatures inputs (inputShape: [numFeatures]), with the activation of step 1; compile it with the cost of step 2 (tfjs calls it \"binaryCrossentropy\") and the optimizer the task names.",
+    ],
+  }),
+  // Graded quiz (near the end of the notebook): the right answers and the explanation of each option are the
+  // instructor's (grading/quiz-keys/, written by the oracle), never here: the notebook only records an answer.
+  quizCheck({
+    lesson: LESSON, id: "01.quiz.compileStep", points: 1,
+    hints: [
+      "Recall the three steps of training and the three TensorFlow.js calls: which step decides what training will minimise?",
+      "Ask, for each option, whether anything about the weights is different right after compile returns, and what fit would be missing without it.",
+    ],
+  }),
+  quizCheck({
+    lesson: LESSON, id: "01.quiz.fitUpdates", points: 1,
+    hints: [
+      "An epoch is one pass over the training set; with mini-batches, one update uses one batch.",
+      "Count the batches in one pass over 200 examples when a batch holds at most 32, then count the passes.",
+    ],
+  }),
+  quizCheck({
+    lesson: LESSON, id: "01.quiz.lossChoice", points: 1,
+    hints: [
+      "The loss passed to compile defines the cost that fit minimises; the activation defines what the output can be.",
+      "Compare −log(f) and (1 − f)² for a label y = 1 and a prediction f = 0.01, and ask which part of the model each option says would change.",
     ],
   }),
 ]);
@@ -79,7 +106,7 @@ export const check = checker.check;
 /** Prints one tier of a check's hint: `lab.hint("NN.name", 2)` for more detail than a failed check shows. */
 export const hint = checker.hint;
 
-// ---------------------------------------------------------------- the lecture's coffee network
+// ---------------------------------------------------------------- the optional lab's coffee network
 
 /** The oracle's float64 predictions of the coffee network, for comparison in the notebook. */
 export function coffeeNetworkReference(): { inputs: number[][]; predictions: number[] } {

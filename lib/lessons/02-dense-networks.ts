@@ -106,37 +106,48 @@ export const checker = createChecker([
     id: "02.dense", fnName: "dense", points: 2,
     hints: [
       "Revisit how one dense layer computes: every unit takes a weighted sum of all the inputs plus its own bias, then applies the activation. Which index of W selects the unit?",
-      "Unit j uses column j of W: z = b[j] + Σ_k aIn[k]·W[k][j], then a[j] = g(z). The output has W[0].length (= b.length) entries, one per unit; W.length is the number of inputs.",
-      "Common pitfalls: reading W[j][k] instead of W[k][j] (W transposed); looping over W.length units instead of b.length; forgetting the bias or the activation.",
+      "Compare the length of your output with the number of units, then your first unit's value with a hand computation on the case that failed. Common pitfalls: reading W[j][k] instead of W[k][j] (W transposed); looping over W.length units instead of b.length; forgetting the bias or the activation.",
+      "Walk-through: unit j uses column j of W: z = b[j] + Σ_k aIn[k]·W[k][j], then a[j] = g(z). The output has W[0].length (= b.length) entries, one per unit; W.length is the number of inputs.",
     ],
   }),
   activationCheck({
     id: "02.denseBatch", fnName: "denseBatch", points: 2,
     hints: [
       "The batch version is one layer applied to many examples at once, which is a matrix product: one row per example, one column per unit.",
-      "Z = A·W + b: row i of the result is example i, column j is unit j, Z[i][j] = b[j] + Σ_k A[i][k]·W[k][j]; then apply g to every element. The result is A.length × b.length.",
+      "Check the shape first: one row per example, one column per unit. Then compare row i of your result with your dense applied to example i alone: they must be equal.",
+      "Walk-through: Z = A·W + b: row i of the result is example i, column j is unit j, Z[i][j] = b[j] + Σ_k A[i][k]·W[k][j]; then apply g to every element. The result is A.length × b.length.",
     ],
   }),
   activationCheck({
     id: "02.sequential", fnName: "sequential", points: 2,
     hints: [
       "A network is its layers applied one after another: each layer's output becomes the next layer's input.",
-      "Start with a = x and, for each layer in order, a = dense(a, layer.W, layer.b, layer.g); return the last a. With no layers, the output is x itself.",
+      "Look at the case that failed. If only the last layer's result is wrong, check which activation each layer gets; if every case is off, check what the second layer receives as its input; and think about what a network with no layers should return.",
+      "Walk-through: begin with the input as the current activations; for each layer in order, compute that layer's dense output from the current activations with the layer's own W, b and g, and make it the new current activations; after the last layer, return them. With no layers, the input itself is the output.",
     ],
   }),
   storedFunctionCheck({
     lesson: LESSON, id: "02.binaryCrossentropy", fnName: "binaryCrossentropy", points: 1,
     hints: [
       "This is lesson 01's logistic loss, averaged over the examples.",
-      "For each example: −y·log(f) − (1 − y)·log(1 − f) with Math.log (natural log); return the mean over the examples (divide the sum by yTrue.length).",
+      "If your result is m times too large, the mean is missing; if it is negative, a minus sign is missing; if only the cases with y = 0 fail, the second term is missing.",
+      "Walk-through: for each example: −y·log(f) − (1 − y)·log(1 − f) with Math.log (natural log); return the mean over the examples (divide the sum by yTrue.length).",
     ],
   }),
   storedFunctionCheck({
     lesson: LESSON, id: "02.meanSquaredError", fnName: "meanSquaredError", points: 1,
     hints: [
       "Revisit the mean squared error: the average of the squared gaps between predictions and targets.",
-      "Average of (yPred[i] − yTrue[i])² over the examples: Keras' convention, with no ½ in front and no square root.",
+      "If your result is half the expected one, there is a ½ the loss does not have; if it is m times too large, the mean is missing; if it is smaller but never negative, check for a square root or a missing square.",
+      "Walk-through: average of (yPred[i] − yTrue[i])² over the examples: Keras' convention, with no ½ in front and no square root.",
     ],
+    // The lecture's cost J has ½ in front: a student who copies it is told so by name.
+    mistakes: (args) => {
+      const [yTrue, yPred] = args as [number[], number[]];
+      if (!Array.isArray(yTrue) || !Array.isArray(yPred) || yTrue.length === 0) return [];
+      const half = yTrue.reduce((s, y, i) => s + ((yPred[i] as number) - y) ** 2, 0) / (2 * yTrue.length);
+      return [{ name: "lecture-half-factor", expected: half, message: "this is the lecture's cost J with ½ in front; Keras' and tfjs's loss (the number printed while training) has no ½, and this function must match it" }];
+    },
   }),
   // A decision: the hidden layers are the lecture's; the output activation and the loss are the student's choice.
   decisionCheck({
@@ -145,8 +156,8 @@ export const checker = createChecker([
     target: "binary",
     hints: [
       "The answer is 0 or 1: what should the last layer output, and which loss scores that output against a 0/1 label (lesson 01)? Check the hidden layers against the table and the input size against the images.",
-      "Dense 25 sigmoid (taking the 400 pixels: inputShape: [400]) → Dense 15 sigmoid → one output unit whose activation makes a probability; compile with the binary cross-entropy and Adam at learning rate 0.001. Only the first layer needs the input shape.",
-      "Common pitfalls: ReLU hidden layers (the lecture's network uses sigmoids here); the units in the wrong order (15 before 25); a linear output with a loss that reads it as a probability; the squared error instead of the cross-entropy; SGD or a default learning rate instead of Adam at 0.001.",
+      "Read the check's message: it names the part of your model that does not match the task (a layer, the output's activation, the loss or the optimizer). Common slips: ReLU hidden layers (the lecture's network uses sigmoids here), the units in the wrong order, a linear output with a loss that reads it as a probability, the squared error instead of the cross-entropy, SGD or a default learning rate.",
+      "Walk-through: the table of section 5 gives the two hidden layers (the first one takes the 400 pixels as its input shape); then one output unit whose activation turns z into a probability; compile with the loss of lesson 01 for 0/1 labels and the optimizer the task names.",
     ],
   }),
   // Graded quiz (near the end of the notebook): the right answers and the explanation of each option are the
@@ -161,8 +172,8 @@ export const checker = createChecker([
   quizCheck({
     lesson: LESSON, id: "02.quiz.fitUpdates", points: 1,
     hints: [
-      "Recall the three steps: build the model, compile it with a loss, then fit. Which of them learns?",
-      "fit runs gradient descent (with backpropagation computing the derivatives) for the epochs you ask: what does each step of gradient descent change?",
+      "Recall the three steps of training: define the model, choose the loss and cost, minimise the cost. Which step changes w and b?",
+      "For each line, ask whether the weights are different right after it has run than right before. Section 6 describes what happens inside the line that minimises the cost.",
     ],
   }),
 ]);

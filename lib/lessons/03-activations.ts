@@ -4,7 +4,7 @@
  *
  * Helpers the notebook uses (the ring data set, figures) and the graded checks `03.*`.
  */
-import { compareCase, createChecker, quizCheck, type Alternative, type CaseRunner, storedCheck, storedFunctionCheck, storedModelCheck, StudentCodeError, type CaseResult, type CheckDefinition } from "../checks";
+import { compareCase, createChecker, decisionCheck, quizCheck, type Alternative, type CaseRunner, storedCheck, storedFunctionCheck, StudentCodeError, type CaseResult, type CheckDefinition } from "../checks";
 import { createRng, plot, type Trace } from "../runtime";
 
 export { setup, progress, plot, linspace, seedEverything, record } from "../runtime";
@@ -62,7 +62,8 @@ const piecewiseCheck: CheckDefinition & { fnName: string } = {
   points: 2,
   hints: [
     "Each ReLU unit adds one bend: flat up to its kink, a straight line after. Look at where the target's slope changes, and by how much.",
-    "Each unit relu(w·x + b) is 0 until x = −b/w and then rises with slope w. The fixed unit covers [0, 1). At x = 1 the slope must go from 0 (the fixed unit has switched off) to +1, and at x = 2 from 1 to 3: each new unit adds that change in slope, starting where it happens.",
+    "Plot your units with the figure below the check: where does your sum leave the target first? A unit relu(w·x + b) switches on at x = −b/w; check that point and the slope it adds there for each of your two units.",
+    "Walk-through: the fixed unit covers [0, 1). At x = 1 the slope must go from 0 (the fixed unit has switched off) to +1, and at x = 2 from 1 to 3: each new unit adds that change in slope, starting where it happens, so its w is the change and −b/w the place.",
   ],
   async run(fn: unknown, runCase: CaseRunner = compareCase): Promise<CaseResult[]> {
     const stored = storedCheck(LESSON, "03.piecewiseReluUnits");
@@ -95,7 +96,8 @@ const collapseCheck: CheckDefinition & { fnName: string } = {
   points: 2,
   hints: [
     "A stack of layers without activations is itself one linear layer: think about what composing two affine maps gives.",
-    "Compose two layers at a time: (x·W1 + b1)·W2 + b2 = x·(W1·W2) + (b1·W2 + b2). Start from the first layer and fold each next layer in; W has as many rows as the network has inputs and as many columns as its outputs.",
+    "Compare the shapes of your W and b with the network's number of inputs and outputs, then check the bias: every later layer's weights act on the earlier layers' biases too.",
+    "Walk-through: compose two layers at a time: (x·W1 + b1)·W2 + b2 = x·(W1·W2) + (b1·W2 + b2). Start from the first layer and fold each next layer in; W has as many rows as the network has inputs and as many columns as its outputs.",
   ],
   async run(fn: unknown, runCase: CaseRunner = compareCase): Promise<CaseResult[]> {
     const stored = storedCheck(LESSON, "03.collapseLinearNetwork");
@@ -121,34 +123,38 @@ const collapseCheck: CheckDefinition & { fnName: string } = {
 
 // ---------------------------------------------------------------- regression: mistakes the checks name
 
-/**
- * The wrong models students build for a regression target, as partial
- * descriptions (only the keys that show the mistake, so it is named even when
- * something else is off too), with the sentence that explains each one.
- * Checked in order and the first that matches is named, so they follow the
- * order in which the comparison reports the first difference (layers, then
- * loss, then optimizer): the sentence explains the difference shown before it.
- */
-export function regressionModelMistakes(args: readonly unknown[]): Alternative[] {
-  const canBeNegative = args[1] === true;
-  const output = (activation: string): unknown => ({ layers: [{}, { activation }] });
-  const example = canBeNegative ? "a temperature change of −2 °C or +3 °C" : "a price of 2.5 (in 100 000s)";
-  return [
-    { name: "output-range", expected: output("sigmoid"), message: `a sigmoid output squashes every prediction into (0, 1): ${example} can never come out. Sigmoid is for 0/1 labels; a regression output is linear or ReLU` },
-    { name: "output-range", expected: output("softmax"), message: "a softmax output over one unit always outputs 1: softmax is for choosing among classes, not for predicting a number" },
-    ...(canBeNegative
-      ? [{ name: "output-range" as const, expected: output("relu"), message: "a ReLU output can never output a negative value, and this target can be negative: its output layer must be linear" }]
-      : [{ name: "output-range" as const, expected: output("linear"), message: "this target is never negative (like a house price): the lecture's rule is a ReLU output, which cannot predict a negative value; linear is for targets that can be negative" }]),
-    { name: "wrong-loss", expected: { loss: "binaryCrossentropy" }, message: "binary cross-entropy is the loss for 0/1 labels (it takes the log of the prediction as a probability); a regression target needs mean squared error" },
-    { name: "wrong-loss", expected: { loss: "categoricalCrossentropy" }, message: "categorical cross-entropy is a loss for classes; a regression target needs mean squared error" },
-    { name: "wrong-loss", expected: { loss: "sparseCategoricalCrossentropy" }, message: "sparse categorical cross-entropy is a loss for classes; a regression target needs mean squared error" },
-    { name: "not-compiled", expected: { optimizer: { className: "(not compiled)" } }, message: "the model is not compiled: call model.compile({ loss, optimizer }) before returning it" },
-  ];
+/** What goes wrong with each wrong output activation for a kind of target: every wrong choice is explained. */
+export function activationChoiceMistakes(target: unknown): Alternative[] {
+  const range: Record<string, string> = { sigmoid: "only numbers between 0 and 1", linear: "any number, negative ones too", relu: "any number ≥ 0, without an upper limit" };
+  const why = (choice: string, problem: string): Alternative => ({ name: "output-range", expected: choice, message: `a ${choice} output gives ${range[choice]}: ${problem}` });
+  switch (target) {
+    case "binary":
+      return [
+        why("linear", "a binary target needs the probability that y = 1, which must stay between 0 and 1"),
+        why("relu", "it can exceed 1, so it is no probability that y = 1"),
+      ];
+    case "real":
+      return [
+        why("sigmoid", "a regression target is a number that can be far outside (0, 1), and this one can be negative"),
+        why("relu", "this target can be negative, and a ReLU output never is"),
+      ];
+    case "nonNegative":
+      return [
+        why("sigmoid", "a price can be far above 1; the sigmoid is for the probability of a binary target"),
+        why("linear", "it works, but it can predict a negative value where the target never is one; the lecture's rule for y ≥ 0 is the activation whose outputs are never negative"),
+      ];
+    default:
+      return [];
+  }
 }
 
-/** Keras' MSE with the lecture's ½ in front: the cost J the lectures minimise, not the loss tfjs reports. */
-function halfMse(yTrue: readonly number[], yPred: readonly number[]): number {
-  return yTrue.reduce((s, y, i) => s + ((yPred[i] as number) - y) ** 2, 0) / (2 * yTrue.length);
+/**
+ * The mean squared error as tfjs reports it, (1/m)·Σ(ŷ − y)², for the
+ * regression section's comparison with model.evaluate. Students write this
+ * loss once, graded, in lesson 02; here it is a helper.
+ */
+export function meanSquaredError(yTrue: readonly number[], yPred: readonly number[]): number {
+  return yTrue.reduce((s, y, i) => s + ((yPred[i] as number) - y) ** 2, 0) / yTrue.length;
 }
 
 /** The graded checks of lesson 03, in notebook order. */
@@ -157,36 +163,29 @@ export const checker = createChecker([
     lesson: LESSON, id: "03.relu", fnName: "relu", points: 1,
     hints: [
       "Revisit ReLU: positive inputs pass through unchanged, negative ones become zero.",
-      "g(z) = max(0, z) for each element, returned as a new array (leave z unchanged). Negative inputs give 0, positive ones pass through.",
+      "Check a negative, a zero and a positive input: each must come back as its ReLU, in a new array of the same length, with the input left as it was.",
+      "Walk-through: g(z) = max(0, z) for each element, returned as a new array (leave z unchanged). Negative inputs give 0, positive ones pass through.",
     ],
   }),
   storedFunctionCheck({
     lesson: LESSON, id: "03.chooseOutputActivation", fnName: "chooseOutputActivation", points: 1,
     hints: [
       "The output activation follows from the range of values the target y can take.",
-      "Match the output's range: y is 0 or 1 → sigmoid (a probability); y can be any real number, negative too → linear; y is never negative → relu.",
+      "For the case that failed, write down the smallest and the largest value that kind of target can take, then the range of values each of the three activations can output: which one covers exactly that range?",
     ],
+    mistakes: (args) => activationChoiceMistakes(args[0]),
   }),
-  storedModelCheck({
+  // A decision: the hidden layers, the output activation and the loss are the student's; the target comes from the case.
+  decisionCheck({
     lesson: LESSON, id: "03.buildRegressionModel", fnName: "buildRegressionModel", points: 2,
+    task: { hidden: { kind: "nonlinear" } },
+    target: (args) => (args[1] === true ? "real" : "nonNegative"),
     hints: [
       "A regression network predicts a number, so decide two things from the target: which output activation can produce every value y takes, and which loss measures the gap between a predicted and a true number.",
-      "One hidden Dense layer of 16 relu units on numFeatures inputs, then Dense(1): linear when the target can be negative, relu when it never is. Compile with the mean squared error loss (\"meanSquaredError\") and Adam at learning rate 0.01, and return the model.",
+      "Read the check's message for the case that failed: it says whether the output activation, the loss or the hidden layers are off. Then ask whether your output can reach every value the target takes when targetCanBeNegative is true, and only those when it is false.",
+      "Walk-through: a hidden layer of the kind the notebook describes on numFeatures inputs, then one output unit whose activation follows targetCanBeNegative (section 2's rule); compile with the regression loss of this section and the optimizer the task names, and return the model.",
     ],
-    mistakes: regressionModelMistakes,
     describeArgs: (args) => `numFeatures = ${String(args[0])}, targetCanBeNegative = ${String(args[1])}`,
-  }),
-  storedFunctionCheck({
-    lesson: LESSON, id: "03.meanSquaredError", fnName: "meanSquaredError", points: 1,
-    hints: [
-      "The loss tfjs reports while training a regression model is the average squared gap between prediction and target.",
-      "Average of (yPred[i] − yTrue[i])² over the m examples: (1/m)·Σ, as tfjs computes it, without the lecture's ½ and without a square root.",
-    ],
-    mistakes: (args) => {
-      const [yTrue, yPred] = args as [number[], number[]];
-      if (!Array.isArray(yTrue) || !Array.isArray(yPred) || yTrue.length === 0) return [];
-      return [{ name: "lecture-half-factor", expected: halfMse(yTrue, yPred), message: "this is the lecture's cost J with ½ in front; tfjs's loss (the number printed while training) has no ½, and this function must match it" }];
-    },
   }),
   collapseCheck,
   piecewiseCheck,

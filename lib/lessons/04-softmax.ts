@@ -6,7 +6,7 @@
  * the graded checks `04.*`. The from-logits losses for compile/fit come from
  * lib/core/losses.ts and are re-exported here.
  */
-import { createChecker, decisionCheck, quizCheck, storedFunctionCheck, storedModelCheck, type Alternative } from "../checks";
+import { createChecker, decisionCheck, quizCheck, storedFunctionCheck, type Alternative } from "../checks";
 import { createRng, linspace, plot, type Trace } from "../runtime";
 
 export { setup, progress, plot, linspace, seedEverything, record } from "../runtime";
@@ -67,44 +67,51 @@ export const checker = createChecker([
     lesson: LESSON, id: "04.mySoftmax", fnName: "mySoftmax", points: 1,
     hints: [
       "Revisit softmax: it turns scores into positive shares that add up to 1, a larger score getting a larger share.",
-      "a_j = e^(z_j) / Σ_k e^(z_k): exponentiate every element, add them up, divide each by the sum. The outputs add up to 1.",
+      "Add up your outputs: they must sum to 1, and the largest logit must get the largest share. If they do not sum to 1, the division is missing or divides by the wrong sum.",
+      "Walk-through: a_j = e^(z_j) / Σ_k e^(z_k): exponentiate every element, add them up, divide each by the sum. The outputs add up to 1.",
     ],
   }),
   storedFunctionCheck({
     lesson: LESSON, id: "04.stableSoftmax", fnName: "stableSoftmax", points: 2,
     hints: [
       "Large exponents overflow, but softmax gives the same result when every logit is shifted by the same amount: use that freedom.",
-      "Subtract the largest z from every element before exponentiating: e^(z_j − max) / Σ e^(z_k − max) is the same value, but the largest exponent is e^0 = 1, so nothing overflows.",
-      "Common pitfalls: subtracting the maximum from only some elements; subtracting it after exponentiating (too late, the overflow already happened); forgetting to divide by the sum.",
+      "Run your function on [1000, 1001, 1002]: NaN or Infinity means an exponential still overflows. Common pitfalls: subtracting the maximum from only some elements; subtracting it after exponentiating (too late, the overflow already happened); forgetting to divide by the sum.",
+      "Walk-through: subtract the largest z from every element before exponentiating: e^(z_j − max) / Σ e^(z_k − max) is the same value, but the largest exponent is e^0 = 1, so nothing overflows.",
     ],
   }),
   storedFunctionCheck({
     lesson: LESSON, id: "04.logSoftmax", fnName: "logSoftmax", points: 2,
     hints: [
       "Work in the log domain from the start: the log of a ratio is a difference, and the log of a sum of exponentials can be computed without overflow.",
-      "log a_j = z_j − log Σ_k e^(z_k), and log Σ e^(z_k) = m + log Σ e^(z_k − m) with m = max z (log-sum-exp). Do not take the log of a softmax you computed first: it underflows to log 0.",
+      "Run it on logits far apart, like [0, 1000]: −Infinity means a probability underflowed to 0 before the log. None of the exponentials you compute may exceed 1.",
+      "Walk-through: log a_j = z_j − log Σ_k e^(z_k), and log Σ e^(z_k) = m + log Σ e^(z_k − m) with m = max z (log-sum-exp). Do not take the log of a softmax you computed first: it underflows to log 0.",
     ],
   }),
   storedFunctionCheck({
     lesson: LESSON, id: "04.sparseCategoricalCrossentropy", fnName: "sparseCategoricalCrossentropy", points: 2, mistakes: ignoredFromLogits,
     hints: [
       "The loss looks only at the probability the model gives the true class; whether the inputs are logits or probabilities decides how you obtain that probability.",
-      "Loss of one example = −log(probability of its label). From logits use −logSoftmax(z)[label]; from probabilities clip p into [1e-7, 1 − 1e-7] first, as Keras does. Return the mean over examples.",
-      "Common pitfalls: ignoring the fromLogits flag (treating logits as probabilities or the reverse); taking the log of an unclipped probability of 0; returning the sum instead of the mean.",
+      "Check which cases fail: only the fromLogits ones, only the probability ones, or all of them (then look at the mean and the sign). Common pitfalls: ignoring the fromLogits flag (treating logits as probabilities or the reverse); taking the log of an unclipped probability of 0; returning the sum instead of the mean.",
+      "Walk-through: loss of one example = −log(probability of its label). From logits use −logSoftmax(z)[label]; from probabilities clip p into [1e-7, 1 − 1e-7] first, as Keras does. Return the mean over examples.",
     ],
   }),
   storedFunctionCheck({
     lesson: LESSON, id: "04.binaryCrossentropyFromLogits", fnName: "binaryCrossentropyFromLogits", points: 2, mistakes: logitsReadAsProbabilities,
     hints: [
       "Rewrite the binary cross-entropy in terms of the logit itself, so no probability that rounds to 0 or 1 is ever formed.",
-      "Without forming sigmoid(z): loss = max(z, 0) − z·y + log(1 + e^(−|z|)). Only e^(−|z|) ≤ 1 is ever computed, so z = ±1000 is fine. Return the mean over examples.",
+      "Run it on z = ±1000: Infinity or NaN means a probability was formed and rounded to 0 or 1, or an exponential overflowed; no exponent you compute may be positive.",
+      "Walk-through: without forming sigmoid(z): loss = max(z, 0) − z·y + log(1 + e^(−|z|)). Only e^(−|z|) ≤ 1 is ever computed, so z = ±1000 is fine. Return the mean over examples.",
     ],
   }),
-  storedModelCheck({
+  // A decision: the hidden layers are the lab's; the output layer, the loss and fromLogits are the student's choice.
+  decisionCheck({
     lesson: LESSON, id: "04.buildMulticlassModel", fnName: "buildMulticlassModel", points: 2,
+    task: { hidden: { kind: "exactly", layers: [{ units: 25, activation: "relu" }, { units: 15, activation: "relu" }] } },
+    target: "multiclass",
     hints: [
       "A multiclass network gives one score per class; decide where the softmax happens — in the last layer or inside the loss (this course puts it in the loss, for numerical stability).",
-      "Two relu hidden layers (25, then 15 units, on 2 inputs) and one linear output unit per class: the outputs are logits, so no softmax layer, and the loss must be told it receives logits (the course's sparse categorical cross-entropy has that option). Adam at learning rate 0.01.",
+      "Read the check's message: it names the part that does not match. Then check the pair that must agree: does your last layer output probabilities or logits, and does your loss expect the same?",
+      "Walk-through: two relu hidden layers (25, then 15 units, on 2 inputs) and one output unit per class; then either a linear output whose logits go to the course's sparse categorical cross-entropy told that it receives logits (the numerically safer route), or a softmax output with the plain sparse loss. Adam at learning rate 0.01.",
     ],
   }),
   // A decision: the student picks the hidden layers, the output activation and the loss for several yes/no answers.
@@ -113,12 +120,19 @@ export const checker = createChecker([
     task: { hidden: { kind: "nonlinear" } }, target: "multilabel",
     hints: [
       "Multi-label means several independent yes/no answers per example, not one choice among classes: should the outputs compete (add up to 1) or each stand alone? Choose the output activation and the loss for that.",
-      "At least one hidden layer with a non-linear activation such as ReLU, on the 2 inputs; then one output unit per label, each an independent probability (a sigmoid, or a linear output with the from-logits loss), trained with binary cross-entropy; Adam at learning rate 0.01.",
-      "Common pitfalls: a softmax output, which makes the labels compete so that a car and a bus cannot both be there; the sparse or one-hot categorical loss, which expects one class per example; a sigmoid output with the from-logits loss (the sigmoid applied twice); a fixed number of outputs instead of numLabels.",
+      "Read the check's message: it names the part that does not fit several independent yes/no answers. Common pitfalls: a softmax output, which makes the labels compete so that a car and a bus cannot both be there; the sparse or one-hot categorical loss, which expects one class per example; a sigmoid output with the from-logits loss (the sigmoid applied twice); a fixed number of outputs instead of numLabels.",
+      "Walk-through: at least one hidden layer with a non-linear activation such as ReLU, on the 2 inputs; then one output unit per label, each an independent probability (a sigmoid, or a linear output with the from-logits loss), trained with binary cross-entropy; Adam at learning rate 0.01.",
     ],
   }),
   // Graded quiz (near the end of the notebook): the right answers and the explanation of each option are the
   // instructor's (grading/quiz-keys/, written by the oracle), never here: the notebook only records an answer.
+  quizCheck({
+    lesson: LESSON, id: "04.quiz.softmaxA4", points: 1,
+    hints: [
+      "The lecture's in-video question: what do the outputs of a softmax layer add up to, whatever the logits?",
+      "Add up the three outputs you know and ask what the fourth must be for the four to form a probability distribution.",
+    ],
+  }),
   quizCheck({
     lesson: LESSON, id: "04.quiz.softmaxOther", points: 1,
     hints: [

@@ -85,7 +85,8 @@ export const checker = createChecker([
     lesson: LESSON, id: "05.adamStep", fnName: "adamStep", points: 3,
     hints: [
       "Revisit Adam: per weight it keeps running averages of the gradient and of its square, corrects their bias towards zero in the first steps, and scales the step with them.",
-      "Per weight j: t = state.t + 1 (store it back first); m = β1·m + (1 − β1)·g; v = β2·v + (1 − β2)·g²; " +
+      "Compare your first step with the notebook's: at t = 1 every weight moves by about the learning rate. If it moves much less, check the bias correction and which t it uses; if later steps drift, check that m, v and t are written back into state; if a case with no options fails, check the defaults.",
+      "Walk-through: per weight j, t = state.t + 1 (store it back first); m = β1·m + (1 − β1)·g; v = β2·v + (1 − β2)·g²; " +
       "m̂ = m/(1 − β1^t); v̂ = v/(1 − β2^t); w − learningRate·m̂/(√v̂ + ε). Write m, v and t back into `state`, " +
       "return a new weights array (don't modify w), and use defaults 0.001, 0.9, 0.999, 1e-7 for options not given.",
     ],
@@ -99,34 +100,32 @@ export const checker = createChecker([
     target: "multiclass",
     hints: [
       "Ten digits, one answer per image: the output must give a distribution over the 10 classes. Lesson 04 showed two arrangements that do this; make the output layer and the loss agree on which one you use.",
-      "Layers L1 (25 relu, on the 400 pixels) and L2 (15 relu), then L3 with one unit per digit: either a softmax output with the sparse categorical cross-entropy, or a linear output with the course's sparse categorical cross-entropy told that it receives logits (fromLogits, the numerically stable one). Adam at learning rate 1e-3.",
-      "Common pitfalls: a softmax on the last layer while the loss also expects logits; a linear output with a loss that reads probabilities (tfjs's \"sparseCategoricalCrossentropy\" string); missing layer names.",
+      "Read the check's message: it names the part that does not match. Common slips: a softmax on the last layer while the loss also expects logits; a linear output with a loss that reads probabilities (tfjs's \"sparseCategoricalCrossentropy\" string); missing layer names.",
+      "Walk-through: layers L1 (25 relu, on the 400 pixels) and L2 (15 relu), then L3 with one unit per digit: either a softmax output with the sparse categorical cross-entropy, or a linear output with the course's sparse categorical cross-entropy told that it receives logits (fromLogits, the numerically stable one). Adam at learning rate 1e-3.",
     ],
   }),
   storedFunctionCheck({
     lesson: LESSON, id: "05.layerWeightShapes", fnName: "layerWeightShapes", points: 1,
     hints: [
       "Each layer joins the previous size to its own number of units: think about how many weights and biases that takes, and how TensorFlow.js orients W.",
-      "The first size is the input, not a layer: n sizes make n − 1 layers, each joining one size to the next. " +
-      "TensorFlow.js stores W with one row per input and one column per unit (so a batch of rows times W gives one column per unit), " +
-      "and b with one entry per unit of that layer.",
+      "Compare the number of entries you return with the number of layers (one fewer than the sizes), then your first entry's W with [inputs, units] of the first layer.",
+      "Walk-through: the first size is the input, not a layer: n sizes make n − 1 layers, each joining one size to the next. TensorFlow.js stores W with one row per input and one column per unit (so a batch of rows times W gives one column per unit), and b with one entry per unit of that layer.",
     ],
   }),
   storedFunctionCheck({
     lesson: LESSON, id: "05.predictClasses", fnName: "predictClasses", points: 1,
     hints: [
       "The predicted class is where the largest logit sits, not how large it is.",
-      "For each row of logits, the predicted class is the position (0-based, a digit 0–9) of the largest value, not the value itself. " +
-      "Logits can all be negative, so the running maximum must start from the row itself, not from 0; on a tie keep the first position, as numpy.argmax does.",
-      "Common pitfalls: counting classes from 1; returning the largest logit instead of its position; starting the running maximum at 0.",
+      "Check a row whose logits are all negative, and a row with a tie: the answer is a position, counted from 0. Common pitfalls: counting classes from 1; returning the largest logit instead of its position; starting the running maximum at 0.",
+      "Walk-through: for each row of logits, the predicted class is the position (0-based, a digit 0–9) of the largest value, not the value itself. Logits can all be negative, so the running maximum must start from the row itself, not from 0; on a tie keep the first position, as numpy.argmax does.",
     ],
   }),
   storedFunctionCheck({
     lesson: LESSON, id: "05.accuracy", fnName: "accuracy", points: 1,
     hints: [
       "Accuracy is the share of examples predicted right.",
-      "Count the examples whose prediction equals the label at the same position, then divide by the number of examples: " +
-      "a fraction between 0 and 1 (not a percentage, not the count, not the fraction wrong).",
+      "Check the range of your result: a fraction between 0 and 1. If you get a count, divide it; if you get one minus the expected value, you counted the wrong ones.",
+      "Walk-through: count the examples whose prediction equals the label at the same position, then divide by the number of examples: a fraction between 0 and 1 (not a percentage, not the count, not the fraction wrong).",
     ],
   }),
   // Graded quiz (near the end of the notebook): the right answers and the explanation of each option are the

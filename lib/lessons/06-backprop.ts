@@ -6,7 +6,7 @@
  * experiment) and the graded checks `06.*`.
  */
 import * as tf from "@tensorflow/tfjs";
-import { createChecker, storedFunctionCheck } from "../checks";
+import { createChecker, quizCheck, storedFunctionCheck } from "../checks";
 import { plot, type Trace } from "../runtime";
 
 export { setup, plot, linspace, record } from "../runtime";
@@ -43,7 +43,8 @@ const numericalDerivativeCheck = storedFunctionCheck({
   lesson: LESSON, id: "06.numericalDerivative", fnName: "numericalDerivative", points: 1,
   hints: [
       "A derivative is the slope of the function over a tiny step: compare the function's values at two nearby points.",
-      "Forward difference: (f(w + eps) − f(w)) / eps, with eps 0.001 when the caller gives none. Evaluate f twice; do not differentiate by hand.",
+      "Compare your result for J = w² at w = 3 with section 1's 6.001: if it is 6 exactly, you stepped on both sides of w; if it is far off, check that the step you divide by is the step you took, and that eps has its default when the caller gives none.",
+      "Walk-through: evaluate f at w and at w + eps (eps 0.001 when not given), take the difference and divide it by eps. Evaluate f twice; do not differentiate by hand.",
     ],
   wrapCall: (fn) => (name, ...rest) => fn(testFunction(name), ...rest),
   describeArgs: ([name, w, ...eps]) => `f = ${String(name)}, w = ${String(w)}${eps.length > 0 ? `, eps = ${String(eps[0])}` : " (default eps)"}`,
@@ -56,7 +57,23 @@ export const checker = createChecker([
     lesson: LESSON, id: "06.backpropSimpleNetwork", fnName: "backpropSimpleNetwork", points: 2,
     hints: [
       "Backpropagation is the chain rule applied from the cost back towards the parameters: each node's derivative is built from the one after it.",
-      "Forward: c = w·x, a = c + b, d = a − y, J = ½d². Backward, right to left, each derivative from the one after it: dJ/dd = d, dJ/da = dJ/dd·1, dJ/dc = dJ/da·1, dJ/db = dJ/da·1, dJ/dw = dJ/dc·x.",
+      "Compare your fields with the lecture's example (J = 2, dJ/dw = −4) in the failed case: the first wrong field tells you the step to check. Forward values are wrong: check the order c, a, d, J and the ½ in J. A derivative is wrong: check what that node's local derivative multiplies, the derivative of the node to its right.",
+      "Walk-through: forward c = w·x, a = c + b, d = a − y, J = ½d². Backward, right to left, each derivative from the one after it: dJ/dd = d, dJ/da = dJ/dd·1, dJ/dc = dJ/da·1, dJ/db = dJ/da·1, dJ/dw = dJ/dc·x.",
+    ],
+  }),
+  // Graded quiz (near the end of the notebook): the keys and explanations are the instructor's (grading/quiz-keys/).
+  quizCheck({
+    lesson: LESSON, id: "06.quiz.nudgeW", points: 1,
+    hints: [
+      "A derivative says how much J moves per small move of a parameter: ΔJ ≈ (∂J/∂w)·Δw, sign included.",
+      "Find ∂J/∂w in the backward pass of section 3 (it goes through c = w·x) and multiply it by the change in w.",
+    ],
+  }),
+  quizCheck({
+    lesson: LESSON, id: "06.quiz.oneBackwardPass", points: 1,
+    hints: [
+      "Section 4 compares N × P steps with N + P steps: where does the saving come from?",
+      "Look at how the backward pass of section 3 gets ∂J/∂a from ∂J/∂d and ∂J/∂c from ∂J/∂a: how often is each node's derivative computed?",
     ],
   }),
 ]);

@@ -7,7 +7,7 @@
  * backend, and the graded checks `07.*`.
  */
 import * as tf from "@tensorflow/tfjs";
-import { createChecker, describeModel, storedFunctionCheck, storedModelCheck, type ModelDescription } from "../checks";
+import { createChecker, describeModel, quizCheck, storedFunctionCheck, storedModelCheck, type ModelDescription } from "../checks";
 import { createRng, plot, quietCpuFirstUse, type Trace } from "../runtime";
 import { probabilityAccuracy } from "../course/accuracy";
 
@@ -24,14 +24,31 @@ export const checker = createChecker([
     lesson: LESSON, id: "07.conv1dValid", fnName: "conv1dValid", points: 2,
     hints: [
       "A 1-D convolution slides a window along the signal and takes a weighted sum at each position; 'valid' means the window never hangs over an edge.",
-      "Output i is Σ_k x[i·stride + k]·kernel[k] for k = 0 … kernel.length − 1 (no flipping: this is what tf.conv1d computes), for every i with i·stride + kernel.length ≤ x.length: floor((n − k)/stride) + 1 outputs.",
+      "Check the failed case's length first: a valid convolution has floor((n − k)/stride) + 1 outputs. If the length is right but the values are not, compare your first output with the kernel applied to x's first window, element by element (in the same order, not flipped).",
+      "Walk-through: output i is Σ_k x[i·stride + k]·kernel[k] for k = 0 … kernel.length − 1 (no flipping: this is what tf.conv1d computes), for every i with i·stride + kernel.length ≤ x.length.",
     ],
   }),
   storedModelCheck({
     lesson: LESSON, id: "07.buildEkgModel", fnName: "buildEkgModel", points: 2,
     hints: [
       "Compare your layers with the lecture's EKG network: the kind of each layer, its filters, width and stride, then the output unit and the loss.",
-      "On traces of 100 values × 1 channel: a relu convolution with one filter of width 20, stride 10 (9 positions), then one of width 5, stride 2 (3 positions); flatten, then one sigmoid unit, trained with binary cross-entropy. Check the widths and strides: they set the output lengths.",
+      "Read the check's message: it names the first layer that differs. For a convolution, compute its output length, floor((n − width)/stride) + 1, and compare it with the number of units the lecture gives that layer.",
+      "Walk-through: on traces of 100 values × 1 channel, a relu convolution with one filter of width 20, stride 10 (9 positions), then one of width 5, stride 2 (3 positions); flatten, then one sigmoid unit, trained with binary cross-entropy.",
+    ],
+  }),
+  // Graded quiz (near the end of the notebook): the keys and explanations are the instructor's (grading/quiz-keys/).
+  quizCheck({
+    lesson: LESSON, id: "07.quiz.firstLayerInputs", points: 1,
+    hints: [
+      "A convolutional unit looks at a window of the previous layer, not at all of it.",
+      "Section 1 lists which samples each unit of layer 1 looks at; count the samples in one unit's window.",
+    ],
+  }),
+  quizCheck({
+    lesson: LESSON, id: "07.quiz.secondLayerSees", points: 1,
+    hints: [
+      "A unit of layer 2 looks at units of layer 1, and each of those looks at its own window of the trace.",
+      "Write down the window of samples each of layer 1's units 1–5 looks at, then take the union of those windows.",
     ],
   }),
 ]);
@@ -180,6 +197,28 @@ export function summariseRuns(runs: readonly SizeRun[]): { size: number; runs: n
     const at = runs.filter((r) => r.size === size);
     return { size, runs: at.length, conv: spread(at.map((r) => r.conv)), dense: spread(at.map((r) => r.dense)) };
   });
+}
+
+/** What one training-set size of the experiment shows, as data: the notebook words its conclusion from it. */
+export interface SizeFinding {
+  size: number;
+  /** The network ahead on average over the seeds ("tie" when the means are equal). */
+  aheadOnAverage: "convolutional" | "dense" | "tie";
+  /** Whether the best convolutional run beats every dense run. */
+  bestConvBeatsEveryDense: boolean;
+  conv: Spread;
+  dense: Spread;
+}
+
+/** The findings of the size experiment, per size (ascending), computed from the runs themselves. */
+export function sizeFindings(runs: readonly SizeRun[]): SizeFinding[] {
+  return summariseRuns(runs).map((s) => ({
+    size: s.size,
+    aheadOnAverage: s.conv.mean > s.dense.mean ? "convolutional" : s.conv.mean < s.dense.mean ? "dense" : "tie",
+    bestConvBeatsEveryDense: s.conv.max > s.dense.max,
+    conv: s.conv,
+    dense: s.dense,
+  }));
 }
 
 /**

@@ -2,7 +2,7 @@
 export { setup, setupInfo, seedEverything, type SetupInfo, type SetupOptions } from "./setup";
 export { initBackend, quietCpuFirstUse, BACKEND_ENV, type BackendChoice, type BackendKind } from "./backend";
 export { createRng, type Rng } from "./rng";
-export { plot, figureHtml, linspace, type Figure, type Trace, type Layout } from "./plot";
+export { plot, figureHtml, describeFigure, linspace, type Figure, type Trace, type Layout } from "./plot";
 export { showHtml, liveDisplay, escapeHtml } from "./display";
 export { courseRoot, dataPath, readDataJson } from "./paths";
 export { progress, Progress, type EpochLog } from "./progress";

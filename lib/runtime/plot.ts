@@ -25,6 +25,8 @@ export interface Figure {
   data: Trace[];
   layout: Layout;
   html: string;
+  /** The figure's text alternative (its aria-label): title, axes and each trace's values in words. */
+  description: string;
 }
 
 const BUNDLE = ["node_modules", "plotly.js-dist-min", "plotly.min.js"];
@@ -63,17 +65,63 @@ const BASE_LAYOUT: Layout = {
   height: 400,
 };
 
+/** A number for a text alternative: short, without float noise. */
+function short(v: number): string {
+  return Number.isInteger(v) ? String(v) : Number(v.toPrecision(3)).toString();
+}
+
+/** The numbers of one trace's coordinate, if it has any (heat maps' z is a grid: flattened). */
+function numbersOf(v: unknown): number[] {
+  if (!Array.isArray(v)) return [];
+  return (v as unknown[]).flat(2).filter((x): x is number => typeof x === "number" && Number.isFinite(x));
+}
+
+/** An axis' title text, from either plotly form ({ title: "x" } or { title: { text: "x" } }). */
+function axisTitle(layout: Layout, axis: "xaxis" | "yaxis"): string {
+  const t = (layout[axis] as { title?: unknown } | undefined)?.title;
+  return typeof t === "string" ? t : typeof (t as { text?: unknown } | undefined)?.text === "string" ? String((t as { text: string }).text) : axis[0] as string;
+}
+
+/**
+ * A short text alternative for a figure, for screen readers and for a student
+ * without the picture: the title, the axes, and per trace its name, its
+ * number of points and the range of its values (every value when there are
+ * at most 12). A figure helper can pass its own with `layout.description`.
+ */
+export function describeFigure(data: readonly Trace[], layout: Layout = {}): string {
+  const title = typeof layout.title === "string" ? layout.title : typeof (layout.title as { text?: unknown } | undefined)?.text === "string" ? String((layout.title as { text: string }).text) : "Figure";
+  if (typeof layout.description === "string") return `${title}. ${layout.description}`;
+  const [xName, yName] = [axisTitle(layout, "xaxis"), axisTitle(layout, "yaxis")];
+  const parts = data.map((t, i) => {
+    const name = typeof t.name === "string" ? t.name : `trace ${i + 1}`;
+    const kind = typeof t.type === "string" ? t.type : "scatter";
+    const coords = (["x", "y", "z"] as const).map((k) => [k, numbersOf(t[k])] as const).filter(([, v]) => v.length > 0);
+    if (coords.length === 0) return `${name} (${kind})`;
+    const n = Math.max(...coords.map(([, v]) => v.length));
+    const ranges = coords.map(([k, v]) => {
+      const label = k === "x" ? xName : k === "y" ? yName : "value";
+      if (v.length <= 12) return `${label} ${v.map(short).join(", ")}`;
+      return `${label} from ${short(Math.min(...v))} to ${short(Math.max(...v))}`;
+    });
+    return `${name} (${kind}, ${n} point${n === 1 ? "" : "s"}): ${ranges.join("; ")}`;
+  });
+  return `${title}. ${parts.join(". ")}${parts.length ? "." : ""}`;
+}
+
 /** Builds the HTML for a figure without displaying it. */
 export function figureHtml(data: Trace[], layout: Layout = {}): Figure {
   const id = `course-fig-${process.pid}-${Date.now().toString(36)}-${++figureCounter}`;
   // plotly.js 3 dropped plain-string titles (it wants { text }); accept both, as most examples use strings.
   const fullLayout: Layout = { ...BASE_LAYOUT, ...layout };
+  // The text alternative is the figure's accessible name (role="img"); plotly never reads `description`.
+  const alt = describeFigure(data, layout);
+  delete fullLayout.description;
   if (typeof fullLayout.title === "string") fullLayout.title = { text: fullLayout.title };
   const payload = JSON.stringify({ data, layout: fullLayout, config: { responsive: true, displaylogo: false } })
     .replace(/</g, "\\u003c"); // keep "</script>" out of the inline JSON
   const height = typeof fullLayout.height === "number" ? fullLayout.height : 400;
   const title = typeof layout.title === "string" ? layout.title : typeof (layout.title as { text?: unknown } | undefined)?.text === "string" ? String((layout.title as { text: string }).text) : "figure";
-  const html = `<div id="${id}" class="course-figure" data-title="${escapeHtml(title)}" style="width:100%;min-height:${height}px"></div>
+  const html = `<div id="${id}" class="course-figure" data-title="${escapeHtml(title)}" role="img" aria-label="${escapeHtml(alt)}" style="width:100%;min-height:${height}px"></div>
 <script type="text/javascript">
 (function () {
   var id = ${JSON.stringify(id)}, fig = ${payload}, tries = 0, fetched = false;
@@ -99,7 +147,7 @@ export function figureHtml(data: Trace[], layout: Layout = {}): Figure {
   })();
 })();
 </script>`;
-  return { data, layout: fullLayout, html };
+  return { data, layout: fullLayout, html, description: alt };
 }
 
 /**

@@ -1,4 +1,4 @@
-"""The trained coffee-roasting network published with the course (Dense 3
+"""The trained coffee-roasting network of the Course 2, Week 1 optional lab (Dense 3
 sigmoid -> Dense 1 sigmoid on normalised temperature and duration), in float64.
 
 The one oracle copy of its numbers, used by lesson 01 (run as a whole) and
@@ -17,7 +17,7 @@ W1 = [[-8.94, 0.29, 12.89], [-0.17, -7.34, 10.79]]
 B1 = [-9.87, -9.28, 1.01]
 W2 = [[-31.38], [-27.86], [-32.79]]
 B2 = [15.54]
-# The lecture's two roasts: 200 °C for 13.9 min (good) and for 17 min (too long).
+# The Week 1 optional lab's two roasts (not the lecture's): 200 °C for 13.9 min (good) and for 17 min (too long).
 INPUTS = [[200.0, 13.9], [200.0, 17.0]]
 # The layers as the `sequential` exercise takes them (activations by name).
 LAYERS = [{"W": W1, "b": B1, "g": "sigmoid"}, {"W": W2, "b": B2, "g": "sigmoid"}]

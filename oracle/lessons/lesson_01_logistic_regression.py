@@ -3,7 +3,7 @@ import numpy as np
 
 from course_rng import Rng
 from lessons import coffee_network as coffee
-from lessons.common import case, sigmoid, tolist
+from lessons.common import case, quiz_check, sigmoid, tolist
 
 SLUG = "01-logistic-regression"
 
@@ -64,7 +64,7 @@ def coffee_fingerprint():
 
 
 def coffee_network():
-    """The published coffee network's float64 predictions for the lecture's two roasts."""
+    """The published coffee network's float64 predictions for the optional lab's two roasts (Course 2, Week 1)."""
     return {"inputs": coffee.INPUTS, "predictions": tolist(coffee.predict(coffee.INPUTS))}
 
 
@@ -108,7 +108,47 @@ def build():
             case("5 features", [5], logistic_decision(5)),
         ]},
     }
+    checks.update(quiz())
     return {"checks": checks, "values": {"coffeeNetwork": coffee_network(), "coffeeData": coffee_fingerprint()}}
+
+
+def quiz():
+    """Graded quiz: what compile, fit and the choice of loss do (the three steps in TensorFlow.js)."""
+    return {
+        "01.quiz.compileStep": quiz_check("which training step model.compile carries out", {
+            "a": "step 1: it creates the layers and their initial weights",
+            "b": "step 2: it sets the loss, and so the cost J to minimise, and the optimizer that will minimise it",
+            "c": "step 3: it runs gradient descent on the training data",
+            "d": "none of them: it only checks the model for mistakes",
+        }, "b", feedback={
+            "a": "the layers and their initial weights exist as soon as tf.sequential returns; compile adds nothing to them.",
+            "b": "compile fixes what training will minimise and how; no weight moves until fit runs.",
+            "c": "compile returns at once and no weight changes: gradient descent runs later, inside fit.",
+            "d": "compile does change the model: without it, fit has no loss to minimise and refuses to run.",
+        }),
+        "01.quiz.fitUpdates": quiz_check("how many updates 10 epochs of 1000 examples in batches of 50 are", {
+            "a": "10",
+            "b": "200",
+            "c": "10000",
+            "d": "20",
+        }, "b", feedback={
+            "a": "10 is the number of epochs, passes over the data; with mini-batches each pass makes several updates, one per batch. (The slide's \"epochs: number of steps\" holds for full-batch gradient descent.)",
+            "b": "each epoch splits the 1000 examples into 1000/50 = 20 batches and makes one update per batch: 10 × 20 updates.",
+            "c": "that would be one update per example (batches of 1); with batches of 50 one update uses 50 examples at once.",
+            "d": "20 is the number of updates in one epoch (1000/50 batches); fit runs 10 epochs.",
+        }),
+        "01.quiz.lossChoice": quiz_check("what changes when the sigmoid model is compiled with the squared error", {
+            "a": "nothing: the two losses measure the same error",
+            "b": "training minimises another cost, the mean squared distance between f and y, not the logistic cost J of step 2",
+            "c": "the output becomes a real number that can leave the interval (0, 1)",
+            "d": "fit stops with an error, since the squared error needs a linear output",
+        }, "b", feedback={
+            "a": "they score the same prediction differently: for y = 1 and f = 0.01 the logistic loss is about 4.6, the squared error under 1. Different costs lead to different weights.",
+            "b": "the loss passed to compile is what fit minimises; the squared error of a sigmoid output is not the logistic cost (and not convex in w and b), so training can end elsewhere.",
+            "c": "the output is still the sigmoid of w·x + b, so it stays between 0 and 1 whatever the loss.",
+            "d": "fit accepts any loss whose inputs have the right shapes; a sigmoid output with the squared error trains, it just minimises another cost.",
+        }),
+    }
 
 
 def logistic_decision(n):

@@ -85,13 +85,22 @@ def build():
     ]
     x4 = rand(g, 4)
     one = [{"W": W23, "b": [0, 1, -1], "g": "relu"}]
+    neg_out = [{"W": [[1, -1], [0.5, 2]], "b": [0.5, -1], "g": "relu"}, {"W": [[-2], [1]], "b": [-1], "g": "linear"}]
+    three = [{"W": [[1, -2], [0.5, 1]], "b": [0, 0.5], "g": "relu"},
+             {"W": [[1, -1, 0.5], [-1, 2, 1]], "b": [0, 0, -1], "g": "sigmoid"},
+             {"W": [[2], [-3], [1]], "b": [0.25], "g": "linear"}]
     seq_cases = [
         case("coffee network, 200 °C, 13.9 min (≈ 0.9625)", [xn[0], coffee_layers], sequential(xn[0], coffee_layers)),
         case("coffee network, 200 °C, 17 min (≈ 3.03e-8)", [xn[1], coffee_layers], sequential(xn[1], coffee_layers)),
         case("4 → 5 relu → 3 relu → 2 linear", [x4, deep], sequential(x4, deep)),
         case("a single layer is just dense", [[2, 1], one], sequential([2, 1], one)),
         case("no layers: the output is the input", [[0.25, -3], []], [0.25, -3]),
+        # Cases that separate every layer's activation: a linear output below 0 (the first layer's ReLU applied
+        # everywhere would give 0), and three different activations in one network.
+        case("2 → 2 relu → 1 linear, a negative output", [[1, 2], neg_out], sequential([1, 2], neg_out)),
+        case("three activations: 2 → 2 relu → 3 sigmoid → 1 linear", [[1, -1], three], sequential([1, -1], three)),
     ]
+    assert sequential([1, 2], neg_out)[0] < 0
 
     p5 = [0.9, 0.2, 0.7, 0.05, 0.6]
     y5 = [1, 0, 1, 0, 0]
@@ -112,6 +121,7 @@ def build():
         case("one example, error 2 (squared: 4)", [[3], [5]], mse([3], [5])),
         case("perfect predictions", [[0.5, -1, 2], [0.5, -1, 2]], 0.0),
         case("8 values of either sign", [yr, pr], mse(yr, pr)),
+        case("negative targets (temperature changes)", [[-2.0, -0.5, 1.5, -3.25], [-1.0, 0.25, 1.0, -3.0]], mse([-2.0, -0.5, 1.5, -3.25], [-1.0, 0.25, 1.0, -3.0])),
     ]
 
     checks = {
@@ -149,15 +159,16 @@ def build():
         "c": "that loss belongs to a softmax over N classes with integer labels (lesson 04); one sigmoid output for two classes needs its two-class form.",
         "d": "absolute error is a regression loss too: it does not treat the output as the probability that y = 1.",
     })
-    checks["02.quiz.fitUpdates"] = quiz_check("what model.fit changes", {
-        "a": "the training data X and y",
-        "b": "the number of layers and of units in each layer",
-        "c": "the weights and biases of every layer",
-        "d": "the loss function chosen in compile",
+    # The practice quiz's second question, as the seed asks it: which line of the lecture's code updates the parameters.
+    checks["02.quiz.fitUpdates"] = quiz_check("which line of code updates the network parameters", {
+        "a": "`model = Sequential([...])`",
+        "b": "`model.compile(loss=BinaryCrossentropy())`",
+        "c": "`model.fit(X, y, epochs=100)`",
+        "d": "none of them: this code does not update the network parameters",
     }, "c", feedback={
-        "a": "fit only reads the training set; X and y are the same afterwards.",
-        "b": "the architecture is fixed when the model is built; fit trains that same network.",
-        "c": "each step of gradient descent moves every W and b against the derivative of the cost, which backpropagation computes.",
-        "d": "the loss is set by compile; fit minimises that loss and does not change which one it is.",
+        "a": "Sequential only defines the network (step 1): it creates the layers with their initial weights and changes nothing afterwards.",
+        "b": "compile only chooses the loss, and with it the cost to minimise (step 2); no weight moves when it runs.",
+        "c": "fit runs gradient descent (step 3): every step moves every W and b against the derivative of the cost, which backpropagation computes.",
+        "d": "one of these lines does train the network: after it, the weights differ from the initial ones and the cost is lower.",
     })
     return {"checks": checks, "values": {"coffeeNetwork": coffee}}

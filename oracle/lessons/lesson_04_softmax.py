@@ -38,13 +38,10 @@ LECTURE_Z = tolist(np.log([0.30, 0.20, 0.15, 0.35]))
 
 
 def multiclass(n):
-    """Dense 25 relu → 15 relu → n linear on 2 inputs; parameters = inputs·units + units per layer."""
-    return {"inputShape": [None, 2],
-            "layers": [{"className": "Dense", "units": 25, "activation": "relu"},
-                       {"className": "Dense", "units": 15, "activation": "relu"},
-                       {"className": "Dense", "units": n, "activation": "linear"}],
-            "params": (2 * 25 + 25) + (25 * 15 + 15) + (15 * n + n),
-            "loss": "sparseCategoricalCrossentropy(fromLogits)"}
+    """A decision exercise (lib/checks/decision.ts): the lab's hidden layers (Dense 25 relu -> 15 relu on
+    2 inputs), then a distribution over n classes (softmax + sparse loss, or linear + its from-logits version)."""
+    return {"inputs": 2, "hidden": [{"units": 25, "activation": "relu"}, {"units": 15, "activation": "relu"}],
+            "outputUnits": n, "predicts": "class distribution", "optimizer": {"className": "Adam", "learningRate": 0.01}}
 
 
 def multilabel(n):
@@ -55,6 +52,7 @@ def multilabel(n):
 
 
 SOFTMAX_OTHER_OPTIONS = {"a": "0.71", "b": "0.29", "c": "0.5", "d": "it cannot be known without z2"}
+A4_OPTIONS = {"a": "0.65", "b": "0.35", "c": "0.25", "d": "it cannot be known without z4"}
 
 
 def build():
@@ -102,6 +100,14 @@ def build():
                 case("3 labels (car, bus, pedestrian)", [3], multilabel(3)),
                 case("5 labels", [5], multilabel(5)),
             ]},
+            # Graded quiz. The lecture's in-video question: a1, a2, a3 = 0.30, 0.20, 0.15, so a4 = 1 - 0.65 = 0.35.
+            "04.quiz.softmaxA4": quiz_check("a4 of a four-unit softmax when a1, a2, a3 = 0.30, 0.20, 0.15", A4_OPTIONS,
+                                            next(k for k, v in A4_OPTIONS.items() if v == f"{1 - (0.30 + 0.20 + 0.15):.2f}"), feedback={
+                "a": "0.65 is a₁ + a₂ + a₃, the probability that the class is one of the first three; a₄ is what remains of 1 after them.",
+                "b": "the four outputs are the probabilities of the four classes and add up to 1, so a₄ = 1 − (0.30 + 0.20 + 0.15).",
+                "c": "0.25 would make the four outputs add up to 0.90, yet softmax outputs always add up to exactly 1.",
+                "d": "z₄ is not needed: every output shares the same denominator, so the four add up to 1 and three of them fix the fourth.",
+            }),
             # Graded quiz. Two softmax outputs add up to 1: the right option is the one equal to 1 - a1.
             "04.quiz.softmaxOther": quiz_check("a2 of a two-unit softmax when a1 = 0.71", SOFTMAX_OTHER_OPTIONS,
                                                next(k for k, v in SOFTMAX_OTHER_OPTIONS.items() if v == f"{1 - 0.71:.2f}"), feedback={
@@ -130,10 +136,10 @@ def build():
                 "c": "with two output units it computes essentially what logistic regression computes",
                 "d": "it is the right output layer when one example can have several labels at once",
             }, ["a", "c"], feedback={
-                "a": "true: every aⱼ shares the same denominator Σₖ e^zₖ, so the outputs add up to 1 (a probability distribution over the classes).",
-                "b": "not so: the denominator contains every zₖ, so changing any one z changes every output. That is what sets softmax apart from sigmoid or ReLU, which act on each z alone.",
-                "c": "true: with N = 2, a₁ = 1 / (1 + e^(z₂ − z₁)), a sigmoid of z₁ − z₂, so softmax regression reduces to logistic regression (with a slightly different parameterisation).",
-                "d": "not so: softmax outputs compete and add up to 1, so they cannot say \"yes\" to several labels at once; multi-label needs one independent sigmoid per label.",
+                "a": "every aⱼ shares the same denominator Σₖ e^zₖ, so the outputs add up to 1 (a probability distribution over the classes).",
+                "b": "the denominator contains every zₖ, so changing any one z changes every output. That is what sets softmax apart from sigmoid or ReLU, which act on each z alone.",
+                "c": "with N = 2, a₁ = 1 / (1 + e^(z₂ − z₁)), a sigmoid of z₁ − z₂, so softmax regression reduces to logistic regression (with a slightly different parameterisation).",
+                "d": "softmax outputs compete and add up to 1, so they cannot say \"yes\" to several labels at once; multi-label needs one independent sigmoid per label.",
             }),
         },
     }

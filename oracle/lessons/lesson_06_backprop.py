@@ -1,7 +1,7 @@
 """Expected values for lesson 06 (derivatives and backprop), float64 and hand-derived."""
 import math
 
-from lessons.common import case
+from lessons.common import case, quiz_check
 
 SLUG = "06-backprop"
 
@@ -54,5 +54,37 @@ def build():
                 case("a perfect prediction: J = 0, every derivative 0", [3, 1.5, -0.5, 4], backprop(3, 1.5, -0.5, 4)),
                 case("other values", [-1.5, 0.75, 2.25, -3], backprop(-1.5, 0.75, 2.25, -3)),
             ]},
+            **quiz(),
         },
+    }
+
+
+def quiz():
+    """Graded quiz on the notes' computation graph (x = -2, w = 2, b = 8, y = 2): J(w = 2.001) - J(2) is about
+    -4 x 0.001, since dJ/dw = -4; and why one backward pass gives every derivative."""
+    nudged = backprop(-2, 2.001, 8, 2)["J"] - backprop(-2, 2, 8, 2)["J"]
+    assert abs(nudged - (-4 * 0.001)) < 1e-5, nudged
+    return {
+        "06.quiz.nudgeW": quiz_check("how J changes when w moves from 2 to 2.001", {
+            "a": "J goes up by about 4 × 0.001",
+            "b": "J goes down by about 4 × 0.001",
+            "c": "J goes up by about 2 × 0.001",
+            "d": "J does not change: only b enters the cost directly",
+        }, "b", feedback={
+            "a": "mind the sign: w reaches J through c = w·x and x = −2 is negative, so raising w lowers c, a, d and J.",
+            "b": "∂J/∂w = ∂J/∂c · x = 2 · (−2) = −4, so J moves by about −4 times the change in w: from 2 to about 1.996.",
+            "c": "2 is ∂J/∂c (and ∂J/∂a, ∂J/∂d); w enters through c = w·x, which multiplies that derivative by x = −2.",
+            "d": "w enters the cost through c = w·x; a parameter leaves J unchanged only when its derivative is 0, and here it is −4.",
+        }),
+        "06.quiz.oneBackwardPass": quiz_check("why one backward pass gives every derivative", {
+            "a": "it nudges every parameter by ε at the same time and measures the change in J once",
+            "b": "each node's derivative of J is computed once, right to left, and reused by the chain rule for everything to its left",
+            "c": "TensorFlow.js computes every parameter's derivative in parallel, on its own thread",
+            "d": "every parameter has the same derivative, so computing one is enough",
+        }, "b", feedback={
+            "a": "nudging all parameters together gives one number, the change along that one direction, not each parameter's own derivative.",
+            "b": "∂J/∂d, then ∂J/∂a, ∂J/∂c, … each comes from the one to its right with one multiplication, so all P derivatives cost about N + P steps.",
+            "c": "the saving is in the arithmetic, not in threads: even on one thread the backward pass needs about N + P steps instead of N × P.",
+            "d": "in the graph above ∂J/∂b = 2 while ∂J/∂w = −4: the derivatives differ, and the backward pass gets each of them.",
+        }),
     }

@@ -1,7 +1,7 @@
 """Expected values for lesson 07 (convolutional layers), numpy float64 and hand-derived structure."""
 import numpy as np
 
-from lessons.common import case, tolist
+from lessons.common import case, quiz_check, tolist
 
 SLUG = "07-layer-types"
 
@@ -63,5 +63,39 @@ def build():
                 case("the lecture's EKG network", [], ekg_model()),
                 case("built again: same structure", [], ekg_model()),
             ]},
+            **quiz(),
         },
+    }
+
+
+def receptive_field(units, window, stride, below_window, below_stride):
+    """The samples (1-based, inclusive) a unit of a layer sees when it looks at `units` (1-based) of the layer below."""
+    first, last = units[0], units[-1]
+    return (first - 1) * below_stride + 1, (last - 1) * below_stride + below_window
+
+
+def quiz():
+    """Graded quiz on the lecture's EKG network: a unit of conv layer 1 sees a window of 20 samples; a unit of
+    conv layer 2 sees 5 units of layer 1, whose windows together span samples 1-60."""
+    assert receptive_field([1, 2, 3, 4, 5], 5, 2, 20, 10) == (1, 60)
+    return {
+        "07.quiz.firstLayerInputs": quiz_check("how many inputs a unit of the first conv layer looks at", {
+            "a": "100", "b": "20", "c": "9", "d": "10",
+        }, "b", feedback={
+            "a": "100 is what a dense unit looks at: every sample. A convolutional unit looks only at its own window.",
+            "b": "each unit of layer 1 looks at one window of 20 consecutive samples (unit 1 at samples 1–20, unit 2 at 11–30, …).",
+            "c": "9 is the number of units in the layer, one per window position, not the size of one window.",
+            "d": "10 is the stride, how far each window moves from the previous one; the windows themselves are longer and overlap.",
+        }),
+        "07.quiz.secondLayerSees": quiz_check("which samples the first unit of the second conv layer depends on", {
+            "a": "samples 1–5",
+            "b": "samples 1–20",
+            "c": "samples 1–60",
+            "d": "all 100 samples",
+        }, "c", feedback={
+            "a": "the unit looks at 5 units of layer 1, not 5 samples, and each of those units summarises a window of 20 samples.",
+            "b": "samples 1–20 are the window of layer 1's first unit alone; the unit also looks at units 2–5, whose windows reach further.",
+            "c": "units 1–5 of layer 1 look at samples 1–20, 11–30, 21–40, 31–50 and 41–60: together, samples 1–60.",
+            "d": "only the output unit, which looks at all 3 units of layer 2, depends on the whole trace.",
+        }),
     }

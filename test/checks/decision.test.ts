@@ -86,6 +86,14 @@ describe("decision checks", () => {
     ["multilabel with a softmax", multilabel, () => model(2, ["relu"], 3, "softmax", "sparseCategoricalCrossentropy"), /separate yes\/no|each label is a yes\/no/],
     ["price with a linear output", price, () => model(1, ["relu"], 1, "linear", "meanSquaredError"), /lecture's rule for y ≥ 0/],
     ["price with 2 inputs", price, () => model(2, ["relu"], 1, "relu", "meanSquaredError"), /takes 2 input\(s\), but each example has 1/],
+    // The same pairing gets the advice its target calls for (issue 29: a multi-label softmax was told to use the sparse loss).
+    ["multilabel with a softmax and categoricalCrossentropy: the softmax, not the sparse loss", multilabel, () => model(2, ["relu"], 3, "softmax", "categoricalCrossentropy"), /^(?!.*sparse).*own sigmoid and train with binary cross-entropy/],
+    ["multilabel with sigmoids and the sparse loss: the labels are 0/1 rows", multilabel, () => model(2, ["relu"], 3, "sigmoid", "sparseCategoricalCrossentropy"), /rows of 0s and 1s/],
+    ["multilabel with a linear output and no fromLogits: a sigmoid, not a softmax", multilabel, () => model(2, ["relu"], 3, "linear", "binaryCrossentropy"), /^(?!.*softmax).*sigmoid activation/],
+    ["multiclass with a linear output and no fromLogits: a softmax", multiclass, () => model(2, ["relu"], 4, "linear", "sparseCategoricalCrossentropy"), /softmax activation/],
+    ["multiclass with a softmax and binary cross-entropy: pair it with the sparse loss", multiclass, () => model(2, ["relu"], 4, "softmax", "binaryCrossentropy"), /sparse categorical cross-entropy/],
+    ["price with a sigmoid and squared error: the output, not the loss", price, () => model(1, ["relu"], 1, "sigmoid", "meanSquaredError"), /use a ReLU output/],
+    ["price with binary cross-entropy: a number needs the squared error", price, () => model(1, ["relu"], 1, "linear", "binaryCrossentropy"), /this target is a number: train with the squared error/],
   ];
   for (const [label, def, build, says] of wrong) {
     it(`explains ${label}`, async () => {

@@ -113,7 +113,7 @@ describe("lab.hint(id, level)", () => {
     for (const level of [0, 4, 1.5, Number.NaN]) {
       const l = lookupHint(lesson04.definitions, "04.mySoftmax", level);
       assert.equal(l.ok, false, `level ${level}`);
-      assert.match((l as { message: string }).message, /levels 1 to 2/);
+      assert.match((l as { message: string }).message, /levels 1 to 3/);
     }
     const printed = captureLog(() => lesson04Hint("04.nope", 1));
     assert.match(printed, /04\.mySoftmax/);
@@ -132,3 +132,50 @@ describe("lab.hint(id, level)", () => {
     }
   });
 });
+
+describe("hints that teach: tier 2 never the solution in words, the walk-through only as tier 3", () => {
+  // Each entry: a check whose tier 2 used to spell out the solution, and phrases of that solution.
+  const SOLUTION_PHRASES: Record<string, { slug: string; phrases: RegExp[]; walkThrough: boolean }> = {
+    "01.buildLogisticModel": { slug: "01-logistic-regression", phrases: [/single unit that takes numFeatures inputs/], walkThrough: true },
+    "02.sequential": { slug: "02-dense-networks", phrases: [/a = dense\(a/, /return the last a/], walkThrough: true },
+    "02.buildBinaryDigitModel": { slug: "02-dense-networks", phrases: [/Dense 25 sigmoid/, /Dense 15 sigmoid/], walkThrough: true },
+    "03.chooseOutputActivation": { slug: "03-activations", phrases: [/→ sigmoid/, /→ linear/, /→ relu/], walkThrough: false },
+    "03.buildRegressionModel": { slug: "03-activations", phrases: [/16 relu units/, /"meanSquaredError"/], walkThrough: true },
+    "03.piecewiseReluUnits": { slug: "03-activations", phrases: [/from 0 \(the fixed unit has switched off\) to \+1/], walkThrough: true },
+    "04.buildMulticlassModel": { slug: "04-softmax", phrases: [/25, then 15 units/], walkThrough: true },
+    "05.adamStep": { slug: "05-adam", phrases: [/m = β1·m/, /v̂ = v\/\(1 − β2\^t\)/], walkThrough: true },
+    "05.buildDigitModel": { slug: "05-adam", phrases: [/L1 \(25 relu/], walkThrough: true },
+    "06.numericalDerivative": { slug: "06-backprop", phrases: [/\(f\(w \+ eps\) − f\(w\)\) \/ eps/], walkThrough: true },
+    "06.backpropSimpleNetwork": { slug: "06-backprop", phrases: [/dJ\/dw = dJ\/dc·x/, /dJ\/dd = d\b/], walkThrough: true },
+    "07.conv1dValid": { slug: "07-layer-types", phrases: [/Σ_k x\[i·stride \+ k\]·kernel\[k\]/], walkThrough: true },
+    "07.buildEkgModel": { slug: "07-layer-types", phrases: [/one filter of width 20, stride 10/], walkThrough: true },
+  };
+  for (const [id, { slug, phrases, walkThrough }] of Object.entries(SOLUTION_PHRASES)) {
+    it(`${id}: tiers 1 and 2 do not spell out the solution${walkThrough ? "; tier 3 walks through it, on request only" : ""}`, async () => {
+      const mod = (await import(`../../lib/lessons/${slug}`)) as { checker: { definitions: CheckDefinition[] } };
+      const def = mod.checker.definitions.find((d) => d.id === id);
+      assert.ok(def, `${slug} has no check ${id}`);
+      for (const tier of def.hints.slice(0, 2)) for (const p of phrases) assert.doesNotMatch(tier, p, `${id}: an automatic tier gives away ${p}`);
+      if (walkThrough) {
+        assert.equal(def.hints.length, 3, `${id} keeps its walk-through as tier 3`);
+        assert.match(def.hints[2] as string, /^Walk-through/, `${id}'s tier 3 is the walk-through`);
+        assert.deepEqual(tiersToShow(def.hints, 1000), def.hints.slice(0, 2), "no number of failures shows tier 3");
+      }
+    });
+  }
+});
+
+describe("every exercise's hints: a walk-through exists, only as tier 3", () => {
+  it("each graded exercise (not a quiz question, not a one-word choice) has three tiers, the third a walk-through; tiers 1 and 2 are not", async () => {
+    const slugs = ["01-logistic-regression", "02-dense-networks", "03-activations", "04-softmax", "05-adam", "06-backprop", "07-layer-types"];
+    for (const slug of slugs) {
+      const mod = (await import(`../../lib/lessons/${slug}`)) as { checker: { definitions: CheckDefinition[] } };
+      for (const d of mod.checker.definitions.filter((x) => !x.id.includes(".quiz.") && x.id !== "03.chooseOutputActivation")) {
+        assert.equal(d.hints.length, 3, `${d.id} has ${d.hints.length} tiers`);
+        assert.match(d.hints[2] as string, /^Walk-through: /, `${d.id}'s tier 3`);
+        for (const t of d.hints.slice(0, 2)) assert.doesNotMatch(t, /^Walk-through/, `${d.id}: an automatic tier is the walk-through`);
+      }
+    }
+  });
+});
+

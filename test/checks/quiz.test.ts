@@ -145,8 +145,8 @@ describe("the lessons' quiz questions", () => {
     loadLesson(slug).checker.definitions.filter((d) => isQuizId(d.id)).map((d) => ({ slug, def: d as QuizCheckDefinition })),
   );
 
-  it("lessons 02 to 05 each have at least one, at the end of their checks", () => {
-    for (const slug of lessonSlugs().filter((s) => /^0[2-5]/.test(s))) {
+  it("every lesson has at least one, at the end of its checks", () => {
+    for (const slug of lessonSlugs().filter((s) => /^0[1-7]-/.test(s))) {
       const ids = loadLesson(slug).checker.definitions.map((d) => d.id);
       const first = ids.findIndex(isQuizId);
       assert.ok(first >= 0, `${slug} has no quiz`);
@@ -173,6 +173,23 @@ describe("the lessons' quiz questions", () => {
       assert.deepEqual(Object.keys(key.feedback).sort(), options.sort(), `${def.id}: feedback for exactly its options`);
       for (const k of Array.isArray(key.answer) ? key.answer : [key.answer]) assert.ok(options.includes(k), `${def.id}: its answer is an option`);
     }
+  });
+
+  it("no explanation repeats the verdict the grade already gives, or names an option's letter", () => {
+    for (const { slug, def } of quizzes) {
+      const key = readQuizKeys(slug)[def.id];
+      for (const [k, text] of Object.entries(key?.feedback ?? {})) {
+        // The grade says '"b" is not true: …' or '"b" is not the answer: …' itself.
+        assert.doesNotMatch(text, /^(not so|true|false|wrong|right|correct)\b/i, `${def.id} option ${k} repeats the verdict: ${text}`);
+        assert.doesNotMatch(text, /\b(answer|option|choice|letter) "?[a-e]"?\b|\([a-e]\)/i, `${def.id} option ${k} names a letter: ${text}`);
+      }
+    }
+  });
+
+  it("the lecture's in-video question: a1, a2, a3 = 0.30, 0.20, 0.15 give a4 = 0.35", () => {
+    const stored = loadExpected("04-softmax").checks["04.quiz.softmaxA4"]?.cases[0];
+    const answer = readQuizKeys("04-softmax")["04.quiz.softmaxA4"]?.answer as string;
+    assert.equal(Number(quizOptions(stored?.args ?? [])[answer]), Number((1 - 0.3 - 0.2 - 0.15).toFixed(2)));
   });
 
   it("the softmax question's answer is the lecture's: two outputs with a1 = 0.71 give a2 = 0.29", () => {

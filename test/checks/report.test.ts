@@ -85,6 +85,22 @@ describe("renderHtml / parseResults", () => {
     assert.ok(html.includes("⏳ 01.sigmoid: sigmoid is not completed yet"));
   });
 
+  it("a case's message takes its case's colour: green when passed (a right quiz answer's explanation), blue when recorded, red when failed", () => {
+    const result: CheckResult = {
+      id: "04.quiz.x", points: 1, maxPoints: 2, passed: false, status: "failed", message: "judged",
+      cases: [
+        { name: "right", passed: true, got: '"b"', message: "RIGHT-EXPLAINED" },
+        { name: "recorded", passed: false, recorded: true, got: '"a"', message: "RECORDED-NOTE" },
+        { name: "wrong", passed: false, got: '"c"', message: "WRONG-EXPLAINED" },
+      ],
+    };
+    const html = renderHtml(result);
+    const colourOf = (text: string): string | undefined => new RegExp(`<div style="color:(#[0-9a-f]{6})">${text}</div>`).exec(html)?.[1];
+    assert.equal(colourOf("RIGHT-EXPLAINED"), "#1a7f37");
+    assert.equal(colourOf("RECORDED-NOTE"), "#0969da");
+    assert.equal(colourOf("WRONG-EXPLAINED"), "#cf222e");
+  });
+
   it("a NaN maxDiff is left blank in the table and comes back from the JSON as null", () => {
     const r: CheckResult = { ...failed, cases: [{ name: "nan", passed: false, expected: "1", got: "NaN", maxDiff: NaN, message: "got NaN" }] };
     const html = renderHtml(r);

@@ -11,7 +11,7 @@ import * as tf from "@tensorflow/tfjs";
 import { checker, coffeeNetwork, coffeeNetworkReference, COFFEE_NETWORK, normalize } from "../../lib/lessons/01-logistic-regression";
 import { initBackend } from "../../lib/runtime";
 import { BinaryCrossentropy } from "../../lib/training";
-import { figuresAndHtml, recorded, records, solutionFunctions, type NotebookRun } from "../helpers/notebooks";
+import { figuresAndHtml, markdownCells, recorded, records, solutionFunctions, type NotebookRun } from "../helpers/notebooks";
 import { assertBackendRecorded, assertBetween, assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails, assertOneProgressDisplay, itAcceptsEveryRightChoice } from "../helpers/lesson-contract";
 
 const SLUG = "01-logistic-regression";
@@ -159,6 +159,9 @@ describe("lesson 01 notebook in a real tslab kernel", { concurrency: false }, ()
 
   it("wrong code in every exercise: runs to the end and every check fails with a message", () => {
     const { byId } = assertWrongEditionFails(SLUG, IDS, {
+      quizCompileStep: 'const quizCompileStep = "c";',  // a wrong quiz option
+      quizFitUpdates: 'const quizFitUpdates = "a";',  // a wrong quiz option: the epochs
+      quizLossChoice: 'const quizLossChoice = "c";',  // a wrong quiz option
       sigmoid: "function sigmoid(z: number[]): number[] { return z.map((v) => 1 / (1 + Math.exp(v))); }",
       logisticLoss: "function logisticLoss(f: number, y: number): number { return -y * Math.log(f); }",
       computeCost: "function computeCost(X: number[][], y: number[], w: number[], b: number): number { return NaN; }",
@@ -168,5 +171,26 @@ describe("lesson 01 notebook in a real tslab kernel", { concurrency: false }, ()
     });
     assert.ok(byId["01.computeCost"]?.cases.some((c) => /NaN/.test(c.message ?? "")));
     assert.ok(byId["01.computeGradient"]?.cases.some((c) => /threw TypeError: oops/.test(c.message ?? "")));
+  });
+});
+
+describe("lesson 01 prose: sources labelled truly, lab.fit explained once", () => {
+  const md = markdownCells(SLUG);
+  it("the coffee network and its two roasts are the Week 1 optional lab's, not the lecture's", () => {
+    const all = md.join("\n");
+    assert.doesNotMatch(all, /lecture's coffee network|lecture's answer/);
+    const section6 = md.find((t) => t.startsWith("## 6.")) ?? "";
+    assert.match(section6, /optional lab/);
+  });
+  it("the primer says what lab.fit keeps the same (not every bit), and the training cell links back to it", () => {
+    const primer = md.find((t) => t.includes('id="lab-fit"')) ?? "";
+    assert.match(primer, /not digit for digit/);
+    assert.doesNotMatch(md.join("\n"), /same result/);
+    assert.ok(md.some((t) => t.includes("(#lab-fit)")), "the training cell links to the primer");
+  });
+  it("names the slide's 'epochs: number of steps' and the difference with mini-batches", () => {
+    const cell = md.find((t) => t.startsWith("Train it.")) ?? "";
+    assert.match(cell, /number of steps in gradient descent/);
+    assert.match(cell, /mini-batches one epoch is many steps/);
   });
 });

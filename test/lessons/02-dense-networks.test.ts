@@ -58,6 +58,8 @@ const WRONG: Record<string, Record<string, Fn>> = {
     "layers in reverse order": ((x: number[], layers: Layer[]) => [...layers].reverse().reduce((a, l) => (a.length === l.W.length ? denseOk(a, l.W, l.b, l.g) : a.map(() => NaN)), x)) as Fn,
     "no activation on the output layer": ((x: number[], layers: Layer[]) => layers.reduce((a, l, i) => denseOk(a, l.W, l.b, i === layers.length - 1 ? (z) => z : l.g), x)) as Fn,
     "sigmoid everywhere": ((x: number[], layers: Layer[]) => layers.reduce((a, l) => denseOk(a, l.W, l.b, sigmoid), x)) as Fn,
+    "the first layer's activation on every layer": ((x: number[], layers: Layer[]) => layers.reduce((a, l) => denseOk(a, l.W, l.b, layers[0]!.g), x)) as Fn,
+    "the last layer's activation on every layer": ((x: number[], layers: Layer[]) => layers.reduce((a, l) => denseOk(a, l.W, l.b, layers[layers.length - 1]!.g), x)) as Fn,
     "starts from layers[0] (crashes without layers)": ((x: number[], layers: Layer[]) => { let a = denseOk(x, layers[0]!.W, layers[0]!.b, layers[0]!.g); for (const l of layers.slice(1)) a = denseOk(a, l.W, l.b, l.g); return a; }) as Fn,
   },
   "02.binaryCrossentropy": {
@@ -216,5 +218,35 @@ describe("lesson 02 notebook in a real tslab kernel", { concurrency: false }, ()
     });
     assert.ok(byId["02.binaryCrossentropy"]?.cases.some((c) => /NaN/.test(c.message ?? "")));
     assert.ok(byId["02.sequential"]?.cases.some((c) => /threw TypeError/.test(c.message ?? "")));
+  });
+});
+
+describe("lesson 02 meanSquaredError, the one graded MSE of the course", () => {
+  it("the lecture's ½ is named as such, on every case", async () => {
+    const r = await checker.run("02.meanSquaredError", WRONG["02.meanSquaredError"]?.["the lecture's ½ factor"]);
+    const failed = r.cases.filter((c) => !c.passed);
+    assert.ok(failed.length >= 4, `${failed.length} cases failed`);
+    for (const c of failed) assert.equal(c.mistake, "lecture-half-factor", c.message);
+  });
+});
+
+describe("lesson 02 prose: epochs, e^(−loss), no run-dependent claims", () => {
+  const md = markdownCells(SLUG);
+  it("quotes the slide's 'number of steps in gradient descent' and says what an epoch is with mini-batches", () => {
+    const cell = md.find((t) => t.startsWith("## 6.")) ?? "";
+    assert.match(cell, /number of steps in gradient descent/);
+    assert.match(cell, /one \*\*epoch\*\* is one pass over the training set/);
+  });
+  it("calls e^(−loss) a rough geometric mean (the epoch loss is a running average) and claims no accuracy", () => {
+    const all = md.join("\n");
+    assert.match(all, /roughly the geometric mean/);
+    assert.match(all, /running average/);
+    assert.doesNotMatch(all, /essentially every training image|from machine to machine/);
+  });
+  it("names the multilayer perceptron and the lecture's libraries-versus-from-scratch advice", () => {
+    const all = md.join("\n");
+    assert.match(all, /\*\*multilayer perceptron\*\*/);
+    assert.match(all, /rather than coding everything from scratch/);
+    assert.match(all, /tune a network and debug it/);
   });
 });

@@ -64,7 +64,9 @@ const WRONG: Record<string, Record<string, Fn>> = {
   "04.buildMulticlassModel": {
     "softmax output with the course loss": ((n: number) => model([[25, "relu"], [15, "relu"], [n, "softmax"]], SparseCategoricalCrossentropy({ fromLogits: true }))) as Fn,
     "linear output with tfjs's string loss": ((n: number) => model([[25, "relu"], [15, "relu"], [n, "linear"]], "sparseCategoricalCrossentropy")) as Fn,
-    "softmax output with the string loss (the probability route)": ((n: number) => model([[25, "relu"], [15, "relu"], [n, "softmax"]], "sparseCategoricalCrossentropy")) as Fn,
+    "sigmoid outputs with binary cross-entropy (separate yes/no answers)": ((n: number) => model([[25, "relu"], [15, "relu"], [n, "sigmoid"]], "binaryCrossentropy")) as Fn,
+    "softmax output with the one-hot loss": ((n: number) => model([[25, "relu"], [15, "relu"], [n, "softmax"]], "categoricalCrossentropy")) as Fn,
+    "one output unit": (() => model([[25, "relu"], [15, "relu"], [1, "linear"]], SparseCategoricalCrossentropy({ fromLogits: true }))) as Fn,
     "sigmoid hidden layers": ((n: number) => model([[25, "sigmoid"], [15, "sigmoid"], [n, "linear"]], SparseCategoricalCrossentropy({ fromLogits: true }))) as Fn,
     "not compiled": ((n: number) => model([[25, "relu"], [15, "relu"], [n, "linear"]], null, false)) as Fn,
   },
@@ -80,6 +82,10 @@ const WRONG: Record<string, Record<string, Fn>> = {
 
 /** A decision exercise: other right choices than the notebook's. */
 const RIGHT: Record<string, Record<string, Fn>> = {
+  "04.buildMulticlassModel": {
+    "softmax output with the string loss (the probability route)": ((n: number) => model([[25, "relu"], [15, "relu"], [n, "softmax"]], "sparseCategoricalCrossentropy")) as Fn,
+    "softmax output with the course's loss, no fromLogits": ((n: number) => model([[25, "relu"], [15, "relu"], [n, "softmax"]], SparseCategoricalCrossentropy())) as Fn,
+  },
   "04.buildMultiLabelModel": {
     "linear outputs with binary cross-entropy from logits": ((n: number) => model([[16, "relu"], [n, "linear"]], BinaryCrossentropy({ fromLogits: true }))) as Fn,
     "two tanh hidden layers of 8": ((n: number) => model([[8, "tanh"], [8, "tanh"], [n, "sigmoid"]], "binaryCrossentropy")) as Fn,
@@ -283,6 +289,7 @@ describe("lesson 04 notebook in a real tslab kernel", { concurrency: false }, ()
 
   it("wrong code in every exercise: runs to the end and every check fails", () => {
     assertWrongEditionFails(SLUG, IDS, {
+      quizSoftmaxA4: 'const quizSoftmaxA4 = "a";',  // a wrong quiz option: a1 + a2 + a3
       quizSoftmaxOther: 'const quizSoftmaxOther = "a";',  // a wrong quiz option
       quizMultiLabel: 'const quizMultiLabel = "a";',  // a wrong quiz option
       quizSoftmaxFacts: 'const quizSoftmaxFacts = ["a", "b"];',  // a false statement chosen
@@ -291,8 +298,39 @@ describe("lesson 04 notebook in a real tslab kernel", { concurrency: false }, ()
       logSoftmax: "function logSoftmax(z: number[]): number[] { const l = Math.log(z.reduce((s, v) => s + Math.exp(v), 0)); return z.map((v) => v - l); }",
       sparseCategoricalCrossentropy: "function sparseCategoricalCrossentropy(yTrue: number[], yPred: number[][], fromLogits: boolean): number { return yTrue.reduce((s, l, i) => s - Math.log(yPred[i][l]), 0); }",
       binaryCrossentropyFromLogits: "function binaryCrossentropyFromLogits(yTrue: number[], logits: number[]): number { return logits.reduce((s, z, i) => { const p = 1 / (1 + Math.exp(-z)); return s - yTrue[i] * Math.log(p) - (1 - yTrue[i]) * Math.log(1 - p); }, 0) / logits.length; }",
-      buildMulticlassModel: "function buildMulticlassModel(numClasses: number): tf.Sequential { const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 25, activation: 'relu' }), tf.layers.dense({ units: 15, activation: 'relu' }), tf.layers.dense({ units: numClasses, activation: 'softmax' })] }); m.compile({ loss: 'sparseCategoricalCrossentropy', optimizer: tf.train.adam(0.01) }); return m; }",
+      buildMulticlassModel: "function buildMulticlassModel(numClasses: number): tf.Sequential { const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 25, activation: 'relu' }), tf.layers.dense({ units: 15, activation: 'relu' }), tf.layers.dense({ units: numClasses, activation: 'linear' })] }); m.compile({ loss: 'sparseCategoricalCrossentropy', optimizer: tf.train.adam(0.01) }); return m; }",
       buildMultiLabelModel: "function buildMultiLabelModel(numLabels: number): tf.Sequential { const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 16, activation: 'relu' }), tf.layers.dense({ units: numLabels, activation: 'softmax' })] }); m.compile({ loss: 'binaryCrossentropy', optimizer: tf.train.adam(0.01) }); return m; }",
     });
+  });
+});
+
+describe("lesson 04 prose: sources labelled truly", () => {
+  const md = markdownCells(SLUG);
+  it("the indicator-form cost is the course notes', not the lecture's", () => {
+    const cell = md.find((t) => t.startsWith("### The cost, written with an indicator")) ?? "";
+    assert.match(cell, /course's notes \(not the lecture/);
+  });
+  it("shows the lecture's own from-logits code, multiclass and logistic, next to the TensorFlow.js equivalents", () => {
+    const cell = md.find((t) => t.startsWith("## 4. Multiclass classification in TensorFlow.js")) ?? "";
+    for (const line of ["Dense(units=10, activation='linear')", "SparseCategoricalCrossentropy(from_logits=True)", "logits = model(X)", "f_x = tf.nn.softmax(logits)",
+      "Dense(units=1, activation='linear')", "BinaryCrossentropy(from_logits=True)", "tf.nn.sigmoid(logit)", "lab.SparseCategoricalCrossentropy({ fromLogits: true })", "tf.softmax(logits)", "tf.sigmoid(logit)", "less legible"]) {
+      assert.ok(cell.includes(line), `missing ${line}`);
+    }
+  });
+  it("gives the float32/float64 precision ratio as about 5×10^8, not 10^9", () => {
+    const all = md.join("\n");
+    assert.doesNotMatch(all, /10\^9\$ times worse/);
+    assert.match(all, /5\\times10\^\{8\}/);
+  });
+  it("has the seeds' material: a1…a4 written out, the [3] layer notation, the multi-label y vectors", () => {
+    const all = md.join("\n");
+    for (const k of [1, 2, 3, 4]) assert.ok(all.includes(`a_${k} = \\frac{e^{z_${k}}}{e^{z_1} + e^{z_2} + e^{z_3} + e^{z_4}}`), `a_${k} written out`);
+    assert.match(all, /a_j\^\{\[3\]\}/);
+    assert.match(all, /\[1, 0, 1\].*\[0, 0, 1\].*\[1, 1, 0\]/);
+  });
+  it("exercise 6 leaves the output layer, the loss and fromLogits to the student", () => {
+    const cell = md.find((t) => t.startsWith("### Exercise 6: `buildMulticlassModel`")) ?? "";
+    assert.match(cell, /you decide/);
+    assert.doesNotMatch(cell, /fromLogits: true|\*\*linear\*\*/);
   });
 });

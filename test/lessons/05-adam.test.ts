@@ -389,3 +389,17 @@ describe("lesson 05 notebook in a real tslab kernel", { concurrency: false }, ()
     assert.equal(stopped?.outcome, "stopped", "the training cell's demo stopped and said why");
   });
 });
+
+describe("lesson 05 prose: Adam's alpha_j is a picture, lab.fit and accuracy claims hold for every run", () => {
+  const md = markdownCells(SLUG);
+  it("says the lecture's per-parameter alpha_j is a picture of Adam (it scales the averaged gradient), not exactly Adam", () => {
+    const all = md.join("\n");
+    assert.doesNotMatch(all, /is exactly that/);
+    assert.match(all, /That is a picture, not the formula/);
+  });
+  it("no machine talk, no 'the same model' from model.fit, no hard-coded held-out accuracy", () => {
+    const all = md.join("\n");
+    assert.doesNotMatch(all, /2-core|tested on|gives the same model|nine held-out images in ten/);
+    assert.match(all, /not bit for bit/);
+  });
+});

@@ -138,8 +138,24 @@ describe("lesson 06 notebook in a real tslab kernel", { concurrency: false }, ()
 
   it("wrong code in every exercise: runs to the end and every check fails", () => {
     assertWrongEditionFails(SLUG, IDS, {
+      quizNudgeW: 'const quizNudgeW = "a";',  // a wrong quiz option: the sign
+      quizOneBackwardPass: 'const quizOneBackwardPass = "a";',  // a wrong quiz option
       numericalDerivative: "function numericalDerivative(f: (w: number) => number, w: number, eps: number = 0.001): number { return (f(w + eps) - f(w - eps)) / (2 * eps); }",
       backpropSimpleNetwork: "function backpropSimpleNetwork(x: number, w: number, b: number, y: number): { c: number; a: number; d: number; J: number; dJ_dd: number; dJ_da: number; dJ_dc: number; dJ_db: number; dJ_dw: number } { const c = w * x, a = c + b, d = a - y; return { c, a, d, J: d * d, dJ_dd: d, dJ_da: d, dJ_dc: d, dJ_db: d, dJ_dw: d }; }",
     });
+  });
+});
+
+describe("lesson 06 prose", () => {
+  it("doubling a dense network's parameters makes the numerical method about 4 times slower, backprop about 2", () => {
+    const text = readNotebook(sourceNotebook(SLUG)).cells.filter((c) => c.cell_type === "markdown").map(cellText).join("\n");
+    assert.doesNotMatch(text, /takes about twice as long/);
+    assert.match(text, /about \$2 \\times 2 = 4\$ times slower/);
+  });
+  it("has the notes' nudges for J = a², a = 2 + 3w at w = 3: a to 11.001 gives J ≈ 121.022; w up 0.001 moves a by 0.003", () => {
+    const text = readNotebook(sourceNotebook(SLUG)).cells.filter((c) => c.cell_type === "markdown").map(cellText).join("\n");
+    assert.match(text, /121\.022001/);
+    assert.match(text, /11\.003/);
+    assert.ok(Math.abs(11.001 ** 2 - 121.022001) < 1e-9 && Math.abs(2 + 3 * 3.001 - 11.003) < 1e-12, "the numbers quoted are right");
   });
 });

@@ -111,3 +111,25 @@ describe("linspace", () => {
     assert.deepEqual(linspace(-2, 4, 2), [-2, 4]);
   });
 });
+
+describe("a text alternative for every figure", () => {
+  it("the figure's div is role=img with an aria-label naming the title, the axes and each trace's values", () => {
+    const fig = figureHtml([{ x: [1, 2, 3], y: [0.5, 0.25, 0.125], name: "cost", mode: "lines" }], { title: "Cost per step", xaxis: { title: { text: "step" } }, yaxis: { title: "J" } });
+    assert.equal(fig.description, "Cost per step. cost (scatter, 3 points): step 1, 2, 3; J 0.5, 0.25, 0.125.");
+    const label = /<div id="[^"]+" class="course-figure"[^>]* role="img" aria-label="([^"]*)"/.exec(fig.html)?.[1];
+    assert.equal(label, fig.description);
+  });
+
+  it("long traces are summarised by their range, heat maps by their values' range, and the label is escaped", () => {
+    const xs = Array.from({ length: 100 }, (_, i) => i / 10);
+    const fig = figureHtml([{ x: xs, y: xs.map((v) => -v), name: "<b>line</b>" }, { type: "heatmap", z: [[0, 1], [0.5, 0.25]] }], { title: "t" });
+    assert.equal(fig.description, "t. <b>line</b> (scatter, 100 points): x from 0 to 9.9; y from -9.9 to 0. trace 2 (heatmap, 4 points): value 0, 1, 0.5, 0.25.");
+    assert.ok(!fig.html.includes('aria-label="t. <b>'), "escaped in the attribute");
+  });
+
+  it("a figure helper's own description replaces the summary and is not passed to plotly", () => {
+    const fig = figureHtml([{ x: [1], y: [2] }], { title: "Windows", description: "Unit 1 sees samples 1–20." });
+    assert.equal(fig.description, "Windows. Unit 1 sees samples 1–20.");
+    assert.equal("description" in fig.layout, false);
+  });
+});
