@@ -17,7 +17,7 @@ import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "
 import { csvField } from "../../grading/gradebook";
 import { currentEditionHashes, inspectNotebook } from "../../grading/class-folder";
 import { OUT, ROOT, sourceNotebook } from "../helpers/notebooks";
-import { parseCsv, readGrades, runGrade, withExercise, type Entry, type Grades } from "../helpers/grading";
+import { lessonPoints, parseCsv, readGrades, runGrade, withExercise, type Entry, type Grades } from "../helpers/grading";
 
 const SLUG = "01-logistic-regression";
 const HIDDEN = path.join(ROOT, "grading", "hidden-example");
@@ -273,7 +273,7 @@ describe("npm run grade -- --out: with execution in fresh kernels", () => {
     const g = readGrades(out);
     const ann = g.notebooks.find((n) => n.student === "ann");
     const bob = g.notebooks.find((n) => n.student === "bob");
-    assert.equal(ann?.score, 10);
+    assert.equal(ann?.score, lessonPoints(SLUG));
     assert.equal(ann?.execution?.ran, true);
     const counts = ann?.execution?.counts ?? {};
     assert.equal(counts.ok, Object.values(counts).reduce((s, v) => s + v, 0), `the solution runs cleanly: ${ann?.execution?.message}`);

@@ -18,6 +18,7 @@ import { studentEdition, declaredFunction } from "../../setup/editions";
 import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../../setup/notebook";
 import { OUT, ROOT, sourceNotebook } from "../helpers/notebooks";
 import { copyCourse } from "../helpers/course-copy";
+import { lessonPoints } from "../helpers/grading";
 
 const SLUG = "01-logistic-regression";
 const GRADE = path.join(ROOT, "build", "grading", "grade.js");
@@ -64,11 +65,15 @@ const WRONG_SIGMOID = "function sigmoid(z: number[]): number[] {\n    return z.m
 
 const files: Record<string, string> = {};
 const expectedScore: Record<string, number> = {};
+/** The lesson's exercises' points, and its graded quiz's (the solution's answers are right: every variant but the student edition keeps them). */
+const QUIZ = lessonPoints(SLUG, "quiz");
+const MAX = lessonPoints(SLUG);
 
 before(() => {
+  // `score`: what the exercises earn; the quiz answers, untouched in every variant but the student edition, add QUIZ.
   const add = (label: string, nb: Notebook, score: number): void => {
     files[label] = save(label, nb);
-    expectedScore[label] = score;
+    expectedScore[label] = score + (label === "student" ? 0 : QUIZ);
   };
   add("solution", source(), 10);
   add("student", studentEdition(source(), `notebooks/${SLUG}.ipynb`), 0);
@@ -143,7 +148,7 @@ describe("npm run grade: adversarial submissions in one run", () => {
     it(`${label}: exactly ${label === "student" ? 0 : "the right"} score`, () => {
       const n = byLabel(label);
       assert.ok(n, `no result for ${label}`);
-      assert.equal(n.maxScore, 10);
+      assert.equal(n.maxScore, MAX);
       assert.equal(n.score, expectedScore[label], JSON.stringify(n.checks.filter((c) => !c.passed)));
     });
   }
@@ -204,14 +209,14 @@ fs.writeFileSync(file, JSON.stringify(data));`);
     assert.equal(fs.readFileSync(expectedFile, "utf8"), original, "data/expected untouched");
     assert.equal(fs.readFileSync(path.join(ROOT, "data", "expected", `${SLUG}.json`), "utf8"), realExpected, "the real course was never touched");
     const [a, b, t] = report.notebooks;
-    assert.equal(a?.score, 3);
+    assert.equal(a?.score, 3 + QUIZ);
     assert.equal(a?.checks.find((c) => c.id === "01.sigmoid")?.passed, false);
     assert.doesNotMatch(a?.problems.join(" ") ?? "", /modified course files/, "nothing to restore: the write failed");
     assert.equal(a?.execution?.ran, true);
     assert.ok((a?.execution?.counts?.error ?? 0) >= 1, `the write fails in the sandbox: ${a?.execution?.message}`);
-    assert.equal(b?.score, 10);
+    assert.equal(b?.score, MAX);
     assert.equal(b?.execution?.counts?.ok, b?.execution?.counts ? Object.values(b.execution.counts).reduce((s, v) => s + v, 0) : -1, "the solution runs cleanly");
-    assert.equal(t?.score, 10);
+    assert.equal(t?.score, MAX);
     // As in Run All: the failed cell is an error and every cell below it is aborted, however busy the machine is.
     assert.equal(t?.execution?.counts?.error, 1, `throw at top level is reported: ${t?.execution?.message}`);
     assert.ok((t?.execution?.counts?.abort ?? 0) >= 20, `the cells below it are aborted: ${t?.execution?.message}`);

@@ -17,6 +17,7 @@ import * as path from "path";
 import { declaredFunction, studentEdition } from "../../setup/editions";
 import { cellText, codeSources, readNotebook, toSource, writeNotebook, type Notebook } from "../../setup/notebook";
 import { OUT, ROOT, sourceNotebook } from "../helpers/notebooks";
+import { lessonPoints } from "../helpers/grading";
 import { sandboxUidOf } from "../../grading/sandbox";
 import { warmCellCache } from "../../setup/jupyter";
 import { ESCAPE, forgeReport, sharedMemoryHog, tryAll } from "../helpers/attacks";
@@ -313,7 +314,7 @@ describe("npm run grade: without the sandbox", () => {
   it("--unsafe-no-sandbox grades anyway", () => {
     const r = grade([sourceNotebook(SLUG)], ["--no-execute", "--unsafe-no-sandbox"], missing);
     assert.equal(r.status, 0, r.stderr);
-    assert.equal(r.report?.notebooks[0]?.score, 10);
+    assert.equal(r.report?.notebooks[0]?.score, lessonPoints(SLUG));
   });
 });
 

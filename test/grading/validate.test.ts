@@ -14,6 +14,7 @@ import { lessonCheckIds } from "../../lib/lessons";
 import { contentHash, studentEdition } from "../../setup/editions";
 import { readNotebook, toSource, writeNotebook, type Notebook } from "../../setup/notebook";
 import { OUT, ROOT, sourceNotebook } from "../helpers/notebooks";
+import { lessonPoints } from "../helpers/grading";
 import { currentEditionHashes, type Validation } from "../../grading/validate";
 import { EDITIONS_PATH, MANIFEST_PATH } from "../../setup/release-manifest";
 
@@ -77,7 +78,7 @@ describe("npm run validate", () => {
     assert.deepEqual(v.grade.checks.map((c) => c.id), lessonCheckIds(SLUG), "the visible checks only, no hidden ones");
     for (const c of v.grade.checks) assert.equal(c.passed, true, `${c.id}: ${c.message}`);
     assert.equal(v.grade.score, v.grade.maxScore);
-    assert.equal(v.grade.maxScore, 10);
+    assert.equal(v.grade.maxScore, lessonPoints(SLUG));
     assert.deepEqual(v.grade.problems, []);
     assert.equal(v.grade.execution?.ran, true);
     assert.deepEqual(Object.keys(v.grade.execution?.counts ?? {}), ["ok"], `every cell ran: ${v.grade.execution?.message}`);
@@ -87,7 +88,7 @@ describe("npm run validate", () => {
   it("the student edition gets 0, every check saying not completed yet; it is the current edition", () => {
     const v = executed[1] as Validation;
     assert.equal(v.grade.score, 0);
-    assert.equal(v.grade.maxScore, 10);
+    assert.equal(v.grade.maxScore, lessonPoints(SLUG));
     assert.deepEqual(v.grade.checks.map((c) => [c.id, c.points, c.message]), lessonCheckIds(SLUG).map((id) => [id, 0, "not completed yet"]));
     assert.equal(v.grade.execution?.ran, true);
     assert.equal(v.edition.status, "current");

@@ -9,6 +9,13 @@ import * as path from "path";
 import { declaredFunction } from "../../setup/editions";
 import { cellText, toSource, type Notebook } from "../../setup/notebook";
 import { ROOT } from "./notebooks";
+import { loadLesson } from "../../lib/lessons";
+import { isQuizId } from "../../lib/checks/quiz-answer";
+
+/** A lesson's points: all its visible checks', or its graded quiz questions' only. */
+export function lessonPoints(slug: string, which: "all" | "quiz" = "all"): number {
+  return loadLesson(slug).checker.definitions.filter((d) => which === "all" || isQuizId(d.id)).reduce((t, d) => t + d.points, 0);
+}
 
 export const GRADE = path.join(ROOT, "build", "grading", "grade.js");
 export const VALIDATE = path.join(ROOT, "build", "grading", "validate.js");
