@@ -2,8 +2,9 @@
  * `npm run grade -- --out OUT CLASS_DIR`: grades a class folder (see
  * grading/class-folder.ts for its layout) and writes, into OUT:
  *   grades.json           every notebook's grade, as `--json` writes it, plus `student`;
- *   gradebook.csv         student, points per check (across lessons), total;
+ *   gradebook.csv         student, points per check (across lessons), total, with a points-possible row;
  *   gradebook-canvas.csv  the same per lesson, in Canvas's gradebook import format;
+ *   gradebook-moodle.csv  the same per lesson, for Moodle's CSV grade import;
  *   feedback/<name>.html  what each student gets back (the name: grading/student-id.ts);
  *   summary.html          per exercise: share passed, most frequent failures, a chart.
  * Grading runs in `jobs` parallel processes and is cached in OUT/.cache, so a
@@ -16,7 +17,7 @@ import { lessonSlugs } from "../lib/lessons";
 import { readClassFolder } from "./class-folder";
 import { gradeFiles, type PoolOptions, type RunMemory } from "./class-run";
 import { feedbackHtml } from "./feedback";
-import { canvasCsv, countedGrades, gradebookCsv, type StudentGrades } from "./gradebook";
+import { canvasCsv, countedGrades, gradebookCsv, moodleCsv, type StudentGrades } from "./gradebook";
 import { consoleText, feedbackFileName } from "./student-id";
 import { summaryHtml } from "./summary";
 import { lessonChecks } from "./worker";
@@ -167,5 +168,6 @@ export function writeClassReports(run: ClassRun, outDir: string, hints: Record<s
   fs.writeFileSync(path.join(outDir, "grades.json"), JSON.stringify(gradesJson(run), null, 2) + "\n");
   fs.writeFileSync(path.join(outDir, "gradebook.csv"), gradebookCsv(run.students));
   fs.writeFileSync(path.join(outDir, "gradebook-canvas.csv"), canvasCsv(run.students));
+  fs.writeFileSync(path.join(outDir, "gradebook-moodle.csv"), moodleCsv(run.students));
   fs.writeFileSync(path.join(outDir, "summary.html"), summaryHtml(run.students, run.problems));
 }

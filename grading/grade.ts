@@ -137,7 +137,7 @@ async function main(): Promise<number> {
       const run = await gradeClass(path.resolve(parsed.files[0] as string), out, parsed.opts, { jobs: parsed.jobs });
       const notebooks = run.students.reduce((n, s) => n + s.notebooks.length, 0);
       console.log(`\n${run.students.length} student(s), ${notebooks} notebook(s): ${run.graded} graded, ${run.cached} unchanged since the last run, in ${run.seconds.toFixed(1)} s.`);
-      console.log(`Written to ${out}: grades.json, gradebook.csv, gradebook-canvas.csv, feedback/, summary.html`);
+      console.log(`Written to ${out}: grades.json, gradebook.csv, gradebook-canvas.csv, gradebook-moodle.csv, feedback/, summary.html`);
       return 0;
     }
     grades = await gradeAll(parsed.files, parsed.opts);
