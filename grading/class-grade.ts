@@ -90,7 +90,7 @@ export function countsLines(students: StudentGrades[]): string[] {
 }
 
 /** Each check's first hint tier (shown in feedback when it fails), for every lesson. */
-function checkHints(hiddenDir?: string): Record<string, string> {
+export function checkHints(hiddenDir?: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const slug of lessonSlugs()) for (const d of lessonChecks(slug, hiddenDir)) out[d.id] = d.hints[0];
   return out;

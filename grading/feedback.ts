@@ -64,7 +64,7 @@ function executionErrorsHtml(e: ExecutionReport): string {
   return `<ul class="exec-errors">${items.join("")}</ul>${aborted}`;
 }
 
-function executionHtml(e: ExecutionReport | undefined): string {
+export function executionHtml(e: ExecutionReport | undefined): string {
   if (!e) return `<p class="exec">Not run top to bottom in a fresh kernel (the grader was asked not to).</p>`;
   const counts = e.counts ? Object.entries(e.counts).map(([k, v]) => `${v} ${escapeHtml(k)}`).join(", ") : "";
   const secs = e.seconds !== undefined ? ` in ${e.seconds.toFixed(1)} s` : "";
@@ -73,7 +73,7 @@ function executionHtml(e: ExecutionReport | undefined): string {
     `${executionErrorsHtml(e)}</div>`;
 }
 
-function problemsHtml(problems: string[]): string {
+export function problemsHtml(problems: string[]): string {
   return problems.length ? `<ul class="problems">${problems.map((p) => `<li>${escapeHtml(p)}</li>`).join("")}</ul>` : "";
 }
 
