@@ -82,6 +82,7 @@ function notebookHtml(g: NotebookGrade, counts: boolean, several: boolean, hints
   const note = several ? (counts ? " (counts: your best notebook for this lesson)" : " (does not count: another notebook for this lesson scored higher)") : "";
   return `<section class="notebook"><h2>${escapeHtml(path.basename(g.path))}: ${title}</h2>` +
     `<p class="score">Score: <b>${g.score}/${g.maxScore}</b>${note}</p>` +
+    (g.unchanged ? `<p class="unchanged" data-unchanged="true"><b>Unchanged from the handout:</b> this notebook's code is the notebook as it was handed out, so no exercise was attempted. Did you hand in the right file?</p>` : "") +
     problemsHtml(g.problems) +
     g.checks.map((c) => checkHtml(c, hints[c.id])).join("\n") +
     (g.lesson ? executionHtml(g.execution) : "") +

@@ -22,6 +22,7 @@ import * as path from "path";
 import { findTestPython, jupyterEnv, warmCellCache, warmKernelCaches, warmKernelCodeCacheFor, writeKernelSpec, JUPYTER_DATA, KERNEL_NODE_FLAGS, ROOT } from "../setup/jupyter";
 import { studentEdition } from "../setup/editions";
 import { cellText, codeSources, readNotebook, writeNotebook, type Notebook } from "../setup/notebook";
+import { unchangedFromHandout } from "./handout";
 import { lessonSlugs, readSubmission, scoringCells, type CompileVerdicts, type ExerciseCell, type ScoringCells, type Submission } from "./submission";
 import { checkCellIndexes, scoringOrder, type ScoringStep } from "./scoring-order";
 import { lessonChecks, readHiddenChecks, type CheckRequest, type GradeRequest, type WorkerMessage } from "./worker";
@@ -595,6 +596,7 @@ export async function gradeNotebook(file: string, opts: GradeOptions, ctx: Gradi
     grade.problems.push(sub.problem ?? "unreadable");
     if (sub.fileProblem) grade.fileProblem = sub.fileProblem;
   } else {
+    if (unchangedFromHandout(sub.notebook, sub.lesson)) grade.unchanged = true;
     // The kernel's compile of every code cell (in the cell warmer): which cells it refuses, for scoring,
     // and the compiled cells its execution report's kernel then finds (null: the warm failed).
     warmLessonCells(ctx, sub.lesson);

@@ -35,6 +35,8 @@ export interface GradescopeNotebook {
   problems: string[];
   /** Why the file itself was not read (grading/submitted-file.ts's kind), or null. */
   fileProblem: string | null;
+  /** The handout itself, unchanged (grading/handout.ts). */
+  unchanged: boolean;
 }
 
 export interface GradescopeResults {
@@ -76,6 +78,6 @@ export function gradescopeResults(notebooks: NotebookGrade[], hints: Record<stri
       `<p class="score">Score: <b>${g.score}/${g.maxScore}</b>${note}</p>${problemsHtml(g.problems)}${g.lesson ? executionHtml(g.execution) : ""}</section>`;
   });
   const output = notebooks.length ? parts.join("\n") : "<p>No notebook (.ipynb) was handed in.</p>";
-  const data = notebooks.map((g) => ({ file: path.basename(g.path), lesson: g.lesson, score: g.score, maxScore: g.maxScore, counts: counted.includes(g), problems: g.problems, fileProblem: g.fileProblem ?? null }));
+  const data = notebooks.map((g) => ({ file: path.basename(g.path), lesson: g.lesson, score: g.score, maxScore: g.maxScore, counts: counted.includes(g), problems: g.problems, fileProblem: g.fileProblem ?? null, unchanged: g.unchanged ?? false }));
   return { score: counted.reduce((t, g) => t + g.score, 0), output, output_format: "html", visibility: "visible", tests, extra_data: { notebooks: data } };
 }
