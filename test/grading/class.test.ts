@@ -105,7 +105,9 @@ describe("npm run grade -- --out OUT CLASS_DIR (no execution)", () => {
 
   it("grades.json: --json's format plus student, one entry per notebook or bad entry", () => {
     assert.deepEqual([...new Set(grades.notebooks.map((n) => n.student))].sort(), ["ann", "bob", "cat", "dan", "eve", "fay", "gus", "hal", "ivy", "jon", "kim", "lee"]);
-    for (const n of grades.notebooks) assert.deepEqual(Object.keys(n).sort(), ["checks", "counts", "execution", "feedback", "fileProblem", "lesson", "maxScore", "path", "problems", "score", "student"]);
+    for (const n of grades.notebooks) assert.deepEqual(Object.keys(n).sort(), ["checks", "counts", "execution", "feedback", "fileProblem", "lesson", "maxScore", "path", "problems", "score", "student", "unchanged"]);
+    // bob, kim and lee handed in the student edition untouched; everyone else changed something (or nothing was read).
+    assert.deepEqual(grades.notebooks.filter((n) => (n as { unchanged?: boolean }).unchanged).map((n) => n.student).sort(), ["bob", "kim", "lee"]);
     assert.equal(one("ann").score, 12);
     assert.equal(one("ann").maxScore, 12, "10 visible + 2 hidden points");
     assert.equal(one("bob").score, 0);
