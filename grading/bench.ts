@@ -1,18 +1,22 @@
 /**
- * `npm run bench -- --grading [--class N] [--jobs J] [--check-timeout S] [--cell-timeout S] [--scores-only]`:
+ * `npm run bench -- --grading [--class N] [--jobs J] [--check-timeout S] [--cell-timeout S] [--scores-only] [--shards]`:
  * builds a class of N lesson-01 submissions (a fixed mix: 5 in 10 right, 2
  * wrong, 2 unfinished, 1 stuck in an infinite loop) and grades it as
  * `npm run grade -- --out` does, with the pool's default number of jobs:
  *   1. scores only (--no-execute): seconds for all N, and per kind of submission;
  *   2. scores and the execution report: submissions per minute, and how much
  *      of the time was executing notebooks versus scoring them.
+ *   3. with --shards: the same class as 2 shards graded side by side on this machine (`npm run grade --
+ *      --shard i/2`, each with the default jobs) against phase 2's one run, then the merge, and the merge
+ *      of 100 submissions (the shards' grades repeated under new ids: a merge's cost is in the data).
  * Each phase starts from an empty cache. Options default to the grader's.
  */
-import { spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { gradeClass } from "./class-grade";
+import { gradeClass, mergeShards } from "./class-grade";
+import { readShards, shardOf, writeShardFile, type ShardFile } from "./shard";
 import { defaultJobs, type RunMemory } from "./class-run";
 import { DEFAULT_GRADE_OPTIONS, type GradeOptions, type NotebookGrade } from "./types";
 import { STUDENT_CELLS_DIR } from "./grading-context";
@@ -117,6 +121,40 @@ function byKind(p: Phase, field: "seconds" | "executionSeconds"): string {
   }).join(", ");
 }
 
+/** Grades the class as 2 shards side by side (child processes, as on two machines); seconds until both end. */
+async function shardedPhase(dir: string, out: string, opts: GradeOptions): Promise<number> {
+  const grade = path.join(ROOT, "build", "grading", "grade.js");
+  const flags = ["--check-timeout", String(opts.checkTimeout), "--cell-timeout", String(opts.cellTimeout), ...(opts.execute ? [] : ["--no-execute"])];
+  const started = Date.now();
+  await Promise.all([1, 2].map((i) => new Promise<void>((resolve, reject) => {
+    fs.rmSync(`${out}-${i}`, { recursive: true, force: true });
+    const child = spawn(process.execPath, [grade, ...flags, "--shard", `${i}/2`, "--out", `${out}-${i}`, dir], { stdio: "ignore" });
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`shard ${i}/2 exited with ${code}`))));
+  })));
+  return (Date.now() - started) / 1000;
+}
+
+/** Seconds to merge `n` submissions: the shards' students repeated under new ids, in 2 shard files. */
+function mergeSeconds(shards: string[], n: number, scratch: string): number {
+  const { students } = readShards(shards);
+  const files: ShardFile[] = [1, 2].map((index) => ({ format: "course-shard-1", shard: { index, count: 2 }, students: [], problems: [], run: { graded: 0, cached: 0, identical: 0, gradedFiles: [], seconds: 0, memory: { limit: "none", notLimited: null, budgetMb: 0, jobBudgetMb: 0, jobs: 1, peakMb: null } } }));
+  for (let i = 0; i < n; i++) {
+    const s = students[i % students.length];
+    if (!s) break;
+    const student = `m${String(i + 1).padStart(4, "0")}`;
+    files[shardOf(student, 2) - 1]?.students.push({ position: i, grades: { ...s, student } });
+  }
+  const dirs = files.map((f) => {
+    const d = `${scratch}-in-${f.shard.index}`;
+    fs.mkdirSync(d, { recursive: true });
+    writeShardFile(d, f);
+    return d;
+  });
+  const started = Date.now();
+  mergeShards(dirs, `${scratch}-merged`);
+  return (Date.now() - started) / 1000;
+}
+
 /** Runs the grading benchmark; returns its figures. */
 export async function benchGrading(args: string[]): Promise<Record<string, unknown>> {
   const arg = (name: string): number | undefined => {
@@ -153,6 +191,17 @@ export async function benchGrading(args: string[]): Promise<Record<string, unkno
     if (full.cpuSeconds !== null) console.log(`   machine CPU busy: ${full.cpuSeconds.toFixed(1)} s in all = ${(full.cpuSeconds / n).toFixed(1)} s per submission; on ${cores} idle core(s) about ${((60 * cores) / (full.cpuSeconds / n)).toFixed(1)} submissions/minute`);
     console.log(memoryLine(full.memory));
     report.withExecution = { ...full, perMinute, executionShare: exec / busy };
+    if (args.includes("--shards")) {
+      fs.rmSync(STUDENT_CELLS_DIR, { recursive: true, force: true });
+      const sharded = await shardedPhase(dir, `${dir}-shard`, { ...opts, execute: true });
+      const perMinuteSharded = (n / sharded) * 60;
+      const mergeStarted = Date.now();
+      mergeShards([`${dir}-shard-1`, `${dir}-shard-2`], `${dir}-merged`);
+      const merge = (Date.now() - mergeStarted) / 1000;
+      const merge100 = mergeSeconds([`${dir}-shard-1`, `${dir}-shard-2`], 100, `${dir}-merge100`);
+      console.log(`\n3. 2 shards side by side on this machine: ${sharded.toFixed(1)} s for ${n} = ${perMinuteSharded.toFixed(1)} submissions/minute (1 run: ${perMinute.toFixed(1)}); merge ${merge.toFixed(2)} s; merge of 100 submissions ${merge100.toFixed(2)} s; load average ${os.loadavg().map((v) => v.toFixed(1)).join(" ")}`);
+      report.sharded = { seconds: sharded, perMinute: perMinuteSharded, mergeSeconds: merge, merge100Seconds: merge100 };
+    }
   }
   return report;
 }

@@ -2,8 +2,9 @@
  * `npm run grade -- --out OUT CLASS_DIR`: grades a class folder (see
  * grading/class-folder.ts for its layout) and writes, into OUT:
  *   grades.json           every notebook's grade, as `--json` writes it, plus `student`;
- *   gradebook.csv         student, points per check (across lessons), total;
+ *   gradebook.csv         student, points per check (across lessons), total, with a points-possible row;
  *   gradebook-canvas.csv  the same per lesson, in Canvas's gradebook import format;
+ *   gradebook-moodle.csv  the same per lesson, for Moodle's CSV grade import;
  *   feedback/<name>.html  what each student gets back (the name: grading/student-id.ts);
  *   summary.html          per exercise: share passed, most frequent failures, a chart.
  * Grading runs in `jobs` parallel processes and is cached in OUT/.cache, so a
@@ -16,11 +17,12 @@ import { lessonSlugs } from "../lib/lessons";
 import { readClassFolder } from "./class-folder";
 import { gradeFiles, type PoolOptions, type RunMemory } from "./class-run";
 import { feedbackHtml } from "./feedback";
-import { canvasCsv, countedGrades, gradebookCsv, type StudentGrades } from "./gradebook";
+import { canvasCsv, countedGrades, gradebookCsv, moodleCsv, type StudentGrades } from "./gradebook";
 import { consoleText, feedbackFileName } from "./student-id";
 import { summaryHtml } from "./summary";
 import { exerciseNames, lessonChecks } from "./check-catalogue";
 import type { GradeOptions, NotebookGrade } from "./types";
+import { readShards, shardOf, writeShardFile, type Shard } from "./shard";
 
 // Plain-JS build helper: the grading processes must find the library built (and not all build it at once).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -56,7 +58,7 @@ export function feedbackPath(student: string): string {
 export function gradesJson(run: ClassRun): unknown {
   const entry = (s: StudentGrades, g: NotebookGrade, counts: boolean) => ({
     student: s.student, path: g.path, lesson: g.lesson, score: g.score, maxScore: g.maxScore, checks: g.checks, execution: g.execution ?? null, problems: g.problems,
-    counts, feedback: feedbackPath(s.student), fileProblem: g.fileProblem ?? null,
+    counts, feedback: feedbackPath(s.student), fileProblem: g.fileProblem ?? null, unchanged: g.unchanged ?? false,
   });
   return {
     notebooks: run.students.flatMap((s) => {
@@ -89,19 +91,22 @@ export function countsLines(students: StudentGrades[]): string[] {
 }
 
 /** Each check's first hint tier (shown in feedback when it fails), for every lesson. */
-function checkHints(hiddenDir?: string): Record<string, string> {
+export function checkHints(hiddenDir?: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const slug of lessonSlugs()) for (const d of lessonChecks(slug, hiddenDir)) out[d.id] = d.hints[0];
   return out;
 }
 
 /** Grades a class folder; bad entries are reported, never thrown. */
-export async function gradeClass(dir: string, outDir: string, opts: GradeOptions, run: { jobs?: number; log?: (line: string) => void; onGrade?: PoolOptions["onGrade"] } = {}): Promise<ClassRun> {
+export async function gradeClass(dir: string, outDir: string, opts: GradeOptions, run: { jobs?: number; log?: (line: string) => void; onGrade?: PoolOptions["onGrade"]; shard?: Shard } = {}): Promise<ClassRun> {
   const log = run.log ?? console.log;
   const build = ensureBuilt({ quiet: true });
   if (!build.ok) throw new Error(`the course library does not compile:\n${build.output}`);
-  const names = exerciseNames();
-  const folder = readClassFolder(dir, names);
+  const whole = readClassFolder(dir, exerciseNames());
+  // A shard (grading/shard.ts) grades its share of the students, and only shard 1 reports the folder's own problems.
+  const shard = run.shard;
+  const positions = new Map(whole.students.map((s, i) => [s, i]));
+  const folder = shard ? { ...whole, students: whole.students.filter((s) => shardOf(s.id, shard.count) === shard.index), problems: shard.index === 1 ? whole.problems : [] } : whole;
   // Names come from the class folder: escaped, so a newline in one cannot start a line of its own.
   for (const p of folder.problems) log(`! ${consoleText(p)}`);
   for (const s of folder.students) {
@@ -136,6 +141,42 @@ export async function gradeClass(dir: string, outDir: string, opts: GradeOptions
   for (const line of countsLines(students)) log(line);
   const result: ClassRun = { students, problems: folder.problems, graded: pool.graded, cached: pool.cached, gradedFiles: pool.gradedFiles, identical: pool.identical, seconds: pool.seconds, memory: pool.memory };
   writeClassReports(result, outDir, checkHints(opts.hiddenDir));
+  if (shard) {
+    writeShardFile(outDir, {
+      format: "course-shard-1", shard, problems: result.problems,
+      students: students.map((s, i) => ({ position: positions.get(folder.students[i] as (typeof whole.students)[number]) as number, grades: s })),
+      run: { graded: result.graded, cached: result.cached, identical: result.identical, gradedFiles: result.gradedFiles, seconds: result.seconds, memory: result.memory },
+    });
+  }
+  return result;
+}
+
+/**
+ * `--merge OUT_1 … OUT_n --out OUT`: the reports of one whole run (grades.json, the gradebooks, feedback pages,
+ * summary) from the shards' grades. grades.json's `run` adds the shards' counts up (its `seconds` and peak
+ * memory: the largest shard's, as the shards run side by side; `jobs`: all of them).
+ */
+export function mergeShards(dirs: string[], outDir: string, hiddenDir?: string): ClassRun {
+  const { students, problems, runs } = readShards(dirs);
+  const peaks = runs.map((r) => r.memory.peakMb).filter((p): p is number => p !== null);
+  const result: ClassRun = {
+    students, problems,
+    graded: runs.reduce((t, r) => t + r.graded, 0),
+    cached: runs.reduce((t, r) => t + r.cached, 0),
+    identical: runs.reduce((t, r) => t + r.identical, 0),
+    gradedFiles: runs.flatMap((r) => r.gradedFiles),
+    seconds: Math.max(0, ...runs.map((r) => r.seconds)),
+    memory: {
+      limit: runs[0]?.memory.limit ?? "none",
+      notLimited: runs.find((r) => r.memory.notLimited)?.memory.notLimited ?? null,
+      budgetMb: Math.max(0, ...runs.map((r) => r.memory.budgetMb)),
+      jobBudgetMb: Math.max(0, ...runs.map((r) => r.memory.jobBudgetMb ?? 0)),
+      jobs: runs.reduce((t, r) => t + r.memory.jobs, 0),
+      peakMb: peaks.length ? Math.max(...peaks) : null,
+    },
+  };
+  fs.mkdirSync(outDir, { recursive: true });
+  writeClassReports(result, outDir, checkHints(hiddenDir));
   return result;
 }
 
@@ -167,5 +208,6 @@ export function writeClassReports(run: ClassRun, outDir: string, hints: Record<s
   fs.writeFileSync(path.join(outDir, "grades.json"), JSON.stringify(gradesJson(run), null, 2) + "\n");
   fs.writeFileSync(path.join(outDir, "gradebook.csv"), gradebookCsv(run.students));
   fs.writeFileSync(path.join(outDir, "gradebook-canvas.csv"), canvasCsv(run.students));
+  fs.writeFileSync(path.join(outDir, "gradebook-moodle.csv"), moodleCsv(run.students));
   fs.writeFileSync(path.join(outDir, "summary.html"), summaryHtml(run.students, run.problems));
 }

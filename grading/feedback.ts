@@ -86,7 +86,7 @@ function executionErrorsHtml(e: ExecutionReport): string {
   return `<ul class="exec-errors">${items.join("")}</ul>${aborted}`;
 }
 
-function executionHtml(e: ExecutionReport | undefined): string {
+export function executionHtml(e: ExecutionReport | undefined): string {
   if (!e) return `<p class="exec">Not run top to bottom in a fresh kernel (the grader was asked not to).</p>`;
   const counts = e.counts ? Object.entries(e.counts).map(([k, v]) => `${v} ${escapeHtml(k)}`).join(", ") : "";
   const secs = e.seconds !== undefined ? ` in ${e.seconds.toFixed(1)} s` : "";
@@ -95,7 +95,7 @@ function executionHtml(e: ExecutionReport | undefined): string {
     `${executionErrorsHtml(e)}</div>`;
 }
 
-function problemsHtml(problems: string[]): string {
+export function problemsHtml(problems: string[]): string {
   return problems.length ? `<ul class="problems">${problems.map((p) => `<li>${escapeHtml(p)}</li>`).join("")}</ul>` : "";
 }
 
@@ -104,6 +104,7 @@ function notebookHtml(g: NotebookGrade, counts: boolean, several: boolean, hints
   const note = several ? (counts ? " (counts: your best notebook for this lesson)" : " (does not count: another notebook for this lesson scored higher)") : "";
   return `<section class="notebook"><h2>${escapeHtml(path.basename(g.path))}: ${title}</h2>` +
     `<p class="score">Score: <b>${g.score}/${g.maxScore}</b>${note}</p>` +
+    (g.unchanged ? `<p class="unchanged" data-unchanged="true"><b>Unchanged from the handout:</b> this notebook's code is the notebook as it was handed out, so no exercise was attempted. Did you hand in the right file?</p>` : "") +
     problemsHtml(g.problems) +
     g.checks.map((c) => checkHtml(c, hints[c.id])).join("\n") +
     (g.lesson ? executionHtml(g.execution) : "") +

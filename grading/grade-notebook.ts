@@ -12,6 +12,7 @@ import * as path from "path";
 import { codeSources } from "../setup/notebook";
 import { lessonChecks } from "./check-catalogue";
 import { readSubmission } from "./submission";
+import { unchangedFromHandout } from "./handout";
 import { SandboxUnavailableError } from "./sandbox";
 import { restoreTree, type GradingContext } from "./grading-context";
 import { scoreSubmission } from "./scoring";
@@ -28,6 +29,7 @@ export async function gradeNotebook(file: string, opts: GradeOptions, ctx: Gradi
     grade.problems.push(sub.problem ?? "unreadable");
     if (sub.fileProblem) grade.fileProblem = sub.fileProblem;
   } else {
+    if (unchangedFromHandout(sub.notebook, sub.lesson)) grade.unchanged = true;
     // The kernel's compile of every code cell (in the cell warmer): which cells it refuses, for scoring,
     // and the compiled cells its execution report's kernel then finds (null: the warm failed).
     warmLessonCells(ctx, sub.lesson);

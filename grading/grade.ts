@@ -14,7 +14,8 @@
  *
  * `npm run grade -- --out OUT CLASS_DIR` grades a whole class folder in
  * parallel and writes grades, gradebooks, feedback pages and a summary into
- * OUT (grading/class-grade.ts; docs/grading.md).
+ * OUT (grading/class-grade.ts; docs/grading.md). `--shard i/n --out OUT_i CLASS_DIR` grades a share of
+ * the class, `--merge --out OUT OUT_1 … OUT_n` merges the shards (grading/shard.ts).
  *
  * Options: --json FILE, --hidden DIR (instructor's hidden checks),
  *   --out OUT (class mode), --jobs N (class mode: parallel graders, default the core count),
@@ -27,7 +28,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { gradeClass } from "./class-grade";
+import { gradeClass, mergeShards } from "./class-grade";
+import { parseShard, type Shard } from "./shard";
 import { gradeNotebook } from "./grade-notebook";
 import { prepareGrading } from "./grading-context";
 import { SandboxUnavailableError } from "./sandbox";
@@ -51,6 +53,7 @@ function printGrade(g: NotebookGrade): void {
     console.log(`  ${pad("check", w)}  points  passed  message`);
     for (const c of g.checks) console.log(`  ${pad(c.id, w)}  ${pad(`${c.points}/${c.maxPoints}`, 6)}  ${pad(c.passed ? "yes" : "no", 6)}  ${c.message}`);
   }
+  if (g.unchanged) console.log("  unchanged from the handout: no exercise was attempted");
   console.log(`  total ${g.score}/${g.maxScore}`);
   if (g.execution) console.log(`  execution in a fresh kernel: ${g.execution.message}${g.execution.seconds !== undefined ? ` (${g.execution.seconds.toFixed(1)} s)` : ""}`);
   for (const e of g.execution?.errors ?? []) console.log(`    ${errorLine(e)}`);
@@ -74,12 +77,14 @@ export async function gradeAll(files: string[], opts: GradeOptions): Promise<Not
   return grades;
 }
 
-function parseArgs(argv: string[]): { files: string[]; json?: string; out?: string; jobs?: number; opts: GradeOptions } {
+function parseArgs(argv: string[]): { files: string[]; json?: string; out?: string; jobs?: number; shard?: Shard; merge?: boolean; opts: GradeOptions } {
   const opts: GradeOptions = { ...DEFAULT_GRADE_OPTIONS };
   const files: string[] = [];
   let json: string | undefined;
   let out: string | undefined;
   let jobs: number | undefined;
+  let shard: Shard | undefined;
+  let merge = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     const next = (): string => {
@@ -93,6 +98,8 @@ function parseArgs(argv: string[]): { files: string[]; json?: string; out?: stri
       return v;
     };
     if (a === "--json") json = next();
+    else if (a === "--shard") shard = parseShard(next());
+    else if (a === "--merge") merge = true;
     else if (a === "--out") out = next();
     else if (a === "--jobs") {
       jobs = num();
@@ -108,6 +115,13 @@ function parseArgs(argv: string[]): { files: string[]; json?: string; out?: stri
     else if (a.startsWith("--")) throw new Error(`unknown option ${a}`);
     else files.push(a);
   }
+  if (merge) {
+    if (!out) throw new Error("--merge needs --out OUT, the folder for the merged reports");
+    if (shard) throw new Error("--merge takes the shards' output folders, not --shard");
+    if (files.length === 0) throw new Error("--merge needs the shards' output folders (OUT_1 … OUT_n)");
+    return { files, out, merge, opts };
+  }
+  if (shard && !out) throw new Error("--shard grades a share of a class folder: give --out OUT_i CLASS_DIR");
   if (files.length === 0) throw new Error(out ? "no class folder given" : "no notebooks given");
   if (out) {
     if (files.length !== 1 || !fs.existsSync(files[0] as string) || !fs.statSync(files[0] as string).isDirectory()) throw new Error(`--out grades one class folder: give exactly one folder (got ${files.join(" ")})`);
@@ -117,7 +131,7 @@ function parseArgs(argv: string[]): { files: string[]; json?: string; out?: stri
     if (dir) throw new Error(`${dir} is a folder: grade a class folder with --out OUT ${dir}`);
     if (jobs !== undefined) throw new Error("--jobs is for class folders (with --out)");
   }
-  return { files, json, out, jobs, opts };
+  return { files, json, out, jobs, shard, merge, opts };
 }
 
 async function main(): Promise<number> {
@@ -125,7 +139,7 @@ async function main(): Promise<number> {
   try {
     parsed = parseArgs(process.argv.slice(2));
   } catch (err) {
-    console.error(`✖ ${(err as Error).message}\nusage: npm run grade -- [--json FILE] [--hidden DIR] [--no-execute] [--unsafe-no-sandbox] [--check-timeout S] [--cell-timeout S] [--notebook-timeout S] [--memory MB] <submitted.ipynb>...\n       npm run grade -- --out OUT [--jobs N] [same options] CLASS_DIR`);
+    console.error(`✖ ${(err as Error).message}\nusage: npm run grade -- [--json FILE] [--hidden DIR] [--no-execute] [--unsafe-no-sandbox] [--check-timeout S] [--cell-timeout S] [--notebook-timeout S] [--memory MB] <submitted.ipynb>...\n       npm run grade -- --out OUT [--jobs N] [--shard i/n] [same options] CLASS_DIR\n       npm run grade -- --merge --out OUT OUT_1 … OUT_n`);
     return 2;
   }
   if (parsed.opts.hiddenDir && !fs.existsSync(parsed.opts.hiddenDir)) {
@@ -134,12 +148,24 @@ async function main(): Promise<number> {
   }
   let grades: NotebookGrade[];
   try {
+    if (parsed.merge && parsed.out) {
+      const out = path.resolve(parsed.out);
+      let run;
+      try {
+        run = mergeShards(parsed.files.map((f) => path.resolve(f)), out, parsed.opts.hiddenDir);
+      } catch (err) {
+        console.error(`✖ ${(err as Error).message}`);
+        return 2;
+      }
+      console.log(`Merged ${parsed.files.length} shard(s): ${run.students.length} student(s). Written to ${out}: grades.json, gradebook.csv, gradebook-canvas.csv, gradebook-moodle.csv, feedback/, summary.html`);
+      return 0;
+    }
     if (parsed.out) {
       const out = path.resolve(parsed.out);
-      const run = await gradeClass(path.resolve(parsed.files[0] as string), out, parsed.opts, { jobs: parsed.jobs });
+      const run = await gradeClass(path.resolve(parsed.files[0] as string), out, parsed.opts, { jobs: parsed.jobs, ...(parsed.shard ? { shard: parsed.shard } : {}) });
       const notebooks = run.students.reduce((n, s) => n + s.notebooks.length, 0);
       console.log(`\n${run.students.length} student(s), ${notebooks} notebook(s): ${run.graded} graded, ${run.cached} unchanged since the last run, in ${run.seconds.toFixed(1)} s.`);
-      console.log(`Written to ${out}: grades.json, gradebook.csv, gradebook-canvas.csv, feedback/, summary.html`);
+      console.log(`Written to ${out}: grades.json, gradebook.csv, gradebook-canvas.csv, gradebook-moodle.csv, feedback/, summary.html`);
       return 0;
     }
     grades = await gradeAll(parsed.files, parsed.opts);
@@ -152,7 +178,7 @@ async function main(): Promise<number> {
   const max = grades.reduce((s, g) => s + g.maxScore, 0);
   console.log(`\n${grades.length} notebook(s) graded: ${total}/${max} points in all.`);
   if (parsed.json) {
-    const doc = { notebooks: grades.map((g) => ({ path: g.path, lesson: g.lesson, score: g.score, maxScore: g.maxScore, checks: g.checks, execution: g.execution ?? null, problems: g.problems, fileProblem: g.fileProblem ?? null })) };
+    const doc = { notebooks: grades.map((g) => ({ path: g.path, lesson: g.lesson, score: g.score, maxScore: g.maxScore, checks: g.checks, execution: g.execution ?? null, problems: g.problems, fileProblem: g.fileProblem ?? null, unchanged: g.unchanged ?? false })) };
     fs.writeFileSync(parsed.json, JSON.stringify(doc, null, 2) + "\n");
     console.log(`Results written to ${parsed.json}`);
   }

@@ -1,13 +1,14 @@
 /**
  * The class gradebook as CSV: one row per student, one column per check (across
  * lessons), the total and, per lesson, how the notebook ran top to bottom
- * (gradebook.csv), and a variant in Canvas's gradebook import format with one
- * column per lesson (gradebook-canvas.csv).
+ * (gradebook.csv, with a points-possible row), and two variants with one column
+ * per lesson: Canvas's gradebook import format (gradebook-canvas.csv) and one
+ * that Moodle's CSV grade import accepts (gradebook-moodle.csv).
  *
  * When a student handed in several notebooks for one lesson, the best one
  * counts. A lesson a student did not hand in (or that could not be graded) is
- * an empty cell, not a zero: Canvas leaves empty cells ungraded, so the
- * course's missing-work policy decides.
+ * an empty cell, not a zero: Canvas and Moodle leave empty cells ungraded, so
+ * the course's missing-work policy decides.
  */
 import { findLesson, lessonSlugs } from "../lib/lessons";
 import { executionSummary } from "./execution-report";
@@ -72,14 +73,24 @@ export function executionColumn(lesson: string): string {
   return `execution ${lesson}`;
 }
 
+/** The first cell of the row under the header that holds each column's maximum (as Canvas names it). */
+export const POINTS_POSSIBLE = "Points Possible";
+
+/** A lesson's maximum: the sum of its checks' maximum points (visible and hidden). */
+function lessonMax(col: { checks: { maxPoints: number }[] }): number {
+  return col.checks.reduce((t, k) => t + k.maxPoints, 0);
+}
+
 /**
  * gradebook.csv: student, points per check id (lessons in course order), total, then per lesson how its counted
  * notebook ran top to bottom: "ok", the failed cells ("cell 12: 2:39 - ')' expected. (+21 aborted)"), "did not
- * run: …", or empty (not handed in, or not executed).
+ * run: …", or empty (not handed in, or not executed). The second row, "Points Possible", holds each check's
+ * maximum and the total's (the execution columns empty), so a spreadsheet can turn points into percentages.
  */
 export function gradebookCsv(students: StudentGrades[]): string {
   const cols = classColumns(students);
   const header = ["student", ...cols.flatMap((c) => c.checks.map((k) => k.id)), "total", ...cols.map((c) => executionColumn(c.lesson))];
+  const possible = [POINTS_POSSIBLE, ...cols.flatMap((c) => c.checks.map((k) => k.maxPoints)), cols.reduce((t, c) => t + lessonMax(c), 0), ...cols.map(() => "")];
   const rows = students.map((s) => {
     const counted = new Map(countedGrades(s).map((g) => [g.lesson as string, g]));
     const cells: (string | number)[] = [s.student];
@@ -94,7 +105,7 @@ export function gradebookCsv(students: StudentGrades[]): string {
     for (const col of cols) cells.push(executionSummary(counted.get(col.lesson)?.execution));
     return cells;
   });
-  return csv([header, ...rows]);
+  return csv([header, possible, ...rows]);
 }
 
 /** Canvas's assignment column for a lesson: "Lesson 01 (points)". */
@@ -113,10 +124,33 @@ export function canvasColumn(lesson: string): string {
 export function canvasCsv(students: StudentGrades[]): string {
   const cols = classColumns(students);
   const header = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", ...cols.map((c) => canvasColumn(c.lesson))];
-  const possible = ["Points Possible", "", "", "", "", ...cols.map((c) => c.checks.reduce((t, k) => t + k.maxPoints, 0))];
+  const possible = [POINTS_POSSIBLE, "", "", "", "", ...cols.map(lessonMax)];
   const rows = students.map((s) => {
     const counted = new Map(countedGrades(s).map((g) => [g.lesson as string, g]));
     return [s.student, "", "", s.student, "", ...cols.map((c) => counted.get(c.lesson)?.score ?? "")];
   });
   return csv([header, possible, ...rows]);
+}
+
+/** Moodle's grade column for a lesson: "Lesson 01" (Moodle's import offers it as a new grade item of that name). */
+export function moodleColumn(lesson: string): string {
+  const nn = /^(\d+)-/.exec(lesson)?.[1];
+  return nn && findLesson(lesson) ? `Lesson ${nn}` : lesson;
+}
+
+/**
+ * gradebook-moodle.csv, for Moodle's CSV grade import (Grades → Import → CSV file): a header, then one row per
+ * student with `Username` (the student id, which the import maps to Moodle's username), then one column per
+ * lesson (its points). Nothing else: Moodle takes every row below the header for a student, and one it cannot
+ * map to a user (a "Points Possible" row) stops the whole import, so the maximum of each lesson is set on its
+ * grade item in Moodle instead (docs/grading.md). An empty cell is "no grade" to Moodle, as here.
+ */
+export function moodleCsv(students: StudentGrades[]): string {
+  const cols = classColumns(students);
+  const header = ["Username", ...cols.map((c) => moodleColumn(c.lesson))];
+  const rows = students.map((s) => {
+    const counted = new Map(countedGrades(s).map((g) => [g.lesson as string, g]));
+    return [s.student, ...cols.map((c) => counted.get(c.lesson)?.score ?? "")];
+  });
+  return csv([header, ...rows]);
 }

@@ -96,7 +96,9 @@ export function summaryHtml(students: StudentGrades[], classProblems: string[] =
   const rows = summarize(students);
   const fig = figureHtml(
     [{ type: "bar", x: rows.map((r) => r.id), y: rows.map((r) => Math.round(1000 * r.share) / 10), text: rows.map((r) => `${r.passed}/${r.students}`), textposition: "auto", hovertemplate: "%{x}: %{y}% passed (%{text})<extra></extra>" }],
-    { title: "Share of students who passed each exercise", yaxis: { title: { text: "% passed" }, range: [0, 100] }, xaxis: { title: { text: "check" } } },
+    // Check ids are long ("04.binaryCrossentropyFromLogits"): plotly tilts them, and automargin grows the bottom
+    // margin to fit them instead of clipping them at the default 80 px.
+    { title: "Share of students who passed each exercise", yaxis: { title: { text: "% passed" }, range: [0, 100], automargin: true }, xaxis: { title: { text: "check" }, tickangle: -45, automargin: true }, height: 520 },
   );
   const table = rows
     .map((r) => `<tr><td>${escapeHtml(r.id)}</td><td>${r.passed}/${r.students}</td><td>${(100 * r.share).toFixed(0)}%</td><td>${r.failures.map((f) => `<div>${f.count}× <code>${escapeHtml(f.message)}</code></div>`).join("")}</td></tr>`)
@@ -115,7 +117,7 @@ export function summaryHtml(students: StudentGrades[], classProblems: string[] =
 </head><body>
 <h1>Class summary</h1>
 <p>${students.length} student${students.length === 1 ? "" : "s"}, ${graded} with at least one graded notebook.</p>
-${plotlyBundleHtml()}
+${plotlyBundleHtml({ note: false })}
 ${fig.html}
 <h2>Per exercise</h2>
 <table><thead><tr><th>check</th><th>passed</th><th>share</th><th>most frequent failures (one example message each)</th></tr></thead><tbody>

@@ -83,6 +83,8 @@ export interface NotebookGrade {
   /** Points of quiz answers "recorded" but not judged here (no key): graded when handed in; part of maxScore, not lost. */
   recordedPoints?: number;
   execution?: ExecutionReport;
+  /** The notebook's code is its lesson's handout (student edition) unchanged: nothing was attempted (grading/handout.ts). */
+  unchanged?: boolean;
   problems: string[];
   /** Why the submitted file itself was not read (grading/submitted-file.ts's kind: "symbolic-link", "fifo", "too-large", …). */
   fileProblem?: string;

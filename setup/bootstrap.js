@@ -24,6 +24,7 @@ const COMMANDS = {
   expected: "tools/expected",
   "new-lesson": "tools/new-lesson",
   grade: "grading/grade",
+  gradescope: "grading/gradescope",
   validate: "grading/validate",
   release: "tools/release",
   lite: "setup/lite",

@@ -19,7 +19,7 @@ import { spawn } from "child_process";
 import { randomBytes } from "crypto";
 import * as net from "net";
 import * as path from "path";
-import { findJupyter, installInstructions, installJupyter, jupyterEnv, probeAll, warmKernelCaches, writeKernelSpec, JUPYTER_DATA, ROOT } from "./jupyter";
+import { findJupyter, installInstructions, installJupyter, jupyterEnv, probeAll, warmKernelCaches, writeKernelSpec, JUPYTER_DATA, KERNEL_NAME, ROOT } from "./jupyter";
 import { ensureLabApp, labAppArgs, labAppEnv, labAppIsBuilt, labAppVersion } from "./jupyterlab-app";
 import { refreshStudentEdition } from "./student";
 import { isRelease } from "./release-manifest";
@@ -85,8 +85,14 @@ async function main(): Promise<void> {
     : ["-m", "notebook", "--no-browser", "--NotebookApp.ip=127.0.0.1", `--NotebookApp.port=${port}`, "--NotebookApp.port_retries=0", `--NotebookApp.notebook_dir=${ROOT}`, `--NotebookApp.token=${token}`];
   // Jupyter refuses to start as root without this (containers, CI machines).
   if (typeof process.getuid === "function" && process.getuid() === 0) jupyterArgs.push(lab ? "--ServerApp.allow_root=True" : "--NotebookApp.allow_root=True");
+  // File → New Notebook (and a notebook without a kernel) gets the course's TypeScript kernel, not python3:
+  // the kernel manager's default, which both servers read from this trait.
+  jupyterArgs.push(`--MappingKernelManager.default_kernel_name=${KERNEL_NAME}`);
+  // Python 3.11's debugger support (debugpy, loaded by the server's Python kernel machinery) warns at every start
+  // that frozen modules hide breakpoints ("Debugger warning: … frozen modules"); nobody debugs the server here.
+  const quiet = { PYDEVD_DISABLE_FILE_VALIDATION: "1" };
   if (args.includes("--dry-run")) {
-    const plan = { python: jupyter.python, app: jupyter.app, args: jupyterArgs, url, ...(jupyter.app === "course-lab" ? { frontEndBuilt: labAppIsBuilt() } : {}) };
+    const plan = { python: jupyter.python, app: jupyter.app, args: jupyterArgs, env: quiet, url, ...(jupyter.app === "course-lab" ? { frontEndBuilt: labAppIsBuilt() } : {}) };
     console.log(JSON.stringify(plan, null, 2));
     return;
   }
@@ -97,7 +103,7 @@ async function main(): Promise<void> {
   }[jupyter.app];
   console.log(`\nStarting ${name} with ${jupyter.python}…`);
   // Runtime files (connection files, cookie secret) stay in the project too.
-  const base = { ...jupyterEnv(), JUPYTER_RUNTIME_DIR: path.join(JUPYTER_DATA, "runtime") };
+  const base = { ...jupyterEnv(), ...quiet, JUPYTER_RUNTIME_DIR: path.join(JUPYTER_DATA, "runtime") };
   const env = jupyter.app === "course-lab" ? labAppEnv(base) : base;
   const child = spawn(jupyter.python, jupyterArgs, { cwd: ROOT, env, stdio: ["ignore", "inherit", "pipe"] });
   let announced = false;

@@ -39,13 +39,17 @@ let figureCounter = 0;
  */
 export const PLOTLY_SRC_ENV = "COURSE_PLOTLY_SRC";
 
-/** The bundle as an HTML <script>, to be displayed once per kernel session. */
-export function plotlyBundleHtml(): string {
+/** The line under the bundle in a notebook (its setup cell's output would otherwise look empty). */
+const BUNDLE_NOTE = `<div class="course-plotly-note" style="font-size:smaller;color:#888">plotly.js loaded for this session's figures</div>`;
+
+/**
+ * The bundle as an HTML <script>, to be displayed once per kernel session. `note: false` leaves out the line
+ * that says so (a page that is not a notebook, such as the grader's class summary, has no session to speak of).
+ */
+export function plotlyBundleHtml(opts: { note?: boolean } = {}): string {
+  const note = opts.note === false ? "" : BUNDLE_NOTE;
   const src = process.env[PLOTLY_SRC_ENV];
-  if (src) {
-    return `<script type="text/javascript" src="${escapeHtml(src)}"></script>` +
-      `<div style="font-size:smaller;color:#888">plotly.js loaded for this session's figures</div>`;
-  }
+  if (src) return `<script type="text/javascript" src="${escapeHtml(src)}"></script>${note}`;
   const file = path.join(courseRoot(), ...BUNDLE);
   let js: string;
   try {
@@ -54,8 +58,7 @@ export function plotlyBundleHtml(): string {
     throw new Error(`plotly.js is missing (${BUNDLE.join("/")}): run \`npm ci\` in the course folder.`);
   }
   // "</script" inside the bundle would end the tag early.
-  return `<script type="text/javascript">${js.replace(/<\/script/gi, "<\\/script")}</script>` +
-    `<div style="font-size:smaller;color:#888">plotly.js loaded for this session's figures</div>`;
+  return `<script type="text/javascript">${js.replace(/<\/script/gi, "<\\/script")}</script>${note}`;
 }
 
 /** Default look shared by every course figure. */

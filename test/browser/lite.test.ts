@@ -283,7 +283,7 @@ describe("browser edition (npm run lite)", { timeout: 30 * 60_000 }, () => {
     step = "sub-folder";
     // A bare static server: the student site under /course/lite/, only .html, .js, .css and .json with their types.
     const types: Record<string, string> = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".json": "application/json" };
-    const server = http.createServer((req, res) => {
+    const server = http.createServer((req, res): void => {
       const p = new URL(req.url ?? "/", "http://x").pathname;
       let file = path.join(student.dir, decodeURIComponent(p.slice("/course/lite".length)));
       if (!p.startsWith("/course/lite/") || !file.startsWith(student.dir)) return void res.writeHead(404).end();

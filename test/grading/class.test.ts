@@ -105,7 +105,9 @@ describe("npm run grade -- --out OUT CLASS_DIR (no execution)", () => {
 
   it("grades.json: --json's format plus student, one entry per notebook or bad entry", () => {
     assert.deepEqual([...new Set(grades.notebooks.map((n) => n.student))].sort(), ["ann", "bob", "cat", "dan", "eve", "fay", "gus", "hal", "ivy", "jon", "kim", "lee"]);
-    for (const n of grades.notebooks) assert.deepEqual(Object.keys(n).sort(), ["checks", "counts", "execution", "feedback", "fileProblem", "lesson", "maxScore", "path", "problems", "score", "student"]);
+    for (const n of grades.notebooks) assert.deepEqual(Object.keys(n).sort(), ["checks", "counts", "execution", "feedback", "fileProblem", "lesson", "maxScore", "path", "problems", "score", "student", "unchanged"]);
+    // bob, kim and lee handed in the student edition untouched; everyone else changed something (or nothing was read).
+    assert.deepEqual(grades.notebooks.filter((n) => (n as { unchanged?: boolean }).unchanged).map((n) => n.student).sort(), ["bob", "kim", "lee"]);
     assert.equal(one("ann").score, 12);
     assert.equal(one("ann").maxScore, 12, "10 visible + 2 hidden points");
     assert.equal(one("bob").score, 0);
@@ -147,12 +149,13 @@ describe("npm run grade -- --out OUT CLASS_DIR (no execution)", () => {
     const rows = parseCsv(fs.readFileSync(path.join(out, "gradebook.csv"), "utf8")).map((r) => r.slice(0, -1));
     const execution = parseCsv(fs.readFileSync(path.join(out, "gradebook.csv"), "utf8")).map((r) => r[r.length - 1]);
     assert.deepEqual(execution, ["execution 01-logistic-regression", ...rows.slice(1).map(() => "")], "not executed: empty");
+    assert.deepEqual(rows[1], ["Points Possible", ...(rows[0] as string[]).slice(1, -1).map((id) => String(entries("ann")[0]?.checks.find((c) => c.id === id)?.maxPoints)), "12"]);
     const header = rows[0] as string[];
     assert.equal(header[0], "student");
     assert.equal(header[header.length - 1], "total");
     assert.ok(header.includes("01.sigmoid") && header.includes("01.sigmoid.hidden") && header.includes("01.buildLogisticModel"));
-    assert.equal(rows.length, 1 + 12);
-    for (const row of rows.slice(1)) {
+    assert.equal(rows.length, 2 + 12);
+    for (const row of rows.slice(2)) {
       const student = row[0] as string;
       const e = entries(student).find((n) => n.lesson);
       assert.equal(Number(row[row.length - 1]), e?.score ?? 0, `${student} total`);
@@ -172,6 +175,10 @@ describe("npm run grade -- --out OUT CLASS_DIR (no execution)", () => {
     assert.deepEqual(ann, ["ann", "", "", "ann", "", "12"]);
     assert.equal(rows.find((r) => r[0] === "eve")?.[5], "", "nothing handed in: an empty cell, not a zero");
     assert.equal(csvField("=HYPERLINK(1)"), "'=HYPERLINK(1)", "a student id cannot become a spreadsheet formula");
+    const moodle = parseCsv(fs.readFileSync(path.join(out, "gradebook-moodle.csv"), "utf8"));
+    assert.deepEqual(moodle.map((r) => r.length), moodle.map(() => 2));
+    assert.deepEqual(moodle.slice(1).map((r) => r[0]), rows.slice(2).map((r) => r[0]), "Moodle's file: the same students, no Points Possible row");
+    assert.deepEqual(moodle.slice(1).map((r) => r[1]), rows.slice(2).map((r) => r[5]));
   });
 
   it("feedback pages: one per student, escaped, hidden checks without their cases", () => {
@@ -310,6 +317,6 @@ describe("npm run grade -- --out: with execution in fresh kernels", () => {
     const rows = parseCsv(fs.readFileSync(path.join(out, "gradebook.csv"), "utf8"));
     const col = (rows[0] as string[]).indexOf("execution 01-logistic-regression");
     assert.ok(col > 0);
-    assert.deepEqual(Object.fromEntries(rows.slice(1).map((r) => [r[0], r[col]])), { ann: "ok", bob: "ok", cy: `cell ${sigmoidCell + 1}: ${first} (+${below} aborted)` });
+    assert.deepEqual(Object.fromEntries(rows.slice(2).map((r) => [r[0], r[col]])), { ann: "ok", bob: "ok", cy: `cell ${sigmoidCell + 1}: ${first} (+${below} aborted)` });
   });
 });

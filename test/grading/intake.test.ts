@@ -232,7 +232,7 @@ describe("grading a hostile class folder (npm run grade -- --out, lesson 06, --n
     for (const n of grades.notebooks) assert.equal(n.feedback, grades.students.find((s) => s.student === n.student)?.feedback);
     // The gradebook's student column round-trips every id (RFC 4180 quoting).
     const rows = parseCsv(fs.readFileSync(path.join(out, "gradebook.csv"), "utf8"));
-    assert.deepEqual(rows.slice(1).map((r) => r[0]).sort(), [...ids].sort());
+    assert.deepEqual(rows.slice(2).map((r) => r[0]).sort(), [...ids].sort());
   });
 
   it("ids that sanitise alike, a 252-byte id and a newline id get pages of their own, each naming its student, escaped", () => {

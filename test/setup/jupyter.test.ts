@@ -154,6 +154,8 @@ describe("npm start (dry run)", () => {
     assert.ok(plan.args.some((a) => a.includes(ROOT)), "root dir is the course folder");
     assert.ok(plan.args.some((a) => /ip=127\.0\.0\.1$/.test(a)), "listens on localhost only");
     if (process.getuid?.() === 0) assert.ok(plan.args.some((a) => /allow_root=True$/.test(a)), "as root, Jupyter needs allow_root");
+    assert.ok(plan.args.includes("--MappingKernelManager.default_kernel_name=tslab"), "File → New Notebook opens the course's TypeScript kernel");
+    assert.deepEqual((plan as { env?: Record<string, string> }).env, { PYDEVD_DISABLE_FILE_VALIDATION: "1" }, "no debugger warning at every start");
     assert.ok(fs.existsSync(path.join(ROOT, "student", "01-logistic-regression.ipynb")));
   });
 
