@@ -10,6 +10,8 @@ import { PluginRegistry } from "@lumino/coreutils";
 import { JupyterLab } from "@jupyterlab/application";
 import { IServiceManager } from "@jupyterlab/services";
 import courseKernel from "./kernel/plugin.js";
+import { keepNotebookMetadata } from "./hooks/keep-notebook-metadata.js";
+import { quietYjsWarnings } from "./hooks/quiet-console.js";
 
 // Plugins replaced by JupyterLite's (services that talk to a Jupyter server) or
 // that need a server (announcements, licenses, language servers), as in
@@ -53,6 +55,8 @@ function pluginsOf(mod) {
 }
 
 async function main() {
+  quietYjsWarnings();
+  keepNotebookMetadata();
   // Listed one by one so the bundler includes exactly these.
   const mods = [
     require("@jupyterlab/application-extension"),
