@@ -380,6 +380,15 @@ function writeCourseFiles(root, out) {
   return remote.sort();
 }
 
+/**
+ * The name of the browser storage the site keeps the student's work in: the
+ * same for every build of the course (only its title names it), so a rebuilt
+ * site, or one moved to another folder of the same host, finds the work.
+ */
+function storageName(title) {
+  return `${title} (course notebooks)`;
+}
+
 function writePages(out, title) {
   write(
     path.join(out, "index.html"),
@@ -391,7 +400,7 @@ function writePages(out, title) {
   const h = require("crypto").createHash("sha256");
   for (const f of ["bundle.js", "bundle.css", "kernel-worker.js"]) h.update(fs.readFileSync(path.join(out, "build", f)));
   const build = h.digest("hex").slice(0, 12);
-  const html = fs.readFileSync(path.join(HERE, "templates", "index.html"), "utf8").replace(/\{\{title\}\}/g, title).replace(/\{\{build\}\}/g, build);
+  const html = fs.readFileSync(path.join(HERE, "templates", "index.html"), "utf8").replace(/\{\{title\}\}/g, title).replace(/\{\{build\}\}/g, build).replace(/\{\{storage\}\}/g, storageName(title));
   write(path.join(out, "lab", "index.html"), html);
 }
 

@@ -12,6 +12,9 @@ import { IServiceManager } from "@jupyterlab/services";
 import courseKernel from "./kernel/plugin.js";
 import { keepNotebookMetadata } from "./hooks/keep-notebook-metadata.js";
 import { quietYjsWarnings } from "./hooks/quiet-console.js";
+import coursework from "./work/plugin.js";
+import { applyReleaseRule, moveDefaultStorage } from "./work/storage.js";
+import { Notification } from "@jupyterlab/apputils";
 
 // Plugins replaced by JupyterLite's (services that talk to a Jupyter server) or
 // that need a server (announcements, licenses, language servers), as in
@@ -82,9 +85,23 @@ async function main() {
     require("@jupyterlite/apputils-extension"),
     require("@jupyterlite/services-extension"),
     courseKernel,
+    coursework,
   ];
   const mimeExtensions = [require("@jupyterlab/javascript-extension")].flatMap(pluginsOf);
   const plugins = mods.flatMap(pluginsOf).filter((p) => p && !DISABLED.has(p.id) && !PageConfig.Extension.isDisabled(p.id));
+
+  // The student's stored work, before the file browser shows it (work/storage.js): moved from
+  // JupyterLite's address-named storage into the site's fixed one, and the release rule applied.
+  const storage = PageConfig.getOption("contentsStorageName");
+  const base = new URL(PageConfig.getBaseUrl(), window.location.href).href;
+  let release = [];
+  try {
+    await moveDefaultStorage(`JupyterLite Storage - ${PageConfig.getOption("baseUrl")}`, storage);
+    release = await applyReleaseRule(storage, base);
+  } catch (err) {
+    console.error("The course could not check the notebooks stored in this browser:", err);
+  }
+  document.body.dataset.courseRelease = JSON.stringify(release);
 
   const pluginRegistry = new PluginRegistry();
   pluginRegistry.registerPlugins(plugins);
@@ -95,6 +112,9 @@ async function main() {
   window.jupyterapp = app;
   await app.start({ bubblingKeydown: true });
   await app.restored;
+  for (const r of release.filter((o) => o.action === "kept-edited")) {
+    Notification.info(`A new release of ${r.path} is in ${r.updateFile}; your copy of ${r.path} is kept as it is.`, { autoClose: false });
+  }
   document.body.dataset.labReady = "true";
 }
 
