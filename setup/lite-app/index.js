@@ -116,6 +116,34 @@ async function main() {
     Notification.info(`A new release of ${r.path} is in ${r.updateFile}; your copy of ${r.path} is kept as it is.`, { autoClose: false });
   }
   document.body.dataset.labReady = "true";
+  registerServiceWorker();
+}
+
+/**
+ * The site's service worker (build.js writes course-sw.js at the site's root):
+ * it caches the whole site, so the course opens and runs offline after the
+ * first visit. Browsers allow service workers on https and localhost pages
+ * only; elsewhere the site works as before, online. <body
+ * data-course-offline> says "ready" once the site is cached, "unavailable" when
+ * it cannot be.
+ */
+function registerServiceWorker() {
+  const body = document.body.dataset;
+  if (!("serviceWorker" in navigator) || !window.isSecureContext) {
+    body.courseOffline = "unavailable";
+    return;
+  }
+  const scope = new URL(PageConfig.getBaseUrl(), window.location.href);
+  navigator.serviceWorker.register(new URL("course-sw.js", scope).href, { scope: scope.href }).then(
+    () =>
+      navigator.serviceWorker.ready.then(() => {
+        body.courseOffline = "ready";
+      }),
+    (err) => {
+      console.warn("The course could not be made available offline:", err);
+      body.courseOffline = "unavailable";
+    },
+  );
 }
 
 main().catch((err) => {

@@ -16,7 +16,9 @@
  *   another folder (the storage name is fixed), and a new release of a lesson
  *   replaces an unedited stored copy but never an edited one (its new release
  *   goes to updates/, as in the tslab edition); work an earlier build saved
- *   under JupyterLite's folder-named storage is moved into the fixed one.
+ *   under JupyterLite's folder-named storage is moved into the fixed one;
+ * - offline after the first visit: the service worker caches the site; with
+ *   the server down, a reload opens lesson 01 and runs it.
  */
 import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
@@ -29,7 +31,7 @@ import { launchBrowser } from "../helpers/browser";
 import { OUT } from "../helpers/notebooks";
 import { publishedSlugs } from "../../lib/lessons";
 import { buildLite } from "../../setup/lite";
-import { openApp, openNotebook, type LabWindow } from "../../setup/lite-browser";
+import { openApp, openNotebook, runAll, runSummary, type LabWindow } from "../../setup/lite-browser";
 import { contentHash } from "../../setup/editions";
 import type { Notebook } from "../../setup/notebook";
 
@@ -67,6 +69,10 @@ function newRelease(siteDir: string, file: string, marker: string): Buffer {
 interface TestServer {
   url: string;
   overrides: Map<string, Buffer>;
+  /** While true the server answers nothing (every connection is dropped), as a host that cannot be reached. */
+  down: boolean;
+  /** Requests dropped while down. */
+  dropped: number;
   close: () => void;
 }
 
@@ -74,7 +80,12 @@ const TYPES: Record<string, string> = { ".html": "text/html", ".js": "text/javas
 
 async function startServer(dir: string): Promise<TestServer> {
   const overrides = new Map<string, Buffer>();
+  const state: TestServer = { url: "", overrides, down: false, dropped: 0, close: () => undefined };
   const server = http.createServer((req, res) => {
+    if (state.down) {
+      state.dropped++;
+      return void req.socket.destroy();
+    }
     const p = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
     // Any first folder serves the site: /v1/lab/index.html and /v2/lab/index.html are the same site at two addresses.
     const m = /^\/[\w-]+(\/.*)$/.exec(p);
@@ -89,7 +100,9 @@ async function startServer(dir: string): Promise<TestServer> {
     res.end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, overrides, close: () => server.close() };
+  state.url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  state.close = () => server.close();
+  return state;
 }
 
 /** Opens `file` (its kernel started, idle) in the app at `base` (e.g. http://127.0.0.1:1234/v1/). */
@@ -334,6 +347,28 @@ describe("browser edition: the student's work", { timeout: 20 * 60_000 }, () => 
       const nb = await page.evaluate(async (p) => (await (window as unknown as AnyWindow).jupyterapp.serviceManager.contents.get(p, { content: true })).content as Notebook, NOTEBOOK);
       assert.equal(nb.cells[0]?.source, marker, "the earlier build's work is there");
     } finally {
+      await context.close();
+    }
+  });
+
+  it("offline after the first visit: the site is cached, the server goes down, a reload opens lesson 01 and runs it", async () => {
+    const context = await freshContext();
+    try {
+      const page = await context.newPage();
+      const base = `${server.url}/v4/`;
+      await openApp(page, `${base}lab/index.html`);
+      await page.waitForFunction(() => document.body.dataset.courseOffline === "ready", undefined, { timeout: 180_000 });
+      server.down = true;
+      await page.reload();
+      await page.waitForSelector("body[data-lab-ready]", { state: "attached", timeout: 90_000 });
+      await openNotebook(page, NOTEBOOK);
+      await runAll(page);
+      const summary = await runSummary(page);
+      assert.ok(server.dropped > 0, "the page did try the server");
+      assert.deepEqual({ notRun: summary.notRun, failed: summary.failed }, { notRun: 0, failed: 0 }, "every cell ran, none failed");
+      assert.deepEqual(Object.keys(summary.checks), ["not-completed"], "the lesson's checks ran (a student edition: not completed yet)");
+    } finally {
+      server.down = false;
       await context.close();
     }
   });
