@@ -418,7 +418,8 @@ function writeServiceWorker(out, build) {
       if (e.name.startsWith(".") || (rel === "" && e.name === "course-sw.js")) continue;
       const r = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) walk(path.join(dir, e.name), r);
-      else files.push(encodeURI(r));
+      // The page loads these with ?v=<build>: the same URL here lets the browser's HTTP cache answer (no second download).
+      else files.push(encodeURI(r) + (["build/bundle.js", "build/bundle.css", "build/kernel-worker.js"].includes(r) ? `?v=${build}` : ""));
     }
   };
   walk(out, "");

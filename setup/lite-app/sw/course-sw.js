@@ -23,8 +23,9 @@ self.addEventListener("install", (event) => {
       const worker = async () => {
         for (let f = queue.shift(); f !== undefined; f = queue.shift()) {
           const url = new URL(f, self.registration.scope).href;
+          // Revalidated with the server (a 304 when the page already downloaded it); kept under the URL without ?v=.
           const response = await fetch(url, { cache: "no-cache" });
-          if (response.ok) await cache.put(url, response);
+          if (response.ok) await cache.put(url.split("?")[0], response);
         }
       };
       await Promise.all([worker(), worker(), worker(), worker()]);
