@@ -10,6 +10,11 @@ import { PluginRegistry } from "@lumino/coreutils";
 import { JupyterLab } from "@jupyterlab/application";
 import { IServiceManager } from "@jupyterlab/services";
 import courseKernel from "./kernel/plugin.js";
+import { keepNotebookMetadata } from "./hooks/keep-notebook-metadata.js";
+import { quietYjsWarnings } from "./hooks/quiet-console.js";
+import coursework from "./work/plugin.js";
+import { applyReleaseRule, moveDefaultStorage } from "./work/storage.js";
+import { Notification } from "@jupyterlab/apputils";
 
 // Plugins replaced by JupyterLite's (services that talk to a Jupyter server) or
 // that need a server (announcements, licenses, language servers), as in
@@ -53,6 +58,8 @@ function pluginsOf(mod) {
 }
 
 async function main() {
+  quietYjsWarnings();
+  keepNotebookMetadata();
   // Listed one by one so the bundler includes exactly these.
   const mods = [
     require("@jupyterlab/application-extension"),
@@ -78,9 +85,23 @@ async function main() {
     require("@jupyterlite/apputils-extension"),
     require("@jupyterlite/services-extension"),
     courseKernel,
+    coursework,
   ];
   const mimeExtensions = [require("@jupyterlab/javascript-extension")].flatMap(pluginsOf);
   const plugins = mods.flatMap(pluginsOf).filter((p) => p && !DISABLED.has(p.id) && !PageConfig.Extension.isDisabled(p.id));
+
+  // The student's stored work, before the file browser shows it (work/storage.js): moved from
+  // JupyterLite's address-named storage into the site's fixed one, and the release rule applied.
+  const storage = PageConfig.getOption("contentsStorageName");
+  const base = new URL(PageConfig.getBaseUrl(), window.location.href).href;
+  let release = [];
+  try {
+    await moveDefaultStorage(`JupyterLite Storage - ${PageConfig.getOption("baseUrl")}`, storage);
+    release = await applyReleaseRule(storage, base);
+  } catch (err) {
+    console.error("The course could not check the notebooks stored in this browser:", err);
+  }
+  document.body.dataset.courseRelease = JSON.stringify(release);
 
   const pluginRegistry = new PluginRegistry();
   pluginRegistry.registerPlugins(plugins);
@@ -91,7 +112,40 @@ async function main() {
   window.jupyterapp = app;
   await app.start({ bubblingKeydown: true });
   await app.restored;
+  for (const r of release.filter((o) => o.action === "kept-edited")) {
+    Notification.info(`A new release of ${r.path} is in ${r.updateFile}; your copy of ${r.path} is kept as it is.`, { autoClose: false });
+  }
   document.body.dataset.labReady = "true";
+  // Caching the whole site (39 MB) right away would compete with the first lesson opening and its setup
+  // cell for the network and the CPU (measured: first cell runnable 7.7 s instead of about 5 s): it starts later.
+  setTimeout(registerServiceWorker, 15_000);
+}
+
+/**
+ * The site's service worker (build.js writes course-sw.js at the site's root):
+ * it caches the whole site, so the course opens and runs offline after the
+ * first visit. Browsers allow service workers on https and localhost pages
+ * only; elsewhere the site works as before, online. <body
+ * data-course-offline> says "ready" once the site is cached, "unavailable" when
+ * it cannot be.
+ */
+function registerServiceWorker() {
+  const body = document.body.dataset;
+  if (!("serviceWorker" in navigator) || !window.isSecureContext) {
+    body.courseOffline = "unavailable";
+    return;
+  }
+  const scope = new URL(PageConfig.getBaseUrl(), window.location.href);
+  navigator.serviceWorker.register(new URL("course-sw.js", scope).href, { scope: scope.href }).then(
+    () =>
+      navigator.serviceWorker.ready.then(() => {
+        body.courseOffline = "ready";
+      }),
+    (err) => {
+      console.warn("The course could not be made available offline:", err);
+      body.courseOffline = "unavailable";
+    },
+  );
 }
 
 main().catch((err) => {

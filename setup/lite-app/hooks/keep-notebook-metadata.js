@@ -1,0 +1,51 @@
+// HOOK into @jupyterlab/notebook's internals (4.6.x).
+//
+// What it patches: NotebookPanel.prototype._updateSpec and
+// NotebookPanel.prototype._updateLanguage, the private methods that
+// NotebookPanel._onKernelChanged calls whenever a kernel starts, to write the
+// kernel's display name into metadata.kernelspec and its kernel_info
+// language_info (with its TypeScript version) into metadata.language_info.
+//
+// Why: the course's notebooks name the kernel `tslab` and carry tslab's
+// metadata ("TypeScript (course: tslab)", TypeScript 5.0.4). This site's kernel
+// registers the same name but says "TypeScript (course: browser)" and runs
+// another TypeScript, so opening a lesson rewrote its metadata: the untouched
+// lesson was marked modified, asked to be saved on close, was autosaved into
+// the browser after about two minutes and from then on counted as the
+// student's own copy, hiding the lesson's next release. When the notebook
+// already names the kernel that starts, its metadata is kept as it is; a
+// notebook that names another kernel (or none) is updated as JupyterLab does.
+//
+// The test that fails the day these internals change:
+// test/browser/lite-work.test.ts, "opening a lesson changes nothing".
+import { NotebookPanel } from "@jupyterlab/notebook";
+
+/** True when the panel's notebook already names the kernel `name`. */
+function namesKernel(panel, name) {
+  const spec = panel.model?.getMetadata("kernelspec");
+  return !!spec && spec.name === name;
+}
+
+/** Installs the hook (once); returns false when the internals it relies on are gone. */
+export function keepNotebookMetadata() {
+  const proto = NotebookPanel.prototype;
+  if (proto._courseKeepsMetadata) return true;
+  const updateSpec = proto._updateSpec;
+  const updateLanguage = proto._updateLanguage;
+  if (typeof updateSpec !== "function" || typeof updateLanguage !== "function") {
+    console.error("keep-notebook-metadata: NotebookPanel._updateSpec/_updateLanguage are gone; opening a notebook will rewrite its metadata.");
+    return false;
+  }
+  proto._updateSpec = function (kernel) {
+    if (namesKernel(this, kernel.name)) return Promise.resolve();
+    return updateSpec.call(this, kernel);
+  };
+  proto._updateLanguage = function (language) {
+    const kernel = this.context?.sessionContext?.session?.kernel;
+    // Keep the notebook's language_info when it has one and names the kernel that runs.
+    if (kernel && namesKernel(this, kernel.name) && this.model?.getMetadata("language_info")) return;
+    updateLanguage.call(this, language);
+  };
+  proto._courseKeepsMetadata = true;
+  return true;
+}

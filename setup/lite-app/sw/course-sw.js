@@ -1,0 +1,73 @@
+// The site's service worker (registered by index.js): the course works offline
+// after the first visit. Its header (BUILD, FILES) is written by build.js: the
+// build id and every file of the site, which installing caches, so a student
+// on a train can reopen the course and run every lesson, not only the pages
+// they happened to load.
+//
+// - Notebooks, their listings (api/contents/) and the app's page: the network
+//   first, so a new release shows as soon as the site can be reached; the
+//   cached copy when it cannot.
+// - Everything else (the bundles, named by build id or content hash; the
+//   kernel; TensorFlow.js's wasm; plotly.js; the course's data): the cached
+//   copy, else the network. Each build has its own cache; activating a new
+//   build's worker deletes the others.
+/* global BUILD, FILES */
+const CACHE = `nn-course-${BUILD}`;
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(CACHE);
+      // A few at a time: a site has hundreds of files.
+      const queue = [...FILES];
+      const worker = async () => {
+        for (let f = queue.shift(); f !== undefined; f = queue.shift()) {
+          const url = new URL(f, self.registration.scope).href;
+          // Revalidated with the server (a 304 when the page already downloaded it); kept under the URL without ?v=.
+          const response = await fetch(url, { cache: "no-cache" });
+          if (response.ok) await cache.put(url.split("?")[0], response);
+        }
+      };
+      await Promise.all([worker(), worker(), worker(), worker()]);
+      await self.skipWaiting();
+    })(),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    (async () => {
+      for (const name of await caches.keys()) if (name.startsWith("nn-course-") && name !== CACHE) await caches.delete(name);
+      await self.clients.claim();
+    })(),
+  );
+});
+
+const networkFirst = (path) => /\.ipynb$/.test(path) || path.includes("/api/contents/") || /\/(lab\/)?(index\.html)?$/.test(path);
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin || !url.href.startsWith(self.registration.scope)) return;
+  event.respondWith(
+    (async () => {
+      const cache = await caches.open(CACHE);
+      if (networkFirst(url.pathname)) {
+        try {
+          const response = await fetch(request);
+          if (response.ok) await cache.put(url.href.split("?")[0], response.clone());
+          return response;
+        } catch (err) {
+          const cached = (await cache.match(url.href.split("?")[0])) || (url.pathname.endsWith("/") ? await cache.match(`${url.origin}${url.pathname}index.html`) : undefined);
+          if (cached) return cached;
+          throw err;
+        }
+      }
+      // The bundles' URLs carry ?v=<build>: this build's are matched without it; another build's come from the network.
+      const v = url.searchParams.get("v");
+      const cached = v === null || v === BUILD ? await cache.match(url.href.split("?")[0]) : undefined;
+      if (cached) return cached;
+      return fetch(request);
+    })(),
+  );
+});
