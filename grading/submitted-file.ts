@@ -162,16 +162,16 @@ export function readSubmittedFile(file: string, limit: number = MAX_SUBMISSION_B
     if (st.size > limit) return refuse(fileProblem("too-large"));
     // Read until the end or one byte past the limit: a file that grows after the fstat is still bounded.
     const chunks: Buffer[] = [];
-    let total = 0;
+    let bytesRead = 0;
     for (;;) {
-      const buf = Buffer.allocUnsafe(Math.min(CHUNK, limit + 1 - total));
+      const buf = Buffer.allocUnsafe(Math.min(CHUNK, limit + 1 - bytesRead));
       const n = fs.readSync(fd, buf, 0, buf.length, null);
       if (n === 0) break;
       chunks.push(buf.subarray(0, n));
-      total += n;
-      if (total > limit) return refuse(fileProblem("too-large"));
+      bytesRead += n;
+      if (bytesRead > limit) return refuse(fileProblem("too-large"));
     }
-    return { ok: true, bytes: Buffer.concat(chunks, total) };
+    return { ok: true, bytes: Buffer.concat(chunks, bytesRead) };
   } catch (err) {
     return refuse(problemOfError(err, file));
   } finally {
