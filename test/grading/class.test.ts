@@ -21,6 +21,8 @@ import { lessonPoints, parseCsv, readGrades, runGrade, withExercise, type Entry,
 
 const SLUG = "01-logistic-regression";
 const HIDDEN = path.join(ROOT, "grading", "hidden-example");
+/** The lesson's visible points and the hidden example's (2): a right notebook's score. */
+const FULL = lessonPoints(SLUG) + 2;
 
 function source(): Notebook {
   return readNotebook(sourceNotebook(SLUG));
@@ -108,15 +110,15 @@ describe("npm run grade -- --out OUT CLASS_DIR (no execution)", () => {
     for (const n of grades.notebooks) assert.deepEqual(Object.keys(n).sort(), ["checks", "counts", "execution", "feedback", "fileProblem", "lesson", "maxScore", "path", "problems", "score", "student", "unchanged"]);
     // bob, kim and lee handed in the student edition untouched; everyone else changed something (or nothing was read).
     assert.deepEqual(grades.notebooks.filter((n) => (n as { unchanged?: boolean }).unchanged).map((n) => n.student).sort(), ["bob", "kim", "lee"]);
-    assert.equal(one("ann").score, 12);
-    assert.equal(one("ann").maxScore, 12, "10 visible + 2 hidden points");
+    assert.equal(one("ann").score, FULL);
+    assert.equal(one("ann").maxScore, FULL, "the visible points + 2 hidden points");
     assert.equal(one("bob").score, 0);
     assert.match(one("bob").checks.find((c) => c.id === "01.sigmoid")?.message ?? "", /not completed yet/);
     assert.equal(one("ivy").checks.find((c) => c.id === "01.sigmoid")?.passed, true);
     assert.equal(one("ivy").checks.find((c) => c.id === "01.sigmoid.hidden")?.passed, false);
-    assert.equal(one("ivy").score, 11);
+    assert.equal(one("ivy").score, FULL - 1);
     assert.equal(one("jon").checks.find((c) => c.id === "01.sigmoid")?.passed, false);
-    assert.ok(one("jon").score < 12);
+    assert.ok(one("jon").score < FULL);
   });
 
   it("every bad entry gets a clear problem, and the rest of the class is graded", () => {
@@ -127,7 +129,7 @@ describe("npm run grade -- --out OUT CLASS_DIR (no execution)", () => {
     assert.match(one("gus").problems.join(" "), /lesson "09-transformers", which this course does not have/);
     assert.equal(one("gus").lesson, null);
     assert.match(one("hal").problems.join(" "), /older release of 01-logistic-regression/);
-    assert.equal(one("hal").score, 12, "an older release is still graded");
+    assert.equal(one("hal").score, FULL, "an older release is still graded");
     assert.deepEqual(one("ann").problems, []);
     assert.match(grades.problems.join(" "), /notes\.txt: neither a notebook/);
     assert.equal(grades.run.identical, 1, "kim's and lee's identical notebooks were graded once");
@@ -149,7 +151,7 @@ describe("npm run grade -- --out OUT CLASS_DIR (no execution)", () => {
     const rows = parseCsv(fs.readFileSync(path.join(out, "gradebook.csv"), "utf8")).map((r) => r.slice(0, -1));
     const execution = parseCsv(fs.readFileSync(path.join(out, "gradebook.csv"), "utf8")).map((r) => r[r.length - 1]);
     assert.deepEqual(execution, ["execution 01-logistic-regression", ...rows.slice(1).map(() => "")], "not executed: empty");
-    assert.deepEqual(rows[1], ["Points Possible", ...(rows[0] as string[]).slice(1, -1).map((id) => String(entries("ann")[0]?.checks.find((c) => c.id === id)?.maxPoints)), "12"]);
+    assert.deepEqual(rows[1], ["Points Possible", ...(rows[0] as string[]).slice(1, -1).map((id) => String(entries("ann")[0]?.checks.find((c) => c.id === id)?.maxPoints)), String(FULL)]);
     const header = rows[0] as string[];
     assert.equal(header[0], "student");
     assert.equal(header[header.length - 1], "total");
@@ -170,9 +172,9 @@ describe("npm run grade -- --out OUT CLASS_DIR (no execution)", () => {
   it("gradebook-canvas.csv: Canvas's import columns, a Points Possible row, one column per lesson", () => {
     const rows = parseCsv(fs.readFileSync(path.join(out, "gradebook-canvas.csv"), "utf8"));
     assert.deepEqual(rows[0], ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Lesson 01 (points)"]);
-    assert.deepEqual(rows[1], ["Points Possible", "", "", "", "", "12"]);
+    assert.deepEqual(rows[1], ["Points Possible", "", "", "", "", String(FULL)]);
     const ann = rows.find((r) => r[0] === "ann");
-    assert.deepEqual(ann, ["ann", "", "", "ann", "", "12"]);
+    assert.deepEqual(ann, ["ann", "", "", "ann", "", String(FULL)]);
     assert.equal(rows.find((r) => r[0] === "eve")?.[5], "", "nothing handed in: an empty cell, not a zero");
     assert.equal(csvField("=HYPERLINK(1)"), "'=HYPERLINK(1)", "a student id cannot become a spreadsheet formula");
     const moodle = parseCsv(fs.readFileSync(path.join(out, "gradebook-moodle.csv"), "utf8"));
