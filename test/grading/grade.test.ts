@@ -141,7 +141,7 @@ describe("npm run grade: adversarial submissions in one run", () => {
         assert.deepEqual(keys, ["id", "maxPoints", "message", "passed", "points", "status"]);
       }
     }
-    assert.match(stdout, /total 10\/10/);
+    assert.ok(stdout.includes(`total ${MAX}/${MAX}`), "the solution's total on the console");
   });
 
   for (const label of ["solution", "student", "infinite-loop-in-function", "infinite-loop-at-top-level", "throw-at-top-level", "process-exit", "monkey-patched-checks", "checks-deleted", "exercises-reversed", "exercise-as-markdown", "huge-memory"]) {
@@ -160,8 +160,10 @@ describe("npm run grade: adversarial submissions in one run", () => {
     assert.match(msg("infinite-loop-at-top-level", "01.logisticLoss"), /did not finish within 3 s/);
     assert.match(msg("process-exit", "01.buildLogisticModel"), /process is not defined/);
     assert.match(msg("exercise-as-markdown", "01.sigmoid"), /no code cell above its check declares it/);
-    assert.match(msg("exercises-reversed", "01.computeGradient"), /does not compile: \d+:\d+ - Cannot find name 'sigmoid'/);
-    assert.match(msg("exercises-reversed", "01.sigmoid"), /no code cell above its check declares it/);
+    // Reversed: some exercise cells use a function declared below them (the kernel refuses them), some checks stand above their function's cell.
+    const reversed = byLabel("exercises-reversed")?.checks.map((c) => c.message) ?? [];
+    assert.ok(reversed.some((m) => /cell \d+\) does not compile: \d+:\d+ - Cannot find name '\w+'/.test(m)), reversed.join("\n"));
+    assert.ok(reversed.some((m) => /no code cell above its check declares it/.test(m)), reversed.join("\n"));
     assert.match(msg("huge-memory", "01.buildLogisticModel"), /out of memory|stopped the grading process/);
     assert.equal(byLabel("monkey-patched-checks")?.checks.find((c) => c.id === "01.sigmoid")?.passed, false);
   });
@@ -243,13 +245,13 @@ describe("npm run grade: hidden checks", () => {
     const sigmoidWrongAbove35 = withExercise(source(), "sigmoid", "function sigmoid(z: number[]): number[] {\n    return z.map((v) => (v > 35 && v < 100 ? 0.5 : 1 / (1 + Math.exp(-v))));\n}");
     const { report } = grade([files.solution as string, files.student as string, save("hidden-only-wrong", sigmoidWrongAbove35)], ["--no-execute", "--hidden", hidden]);
     const [sol, stu, wrong] = report.notebooks;
-    assert.equal(sol?.maxScore, 12);
-    assert.equal(sol?.score, 12);
+    assert.equal(sol?.maxScore, MAX + 2, "the visible points + the hidden example's 2");
+    assert.equal(sol?.score, MAX + 2);
     assert.ok(sol?.checks.some((c) => c.id === "01.sigmoid.hidden" && c.passed));
     assert.equal(stu?.score, 0);
     assert.equal(wrong?.checks.find((c) => c.id === "01.sigmoid")?.passed, true, "passes the visible check");
     assert.equal(wrong?.checks.find((c) => c.id === "01.sigmoid.hidden")?.passed, false, "fails the hidden one");
-    assert.equal(wrong?.score, 11);
+    assert.equal(wrong?.score, MAX + 1, "everything but the hidden sigmoid check's point");
   });
 
   it("are absent from the student edition and the lesson's checks", () => {

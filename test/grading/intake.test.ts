@@ -21,10 +21,12 @@ import { readNotebook, writeNotebook, type Notebook } from "../../setup/notebook
 import { readClassFolder, type ClassFolder } from "../../grading/class-folder";
 import { escapeHtml } from "../../lib/runtime/display";
 import { OUT, ROOT, sourceNotebook } from "../helpers/notebooks";
-import { parseCsv, readGrades, runGrade, VALIDATE, withExercise, type Entry, type Grades } from "../helpers/grading";
+import { lessonPoints, parseCsv, readGrades, runGrade, VALIDATE, withExercise, type Entry, type Grades } from "../helpers/grading";
 
 const SLUG = "06-backprop";
 const NB = `${SLUG}.ipynb`;
+/** The lesson's points: what its solution earns. */
+const FULL = lessonPoints(SLUG);
 const EXERCISES = { [SLUG]: ["numericalDerivative", "backpropSimpleNetwork"] };
 const SECRET = `TOPSECRET-${process.pid}-never-echoed`;
 const LONG = "学".repeat(84); // 252 bytes
@@ -194,7 +196,7 @@ describe("grading a hostile class folder (npm run grade -- --out, lesson 06, --n
       assert.ok(inClass, `${JSON.stringify(student)} ${file} graded`);
       assert.deepEqual(same(inClass), same(alone.notebooks[k] as Entry), JSON.stringify(student));
     }
-    assert.equal(entries("ann")[0]?.score, 3, "and the solution has full marks");
+    assert.equal(entries("ann")[0]?.score, FULL, "and the solution has full marks");
   });
 
   it("links (to the course's solution, a classmate, a root-only secret, /dev/zero), a FIFO and a 33 MB file earn nothing, each with its kind", () => {
@@ -258,11 +260,11 @@ describe("grading a hostile class folder (npm run grade -- --out, lesson 06, --n
   });
 
   it("best score counts: grades.json marks the notebook that counts, and the console says so", () => {
-    assert.deepEqual(entries(XSS).map((e) => [path.basename(e.path), e.score, e.counts]), [[`a-${NB}`, 0, false], [`b-${NB}`, 3, true]]);
+    assert.deepEqual(entries(XSS).map((e) => [path.basename(e.path), e.score, e.counts]), [[`a-${NB}`, 0, false], [`b-${NB}`, FULL, true]]);
     for (const e of grades.notebooks.filter((n) => n.student !== XSS)) assert.equal(e.counts, e.lesson !== null, `${JSON.stringify(e.student)}: its only notebook counts when graded`);
     const lines = stdout.split("\n").filter((l) => l.startsWith(`${XSS}: 2 notebooks for ${SLUG}`));
     assert.equal(lines.length, 1, stdout);
-    assert.ok(lines[0]?.includes(`a-${NB} 0/3 does not count`) && lines[0]?.includes(`b-${NB} 3/3 counts`), lines[0]);
+    assert.ok(lines[0]?.includes(`a-${NB} 0/${FULL} does not count`) && lines[0]?.includes(`b-${NB} ${FULL}/${FULL} counts`), lines[0]);
   });
 
   it("console: one progress line per graded notebook; names with newlines or escapes cannot add or rewrite a line", () => {

@@ -190,9 +190,10 @@ describe("npm run grade: hostile submissions earn exactly what their honest code
 
   it("the honest twin loses the sigmoid checks (and the rest of the batch is graded)", () => {
     const twin = byLabel("twin");
-    assert.equal(twin?.maxScore, 12);
-    assert.ok(twin && twin.score > 0 && twin.score < 12, `twin ${twin?.score}`);
-    assert.equal(byLabel("solution")?.score, 12, "the solution after every attack still gets full marks");
+    const full = lessonPoints(SLUG) + 2; // the visible points and the hidden example's 2
+    assert.equal(twin?.maxScore, full);
+    assert.ok(twin && twin.score > 0 && twin.score < full, `twin ${twin?.score}`);
+    assert.equal(byLabel("solution")?.score, full, "the solution after every attack still gets full marks");
   });
 
   for (const label of Object.keys(attacks())) {

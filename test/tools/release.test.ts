@@ -13,6 +13,7 @@ import * as path from "path";
 import { loadLesson, lessonCheckIds, lessonSlugs } from "../../lib/lessons";
 import { studentEdition } from "../../setup/editions";
 import { cellText, readNotebook, toSource, writeNotebook, type Cell, type Notebook } from "../../setup/notebook";
+import { lessonPoints } from "../helpers/grading";
 import { GENERIC_LINES, importClosure, releasedPaths, isLoopHeader, prunePackageLock, withoutDraftEntries, writeRelease, type ReleaseResult } from "../../tools/release";
 import { courseSecrets, findSecretLeaks } from "../../tools/secret-scan";
 import { readQuizKeys, type QuizKeyFile } from "../../grading/quiz-key-file";
@@ -455,7 +456,7 @@ describe("a fresh clone of a release", () => {
     assert.ok(v && right && wrong);
     assert.equal(v.edition.status, "current");
     assert.equal(v.grade.score, 0);
-    assert.equal(v.grade.maxScore, 10);
+    assert.equal(v.grade.maxScore, lessonPoints("01-logistic-regression"));
     assert.deepEqual([...new Set(v.grade.checks.map((c) => c.message))], ["not completed yet"]);
     const quiz = (g: Grade) => g.checks.find((c) => c.id === "03.quiz.outputActivation");
     for (const g of [right.grade, wrong.grade]) {
