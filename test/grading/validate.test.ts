@@ -97,8 +97,8 @@ describe("npm run validate", () => {
   it("prints per check its points and message, the total and the execution report", () => {
     assert.match(executedStdout, /01\.sigmoid\s+1\/1\s/);
     assert.match(executedStdout, /01\.sigmoid\s+0\/1\s+not completed yet/);
-    assert.match(executedStdout, /total 10\/10/);
-    assert.match(executedStdout, /total 0\/10/);
+    const max = lessonPoints(SLUG);
+    assert.ok(executedStdout.includes(`total ${max}/${max}`) && executedStdout.includes(`total 0/${max}`), executedStdout);
     assert.match(executedStdout, /run top to bottom in a fresh kernel: \d+ ok/);
   });
 
