@@ -235,7 +235,8 @@ describe("kernel speed-ups", () => {
     // Run, the third cell would hang the server: compiled only, it does not.
     const nbA = [`const ${token}: number = 2;\n`, `const twice_${token}: number = ${token} * 2;\n`, "for (;;) {}\n", `const after_${token}: number = twice_${token} + 1;\n`];
     const nbB = [nbA[0] as string, `const thrice_${token}: number = ${token} * 3;\n`];
-    const requests = [{ cells: [nbA[0]], dir: base }, { cells: nbA, dir: a }, { cells: nbB, dir: b }, "{", { cells: "x", dir: 1 }];
+    // Last, a cell the kernel refuses: the answer carries its error in tslab's words (the grader's verdict).
+    const requests = [{ cells: [nbA[0]], dir: base }, { cells: nbA, dir: a }, { cells: nbB, dir: b }, "{", { cells: "x", dir: 1 }, { cells: [nbA[0], `const bad_${token}: number = "3";\n`], dir: path.join(tmp, "c") }];
     try {
       const r = spawnSync(process.execPath, [...speedups.KERNEL_NODE_FLAGS, path.join(ROOT, "setup", "kernel.js"), "--serve-cell-warms", path.join(ROOT, "notebooks")], {
         input: requests.map((q) => (typeof q === "string" ? q : JSON.stringify(q))).join("\n") + "\n",
@@ -246,12 +247,13 @@ describe("kernel speed-ups", () => {
       assert.equal(r.status, 0, `the server ends when its input does, having run no cell: ${r.error ?? ""} ${r.stderr}`);
       const replies = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
       assert.deepEqual(replies.slice(0, 3), [
-        { compiled: 1, cached: 0, written: 1, programs: 1 },
-        { compiled: 4, cached: 1, written: 3, programs: 0 },
-        { compiled: 2, cached: 1, written: 1, programs: 0 },
-      ], "one program for all; a cell already in the base cache is not compiled again");
-      assert.equal(replies.length, 5);
-      for (const bad of replies.slice(3)) assert.equal(typeof bad.error, "string", "a malformed request gets an error, and the server goes on");
+        { compiled: 1, cached: 0, written: 1, programs: 1, errors: [[]] },
+        { compiled: 4, cached: 1, written: 3, programs: 0, errors: [[], [], [], []] },
+        { compiled: 2, cached: 1, written: 1, programs: 0, errors: [[], []] },
+      ], "one program for all; a cell already in the base cache is not compiled again; every cell compiles");
+      assert.deepEqual((replies[5] as { errors: string[][] }).errors, [[], ["1:7 - Type 'string' is not assignable to type 'number'."]], "a refused cell's error, as tslab prints it");
+      assert.equal(replies.length, 6);
+      for (const bad of replies.slice(3, 5)) assert.equal(typeof bad.error, "string", "a malformed request gets an error, and the server goes on");
       const files = (d: string): string[] => fs.readdirSync(d).sort();
       assert.equal(files(base).length, 1, "the base cache is only read");
       assert.equal(files(a).length, 4, "every cell notebook A's kernel looks up is in A's folder, the one from the base cache too");
