@@ -17,6 +17,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { isRelease } from "./release-manifest";
+import { spawn } from "child_process";
 import { run } from "node:test";
 import { spec } from "node:test/reporters";
 import { CHROMIUM, ensureChromium, ensureLabServer, findTestPython, installInstructions, installJupyter, jupyterEnv, probeAll, startCellCacheWarm, warmKernelCaches, writeKernelSpec, ROOT } from "./jupyter";
@@ -80,6 +81,48 @@ export function runTestFiles(files: string[], concurrency: number): Promise<bool
   });
 }
 
+/** A build the browser tests serve (setup/test-sites.ts): the browser edition's sites, the course's JupyterLab. */
+export type SiteJob = "lite" | "lab";
+
+/**
+ * Which of those builds the selected test files serve (paths of the compiled
+ * files). Every test/browser/lite*.test.js serves the lite sites (lite,
+ * lite-work, and the browser files that land later: they build into the same
+ * LITE_TEST_SITES folders).
+ */
+export function siteJobs(files: readonly string[]): SiteJob[] {
+  const posix = files.map((f) => f.split(path.sep).join("/"));
+  const jobs: SiteJob[] = [];
+  if (posix.some((f) => /\/browser\/lite[^/]*\.test\.js$/.test(f))) jobs.push("lite");
+  if (posix.some((f) => f.endsWith("/browser/front-ends.test.js") || f.endsWith("/setup/lab-settings.test.js"))) jobs.push("lab");
+  return jobs;
+}
+
+/**
+ * Builds what the browser tests serve once, before the files start (as the
+ * kernel spec is written once): two of them serve the same lite site and ran
+ * its npm ci and build into one folder at the same time. Each job runs
+ * build/setup/test-sites.js in a child process, side by side (each is mostly
+ * one core). Started by path, not imported: a student release has this file
+ * but not the front ends' build code (nor browser tests, so no jobs). Resolves
+ * to the jobs that failed, with their output's last lines; a failed build is
+ * not fatal here, since the test file that needs it builds again and fails
+ * with the reason.
+ */
+export function buildSites(jobs: readonly SiteJob[]): Promise<{ job: SiteJob; output: string }[]> {
+  const script = path.join(ROOT, "build", "setup", "test-sites.js");
+  const one = (job: SiteJob): Promise<{ job: SiteJob; output: string } | null> =>
+    new Promise((resolve) => {
+      let output = "";
+      const child = spawn(process.execPath, [script, job], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+      child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+      child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+      child.on("error", (e) => resolve({ job, output: String(e) }));
+      child.on("close", (code) => resolve(code === 0 ? null : { job, output: output.split("\n").slice(-20).join("\n") }));
+    });
+  return Promise.all(jobs.map(one)).then((r) => r.filter((f): f is { job: SiteJob; output: string } => f !== null));
+}
+
 async function main(): Promise<number> {
   // Probing runs each candidate Python once; reused below unless an install changes what is there.
   let infos = probeAll();
@@ -125,6 +168,7 @@ async function main(): Promise<number> {
       return 1;
     }
   }
+  for (const f of await buildSites(siteJobs(files))) console.log(`⚠ building the ${f.job === "lite" ? "browser edition's sites" : "course's JupyterLab"} for the browser tests failed; the tests that serve it will build it again:\n${f.output}`);
   // The test files (run in child processes) inherit this environment and folder.
   Object.assign(process.env, jupyterEnv(), { COURSE_TEST_PYTHON: python });
   process.chdir(ROOT);

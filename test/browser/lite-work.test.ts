@@ -1,7 +1,8 @@
 /**
  * The browser edition (`npm run lite`) and the student's work, in headless
  * Chromium: what opening a lesson does to it, and how it is kept. One student
- * site is built (or reused from test/browser/lite.test.ts's folder) and served
+ * site is built (by npm test's preparation, setup/test-sites.ts, which
+ * test/browser/lite.test.ts serves too; here when this file runs alone) and served
  * by a test server that can present it under several folders and replace a
  * lesson with a "new release" of it, as a rebuilt site would. Each test has a
  * fresh browser context (its own storage).
@@ -31,6 +32,7 @@ import { launchBrowser } from "../helpers/browser";
 import { OUT } from "../helpers/notebooks";
 import { publishedSlugs } from "../../lib/lessons";
 import { buildLite } from "../../setup/lite";
+import { LITE_TEST_SITES } from "../../setup/test-sites";
 import { openApp, openNotebook, runAll, runSummary, type LabWindow } from "../../setup/lite-browser";
 import { contentHash } from "../../setup/editions";
 import type { Notebook } from "../../setup/notebook";
@@ -145,7 +147,8 @@ describe("browser edition: the student's work", { timeout: 20 * 60_000 }, () => 
   const pageErrors: string[] = [];
 
   before(async () => {
-    siteDir = path.join(OUT, "lite-site");
+    // npm test's preparation built it (setup/test-sites.ts): then this only finds its stamp current.
+    siteDir = LITE_TEST_SITES.student;
     buildLite({ out: siteDir, solutions: false }, () => undefined);
     server = await startServer(siteDir);
     browser = await launchBrowser();

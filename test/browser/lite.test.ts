@@ -1,7 +1,8 @@
 /**
  * The zero-install edition (`npm run lite`, setup/lite-app/) in headless
  * Chromium. Two sites are built once each (the student editions, and
- * `--solutions`: the lessons as written) and served by a plain static file
+ * `--solutions`: the lessons as written; by npm test's preparation, or here
+ * when this file runs alone) and served by a plain static file
  * server; every request that leaves those servers is blocked and fails the
  * test. One browser, one page per site: each lesson is opened in that page,
  * run with JupyterLab's Run All, read, and closed with its kernel shut down,
@@ -32,6 +33,7 @@ import { OUT, ROOT, sourceNotebook } from "../helpers/notebooks";
 import { publishedSlugs } from "../../lib/lessons";
 import { courseSecrets, findSecretLeaks } from "../../tools/secret-scan";
 import { buildLite, LITE_APP } from "../../setup/lite";
+import { LITE_TEST_SITES } from "../../setup/test-sites";
 import { closeNotebook, openApp, openNotebook, runAll, runFirstCodeCell, type LabWindow } from "../../setup/lite-browser";
 import { studentEdition } from "../../setup/editions";
 import { cellText, readNotebook, writeNotebook, type Notebook } from "../../setup/notebook";
@@ -91,7 +93,8 @@ let step = "";
 type ServeFn = (dir: string, port: number) => Promise<{ server: { close: () => void }; url: string }>;
 
 async function startSite(edition: Site["edition"], serve: ServeFn): Promise<Site> {
-  const dir = path.join(OUT, edition === "student" ? "lite-site" : "lite-site-solutions");
+  // npm test's preparation built both (setup/test-sites.ts): then this only finds their stamps current.
+  const dir = LITE_TEST_SITES[edition];
   // The second site copies the first one's bundles (they differ only in their notebooks).
   buildLite({ out: dir, solutions: edition === "solutions", reuse: sites[0]?.dir }, () => undefined);
   const s = await serve(dir, 0);

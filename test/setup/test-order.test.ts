@@ -6,7 +6,7 @@ import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { once } from "events";
 import * as path from "path";
-import { lessonCells, startOrder } from "../../setup/test";
+import { lessonCells, siteJobs, startOrder } from "../../setup/test";
 import { startCellCacheWarm, warmCellCache, ROOT } from "../../setup/jupyter";
 import { studentEdition } from "../../setup/editions";
 import { codeSources, readNotebook } from "../../setup/notebook";
@@ -16,6 +16,17 @@ describe("npm test's start order", () => {
   it("browser first, then the scaffolding test, lesson 05, grading, the other lessons; the rest by name", () => {
     const files = ["b/test/training/fit.test.js", "b/test/lessons/01-x.test.js", "b/test/checks/compare.test.js", "b/test/lessons/05-adam.test.js", "b/test/grading/grade.test.js", "b/test/browser/front-ends.test.js", "b/test/tools/new-lesson.test.js", "b/test/lessons/02-y.test.js"];
     assert.deepEqual(startOrder(files), ["b/test/browser/front-ends.test.js", "b/test/tools/new-lesson.test.js", "b/test/lessons/05-adam.test.js", "b/test/grading/grade.test.js", "b/test/lessons/01-x.test.js", "b/test/lessons/02-y.test.js", "b/test/checks/compare.test.js", "b/test/training/fit.test.js"]);
+  });
+
+  it("builds the lite sites once for the lite browser files, the course's JupyterLab for the JupyterLab ones, nothing for the rest", () => {
+    const f = (rel: string): string => path.join("b", ...rel.split("/"));
+    assert.deepEqual(siteJobs([f("test/browser/lite.test.js"), f("test/browser/lite-work.test.js"), f("test/browser/front-ends.test.js")]), ["lite", "lab"]);
+    assert.deepEqual(siteJobs([f("test/browser/lite-work.test.js")]), ["lite"]);
+    // The browser files still to land (lite-interrupt, lite-types, lite-validate) serve the same sites.
+    assert.deepEqual(siteJobs([f("test/browser/lite-interrupt.test.js")]), ["lite"]);
+    assert.deepEqual(siteJobs([f("test/setup/lab-settings.test.js"), f("test/training/fit.test.js")]), ["lab"]);
+    // test/setup/lite-work.test.js tests the site's work modules in Node: no site.
+    assert.deepEqual(siteJobs([f("test/setup/lite-work.test.js"), f("test/lessons/01-x.test.js"), f("test/browser/classic-ui.js")]), []);
   });
 
   it("keeps every file exactly once", () => {

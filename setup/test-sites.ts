@@ -1,0 +1,60 @@
+/**
+ * What the browser tests serve, built once per `npm test` before the test files
+ * start (setup/test.ts's preparation, like the kernel spec): the browser
+ * edition's two sites (setup/lite-app/: the student editions and the lessons as
+ * written) and the course's JupyterLab build (setup/jupyterlab-app/).
+ *
+ * Why here. test/browser/lite.test.ts and lite-work.test.ts serve the same
+ * student site and run side by side: on a fresh clone both ran setup/lite-app's
+ * `npm ci` and the site build into the same folders at the same time (one
+ * build's work thrown away, and two `npm ci` emptying one node_modules). Built
+ * here, each file's own buildLite()/ensureLabApp() finds the stamp current and
+ * only hashes its inputs; a file run alone (`npm test -- lite-work`) still
+ * builds what it needs itself.
+ *
+ *   node build/setup/test-sites.js lite    # both lite sites into .test-out/
+ *   node build/setup/test-sites.js lab     # setup/jupyterlab-app/build/
+ *
+ * setup/test.ts starts it as a child process (by path, not an import: a
+ * student release has setup/test.ts but neither front end's build code).
+ */
+import * as path from "path";
+import { ROOT } from "../lib/runtime/paths";
+import { buildLite } from "./lite";
+import { ensureLabApp } from "./jupyterlab-app";
+import { findJupyter, probeAll } from "./jupyter";
+import type { SiteJob } from "./test";
+
+/** The browser tests' lite sites (the student site first: the solutions site copies its bundles). */
+export const LITE_TEST_SITES = {
+  student: path.join(ROOT, ".test-out", "lite-site"),
+  solutions: path.join(ROOT, ".test-out", "lite-site-solutions"),
+} as const;
+
+/** Builds one job's sites in this process. */
+export function buildJob(job: SiteJob): void {
+  if (job === "lite") {
+    buildLite({ out: LITE_TEST_SITES.student, solutions: false }, () => undefined);
+    buildLite({ out: LITE_TEST_SITES.solutions, solutions: true, reuse: LITE_TEST_SITES.student }, () => undefined);
+    return;
+  }
+  // Where JupyterLab itself is installed, `npm start -- --lab` serves it: the course's build is not used.
+  if (findJupyter(probeAll(), "lab")?.app !== "course-lab") return;
+  const r = ensureLabApp(() => undefined);
+  if (!r.ok) throw new Error(r.message);
+}
+
+if (require.main === module) {
+  const job = process.argv[2];
+  if (job !== "lite" && job !== "lab") {
+    console.error("usage: node build/setup/test-sites.js lite|lab");
+    process.exitCode = 2;
+  } else {
+    try {
+      buildJob(job);
+    } catch (err: unknown) {
+      console.error(`✖ ${err instanceof Error ? err.message : String(err)}`);
+      process.exitCode = 1;
+    }
+  }
+}
