@@ -173,7 +173,7 @@ export function sandboxCommand(command: readonly string[], spec: SandboxSpec, jo
   const { root, limits } = spec;
   const mb = MB;
   const course: string[] = ["--size", String(mb), "--tmpfs", root];
-  for (const p of ["package.json", "tsconfig.json", "lib", "setup", "build/lib", "build/grading", ".jupyter"]) {
+  for (const p of ["package.json", "tsconfig.json", "lib", "setup", "kernel", "build/lib", "build/grading", ".jupyter"]) {
     const host = path.join(root, p);
     if (fs.existsSync(host)) course.push("--ro-bind", host, host);
   }
