@@ -18,7 +18,7 @@ const STAMP = path.join(ROOT, "build", ".stamp");
 /**
  * The same stamp where kernels in the grading sandbox can read it (they see
  * build/lib, not build/): the kernel's cell cache is keyed by it, so a cell
- * compiled against an older library is never reused (setup/kernel-speedups.js).
+ * compiled against an older library is never reused (kernel/hooks/cell-cache.js).
  */
 const LIB_STAMP = path.join(ROOT, "build", "lib", ".stamp");
 const ERRORS = path.join(ROOT, "build", "BUILD_ERRORS.txt");

@@ -18,10 +18,6 @@ interface Diagnostic {
   start?: number;
   messageText?: unknown;
 }
-interface Converter {
-  convert(prevDecl: string, src: string): { diagnostics: Diagnostic[]; declOutput?: string; output?: string; sideOutputs?: { path: string; data: string }[] };
-  close(): void;
-}
 /** A hook module, from the sources, where kernels load it (its types are its own JSDoc's). */
 const HOOKS = path.join(ROOT, "kernel", "hooks");
 const hook = (name: string): string => path.join(HOOKS, `${name}.js`);
@@ -45,7 +41,7 @@ function cacheRoot(): string {
 describe("kernel speed-ups", () => {
   it("the light program checks types without @types/node and switches to the full one when a cell needs Node", () => {
     speedups.hookTypeScript();
-    const { createConverter } = require(path.join(ROOT, "node_modules", "tslab", "dist", "converter.js")) as { createConverter: (o: unknown) => Converter };
+    const { createConverter } = require(path.join(ROOT, "node_modules", "tslab", "dist", "converter.js")) as typeof import("tslab/dist/converter");
     const cwd = process.cwd();
     process.chdir(path.join(ROOT, "notebooks"));
     try {
@@ -178,7 +174,7 @@ describe("kernel speed-ups", () => {
 
   it("a cell found in the cell cache gets the same compile without building a program; other cells are compiled", () => {
     speedups.hookTypeScript();
-    const { createConverter } = require(path.join(ROOT, "node_modules", "tslab", "dist", "converter.js")) as { createConverter: (o: unknown) => Converter };
+    const { createConverter } = require(path.join(ROOT, "node_modules", "tslab", "dist", "converter.js")) as typeof import("tslab/dist/converter");
     const root = cacheRoot();
     const cwd = process.cwd();
     process.chdir(path.join(ROOT, "notebooks"));
@@ -253,7 +249,7 @@ describe("kernel speed-ups", () => {
       assert.deepEqual(files(a).filter((f) => files(b).includes(f)), files(base), "the folders share only the cell both notebooks have; B's holds nothing of A's own");
       // A kernel shown A's folder finds every cell there and builds no program.
       speedups.hookTypeScript();
-      const { createConverter } = require(path.join(ROOT, "node_modules", "tslab", "dist", "converter.js")) as { createConverter: (o: unknown) => Converter };
+      const { createConverter } = require(path.join(ROOT, "node_modules", "tslab", "dist", "converter.js")) as typeof import("tslab/dist/converter");
       const cwd = process.cwd();
       process.chdir(path.join(ROOT, "notebooks"));
       const programs = speedups.status.lightPrograms;
