@@ -6,10 +6,19 @@
  * a real tslab kernel through Jupyter, with the wasm backend loaded as the
  * course's setup cell does where tfjs-node is absent.
  *
- * The 2,000 small cells repeat a few sources, so the kernel's cell cache
- * compiles each source once (2,000 distinct cells with their own declarations
- * take minutes to type-check); the kernel still receives, runs and answers
- * 2,000 requests with their outputs, which is what broke.
+ * The small cells repeat a few sources, so the kernel's cell cache compiles
+ * each source once (2,000 distinct cells with their own declarations take
+ * minutes to type-check); the kernel still receives, runs and answers every
+ * request with its outputs, which is what broke.
+ *
+ * How many. Sent at once, RUN_ALL_CELLS (2,000): both failures need a burst
+ * that large. EBUSY came after ~170 cells, but zeromq's default high-water mark
+ * (1000 messages on each side of the iopub socket) dropped the outputs of ~150
+ * cells only in a Run All of 2,000: a smaller burst would pass without
+ * IOPUB_HIGH_WATER_MARK. Cell by cell (nbclient waits for each cell's answer)
+ * nothing is ever queued, so CELL_BY_CELL_CELLS (500) only has to keep the
+ * kernel answering well past those counts: 500 cells are ~2,000 iopub sends,
+ * four times zeromq's 512 synchronous sends, through the same send queue.
  */
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
@@ -19,7 +28,8 @@ import * as path from "path";
 import { OUT, ROOT, problems, runNotebook } from "../helpers/notebooks";
 import { writeNotebook, type Notebook } from "../../setup/notebook";
 
-const CELLS = 2000;
+const RUN_ALL_CELLS = 2000;
+const CELL_BY_CELL_CELLS = 500;
 
 /** What a cell of the generated notebook shows: a line on stdout, or an HTML display. */
 interface Expected {
@@ -27,12 +37,12 @@ interface Expected {
   html: string[];
 }
 
-/** The notebook (a setup cell, then CELLS small cells) and what each code cell must show. */
-function manyCells(): { nb: Notebook; expected: Expected[] } {
+/** The notebook (a setup cell, then `cells` small cells) and what each code cell must show. */
+function manyCells(cells: number): { nb: Notebook; expected: Expected[] } {
   const sources = ['import * as tslab from "tslab";\nimport * as tf from "@tensorflow/tfjs";\nimport "@tensorflow/tfjs-backend-wasm";\nawait tf.setBackend("wasm");\nlet counter = 0;'];
   const expected: Expected[] = [{ stdout: "", html: [] }];
   let counter = 0;
-  for (let i = 1; i <= CELLS; i++) {
+  for (let i = 1; i <= cells; i++) {
     if (i % 100 === 0) {
       sources.push('tslab.display.html("<b>" + counter + "</b>");');
       expected.push({ stdout: "", html: [`<b>${counter}</b>`] });
@@ -55,10 +65,10 @@ function manyCells(): { nb: Notebook; expected: Expected[] } {
   return { nb, expected };
 }
 
-function writeManyCells(): { file: string; expected: Expected[] } {
-  const { nb, expected } = manyCells();
+function writeManyCells(cells: number): { file: string; expected: Expected[] } {
+  const { nb, expected } = manyCells(cells);
   fs.mkdirSync(OUT, { recursive: true });
-  const file = path.join(OUT, `many-cells-${process.pid}.ipynb`);
+  const file = path.join(OUT, `many-cells-${cells}-${process.pid}.ipynb`);
   writeNotebook(file, nb);
   return { file, expected };
 }
@@ -81,14 +91,14 @@ interface QueuedRun {
   cells: { index: number; status: string; stdout: string; stderr: string; displays: number }[];
 }
 
-describe(`a notebook of ${CELLS} small cells`, () => {
-  it("runs cell by cell (nbclient) with every cell ok, every output in its cell, and the kernel alive", () => {
-    const { file, expected } = writeManyCells();
+describe("a notebook of many small cells", () => {
+  it(`runs ${CELL_BY_CELL_CELLS} cells cell by cell (nbclient) with every cell ok, every output in its cell, and the kernel alive`, () => {
+    const { file, expected } = writeManyCells(CELL_BY_CELL_CELLS);
     try {
       const run = runNotebook(file);
       assert.deepEqual(problems(run), []);
       const code = run.cells.filter((c) => c.type === "code");
-      assert.equal(code.length, CELLS + 1);
+      assert.equal(code.length, CELL_BY_CELL_CELLS + 1);
       assert.deepEqual(mismatches(code.map((c) => ({ stdout: c.stdout, html: c.html })), expected), []);
       assert.ok(run.probes?.atEnd, "the kernel still answered after the last cell (the end probe ran)");
     } finally {
@@ -96,8 +106,8 @@ describe(`a notebook of ${CELLS} small cells`, () => {
     }
   });
 
-  it("runs with every cell sent at once (Run All): every request answered ok, outputs in their cells, the kernel alive", () => {
-    const { file, expected } = writeManyCells();
+  it(`runs ${RUN_ALL_CELLS} cells all sent at once (Run All): every request answered ok, outputs in their cells, the kernel alive`, () => {
+    const { file, expected } = writeManyCells(RUN_ALL_CELLS);
     try {
       const python = process.env.COURSE_TEST_PYTHON ?? "/usr/bin/python3";
       const r = spawnSync(python, [path.join(ROOT, "test", "helpers", "run_all_queued.py"), file, "--timeout", "600"], { encoding: "utf8", timeout: 15 * 60_000, maxBuffer: 64 * 1024 * 1024 });
