@@ -10,7 +10,9 @@
  * build's work thrown away, and two `npm ci` emptying one node_modules). Built
  * here, each file's own buildLite()/ensureLabApp() finds the stamp current and
  * only hashes its inputs; a file run alone (`npm test -- lite-work`) still
- * builds what it needs itself.
+ * builds what it needs itself. Measured on a fresh clone (CPU seconds of every
+ * process, 2 cores): the lite job 41 s (npm ci 27 s, both sites 14 s), the lab
+ * job 56 s; the lite job ran twice before (two `npm ci`, two student sites).
  *
  *   node build/setup/test-sites.js lite    # both lite sites into .test-out/
  *   node build/setup/test-sites.js lab     # setup/jupyterlab-app/build/
@@ -32,7 +34,7 @@ export const LITE_TEST_SITES = {
 } as const;
 
 /** Builds one job's sites in this process. */
-export function buildJob(job: SiteJob): void {
+function buildJob(job: SiteJob): void {
   if (job === "lite") {
     buildLite({ out: LITE_TEST_SITES.student, solutions: false }, () => undefined);
     buildLite({ out: LITE_TEST_SITES.solutions, solutions: true, reuse: LITE_TEST_SITES.student }, () => undefined);

@@ -138,7 +138,7 @@ export function siteJobs(files: readonly string[]): SiteJob[] {
  * not fatal here, since the test file that needs it builds again and fails
  * with the reason.
  */
-export function buildSites(jobs: readonly SiteJob[]): Promise<{ job: SiteJob; output: string }[]> {
+function buildSites(jobs: readonly SiteJob[]): Promise<{ job: SiteJob; output: string }[]> {
   const script = path.join(ROOT, "build", "setup", "test-sites.js");
   const one = (job: SiteJob): Promise<{ job: SiteJob; output: string } | null> =>
     new Promise((resolve) => {
