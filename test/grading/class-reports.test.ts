@@ -9,6 +9,7 @@ import * as assert from "node:assert/strict";
 import { parseResults } from "../../lib/checks";
 import { failedCategories, failedCategoriesText, feedbackHtml, hiddenMessage } from "../../grading/feedback";
 import { failureKind, summarize } from "../../grading/summary";
+import { gradescopeResults } from "../../grading/gradescope-results";
 import type { StudentGrades } from "../../grading/gradebook";
 import type { CheckGrade, NotebookGrade } from "../../grading/types";
 
@@ -71,6 +72,9 @@ describe("feedback pages", () => {
     const items = [...page.matchAll(/<li class="hidden-category" data-category="([^"]*)" data-cases="(\d+)">/g)].map((m) => [m[1], Number(m[2])]);
     assert.deepEqual(items, [["large logits &lt;script&gt;alert(1)&lt;/script&gt;", 2], ["", 1]]);
     for (const leak of ["moderate and large inputs", "[-1000]", "0.6443966600735709", "uncategorised", "other values", "-5.5", "0.9990889488", XSS]) assert.ok(!page.includes(leak), `leaks ${leak}`);
+    // Gradescope's test for the check shows the same.
+    const test = gradescopeResults([grade([graded])]).tests.find((t) => t.name === "01.sigmoid.hidden");
+    assert.deepEqual([...(test?.output ?? "").matchAll(/<li class="hidden-category" data-category="([^"]*)"/g)].map((m) => m[1]), ["large logits &lt;script&gt;alert(1)&lt;/script&gt;", ""]);
     // A passed hidden check lists no category.
     const passed = feedbackHtml({ student: "eve", problems: [], notebooks: [grade([{ ...graded, passed: true, points: 1, status: "passed" }])] });
     assert.ok(!passed.includes("hidden-category"));
