@@ -19,18 +19,21 @@ const MAX_RECORDS = 10_000;
 /** Most tiers a check's own report shows (lib/checks/report.ts: tier 1, and tier 2 after repeated failures). */
 const REPORT_TIERS = 2;
 
-function scripts(html: string, tag: string): unknown[] {
-  const out: unknown[] = [];
+/** The JSON records of `tag` in `html`, at most `most` of them (a broken one counts too: it was read). */
+function scripts(html: string, tag: string, most: number): { records: unknown[]; read: number } {
+  const records: unknown[] = [];
+  let read = 0;
   const re = new RegExp(`<script type="${tag.replace(/[.+]/g, "\\$&")}">([\\s\\S]*?)</script>`, "g");
   for (const m of html.matchAll(re)) {
+    if (read >= most) break;
+    read++;
     try {
-      out.push(JSON.parse(m[1] ?? ""));
+      records.push(JSON.parse(m[1] ?? ""));
     } catch {
       // not a record: ignored
     }
-    if (out.length >= MAX_RECORDS) break;
   }
-  return out;
+  return { records, read };
 }
 
 function htmlOf(output: Record<string, unknown>): string {
@@ -51,16 +54,21 @@ export function hintTiersShown(nb: Notebook, visible: readonly CheckDefinition[]
     if (typeof tier !== "number" || !Number.isInteger(tier) || tier < 1 || tier > max) return;
     seen.set(id, (seen.get(id) ?? new Set()).add(tier));
   };
+  let left = MAX_RECORDS;
   for (const cell of nb.cells) {
     if (cell.cell_type !== "code" || !Array.isArray(cell.outputs)) continue;
     for (const output of cell.outputs) {
       if (typeof output !== "object" || output === null) continue;
       const html = htmlOf(output);
       if (!html) continue;
-      for (const r of scripts(html, HINT_TAG)) {
+      const shown = scripts(html, HINT_TAG, left);
+      left -= shown.read;
+      const reports = scripts(html, RESULT_TAG, left);
+      left -= reports.read;
+      for (const r of shown.records) {
         if (typeof r === "object" && r !== null) add((r as { id?: unknown }).id, (r as { level?: unknown }).level, Infinity);
       }
-      for (const r of scripts(html, RESULT_TAG)) {
+      for (const r of reports.records) {
         // Only a failed result shows its hints (runCheck gives every result tier 1, shown or not).
         if (typeof r !== "object" || r === null || (r as { status?: unknown }).status !== "failed") continue;
         const hints = (r as { hints?: unknown }).hints;

@@ -117,4 +117,11 @@ describe("hint tiers recorded in a notebook's saved outputs", () => {
     ];
     assert.deepEqual([...hintTiersShown(notebook(hostile.map(html)), visible)], []);
   });
+
+  it("reads at most 10,000 records per notebook, over all its outputs", () => {
+    const junk = html(record({ id: "99.evil", level: 1 }).repeat(10_000));
+    const valid = html(record({ id: "01.sigmoid", level: 1 }));
+    assert.deepEqual([...hintTiersShown(notebook([valid, junk]), visible)], [["01.sigmoid", [1]]]);
+    assert.deepEqual([...hintTiersShown(notebook([junk, valid]), visible)], []);
+  });
 });
