@@ -6,7 +6,9 @@
  *   gradebook-canvas.csv  the same per lesson, in Canvas's gradebook import format;
  *   gradebook-moodle.csv  the same per lesson, for Moodle's CSV grade import;
  *   feedback/<name>.html  what each student gets back (the name: grading/student-id.ts);
- *   summary.html          per exercise: share passed, most frequent failures, a chart.
+ *   summary.html          per exercise: share passed, most frequent failures, top named mistakes, a chart;
+ *   item-analysis.json    what the class got wrong, per check and per case: pass rate, named mistakes,
+ *   item-analysis.csv     hint tiers shown (grading/item-analysis.ts).
  * Grading runs in `jobs` parallel processes and is cached in OUT/.cache, so a
  * re-run grades only submissions that changed (grading/class-run.ts).
  */
@@ -23,6 +25,7 @@ import { summaryHtml } from "./summary";
 import { exerciseNames, lessonChecks } from "./check-catalogue";
 import type { GradeOptions, NotebookGrade } from "./types";
 import { readShards, shardOf, writeShardFile, type Shard } from "./shard";
+import { itemAnalysis, itemAnalysisCsv } from "./item-analysis";
 
 // Plain-JS build helper: the grading processes must find the library built (and not all build it at once).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -97,6 +100,13 @@ export function checkHints(hiddenDir?: string): Record<string, string> {
   return out;
 }
 
+/** Each check's number of hint tiers, for every lesson (the item analysis counts no tier beyond). */
+export function checkHintLevels(hiddenDir?: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const slug of lessonSlugs()) for (const d of lessonChecks(slug, hiddenDir)) out[d.id] = d.hints.length;
+  return out;
+}
+
 /** Grades a class folder; bad entries are reported, never thrown. */
 export async function gradeClass(dir: string, outDir: string, opts: GradeOptions, run: { jobs?: number; log?: (line: string) => void; onGrade?: PoolOptions["onGrade"]; shard?: Shard } = {}): Promise<ClassRun> {
   const log = run.log ?? console.log;
@@ -140,7 +150,7 @@ export async function gradeClass(dir: string, outDir: string, opts: GradeOptions
   }));
   for (const line of countsLines(students)) log(line);
   const result: ClassRun = { students, problems: folder.problems, graded: pool.graded, cached: pool.cached, gradedFiles: pool.gradedFiles, identical: pool.identical, seconds: pool.seconds, memory: pool.memory };
-  writeClassReports(result, outDir, checkHints(opts.hiddenDir));
+  writeClassReports(result, outDir, checkHints(opts.hiddenDir), checkHintLevels(opts.hiddenDir));
   if (shard) {
     writeShardFile(outDir, {
       format: "course-shard-1", shard, problems: result.problems,
@@ -176,16 +186,16 @@ export function mergeShards(dirs: string[], outDir: string, hiddenDir?: string):
     },
   };
   fs.mkdirSync(outDir, { recursive: true });
-  writeClassReports(result, outDir, checkHints(hiddenDir));
+  writeClassReports(result, outDir, checkHints(hiddenDir), checkHintLevels(hiddenDir));
   return result;
 }
 
 /**
- * Writes every feedback page, then grades.json, the two gradebooks and the
- * summary. A page that cannot be written is a problem of that student's
+ * Writes every feedback page, then grades.json, the gradebooks, the summary
+ * and the item analysis (`hintLevels`: each check's number of hint tiers). A page that cannot be written is a problem of that student's
  * (listed in grades.json and the summary); every other output is still written.
  */
-export function writeClassReports(run: ClassRun, outDir: string, hints: Record<string, string>): void {
+export function writeClassReports(run: ClassRun, outDir: string, hints: Record<string, string>, hintLevels: Record<string, number> = {}): void {
   const feedbackDir = path.join(outDir, "feedback");
   fs.mkdirSync(feedbackDir, { recursive: true });
   // Pages of students no longer in the folder would be returned by mistake.
@@ -210,4 +220,7 @@ export function writeClassReports(run: ClassRun, outDir: string, hints: Record<s
   fs.writeFileSync(path.join(outDir, "gradebook-canvas.csv"), canvasCsv(run.students));
   fs.writeFileSync(path.join(outDir, "gradebook-moodle.csv"), moodleCsv(run.students));
   fs.writeFileSync(path.join(outDir, "summary.html"), summaryHtml(run.students, run.problems));
+  const items = itemAnalysis(run.students, hintLevels);
+  fs.writeFileSync(path.join(outDir, "item-analysis.json"), JSON.stringify(items, null, 2) + "\n");
+  fs.writeFileSync(path.join(outDir, "item-analysis.csv"), itemAnalysisCsv(items));
 }

@@ -7,10 +7,12 @@
  *
  * Self-contained (inline CSS, no scripts to run, nothing fetched) and every
  * student-controlled string escaped. Hidden checks show only pass/fail and
- * their message: never their cases, inputs or expected values.
+ * their message, and the category of each failed case where the instructor
+ * gave one: never their cases' inputs or expected values.
  */
 import * as path from "path";
 import { renderHtml, type CheckResult } from "../lib/checks";
+import { htmlMark } from "../lib/checks/marks";
 import { escapeHtml } from "../lib/runtime/display";
 import { findLesson } from "../lib/lessons";
 import { countedGrades, type StudentGrades } from "./gradebook";
@@ -62,12 +64,35 @@ export function hiddenMessage(c: CheckGrade): string {
   }
 }
 
-/** One check: the notebook's own report for a visible check; pass/fail and message only for a hidden one. */
+/**
+ * The categories of a hidden check's failed cases, each once with how many of its cases failed, in case
+ * order; cases without a category are counted under null. Only the categories: never a case's name (an
+ * instructor may name a case by its input), inputs or expected values.
+ */
+export function failedCategories(c: CheckGrade): { category: string | null; cases: number }[] {
+  const out = new Map<string | null, number>();
+  for (const h of c.hiddenCases ?? []) if (!h.passed) out.set(h.category ?? null, (out.get(h.category ?? null) ?? 0) + 1);
+  return [...out].map(([category, cases]) => ({ category, cases }));
+}
+
+/** The failed categories in words, for the console ("large logits; 1 case without a category"). */
+export function failedCategoriesText(c: CheckGrade): string {
+  return failedCategories(c).map((f) => (f.category === null ? `${f.cases} case${f.cases === 1 ? "" : "s"} without a category` : f.cases > 1 ? `${f.category} (${f.cases} cases)` : f.category)).join("; ");
+}
+
+function failedCategoriesHtml(c: CheckGrade): string {
+  const items = failedCategories(c).map((f) =>
+    f.category === null
+      ? `<li class="hidden-category" data-category="" data-cases="${f.cases}">${f.cases} case${f.cases === 1 ? "" : "s"} without a category</li>`
+      : `<li class="hidden-category" data-category="${escapeHtml(f.category)}" data-cases="${f.cases}">${escapeHtml(f.category)}${f.cases > 1 ? ` (${f.cases} cases)` : ""}</li>`);
+  return items.length ? `<div>Failed kinds of case:</div><ul class="hidden-categories">${items.join("")}</ul>` : "";
+}
+
+/** One check: the notebook's own report for a visible check; pass/fail, message and failed categories only for a hidden one. */
 export function checkHtml(c: CheckGrade, hint: string | undefined): string {
   const status = checkStatus(c);
   if (c.hidden || /\.hidden$/.test(c.id)) {
-    const mark = c.passed ? "✅" : "❌";
-    return `<div class="course-check hidden-check" data-check-id="${escapeHtml(c.id)}" data-status="${status}"><b>${mark} ${escapeHtml(c.id)}</b> (hidden check, ${c.points}/${c.maxPoints}) — ${escapeHtml(hiddenMessage(c))}</div>`;
+    return `<div class="course-check hidden-check" data-check-id="${escapeHtml(c.id)}" data-status="${status}"><b>${htmlMark(c.passed ? "passed" : "failed")} ${escapeHtml(c.id)}</b> (hidden check, ${c.points}/${c.maxPoints}) — ${escapeHtml(hiddenMessage(c))}${c.passed ? "" : failedCategoriesHtml(c)}</div>`;
   }
   const r: CheckResult = { id: c.id, points: c.points, maxPoints: c.maxPoints, passed: c.passed, status, message: c.message, cases: c.cases ?? [], ...(hint ? { hints: [hint] } : {}) };
   return renderHtml(r);

@@ -11,6 +11,7 @@
 import * as path from "path";
 import { codeSources } from "../setup/notebook";
 import { lessonChecks } from "./check-catalogue";
+import { hintTiersShown } from "./hint-record";
 import { readSubmission } from "./submission";
 import { unchangedFromHandout } from "./handout";
 import { SandboxUnavailableError } from "./sandbox";
@@ -44,6 +45,10 @@ export async function gradeNotebook(file: string, opts: GradeOptions, ctx: Gradi
         grade.gradingFailed = true;
       }
       grade.problems.push(...(sub.problems ?? []));
+      // The hint tiers the saved outputs show the student saw: counted by the item analysis, never scored.
+      // Only the lesson's visible checks (lessonChecks without the hidden folder) have hints a student can see.
+      const tiers = hintTiersShown(sub.notebook, lessonChecks(sub.lesson));
+      grade.checks = grade.checks.map((c) => (tiers.has(c.id) ? { ...c, hintTiers: tiers.get(c.id) as number[] } : c));
       // A check that hung while scoring hangs the notebook at the same cell: running it would only spend
       // the cell limit (minutes of a core) to report what the check already says.
       const stuck = grade.checks.find((c) => !c.hidden && c.status === "stopped" && c.stop === "timeout");

@@ -37,6 +37,7 @@ import { consoleText } from "./student-id";
 import { noteMemoryControl } from "./sandbox";
 import { DEFAULT_GRADE_OPTIONS, type GradeOptions, type NotebookGrade } from "./types";
 import { errorLine } from "./execution-report";
+import { failedCategoriesText } from "./feedback";
 
 export type { CheckGrade, ExecutionReport, GradeOptions, NotebookGrade } from "./types";
 
@@ -51,7 +52,11 @@ function printGrade(g: NotebookGrade): void {
   if (g.checks.length) {
     const w = Math.max(5, ...g.checks.map((c) => c.id.length));
     console.log(`  ${pad("check", w)}  points  passed  message`);
-    for (const c of g.checks) console.log(`  ${pad(c.id, w)}  ${pad(`${c.points}/${c.maxPoints}`, 6)}  ${pad(c.passed ? "yes" : "no", 6)}  ${c.message}`);
+    for (const c of g.checks) {
+      // A failed hidden check names the kinds of case it failed (their categories), never their values.
+      const kinds = c.hidden && !c.passed ? failedCategoriesText(c) : "";
+      console.log(`  ${pad(c.id, w)}  ${pad(`${c.points}/${c.maxPoints}`, 6)}  ${pad(c.passed ? "yes" : "no", 6)}  ${c.message}${kinds ? `; failed kinds of case: ${consoleText(kinds)}` : ""}`);
+    }
   }
   if (g.unchanged) console.log("  unchanged from the handout: no exercise was attempted");
   console.log(`  total ${g.score}/${g.maxScore}`);

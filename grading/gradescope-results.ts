@@ -2,7 +2,7 @@
  * Gradescope's results.json (its autograder "Output Format": a top-level score and output, and one test per
  * check) from the grades of one submission's notebooks. Each test's output is the same HTML as the check's part
  * of the feedback page (grading/feedback.ts), with `output_format: "html"`; a hidden check's test says only
- * passed or failed, as there, and is shown after the due date (`visibility: "after_due_date"`). When a student
+ * passed or failed and the categories of its failed cases, as there, and is shown after the due date (`visibility: "after_due_date"`). When a student
  * hands in several notebooks for one lesson, the best counts, as in class grading; the others appear only in
  * the top-level output.
  */

@@ -24,7 +24,18 @@ import { killTree, spawnSandboxed, type SandboxHandle } from "./sandbox";
 import { type SandboxSpec } from "./sandbox-command";
 import { LineReader } from "./line-reader";
 import { DISK_MB, PROCESSES, sandboxEnv, type GradingContext } from "./grading-context";
-import type { CheckGrade, GradeOptions, StopKind } from "./types";
+import type { CheckGrade, GradeOptions, HiddenCaseGrade, StopKind } from "./types";
+import type { HiddenCheck } from "./check-catalogue";
+
+/** The longest hidden-case category kept (an instructor's few words: "large logits"). */
+const MAX_CATEGORY = 80;
+
+/** A hidden case's category as the feedback shows it: one line of text, at most MAX_CATEGORY characters; else none. */
+export function caseCategory(v: unknown): string | undefined {
+  if (typeof v !== "string") return undefined;
+  const text = v.replace(/\s+/g, " ").trim();
+  return text ? text.slice(0, MAX_CATEGORY) : undefined;
+}
 
 type StopPoint = ScoringStep | null;
 
@@ -219,13 +230,22 @@ export async function scoreSubmission(sub: Submission, opts: GradeOptions, ctx: 
     // The status as data: the worker's outcome where the grader's own, the judged check's otherwise.
     const status: CheckGrade["status"] = !outcome ? "not-graded" : outcome.kind === "stopped" ? "stopped" : outcome.kind === "missing" ? "missing" : r.status;
     const stop = outcome?.kind === "stopped" ? { stop: outcome.stop } : {};
+    // The named mistakes as data: the judge's ids (it ran outside the sandbox), each once.
+    const named = [...new Set(r.cases.flatMap((c) => (c.mistake ? [c.mistake] : [])))];
+    const mistakes = named.length ? { mistakes: named } : {};
     if (def.id in hidden) {
-      grades.push({ id: r.id, points: r.points, maxPoints: r.maxPoints, passed: r.passed, status, ...stop, hidden: true, message: r.passed ? "hidden check passed" : "hidden check failed (its cases are not shown)" });
+      const stored = (hidden[def.id] as HiddenCheck).cases;
+      // Outcomes only: a hidden case's inputs, expected value and message (which quotes them) stay here.
+      const hiddenCases: HiddenCaseGrade[] = r.cases.map((c, i) => {
+        const category = caseCategory(stored[i]?.category);
+        return { name: c.name, ...(category ? { category } : {}), passed: c.passed, ...(c.mistake ? { mistake: c.mistake } : {}) };
+      });
+      grades.push({ id: r.id, points: r.points, maxPoints: r.maxPoints, passed: r.passed, status, ...stop, hidden: true, message: r.passed ? "hidden check passed" : "hidden check failed (its cases are not shown)", ...mistakes, ...(hiddenCases.length ? { hiddenCases } : {}) });
       continue;
     }
     const firstFailure = r.cases.find((c) => !c.passed && !c.recorded && c.message);
     const message = r.status === "not-completed" ? "not completed yet" : firstFailure ? `${r.message}; first: ${firstFailure.name}: ${firstFailure.message}` : r.message;
-    grades.push({ id: r.id, points: r.points, maxPoints: r.maxPoints, passed: r.passed, status, ...stop, message, ...(r.cases.length ? { cases: r.cases } : {}) });
+    grades.push({ id: r.id, points: r.points, maxPoints: r.maxPoints, passed: r.passed, status, ...stop, message, ...(r.cases.length ? { cases: r.cases } : {}), ...mistakes });
   }
   return grades;
 }

@@ -14,6 +14,7 @@ import { figureHtml, plotlyBundleHtml } from "../lib/runtime/plot";
 import { classColumns, countedGrades, type StudentGrades } from "./gradebook";
 import { executionSummary, hasExecutionProblem } from "./execution-report";
 import type { ExecutionError, ExecutionNotRun } from "./types";
+import { itemAnalysis, topMistakes } from "./item-analysis";
 
 /** A notebook whose run top to bottom failed or did not happen. */
 export interface ExecutionProblem {
@@ -103,6 +104,11 @@ export function summaryHtml(students: StudentGrades[], classProblems: string[] =
   const table = rows
     .map((r) => `<tr><td>${escapeHtml(r.id)}</td><td>${r.passed}/${r.students}</td><td>${(100 * r.share).toFixed(0)}%</td><td>${r.failures.map((f) => `<div>${f.count}× <code>${escapeHtml(f.message)}</code></div>`).join("")}</td></tr>`)
     .join("\n");
+  // The named mistakes diagnosed most often (grading/item-analysis.ts), as a small table per exercise.
+  const mistakes = topMistakes(itemAnalysis(students));
+  const mistakeRows = mistakes
+    .map((m) => `<tr class="top-mistake" data-check-id="${escapeHtml(m.check)}" data-mistake="${m.mistake}" data-students="${m.students}"><td>${escapeHtml(m.check)}</td><td><code>${m.mistake}</code></td><td>${m.students}/${m.of}</td></tr>`)
+    .join("\n");
   const execution = executionProblems(students);
   const problems = [
     ...classProblems.map((p) => `<li>${escapeHtml(p)}</li>`),
@@ -110,7 +116,7 @@ export function summaryHtml(students: StudentGrades[], classProblems: string[] =
     ...execution.map(executionProblemHtml),
   ];
   const graded = students.filter((s) => countedGrades(s).length > 0).length;
-  const data = JSON.stringify({ students: students.length, graded, exercises: rows, execution }).replace(/</g, "\\u003c");
+  const data = JSON.stringify({ students: students.length, graded, exercises: rows, topMistakes: mistakes, execution }).replace(/</g, "\\u003c");
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Class summary</title>
 <style>body{font-family:sans-serif;max-width:70em;margin:2em auto;padding:0 1em}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}table{border-collapse:collapse}code{white-space:pre-wrap}</style>
@@ -123,6 +129,11 @@ ${fig.html}
 <table><thead><tr><th>check</th><th>passed</th><th>share</th><th>most frequent failures (one example message each)</th></tr></thead><tbody>
 ${table}
 </tbody></table>
+<h2>Top named mistakes</h2>
+${mistakes.length ? `<p>The mistakes the checks recognised most often (up to 3 per exercise; every count is in item-analysis.csv).</p>
+<table id="top-mistakes"><thead><tr><th>exercise</th><th>mistake</th><th>students</th></tr></thead><tbody>
+${mistakeRows}
+</tbody></table>` : "<p>No named mistake was diagnosed.</p>"}
 <h2>Problems (${problems.length})</h2>
 ${problems.length ? `<ul>${problems.join("\n")}</ul>` : "<p>None.</p>"}
 <script type="application/json" id="class-summary">${data}</script>

@@ -1,5 +1,5 @@
 /** The grader's results: what `npm run grade` reports per check and per notebook. */
-import type { CaseResult, CheckStatus } from "../lib/checks";
+import type { CaseResult, CheckStatus, MistakeName } from "../lib/checks";
 
 /**
  * How a check ended in grading: the statuses a notebook's own check shows
@@ -32,6 +32,27 @@ export interface CheckGrade {
   hidden?: boolean;
   /** Per-case results (visible checks only), for feedback. */
   cases?: CaseResult[];
+  /**
+   * The named mistakes (lib/checks/mistakes.ts's catalogue) the judge diagnosed in this check's cases, each
+   * once, in case order: the same ids as the cases' `mistake` fields, here for hidden checks too.
+   */
+  mistakes?: MistakeName[];
+  /** A hidden check's cases, outcome only: never their inputs or expected values (the instructor's item analysis). */
+  hiddenCases?: HiddenCaseGrade[];
+  /**
+   * The hint tiers of this check the student was shown, as the submitted notebook's saved outputs record them
+   * (grading/hint-record.ts): counted in the item analysis, never scored. Absent when none is recorded.
+   */
+  hintTiers?: number[];
+}
+
+/** One hidden case's outcome: its name and category (the instructor's words), never its inputs or expected value. */
+export interface HiddenCaseGrade {
+  name: string;
+  /** The kind of case ("large logits"), which the student's feedback names when the case fails. */
+  category?: string;
+  passed: boolean;
+  mistake?: MistakeName;
 }
 
 /** A code cell that did not finish cleanly when the notebook ran top to bottom. */

@@ -20,10 +20,10 @@ export async function demo<T>(fn: () => T | Promise<T>): Promise<T | undefined> 
     // How the cell ended, as data (`demo`), for tests: the sentence below is for students.
     record("demo", { outcome: text.includes(NOT_COMPLETED) ? "not-completed" : "stopped", error: err instanceof Error ? err.name : "Error", message: text });
     if (text.includes(NOT_COMPLETED)) {
-      console.log(`⏳ This cell uses an exercise that is ${NOT_COMPLETED} (${text}). Finish it above, run its check, then run this cell again.`);
+      console.log(`○ This cell uses an exercise that is ${NOT_COMPLETED} (${text}). Finish it above, run its check, then run this cell again.`);
     } else {
       const name = err instanceof Error ? err.name : "Error";
-      console.log(`⚠️ This cell stopped: ${name}: ${text}\n   If it uses one of your functions, that exercise's check cell says what is wrong; fix it and run this cell again.`);
+      console.log(`⚠ This cell stopped: ${name}: ${text}\n   If it uses one of your functions, that exercise's check cell says what is wrong; fix it and run this cell again.`);
     }
     return undefined;
   }

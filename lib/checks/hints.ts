@@ -8,6 +8,7 @@
  * `lab.hint(id, level)`. Tiers never contain code.
  */
 import type { CheckDefinition, CheckResult, HintTiers } from "./harness";
+import { escapeHtml } from "../runtime/display";
 
 /** From this many failed runs of one check on, its report adds tier 2 under tier 1. */
 export const MORE_DETAIL_AFTER = 3;
@@ -59,9 +60,25 @@ export function lookupHint(definitions: readonly CheckDefinition[], id: string, 
   return { ok: true, id, level, levels, text: def.hints[level - 1] as string };
 }
 
-/** The text `lab.hint` prints for a lookup. */
+/** The text `lab.hint` prints for a lookup (marks from basic fonts: lib/checks/marks.ts). */
 export function renderHint(h: HintLookup): string {
-  if (!h.ok) return `⚠️ ${h.message}`;
+  if (!h.ok) return `⚠ ${h.message}`;
   const more = h.level < h.levels ? `\n(more detail: lab.hint("${h.id}", ${h.level + 1}))` : "";
-  return `💡 ${h.id}, hint ${h.level} of ${h.levels}: ${h.text}${more}`;
+  return `Hint: ${h.id}, hint ${h.level} of ${h.levels}: ${h.text}${more}`;
+}
+
+/**
+ * The type tag of the record a shown hint leaves in the notebook's saved
+ * output: `{"id": …, "level": …}` in a `<script type=…>` tag, which no browser
+ * runs. A grader counts how many students needed each tier from it
+ * (grading/hint-record.ts); it is never used for scoring.
+ */
+export const HINT_TAG = "application/vnd.course.hint+json";
+
+/** What `lab.hint` shows in a notebook: the text, and the record of which tier was asked for. */
+export function renderHintHtml(h: HintLookup): string {
+  const text = `<pre style="white-space:pre-wrap;font-family:inherit;margin:0">${escapeHtml(renderHint(h))}</pre>`;
+  if (!h.ok) return `<div class="course-hint">${text}</div>`;
+  const record = JSON.stringify({ id: h.id, level: h.level }).replace(/</g, "\\u003c");
+  return `<div class="course-hint" data-check-id="${escapeHtml(h.id)}" data-level="${h.level}">${text}<script type="${HINT_TAG}">${record}</script></div>`;
 }

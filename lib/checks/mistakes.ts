@@ -11,24 +11,37 @@
  */
 import type { Tolerance } from "./compare";
 
-/** The mistakes the checks can name. */
-export type MistakeName =
-  | "logits-as-probabilities"
-  | "probabilities-as-logits"
-  | "not-normalised"
-  | "wrong-sign"
-  | "transposed"
-  | "off-by-one"
-  | "wrong-layer-activation"
-  | "output-range"
-  | "wrong-loss"
-  | "not-compiled"
-  | "lecture-half-factor"
+/**
+ * The mistakes the checks can name: the catalogue. A grader's item analysis
+ * (grading/item-analysis.ts) counts only ids in this list, so nothing a
+ * submission returns or prints can add a mistake of its own.
+ */
+export const MISTAKE_NAMES = [
+  "logits-as-probabilities",
+  "probabilities-as-logits",
+  "not-normalised",
+  "wrong-sign",
+  "transposed",
+  "off-by-one",
+  "wrong-layer-activation",
+  "output-range",
+  "wrong-loss",
+  "not-compiled",
+  "lecture-half-factor",
   // A decision exercise (lib/checks/decision.ts): a layer, activation, loss or fromLogits chosen wrong.
-  | "wrong-decision"
+  "wrong-decision",
   // A quiz answer (lib/checks/quiz.ts): an option that is not the answer, or a key that is no option.
-  | "wrong-choice"
-  | "unknown-option";
+  "wrong-choice",
+  "unknown-option",
+] as const;
+
+/** One of the mistakes the checks can name (see MISTAKE_NAMES). */
+export type MistakeName = (typeof MISTAKE_NAMES)[number];
+
+/** True for an id in the catalogue (for data read back from files a submission could have shaped). */
+export function isMistakeName(v: unknown): v is MistakeName {
+  return typeof v === "string" && (MISTAKE_NAMES as readonly string[]).includes(v);
+}
 
 /** A recognised mistake and the sentence appended to the case's message. */
 export interface Mistake {

@@ -6,6 +6,7 @@
 import type { CheckResult } from "./harness";
 import { formatValue } from "./compare";
 import { escapeHtml, showHtml } from "../runtime/display";
+import { caseMark, COLOR, htmlMark, TEXT_MARK } from "./marks";
 
 function formatValueSafe(v: number | undefined): string {
   return v === undefined ? "" : formatValue(v);
@@ -14,8 +15,6 @@ function formatValueSafe(v: number | undefined): string {
 /** The MIME-like type tag graders look for in a check cell's HTML output. */
 export const RESULT_TAG = "application/vnd.course.check+json";
 
-const ICON: Record<CheckResult["status"], string> = { passed: "✅", failed: "❌", "not-completed": "⏳", error: "⚠️", recorded: "📝" };
-const COLOR: Record<CheckResult["status"], string> = { passed: "#1a7f37", failed: "#cf222e", "not-completed": "#9a6700", error: "#cf222e", recorded: "#0969da" };
 
 function headline(r: CheckResult): string {
   const pts = `${r.points}/${r.maxPoints} point${r.maxPoints === 1 ? "" : "s"}`;
@@ -47,11 +46,11 @@ function hintLines(r: CheckResult): { label: string; text: string }[] {
 
 /** Plain-text report (used outside a kernel and by the grader's console table). */
 export function renderText(r: CheckResult): string {
-  const lines = [`${ICON[r.status]} ${headline(r)}`];
+  const lines = [`${TEXT_MARK[r.status]} ${headline(r)}`];
   for (const c of r.cases) {
     const tol = c.tolerance ? ` tol atol=${formatValueSafe(c.tolerance.atol)} rtol=${formatValueSafe(c.tolerance.rtol)}` : "";
     const diff = c.maxDiff !== undefined && Number.isFinite(c.maxDiff) ? ` maxdiff=${formatValueSafe(c.maxDiff)}` : "";
-    lines.push(`  ${c.passed ? "✓" : c.recorded ? "📝" : "✗"} ${c.name}${c.input ? `  input: ${c.input}` : ""}`);
+    lines.push(`  ${caseMark(c)} ${c.name}${c.input ? `  input: ${c.input}` : ""}`);
     if ((!c.passed && !c.recorded) || c.expected !== undefined) lines.push(`      expected ${c.expected ?? "—"}  got ${c.got ?? "—"}${diff}${tol}`);
     if (c.message) lines.push(`      ${c.message}`);
   }
@@ -66,7 +65,7 @@ export function renderHtml(r: CheckResult): string {
       const tol = c.tolerance ? `${formatValueSafe(c.tolerance.atol)} / ${formatValueSafe(c.tolerance.rtol)}` : "";
       const diff = c.maxDiff !== undefined && !Number.isNaN(c.maxDiff) ? formatValueSafe(c.maxDiff) : "";
       const msg = c.message ? `<div style="color:${c.passed ? COLOR.passed : c.recorded ? COLOR.recorded : COLOR.failed}">${escapeHtml(c.message)}</div>` : "";
-      return `<tr><td>${c.passed ? "✓" : c.recorded ? "📝" : "✗"}</td><td>${escapeHtml(c.name)}</td><td><code>${escapeHtml(c.input ?? "")}</code></td>` +
+      return `<tr><td>${caseMark(c)}</td><td>${escapeHtml(c.name)}</td><td><code>${escapeHtml(c.input ?? "")}</code></td>` +
         `<td><code>${escapeHtml(c.expected ?? "")}</code></td><td><code>${escapeHtml(c.got ?? "")}</code>${msg}</td><td>${diff}</td><td>${tol}</td></tr>`;
     })
     .join("");
@@ -76,7 +75,7 @@ export function renderHtml(r: CheckResult): string {
   const hint = hintLines(r).map((h) => `<div><b>${escapeHtml(h.label)}:</b> ${escapeHtml(h.text)}</div>`).join("");
   const json = JSON.stringify(r).replace(/</g, "\\u003c");
   return `<div class="course-check" data-check-id="${escapeHtml(r.id)}" data-status="${r.status}">` +
-    `<div style="font-weight:bold;color:${COLOR[r.status]}">${ICON[r.status]} ${escapeHtml(headline(r))}</div>${table}${hint}` +
+    `<div style="font-weight:bold;color:${COLOR[r.status]}">${htmlMark(r.status)} ${escapeHtml(headline(r))}</div>${table}${hint}` +
     `<script type="${RESULT_TAG}">${json}</script></div>`;
 }
 

@@ -5,7 +5,8 @@
  */
 import { compareCase, runCheck, type CaseResult, type CaseRunner, type CheckDefinition, type CheckResult, type CompareCaseOptions, type HintTiers } from "./harness";
 import type { Alternative } from "./mistakes";
-import { FailureCounter, lookupHint, renderHint, withTiers, type HintLookup } from "./hints";
+import { FailureCounter, lookupHint, renderHint, renderHintHtml, withTiers, type HintLookup } from "./hints";
+import { showHtml } from "../runtime/display";
 import type { Tolerance } from "./compare";
 import { describeModel, disposeModel } from "./describe-model";
 import { readDataJson } from "../runtime/paths";
@@ -18,6 +19,8 @@ export interface StoredCase {
   expected: unknown;
   atol?: number;
   rtol?: number;
+  /** A hidden case's kind ("large logits"): what a student's feedback says of it when it fails, never its values. */
+  category?: string;
 }
 
 /** A stored check: its cases and default tolerance. */
@@ -158,13 +161,17 @@ export function createChecker(definitions: readonly CheckDefinition[]): Checker 
     run,
     attempt,
     lookupHint: (id, level) => lookupHint(definitions, id, level),
-    hint: (id, level) => console.log(renderHint(lookupHint(definitions, id, level))),
+    hint: (id, level) => {
+      // In a kernel, HTML that also records which tier was shown (read back by a grader's item analysis).
+      const h = lookupHint(definitions, id, level);
+      if (!showHtml(renderHintHtml(h))) console.log(renderHint(h));
+    },
     check: async (id, fn) => {
       try {
         report(await attempt(id, fn));
       } catch (err) {
         // Only a bug in the course itself gets here; still keep the notebook going.
-        console.log(`⚠️ ${id}: the check itself failed (${err instanceof Error ? err.message : String(err)}). Please report this.`);
+        console.log(`⚠ ${id}: the check itself failed (${err instanceof Error ? err.message : String(err)}). Please report this.`);
       }
     },
   };

@@ -68,7 +68,7 @@ export async function setupInfo(options: SetupOptions = {}): Promise<SetupInfo> 
     console.log(`Random seed ${seed}: data, initial weights and shuffling repeat on every run.`);
     if (!figures) console.log("Figures: not in a notebook, so figures are described in text.");
     const warn = buildWarning();
-    if (warn) console.log(`\n⚠️ The course library did not compile cleanly (an edit to lib/?). It was built anyway; what the errors touch may misbehave until they are fixed and the kernel restarted:\n${warn}`);
+    if (warn) console.log(`\n⚠ The course library did not compile cleanly (an edit to lib/?). It was built anyway; what the errors touch may misbehave until they are fixed and the kernel restarted:\n${warn}`);
   }
   return info;
 }

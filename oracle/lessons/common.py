@@ -8,6 +8,7 @@ def tolist(a):
 
 
 def case(name, args, expected, **tol):
+    """One stored case; `tol` may override atol or rtol, and a hidden case may carry a `category`."""
     c = {"name": name, "args": args, "expected": expected}
     c.update(tol)
     return c

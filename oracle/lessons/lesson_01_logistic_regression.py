@@ -161,13 +161,14 @@ def hidden():
     Xh, yh, wh, bh = random_problem(7, 15, 2)
     tight = {"atol": 1e-12, "rtol": 1e-9}
     zs = [-5.5, -0.25, 0.125, 7.0, 40.0]
+    # Each case's category is what a student's feedback names when it fails: a kind of input, never its values.
     return {"checks": {
         "01.sigmoid.hidden": {"fn": "sigmoid", "points": 1, **tight, "cases": [
-            case("other values", [zs], tolist(sigmoid(zs))),
-            case("one very negative value", [[-1000]], [0.0]),
+            case("other values", [zs], tolist(sigmoid(zs)), category="moderate and large inputs"),
+            case("one very negative value", [[-1000]], [0.0], category="a very negative input (exp overflows)"),
         ]},
         "01.computeCost.hidden": {"fn": "computeCost", "points": 1, **tight, "cases": [
-            case("15 examples, 2 features", [Xh, yh, wh, bh], cost(Xh, yh, wh, bh)),
-            case("one example", [[[1.0, -2.0]], [1], [0.5, 0.25], 0.1], cost([[1.0, -2.0]], [1], [0.5, 0.25], 0.1)),
+            case("15 examples, 2 features", [Xh, yh, wh, bh], cost(Xh, yh, wh, bh), category="a larger random problem"),
+            case("one example", [[[1.0, -2.0]], [1], [0.5, 0.25], 0.1], cost([[1.0, -2.0]], [1], [0.5, 0.25], 0.1), category="a single example"),
         ]},
     }}

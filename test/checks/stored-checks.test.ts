@@ -68,7 +68,7 @@ describe("createChecker", () => {
   it("check() prints the report outside a kernel and resolves", async () => {
     const checker = createChecker([constant("01.a")]);
     const out = await captureLog(() => checker.check("01.a", () => 0));
-    assert.match(out, /^✅ 01\.a passed — all 1 cases passed \(1\/1 point\)/);
+    assert.match(out, /^✔ 01\.a passed — all 1 cases passed \(1\/1 point\)/);
   });
 
   it("check() never throws: not when a definition's run throws, nor when the definition itself is broken", async () => {
@@ -85,11 +85,11 @@ describe("createChecker", () => {
     await assert.doesNotReject(async () => {
       out = await captureLog(() => checker.check("01.t", () => 0));
     });
-    assert.match(out, /^⚠️ 01\.t: the check could not run: Error: boom in run/);
+    assert.match(out, /^⚠ 01\.t: the check could not run: Error: boom in run/);
     await assert.doesNotReject(async () => {
       out = await captureLog(() => checker.check("01.x", () => 0));
     });
-    assert.match(out, /^⚠️ 01\.x: the check itself failed \(broken definition\)\. Please report this\./);
+    assert.match(out, /^⚠ 01\.x: the check itself failed \(broken definition\)\. Please report this\./);
     await assert.doesNotReject(async () => {
       out = await captureLog(() => checker.check("nope", () => 0));
     });

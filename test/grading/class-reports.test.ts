@@ -7,8 +7,9 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { parseResults } from "../../lib/checks";
-import { feedbackHtml, hiddenMessage } from "../../grading/feedback";
+import { failedCategories, failedCategoriesText, feedbackHtml, hiddenMessage } from "../../grading/feedback";
 import { failureKind, summarize } from "../../grading/summary";
+import { gradescopeResults } from "../../grading/gradescope-results";
 import type { StudentGrades } from "../../grading/gradebook";
 import type { CheckGrade, NotebookGrade } from "../../grading/types";
 
@@ -53,6 +54,30 @@ describe("feedback pages", () => {
     assert.equal(hiddenMessage({ ...hidden, status: "stopped", stop: "timeout", message: "01.sigmoid.hidden [-5.5]" }), "did not finish within the time limit (an infinite loop?)");
     assert.equal(hiddenMessage({ ...hidden, status: "stopped", stop: "out-of-memory", message: "" }), "ran out of memory");
     assert.equal(hiddenMessage({ ...hidden, status: "missing", message: "sigmoid is not defined: [-5.5]" }), "its function was not defined when the check ran");
+  });
+
+  it("a failed hidden check names the categories of its failed cases, never their names, inputs or expected values", () => {
+    const graded: CheckGrade = {
+      ...hidden,
+      hiddenCases: [
+        { name: "other values", category: "moderate and large inputs", passed: true },
+        { name: "[-1000]", category: `large logits ${XSS}`, passed: false, mistake: "wrong-sign" },
+        { name: "0.6443966600735709", category: `large logits ${XSS}`, passed: false },
+        { name: "uncategorised", passed: false },
+      ],
+    };
+    assert.deepEqual(failedCategories(graded), [{ category: `large logits ${XSS}`, cases: 2 }, { category: null, cases: 1 }]);
+    assert.equal(failedCategoriesText({ ...graded, hiddenCases: graded.hiddenCases?.slice(0, 2) }), `large logits ${XSS}`);
+    const page = feedbackHtml({ student: "eve", problems: [], notebooks: [grade([graded])] });
+    const items = [...page.matchAll(/<li class="hidden-category" data-category="([^"]*)" data-cases="(\d+)">/g)].map((m) => [m[1], Number(m[2])]);
+    assert.deepEqual(items, [["large logits &lt;script&gt;alert(1)&lt;/script&gt;", 2], ["", 1]]);
+    for (const leak of ["moderate and large inputs", "[-1000]", "0.6443966600735709", "uncategorised", "other values", "-5.5", "0.9990889488", XSS]) assert.ok(!page.includes(leak), `leaks ${leak}`);
+    // Gradescope's test for the check shows the same.
+    const test = gradescopeResults([grade([graded])]).tests.find((t) => t.name === "01.sigmoid.hidden");
+    assert.deepEqual([...(test?.output ?? "").matchAll(/<li class="hidden-category" data-category="([^"]*)"/g)].map((m) => m[1]), ["large logits &lt;script&gt;alert(1)&lt;/script&gt;", ""]);
+    // A passed hidden check lists no category.
+    const passed = feedbackHtml({ student: "eve", problems: [], notebooks: [grade([{ ...graded, passed: true, points: 1, status: "passed" }])] });
+    assert.ok(!passed.includes("hidden-category"));
   });
 
   it("escapes every student-controlled string; the only scripts are inert data", () => {

@@ -11,7 +11,7 @@ import { before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
-import { formatValue } from "../../lib/checks";
+import { formatValue, HINT_TAG } from "../../lib/checks";
 import { declaredFunction, studentEdition } from "../../setup/editions";
 import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../../setup/notebook";
 import { csvField } from "../../grading/gradebook";
@@ -33,6 +33,18 @@ const WRONG_SIGMOID = "function sigmoid(z: number[]): number[] {\n    return z.m
 const THROWING_SIGMOID = `function sigmoid(z: number[]): number[] {\n    throw new Error(${JSON.stringify(SCRIPT_MESSAGE)});\n}`;
 // Passes the visible sigmoid check, fails the hidden one (its cases go above 35).
 const HIDDEN_ONLY_WRONG = "function sigmoid(z: number[]): number[] {\n    return z.map((v) => (v > 35 && v < 100 ? 0.5 : 1 / (1 + Math.exp(-v))));\n}";
+
+/** What `lab.hint` leaves in a saved output: one record of a tier shown. */
+const hintRecord = (r: unknown): string => `<script type="${HINT_TAG}">${JSON.stringify(r)}</script>`;
+
+/** Saved outputs showing hint tier 2 of 01.sigmoid, and records naming what the lesson has not (never counted). */
+function withHintRecords(nb: Notebook): Notebook {
+  const cell = nb.cells.find((c) => c.cell_type === "code");
+  if (!cell) throw new Error("no code cell");
+  const records = [{ id: "01.sigmoid", level: 2 }, { id: "01.sigmoid", level: 42 }, { id: "99.evil", level: 1 }, { id: "01.sigmoid.hidden", level: 1 }];
+  cell.outputs = [{ output_type: "display_data", metadata: {}, data: { "text/html": records.map(hintRecord).join("") } }];
+  return nb;
+}
 
 /** Builds the class folder; returns it. */
 function buildClass(dir: string): void {
@@ -58,7 +70,7 @@ function buildClass(dir: string): void {
   old.metadata.course = { edition: "student", source: `notebooks/${SLUG}.ipynb`, generatedHash: "0123456789abcdef" };
   put(`hal/week1/${SLUG}.ipynb`, old);
   put(`ivy/${SLUG}.ipynb`, withExercise(source(), "sigmoid", HIDDEN_ONLY_WRONG));
-  put(`jon/${SLUG}.ipynb`, withExercise(source(), "sigmoid", WRONG_SIGMOID));
+  put(`jon/${SLUG}.ipynb`, withHintRecords(withExercise(source(), "sigmoid", WRONG_SIGMOID)));
   put(`kim/${SLUG}.ipynb`, student()); // byte-identical to lee's: graded once
   put(`lee/${SLUG}.ipynb`, student());
   fs.writeFileSync(path.join(dir, "notes.txt"), "not a submission");
@@ -233,6 +245,53 @@ describe("npm run grade -- --out OUT CLASS_DIR (no execution)", () => {
     assert.ok(html.length > 1_000_000, "the plotly bundle is inlined (works offline)");
     assert.ok(!/<script[^>]+src=/.test(html), "nothing loaded from elsewhere");
     assert.ok(!html.includes(SCRIPT_MESSAGE), "failure messages escaped in the summary too");
+  });
+
+  it("item-analysis.json and .csv: pass rates, named mistakes and hint tiers per check and case", () => {
+    const a = JSON.parse(fs.readFileSync(path.join(out, "item-analysis.json"), "utf8")) as { denominator: string; rows: { check: string; case: string | null; category: string | null; hidden: boolean; students: number; passed: number; passRate: number; mistakes: Record<string, number>; hintTiers: Record<string, number> }[] };
+    const row = (check: string, kase: string | null = null) => {
+      const r = a.rows.find((x) => x.check === check && x.case === kase);
+      assert.ok(r, `${check} ${kase}`);
+      return r;
+    };
+    // Handed in lesson 01 (counted): ann, bob, cat, hal, ivy, jon, kim, lee; sigmoid passes for ann, hal, ivy.
+    assert.deepEqual([row("01.sigmoid").students, row("01.sigmoid").passed, row("01.sigmoid").passRate], [8, 3, 3 / 8]);
+    // jon's exponent has the wrong sign: named once per student, on the check and on its hidden twin.
+    assert.deepEqual(row("01.sigmoid").mistakes, { "wrong-sign": 1 });
+    assert.equal(row("01.sigmoid.hidden").mistakes["wrong-sign"], 1);
+    assert.equal(row("01.sigmoid.hidden", "other values").mistakes["wrong-sign"], 1);
+    // jon's saved outputs show tier 2 of 01.sigmoid; the records of a tier, check or hidden check the lesson has not are dropped.
+    assert.deepEqual(row("01.sigmoid").hintTiers, { "2": 1 });
+    assert.deepEqual(a.rows.filter((r) => Object.keys(r.hintTiers).length).map((r) => r.check), ["01.sigmoid"]);
+    assert.ok(!a.rows.some((r) => r.check === "99.evil"));
+    // Hidden cases: their categories and outcomes; ivy fails only the large inputs, jon both.
+    const large = row("01.sigmoid.hidden", "other values");
+    assert.deepEqual([large.hidden, large.category, large.students, large.passed], [true, "moderate and large inputs", 8, 2]);
+    assert.equal(row("01.sigmoid.hidden", "one very negative value").passed, 3);
+    // The CSV holds the same numbers.
+    const [header, ...rows] = parseCsv(fs.readFileSync(path.join(out, "item-analysis.csv"), "utf8"));
+    assert.equal(rows.length, a.rows.length);
+    const col = (name: string): number => (header as string[]).indexOf(name);
+    const sig = rows.find((r) => r[col("check")] === "01.sigmoid" && r[col("case")] === "") as string[];
+    assert.deepEqual([sig[col("denominator")], sig[col("students")], sig[col("passed")], sig[col("mistake wrong-sign")], sig[col("hint tier 2")]], [a.denominator, "8", "3", "1", "1"]);
+    // The summary's table of top named mistakes.
+    const summary = fs.readFileSync(path.join(out, "summary.html"), "utf8");
+    const top = [...summary.matchAll(/<tr class="top-mistake" data-check-id="([^"]+)" data-mistake="([^"]+)" data-students="(\d+)">/g)].map((m) => [m[1], m[2], Number(m[3])]);
+    assert.deepEqual(top.find((t) => t[0] === "01.sigmoid"), ["01.sigmoid", "wrong-sign", 1]);
+    assert.deepEqual(new Set(top.map((t) => t[0])), new Set(a.rows.filter((r) => r.case === null && Object.keys(r.mistakes).length).map((r) => r.check)), "every exercise with a named mistake");
+  });
+
+  it("feedback names the category of each failed hidden case, never its values", () => {
+    const categories = (student: string): string[] => {
+      const html = fs.readFileSync(path.join(out, "feedback", `${student}.html`), "utf8");
+      return [...html.matchAll(/<li class="hidden-category" data-category="([^"]*)"/g)].map((m) => m[1] as string);
+    };
+    const ivy = one("ivy").checks.find((c) => c.id === "01.sigmoid.hidden") as { hiddenCases?: { name: string; category?: string; passed: boolean }[] };
+    assert.deepEqual(ivy.hiddenCases?.map((h) => [h.category, h.passed]), [["moderate and large inputs", false], ["a very negative input (exp overflows)", true]]);
+    assert.deepEqual(categories("ivy"), ["moderate and large inputs"]);
+    assert.deepEqual(categories("ann"), []);
+    // jon's wrong sigmoid fails both its hidden cases, and both of computeCost's, which calls it.
+    assert.deepEqual(categories("jon"), ["moderate and large inputs", "a very negative input (exp overflows)", "a larger random problem", "a single example"]);
   });
 
   it("a re-run grades nothing; changing one submission regrades only it", () => {

@@ -137,7 +137,8 @@ describe("npm run grade: adversarial submissions in one run", () => {
       assert.equal(typeof n.score, "number");
       assert.equal(typeof n.maxScore, "number");
       for (const c of n.checks) {
-        const keys = Object.keys(c).filter((k) => k !== "cases" && k !== "hidden" && k !== "stop").sort();
+        // Optional fields: per-case results, the hidden flag, how a stopped check stopped, named mistakes, hint tiers shown, hidden cases.
+        const keys = Object.keys(c).filter((k) => !["cases", "hidden", "stop", "mistakes", "hintTiers", "hiddenCases"].includes(k)).sort();
         assert.deepEqual(keys, ["id", "maxPoints", "message", "passed", "points", "status"]);
       }
     }
@@ -243,7 +244,7 @@ describe("npm run grade: hidden checks", () => {
   const hidden = path.join(ROOT, "grading", "hidden-example");
   it("run only when grading, and count", () => {
     const sigmoidWrongAbove35 = withExercise(source(), "sigmoid", "function sigmoid(z: number[]): number[] {\n    return z.map((v) => (v > 35 && v < 100 ? 0.5 : 1 / (1 + Math.exp(-v))));\n}");
-    const { report } = grade([files.solution as string, files.student as string, save("hidden-only-wrong", sigmoidWrongAbove35)], ["--no-execute", "--hidden", hidden]);
+    const { report, stdout } = grade([files.solution as string, files.student as string, save("hidden-only-wrong", sigmoidWrongAbove35)], ["--no-execute", "--hidden", hidden]);
     const [sol, stu, wrong] = report.notebooks;
     assert.equal(sol?.maxScore, MAX + 2, "the visible points + the hidden example's 2");
     assert.equal(sol?.score, MAX + 2);
@@ -252,6 +253,11 @@ describe("npm run grade: hidden checks", () => {
     assert.equal(wrong?.checks.find((c) => c.id === "01.sigmoid")?.passed, true, "passes the visible check");
     assert.equal(wrong?.checks.find((c) => c.id === "01.sigmoid.hidden")?.passed, false, "fails the hidden one");
     assert.equal(wrong?.score, MAX + 1, "everything but the hidden sigmoid check's point");
+    // Each hidden case's outcome and category (the hidden example's), never its inputs or expected value.
+    const cases = (wrong?.checks.find((c) => c.id === "01.sigmoid.hidden") as { hiddenCases?: Record<string, unknown>[] } | undefined)?.hiddenCases;
+    assert.deepEqual(cases, [{ name: "other values", category: "moderate and large inputs", passed: false }, { name: "one very negative value", category: "a very negative input (exp overflows)", passed: true }]);
+    // The console names the failed one's category.
+    assert.ok(stdout.split("\n").some((l) => l.includes("01.sigmoid.hidden") && l.includes("moderate and large inputs") && !l.includes("exp overflows")), stdout);
   });
 
   it("are absent from the student edition and the lesson's checks", () => {

@@ -1,6 +1,6 @@
 /**
  * Sharded grading (grading/shard.ts): a small class folder graded whole, and in 2 shards merged, gives the same
- * grades.json (but its `run` counters), gradebooks, feedback pages and summary, byte for byte. Scoring only
+ * grades.json (but its `run` counters), gradebooks, feedback pages, summary and item analysis, byte for byte. Scoring only
  * (--no-execute): an execution report's seconds differ between any two runs. Also: a student's shard depends on
  * their id alone, and a merge refuses shards that were cut differently or are missing.
  */
@@ -74,6 +74,10 @@ describe("sharded grading", () => {
     const b = outputs(path.join(root, "merged"));
     assert.deepEqual(Object.keys(b).sort(), Object.keys(a).sort());
     for (const f of Object.keys(a)) assert.equal(b[f], a[f], f);
+    // The item analysis too, and it holds the class's named mistake (cat's and dan's second notebook: wrong sign; dan's best counts).
+    const items = JSON.parse(b["item-analysis.json"] as string) as { rows: { check: string; case: string | null; mistakes: Record<string, number> }[] };
+    assert.deepEqual(items.rows.find((r) => r.check === "01.sigmoid" && r.case === null)?.mistakes, { "wrong-sign": 1 });
+    assert.ok(typeof b["item-analysis.csv"] === "string");
     // A shard's own reports hold only its students.
     const one = JSON.parse(fs.readFileSync(path.join(root, "out-1", "grades.json"), "utf8")) as { students: { student: string }[] };
     assert.deepEqual(one.students.map((s) => s.student), ids.filter((id) => shardOf(id, 2) === 1));
