@@ -2,7 +2,7 @@
 // Builds the zero-install edition: a static JupyterLite site, from npm packages
 // only (no Python `jupyter lite build`). Called by setup/lite.ts (`npm run lite`):
 //
-//   node build.js --root COURSE_ROOT --out SITE_DIR --notebooks DIR [--lessons 01-a,02-b]
+//   node build.js --root ROOT_DIR --out SITE_DIR --notebooks DIR [--lessons 01-a,02-b]
 //   (--lessons: the lessons whose modules and expected values the kernel holds; default every one;
 //    setup/lite.ts leaves draft lessons out this way)
 //   node build.js … --contents-only     replaces only the notebooks of the site in SITE_DIR
