@@ -156,7 +156,7 @@ function mergeSeconds(shards: string[], n: number, scratch: string): number {
   return (Date.now() - started) / 1000;
 }
 
-export const BENCH_GRADING_USAGE = "npm run bench -- --grading [--class N] [--jobs N] [--check-timeout S] [--cell-timeout S] [--scores-only] [--shards] [--json FILE]";
+const BENCH_GRADING_USAGE = "npm run bench -- --grading [--class N] [--jobs N] [--check-timeout S] [--cell-timeout S] [--scores-only] [--shards] [--json FILE]";
 
 /** What the grading benchmark was asked for. */
 export interface BenchGradingArgs {

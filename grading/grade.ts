@@ -89,7 +89,7 @@ export interface GradeArgs {
   opts: GradeOptions;
 }
 
-export const GRADE_USAGE = "npm run grade -- [--json FILE] [--hidden DIR] [--no-execute] [--unsafe-no-sandbox] [--check-timeout S] [--cell-timeout S] [--notebook-timeout S] [--memory MB] <submitted.ipynb>...\n       npm run grade -- --out OUT [--jobs N] [--shard i/n] [same options] CLASS_DIR\n       npm run grade -- --merge --out OUT OUT_1 … OUT_n";
+const GRADE_USAGE = "npm run grade -- [--json FILE] [--hidden DIR] [--no-execute] [--unsafe-no-sandbox] [--check-timeout S] [--cell-timeout S] [--notebook-timeout S] [--memory MB] <submitted.ipynb>...\n       npm run grade -- --out OUT [--jobs N] [--shard i/n] [same options] CLASS_DIR\n       npm run grade -- --merge --out OUT OUT_1 … OUT_n";
 
 const GRADE_FLAGS = {
   json: { type: "string" },

@@ -22,13 +22,15 @@ export function submittedNotebooks(dir: string): string[] {
   return fs.readdirSync(dir).filter((n) => n.toLowerCase().endsWith(".ipynb")).sort().map((n) => path.join(dir, n));
 }
 
-export const GRADESCOPE_RUN_USAGE = "node build/grading/gradescope-run.js SUBMISSION_DIR RESULTS_JSON [--hidden DIR]";
+const GRADESCOPE_RUN_USAGE = "node build/grading/gradescope-run.js SUBMISSION_DIR RESULTS_JSON [--hidden DIR]";
 
 /** Reads the command line; every path is resolved against the caller's folder. Throws UsageError. */
 export function parseGradescopeRunArgs(argv: readonly string[]): { submission: string; results: string; opts: GradeOptions } {
   const { values, positionals } = parseCommandLine(argv, { hidden: { type: "string" } });
   const opts: GradeOptions = { ...DEFAULT_GRADE_OPTIONS };
   if (values.hidden !== undefined) opts.hiddenDir = callerPath(values.hidden);
+  // Hidden checks that cannot be found would silently grade without them: stop instead (Gradescope shows why).
+  if (opts.hiddenDir && !fs.statSync(opts.hiddenDir, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--hidden: no hidden-checks folder ${opts.hiddenDir}`);
   const [submission, results] = positionals;
   if (!submission || !results || positionals.length !== 2) throw new UsageError("give the submission folder and the results file");
   return { submission: callerPath(submission), results: callerPath(results), opts };

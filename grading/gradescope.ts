@@ -48,7 +48,7 @@ export function autograderEntries(hiddenDir?: string): ZipEntry[] {
   return entries;
 }
 
-export const GRADESCOPE_USAGE = "npm run gradescope -- OUT.zip [--hidden DIR]";
+const GRADESCOPE_USAGE = "npm run gradescope -- OUT.zip [--hidden DIR]";
 
 /** Reads the command line; every path is resolved against the caller's folder. Throws UsageError. */
 export function parseGradescopeArgs(argv: readonly string[]): { out: string; hidden?: string } {

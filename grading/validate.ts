@@ -140,7 +140,7 @@ export async function validateAll(files: string[], opts: GradeOptions = VALIDATE
   return out;
 }
 
-export const VALIDATE_USAGE = "npm run validate -- [--json FILE] [--no-execute] <notebook.ipynb>...   e.g. npm run validate -- notebooks/01-logistic-regression.ipynb";
+const VALIDATE_USAGE = "npm run validate -- [--json FILE] [--no-execute] <notebook.ipynb>...   e.g. npm run validate -- notebooks/01-logistic-regression.ipynb";
 
 /** Reads the command line; every path is resolved against the caller's folder. Throws UsageError. */
 export function parseValidateArgs(argv: readonly string[]): { files: string[]; json?: string; execute: boolean } {

@@ -174,7 +174,7 @@ function siteSize(dir: string): number {
   return total;
 }
 
-export const LITE_USAGE = "npm run lite -- [--solutions] [--drafts] [--hidden DIR]... [--out DIR] [--serve] [--port N]";
+const LITE_USAGE = "npm run lite -- [--solutions] [--drafts] [--hidden DIR]... [--out DIR] [--serve] [--port N]";
 
 /** Reads the command line; every path is resolved against the caller's folder. Throws UsageError. */
 export function parseLiteArgs(argv: readonly string[]): LiteOptions & { serve: boolean; port: number } {

@@ -38,7 +38,7 @@ async function choosePort(preferred: number): Promise<number> {
   throw new Error(`no free port between ${preferred} and ${preferred + 49}; pass --port N`);
 }
 
-export const START_USAGE = "npm start -- [--solutions] [--port N] [--classic | --lab] [--dry-run]";
+const START_USAGE = "npm start -- [--solutions] [--port N] [--classic | --lab] [--dry-run]";
 
 /** What `npm start` was asked for. */
 export interface StartArgs {

@@ -21,7 +21,7 @@ export function refreshStudentEdition(outDir = path.join(ROOT, "student")): Edit
   return outcomes;
 }
 
-export const STUDENT_USAGE = "npm run student   (no options: it regenerates student/ from notebooks/)";
+const STUDENT_USAGE = "npm run student   (no options: it regenerates student/ from notebooks/)";
 
 /** Reads the command line: there is nothing to give. Throws UsageError. */
 export function parseStudentArgs(argv: readonly string[]): void {

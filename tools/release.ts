@@ -438,7 +438,7 @@ export const GENERIC_LINES: ReadonlySet<string> = new Set([
   "const m = Math.max(...z);",
 ]);
 
-export const RELEASE_USAGE = "npm run release -- DIR [--drafts] [--hidden HIDDEN_DIR]...   (DIR: a new or empty folder, or the folder of an earlier release)";
+const RELEASE_USAGE = "npm run release -- DIR [--drafts] [--hidden HIDDEN_DIR]...   (DIR: a new or empty folder, or the folder of an earlier release)";
 
 /** Reads the command line; every path is resolved against the caller's folder. Throws UsageError. */
 export function parseReleaseArgs(argv: readonly string[]): { target: string; drafts: boolean; hiddenDirs: string[] } {

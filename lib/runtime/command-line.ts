@@ -10,6 +10,7 @@
  */
 import * as path from "path";
 import { parseArgs } from "node:util";
+import { courseRoot } from "./root";
 
 /** The exit code of a command refused for its arguments (as POSIX tools and argparse do). */
 export const USAGE_EXIT_CODE = 2;
@@ -64,9 +65,16 @@ export function parseCommandLine<F extends FlagSpecs>(argv: readonly string[], f
   }
 }
 
-/** The folder the command was typed in: INIT_CWD under npm, else the working folder. */
-export function callerFolder(): string {
-  return process.env.INIT_CWD || process.cwd();
+/**
+ * The folder the command was typed in: INIT_CWD when npm runs this course's
+ * own script (npm_package_json is then this course's package.json), else the
+ * working folder. A command started directly by a process that npm started
+ * for something else (Gradescope's run_autograder under a test run, say)
+ * inherits that run's INIT_CWD, which is not where this command was typed.
+ */
+function callerFolder(): string {
+  const { INIT_CWD: typedIn, npm_package_json: pkg } = process.env;
+  return typedIn && pkg && path.resolve(path.dirname(pkg)) === courseRoot() ? typedIn : process.cwd();
 }
 
 /** A path argument, resolved against the folder the command was typed in. */

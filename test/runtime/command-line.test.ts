@@ -41,18 +41,22 @@ const COMMANDS: Record<string, string> = {
 };
 
 let caller = "";
-const savedInitCwd = process.env.INIT_CWD;
+const saved = { INIT_CWD: process.env.INIT_CWD, npm_package_json: process.env.npm_package_json };
+/** What npm sets when it runs one of this course's scripts: the course's package.json, and where it was typed. */
+const NPM_RUN = (): NodeJS.ProcessEnv => ({ INIT_CWD: caller, npm_package_json: path.join(ROOT, "package.json") });
 
 before(() => {
   caller = fs.mkdtempSync(path.join(os.tmpdir(), "command-line-test-"));
   fs.mkdirSync(path.join(caller, "class"));
   fs.mkdirSync(path.join(caller, "hidden"));
-  process.env.INIT_CWD = caller;
+  Object.assign(process.env, NPM_RUN());
 });
 
 after(() => {
-  if (savedInitCwd === undefined) delete process.env.INIT_CWD;
-  else process.env.INIT_CWD = savedInitCwd;
+  for (const [k, v] of Object.entries(saved)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
   fs.rmSync(caller, { recursive: true, force: true });
 });
 
@@ -83,14 +87,17 @@ describe("parseCommandLine", () => {
     }
   });
 
-  it("resolves a path against INIT_CWD, or the working folder without it", () => {
+  it("resolves a path against INIT_CWD when npm runs this course's script, else against the working folder", () => {
     assert.equal(callerPath("x/y.ipynb"), at("x", "y.ipynb"));
     assert.equal(callerPath("/abs/z"), "/abs/z");
-    delete process.env.INIT_CWD;
     try {
-      assert.equal(callerPath("y"), path.join(process.cwd(), "y"));
+      delete process.env.INIT_CWD;
+      assert.equal(callerPath("y"), path.join(process.cwd(), "y"), "no INIT_CWD");
+      // Started directly by something npm runs for another package (Gradescope's run_autograder under a test run).
+      Object.assign(process.env, NPM_RUN(), { npm_package_json: path.join(caller, "package.json") });
+      assert.equal(callerPath("y"), path.join(process.cwd(), "y"), "another package's INIT_CWD");
     } finally {
-      process.env.INIT_CWD = caller;
+      Object.assign(process.env, NPM_RUN());
     }
   });
 });
@@ -98,7 +105,7 @@ describe("parseCommandLine", () => {
 describe("every command refuses an unknown flag with its usage and exit code 2", () => {
   for (const [name, file] of Object.entries(COMMANDS)) {
     it(name, () => {
-      const r = spawnSync(process.execPath, [path.join(ROOT, "build", file), "--no-such-flag"], { cwd: ROOT, encoding: "utf8", timeout: 60_000, env: { ...process.env, INIT_CWD: caller } });
+      const r = spawnSync(process.execPath, [path.join(ROOT, "build", file), "--no-such-flag"], { cwd: ROOT, encoding: "utf8", timeout: 60_000, env: { ...process.env, ...NPM_RUN() } });
       assert.equal(r.status, USAGE_EXIT_CODE, r.stderr);
       assert.ok(r.stderr.includes("--no-such-flag"), r.stderr);
       assert.equal(r.stdout, "", "nothing was done");
@@ -135,7 +142,7 @@ describe("every command resolves its path arguments against the caller's folder"
   it("gradescope-run", () => {
     const r = parseGradescopeRunArgs(["sub", "results/results.json", "--hidden", "hidden"]);
     assert.deepEqual([r.submission, r.results, r.opts.hiddenDir], [at("sub"), at("results", "results.json"), at("hidden")]);
-    usageError(() => parseGradescopeRunArgs(["sub"]));
+    for (const argv of [["sub"], ["sub", "r.json", "--hidden", "no-such"]]) usageError(() => parseGradescopeRunArgs(argv));
   });
 
   it("release", () => {
