@@ -23,6 +23,7 @@ import { STUDENT_CELLS_DIR } from "./grading-context";
 import { declaredFunction, studentEdition } from "../setup/editions";
 import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../setup/notebook";
 import { ROOT } from "../setup/jupyter";
+import { callerPath, parseCommandLine, positiveNumber, runCommand, UsageError } from "../lib/runtime/command-line";
 
 const SLUG = "01-logistic-regression";
 const KINDS = ["right", "right", "right", "right", "right", "wrong", "wrong", "unfinished", "unfinished", "stuck"] as const;
@@ -155,15 +156,50 @@ function mergeSeconds(shards: string[], n: number, scratch: string): number {
   return (Date.now() - started) / 1000;
 }
 
-/** Runs the grading benchmark; returns its figures. */
-export async function benchGrading(args: string[]): Promise<Record<string, unknown>> {
-  const arg = (name: string): number | undefined => {
-    const i = args.indexOf(name);
-    return i >= 0 ? Number(args[i + 1]) : undefined;
+const BENCH_GRADING_USAGE = "npm run bench -- --grading [--class N] [--jobs N] [--check-timeout S] [--cell-timeout S] [--scores-only] [--shards] [--json FILE]";
+
+/** What the grading benchmark was asked for. */
+export interface BenchGradingArgs {
+  n: number;
+  jobs: number;
+  checkTimeout?: number;
+  cellTimeout?: number;
+  scoresOnly: boolean;
+  shards: boolean;
+  /** Where to write the figures as JSON, resolved against the caller's folder. */
+  json?: string;
+}
+
+/** Reads the command line (`--grading` is bootstrap's switch to this benchmark). Throws UsageError. */
+export function parseBenchGradingArgs(argv: readonly string[]): BenchGradingArgs {
+  const { values: v, positionals } = parseCommandLine(argv, {
+    grading: { type: "boolean" },
+    class: { type: "string" },
+    jobs: { type: "string" },
+    "check-timeout": { type: "string" },
+    "cell-timeout": { type: "string" },
+    "scores-only": { type: "boolean" },
+    shards: { type: "boolean" },
+    json: { type: "string" },
+  });
+  if (positionals.length) throw new UsageError(`the grading benchmark takes only options (got ${positionals.join(" ")})`);
+  const checkTimeout = positiveNumber("check-timeout", v["check-timeout"]);
+  const cellTimeout = positiveNumber("cell-timeout", v["cell-timeout"]);
+  return {
+    n: positiveNumber("class", v.class) ?? 20,
+    jobs: positiveNumber("jobs", v.jobs) ?? defaultJobs(),
+    ...(checkTimeout !== undefined ? { checkTimeout } : {}),
+    ...(cellTimeout !== undefined ? { cellTimeout } : {}),
+    scoresOnly: v["scores-only"] ?? false,
+    shards: v.shards ?? false,
+    ...(v.json !== undefined ? { json: callerPath(v.json) } : {}),
   };
-  const n = arg("--class") ?? 20;
-  const jobs = arg("--jobs") ?? defaultJobs();
-  const opts: GradeOptions = { ...DEFAULT_GRADE_OPTIONS, checkTimeout: arg("--check-timeout") ?? DEFAULT_GRADE_OPTIONS.checkTimeout, cellTimeout: arg("--cell-timeout") ?? DEFAULT_GRADE_OPTIONS.cellTimeout, execute: false };
+}
+
+/** Runs the grading benchmark; returns its figures. */
+export async function benchGrading(args: BenchGradingArgs): Promise<Record<string, unknown>> {
+  const { n, jobs } = args;
+  const opts: GradeOptions = { ...DEFAULT_GRADE_OPTIONS, checkTimeout: args.checkTimeout ?? DEFAULT_GRADE_OPTIONS.checkTimeout, cellTimeout: args.cellTimeout ?? DEFAULT_GRADE_OPTIONS.cellTimeout, execute: false };
   const dir = path.join(ROOT, ".test-out", `bench-class-${n}`);
   const kinds = buildClass(dir, n);
   const mix = [...new Set(KINDS)].map((k) => `${[...kinds.values()].filter((x) => x === k).length} ${k}`).join(", ");
@@ -178,7 +214,7 @@ export async function benchGrading(args: string[]): Promise<Record<string, unkno
   if (scores.cpuSeconds !== null) console.log(`   machine CPU busy: ${scores.cpuSeconds.toFixed(1)} s in all = ${(scores.cpuSeconds / n).toFixed(2)} s per submission; on ${cores} idle core(s) 100 would take about ${((scores.cpuSeconds / n) * 100 / cores).toFixed(0)} s`);
   console.log(memoryLine(scores.memory));
   const report: Record<string, unknown> = { n, jobs, cores: os.cpus().length, loadavg: os.loadavg(), options: opts, scoresOnly: scores };
-  if (!args.includes("--scores-only")) {
+  if (!args.scoresOnly) {
     // As the first grading on a machine: the grader compiles the lesson's student edition for its cell cache.
     fs.rmSync(STUDENT_CELLS_DIR, { recursive: true, force: true });
     const full = await phase(dir, `${dir}-out`, { ...opts, execute: true }, jobs, kinds);
@@ -191,7 +227,7 @@ export async function benchGrading(args: string[]): Promise<Record<string, unkno
     if (full.cpuSeconds !== null) console.log(`   machine CPU busy: ${full.cpuSeconds.toFixed(1)} s in all = ${(full.cpuSeconds / n).toFixed(1)} s per submission; on ${cores} idle core(s) about ${((60 * cores) / (full.cpuSeconds / n)).toFixed(1)} submissions/minute`);
     console.log(memoryLine(full.memory));
     report.withExecution = { ...full, perMinute, executionShare: exec / busy };
-    if (args.includes("--shards")) {
+    if (args.shards) {
       fs.rmSync(STUDENT_CELLS_DIR, { recursive: true, force: true });
       const sharded = await shardedPhase(dir, `${dir}-shard`, { ...opts, execute: true });
       const perMinuteSharded = (n / sharded) * 60;
@@ -207,11 +243,14 @@ export async function benchGrading(args: string[]): Promise<Record<string, unkno
 }
 
 if (require.main === module) {
-  const args = process.argv.slice(2);
-  benchGrading(args).then(
-    (report) => {
-      const json = args.indexOf("--json");
-      if (json >= 0 && args[json + 1]) fs.writeFileSync(args[json + 1] as string, JSON.stringify(report, null, 2) + "\n");
+  runCommand(BENCH_GRADING_USAGE, async () => {
+    const args = parseBenchGradingArgs(process.argv.slice(2));
+    const report = await benchGrading(args);
+    if (args.json) fs.writeFileSync(args.json, JSON.stringify(report, null, 2) + "\n");
+    return 0;
+  }).then(
+    (code) => {
+      process.exitCode = code;
     },
     (err: unknown) => {
       console.error(`✖ ${err instanceof Error ? err.message : String(err)}`);

@@ -38,6 +38,7 @@ import { noteMemoryControl } from "./sandbox";
 import { DEFAULT_GRADE_OPTIONS, type GradeOptions, type NotebookGrade } from "./types";
 import { errorLine } from "./execution-report";
 import { failedCategoriesText } from "./feedback";
+import { callerPath, parseCommandLine, positiveNumber, runCommand, UsageError } from "../lib/runtime/command-line";
 
 export type { CheckGrade, ExecutionReport, GradeOptions, NotebookGrade } from "./types";
 
@@ -82,82 +83,88 @@ export async function gradeAll(files: string[], opts: GradeOptions): Promise<Not
   return grades;
 }
 
-function parseArgs(argv: string[]): { files: string[]; json?: string; out?: string; jobs?: number; shard?: Shard; merge?: boolean; opts: GradeOptions } {
+/** What the command line asks for: the notebooks (or folders) and the options, every path absolute. */
+export interface GradeArgs {
+  files: string[];
+  json?: string;
+  out?: string;
+  jobs?: number;
+  shard?: Shard;
+  merge?: boolean;
+  opts: GradeOptions;
+}
+
+const GRADE_USAGE = "npm run grade -- [--json FILE] [--hidden DIR] [--no-execute] [--unsafe-no-sandbox] [--check-timeout S] [--cell-timeout S] [--notebook-timeout S] [--memory MB] <submitted.ipynb>...\n       npm run grade -- --out OUT [--jobs N] [--shard i/n] [same options] CLASS_DIR\n       npm run grade -- --merge --out OUT OUT_1 … OUT_n";
+
+const GRADE_FLAGS = {
+  json: { type: "string" },
+  hidden: { type: "string" },
+  out: { type: "string" },
+  jobs: { type: "string" },
+  shard: { type: "string" },
+  merge: { type: "boolean" },
+  "check-timeout": { type: "string" },
+  "cell-timeout": { type: "string" },
+  "notebook-timeout": { type: "string" },
+  memory: { type: "string" },
+  "no-execute": { type: "boolean" },
+  "unsafe-no-sandbox": { type: "boolean" },
+} as const;
+
+/** Reads the command line; every path is resolved against the caller's folder. Throws UsageError. */
+export function parseGradeArgs(argv: readonly string[]): GradeArgs {
+  const { values: v, positionals } = parseCommandLine(argv, GRADE_FLAGS);
   const opts: GradeOptions = { ...DEFAULT_GRADE_OPTIONS };
-  const files: string[] = [];
-  let json: string | undefined;
-  let out: string | undefined;
-  let jobs: number | undefined;
+  const files = positionals.map(callerPath);
+  const json = v.json === undefined ? undefined : callerPath(v.json);
+  const out = v.out === undefined ? undefined : callerPath(v.out);
+  const jobs = positiveNumber("jobs", v.jobs);
+  if (jobs !== undefined && !Number.isInteger(jobs)) throw new UsageError("--jobs needs a whole number");
   let shard: Shard | undefined;
-  let merge = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] as string;
-    const next = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    const num = (): number => {
-      const v = Number(next());
-      if (!(v > 0)) throw new Error(`${a} needs a positive number`);
-      return v;
-    };
-    if (a === "--json") json = next();
-    else if (a === "--shard") shard = parseShard(next());
-    else if (a === "--merge") merge = true;
-    else if (a === "--out") out = next();
-    else if (a === "--jobs") {
-      jobs = num();
-      if (!Number.isInteger(jobs)) throw new Error("--jobs needs a whole number");
+  if (v.shard !== undefined) {
+    try {
+      shard = parseShard(v.shard);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
     }
-    else if (a === "--hidden") opts.hiddenDir = path.resolve(next());
-    else if (a === "--check-timeout") opts.checkTimeout = num();
-    else if (a === "--cell-timeout") opts.cellTimeout = num();
-    else if (a === "--notebook-timeout") opts.notebookTimeout = num();
-    else if (a === "--memory") opts.memoryMb = num();
-    else if (a === "--no-execute") opts.execute = false;
-    else if (a === "--unsafe-no-sandbox") opts.unsafeNoSandbox = true;
-    else if (a.startsWith("--")) throw new Error(`unknown option ${a}`);
-    else files.push(a);
   }
+  const merge = v.merge ?? false;
+  if (v.hidden !== undefined) opts.hiddenDir = callerPath(v.hidden);
+  opts.checkTimeout = positiveNumber("check-timeout", v["check-timeout"]) ?? opts.checkTimeout;
+  opts.cellTimeout = positiveNumber("cell-timeout", v["cell-timeout"]) ?? opts.cellTimeout;
+  opts.notebookTimeout = positiveNumber("notebook-timeout", v["notebook-timeout"]) ?? opts.notebookTimeout;
+  opts.memoryMb = positiveNumber("memory", v.memory) ?? opts.memoryMb;
+  if (v["no-execute"]) opts.execute = false;
+  if (v["unsafe-no-sandbox"]) opts.unsafeNoSandbox = true;
   if (merge) {
-    if (!out) throw new Error("--merge needs --out OUT, the folder for the merged reports");
-    if (shard) throw new Error("--merge takes the shards' output folders, not --shard");
-    if (files.length === 0) throw new Error("--merge needs the shards' output folders (OUT_1 … OUT_n)");
+    if (!out) throw new UsageError("--merge needs --out OUT, the folder for the merged reports");
+    if (shard) throw new UsageError("--merge takes the shards' output folders, not --shard");
+    if (files.length === 0) throw new UsageError("--merge needs the shards' output folders (OUT_1 … OUT_n)");
     return { files, out, merge, opts };
   }
-  if (shard && !out) throw new Error("--shard grades a share of a class folder: give --out OUT_i CLASS_DIR");
-  if (files.length === 0) throw new Error(out ? "no class folder given" : "no notebooks given");
+  if (shard && !out) throw new UsageError("--shard grades a share of a class folder: give --out OUT_i CLASS_DIR");
+  if (files.length === 0) throw new UsageError(out ? "no class folder given" : "no notebooks given");
   if (out) {
-    if (files.length !== 1 || !fs.existsSync(files[0] as string) || !fs.statSync(files[0] as string).isDirectory()) throw new Error(`--out grades one class folder: give exactly one folder (got ${files.join(" ")})`);
-    if (json) throw new Error("--json is for single notebooks; with --out the results go to OUT/grades.json");
+    if (files.length !== 1 || !fs.existsSync(files[0] as string) || !fs.statSync(files[0] as string).isDirectory()) throw new UsageError(`--out grades one class folder: give exactly one folder (got ${files.join(" ")})`);
+    if (json) throw new UsageError("--json is for single notebooks; with --out the results go to OUT/grades.json");
   } else {
     const dir = files.find((f) => fs.existsSync(f) && fs.statSync(f).isDirectory());
-    if (dir) throw new Error(`${dir} is a folder: grade a class folder with --out OUT ${dir}`);
-    if (jobs !== undefined) throw new Error("--jobs is for class folders (with --out)");
+    if (dir) throw new UsageError(`${dir} is a folder: grade a class folder with --out OUT ${dir}`);
+    if (jobs !== undefined) throw new UsageError("--jobs is for class folders (with --out)");
   }
+  if (opts.hiddenDir && !fs.existsSync(opts.hiddenDir)) throw new UsageError(`hidden checks folder ${opts.hiddenDir} does not exist`);
   return { files, json, out, jobs, shard, merge, opts };
 }
 
 async function main(): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs(process.argv.slice(2));
-  } catch (err) {
-    console.error(`✖ ${(err as Error).message}\nusage: npm run grade -- [--json FILE] [--hidden DIR] [--no-execute] [--unsafe-no-sandbox] [--check-timeout S] [--cell-timeout S] [--notebook-timeout S] [--memory MB] <submitted.ipynb>...\n       npm run grade -- --out OUT [--jobs N] [--shard i/n] [same options] CLASS_DIR\n       npm run grade -- --merge --out OUT OUT_1 … OUT_n`);
-    return 2;
-  }
-  if (parsed.opts.hiddenDir && !fs.existsSync(parsed.opts.hiddenDir)) {
-    console.error(`✖ hidden checks folder ${parsed.opts.hiddenDir} does not exist`);
-    return 2;
-  }
+  const parsed = parseGradeArgs(process.argv.slice(2));
   let grades: NotebookGrade[];
   try {
     if (parsed.merge && parsed.out) {
-      const out = path.resolve(parsed.out);
+      const out = parsed.out;
       let run;
       try {
-        run = mergeShards(parsed.files.map((f) => path.resolve(f)), out, parsed.opts.hiddenDir);
+        run = mergeShards(parsed.files, out, parsed.opts.hiddenDir);
       } catch (err) {
         console.error(`✖ ${(err as Error).message}`);
         return 2;
@@ -166,8 +173,8 @@ async function main(): Promise<number> {
       return 0;
     }
     if (parsed.out) {
-      const out = path.resolve(parsed.out);
-      const run = await gradeClass(path.resolve(parsed.files[0] as string), out, parsed.opts, { jobs: parsed.jobs, ...(parsed.shard ? { shard: parsed.shard } : {}) });
+      const out = parsed.out;
+      const run = await gradeClass(parsed.files[0] as string, out, parsed.opts, { jobs: parsed.jobs, ...(parsed.shard ? { shard: parsed.shard } : {}) });
       const notebooks = run.students.reduce((n, s) => n + s.notebooks.length, 0);
       console.log(`\n${run.students.length} student(s), ${notebooks} notebook(s): ${run.graded} graded, ${run.cached} unchanged since the last run, in ${run.seconds.toFixed(1)} s.`);
       console.log(`Written to ${out}: grades.json, gradebook.csv, gradebook-canvas.csv, gradebook-moodle.csv, feedback/, summary.html`);
@@ -191,7 +198,7 @@ async function main(): Promise<number> {
 }
 
 if (require.main === module) {
-  main().then(
+  runCommand(GRADE_USAGE, main).then(
     (code) => process.exit(code),
     (err: unknown) => {
       console.error(`✖ the grader failed: ${err instanceof Error ? err.stack : String(err)}`);

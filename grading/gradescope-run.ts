@@ -15,25 +15,29 @@ import { checkHints } from "./class-grade";
 import { gradeAll } from "./grade";
 import { gradescopeResults } from "./gradescope-results";
 import { DEFAULT_GRADE_OPTIONS, type GradeOptions } from "./types";
+import { callerPath, parseCommandLine, runCommand, UsageError } from "../lib/runtime/command-line";
 
 /** The notebooks handed in: names ending in .ipynb directly in the folder (sorted, so the numbering is stable). */
 export function submittedNotebooks(dir: string): string[] {
   return fs.readdirSync(dir).filter((n) => n.toLowerCase().endsWith(".ipynb")).sort().map((n) => path.join(dir, n));
 }
 
-async function main(argv: string[]): Promise<number> {
-  const args = [...argv];
+const GRADESCOPE_RUN_USAGE = "node build/grading/gradescope-run.js SUBMISSION_DIR RESULTS_JSON [--hidden DIR]";
+
+/** Reads the command line; every path is resolved against the caller's folder. Throws UsageError. */
+export function parseGradescopeRunArgs(argv: readonly string[]): { submission: string; results: string; opts: GradeOptions } {
+  const { values, positionals } = parseCommandLine(argv, { hidden: { type: "string" } });
   const opts: GradeOptions = { ...DEFAULT_GRADE_OPTIONS };
-  const h = args.indexOf("--hidden");
-  if (h >= 0) {
-    opts.hiddenDir = path.resolve(args[h + 1] ?? "");
-    args.splice(h, 2);
-  }
-  const [submission, results] = args;
-  if (!submission || !results || args.length !== 2) {
-    console.error("usage: node build/grading/gradescope-run.js SUBMISSION_DIR RESULTS_JSON [--hidden DIR]");
-    return 2;
-  }
+  if (values.hidden !== undefined) opts.hiddenDir = callerPath(values.hidden);
+  // Hidden checks that cannot be found would silently grade without them: stop instead (Gradescope shows why).
+  if (opts.hiddenDir && !fs.statSync(opts.hiddenDir, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--hidden: no hidden-checks folder ${opts.hiddenDir}`);
+  const [submission, results] = positionals;
+  if (!submission || !results || positionals.length !== 2) throw new UsageError("give the submission folder and the results file");
+  return { submission: callerPath(submission), results: callerPath(results), opts };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { submission, results, opts } = parseGradescopeRunArgs(argv);
   const grades = await gradeAll(submittedNotebooks(submission), opts);
   fs.mkdirSync(path.dirname(results), { recursive: true });
   fs.writeFileSync(results, JSON.stringify(gradescopeResults(grades, checkHints(opts.hiddenDir)), null, 1) + "\n");
@@ -41,7 +45,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
+  runCommand(GRADESCOPE_RUN_USAGE, () => main(process.argv.slice(2))).then(
     (code) => process.exit(code),
     (err: unknown) => {
       console.error(`✖ the grader failed: ${err instanceof Error ? err.stack : String(err)}`);

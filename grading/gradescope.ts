@@ -11,6 +11,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "../lib/runtime/paths";
 import { zipBuffer, type ZipEntry } from "./zip";
+import { callerPath, parseCommandLine, runCommand, UsageError } from "../lib/runtime/command-line";
 
 /** Course files and folders the grader needs (build/ only as listed: no tests, tools or caches). */
 const SHIPPED = ["package.json", "package-lock.json", "tsconfig.json", "lib", "setup", "kernel", "grading", "data", "notebooks", "build/.stamp", "build/lib", "build/grading", "build/setup"];
@@ -47,27 +48,26 @@ export function autograderEntries(hiddenDir?: string): ZipEntry[] {
   return entries;
 }
 
+const GRADESCOPE_USAGE = "npm run gradescope -- OUT.zip [--hidden DIR]";
+
+/** Reads the command line; every path is resolved against the caller's folder. Throws UsageError. */
+export function parseGradescopeArgs(argv: readonly string[]): { out: string; hidden?: string } {
+  const { values, positionals } = parseCommandLine(argv, { hidden: { type: "string" } });
+  const hidden = values.hidden === undefined ? undefined : callerPath(values.hidden);
+  if (hidden !== undefined && !fs.statSync(hidden, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--hidden needs the folder of your hidden checks (${hidden} is not one)`);
+  const [out] = positionals;
+  if (!out || positionals.length !== 1 || !out.endsWith(".zip")) throw new UsageError("give one archive name ending in .zip");
+  return { out: callerPath(out), ...(hidden !== undefined ? { hidden } : {}) };
+}
+
 function main(argv: string[]): number {
-  const args = [...argv];
-  let hidden: string | undefined;
-  const h = args.indexOf("--hidden");
-  if (h >= 0) {
-    hidden = args[h + 1];
-    args.splice(h, 2);
-    if (!hidden || !fs.statSync(hidden, { throwIfNoEntry: false })?.isDirectory()) {
-      console.error(`✖ --hidden needs the folder of your hidden checks (got ${hidden ?? "nothing"})`);
-      return 2;
-    }
-  }
-  const [out] = args;
-  if (!out || args.length !== 1 || !out.endsWith(".zip")) {
-    console.error("✖ usage: npm run gradescope -- OUT.zip [--hidden DIR]");
-    return 2;
-  }
-  const entries = autograderEntries(hidden && path.resolve(hidden));
+  const { out, hidden } = parseGradescopeArgs(argv);
+  const entries = autograderEntries(hidden);
   fs.writeFileSync(out, zipBuffer(entries));
   console.log(`Written ${out}: ${entries.length} files${hidden ? `, hidden checks from ${hidden}` : ", no hidden checks"}. Upload it as the autograder of a Gradescope programming assignment (docs/grading.md, "Gradescope").`);
   return 0;
 }
 
-if (require.main === module) process.exit(main(process.argv.slice(2)));
+if (require.main === module) {
+  runCommand(GRADESCOPE_USAGE, () => main(process.argv.slice(2))).then((code) => process.exit(code));
+}

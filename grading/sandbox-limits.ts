@@ -73,7 +73,7 @@ export const SLACK_MB = 512;
 /** Size of the sandbox's /dev/shm, MB (POSIX shared memory and semaphores: Python's multiprocessing needs a few kB). */
 export const SHM_MB = 64;
 /** The two 1 MB tmpfs under the course (its root and an empty cell cache), MB. */
-const COURSE_TMPFS_MB = 2;
+const ROOT_TMPFS_MB = 2;
 
 /**
  * One sandbox's memory budget, MB: the heap, the slack, and the size of every
@@ -82,5 +82,5 @@ const COURSE_TMPFS_MB = 2;
  * the budget is never more than a sandbox can honestly use.
  */
 export function sandboxBudgetMb(limits: SandboxLimits, scratchDirs = 0): number {
-  return limits.memoryMb + SLACK_MB + limits.diskMb * (1 + scratchDirs) + SHM_MB + COURSE_TMPFS_MB;
+  return limits.memoryMb + SLACK_MB + limits.diskMb * (1 + scratchDirs) + SHM_MB + ROOT_TMPFS_MB;
 }

@@ -23,6 +23,7 @@ import { ROOT } from "../lib/runtime/paths";
 import { consoleText } from "./student-id";
 import { readSubmittedNotebook } from "./submitted-file";
 import { errorLine } from "./execution-report";
+import { callerPath, parseCommandLine, runCommand, UsageError } from "../lib/runtime/command-line";
 
 /** Which edition of its lesson a notebook is. */
 export type EditionStatus = "current" | "other-release" | "unstamped" | "not-a-lesson" | "not-read";
@@ -139,33 +140,17 @@ export async function validateAll(files: string[], opts: GradeOptions = VALIDATE
   return out;
 }
 
-function parseArgs(argv: string[]): { files: string[]; json?: string; execute: boolean } {
-  const files: string[] = [];
-  let json: string | undefined;
-  let execute = true;
-  // npm runs scripts in the package folder; INIT_CWD is where the command was typed.
-  const base = process.env.INIT_CWD ?? process.cwd();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] as string;
-    if (a === "--json") {
-      json = argv[++i];
-      if (json === undefined) throw new Error("--json needs a file name");
-    } else if (a === "--no-execute") execute = false;
-    else if (a.startsWith("--")) throw new Error(`unknown option ${a}`);
-    else files.push(path.resolve(base, a));
-  }
-  if (files.length === 0) throw new Error("no notebook given");
-  return { files, execute, ...(json ? { json: path.resolve(base, json) } : {}) };
+const VALIDATE_USAGE = "npm run validate -- [--json FILE] [--no-execute] <notebook.ipynb>...   e.g. npm run validate -- notebooks/01-logistic-regression.ipynb";
+
+/** Reads the command line; every path is resolved against the caller's folder. Throws UsageError. */
+export function parseValidateArgs(argv: readonly string[]): { files: string[]; json?: string; execute: boolean } {
+  const { values, positionals } = parseCommandLine(argv, { json: { type: "string" }, "no-execute": { type: "boolean" } });
+  if (positionals.length === 0) throw new UsageError("no notebook given");
+  return { files: positionals.map(callerPath), execute: !values["no-execute"], ...(values.json !== undefined ? { json: callerPath(values.json) } : {}) };
 }
 
 async function main(): Promise<number> {
-  let args;
-  try {
-    args = parseArgs(process.argv.slice(2));
-  } catch (err) {
-    console.error(`✖ ${(err as Error).message}\nusage: npm run validate -- [--json FILE] [--no-execute] <notebook.ipynb>...   e.g. npm run validate -- notebooks/01-logistic-regression.ipynb`);
-    return 2;
-  }
+  const args = parseValidateArgs(process.argv.slice(2));
   console.log(`Validating ${args.files.length} notebook(s) as the grader will (the visible checks; this takes a minute or two per notebook)…`);
   const results = await validateAll(args.files, { ...VALIDATE_OPTIONS, execute: args.execute });
   const total = results.reduce((s, v) => s + v.grade.score, 0);
@@ -181,7 +166,7 @@ async function main(): Promise<number> {
 }
 
 if (require.main === module) {
-  main().then(
+  runCommand(VALIDATE_USAGE, main).then(
     (code) => process.exit(code),
     (err: unknown) => {
       console.error(`✖ validation failed: ${err instanceof Error ? err.stack : String(err)}`);

@@ -1,4 +1,4 @@
-"""mulberry32, a line-by-line port of lib/core/rng.ts.
+"""mulberry32, a line-by-line port of lib/runtime/rng.ts.
 
 The oracle regenerates the course's seeded datasets with this port, so a test
 can confirm the TypeScript generator gives the same data on every machine.

@@ -29,6 +29,7 @@ import { loadDigitTrainingSet } from "../lib/course/digits";
 import { lessonSlugs } from "../lib/lessons";
 import { findTestPython, jupyterEnv, writeKernelSpec, ROOT } from "./jupyter";
 import { benchLite, liteBenchUnavailable, type LiteFigures } from "./lite-bench";
+import { callerPath, parseCommandLine, positiveNumber, runCommand, UsageError } from "../lib/runtime/command-line";
 
 interface TrainingFigures {
   path: string;
@@ -137,16 +138,51 @@ function printLite(lite: LiteFigures, tslab: NotebookFigures[]): void {
   }
 }
 
-async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const epochsArg = args.indexOf("--epochs");
-  const epochs = epochsArg >= 0 ? Number(args[epochsArg + 1]) : 40;
-  const jsonArg = args.indexOf("--json");
+const BENCH_USAGE = "npm run bench -- [--epochs N] [--json FILE] [--training-only | --lite] [--no-training] [--no-notebooks] [--no-lite]   (class grading: npm run bench -- --grading …)";
+
+/** Which parts of the benchmark run, and where the figures go. */
+export interface BenchArgs {
+  epochs: number;
+  training: boolean;
+  notebooks: boolean;
+  lite: boolean;
+  /** Where to write the figures as JSON, resolved against the caller's folder. */
+  json?: string;
+}
+
+/** Reads the command line. Throws UsageError. */
+export function parseBenchArgs(argv: readonly string[]): BenchArgs {
+  const { values: v, positionals } = parseCommandLine(argv, {
+    epochs: { type: "string" },
+    json: { type: "string" },
+    lite: { type: "boolean" },
+    "no-training": { type: "boolean" },
+    "no-notebooks": { type: "boolean" },
+    "no-lite": { type: "boolean" },
+    "training-only": { type: "boolean" },
+  });
+  if (positionals.length) throw new UsageError(`npm run bench takes only options (got ${positionals.join(" ")})`);
+  const epochs = positiveNumber("epochs", v.epochs) ?? 40;
+  if (!Number.isInteger(epochs)) throw new UsageError("--epochs needs a whole number");
+  // --lite: the browser edition only, with the notebooks' kernel times beside it.
+  const liteOnly = v.lite ?? false;
+  const trainingOnly = v["training-only"] ?? false;
+  return {
+    epochs,
+    training: !v["no-training"] && !liteOnly,
+    notebooks: liteOnly || (!v["no-notebooks"] && !trainingOnly),
+    lite: liteOnly || (!v["no-lite"] && !trainingOnly),
+    ...(v.json !== undefined ? { json: callerPath(v.json) } : {}),
+  };
+}
+
+async function main(): Promise<number> {
+  const args = parseBenchArgs(process.argv.slice(2));
+  const epochs = args.epochs;
   const backend = await initBackend();
   console.log(`Backend: ${backend.tfName}${backend.reason ? ` (${backend.reason})` : ""}; Node ${process.version}; ${require("os").cpus().length} cores`);
   const report: Record<string, unknown> = { backend: backend.tfName };
-  const liteOnly = args.includes("--lite");
-  if (!args.includes("--no-training") && !liteOnly) {
+  if (args.training) {
     const t = await benchTraining(epochs);
     report.training = t;
     console.log(`\n1. Digit model, ${epochs} epochs × ${Math.ceil(5000 / 32)} steps, batch 32 (same seed, same batches):`);
@@ -156,14 +192,14 @@ async function main(): Promise<void> {
     console.log(`   course path is ${(a.seconds / b.seconds).toFixed(2)}× faster; accuracy difference ${(100 * Math.abs(a.accuracy - b.accuracy)).toFixed(2)} points`);
   }
   let tslab: NotebookFigures[] = [];
-  if (liteOnly || (!args.includes("--no-notebooks") && !args.includes("--training-only"))) {
+  if (args.notebooks) {
     tslab = benchNotebooks();
     report.notebooks = tslab;
     console.log("\n2–3. Notebooks, each in a fresh kernel:");
     console.log("   notebook                          kernel start   top to bottom   peak memory   leaked tensors");
     for (const r of tslab) console.log(`   ${r.notebook.padEnd(32)}  ${fmt(r.kernelStartSeconds).padStart(10)} s  ${fmt(r.totalSeconds).padStart(12)} s  ${fmt(r.peakRssMb, 0).padStart(8)} MB  ${String(r.leakedTensors ?? "—").padStart(14)}${r.ok ? "" : `   FAILED: ${r.error ?? "a cell failed"}`}`);
   }
-  if (liteOnly || (!args.includes("--no-lite") && !args.includes("--training-only"))) {
+  if (args.lite) {
     const why = liteBenchUnavailable();
     if (why) console.log(`\n4. Browser edition: skipped, ${why}.`);
     else {
@@ -172,10 +208,18 @@ async function main(): Promise<void> {
       printLite(lite, tslab);
     }
   }
-  if (jsonArg >= 0 && args[jsonArg + 1]) fs.writeFileSync(args[jsonArg + 1] as string, JSON.stringify(report, null, 2) + "\n");
+  if (args.json) fs.writeFileSync(args.json, JSON.stringify(report, null, 2) + "\n");
+  return 0;
 }
 
-main().catch((err: unknown) => {
-  console.error(`✖ ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+if (require.main === module) {
+  runCommand(BENCH_USAGE, main).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      console.error(`✖ ${err instanceof Error ? err.message : String(err)}`);
+      process.exit(1);
+    },
+  );
+}

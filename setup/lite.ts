@@ -25,6 +25,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../lib/runtime/paths";
+import { callerPath, parseCommandLine, runCommand, UsageError } from "../lib/runtime/command-line";
 import { loadDigits } from "../lib/course/digits";
 import { LESSONS, lessonSlugs, publishedSlugs } from "../lib/lessons";
 import { courseSecrets, describeLeaks, findSecretLeaks } from "../tools/secret-scan";
@@ -35,7 +36,7 @@ import { npmCiIfLockChanged, runStep } from "./npm-app";
 export const LITE_APP = path.join(ROOT, "setup", "lite-app");
 export const LITE_OUT = path.join(ROOT, "dist", "lite");
 /** setup/lite-app's files the site is built from (besides the course's build/lib, notebooks and data). */
-const APP_SOURCES = ["package.json", "package-lock.json", "index.js", "build.js", "templates/index.html", "kernel/plugin.js", "kernel/worker.js", "kernel/convert.js", "kernel/fs.js", "kernel/globals.js", "kernel/root.js", "kernel/tslab.js", "hooks/keep-notebook-metadata.js", "hooks/quiet-console.js", "work/plugin.js", "work/storage.js", "work/zip.js", "work/hash.js", "sw/course-sw.js"];
+const APP_SOURCES = ["package.json", "package-lock.json", "index.js", "build.js", "../jupyterlab-app/extensions.json", "templates/index.html", "kernel/plugin.js", "kernel/worker.js", "kernel/convert.js", "kernel/fs.js", "kernel/globals.js", "kernel/root.js", "kernel/tslab.js", "hooks/keep-notebook-metadata.js", "hooks/quiet-console.js", "work/plugin.js", "work/storage.js", "work/zip.js", "work/hash.js", "sw/course-sw.js"];
 const STAMP = ".course-lite-stamp";
 
 export interface LiteOptions {
@@ -173,45 +174,51 @@ function siteSize(dir: string): number {
   return total;
 }
 
-function parseArgs(argv: string[]): LiteOptions & { serve: boolean; port: number } {
-  const hiddenDirs: string[] = [];
-  const opts = { out: LITE_OUT, solutions: false, serve: false, port: 8000, drafts: false, hiddenDirs };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "--solutions") opts.solutions = true;
-    else if (a === "--drafts") opts.drafts = true;
-    else if (a === "--hidden") {
-      const dir = path.resolve(argv[++i] ?? "");
-      if (!fs.existsSync(dir)) throw new Error(`--hidden needs a hidden-checks folder (${dir} does not exist)`);
-      hiddenDirs.push(dir);
-    }
-    else if (a === "--serve") opts.serve = true;
-    else if (a === "--out") opts.out = path.resolve(argv[++i] ?? "");
-    else if (a === "--port") opts.port = Number(argv[++i]);
-    else throw new Error(`unknown option ${a}: use --solutions, --drafts, --hidden DIR, --out DIR, --serve, --port N`);
-  }
-  if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) throw new Error("--port needs a port number");
-  return opts;
+const LITE_USAGE = "npm run lite -- [--solutions] [--drafts] [--hidden DIR]... [--out DIR] [--serve] [--port N]";
+
+/** Reads the command line; every path is resolved against the caller's folder. Throws UsageError. */
+export function parseLiteArgs(argv: readonly string[]): LiteOptions & { serve: boolean; port: number } {
+  const { values: v, positionals } = parseCommandLine(argv, {
+    solutions: { type: "boolean" },
+    drafts: { type: "boolean" },
+    hidden: { type: "string", multiple: true },
+    serve: { type: "boolean" },
+    out: { type: "string" },
+    port: { type: "string" },
+  });
+  if (positionals.length) throw new UsageError(`npm run lite takes only options (got ${positionals.join(" ")})`);
+  const hiddenDirs = (v.hidden ?? []).map(callerPath);
+  for (const dir of hiddenDirs) if (!fs.existsSync(dir)) throw new UsageError(`--hidden needs a hidden-checks folder (${dir} does not exist)`);
+  const port = v.port === undefined ? 8000 : Number(v.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port needs a port number (got ${v.port})`);
+  return { out: v.out === undefined ? LITE_OUT : callerPath(v.out), solutions: v.solutions ?? false, serve: v.serve ?? false, port, drafts: v.drafts ?? false, hiddenDirs };
 }
 
-async function main(): Promise<void> {
-  const opts = parseArgs(process.argv.slice(2));
+async function main(): Promise<number> {
+  const opts = parseLiteArgs(process.argv.slice(2));
   const r = buildLite(opts);
   const size = (siteSize(opts.out) / 1e6).toFixed(1);
   console.log(r.built !== "no" ? `Built ${opts.out} in ${r.seconds.toFixed(1)} s (${size} MB).` : `${opts.out} is up to date (${size} MB).`);
   if (!opts.serve) {
     console.log("Serve it with any static file server, or `npm run lite -- --serve`.");
-    return;
+    return 0;
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { serve } = require(path.join(LITE_APP, "serve.js")) as { serve: (dir: string, port: number) => Promise<{ url: string }> };
   const { url } = await serve(opts.out, opts.port);
   console.log(`Serving the browser edition at ${url} (Ctrl-C stops it).`);
+  return 0;
 }
 
 if (require.main === module) {
-  main().catch((err: unknown) => {
-    console.error(`✖ ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(1);
-  });
+  runCommand(LITE_USAGE, main).then(
+    // 0: built (and, with --serve, serving until Ctrl-C).
+    (code) => {
+      if (code !== 0) process.exit(code);
+    },
+    (err: unknown) => {
+      console.error(`✖ ${err instanceof Error ? err.message : String(err)}`);
+      process.exit(1);
+    },
+  );
 }

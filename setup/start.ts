@@ -23,6 +23,7 @@ import { findJupyter, installInstructions, installJupyter, jupyterEnv, probeAll,
 import { ensureLabApp, labAppArgs, labAppEnv, labAppIsBuilt, labAppVersion } from "./jupyterlab-app";
 import { refreshStudentEdition } from "./student";
 import { isRelease } from "./release-manifest";
+import { parseCommandLine, runCommand, UsageError } from "../lib/runtime/command-line";
 
 function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -37,14 +38,32 @@ async function choosePort(preferred: number): Promise<number> {
   throw new Error(`no free port between ${preferred} and ${preferred + 49}; pass --port N`);
 }
 
-function argValue(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
+const START_USAGE = "npm start -- [--solutions] [--port N] [--classic | --lab] [--dry-run]";
+
+/** What `npm start` was asked for. */
+export interface StartArgs {
+  solutions: boolean;
+  /** Which front end only (undefined: the best one found). */
+  only?: "classic" | "lab";
+  /** The preferred port (undefined: COURSE_PORT, else 8888). */
+  port?: number;
+  /** Print the plan as JSON instead of starting Jupyter. */
+  dryRun: boolean;
 }
 
-async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const solutions = args.includes("--solutions");
+/** Reads the command line. Throws UsageError. */
+export function parseStartArgs(argv: readonly string[]): StartArgs {
+  const { values: v, positionals } = parseCommandLine(argv, { solutions: { type: "boolean" }, port: { type: "string" }, classic: { type: "boolean" }, lab: { type: "boolean" }, "dry-run": { type: "boolean" } });
+  if (positionals.length) throw new UsageError(`npm start takes only options (got ${positionals.join(" ")})`);
+  const port = v.port === undefined ? undefined : Number(v.port);
+  if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) throw new UsageError(`--port needs a port number (got ${v.port})`);
+  const only = v.classic ? "classic" : v.lab ? "lab" : undefined;
+  return { solutions: v.solutions ?? false, dryRun: v["dry-run"] ?? false, ...(only ? { only } : {}), ...(port !== undefined ? { port } : {}) };
+}
+
+async function main(): Promise<number> {
+  const args = parseStartArgs(process.argv.slice(2));
+  const solutions = args.solutions;
   // A release's notebooks/ are the student's: never regenerated, never overwritten here.
   const release = isRelease();
   if (release && solutions) throw new Error("this is the student release of the course: it has no solutions (--solutions is for the instructor's course).");
@@ -54,7 +73,7 @@ async function main(): Promise<void> {
   warmKernelCaches();
   if (!solutions && !release) refreshStudentEdition();
 
-  const only = args.includes("--classic") ? "classic" : args.includes("--lab") ? "lab" : undefined;
+  const only = args.only;
   let jupyter = findJupyter(probeAll(), only);
   if (!jupyter) {
     console.log("Jupyter not found; trying to install it…");
@@ -64,7 +83,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }
   }
-  if (jupyter.app === "course-lab" && !args.includes("--dry-run")) {
+  if (jupyter.app === "course-lab" && !args.dryRun) {
     const built = ensureLabApp();
     if (!built.ok) {
       const classic = only === "lab" ? null : findJupyter(probeAll(), "classic");
@@ -73,7 +92,7 @@ async function main(): Promise<void> {
       jupyter = classic;
     } else if (built.seconds > 1) console.log(built.message);
   }
-  const port = await choosePort(Number(argValue(args, "--port") ?? process.env.COURSE_PORT ?? 8888));
+  const port = await choosePort(args.port ?? Number(process.env.COURSE_PORT ?? 8888));
   const token = process.env.COURSE_TOKEN ?? randomBytes(16).toString("hex");
   const lab = jupyter.app !== "notebook";
   const first = `${folder}/01-logistic-regression.ipynb`;
@@ -91,10 +110,10 @@ async function main(): Promise<void> {
   // Python 3.11's debugger support (debugpy, loaded by the server's Python kernel machinery) warns at every start
   // that frozen modules hide breakpoints ("Debugger warning: … frozen modules"); nobody debugs the server here.
   const quiet = { PYDEVD_DISABLE_FILE_VALIDATION: "1" };
-  if (args.includes("--dry-run")) {
+  if (args.dryRun) {
     const plan = { python: jupyter.python, app: jupyter.app, args: jupyterArgs, env: quiet, url, ...(jupyter.app === "course-lab" ? { frontEndBuilt: labAppIsBuilt() } : {}) };
     console.log(JSON.stringify(plan, null, 2));
-    return;
+    return 0;
   }
   const name = {
     lab: `JupyterLab ${jupyter.version}`,
@@ -124,9 +143,18 @@ async function main(): Promise<void> {
     if (code && !announced) console.error(`\n✖ Jupyter stopped with exit code ${code} before it was ready; its messages are above.`);
     process.exit(code ?? (signal ? 0 : 1));
   });
+  return 0;
 }
 
-main().catch((err: unknown) => {
-  console.error(`✖ ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+if (require.main === module) {
+  runCommand(START_USAGE, main).then(
+    // 0 once Jupyter is running: the process then lives until Jupyter exits (the handler above).
+    (code) => {
+      if (code !== 0) process.exit(code);
+    },
+    (err: unknown) => {
+      console.error(`✖ ${err instanceof Error ? err.message : String(err)}`);
+      process.exit(1);
+    },
+  );
+}

@@ -5,6 +5,7 @@
 import * as path from "path";
 import { generateStudentEditions, type EditionOutcome } from "./editions";
 import { ROOT } from "./jupyter";
+import { parseCommandLine, runCommand, UsageError } from "../lib/runtime/command-line";
 
 /** Generates student/ and prints one line per notebook. */
 export function refreshStudentEdition(outDir = path.join(ROOT, "student")): EditionOutcome[] {
@@ -20,12 +21,25 @@ export function refreshStudentEdition(outDir = path.join(ROOT, "student")): Edit
   return outcomes;
 }
 
+const STUDENT_USAGE = "npm run student   (no options: it regenerates student/ from notebooks/)";
+
+/** Reads the command line: there is nothing to give. Throws UsageError. */
+export function parseStudentArgs(argv: readonly string[]): void {
+  const { positionals } = parseCommandLine(argv, {});
+  if (positionals.length) throw new UsageError(`npm run student takes no arguments (got ${positionals.join(" ")})`);
+}
+
 if (require.main === module) {
-  try {
+  runCommand(STUDENT_USAGE, () => {
+    parseStudentArgs(process.argv.slice(2));
     const outcomes = refreshStudentEdition();
     console.log(`Student edition: ${outcomes.length} notebooks in student/.`);
-  } catch (err) {
-    console.error(`✖ ${(err as Error).message}`);
-    process.exit(1);
-  }
+    return 0;
+  }).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(`✖ ${(err as Error).message}`);
+      process.exit(1);
+    },
+  );
 }

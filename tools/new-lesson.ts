@@ -14,7 +14,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as readline from "readline/promises";
-import { parseArgs } from "util";
+import { parseCommandLine, runCommand, UsageError } from "../lib/runtime/command-line";
 import { findTestPython, installInstructions, ROOT } from "../setup/jupyter";
 
 /** The files a new lesson consists of. */
@@ -98,7 +98,7 @@ export function scaffoldLesson(slug: string, root = ROOT, python: string | null 
   return Object.values(files);
 }
 
-const USAGE = "usage: npm run new-lesson -- NN-slug [--title TEXT] [--optional | --core]   (e.g. npm run new-lesson -- 08-batch-norm --title \"Batch normalization\" --core)";
+const USAGE = "npm run new-lesson -- NN-slug [--title TEXT] [--optional | --core]   (e.g. npm run new-lesson -- 08-batch-norm --title \"Batch normalization\" --core)";
 
 /**
  * The registry entry from the flags, asking on a terminal for what they leave
@@ -118,22 +118,20 @@ export async function chooseEntry(slug: string, flags: { title?: string; optiona
   return { title, optional };
 }
 
+/** Reads the command line. Throws UsageError. */
+export function parseNewLessonArgs(argv: readonly string[]): { slug: string; flags: { title?: string; optional?: boolean; core?: boolean } } {
+  const { values, positionals } = parseCommandLine(argv, { title: { type: "string" }, optional: { type: "boolean" }, core: { type: "boolean" } });
+  const [slug, ...extra] = positionals;
+  if (!slug || extra.length) throw new UsageError(slug ? `one lesson slug, please (got ${positionals.join(" ")})` : "no lesson slug given");
+  if (values.optional && values.core) throw new UsageError("--optional and --core contradict each other: give one");
+  return { slug, flags: values };
+}
+
 async function main(): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: process.argv.slice(2), allowPositionals: true, options: { title: { type: "string" }, optional: { type: "boolean" }, core: { type: "boolean" } } });
-  } catch (err) {
-    console.error(`✖ ${(err as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  const [slug, ...extra] = parsed.positionals;
-  if (!slug || extra.length) {
-    console.error(`✖ ${USAGE}`);
-    return 2;
-  }
+  const { slug, flags } = parseNewLessonArgs(process.argv.slice(2));
   const terminal = process.stdin.isTTY && process.stdout.isTTY ? readline.createInterface({ input: process.stdin, output: process.stdout }) : null;
   try {
-    const entry = await chooseEntry(slug, parsed.values, terminal ? (q) => terminal.question(q) : null);
+    const entry = await chooseEntry(slug, flags, terminal ? (q) => terminal.question(q) : null);
     terminal?.close();
     const written = scaffoldLesson(slug, ROOT, findTestPython(), entry);
     console.log(`Lesson ${slug} created:\n${written.map((f) => `  ${path.relative(ROOT, f)}`).join("\n")}`);
@@ -150,7 +148,7 @@ async function main(): Promise<number> {
 }
 
 if (require.main === module) {
-  main().then((code) => {
+  runCommand(USAGE, main).then((code) => {
     process.exitCode = code;
   });
 }

@@ -20,6 +20,7 @@ import { generateStudentEditions, studentEdition, type EditionOutcome } from "..
 import { EDITIONS_PATH, MANIFEST_PATH, readReleaseManifest, type ReleaseManifest, type ReleasedLesson } from "../setup/release-manifest";
 import { LESSONS, lessonCheckIds, lessonSlugs, publishedSlugs } from "../lib/lessons";
 import { ROOT } from "../lib/runtime/paths";
+import { callerPath, parseCommandLine, runCommand, UsageError } from "../lib/runtime/command-line";
 import { courseSecrets, describeLeaks, findSecretLeaks } from "./secret-scan";
 
 /**
@@ -437,29 +438,20 @@ export const GENERIC_LINES: ReadonlySet<string> = new Set([
   "const m = Math.max(...z);",
 ]);
 
+const RELEASE_USAGE = "npm run release -- DIR [--drafts] [--hidden HIDDEN_DIR]...   (DIR: a new or empty folder, or the folder of an earlier release)";
+
+/** Reads the command line; every path is resolved against the caller's folder. Throws UsageError. */
+export function parseReleaseArgs(argv: readonly string[]): { target: string; drafts: boolean; hiddenDirs: string[] } {
+  const { values, positionals } = parseCommandLine(argv, { drafts: { type: "boolean" }, hidden: { type: "string", multiple: true } });
+  if (positionals.length !== 1) throw new UsageError(positionals.length ? `one release folder, please (got ${positionals.join(" ")})` : "no release folder given");
+  const hiddenDirs = (values.hidden ?? []).map(callerPath);
+  const missing = hiddenDirs.filter((d) => !fs.existsSync(d));
+  if (missing.length) throw new UsageError(`no hidden-checks folder ${missing.join(", ")}`);
+  return { target: callerPath(positionals[0] as string), drafts: values.drafts ?? false, hiddenDirs };
+}
+
 function main(argv: string[]): number {
-  // npm runs scripts in the package folder; INIT_CWD is where the command was typed.
-  const base = process.env.INIT_CWD ?? process.cwd();
-  const unknown: string[] = [];
-  const dirs: string[] = [];
-  const hiddenDirs: string[] = [];
-  let drafts = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] as string;
-    if (a === "--drafts") drafts = true;
-    else if (a === "--hidden" && argv[i + 1] !== undefined && !(argv[i + 1] as string).startsWith("--")) hiddenDirs.push(path.resolve(base, argv[++i] as string));
-    else if (a.startsWith("--")) unknown.push(a);
-    else dirs.push(a);
-  }
-  const dir = dirs[0];
-  const missingHidden = hiddenDirs.filter((d) => !fs.existsSync(d));
-  if (unknown.length || dirs.length !== 1 || !dir || missingHidden.length) {
-    if (unknown.length) console.error(`✖ unknown option ${unknown.join(" ")}`);
-    if (missingHidden.length) console.error(`✖ no hidden-checks folder ${missingHidden.join(", ")}`);
-    console.error("usage: npm run release -- DIR [--drafts] [--hidden HIDDEN_DIR]...   (DIR: a new or empty folder, or the folder of an earlier release)");
-    return 2;
-  }
-  const target = path.resolve(base, dir);
+  const { target, drafts, hiddenDirs } = parseReleaseArgs(argv);
   const r = writeRelease(target, ROOT, { drafts, hiddenDirs });
   for (const o of r.notebooks) {
     if (o.action === "kept-edited") console.log(`  kept    ${path.relative(r.dir, o.file)} (edited; the new edition is ${path.relative(r.dir, o.updateFile ?? "")})`);
@@ -474,10 +466,11 @@ function main(argv: string[]): number {
 }
 
 if (require.main === module) {
-  try {
-    process.exit(main(process.argv.slice(2)));
-  } catch (err) {
-    console.error(`✖ ${(err as Error).message}`);
-    process.exit(1);
-  }
+  runCommand(RELEASE_USAGE, () => main(process.argv.slice(2))).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(`✖ ${(err as Error).message}`);
+      process.exit(1);
+    },
+  );
 }

@@ -15,8 +15,8 @@ export { demo, disposeModel, needs } from "../checks";
 export { fit } from "../training";
 export { loadCoffeeData, isGoodRoast, goodRoastRegion, fitNormalization, normalize, type CoffeeData, type NormStats };
 export { COFFEE_NETWORK, coffeeNetwork } from "../course/coffee-network";
-// lab.accuracy(f, y) takes the model's probabilities: f ≥ 0.5 counts as 1.
-export { probabilityAccuracy as accuracy } from "../course/accuracy";
+// lab.probabilityAccuracy(f, y) takes the model's probabilities: f ≥ 0.5 counts as 1.
+export { probabilityAccuracy } from "../course/accuracy";
 
 /** This lesson's slug: names its notebook, lib module, expected values and tests. */
 export const LESSON = "01-logistic-regression";

@@ -20,8 +20,8 @@ export { fit, BinaryCrossentropy } from "../training";
 export { outputProbabilities } from "../course/output-probabilities";
 export { loadBinaryDigits, type DigitData };
 export { COFFEE_NETWORK, normalizeRoasts } from "../course/coffee-network";
-// lab.accuracy(labels, y) compares labels: the probabilities go through lab.threshold first.
-export { threshold, labelAccuracy as accuracy } from "../course/accuracy";
+// lab.labelAccuracy(labels, y) compares labels: the probabilities go through lab.threshold first.
+export { threshold, labelAccuracy } from "../course/accuracy";
 export { maxAbsDiff } from "../course/max-abs-diff";
 // lab.plotDigitGrid(X, y, indices, title, predictions?): the 0/1 digits, with the probability of a 1 in each caption.
 export { plotBinaryDigitGrid as plotDigitGrid, spreadIndices } from "../course/digit-figures";

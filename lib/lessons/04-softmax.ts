@@ -4,7 +4,7 @@
  *
  * Helpers the notebook uses (the blobs and multi-label data sets, figures) and
  * the graded checks `04.*`. The from-logits losses for compile/fit come from
- * lib/core/losses.ts and are re-exported here.
+ * lib/training/losses.ts and are re-exported here.
  */
 import { createChecker, decisionCheck, quizCheck, storedFunctionCheck, type Alternative } from "../checks";
 import { createRng, linspace, plot, type Trace } from "../runtime";

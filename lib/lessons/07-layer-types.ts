@@ -113,7 +113,7 @@ export async function onCpuBackend<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /** Accuracy of a binary classifier (output ≥ 0.5 means 1) on inputs already shaped for it. */
-export function accuracy(model: tf.LayersModel, x: tf.Tensor, y: readonly number[]): number {
+export function modelAccuracy(model: tf.LayersModel, x: tf.Tensor, y: readonly number[]): number {
   // dataSync copies the probabilities out, so the typed array outlives the tidy that frees the tensor.
   const probabilities = tf.tidy(() => (model.predict(x) as tf.Tensor).dataSync());
   return probabilityAccuracy(probabilities, y);

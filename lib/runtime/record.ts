@@ -53,7 +53,7 @@ export function recordHtml(name: string, value: unknown): string {
  * Outside a kernel it does nothing: scripts and unit tests call the lesson's
  * functions directly.
  *
- * @example lab.record("trainingAccuracy", lab.accuracy(labels, digits.y));
+ * @example lab.record("trainingAccuracy", lab.labelAccuracy(labels, digits.y));
  */
 export function record(name: string, value: unknown): void {
   showHtml(recordHtml(name, value));

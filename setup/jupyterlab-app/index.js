@@ -19,29 +19,8 @@ function pluginsOf(mod) {
 }
 
 async function main() {
-  // Listed one by one so webpack bundles exactly these (keep in step with extensions.json).
-  const mods = [
-    require("@jupyterlab/application-extension"),
-    require("@jupyterlab/apputils-extension"),
-    require("@jupyterlab/codemirror-extension"),
-    require("@jupyterlab/completer-extension"),
-    require("@jupyterlab/docmanager-extension"),
-    require("@jupyterlab/documentsearch-extension"),
-    require("@jupyterlab/filebrowser-extension"),
-    require("@jupyterlab/javascript-extension"),
-    require("@jupyterlab/launcher-extension"),
-    require("@jupyterlab/mainmenu-extension"),
-    require("@jupyterlab/markedparser-extension"),
-    require("@jupyterlab/mathjax-extension"),
-    require("@jupyterlab/notebook-extension"),
-    require("@jupyterlab/rendermime-extension"),
-    require("@jupyterlab/services-extension"),
-    require("@jupyterlab/shortcuts-extension"),
-    require("@jupyterlab/statusbar-extension"),
-    require("@jupyterlab/theme-light-extension"),
-    require("@jupyterlab/translation-extension"),
-    require("@jupyterlab/ui-components-extension"),
-  ];
+  // build/extensions.js requires each extension of extensions.json by name, so webpack bundles exactly these.
+  const mods = require("./build/extensions.js")();
   const lab = new JupyterLab();
   lab.registerPlugins(mods.flatMap(pluginsOf).filter((p) => !SKIP.has(p.id)));
   await lab.start();

@@ -5,6 +5,7 @@
 // plugins listed here instead of module federation, and bundled by esbuild
 // (build.js). The page config comes from lab/index.html.
 import "./.gen/style.js";
+import extensionModules from "./.gen/extensions.js";
 import { PageConfig } from "@jupyterlab/coreutils";
 import { PluginRegistry } from "@lumino/coreutils";
 import { JupyterLab } from "@jupyterlab/application";
@@ -52,6 +53,9 @@ const DISABLED = new Set([
   "@jupyterlite/application-extension:service-worker-manager",
 ]);
 
+/** The one extension registered as a MIME renderer (JavaScript outputs) rather than as plugins. */
+const MIME_EXTENSION = "@jupyterlab/javascript-extension";
+
 function pluginsOf(mod) {
   const exported = mod && typeof mod.id !== "string" && "default" in mod ? mod.default : mod;
   return Array.isArray(exported) ? exported : [exported];
@@ -60,34 +64,11 @@ function pluginsOf(mod) {
 async function main() {
   quietYjsWarnings();
   keepNotebookMetadata();
-  // Listed one by one so the bundler includes exactly these.
-  const mods = [
-    require("@jupyterlab/application-extension"),
-    require("@jupyterlab/apputils-extension"),
-    require("@jupyterlab/codemirror-extension"),
-    require("@jupyterlab/completer-extension"),
-    require("@jupyterlab/docmanager-extension"),
-    require("@jupyterlab/documentsearch-extension"),
-    require("@jupyterlab/filebrowser-extension"),
-    require("@jupyterlab/launcher-extension"),
-    require("@jupyterlab/mainmenu-extension"),
-    require("@jupyterlab/markedparser-extension"),
-    require("@jupyterlab/mathjax-extension"),
-    require("@jupyterlab/notebook-extension"),
-    require("@jupyterlab/rendermime-extension"),
-    require("@jupyterlab/services-extension"),
-    require("@jupyterlab/shortcuts-extension"),
-    require("@jupyterlab/statusbar-extension"),
-    require("@jupyterlab/theme-light-extension"),
-    require("@jupyterlab/translation-extension"),
-    require("@jupyterlab/ui-components-extension"),
-    require("@jupyterlite/application-extension"),
-    require("@jupyterlite/apputils-extension"),
-    require("@jupyterlite/services-extension"),
-    courseKernel,
-    coursework,
-  ];
-  const mimeExtensions = [require("@jupyterlab/javascript-extension")].flatMap(pluginsOf);
+  // The extensions of build.js's list (.gen/extensions.js requires each by name, so the bundler includes exactly
+  // these); the JavaScript output renderer is a MIME extension, not a plugin.
+  const extensions = extensionModules();
+  const mods = [...extensions.filter(([name]) => name !== MIME_EXTENSION).map(([, mod]) => mod), courseKernel, coursework];
+  const mimeExtensions = extensions.filter(([name]) => name === MIME_EXTENSION).flatMap(([, mod]) => pluginsOf(mod));
   const plugins = mods.flatMap(pluginsOf).filter((p) => p && !DISABLED.has(p.id) && !PageConfig.Extension.isDisabled(p.id));
 
   // The student's stored work, before the file browser shows it (work/storage.js): moved from

@@ -1,5 +1,5 @@
 /**
- * lib/core/compare.ts: the tolerance rule (|got − expected| ≤ atol + rtol·|expected|),
+ * lib/checks/compare.ts: the tolerance rule (|got − expected| ≤ atol + rtol·|expected|),
  * the message for every way a value can be wrong, and formatValue's abbreviations.
  */
 import { before, describe, it } from "node:test";

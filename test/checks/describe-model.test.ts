@@ -1,5 +1,5 @@
 /**
- * lib/core/models.ts: describeModel turns a tf.LayersModel into the plain data
+ * lib/checks/describe-model.ts: describeModel turns a tf.LayersModel into the plain data
  * the model checks compare; a value that is not a model is the student's error.
  */
 import { before, describe, it } from "node:test";

@@ -1,5 +1,5 @@
 /**
- * lib/core/check.ts: callStudent protects the stored cases and classifies what
+ * lib/checks/harness.ts: callStudent protects the stored cases and classifies what
  * the student's code did; compareCase turns one call into a case result;
  * runCheck never throws and gives points only for a pass.
  */

@@ -1,5 +1,5 @@
 /**
- * lib/core/report.ts: the HTML report embeds the result as JSON that graders
+ * lib/checks/report.ts: the HTML report embeds the result as JSON that graders
  * recover exactly, escapes whatever the messages contain, and the text report
  * says expected/got/hint on failure.
  */

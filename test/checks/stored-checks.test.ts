@@ -1,5 +1,5 @@
 /**
- * lib/core/checker.ts: a lesson's check(id, fn) and run(id, fn), and checks
+ * lib/checks/stored-checks.ts: a lesson's check(id, fn) and run(id, fn), and checks
  * built from the stored cases in data/expected/<lesson>.json (the real file for
  * lesson 01, and a temporary data folder through COURSE_DATA_DIR).
  */

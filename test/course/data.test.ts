@@ -1,7 +1,8 @@
 /**
- * lib/data: the coffee-roasting data (checked against the independent Python
- * oracle's regeneration stored in data/expected/01-logistic-regression.json),
- * feature normalisation, and the 20×20 digit data.
+ * lib/course/coffee.ts, normalize.ts and digits.ts: the coffee-roasting data
+ * (checked against the independent Python oracle's regeneration stored in
+ * data/expected/01-logistic-regression.json), feature normalisation, and the
+ * 20×20 digit data.
  */
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";

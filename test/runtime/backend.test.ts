@@ -1,5 +1,5 @@
 /**
- * lib/core/backend.ts: without tfjs-node (not installed here, which is the
+ * lib/runtime/backend.ts: without tfjs-node (not installed here, which is the
  * situation the fallback exists for) the course runs on wasm and says why;
  * COURSE_TF_BACKEND forces a backend or fails with what to do.
  */

@@ -1,5 +1,5 @@
 /**
- * lib/core/plot.ts: a figure is a <div> plus a script that draws the JSON data
+ * lib/runtime/plot.ts: a figure is a <div> plus a script that draws the JSON data
  * with Plotly.newPlot; data cannot break out of the script; the bundle is the
  * installed plotly.js; linspace is numpy's.
  */

@@ -1,5 +1,5 @@
 /**
- * lib/core/rng.ts: deterministic, seed-dependent, in range, unbiased enough,
+ * lib/runtime/rng.ts: deterministic, seed-dependent, in range, unbiased enough,
  * and equal to its independent Python port (oracle/course_rng.py).
  */
 import { describe, it } from "node:test";
