@@ -88,7 +88,7 @@ export const checker = createChecker([
     lesson: LESSON, id: "01.quiz.fitUpdates", points: 1,
     hints: [
       "An epoch is one pass over the training set; with mini-batches, one update uses one batch.",
-      "Count the batches in one pass over 200 examples when a batch holds at most 32, then count the passes.",
+      "Count the batches of 50 in one pass over the question's 1000 examples: that is the number of updates in one epoch. Then ask how many epochs fit runs.",
     ],
   }),
   quizCheck({

@@ -166,7 +166,7 @@ export const checker = createChecker([
     lesson: LESSON, id: "02.quiz.binaryLoss", points: 1,
     hints: [
       "Think of what the output is for labels 0 or 1: a probability that y = 1, as in logistic regression.",
-      "The loss of logistic regression, −y·log(f) − (1 − y)·log(1 − f), is the one to pass to compile; look up its name in the training section.",
+      "Match each option to the kind of target it was made for: a real number, one class number out of many, or a single 0/1 label whose output is a probability. Then ask which kind \"digit 0 or digit 1, one sigmoid output\" is.",
     ],
   }),
   quizCheck({

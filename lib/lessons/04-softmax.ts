@@ -130,14 +130,14 @@ export const checker = createChecker([
     lesson: LESSON, id: "04.quiz.softmaxA4", points: 1,
     hints: [
       "The lecture's in-video question: what do the outputs of a softmax layer add up to, whatever the logits?",
-      "Add up the three outputs you know and ask what the fourth must be for the four to form a probability distribution.",
+      "Write the property of tier 1 as an equation in a₁, a₂, a₃ and a₄. Then decide whether that equation, with the three values you know, already fixes a₄, or whether z₄ is still needed.",
     ],
   }),
   quizCheck({
     lesson: LESSON, id: "04.quiz.softmaxOther", points: 1,
     hints: [
       "What do the outputs of a softmax add up to?",
-      "Each softmax output is the probability of one class and the N outputs add up to 1; with N = 2, a₂ follows from a₁ alone.",
+      "Write the property of tier 1 for N = 2 as an equation in a₁ and a₂, and ask whether knowing a₁ leaves any freedom for a₂.",
     ],
   }),
   quizCheck({
@@ -152,7 +152,7 @@ export const checker = createChecker([
     lesson: LESSON, id: "04.quiz.softmaxFacts", points: 2,
     hints: [
       "Go through the statements one by one against the softmax formula aⱼ = e^zⱼ / Σₖ e^zₖ: what does the denominator do, and which z's does it contain?",
-      "Add up the aⱼ; look at which z's appear in each aⱼ; set N = 2 and divide numerator and denominator by e^z₁; and ask whether labels that can all be 1 at once fit outputs that must add up to 1.",
+      "Test each statement against the formula: sum the aⱼ; list the z's that appear in one aⱼ; for N = 2, divide numerator and denominator by e^z₁ and compare with the sigmoid; and ask whether several labels that are all yes at once fit that sum.",
     ],
   }),
 ]);

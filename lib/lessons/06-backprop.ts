@@ -66,14 +66,14 @@ export const checker = createChecker([
     lesson: LESSON, id: "06.quiz.nudgeW", points: 1,
     hints: [
       "A derivative says how much J moves per small move of a parameter: ΔJ ≈ (∂J/∂w)·Δw, sign included.",
-      "Find ∂J/∂w in the backward pass of section 3 (it goes through c = w·x) and multiply it by the change in w.",
+      "Take ∂J/∂w from the backward pass of section 3 and use ΔJ ≈ (∂J/∂w)·Δw. Keep the sign of ∂J/∂w: it decides which way J moves, as its size decides how far.",
     ],
   }),
   quizCheck({
     lesson: LESSON, id: "06.quiz.oneBackwardPass", points: 1,
     hints: [
       "Section 4 compares N × P steps with N + P steps: where does the saving come from?",
-      "Look at how the backward pass of section 3 gets ∂J/∂a from ∂J/∂d and ∂J/∂c from ∂J/∂a: how often is each node's derivative computed?",
+      "Follow section 3's backward pass from J to w and to b: count the multiplications it takes to reach both, and compare with section 2's numerical method, which needs one more forward pass for every parameter.",
     ],
   }),
 ]);
