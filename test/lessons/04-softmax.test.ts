@@ -13,7 +13,10 @@ import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { checker, BinaryCrossentropy, SparseCategoricalCrossentropy, unitBoundary, type HiddenUnit } from "../../lib/lessons/04-softmax";
 import { initBackend } from "../../lib/runtime";
-import { drawnFigures, figuresAndHtml, markdownCells, solutionFunctions, recorded } from "../helpers/notebooks";
+import { drawnFigures, figuresAndHtml, markdownCells, solutionFunctions, recorded, sourceNotebook } from "../helpers/notebooks";
+import { cellText, readNotebook } from "../../setup/notebook";
+import { readQuizKeys } from "../../grading/quiz-key-file";
+import { loadExpected, quizOptions } from "../../lib/checks";
 import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails, assertBetween, assertNear, itAcceptsEveryRightChoice } from "../helpers/lesson-contract";
 
 const SLUG = "04-softmax";
@@ -250,10 +253,11 @@ describe("lesson 04 notebook in a real tslab kernel", { concurrency: false }, ()
     assertNear(roundOff.direct, 0.0002, 5e-19, "float64 2/10000");
     assertNear(roundOff.roundabout, 0.000199999999999978, 5e-19, "float64 (1 + 1/10000) − (1 − 1/10000)");
     assertBetween(roundOff.roundabout32, 0.00020003, 0.00020004, "float32 (1 + 1/10000) − (1 − 1/10000)");
-    // The lecture's example: softmax(log [0.30, 0.20, 0.15, 0.35]) gives them back.
-    const a = recorded<number[]>(run, "lectureSoftmax");
-    assert.equal(a.length, 4);
-    [0.3, 0.2, 0.15, 0.35].forEach((v, i) => assertNear(a[i], v, 0.005, `a[${i}]`));
+    // The demo's own four logits (not the lecture's a₁…a₃, which the graded quiz asks about): the student's softmax of them.
+    const example = recorded<{ z: number[]; a: number[] }>(run, "softmaxExample");
+    assert.equal(example.a.length, 4);
+    const ez = example.z.map(Math.exp);
+    ez.forEach((e, i) => assertNear(example.a[i] as number, e / ez.reduce((s, v) => s + v, 0), 1e-12, `a[${i}]`));
     // z = 40: the logits route gives 40, the probability route Infinity.
     const z40 = recorded<{ z: number; logitsRoute: number; probabilityRoute: number }[]>(run, "logitsVsProbabilities").find((r) => r.z === 40);
     assert.ok(z40, "a row for z = 40");
@@ -332,5 +336,21 @@ describe("lesson 04 prose: sources labelled truly", () => {
     const cell = md.find((t) => t.startsWith("### Exercise 6: `buildMulticlassModel`")) ?? "";
     assert.match(cell, /you decide/);
     assert.doesNotMatch(cell, /fromLogits: true|\*\*linear\*\*/);
+  });
+});
+
+describe("lesson 04: the graded a4 question is not answered above it", () => {
+  it("no cell (prose, code or figure title) before the quiz's check holds the value of its right option", () => {
+    const id = "04.quiz.softmaxA4";
+    const key = readQuizKeys(SLUG)[id];
+    assert.ok(key && typeof key.answer === "string");
+    const answer = quizOptions(loadExpected(SLUG).checks[id]?.cases[0]?.args ?? [])[key.answer] as string;
+    assert.match(answer, /^\d+\.\d+$/, "the right option is a number");
+    const cells = readNotebook(sourceNotebook(SLUG)).cells.map(cellText);
+    const quizAt = cells.findIndex((t) => t.includes(`lab.check("${id}"`));
+    assert.ok(quizAt > 0, "the notebook checks the quiz");
+    const quizQuestion = cells.slice(0, quizAt).map((t) => t.includes("What is $a_4$?")).lastIndexOf(true);
+    assert.ok(quizQuestion > 0, "the question sits just above its check");
+    cells.slice(0, quizQuestion).forEach((t, i) => assert.ok(!t.includes(answer), `cell ${i} holds ${answer}, the quiz's answer`));
   });
 });
