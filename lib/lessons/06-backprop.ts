@@ -7,7 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { createChecker, quizCheck, storedFunctionCheck } from "../checks";
-import { plot, type Trace } from "../runtime";
+import { plot, type Layout, type Trace } from "../runtime";
 
 export { setup, plot, linspace, record } from "../runtime";
 export { demo } from "../checks";
@@ -95,6 +95,23 @@ export interface GraphValues {
 
 /** The computation graph c = w·x → a = c + b → d = a − y → J = ½d², forward values above, derivatives below. */
 export function plotComputationGraph(v: GraphValues): void {
+  const fig = computationGraphFigure(v);
+  plot(fig.data, fig.layout);
+}
+
+/**
+ * The graph in words, for its text alternative: every node's forward value
+ * (left to right) and every derivative of J (right to left), not the
+ * positions the picture puts them at.
+ */
+export function computationGraphDescription(v: GraphValues): string {
+  const forward = `x = ${v.x}, w = ${v.w}, c = w·x = ${v.c}, b = ${v.b}, a = c + b = ${v.a}, y = ${v.y}, d = a − y = ${v.d}, J = ½d² = ${v.J}`;
+  const backward = `∂J/∂d = ${v.dJ_dd}, ∂J/∂a = ${v.dJ_da}, ∂J/∂c = ${v.dJ_dc}, ∂J/∂b = ${v.dJ_db}, ∂J/∂w = ${v.dJ_dw}`;
+  return `Nodes from left to right: w and x feed c = w·x; c and b feed a = c + b; a and y feed d = a − y; d feeds J = ½d². Forward values: ${forward}. Derivatives of J, from right to left: ${backward}.`;
+}
+
+/** The figure of plotComputationGraph (data and layout, its text alternative included), built without drawing it. */
+export function computationGraphFigure(v: GraphValues): { data: Trace[]; layout: Layout } {
   const nodes: { id: string; x: number; y: number; label: string; value: number; grad?: number }[] = [
     { id: "w", x: 0, y: 1, label: "w", value: v.w, grad: v.dJ_dw },
     { id: "x", x: 0, y: 0, label: "x", value: v.x },
@@ -116,10 +133,14 @@ export function plotComputationGraph(v: GraphValues): void {
     { type: "scatter", mode: "text", x: nodes.filter((n) => n.grad !== undefined).map((n) => n.x), y: nodes.filter((n) => n.grad !== undefined).map((n) => n.y - 0.28), text: nodes.filter((n) => n.grad !== undefined).map((n) => `∂J/∂${n.id} = ${n.grad}`), textfont: { color: "#d62728", size: 13 }, name: "derivative (backprop)", hoverinfo: "skip" },
   ];
   const annotations = edges.map(([from, to]) => ({ x: at(to).x - 0.22, y: at(to).y, ax: at(from).x + 0.22, ay: at(from).y, xref: "x", yref: "y", axref: "x", ayref: "y", showarrow: true, arrowhead: 3, arrowsize: 1.2, arrowcolor: "#777", text: "" }));
-  plot(traces, {
-    title: "Computation graph: forward values (green, left to right) and derivatives (red, right to left)",
-    xaxis: { visible: false, range: [-0.5, 4.6] }, yaxis: { visible: false, range: [-1.2, 1.5] }, annotations, height: 380, showlegend: true, legend: { orientation: "h" },
-  });
+  return {
+    data: traces,
+    layout: {
+      title: "Computation graph: forward values (green, left to right) and derivatives (red, right to left)",
+      xaxis: { visible: false, range: [-0.5, 4.6] }, yaxis: { visible: false, range: [-1.2, 1.5] }, annotations, height: 380, showlegend: true, legend: { orientation: "h" },
+      description: computationGraphDescription(v),
+    },
+  };
 }
 
 // ---------------------------------------------------------------- N + P versus N × P
