@@ -2,7 +2,7 @@
  * Lesson 02 — Dense layers, Sequential models, loss and cost.
  * Notebook: notebooks/02-dense-networks.ipynb. Tests: test/lessons/02-dense-networks.test.ts.
  *
- * Helpers the notebook uses (activation functions, the lecture's coffee
+ * Helpers the notebook uses (activation functions, the Week 1 optional lab's coffee
  * network as plain numbers, the 0/1 digits, figures) and the graded checks
  * `02.*`. The exercises themselves are written in the notebook.
  */
@@ -184,7 +184,7 @@ export const check = checker.check;
 /** Prints one tier of a check's hint: `lab.hint("NN.name", 2)` for more detail than a failed check shows. */
 export const hint = checker.hint;
 
-// ---------------------------------------------------------------- the lecture's coffee network
+// ---------------------------------------------------------------- the Week 1 optional lab's coffee network
 
 /** The oracle's float64 results for the coffee network (inputs, normalised inputs, predictions). */
 export function coffeeReference(): { inputs: number[][]; normalised: number[][]; predictions: number[] } {

@@ -57,7 +57,7 @@ export const checker = createChecker([
     lesson: LESSON, id: "06.backpropSimpleNetwork", fnName: "backpropSimpleNetwork", points: 2,
     hints: [
       "Backpropagation is the chain rule applied from the cost back towards the parameters: each node's derivative is built from the one after it.",
-      "Compare your fields with the lecture's example (J = 2, dJ/dw = −4) in the failed case: the first wrong field tells you the step to check. Forward values are wrong: check the order c, a, d, J and the ½ in J. A derivative is wrong: check what that node's local derivative multiplies, the derivative of the node to its right.",
+      "Compare your fields with the course notes' example (J = 2, dJ/dw = −4) in the failed case: the first wrong field tells you the step to check. Forward values are wrong: check the order c, a, d, J and the ½ in J. A derivative is wrong: check what that node's local derivative multiplies, the derivative of the node to its right.",
       "Walk-through: forward c = w·x, a = c + b, d = a − y, J = ½d². Backward, right to left, each derivative from the one after it: dJ/dd = d, dJ/da = dJ/dd·1, dJ/dc = dJ/da·1, dJ/db = dJ/da·1, dJ/dw = dJ/dc·x.",
     ],
   }),
@@ -86,7 +86,7 @@ export const hint = checker.hint;
 
 // ---------------------------------------------------------------- figures
 
-/** The forward values and backward derivatives of the lecture's small network. */
+/** The forward values and backward derivatives of the small network of the course notes. */
 export interface GraphValues {
   x: number; w: number; b: number; y: number;
   c: number; a: number; d: number; J: number;
