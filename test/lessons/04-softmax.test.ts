@@ -310,6 +310,10 @@ describe("lesson 04 notebook in a real tslab kernel", { concurrency: false }, ()
 
 describe("lesson 04 prose: sources labelled truly", () => {
   const md = markdownCells(SLUG);
+  it("the note on the softmax model's model.fit links to lesson 01's lab.fit primer", () => {
+    const cell = md.find((t) => t.includes("The softmax model trains through `model.fit`")) ?? "";
+    assert.ok(cell.includes("(01-logistic-regression.ipynb#lab-fit)"), cell.slice(0, 200));
+  });
   it("the indicator-form cost is the course notes', not the lecture's", () => {
     const cell = md.find((t) => t.startsWith("### The cost, written with an indicator")) ?? "";
     assert.match(cell, /course's notes \(not the lecture/);

@@ -405,6 +405,11 @@ describe("lesson 05 prose: Adam's alpha_j is a picture, lab.fit and accuracy cla
     assert.doesNotMatch(all, /2-core|tested on|gives the same model|nine held-out images in ten/);
     assert.match(all, /not bit for bit/);
   });
+  it("explains lab.fit once, in lesson 01's primer: the training section only links back, with no unprinted 'several times longer'", () => {
+    const training = md.find((t) => t.startsWith("### Training")) ?? "";
+    assert.ok(training.includes("(01-logistic-regression.ipynb#lab-fit)"), "links to the primer");
+    assert.doesNotMatch(md.join("\n"), /several times longer|same kind of shuffled batches|same from-logits loss/);
+  });
   it("the summary quotes no accuracy and no ordering of the two accuracies: it points at the lines the chain prints", () => {
     const all = md.join("\n");
     assert.doesNotMatch(all, /about 99%|over 90%|held-out accuracy is lower than the training accuracy/);
