@@ -160,6 +160,11 @@ describe("lesson 06 notebook in a real tslab kernel", { concurrency: false }, ()
 });
 
 describe("lesson 06 prose", () => {
+  it("labels the 10,000-node, 100,000-parameter network as the course's illustration, not the lecture's", () => {
+    const cell = readNotebook(sourceNotebook(SLUG)).cells.map(cellText).find((t) => t.includes("10,000 nodes")) ?? "";
+    assert.ok(cell, "section 4 keeps the illustration");
+    assert.match(cell, /an illustration, not the lecture's/);
+  });
   it("doubling a dense network's parameters makes the numerical method about 4 times slower, backprop about 2", () => {
     const text = readNotebook(sourceNotebook(SLUG)).cells.filter((c) => c.cell_type === "markdown").map(cellText).join("\n");
     assert.doesNotMatch(text, /takes about twice as long/);
