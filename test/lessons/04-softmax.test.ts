@@ -278,7 +278,9 @@ describe("lesson 04 notebook in a real tslab kernel", { concurrency: false }, ()
     const viaSigmoid = recorded<{ points: number; maxGap: number; lossFromLogits: number; lossFromProbabilities: number }>(run, "sigmoidOfLogits");
     assert.equal(viaSigmoid.points, 1000);
     assert.ok(viaSigmoid.maxGap >= 0 && viaSigmoid.maxGap < 1e-6, `gap ${viaSigmoid.maxGap}`);
-    assertNear(viaSigmoid.lossFromLogits, viaSigmoid.lossFromProbabilities, 1e-4, "loss from logits vs from probabilities");
+    // Whether the two routes' losses agree depends on the run (a confident wrong prediction parts them); the prose
+    // says so and points at the printed numbers, so only their being computed is pinned here.
+    assert.ok(Number.isFinite(viaSigmoid.lossFromLogits) && Number.isFinite(viaSigmoid.lossFromProbabilities), JSON.stringify(viaSigmoid));
     // The string loss treats logits as probabilities and differs from the from-logits loss.
     const fixed = recorded<{ stringLoss: number; fromLogitsLoss: number }>(run, "fixedLogitsLoss");
     assert.ok(Number.isFinite(fixed.stringLoss) && Number.isFinite(fixed.fromLogitsLoss) && Math.abs(fixed.stringLoss - fixed.fromLogitsLoss) > 0.1, JSON.stringify(fixed));
@@ -310,6 +312,12 @@ describe("lesson 04 notebook in a real tslab kernel", { concurrency: false }, ()
 
 describe("lesson 04 prose: sources labelled truly", () => {
   const md = markdownCells(SLUG);
+  it("the two multi-label losses are compared as printed, not said to agree for one seed's reason", () => {
+    const cell = md.find((t) => t.startsWith("Look at the size of the logits")) ?? "";
+    assert.ok(cell, "the paragraph under the logits");
+    assert.doesNotMatch(cell, /still agree because those confident predictions are/);
+    assert.match(cell, /Compare the two losses printed above/);
+  });
   it("the note on the softmax model's model.fit links to lesson 01's lab.fit primer", () => {
     const cell = md.find((t) => t.includes("The softmax model trains through `model.fit`")) ?? "";
     assert.ok(cell.includes("(01-logistic-regression.ipynb#lab-fit)"), cell.slice(0, 200));
