@@ -63,10 +63,10 @@ export const checker = createChecker([
   }),
   // Graded quiz (near the end of the notebook): the keys and explanations are the instructor's (grading/quiz-keys/).
   quizCheck({
-    lesson: LESSON, id: "06.quiz.nudgeW", points: 1,
+    lesson: LESSON, id: "06.quiz.nudgeX", points: 1,
     hints: [
-      "A derivative says how much J moves per small move of a parameter: ΔJ ≈ (∂J/∂w)·Δw, sign included.",
-      "Take ∂J/∂w from the backward pass of section 3 and use ΔJ ≈ (∂J/∂w)·Δw. Keep the sign of ∂J/∂w: it decides which way J moves, as its size decides how far.",
+      "A derivative says how much J moves per small move of any node of the graph, an input included: ΔJ ≈ (∂J/∂x)·Δx, sign included.",
+      "Section 3's backward pass stops at w and b. Take one more step of the chain rule, from ∂J/∂c to x, the way section 3 took it to w (what does c = w·x multiply a change of x by?); keep the sign, then use ΔJ ≈ (∂J/∂x)·Δx.",
     ],
   }),
   quizCheck({

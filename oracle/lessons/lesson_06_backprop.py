@@ -60,21 +60,26 @@ def build():
 
 
 def quiz():
-    """Graded quiz on the notes' computation graph (x = -2, w = 2, b = 8, y = 2): J(w = 2.001) - J(2) is about
-    -4 x 0.001, since dJ/dw = -4; and why one backward pass gives every derivative."""
-    nudged = backprop(-2, 2.001, 8, 2)["J"] - backprop(-2, 2, 8, 2)["J"]
-    assert abs(nudged - (-4 * 0.001)) < 1e-5, nudged
+    """Graded quiz on the notes' computation graph (x = -2, w = 2, b = 8, y = 2): J(x = -1.999) - J(-2) is about
+    +4 x 0.001, since dJ/dx = w dJ/dc = 2 * 2 = 4 (section 3 works out dJ/dw, not dJ/dx, so the quiz is not answered
+    above it); and why one backward pass gives every derivative."""
+    nudge = 0.001
+    change = backprop(-2 + nudge, 2, 8, 2)["J"] - backprop(-2, 2, 8, 2)["J"]
+    slope = round(change / nudge)
+    assert slope == 4 and abs(change - slope * nudge) < 1e-5, change
+    nudge_options = {
+        "a": "J goes up by about 4 × 0.001",
+        "b": "J goes down by about 4 × 0.001",
+        "c": "J goes up by about 2 × 0.001",
+        "d": "J does not change: x is an input, not a parameter",
+    }
+    nudge_answer = next(k for k, v in nudge_options.items() if v == f"J goes {'up' if slope > 0 else 'down'} by about {abs(slope)} × 0.001")
     return {
-        "06.quiz.nudgeW": quiz_check("how J changes when w moves from 2 to 2.001", {
-            "a": "J goes up by about 4 × 0.001",
-            "b": "J goes down by about 4 × 0.001",
-            "c": "J goes up by about 2 × 0.001",
-            "d": "J does not change: only b enters the cost directly",
-        }, "b", feedback={
-            "a": "mind the sign: w reaches J through c = w·x and x = −2 is negative, so raising w lowers c, a, d and J.",
-            "b": "∂J/∂w = ∂J/∂c · x = 2 · (−2) = −4, so J moves by about −4 times the change in w: from 2 to about 1.996.",
-            "c": "2 is ∂J/∂c (and ∂J/∂a, ∂J/∂d); w enters through c = w·x, which multiplies that derivative by x = −2.",
-            "d": "w enters the cost through c = w·x; a parameter leaves J unchanged only when its derivative is 0, and here it is −4.",
+        "06.quiz.nudgeX": quiz_check("how J changes when x moves from −2 to −1.999", nudge_options, nudge_answer, feedback={
+            "a": "∂J/∂x = ∂J/∂c · w = 2 · 2 = 4, so J moves by about 4 times the change in x: from 2 to about 2.004.",
+            "b": "−4 is ∂J/∂w, which multiplies ∂J/∂c by x = −2; x's own derivative multiplies ∂J/∂c by w = 2, which is positive.",
+            "c": "2 is ∂J/∂c (and ∂J/∂a, ∂J/∂d); x enters through c = w·x, which multiplies that derivative by w = 2.",
+            "d": "the chain rule does not ask whether a node is an input or a parameter: J depends on x through c = w·x, so nudging x changes J. Training uses only the parameters' derivatives, but x has one too.",
         }),
         "06.quiz.oneBackwardPass": quiz_check("why one backward pass gives every derivative", {
             "a": "it nudges every parameter by ε at the same time and measures the change in J once",

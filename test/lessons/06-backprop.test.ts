@@ -11,7 +11,8 @@ import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { checker } from "../../lib/lessons/06-backprop";
 import { initBackend } from "../../lib/runtime";
-import { storedCheck } from "../../lib/checks";
+import { quizOptions, storedCheck } from "../../lib/checks";
+import { readQuizKeys } from "../../grading/quiz-key-file";
 import { cellText, readNotebook } from "../../setup/notebook";
 import { figuresAndHtml, solutionFunctions, sourceNotebook, recorded } from "../helpers/notebooks";
 import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails, assertNear } from "../helpers/lesson-contract";
@@ -151,7 +152,7 @@ describe("lesson 06 notebook in a real tslab kernel", { concurrency: false }, ()
 
   it("wrong code in every exercise: runs to the end and every check fails", () => {
     assertWrongEditionFails(SLUG, IDS, {
-      quizNudgeW: 'const quizNudgeW = "a";',  // a wrong quiz option: the sign
+      quizNudgeX: 'const quizNudgeX = "b";',  // a wrong quiz option: ∂J/∂w's sign instead of ∂J/∂x's
       quizOneBackwardPass: 'const quizOneBackwardPass = "a";',  // a wrong quiz option
       numericalDerivative: "function numericalDerivative(f: (w: number) => number, w: number, eps: number = 0.001): number { return (f(w + eps) - f(w - eps)) / (2 * eps); }",
       backpropSimpleNetwork: "function backpropSimpleNetwork(x: number, w: number, b: number, y: number): { c: number; a: number; d: number; J: number; dJ_dd: number; dJ_da: number; dJ_dc: number; dJ_db: number; dJ_dw: number } { const c = w * x, a = c + b, d = a - y; return { c, a, d, J: d * d, dJ_dd: d, dJ_da: d, dJ_dc: d, dJ_db: d, dJ_dw: d }; }",
@@ -160,6 +161,16 @@ describe("lesson 06 notebook in a real tslab kernel", { concurrency: false }, ()
 });
 
 describe("lesson 06 prose", () => {
+  it("quiz question 1 asks for the nudge of x, whose derivative no cell above it works out (the nudge of w is worked in section 3)", () => {
+    const cells = readNotebook(sourceNotebook(SLUG)).cells.map(cellText);
+    const question = cells.findIndex((t) => t.includes("**Question 1.**"));
+    assert.ok(question > 0 && cells[question + 2]?.includes('lab.check("06.quiz.nudgeX"'), "the question sits above its check");
+    assert.match(cells[question] as string, /the input \$x\$ goes up by 0\.001, to −1\.999/);
+    for (const t of cells.slice(0, question)) assert.doesNotMatch(t, /\\partial J\}\{\\partial x\}|dJ\/dx|∂J\/∂x/, "no cell above works out ∂J/∂x");
+    const key = readQuizKeys(SLUG)["06.quiz.nudgeX"];
+    const options = quizOptions(storedCheck(SLUG, "06.quiz.nudgeX").cases[0]?.args ?? []);
+    assert.equal(options[key?.answer as string], "J goes up by about 4 × 0.001", "the oracle's key: ∂J/∂x = w · ∂J/∂c = 4");
+  });
   it("labels the 10,000-node, 100,000-parameter network as the course's illustration, not the lecture's", () => {
     const cell = readNotebook(sourceNotebook(SLUG)).cells.map(cellText).find((t) => t.includes("10,000 nodes")) ?? "";
     assert.ok(cell, "section 4 keeps the illustration");
