@@ -165,8 +165,8 @@ export const checker = createChecker([
   quizCheck({
     lesson: LESSON, id: "02.quiz.binaryLoss", points: 1,
     hints: [
-      "Think of what the output is for labels 0 or 1: a probability that y = 1, as in logistic regression.",
-      "Match each option to the kind of target it was made for: a real number, one class number out of many, or a single 0/1 label whose output is a probability. Then ask which kind \"digit 0 or digit 1, one sigmoid output\" is.",
+      "Binary cross-entropy is −y·log(f) − (1 − y)·log(1 − f): look at what it needs f and y to be.",
+      "For each option, write down what its label looks like (a class number out of many, a 0/1 answer, a real number) and ask whether one probability f and a y of 0 or 1 can describe it.",
     ],
   }),
   quizCheck({

@@ -14,6 +14,8 @@ import * as fs from "fs";
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
 import { ROOT } from "../../lib/runtime/paths";
+import { quizOptions, storedCheck } from "../../lib/checks";
+import { readQuizKeys } from "../../grading/quiz-key-file";
 import { activationByName, checker, coffeeReference, COFFEE_NETWORK, normalizeRoasts, plainLayers, predictProbabilities, sigmoid } from "../../lib/lessons/02-dense-networks";
 import { initBackend } from "../../lib/runtime";
 import { BinaryCrossentropy } from "../../lib/training";
@@ -163,6 +165,16 @@ describe("lesson 02 prose: sources labelled truthfully, no one run's numbers", (
     const cell = md.find((t) => t.includes("through the whole network")) ?? "";
     assert.match(cell, /optional coffee-roasting lab/);
     assert.doesNotMatch(cell, /lecture's two coffee roasts/);
+  });
+
+  it("quiz question 1 is the seed's practice question: for which task binary cross-entropy, 'not for any task' among the choices", () => {
+    const options = quizOptions(storedCheck(SLUG, "02.quiz.binaryLoss").cases[0]?.args ?? []);
+    const texts = Object.values(options);
+    assert.equal(texts.length, 4);
+    for (const kind of [/3 or more classes/, /exactly 2 classes/, /should not be used for any task/, /regression/]) assert.ok(texts.some((t) => kind.test(t)), `an option matching ${kind}`);
+    const key = readQuizKeys(SLUG)["02.quiz.binaryLoss"];
+    assert.match(options[key?.answer as string] as string, /exactly 2 classes/);
+    assert.ok(md.some((t) => t.includes("For which kind of task would you use the binary cross-entropy loss?")), "the question as the seed asks it");
   });
 
   it("the lesson's module calls the coffee network the Week 1 optional lab's, never the lecture's", () => {
