@@ -333,6 +333,16 @@ describe("lesson 04 prose: sources labelled truly", () => {
       assert.ok(cell.includes(line), `missing ${line}`);
     }
   });
+  it("shows the lecture's logistic from-logits variant as code, in Keras and in TensorFlow.js, as it does the multiclass one", () => {
+    const cell = md.find((t) => t.startsWith("## 4. Multiclass classification in TensorFlow.js")) ?? "";
+    const blocks = [...cell.matchAll(/```(python|ts)\n([\s\S]*?)```/g)].map((m) => ({ lang: m[1], code: m[2] as string }));
+    const keras = blocks.find((b) => b.lang === "python" && b.code.includes("BinaryCrossentropy(from_logits=True)"));
+    assert.ok(keras, "a Keras block with the logistic variant");
+    for (const line of ["Dense(units=1, activation='linear')", "logit = model(X)", "f_x = tf.nn.sigmoid(logit)"]) assert.ok(keras.code.includes(line), `Keras block: ${line}`);
+    const tfjs = blocks.find((b) => b.lang === "ts" && b.code.includes("lab.BinaryCrossentropy({ fromLogits: true })"));
+    assert.ok(tfjs, "a TensorFlow.js block with the logistic variant");
+    for (const line of ['units: 1, activation: "linear"', "tf.sigmoid(logit)"]) assert.ok(tfjs.code.includes(line), `TensorFlow.js block: ${line}`);
+  });
   it("gives the float32/float64 precision ratio as about 5×10^8, not 10^9", () => {
     const all = md.join("\n");
     assert.doesNotMatch(all, /10\^9\$ times worse/);
