@@ -374,5 +374,10 @@ describe("lesson 04: the graded a4 question is not answered above it", () => {
     const quizQuestion = cells.slice(0, quizAt).map((t) => t.includes("What is $a_4$?")).lastIndexOf(true);
     assert.ok(quizQuestion > 0, "the question sits just above its check");
     cells.slice(0, quizQuestion).forEach((t, i) => assert.ok(!t.includes(answer), `cell ${i} holds ${answer}, the quiz's answer`));
+    // Nor does a failed check above it: its report shows the case's name, arguments and expected value.
+    for (const [checkId, stored] of Object.entries(loadExpected(SLUG).checks)) {
+      if (checkId.includes(".quiz.")) continue;
+      for (const c of stored.cases) assert.ok(!JSON.stringify(c).includes(answer), `${checkId} case "${c.name}" holds ${answer}`);
+    }
   });
 });
