@@ -72,8 +72,21 @@ export function digitGridFigure(X: readonly (readonly number[])[], tiles: readon
       xaxis: { visible: false, constrain: "domain" },
       yaxis: { visible: false, autorange: "reversed", scaleanchor: "x" },
       margin: { l: 10, r: 10, t: 50, b: 10 },
+      description: digitGridDescription(tiles, columns),
     },
   };
+}
+
+/**
+ * The grid's text alternative: what a sighted student reads off it, the
+ * tiles' captions row by row and which of them are wrong, not the pixels.
+ */
+export function digitGridDescription(tiles: readonly DigitTile[], columns: number): string {
+  const rows = Math.max(1, Math.ceil(tiles.length / columns));
+  const wrong = tiles.filter((t) => t.wrong).map((t) => t.caption);
+  const captions = tiles.map((t) => t.caption).join("; ");
+  const mistakes = wrong.length === 0 ? "None is marked wrong." : `${wrong.length} marked wrong, in red: ${wrong.join("; ")}.`;
+  return `${tiles.length} digit image${tiles.length === 1 ? "" : "s"} of 20×20 pixels in ${rows} row${rows === 1 ? "" : "s"} of up to ${columns}, each with its caption; row by row: ${captions}. ${mistakes}`;
 }
 
 /** A probability as a short caption: three decimals, or one significant digit below 0.001 (so 3e-8 is not shown as 0.000). */

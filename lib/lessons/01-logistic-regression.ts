@@ -6,7 +6,8 @@
  * the graded checks `01.*`. The exercises themselves are written in the notebook.
  */
 import { createChecker, decisionCheck, loadExpected, quizCheck, storedFunctionCheck } from "../checks";
-import { plot, linspace, type Trace } from "../runtime";
+import { plot, linspace, type Layout, type Trace } from "../runtime";
+import { describeRegions, summariseRegions, type RegionSummary } from "../course/region-description";
 import { loadCoffeeData, isGoodRoast, goodRoastRegion, type CoffeeData } from "../course/coffee";
 import { fitNormalization, normalize, type NormStats } from "../course/normalize";
 
@@ -88,7 +89,7 @@ export const checker = createChecker([
     lesson: LESSON, id: "01.quiz.fitUpdates", points: 1,
     hints: [
       "An epoch is one pass over the training set; with mini-batches, one update uses one batch.",
-      "Count the batches in one pass over 200 examples when a batch holds at most 32, then count the passes.",
+      "Count the batches of 50 in one pass over the question's 1000 examples: that is the number of updates in one epoch. Then ask how many epochs fit runs.",
     ],
   }),
   quizCheck({
@@ -176,15 +177,31 @@ export function plotCostHistory(costHistory: readonly number[], title = "Cost J(
 
 /** Predicted probability over a grid of (temperature, duration), for a heat map of a model. */
 export function plotProbabilityMap(predict: (X: number[][]) => number[], data: CoffeeData, title: string): void {
+  const fig = probabilityMapFigure(predict, data, title);
+  plot(fig.data, fig.layout);
+}
+
+/**
+ * The figure of plotProbabilityMap, built without drawing it. Its text
+ * alternative says where the model predicts a good roast (f(x) ≥ 0.5) and
+ * where not: the picture's blue (high f) and red (low f) regions, in words.
+ */
+export function probabilityMapFigure(predict: (X: number[][]) => number[], data: CoffeeData, title: string): { data: Trace[]; layout: Layout; regions: RegionSummary[] } {
   const ts = linspace(150, 285, 60);
   const ds = linspace(11.5, 15.5, 40);
   const grid = ds.flatMap((d) => ts.map((t) => [t, d]));
   const p = predict(grid);
   const z = ds.map((_, i) => p.slice(i * ts.length, (i + 1) * ts.length));
-  plot([
-    { type: "heatmap", x: ts, y: ds, z, colorscale: "RdBu", reversescale: true, zmin: 0, zmax: 1, opacity: 0.6, colorbar: { title: { text: "f(x)" } } },
-    ...scatterRoasts(data),
-  ], { title, xaxis: { title: { text: "temperature (°C)" } }, yaxis: { title: { text: "duration (min)" } } });
+  const regions = summariseRegions(ts, ds, z.map((row) => row.map((f) => (f >= 0.5 ? 0 : 1))), ["f(x) ≥ 0.5, predicted good roast (blue)", "f(x) < 0.5, predicted bad roast (red)"]);
+  const description = `Background: the model's probability f(x) of a good roast over temperatures 150 to 285 °C and durations 11.5 to 15.5 min. ${describeRegions(regions, { x: "temperature", y: "duration" })} On top: the ${data.X.length} roasts of the data set, marked good or bad.`;
+  return {
+    data: [
+      { type: "heatmap", x: ts, y: ds, z, colorscale: "RdBu", reversescale: true, zmin: 0, zmax: 1, opacity: 0.6, colorbar: { title: { text: "f(x)" } } },
+      ...scatterRoasts(data),
+    ],
+    layout: { title, xaxis: { title: { text: "temperature (°C)" } }, yaxis: { title: { text: "duration (min)" } }, description },
+    regions,
+  };
 }
 
 /** True labels of roasts, for any list of (temperature, duration) points. */

@@ -2,7 +2,7 @@
  * Lesson 02 — Dense layers, Sequential models, loss and cost.
  * Notebook: notebooks/02-dense-networks.ipynb. Tests: test/lessons/02-dense-networks.test.ts.
  *
- * Helpers the notebook uses (activation functions, the lecture's coffee
+ * Helpers the notebook uses (activation functions, the Week 1 optional lab's coffee
  * network as plain numbers, the 0/1 digits, figures) and the graded checks
  * `02.*`. The exercises themselves are written in the notebook.
  */
@@ -165,8 +165,8 @@ export const checker = createChecker([
   quizCheck({
     lesson: LESSON, id: "02.quiz.binaryLoss", points: 1,
     hints: [
-      "Think of what the output is for labels 0 or 1: a probability that y = 1, as in logistic regression.",
-      "The loss of logistic regression, −y·log(f) − (1 − y)·log(1 − f), is the one to pass to compile; look up its name in the training section.",
+      "Binary cross-entropy is −y·log(f) − (1 − y)·log(1 − f): look at what it needs f and y to be.",
+      "For each option, write down what its label looks like (a class number out of many, a 0/1 answer, a real number) and ask whether one probability f and a y of 0 or 1 can describe it.",
     ],
   }),
   quizCheck({
@@ -184,7 +184,7 @@ export const check = checker.check;
 /** Prints one tier of a check's hint: `lab.hint("NN.name", 2)` for more detail than a failed check shows. */
 export const hint = checker.hint;
 
-// ---------------------------------------------------------------- the lecture's coffee network
+// ---------------------------------------------------------------- the Week 1 optional lab's coffee network
 
 /** The oracle's float64 results for the coffee network (inputs, normalised inputs, predictions). */
 export function coffeeReference(): { inputs: number[][]; normalised: number[][]; predictions: number[] } {

@@ -195,7 +195,7 @@ export const checker = createChecker([
     lesson: LESSON, id: "03.quiz.outputActivation", points: 1,
     hints: [
       "Choose the output activation whose range of values matches the range of the target y.",
-      "A price is never negative but can be any size above zero: which activation outputs exactly zero or positive numbers, without an upper limit?",
+      "Write down the range of values each option can output (for softmax, also what its outputs add up to), and put each range beside the values a price can take.",
     ],
   }),
 ]);

@@ -7,7 +7,8 @@
  * lib/training/losses.ts and are re-exported here.
  */
 import { createChecker, decisionCheck, quizCheck, storedFunctionCheck, type Alternative } from "../checks";
-import { createRng, linspace, plot, type Trace } from "../runtime";
+import { createRng, linspace, plot, type Layout, type Trace } from "../runtime";
+import { describeRegions, summariseRegions, type RegionSummary } from "../course/region-description";
 
 export { setup, progress, plot, linspace, seedEverything, record } from "../runtime";
 export { demo, disposeModel } from "../checks";
@@ -130,14 +131,14 @@ export const checker = createChecker([
     lesson: LESSON, id: "04.quiz.softmaxA4", points: 1,
     hints: [
       "The lecture's in-video question: what do the outputs of a softmax layer add up to, whatever the logits?",
-      "Add up the three outputs you know and ask what the fourth must be for the four to form a probability distribution.",
+      "Write the property of tier 1 as an equation in a₁, a₂, a₃ and a₄. Then decide whether that equation, with the three values you know, already fixes a₄, or whether z₄ is still needed.",
     ],
   }),
   quizCheck({
     lesson: LESSON, id: "04.quiz.softmaxOther", points: 1,
     hints: [
       "What do the outputs of a softmax add up to?",
-      "Each softmax output is the probability of one class and the N outputs add up to 1; with N = 2, a₂ follows from a₁ alone.",
+      "Write the property of tier 1 for N = 2 as an equation in a₁ and a₂, and ask whether knowing a₁ leaves any freedom for a₂.",
     ],
   }),
   quizCheck({
@@ -152,7 +153,7 @@ export const checker = createChecker([
     lesson: LESSON, id: "04.quiz.softmaxFacts", points: 2,
     hints: [
       "Go through the statements one by one against the softmax formula aⱼ = e^zⱼ / Σₖ e^zₖ: what does the denominator do, and which z's does it contain?",
-      "Add up the aⱼ; look at which z's appear in each aⱼ; set N = 2 and divide numerator and denominator by e^z₁; and ask whether labels that can all be 1 at once fit outputs that must add up to 1.",
+      "Test each statement against the formula: sum the aⱼ; list the z's that appear in one aⱼ; for N = 2, divide numerator and denominator by e^z₁ and compare with the sigmoid; and ask whether several labels that are all yes at once fit that sum.",
     ],
   }),
 ]);
@@ -236,13 +237,14 @@ export function plotRoundOff(): void {
  * predicted class on a 91×61 grid) with the four classes' points on top: the
  * background of both decision-region figures.
  */
-function regionTraces(predictClass: (grid: number[][]) => number[], data: { X: number[][]; y: number[] }, style: { opacity: number; markerSize: number; hover: boolean }): Trace[] {
+function regionTraces(predictClass: (grid: number[][]) => number[], data: { X: number[][]; y: number[] }, style: { opacity: number; markerSize: number; hover: boolean }): { traces: Trace[]; regions: RegionSummary[] } {
   const xs = linspace(-9, 9, 91);
   const ys = linspace(-6, 6, 61);
   const grid = ys.flatMap((v) => xs.map((u) => [u, v]));
   const cls = predictClass(grid);
   const z = ys.map((_, i) => cls.slice(i * xs.length, (i + 1) * xs.length));
   const colors = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"];
+  const regions = summariseRegions(xs, ys, z, ["class 0 (blue)", "class 1 (orange)", "class 2 (green)", "class 3 (red)"]);
   const heatmap: Trace = { type: "heatmap", x: xs, y: ys, z, showscale: false, opacity: style.opacity, zmin: 0, zmax: 3, colorscale: colors.map((c, i) => [[i / 4, c], [(i + 1) / 4, c]]).flat() };
   if (!style.hover) heatmap.hoverinfo = "skip";
   const traces: Trace[] = [heatmap];
@@ -250,13 +252,24 @@ function regionTraces(predictClass: (grid: number[][]) => number[], data: { X: n
     const pts = data.X.filter((_, i) => data.y[i] === k);
     traces.push({ type: "scatter", mode: "markers", name: `class ${k}`, x: pts.map((p) => p[0]), y: pts.map((p) => p[1]), marker: { size: style.markerSize, color: colors[k] } });
   }
-  return traces;
+  return { traces, regions };
+}
+
+/** The text alternative of a decision-region figure: where each predicted class lies, and the data drawn on top. */
+function regionsDescription(regions: readonly RegionSummary[], points: number): string {
+  return `Background: the class the model predicts at each point of the square x₁ −9 to 9, x₂ −6 to 6. ${describeRegions(regions, { x: "x₁", y: "x₂" })} On top: the ${points} training points, coloured by their true class.`;
+}
+
+/** The decision-region figure (data and layout, its text alternative included), built without drawing it. */
+export function decisionRegionsFigure(predictClass: (grid: number[][]) => number[], data: { X: number[][]; y: number[] }, title: string): { data: Trace[]; layout: Layout; regions: RegionSummary[] } {
+  const { traces, regions } = regionTraces(predictClass, data, { opacity: 0.35, markerSize: 4, hover: true });
+  return { data: traces, regions, layout: { title, xaxis: { title: { text: "x₁" } }, yaxis: { title: { text: "x₂" } }, height: 450, description: regionsDescription(regions, data.X.length) } };
 }
 
 /** Decision regions of a classifier over the blobs' square, with the data on top. */
 export function plotDecisionRegions(predictClass: (grid: number[][]) => number[], data: { X: number[][]; y: number[] }, title: string): void {
-  const traces = regionTraces(predictClass, data, { opacity: 0.35, markerSize: 4, hover: true });
-  plot(traces, { title, xaxis: { title: { text: "x₁" } }, yaxis: { title: { text: "x₂" } }, height: 450 });
+  const fig = decisionRegionsFigure(predictClass, data, title);
+  plot(fig.data, fig.layout);
 }
 
 /** One hidden ReLU unit of a 2-input layer: z = w · x + b, active (z > 0) on one side of the line w · x + b = 0. */
@@ -287,7 +300,13 @@ export function unitBoundary(unit: HiddenUnit, box = { x: [-9, 9], y: [-6, 6] })
  * pointing into the half-plane where that unit is active (z > 0).
  */
 export function plotHiddenUnits(units: readonly HiddenUnit[], predictClass: (grid: number[][]) => number[], data: { X: number[][]; y: number[] }, title: string): void {
-  const traces = regionTraces(predictClass, data, { opacity: 0.25, markerSize: 3, hover: false });
+  const fig = hiddenUnitsFigure(units, predictClass, data, title);
+  plot(fig.data, fig.layout);
+}
+
+/** The figure of plotHiddenUnits (data and layout, its text alternative included), built without drawing it. */
+export function hiddenUnitsFigure(units: readonly HiddenUnit[], predictClass: (grid: number[][]) => number[], data: { X: number[][]; y: number[] }, title: string): { data: Trace[]; layout: Layout; regions: RegionSummary[] } {
+  const { traces, regions } = regionTraces(predictClass, data, { opacity: 0.25, markerSize: 3, hover: false });
   const annotations: Record<string, unknown>[] = [];
   units.forEach((unit, u) => {
     const line = unitBoundary(unit);
@@ -301,5 +320,12 @@ export function plotHiddenUnits(units: readonly HiddenUnit[], predictClass: (gri
     const p1 = x0 + t * (x1 - x0), p2 = y0 + t * (y1 - y0);
     annotations.push({ x: p1, y: p2, ax: p1 + (3 * unit.w[0]) / n, ay: p2 + (3 * unit.w[1]) / n, xref: "x", yref: "y", axref: "x", ayref: "y", showarrow: true, arrowside: "start", arrowhead: 2, arrowwidth: 2, text: `unit ${u + 1}: z > 0`, font: { size: 13 }, bgcolor: "rgba(255,255,255,0.8)" });
   });
-  plot(traces, { title, xaxis: { title: { text: "x₁" }, range: [-9, 9] }, yaxis: { title: { text: "x₂" }, range: [-6, 6] }, height: 450, annotations });
+  const lines = units.map((unit, u) => `unit ${u + 1}'s line ${short(unit.w[0])}·x₁ + ${short(unit.w[1])}·x₂ + ${short(unit.b)} = 0, active (z > 0) on the side w = (${short(unit.w[0])}, ${short(unit.w[1])}) points to`).join("; ");
+  const description = `${regionsDescription(regions, data.X.length)} Black lines: ${lines}.`;
+  return { data: traces, regions, layout: { title, xaxis: { title: { text: "x₁" }, range: [-9, 9] }, yaxis: { title: { text: "x₂" }, range: [-6, 6] }, height: 450, annotations, description } };
+}
+
+/** Three significant digits, a real minus sign: a weight as a text alternative says it. */
+function short(v: number): string {
+  return String(Number(v.toPrecision(3))).replace("-", "−");
 }

@@ -134,7 +134,7 @@ export const checker = createChecker([
     lesson: LESSON, id: "05.quiz.adamRaises", points: 1,
     hints: [
       "Adam keeps a learning rate for each parameter and adjusts it from how that parameter has been moving.",
-      "Picture the two paths of the lecture: tiny steps that all go the same way, and steps that overshoot and bounce back and forth. Which one calls for a larger α?",
+      "Look at Adam's step α·m̂/(√v̂ + ε). For each option's pattern of gradients, ask what happens to m̂ (an average of signed gradients) and to √v̂ (from their squares): when are the two about equal in size, and when is m̂ much smaller?",
     ],
   }),
 ]);

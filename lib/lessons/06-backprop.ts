@@ -7,7 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { createChecker, quizCheck, storedFunctionCheck } from "../checks";
-import { plot, type Trace } from "../runtime";
+import { plot, type Layout, type Trace } from "../runtime";
 
 export { setup, plot, linspace, record } from "../runtime";
 export { demo } from "../checks";
@@ -57,23 +57,23 @@ export const checker = createChecker([
     lesson: LESSON, id: "06.backpropSimpleNetwork", fnName: "backpropSimpleNetwork", points: 2,
     hints: [
       "Backpropagation is the chain rule applied from the cost back towards the parameters: each node's derivative is built from the one after it.",
-      "Compare your fields with the lecture's example (J = 2, dJ/dw = −4) in the failed case: the first wrong field tells you the step to check. Forward values are wrong: check the order c, a, d, J and the ½ in J. A derivative is wrong: check what that node's local derivative multiplies, the derivative of the node to its right.",
+      "Compare your fields with the course notes' example (J = 2, dJ/dw = −4) in the failed case: the first wrong field tells you the step to check. Forward values are wrong: check the order c, a, d, J and the ½ in J. A derivative is wrong: check what that node's local derivative multiplies, the derivative of the node to its right.",
       "Walk-through: forward c = w·x, a = c + b, d = a − y, J = ½d². Backward, right to left, each derivative from the one after it: dJ/dd = d, dJ/da = dJ/dd·1, dJ/dc = dJ/da·1, dJ/db = dJ/da·1, dJ/dw = dJ/dc·x.",
     ],
   }),
   // Graded quiz (near the end of the notebook): the keys and explanations are the instructor's (grading/quiz-keys/).
   quizCheck({
-    lesson: LESSON, id: "06.quiz.nudgeW", points: 1,
+    lesson: LESSON, id: "06.quiz.nudgeX", points: 1,
     hints: [
-      "A derivative says how much J moves per small move of a parameter: ΔJ ≈ (∂J/∂w)·Δw, sign included.",
-      "Find ∂J/∂w in the backward pass of section 3 (it goes through c = w·x) and multiply it by the change in w.",
+      "A derivative says how much J moves per small move of any node of the graph, an input included: ΔJ ≈ (∂J/∂x)·Δx, sign included.",
+      "Section 3's backward pass stops at w and b. Take one more step of the chain rule, from ∂J/∂c to x, the way section 3 took it to w (what does c = w·x multiply a change of x by?); keep the sign, then use ΔJ ≈ (∂J/∂x)·Δx.",
     ],
   }),
   quizCheck({
     lesson: LESSON, id: "06.quiz.oneBackwardPass", points: 1,
     hints: [
       "Section 4 compares N × P steps with N + P steps: where does the saving come from?",
-      "Look at how the backward pass of section 3 gets ∂J/∂a from ∂J/∂d and ∂J/∂c from ∂J/∂a: how often is each node's derivative computed?",
+      "Follow section 3's backward pass from J to w and to b: count the multiplications it takes to reach both, and compare with section 2's numerical method, which needs one more forward pass for every parameter.",
     ],
   }),
 ]);
@@ -86,7 +86,7 @@ export const hint = checker.hint;
 
 // ---------------------------------------------------------------- figures
 
-/** The forward values and backward derivatives of the lecture's small network. */
+/** The forward values and backward derivatives of the small network of the course notes. */
 export interface GraphValues {
   x: number; w: number; b: number; y: number;
   c: number; a: number; d: number; J: number;
@@ -95,6 +95,23 @@ export interface GraphValues {
 
 /** The computation graph c = w·x → a = c + b → d = a − y → J = ½d², forward values above, derivatives below. */
 export function plotComputationGraph(v: GraphValues): void {
+  const fig = computationGraphFigure(v);
+  plot(fig.data, fig.layout);
+}
+
+/**
+ * The graph in words, for its text alternative: every node's forward value
+ * (left to right) and every derivative of J (right to left), not the
+ * positions the picture puts them at.
+ */
+export function computationGraphDescription(v: GraphValues): string {
+  const forward = `x = ${v.x}, w = ${v.w}, c = w·x = ${v.c}, b = ${v.b}, a = c + b = ${v.a}, y = ${v.y}, d = a − y = ${v.d}, J = ½d² = ${v.J}`;
+  const backward = `∂J/∂d = ${v.dJ_dd}, ∂J/∂a = ${v.dJ_da}, ∂J/∂c = ${v.dJ_dc}, ∂J/∂b = ${v.dJ_db}, ∂J/∂w = ${v.dJ_dw}`;
+  return `Nodes from left to right: w and x feed c = w·x; c and b feed a = c + b; a and y feed d = a − y; d feeds J = ½d². Forward values: ${forward}. Derivatives of J, from right to left: ${backward}.`;
+}
+
+/** The figure of plotComputationGraph (data and layout, its text alternative included), built without drawing it. */
+export function computationGraphFigure(v: GraphValues): { data: Trace[]; layout: Layout } {
   const nodes: { id: string; x: number; y: number; label: string; value: number; grad?: number }[] = [
     { id: "w", x: 0, y: 1, label: "w", value: v.w, grad: v.dJ_dw },
     { id: "x", x: 0, y: 0, label: "x", value: v.x },
@@ -116,10 +133,14 @@ export function plotComputationGraph(v: GraphValues): void {
     { type: "scatter", mode: "text", x: nodes.filter((n) => n.grad !== undefined).map((n) => n.x), y: nodes.filter((n) => n.grad !== undefined).map((n) => n.y - 0.28), text: nodes.filter((n) => n.grad !== undefined).map((n) => `∂J/∂${n.id} = ${n.grad}`), textfont: { color: "#d62728", size: 13 }, name: "derivative (backprop)", hoverinfo: "skip" },
   ];
   const annotations = edges.map(([from, to]) => ({ x: at(to).x - 0.22, y: at(to).y, ax: at(from).x + 0.22, ay: at(from).y, xref: "x", yref: "y", axref: "x", ayref: "y", showarrow: true, arrowhead: 3, arrowsize: 1.2, arrowcolor: "#777", text: "" }));
-  plot(traces, {
-    title: "Computation graph: forward values (green, left to right) and derivatives (red, right to left)",
-    xaxis: { visible: false, range: [-0.5, 4.6] }, yaxis: { visible: false, range: [-1.2, 1.5] }, annotations, height: 380, showlegend: true, legend: { orientation: "h" },
-  });
+  return {
+    data: traces,
+    layout: {
+      title: "Computation graph: forward values (green, left to right) and derivatives (red, right to left)",
+      xaxis: { visible: false, range: [-0.5, 4.6] }, yaxis: { visible: false, range: [-1.2, 1.5] }, annotations, height: 380, showlegend: true, legend: { orientation: "h" },
+      description: computationGraphDescription(v),
+    },
+  };
 }
 
 // ---------------------------------------------------------------- N + P versus N × P

@@ -8,7 +8,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { createChecker, describeModel, quizCheck, storedFunctionCheck, storedModelCheck, type ModelDescription } from "../checks";
-import { createRng, plot, quietCpuFirstUse, type Trace } from "../runtime";
+import { createRng, plot, quietCpuFirstUse, type Layout, type Trace } from "../runtime";
 import { probabilityAccuracy } from "../course/accuracy";
 
 export { setup, progress, plot, linspace, seedEverything, record } from "../runtime";
@@ -134,6 +134,18 @@ export function plotHeartbeats(data: { X: number[][]; y: number[] }, count = 2):
 
 /** The windows each unit of the two convolutional layers sees. */
 export function plotWindows(): void {
+  const fig = windowsFigure();
+  plot(fig.data, fig.layout);
+}
+
+/**
+ * The figure of plotWindows, built without drawing it. Its text alternative
+ * lists what the hover texts say: each layer-1 unit's window of samples and
+ * each layer-2 unit's layer-1 units (working out which samples those cover is
+ * the graded quiz's question, so the words leave it to the student, as the
+ * picture's hover texts do).
+ */
+export function windowsFigure(): { data: Trace[]; layout: Layout } {
   const traces: Trace[] = [];
   for (let u = 0; u < 9; u++) {
     traces.push({ x: [u * 10, u * 10 + 19], y: [u, u], mode: "lines", line: { width: 9, color: "#1f77b4" }, name: `layer 1, unit ${u + 1}: x${u * 10 + 1}–x${u * 10 + 20}`, showlegend: false, hovertemplate: `layer 1, unit ${u + 1}: samples ${u * 10 + 1}–${u * 10 + 20}<extra></extra>` });
@@ -142,12 +154,18 @@ export function plotWindows(): void {
     const first = u * 2;
     traces.push({ x: [first * 10, (first + 4) * 10 + 19], y: [10.5 + u, 10.5 + u], mode: "lines", line: { width: 9, color: "#ff7f0e" }, showlegend: false, hovertemplate: `layer 2, unit ${u + 1}: layer-1 units ${first + 1}–${first + 5}<extra></extra>` });
   }
-  plot(traces, {
-    title: "What each unit sees: layer 1 (blue) windows of 20 samples, stride 10; layer 2 (orange) 5 layer-1 units, stride 2",
-    xaxis: { title: { text: "input sample" }, range: [-2, 101] },
-    yaxis: { tickvals: [0, 4, 8, 10.5, 11.5, 12.5], ticktext: ["L1 unit 1", "L1 unit 5", "L1 unit 9", "L2 unit 1", "L2 unit 2", "L2 unit 3"] },
-    height: 420,
-  });
+  const layer1 = Array.from({ length: 9 }, (_, u) => `unit ${u + 1}: samples ${u * 10 + 1}–${u * 10 + 20}`).join(", ");
+  const layer2 = Array.from({ length: 3 }, (_, u) => `unit ${u + 1}: layer-1 units ${2 * u + 1}–${2 * u + 5}`).join(", ");
+  return {
+    data: traces,
+    layout: {
+      title: "What each unit sees: layer 1 (blue) windows of 20 samples, stride 10; layer 2 (orange) 5 layer-1 units, stride 2",
+      xaxis: { title: { text: "input sample" }, range: [-2, 101] },
+      yaxis: { tickvals: [0, 4, 8, 10.5, 11.5, 12.5], ticktext: ["L1 unit 1", "L1 unit 5", "L1 unit 9", "L2 unit 1", "L2 unit 2", "L2 unit 3"] },
+      height: 420,
+      description: `One bar per unit along the 100 input samples. Layer 1, 9 units, each a window of 20 samples moving by 10: ${layer1}. Layer 2, 3 units, each 5 neighbouring layer-1 units moving by 2, drawn over the samples those units cover: ${layer2}.`,
+    },
+  };
 }
 
 /** One line per model: input size, then each layer's output shape and parameter count. */
@@ -227,6 +245,26 @@ export function sizeFindings(runs: readonly SizeRun[]): SizeFinding[] {
  * every single run as a faint dot: with one filter per layer, runs differ a lot.
  */
 export function plotAccuracyVsSize(runs: readonly SizeRun[]): void {
+  const fig = accuracyVsSizeFigure(runs);
+  plot(fig.data, fig.layout);
+}
+
+/**
+ * The text alternative of the size experiment's figure: per true training-set
+ * size (not the x positions, which are pulled apart so the bars do not hide
+ * each other), each network's mean held-out accuracy and its lowest to
+ * highest run.
+ */
+export function accuracyVsSizeDescription(runs: readonly SizeRun[]): string {
+  const summary = summariseRuns(runs);
+  const pct = (v: number): string => `${(100 * v).toFixed(1)}%`;
+  const spread = (s: Spread): string => `mean ${pct(s.mean)} (runs from ${pct(s.min)} to ${pct(s.max)})`;
+  const bySize = summary.map((s) => `${s.size} training traces, ${s.runs} runs: convolutional ${spread(s.conv)}, dense ${spread(s.dense)}`);
+  return `Held-out accuracy on 400 traces against training-set size. ${bySize.join("; ")}.`;
+}
+
+/** The figure of plotAccuracyVsSize (data and layout, its text alternative included), built without drawing it. */
+export function accuracyVsSizeFigure(runs: readonly SizeRun[]): { data: Trace[]; layout: Layout } {
   const summary = summariseRuns(runs);
   const sizes = summary.map((s) => s.size);
   const series = (key: "conv" | "dense", name: string, color: string, shift: number): Trace[] => [
@@ -236,13 +274,17 @@ export function plotAccuracyVsSize(runs: readonly SizeRun[]): void {
     },
     { x: runs.map((r) => r.size * shift), y: runs.map((r) => 100 * r[key]), mode: "markers", name: `${name}: each run`, marker: { color, size: 5, opacity: 0.45 } },
   ];
-  plot([
-    // The two networks are drawn slightly apart along x so their bars do not hide each other.
-    ...series("conv", "convolutional (31 parameters)", "#ff7f0e", 0.96),
-    ...series("dense", "dense 100 → 9 → 3 → 1 (943 parameters)", "#1f77b4", 1.04),
-  ], {
-    title: "Held-out accuracy against training-set size (bars: lowest to highest run)",
-    xaxis: { title: { text: "training examples" }, type: "log", tickvals: sizes },
-    yaxis: { title: { text: "accuracy on 400 held-out traces (%)" }, range: [40, 101] },
-  });
+  return {
+    data: [
+      // The two networks are drawn slightly apart along x so their bars do not hide each other.
+      ...series("conv", "convolutional (31 parameters)", "#ff7f0e", 0.96),
+      ...series("dense", "dense 100 → 9 → 3 → 1 (943 parameters)", "#1f77b4", 1.04),
+    ],
+    layout: {
+      title: "Held-out accuracy against training-set size (bars: lowest to highest run)",
+      xaxis: { title: { text: "training examples" }, type: "log", tickvals: sizes },
+      yaxis: { title: { text: "accuracy on 400 held-out traces (%)" }, range: [40, 101] },
+      description: accuracyVsSizeDescription(runs),
+    },
+  };
 }

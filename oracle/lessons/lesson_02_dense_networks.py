@@ -147,17 +147,18 @@ def build():
         "normalised": xn,
         "predictions": [sequential(x, coffee_layers)[0] for x in xn],
     }
-    # Graded quiz (Machine Learning Specialization, Course 2, Week 2: training details).
-    checks["02.quiz.binaryLoss"] = quiz_check("which loss for labels 0 or 1", {
-        "a": "mean squared error",
-        "b": "binary cross-entropy",
-        "c": "sparse categorical cross-entropy",
-        "d": "mean absolute error",
+    # Graded quiz: the practice quiz's first question, as the seed asks it (Machine Learning Specialization,
+    # Course 2, Week 2: for which task binary cross-entropy, "should not be used for any task" among the choices).
+    checks["02.quiz.binaryLoss"] = quiz_check("for which task binary cross-entropy", {
+        "a": "classification into 3 or more classes",
+        "b": "binary classification: exactly 2 classes",
+        "c": "none: binary cross-entropy should not be used for any task",
+        "d": "regression: predicting a number",
     }, "b", feedback={
-        "a": "squared error is the usual loss for regression, where y is any real number; a 0/1 label with a sigmoid output is trained with the logistic loss instead.",
-        "b": "this is the logistic-regression loss −y·log(f) − (1 − y)·log(1 − f), named for the two classes it compares.",
-        "c": "that loss belongs to a softmax over N classes with integer labels (lesson 04); one sigmoid output for two classes needs its two-class form.",
-        "d": "absolute error is a regression loss too: it does not treat the output as the probability that y = 1.",
+        "a": "with 3 or more classes the output is a softmax over the classes, trained with the sparse categorical cross-entropy (lesson 04); binary cross-entropy compares one probability with a 0/1 label.",
+        "b": "it is the logistic-regression loss −y·log(f) − (1 − y)·log(1 − f): one probability f that y = 1 against a label that is 0 or 1, which is what two classes need.",
+        "c": "it is the loss of every 0/1 classifier in lessons 01 and 02, the logistic loss −y·log(f) − (1 − y)·log(1 − f) under its TensorFlow name.",
+        "d": "a number to predict is compared with its target by a regression loss such as the squared error; binary cross-entropy needs a target that is 0 or 1.",
     })
     # The practice quiz's second question, as the seed asks it: which line of the lecture's code updates the parameters.
     checks["02.quiz.fitUpdates"] = quiz_check("which line of code updates the network parameters", {

@@ -33,8 +33,9 @@ def bce_logits(y, z):
     return float(np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))))
 
 
-# The lecture's example output a = (0.30, 0.20, 0.15, 0.35), as logits z = log a.
-LECTURE_Z = tolist(np.log([0.30, 0.20, 0.15, 0.35]))
+# Logits z = log a of a known distribution a = (0.10, 0.20, 0.30, 0.40): softmax must give a back. (Not the
+# lecture's a1..a3 = 0.30, 0.20, 0.15: its a4 is the graded quiz's answer, which a failed check would show.)
+KNOWN_Z = tolist(np.log([0.10, 0.20, 0.30, 0.40]))
 
 
 def multiclass(n):
@@ -62,7 +63,7 @@ def build():
         "checks": {
             "04.mySoftmax": {**tight, "cases": [
                 case("z = [1, 2, 3, 4]", [[1, 2, 3, 4]], tolist(softmax([1, 2, 3, 4]))),
-                case("the lecture's example: a = 0.30, 0.20, 0.15, 0.35", [LECTURE_Z], tolist(softmax(LECTURE_Z))),
+                case("logits of a known distribution: z = log(0.10, 0.20, 0.30, 0.40)", [KNOWN_Z], tolist(softmax(KNOWN_Z))),
                 case("two equal logits", [[0, 0]], [0.5, 0.5]),
                 case("one class", [[5]], [1.0]),
             ]},

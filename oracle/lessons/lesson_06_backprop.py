@@ -21,7 +21,7 @@ def forward_difference(name, w, eps=0.001):
 
 
 def backprop(x, w, b, y):
-    """The small network of the lecture and the lab by hand: forward left to right, then the chain rule right to left."""
+    """The small network of the course notes and the optional lab by hand: forward left to right, then the chain rule right to left."""
     c = w * x
     a = c + b
     d = a - y
@@ -39,7 +39,7 @@ def build():
         "checks": {
             # A forward difference divides a rounding error by eps: 1e-9 relative is tight but safe in float64.
             "06.numericalDerivative": {"atol": 1e-9, "rtol": 1e-9, "cases": [
-                case("J = w² at w = 3, default eps (the lecture's 6.001)", ["square", 3], forward_difference("square", 3)),
+                case("J = w² at w = 3, default eps (about 6.001)", ["square", 3], forward_difference("square", 3)),
                 case("J = w² at w = 3, eps = 0.002", ["square", 3, 0.002], forward_difference("square", 3, 0.002)),
                 case("J = (2 + 3w)² at w = 3 (about 66)", ["twoPlusThreeWSquared", 3], forward_difference("twoPlusThreeWSquared", 3)),
                 case("J = w³ at w = 2, eps = 1e-6", ["cube", 2, 1e-6], forward_difference("cube", 2, 1e-6)),
@@ -47,8 +47,8 @@ def build():
                 case("J = e^w at w = 0", ["exp", 0], forward_difference("exp", 0)),
             ]},
             "06.backpropSimpleNetwork": {"atol": 1e-12, "rtol": 1e-12, "cases": [
-                # The lecture's computation graph (Course 2, Week 2, "Computation graph"): J = 2, dJ/dw = −4.
-                case("the lecture's example: x = −2, w = 2, b = 8, y = 2", [-2, 2, 8, 2], backprop(-2, 2, 8, 2)),
+                # The course notes' computation graph (Course 2, Week 2, the notes' backprop page): J = 2, dJ/dw = −4.
+                case("the course notes' example: x = −2, w = 2, b = 8, y = 2", [-2, 2, 8, 2], backprop(-2, 2, 8, 2)),
                 # The optional lab's example (same graph, other numbers): J = 4.5, dJ/dw = 6.
                 case("the optional lab's example: x = 2, w = −2, b = 8, y = 1", [2, -2, 8, 1], backprop(2, -2, 8, 1)),
                 case("a perfect prediction: J = 0, every derivative 0", [3, 1.5, -0.5, 4], backprop(3, 1.5, -0.5, 4)),
@@ -60,21 +60,26 @@ def build():
 
 
 def quiz():
-    """Graded quiz on the notes' computation graph (x = -2, w = 2, b = 8, y = 2): J(w = 2.001) - J(2) is about
-    -4 x 0.001, since dJ/dw = -4; and why one backward pass gives every derivative."""
-    nudged = backprop(-2, 2.001, 8, 2)["J"] - backprop(-2, 2, 8, 2)["J"]
-    assert abs(nudged - (-4 * 0.001)) < 1e-5, nudged
+    """Graded quiz on the notes' computation graph (x = -2, w = 2, b = 8, y = 2): J(x = -1.999) - J(-2) is about
+    +4 x 0.001, since dJ/dx = w dJ/dc = 2 * 2 = 4 (section 3 works out dJ/dw, not dJ/dx, so the quiz is not answered
+    above it); and why one backward pass gives every derivative."""
+    nudge = 0.001
+    change = backprop(-2 + nudge, 2, 8, 2)["J"] - backprop(-2, 2, 8, 2)["J"]
+    slope = round(change / nudge)
+    assert slope == 4 and abs(change - slope * nudge) < 1e-5, change
+    nudge_options = {
+        "a": "J goes up by about 4 × 0.001",
+        "b": "J goes down by about 4 × 0.001",
+        "c": "J goes up by about 2 × 0.001",
+        "d": "J does not change: x is an input, not a parameter",
+    }
+    nudge_answer = next(k for k, v in nudge_options.items() if v == f"J goes {'up' if slope > 0 else 'down'} by about {abs(slope)} × 0.001")
     return {
-        "06.quiz.nudgeW": quiz_check("how J changes when w moves from 2 to 2.001", {
-            "a": "J goes up by about 4 × 0.001",
-            "b": "J goes down by about 4 × 0.001",
-            "c": "J goes up by about 2 × 0.001",
-            "d": "J does not change: only b enters the cost directly",
-        }, "b", feedback={
-            "a": "mind the sign: w reaches J through c = w·x and x = −2 is negative, so raising w lowers c, a, d and J.",
-            "b": "∂J/∂w = ∂J/∂c · x = 2 · (−2) = −4, so J moves by about −4 times the change in w: from 2 to about 1.996.",
-            "c": "2 is ∂J/∂c (and ∂J/∂a, ∂J/∂d); w enters through c = w·x, which multiplies that derivative by x = −2.",
-            "d": "w enters the cost through c = w·x; a parameter leaves J unchanged only when its derivative is 0, and here it is −4.",
+        "06.quiz.nudgeX": quiz_check("how J changes when x moves from −2 to −1.999", nudge_options, nudge_answer, feedback={
+            "a": "∂J/∂x = ∂J/∂c · w = 2 · 2 = 4, so J moves by about 4 times the change in x: from 2 to about 2.004.",
+            "b": "−4 is ∂J/∂w, which multiplies ∂J/∂c by x = −2; x's own derivative multiplies ∂J/∂c by w = 2, which is positive.",
+            "c": "2 is ∂J/∂c (and ∂J/∂a, ∂J/∂d); x enters through c = w·x, which multiplies that derivative by w = 2.",
+            "d": "the chain rule does not ask whether a node is an input or a parameter: J depends on x through c = w·x, so nudging x changes J. Training uses only the parameters' derivatives, but x has one too.",
         }),
         "06.quiz.oneBackwardPass": quiz_check("why one backward pass gives every derivative", {
             "a": "it nudges every parameter by ε at the same time and measures the change in J once",

@@ -11,6 +11,8 @@ import { compareCase, NOT_COMPLETED, type CheckDefinition, type CheckResult } fr
 import { FailureCounter, lookupHint, MORE_DETAIL_AFTER, tiersToShow } from "../../lib/checks/hints";
 import { renderHtml, renderText } from "../../lib/checks/report";
 import { checker as lesson04, hint as lesson04Hint } from "../../lib/lessons/04-softmax";
+import { loadExpected, quizOptions } from "../../lib/checks";
+import { readQuizKeys } from "../../grading/quiz-key-file";
 
 const TIERS = ["idea to revisit", "the formula", "the usual pitfalls"] as const;
 
@@ -179,3 +181,58 @@ describe("every exercise's hints: a walk-through exists, only as tier 3", () => 
   });
 });
 
+
+/** Lower case, letters and digits only: "binary cross-entropy" and "binaryCrossentropy" compare equal. */
+const squash = (t: string): string => t.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
+/** Numbers (200, 0.35, 1–60 gives 1 and 60) and words of five letters or more, lower case. */
+const numbersIn = (t: string): Set<string> => new Set(t.match(/\d+(?:\.\d+)?/g) ?? []);
+const wordsIn = (t: string): Set<string> => new Set((t.toLowerCase().match(/\p{L}{5,}/gu) ?? []));
+
+/**
+ * What a tier-2 hint must not contain for a quiz question: each right option's text, and what sets it apart
+ * from the wrong options (a number or a word of five letters or more that no wrong option has). The right
+ * option comes from the instructor's key (grading/quiz-keys/, not shipped to students), its text from the
+ * options the notebook shows (data/expected/).
+ */
+export function quizGiveaways(slug: string, id: string): { rightTexts: string[]; numbers: string[]; words: string[] } {
+  const key = readQuizKeys(slug)[id];
+  assert.ok(key, `${id} has a key`);
+  const options = quizOptions(loadExpected(slug).checks[id]?.cases[0]?.args ?? []);
+  const right = Array.isArray(key.answer) ? key.answer : [key.answer];
+  const rightTexts = right.map((k) => options[k] as string);
+  const wrongTexts = Object.entries(options).filter(([k]) => !right.includes(k)).map(([, t]) => t);
+  const wrongNumbers = new Set(wrongTexts.flatMap((t) => [...numbersIn(t)]));
+  const wrongWords = new Set(wrongTexts.flatMap((t) => [...wordsIn(t)]));
+  return {
+    rightTexts,
+    numbers: [...new Set(rightTexts.flatMap((t) => [...numbersIn(t)]))].filter((n) => !wrongNumbers.has(n)),
+    words: [...new Set(rightTexts.flatMap((t) => [...wordsIn(t)]))].filter((w) => !wrongWords.has(w)),
+  };
+}
+
+describe("quiz hints: tier 2 points at the reasoning step, never at the right option", () => {
+  const slugs = ["01-logistic-regression", "02-dense-networks", "03-activations", "04-softmax", "05-adam", "06-backprop", "07-layer-types"];
+  it("the giveaway finder sees a right option's number and its distinctive words (so the test below can fail)", () => {
+    const g = quizGiveaways("01-logistic-regression", "01.quiz.fitUpdates");
+    assert.deepEqual(g.numbers, ["200"]);
+    assert.ok(quizGiveaways("05-adam", "05.quiz.adamRaises").words.includes("direction"));
+    assert.ok(quizGiveaways("02-dense-networks", "02.quiz.binaryLoss").words.includes("exactly"));
+  });
+  for (const slug of slugs) {
+    it(`${slug}: no quiz's tier 2 contains its right option's text, number or distinctive words`, async () => {
+      const mod = (await import(`../../lib/lessons/${slug}`)) as { checker: { definitions: CheckDefinition[] } };
+      const quizzes = mod.checker.definitions.filter((d) => d.id.includes(".quiz."));
+      assert.ok(quizzes.length >= 1, `${slug} has a graded quiz`);
+      for (const d of quizzes) {
+        assert.equal(d.hints.length, 2, `${d.id}: a quiz has two tiers`);
+        const tier2 = d.hints[1] as string;
+        const g = quizGiveaways(slug, d.id);
+        for (const t of g.rightTexts) assert.ok(!squash(tier2).includes(squash(t)), `${d.id}: tier 2 contains the right option "${t}"`);
+        const numbers = numbersIn(tier2);
+        for (const n of g.numbers) assert.ok(!numbers.has(n), `${d.id}: tier 2 contains the right option's number ${n}`);
+        const words = wordsIn(tier2);
+        for (const w of g.words) assert.ok(!words.has(w), `${d.id}: tier 2 contains "${w}", which only the right option has`);
+      }
+    });
+  }
+});

@@ -193,4 +193,7 @@ describe("lesson 01 prose: sources labelled truly, lab.fit explained once", () =
     assert.match(cell, /number of steps in gradient descent/);
     assert.match(cell, /mini-batches one epoch is many steps/);
   });
+  it("quotes no timing the notebook does not print", () => {
+    assert.doesNotMatch(md.join("\n"), /well under a second|in our runs/);
+  });
 });

@@ -10,7 +10,12 @@
  */
 import { before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
+import * as fs from "fs";
+import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
+import { ROOT } from "../../lib/runtime/paths";
+import { quizOptions, storedCheck } from "../../lib/checks";
+import { readQuizKeys } from "../../grading/quiz-key-file";
 import { activationByName, checker, coffeeReference, COFFEE_NETWORK, normalizeRoasts, plainLayers, predictProbabilities, sigmoid } from "../../lib/lessons/02-dense-networks";
 import { initBackend } from "../../lib/runtime";
 import { BinaryCrossentropy } from "../../lib/training";
@@ -162,6 +167,22 @@ describe("lesson 02 prose: sources labelled truthfully, no one run's numbers", (
     assert.doesNotMatch(cell, /lecture's two coffee roasts/);
   });
 
+  it("quiz question 1 is the seed's practice question: for which task binary cross-entropy, 'not for any task' among the choices", () => {
+    const options = quizOptions(storedCheck(SLUG, "02.quiz.binaryLoss").cases[0]?.args ?? []);
+    const texts = Object.values(options);
+    assert.equal(texts.length, 4);
+    for (const kind of [/3 or more classes/, /exactly 2 classes/, /should not be used for any task/, /regression/]) assert.ok(texts.some((t) => kind.test(t)), `an option matching ${kind}`);
+    const key = readQuizKeys(SLUG)["02.quiz.binaryLoss"];
+    assert.match(options[key?.answer as string] as string, /exactly 2 classes/);
+    assert.ok(md.some((t) => t.includes("For which kind of task would you use the binary cross-entropy loss?")), "the question as the seed asks it");
+  });
+
+  it("the lesson's module calls the coffee network the Week 1 optional lab's, never the lecture's", () => {
+    const source = fs.readFileSync(path.join(ROOT, "lib", "lessons", `${SLUG}.ts`), "utf8");
+    assert.doesNotMatch(source, /lecture's coffee/);
+    assert.match(source, /Week 1 optional lab's coffee/);
+  });
+
   it("the training section quotes no final loss: e^(−loss) is printed by the code", () => {
     const cell = md.find((t) => t.startsWith("The loss falls steeply")) ?? "";
     assert.ok(cell, "the paragraph after the loss curve");
@@ -174,7 +195,7 @@ describe("lesson 02 notebook in a real tslab kernel", { concurrency: false }, ()
   it("solution edition: runs top to bottom, every check passes, ≥ 99% accuracy, sequential matches predict", () => {
     const run = assertSolutionEditionPasses(SLUG, IDS);
     assertBackendRecorded(run);
-    // The lecture's coffee numbers, by hand (sequential): 9.6257…e-1 and 3.03159…e-8.
+    // The Week 1 optional lab's coffee numbers, by hand (sequential): 9.6257…e-1 and 3.03159…e-8.
     const coffee = recorded<{ inputs: number[][]; outputs: number[] }>(run, "coffeeSequential");
     assert.deepEqual(coffee.inputs, [[200, 13.9], [200, 17]]);
     assertBetween(coffee.outputs[0], 0.96257, 0.96258, "f(200 °C, 13.9 min)");

@@ -189,8 +189,11 @@ describe("lesson 03 prose states what the data and sources say", () => {
     const { positives, loss } = ringBaseRate();
     // Unbalanced classes: the base-rate loss is clearly below log 2 ≈ 0.693.
     assert.ok(positives < 0.45 && loss < Math.log(2) - 0.005, `p = ${positives}, base-rate loss ${loss}`);
-    const section3 = md.find((t) => t.includes("With sigmoid hidden layers the loss hardly moves")) ?? "";
+    const section3 = md.find((t) => t.includes("printed above the curves, with the **base-rate loss** printed under the data")) ?? "";
     assert.match(section3, /base-rate loss/);
+    // One seed's run is not described as every run's: the prose points at the printed losses instead.
+    assert.doesNotMatch(md.join("\n"), /loss hardly moves for the first epochs|spend their first epochs on a plateau that the ReLU layers do not have/);
+    assert.match(section3, /depends on the seed: the printed losses and the curves show what happened in yours/);
     assert.doesNotMatch(section3, /0\.69/, "the stuck loss is not log 2 ≈ 0.69 for these data");
   });
 
@@ -220,20 +223,17 @@ describe("lesson 03 prose states what the data and sources say", () => {
 });
 
 describe("lesson 03 notebook in a real tslab kernel", { concurrency: false }, () => {
-  it("solution edition: no error, no abort, every check passes, ReLU trains faster, no leaked tensors", () => {
+  it("solution edition: no error, no abort, every check passes, both ring networks' losses recorded and drawn, no leaked tensors", () => {
     const run = assertSolutionEditionPasses(SLUG, IDS);
     type Ring = { lossAfter10: number; lossAfter60: number };
     const [relu, sigmoid] = [recorded<Ring>(run, "ring:relu"), recorded<Ring>(run, "ring:sigmoid")];
     for (const r of [relu, sigmoid]) assert.ok(Number.isFinite(r.lossAfter10) && Number.isFinite(r.lossAfter60), JSON.stringify(r));
-    assert.ok(relu.lossAfter10 < sigmoid.lossAfter10 / 2, `ReLU is well ahead after 10 epochs: ${relu.lossAfter10} vs ${sigmoid.lossAfter10}`);
-    assert.ok(relu.lossAfter60 < sigmoid.lossAfter60, `and still ahead after 60: ${relu.lossAfter60} vs ${sigmoid.lossAfter60}`);
-    // The figure's sigmoid curve: its first epochs sit at the base-rate loss (closer to it than to log 2).
+    // Which network is ahead, and whether the sigmoid one sits on a plateau, depends on the seed: the prose
+    // claims neither, so the test pins neither (it used to, for seed 11 only).
     const curves = drawnFigures(run).find((f) => f.title.startsWith("Same network, same data"))?.data ?? [];
     const sigmoidCurve = curves.find((c) => String(c.name).startsWith("sigmoid"))?.y as number[] | undefined;
     assert.ok(sigmoidCurve && sigmoidCurve.length === 60, "the loss-curve figure has the sigmoid run's 60 epochs");
-    const base = ringBaseRate().loss;
-    const early = [...sigmoidCurve.slice(0, 10)].sort((a, b) => a - b)[5] as number;
-    assert.ok(Math.abs(early - base) < 0.02 && Math.abs(early - base) < Math.abs(early - Math.log(2)), `median loss of epochs 1–10 ${early} vs base rate ${base}`);
+    assert.ok(sigmoidCurve.every((v) => Number.isFinite(v) && v > 0), "the sigmoid run's losses are finite");
     assert.ok(figuresAndHtml(run).filter((h) => h.includes('class="course-figure"')).length >= 6);
     // The regression section: the student's MSE equals tfjs's evaluate (float32), and the prose's claims hold.
     type Reg = { mse: number; tfjsMse: number; lowestPrediction: number; lowestTarget: number };

@@ -13,7 +13,10 @@ import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { checker, BinaryCrossentropy, SparseCategoricalCrossentropy, unitBoundary, type HiddenUnit } from "../../lib/lessons/04-softmax";
 import { initBackend } from "../../lib/runtime";
-import { drawnFigures, figuresAndHtml, markdownCells, solutionFunctions, recorded } from "../helpers/notebooks";
+import { drawnFigures, figuresAndHtml, markdownCells, solutionFunctions, recorded, sourceNotebook } from "../helpers/notebooks";
+import { cellText, readNotebook } from "../../setup/notebook";
+import { readQuizKeys } from "../../grading/quiz-key-file";
+import { loadExpected, quizOptions } from "../../lib/checks";
 import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails, assertBetween, assertNear, itAcceptsEveryRightChoice } from "../helpers/lesson-contract";
 
 const SLUG = "04-softmax";
@@ -250,10 +253,11 @@ describe("lesson 04 notebook in a real tslab kernel", { concurrency: false }, ()
     assertNear(roundOff.direct, 0.0002, 5e-19, "float64 2/10000");
     assertNear(roundOff.roundabout, 0.000199999999999978, 5e-19, "float64 (1 + 1/10000) − (1 − 1/10000)");
     assertBetween(roundOff.roundabout32, 0.00020003, 0.00020004, "float32 (1 + 1/10000) − (1 − 1/10000)");
-    // The lecture's example: softmax(log [0.30, 0.20, 0.15, 0.35]) gives them back.
-    const a = recorded<number[]>(run, "lectureSoftmax");
-    assert.equal(a.length, 4);
-    [0.3, 0.2, 0.15, 0.35].forEach((v, i) => assertNear(a[i], v, 0.005, `a[${i}]`));
+    // The demo's own four logits (not the lecture's a₁…a₃, which the graded quiz asks about): the student's softmax of them.
+    const example = recorded<{ z: number[]; a: number[] }>(run, "softmaxExample");
+    assert.equal(example.a.length, 4);
+    const ez = example.z.map(Math.exp);
+    ez.forEach((e, i) => assertNear(example.a[i] as number, e / ez.reduce((s, v) => s + v, 0), 1e-12, `a[${i}]`));
     // z = 40: the logits route gives 40, the probability route Infinity.
     const z40 = recorded<{ z: number; logitsRoute: number; probabilityRoute: number }[]>(run, "logitsVsProbabilities").find((r) => r.z === 40);
     assert.ok(z40, "a row for z = 40");
@@ -274,7 +278,9 @@ describe("lesson 04 notebook in a real tslab kernel", { concurrency: false }, ()
     const viaSigmoid = recorded<{ points: number; maxGap: number; lossFromLogits: number; lossFromProbabilities: number }>(run, "sigmoidOfLogits");
     assert.equal(viaSigmoid.points, 1000);
     assert.ok(viaSigmoid.maxGap >= 0 && viaSigmoid.maxGap < 1e-6, `gap ${viaSigmoid.maxGap}`);
-    assertNear(viaSigmoid.lossFromLogits, viaSigmoid.lossFromProbabilities, 1e-4, "loss from logits vs from probabilities");
+    // Whether the two routes' losses agree depends on the run (a confident wrong prediction parts them); the prose
+    // says so and points at the printed numbers, so only their being computed is pinned here.
+    assert.ok(Number.isFinite(viaSigmoid.lossFromLogits) && Number.isFinite(viaSigmoid.lossFromProbabilities), JSON.stringify(viaSigmoid));
     // The string loss treats logits as probabilities and differs from the from-logits loss.
     const fixed = recorded<{ stringLoss: number; fromLogitsLoss: number }>(run, "fixedLogitsLoss");
     assert.ok(Number.isFinite(fixed.stringLoss) && Number.isFinite(fixed.fromLogitsLoss) && Math.abs(fixed.stringLoss - fixed.fromLogitsLoss) > 0.1, JSON.stringify(fixed));
@@ -306,6 +312,16 @@ describe("lesson 04 notebook in a real tslab kernel", { concurrency: false }, ()
 
 describe("lesson 04 prose: sources labelled truly", () => {
   const md = markdownCells(SLUG);
+  it("the two multi-label losses are compared as printed, not said to agree for one seed's reason", () => {
+    const cell = md.find((t) => t.startsWith("Look at the size of the logits")) ?? "";
+    assert.ok(cell, "the paragraph under the logits");
+    assert.doesNotMatch(cell, /still agree because those confident predictions are/);
+    assert.match(cell, /Compare the two losses printed above/);
+  });
+  it("the note on the softmax model's model.fit links to lesson 01's lab.fit primer", () => {
+    const cell = md.find((t) => t.includes("The softmax model trains through `model.fit`")) ?? "";
+    assert.ok(cell.includes("(01-logistic-regression.ipynb#lab-fit)"), cell.slice(0, 200));
+  });
   it("the indicator-form cost is the course notes', not the lecture's", () => {
     const cell = md.find((t) => t.startsWith("### The cost, written with an indicator")) ?? "";
     assert.match(cell, /course's notes \(not the lecture/);
@@ -316,6 +332,16 @@ describe("lesson 04 prose: sources labelled truly", () => {
       "Dense(units=1, activation='linear')", "BinaryCrossentropy(from_logits=True)", "tf.nn.sigmoid(logit)", "lab.SparseCategoricalCrossentropy({ fromLogits: true })", "tf.softmax(logits)", "tf.sigmoid(logit)", "less legible"]) {
       assert.ok(cell.includes(line), `missing ${line}`);
     }
+  });
+  it("shows the lecture's logistic from-logits variant as code, in Keras and in TensorFlow.js, as it does the multiclass one", () => {
+    const cell = md.find((t) => t.startsWith("## 4. Multiclass classification in TensorFlow.js")) ?? "";
+    const blocks = [...cell.matchAll(/```(python|ts)\n([\s\S]*?)```/g)].map((m) => ({ lang: m[1], code: m[2] as string }));
+    const keras = blocks.find((b) => b.lang === "python" && b.code.includes("BinaryCrossentropy(from_logits=True)"));
+    assert.ok(keras, "a Keras block with the logistic variant");
+    for (const line of ["Dense(units=1, activation='linear')", "logit = model(X)", "f_x = tf.nn.sigmoid(logit)"]) assert.ok(keras.code.includes(line), `Keras block: ${line}`);
+    const tfjs = blocks.find((b) => b.lang === "ts" && b.code.includes("lab.BinaryCrossentropy({ fromLogits: true })"));
+    assert.ok(tfjs, "a TensorFlow.js block with the logistic variant");
+    for (const line of ['units: 1, activation: "linear"', "tf.sigmoid(logit)"]) assert.ok(tfjs.code.includes(line), `TensorFlow.js block: ${line}`);
   });
   it("gives the float32/float64 precision ratio as about 5×10^8, not 10^9", () => {
     const all = md.join("\n");
@@ -332,5 +358,26 @@ describe("lesson 04 prose: sources labelled truly", () => {
     const cell = md.find((t) => t.startsWith("### Exercise 6: `buildMulticlassModel`")) ?? "";
     assert.match(cell, /you decide/);
     assert.doesNotMatch(cell, /fromLogits: true|\*\*linear\*\*/);
+  });
+});
+
+describe("lesson 04: the graded a4 question is not answered above it", () => {
+  it("no cell (prose, code or figure title) before the quiz's check holds the value of its right option", () => {
+    const id = "04.quiz.softmaxA4";
+    const key = readQuizKeys(SLUG)[id];
+    assert.ok(key && typeof key.answer === "string");
+    const answer = quizOptions(loadExpected(SLUG).checks[id]?.cases[0]?.args ?? [])[key.answer] as string;
+    assert.match(answer, /^\d+\.\d+$/, "the right option is a number");
+    const cells = readNotebook(sourceNotebook(SLUG)).cells.map(cellText);
+    const quizAt = cells.findIndex((t) => t.includes(`lab.check("${id}"`));
+    assert.ok(quizAt > 0, "the notebook checks the quiz");
+    const quizQuestion = cells.slice(0, quizAt).map((t) => t.includes("What is $a_4$?")).lastIndexOf(true);
+    assert.ok(quizQuestion > 0, "the question sits just above its check");
+    cells.slice(0, quizQuestion).forEach((t, i) => assert.ok(!t.includes(answer), `cell ${i} holds ${answer}, the quiz's answer`));
+    // Nor does a failed check above it: its report shows the case's name, arguments and expected value.
+    for (const [checkId, stored] of Object.entries(loadExpected(SLUG).checks)) {
+      if (checkId.includes(".quiz.")) continue;
+      for (const c of stored.cases) assert.ok(!JSON.stringify(c).includes(answer), `${checkId} case "${c.name}" holds ${answer}`);
+    }
   });
 });

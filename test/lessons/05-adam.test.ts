@@ -15,7 +15,8 @@ import { bowlReference, checker, finalCost, gradientDescentOnBowl, BOWL_START, b
 import { initBackend } from "../../lib/runtime";
 import { loadExpected } from "../../lib/checks";
 import { labelAccuracy } from "../../lib/course/accuracy";
-import { figuresAndHtml, leakedTensors, markdownCells, solutionFunctions, cellRecords, recorded } from "../helpers/notebooks";
+import { figuresAndHtml, leakedTensors, markdownCells, solutionFunctions, cellRecords, recorded, sourceNotebook } from "../helpers/notebooks";
+import { cellText, readNotebook } from "../../setup/notebook";
 import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails, assertBackendRecorded, assertBetween, codeCell, itAcceptsEveryRightChoice } from "../helpers/lesson-contract";
 
 const SLUG = "05-adam";
@@ -351,8 +352,10 @@ describe("lesson 05 notebook in a real tslab kernel", { concurrency: false }, ()
     assert.ok(refDiff >= 0 && refDiff < 1e-12, `adamStep path vs oracle: ${refDiff}`);
     assert.equal(recorded<{ params: number }>(run, "digitModel").params, 10575);
     const acc = recorded<{ training: number; heldOut: number; trainingErrors: number; trainingImages: number }>(run, "accuracy");
-    assertBetween(acc.training, 0.97, 1, "training accuracy");
-    assertBetween(acc.heldOut, 0.9, 1, "held-out accuracy");
+    // Ten classes: chance is 0.1. The prose claims only that the network recognises digits, which every seed and
+    // backend must show; a figure such as 99% is printed by the run, never pinned here to one seed.
+    assertBetween(acc.training, 0.5, 1, "training accuracy, far above chance (0.1) for any seed");
+    assertBetween(acc.heldOut, 0.5, 1, "held-out accuracy, far above chance (0.1) for any seed");
     assert.equal(acc.trainingImages, 5000);
     assert.ok(Number.isInteger(acc.trainingErrors) && acc.trainingErrors >= 0, `training errors ${acc.trainingErrors}`);
     assert.equal(recorded<{ disagreementsWithTfArgMax: number }>(run, "accuracy").disagreementsWithTfArgMax, 0, "the student's predictClasses agrees with tf.argMax");
@@ -401,5 +404,21 @@ describe("lesson 05 prose: Adam's alpha_j is a picture, lab.fit and accuracy cla
     const all = md.join("\n");
     assert.doesNotMatch(all, /2-core|tested on|gives the same model|nine held-out images in ten/);
     assert.match(all, /not bit for bit/);
+  });
+  it("explains lab.fit once, in lesson 01's primer: the training section only links back, with no unprinted 'several times longer'", () => {
+    const training = md.find((t) => t.startsWith("### Training")) ?? "";
+    assert.ok(training.includes("(01-logistic-regression.ipynb#lab-fit)"), "links to the primer");
+    assert.doesNotMatch(md.join("\n"), /several times longer|same kind of shuffled batches|same from-logits loss/);
+  });
+  it("the summary quotes no accuracy and no ordering of the two accuracies: it points at the lines the chain prints", () => {
+    const all = md.join("\n");
+    assert.doesNotMatch(all, /about 99%|over 90%|held-out accuracy is lower than the training accuracy/);
+    const summary = md.find((t) => t.startsWith("## Summary")) ?? "";
+    assert.doesNotMatch(summary, /\d+\s*%/, "no percentage in the summary: the run prints its accuracies");
+    const chain = readNotebook(sourceNotebook(SLUG)).cells.map(cellText).find((t) => t.includes("predictClasses(lab.predictLogits(model, train.X))")) ?? "";
+    for (const printed of ["training accuracy", "held-out accuracy"]) {
+      assert.ok(chain.includes(`${printed}: `), `the chain cell prints "${printed}: "`);
+      assert.ok(summary.includes(`"${printed}"`), `the summary points at the printed "${printed}" line`);
+    }
   });
 });

@@ -11,7 +11,8 @@ import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { checker } from "../../lib/lessons/06-backprop";
 import { initBackend } from "../../lib/runtime";
-import { storedCheck } from "../../lib/checks";
+import { quizOptions, storedCheck } from "../../lib/checks";
+import { readQuizKeys } from "../../grading/quiz-key-file";
 import { cellText, readNotebook } from "../../setup/notebook";
 import { figuresAndHtml, solutionFunctions, sourceNotebook, recorded } from "../helpers/notebooks";
 import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails, assertNear } from "../helpers/lesson-contract";
@@ -70,18 +71,19 @@ describe("lesson 06 checks on the notebook's own solutions and on wrong code", (
   });
 });
 
-describe("lesson 06 uses the lecture's computation graph as its main example", () => {
-  // Course 2, Week 2, "Computation graph": x = −2, w = 2, b = 8, y = 2 gives J = 2, dJ/dw = −4.
+describe("lesson 06 uses the course notes' computation graph as its main example, labelled as the notes'", () => {
+  // Course 2, Week 2, the course's notes (not the lecture): x = −2, w = 2, b = 8, y = 2 gives J = 2, dJ/dw = −4.
   const LECTURE = [-2, 2, 8, 2];
   const LAB = [2, -2, 8, 1];
   const cases = storedCheck(SLUG, "06.backpropSimpleNetwork").cases;
   const section3 = readNotebook(sourceNotebook(SLUG)).cells.map(cellText).find((t) => t.startsWith("## 3.")) ?? "";
 
-  it("the check's first case is the lecture's example, with the lecture's numbers; the lab's example is a case labelled as the lab's", () => {
+  it("the check's first case is the notes' example, with the notes' numbers; the lab's example is a case labelled as the lab's", () => {
     const first = cases[0];
     assert.ok(first);
     assert.deepEqual(first.args, LECTURE);
-    assert.match(first.name, /lecture's/);
+    assert.match(first.name, /course notes'/);
+    assert.doesNotMatch(first.name, /lecture/);
     const e = first.expected as Record<string, number>;
     assert.deepEqual([e.c, e.a, e.d, e.J, e.dJ_dd, e.dJ_da, e.dJ_dc, e.dJ_db, e.dJ_dw], [-4, 4, 2, 2, 2, 2, 2, 2, -4]);
     const fromLab = cases.find((c) => JSON.stringify(c.args) === JSON.stringify(LAB));
@@ -91,10 +93,10 @@ describe("lesson 06 uses the lecture's computation graph as its main example", (
     assert.equal((fromLab.expected as Record<string, number>).J, 4.5);
   });
 
-  it("section 3 states the lecture's example and the numbers the oracle computes for it, including the nudge w → 2.001", () => {
+  it("section 3 states the notes' example and the numbers the oracle computes for it, including the nudge w → 2.001", () => {
     const [x, w, b, y] = LECTURE as [number, number, number, number];
     const e = cases[0]?.expected as Record<string, number>;
-    assert.ok(section3.includes(`$x = ${x}$, $w = ${w}$, $b = ${b}$, $y = ${y}$`), "the lecture's inputs");
+    assert.ok(section3.includes(`$x = ${x}$, $w = ${w}$, $b = ${b}$, $y = ${y}$`), "the notes' inputs");
     assert.ok(section3.includes(`$c = wx = ${e.c}$, $a = c + b = ${e.a}$, $d = a - y = ${e.d}$, $J = \\tfrac12 d^2 = ${e.J}$`), "the forward values");
     assert.ok(section3.includes(`\\frac{\\partial J}{\\partial w} = x \\cdot \\frac{\\partial J}{\\partial c} = ${e.dJ_dw}$`), "dJ/dw");
     const nudged = solutionFunctions(SLUG).backpropSimpleNetwork as unknown as (...a: number[]) => Record<string, number>;
@@ -103,6 +105,18 @@ describe("lesson 06 uses the lecture's computation graph as its main example", (
     assert.ok(section3.includes(`$c = ${r6(n.c)}$, $a = ${r6(n.a)}$, $d = ${r6(n.d)}$ and $J = ${r6(n.J)}$`), `the nudged values ${JSON.stringify(n)}`);
     assert.ok(Math.abs(((n.J as number) - e.J!) - e.dJ_dw! * 0.001) < 1e-5, "J falls by about 4 × 0.001");
     assert.match(section3, /lab's[^.]*\$x = 2\$, \$w = -2\$, \$b = 8\$, \$y = 1\$/, "the lab's example is labelled as the lab's");
+  });
+
+  it("nothing calls the notes' graph, or the numerical derivative's 6.001, the lecture's: prose, code comments, case names, hints", () => {
+    const cells = readNotebook(sourceNotebook(SLUG)).cells.map(cellText);
+    const graphCells = cells.filter((t) => t.includes("-2, 2, 8, 2") || t.includes("$x = -2$") || t.startsWith("# Lesson 06"));
+    assert.ok(graphCells.length >= 3, "the title cell, section 3 and its demo");
+    for (const t of graphCells) assert.doesNotMatch(t, /lecture's (small )?(network|example)/, t.slice(0, 80));
+    assert.match(section3, /course's notes/);
+    for (const c of storedCheck(SLUG, "06.numericalDerivative").cases) assert.doesNotMatch(c.name, /lecture/, c.name);
+    const def = checker.definitions.find((d) => d.id === "06.backpropSimpleNetwork");
+    assert.ok(def);
+    for (const h of def.hints) assert.doesNotMatch(h, /lecture's example/);
   });
 });
 
@@ -138,7 +152,7 @@ describe("lesson 06 notebook in a real tslab kernel", { concurrency: false }, ()
 
   it("wrong code in every exercise: runs to the end and every check fails", () => {
     assertWrongEditionFails(SLUG, IDS, {
-      quizNudgeW: 'const quizNudgeW = "a";',  // a wrong quiz option: the sign
+      quizNudgeX: 'const quizNudgeX = "b";',  // a wrong quiz option: ∂J/∂w's sign instead of ∂J/∂x's
       quizOneBackwardPass: 'const quizOneBackwardPass = "a";',  // a wrong quiz option
       numericalDerivative: "function numericalDerivative(f: (w: number) => number, w: number, eps: number = 0.001): number { return (f(w + eps) - f(w - eps)) / (2 * eps); }",
       backpropSimpleNetwork: "function backpropSimpleNetwork(x: number, w: number, b: number, y: number): { c: number; a: number; d: number; J: number; dJ_dd: number; dJ_da: number; dJ_dc: number; dJ_db: number; dJ_dw: number } { const c = w * x, a = c + b, d = a - y; return { c, a, d, J: d * d, dJ_dd: d, dJ_da: d, dJ_dc: d, dJ_db: d, dJ_dw: d }; }",
@@ -147,6 +161,21 @@ describe("lesson 06 notebook in a real tslab kernel", { concurrency: false }, ()
 });
 
 describe("lesson 06 prose", () => {
+  it("quiz question 1 asks for the nudge of x, whose derivative no cell above it works out (the nudge of w is worked in section 3)", () => {
+    const cells = readNotebook(sourceNotebook(SLUG)).cells.map(cellText);
+    const question = cells.findIndex((t) => t.includes("**Question 1.**"));
+    assert.ok(question > 0 && cells[question + 2]?.includes('lab.check("06.quiz.nudgeX"'), "the question sits above its check");
+    assert.match(cells[question] as string, /the input \$x\$ goes up by 0\.001, to −1\.999/);
+    for (const t of cells.slice(0, question)) assert.doesNotMatch(t, /\\partial J\}\{\\partial x\}|dJ\/dx|∂J\/∂x/, "no cell above works out ∂J/∂x");
+    const key = readQuizKeys(SLUG)["06.quiz.nudgeX"];
+    const options = quizOptions(storedCheck(SLUG, "06.quiz.nudgeX").cases[0]?.args ?? []);
+    assert.equal(options[key?.answer as string], "J goes up by about 4 × 0.001", "the oracle's key: ∂J/∂x = w · ∂J/∂c = 4");
+  });
+  it("labels the 10,000-node, 100,000-parameter network as the course's illustration, not the lecture's", () => {
+    const cell = readNotebook(sourceNotebook(SLUG)).cells.map(cellText).find((t) => t.includes("10,000 nodes")) ?? "";
+    assert.ok(cell, "section 4 keeps the illustration");
+    assert.match(cell, /an illustration, not the lecture's/);
+  });
   it("doubling a dense network's parameters makes the numerical method about 4 times slower, backprop about 2", () => {
     const text = readNotebook(sourceNotebook(SLUG)).cells.filter((c) => c.cell_type === "markdown").map(cellText).join("\n");
     assert.doesNotMatch(text, /takes about twice as long/);

@@ -184,4 +184,18 @@ describe("lesson 07 prose: the lecture's reasons, labelled truly", () => {
     assert.doesNotMatch(text, /reaches 80%|below 85%|below 70%|Try other `seeds`/);
     assert.match(text, /The lines under the figure say/);
   });
+  it("section 4's reading of the experiment holds for any result: no claim the printed lines do not make, no machine talk", () => {
+    const md = markdownCells(SLUG);
+    const text = md.join("\n");
+    assert.doesNotMatch(text, /in our runs|stay near chance|fit 32 or 64 traces|it shows in the convolutional network's good runs|the lecture's claim shows in the best runs/);
+    const reading = md.find((t) => t.startsWith("Five runs per size")) ?? "";
+    // Each conclusion is conditional on what the printed findings (sizeFindings) say.
+    assert.match(reading, /Where a line says that the best convolutional run beats every dense run/);
+    assert.match(reading, /where a line says it does not/);
+  });
+  it("does not contradict itself on the lecture's weights: the lecture does not say whether its units share them", () => {
+    const text = markdownCells(SLUG).join("\n");
+    assert.doesNotMatch(text, /the lecture's units each have their own window weights/);
+    assert.match(text, /The lecture does not say whether its units share weights/);
+  });
 });
