@@ -61,7 +61,11 @@ function defaultCellCacheDir(/** @type {string} */ root) {
  */
 function cellCache(root, writable, dir = defaultCellCacheDir(root), readAlso = [], maxBytes = Infinity) {
   let bytes = 0;
-  /** Writes an entry unless it would pass maxBytes; true when written. @param {string} f @param {string} text */
+  /**
+   * Writes an entry unless it would pass maxBytes; true when written.
+   * @param {string} f
+   * @param {string} text
+   */
   const write = (f, text) => {
     if (bytes + Buffer.byteLength(text) > maxBytes) return false;
     bytes += Buffer.byteLength(text);

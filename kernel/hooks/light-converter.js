@@ -76,7 +76,10 @@ function lightConverter(create, opts) {
     isLight = false;
     status.switchedToFull++;
   };
-  /** tslab's compile of a cell, from the cell cache when it has it. @returns {ConvertResult} */
+  /**
+   * tslab's compile of a cell, from the cell cache when it has it.
+   * @returns {ConvertResult}
+   */
   const compile = (/** @type {string} */ prevDecl, /** @type {string} */ src) => {
     const cells = shared.cells;
     const key = cells && modules.length === 0 ? cells.key(isLight, prevDecl, src) : null;

@@ -36,10 +36,16 @@ const status = { lightPrograms: 0, fullPrograms: 0, switchedToFull: 0, codeCache
 /** @type {{ light: boolean, cells: CellCacheLike | null }} */
 const shared = { light: false, cells: null };
 
-/** Converters whose program is not built yet (see kernel/hooks/light-converter.js). @type {(() => unknown)[]} */
+/**
+ * Converters whose program is not built yet (see kernel/hooks/light-converter.js).
+ * @type {(() => unknown)[]}
+ */
 const deferred = [];
 
-/** Sets the cell cache that converters use from now on (null: none). @param {CellCacheLike | null} cache */
+/**
+ * Sets the cell cache that converters use from now on (null: none).
+ * @param {CellCacheLike | null} cache
+ */
 function useCellCache(cache) {
   shared.cells = cache;
 }

@@ -79,7 +79,10 @@ function compileInOrder(conv, getCodeMetadata, sources) {
   return errors;
 }
 
-/** How many cells compileInOrder compiled. @param {(string[] | null)[]} errors */
+/**
+ * How many cells compileInOrder compiled.
+ * @param {(string[] | null)[]} errors
+ */
 function compiledCount(errors) {
   return errors.filter((e) => e !== null).length;
 }
