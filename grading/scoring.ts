@@ -12,9 +12,10 @@ import { spawn, spawnSync, type ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "../lib/runtime/paths";
-import { cellText } from "../setup/notebook";
-import { scoringCells, type CompileVerdicts, type ExerciseCell, type ScoringCells, type Submission } from "./submission";
-import { checkCellIndexes, scoringOrder, type ScoringStep } from "./scoring-order";
+import { type CompileVerdicts, type ExerciseCell, type ScoringCells, type Submission } from "./submission";
+import { gradedNames, scoringCells, visibleCheckRequests } from "./scoring-plan";
+import { checkGrade } from "./check-grade";
+import { scoringOrder, type ScoringStep } from "./scoring-order";
 import { lessonChecks, readHiddenChecks } from "./check-catalogue";
 import type { CheckRequest, GradeRequest, WorkerMessage } from "./protocol";
 import { workerCodeCacheFile } from "./worker-process";
@@ -201,11 +202,9 @@ export async function scoreSubmission(sub: Submission, opts: GradeOptions, ctx: 
   const defs = lessonChecks(lesson, opts.hiddenDir);
   const hidden = readHiddenChecks(lesson, opts.hiddenDir);
   // A visible check is computed where its check cell stands, as in the notebook (grading/scoring-order.ts).
-  const at = checkCellIndexes(nb.cells.map((c) => ({ cell_type: c.cell_type, source: c.cell_type === "code" ? cellText(c) : "" })), defs.map((d) => d.id));
-  const visibleReqs: CheckRequest[] = defs.filter((d) => !(d.id in hidden)).map((d) => (at.has(d.id) ? { id: d.id, at: at.get(d.id) as number } : { id: d.id }));
+  const visibleReqs = visibleCheckRequests(nb, defs, new Set(Object.keys(hidden)));
   const hiddenReqs: CheckRequest[] = Object.entries(hidden).map(([id, h]) => ({ id, hidden: { fn: h.fn, points: h.points, stored: withoutExpected(h) } }));
-  const names = [...new Set(defs.map((d) => (d as { fnName?: string }).fnName ?? d.id.split(".")[1] ?? ""))];
-  const given = { ...scoringCells(nb, names, verdicts), compileChecked: verdicts !== null };
+  const given = { ...scoringCells(nb, gradedNames(defs), verdicts), compileChecked: verdicts !== null };
   const visible = await computeOutcomes(sub, given, visibleReqs, opts, ctx, true);
   const outcomes = visible.outcomes;
   // Hidden cases go to a sandbox of their own: the visible run, whose messages are shown, never sees them.
@@ -214,17 +213,7 @@ export async function scoreSubmission(sub: Submission, opts: GradeOptions, ctx: 
   const grades: CheckGrade[] = [];
   for (const def of defs) {
     const outcome = outcomes.get(def.id);
-    const r = await judgeCheck(def, outcome, ctx.quizKeys[lesson]?.[def.id]);
-    // The status as data: the worker's outcome where the grader's own, the judged check's otherwise.
-    const status: CheckGrade["status"] = !outcome ? "not-graded" : outcome.kind === "stopped" ? "stopped" : outcome.kind === "missing" ? "missing" : r.status;
-    const stop = outcome?.kind === "stopped" ? { stop: outcome.stop } : {};
-    if (def.id in hidden) {
-      grades.push({ id: r.id, points: r.points, maxPoints: r.maxPoints, passed: r.passed, status, ...stop, hidden: true, message: r.passed ? "hidden check passed" : "hidden check failed (its cases are not shown)" });
-      continue;
-    }
-    const firstFailure = r.cases.find((c) => !c.passed && !c.recorded && c.message);
-    const message = r.status === "not-completed" ? "not completed yet" : firstFailure ? `${r.message}; first: ${firstFailure.name}: ${firstFailure.message}` : r.message;
-    grades.push({ id: r.id, points: r.points, maxPoints: r.maxPoints, passed: r.passed, status, ...stop, message, ...(r.cases.length ? { cases: r.cases } : {}) });
+    grades.push(checkGrade(await judgeCheck(def, outcome, ctx.quizKeys[lesson]?.[def.id]), outcome, def.id in hidden));
   }
   return grades;
 }

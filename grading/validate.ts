@@ -9,7 +9,9 @@
  * this course or was made for another release of its lesson.
  * Exit code 0 whenever it ran, whatever the scores; 2 on a usage error.
  *
- * Options: --json FILE (the results as JSON), --no-execute (skip the run in a fresh kernel).
+ * Options: --json FILE (the results as JSON), --no-execute (skip the run in a fresh kernel),
+ * --without-quiz-keys (quiz answers "recorded", not judged, as a student release
+ * and the browser edition's validation report them, even where the keys are).
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -121,10 +123,10 @@ export function printValidation(v: Validation): void {
 }
 
 /** Validates every file with the grader's own code; never throws for a bad notebook. */
-export async function validateAll(files: string[], opts: GradeOptions = VALIDATE_OPTIONS): Promise<Validation[]> {
+export async function validateAll(files: string[], opts: GradeOptions = VALIDATE_OPTIONS, withoutQuizKeys = false): Promise<Validation[]> {
   const visibleOnly: GradeOptions = { ...opts };
   delete visibleOnly.hiddenDir;
-  const ctx = prepareGrading();
+  const ctx = prepareGrading({ withoutQuizKeys });
   const out: Validation[] = [];
   try {
     for (const [n, file] of files.entries()) {
@@ -139,10 +141,11 @@ export async function validateAll(files: string[], opts: GradeOptions = VALIDATE
   return out;
 }
 
-function parseArgs(argv: string[]): { files: string[]; json?: string; execute: boolean } {
+function parseArgs(argv: string[]): { files: string[]; json?: string; execute: boolean; withoutQuizKeys: boolean } {
   const files: string[] = [];
   let json: string | undefined;
   let execute = true;
+  let withoutQuizKeys = false;
   // npm runs scripts in the package folder; INIT_CWD is where the command was typed.
   const base = process.env.INIT_CWD ?? process.cwd();
   for (let i = 0; i < argv.length; i++) {
@@ -151,11 +154,12 @@ function parseArgs(argv: string[]): { files: string[]; json?: string; execute: b
       json = argv[++i];
       if (json === undefined) throw new Error("--json needs a file name");
     } else if (a === "--no-execute") execute = false;
+    else if (a === "--without-quiz-keys") withoutQuizKeys = true;
     else if (a.startsWith("--")) throw new Error(`unknown option ${a}`);
     else files.push(path.resolve(base, a));
   }
   if (files.length === 0) throw new Error("no notebook given");
-  return { files, execute, ...(json ? { json: path.resolve(base, json) } : {}) };
+  return { files, execute, withoutQuizKeys, ...(json ? { json: path.resolve(base, json) } : {}) };
 }
 
 async function main(): Promise<number> {
@@ -163,11 +167,11 @@ async function main(): Promise<number> {
   try {
     args = parseArgs(process.argv.slice(2));
   } catch (err) {
-    console.error(`✖ ${(err as Error).message}\nusage: npm run validate -- [--json FILE] [--no-execute] <notebook.ipynb>...   e.g. npm run validate -- notebooks/01-logistic-regression.ipynb`);
+    console.error(`✖ ${(err as Error).message}\nusage: npm run validate -- [--json FILE] [--no-execute] [--without-quiz-keys] <notebook.ipynb>...   e.g. npm run validate -- notebooks/01-logistic-regression.ipynb`);
     return 2;
   }
   console.log(`Validating ${args.files.length} notebook(s) as the grader will (the visible checks; this takes a minute or two per notebook)…`);
-  const results = await validateAll(args.files, { ...VALIDATE_OPTIONS, execute: args.execute });
+  const results = await validateAll(args.files, { ...VALIDATE_OPTIONS, execute: args.execute }, args.withoutQuizKeys);
   const total = results.reduce((s, v) => s + v.grade.score, 0);
   const max = results.reduce((s, v) => s + v.grade.maxScore, 0);
   const recorded = results.reduce((s, v) => s + (v.grade.recordedPoints ?? 0), 0);
