@@ -13,6 +13,7 @@ import courseKernel from "./kernel/plugin.js";
 import { keepNotebookMetadata } from "./hooks/keep-notebook-metadata.js";
 import { quietYjsWarnings } from "./hooks/quiet-console.js";
 import coursework from "./work/plugin.js";
+import courseValidate from "./validate/plugin.js";
 import { applyReleaseRule, moveDefaultStorage } from "./work/storage.js";
 import { Notification } from "@jupyterlab/apputils";
 
@@ -86,6 +87,7 @@ async function main() {
     require("@jupyterlite/services-extension"),
     courseKernel,
     coursework,
+    courseValidate,
   ];
   const mimeExtensions = [require("@jupyterlab/javascript-extension")].flatMap(pluginsOf);
   const plugins = mods.flatMap(pluginsOf).filter((p) => p && !DISABLED.has(p.id) && !PageConfig.Extension.isDisabled(p.id));
