@@ -23,7 +23,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { launchBrowser } from "../helpers/browser";
 import { OUT, ROOT } from "../helpers/notebooks";
 import { buildLite, LITE_APP } from "../../setup/lite";
-import { openApp, type LabWindow } from "../../setup/lite-browser";
+import { openApp, openNotebook, type LabWindow } from "../../setup/lite-browser";
 import { studentEdition } from "../../setup/editions";
 import { cellText, readNotebook, type Notebook } from "../../setup/notebook";
 import type { CheckGrade } from "../../grading/types";
@@ -78,6 +78,9 @@ function works(): Record<string, Notebook> {
   return out;
 }
 
+/** A student edition opened and edited (sigmoid done) but not saved: validate saves it first. */
+const EDITED = { name: "01-logistic-regression-edited.ipynb", slug: "01-logistic-regression", from: "throw new Error(\"sigmoid is not completed yet\");", check: "01.sigmoid" };
+
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
@@ -86,6 +89,9 @@ const browserResults = new Map<string, BrowserValidation>();
 const downloaded = new Map<string, string>();
 let graderResults = new Map<string, Validation>();
 let graderSeconds = 0;
+let editedBefore = false;
+let editedResult: BrowserValidation | null = null;
+let editedSaved: Notebook | null = null;
 
 describe("browser edition: check my work as the grader will, and submit", { timeout: 40 * 60_000 }, () => {
   before(async () => {
@@ -123,6 +129,28 @@ describe("browser edition: check my work as the grader will, and submit", { time
       await download.saveAs(file);
       downloaded.set(name, file);
     }
+    // Validate from the open notebook with an unsaved edit: it is saved first, and the saved file is checked.
+    const student = studentEdition(readNotebook(path.join(ROOT, "notebooks", `${EDITED.slug}.ipynb`)), `notebooks/${EDITED.slug}.ipynb`, "browser");
+    await page.evaluate(
+      ([p, content]) => (window as unknown as LabWindow).jupyterapp.serviceManager.contents.save(p, { type: "notebook", format: "json", content }),
+      [EDITED.name, student] as const,
+    );
+    await openNotebook(page, EDITED.name);
+    editedBefore = (await page.evaluate(
+      ([from, to]) => {
+        const w = (window as unknown as LabWindow).jupyterapp.shell.currentWidget;
+        const cell = w.content.widgets.find((c: { model: { sharedModel: { getSource(): string } } }) => c.model.sharedModel.getSource().includes(from));
+        if (!cell) return false;
+        cell.model.sharedModel.setSource(cell.model.sharedModel.getSource().replace(from, to));
+        return w.context.model.dirty as boolean;
+      },
+      [EDITED.from, "return z.map((zi) => 1 / (1 + Math.exp(-zi)));"] as const,
+    )) as boolean;
+    editedResult = (await page.evaluate(() => (window as unknown as LabWindow).jupyterapp.commands.execute("course:validate", { quiet: true }))) as BrowserValidation;
+    editedSaved = (await page.evaluate(
+      (p) => (window as unknown as LabWindow).jupyterapp.serviceManager.contents.get(p, { content: true, type: "notebook", format: "json" }).then((m: { content: unknown }) => m.content),
+      EDITED.name,
+    )) as Notebook;
     // The grader on the downloaded files, in one run.
     const json = path.join(WORK, "validate.json");
     const t0 = Date.now();
@@ -171,6 +199,14 @@ describe("browser edition: check my work as the grader will, and submit", { time
       assert.equal(unfinished.edition, "current", "the student edition's stamp is this site's");
       assert.equal(graderResults.get(`${slug}-unfinished.ipynb`)?.edition.status, "current", "the grader calls the submitted file this release's");
     }
+  });
+
+  it("validating the open notebook saves it first and checks the saved file (an unsaved edit counts once saved)", () => {
+    assert.equal(editedBefore, true, "the edit made the notebook dirty");
+    assert.ok(editedSaved && editedSaved.cells.some((c) => c.cell_type === "code" && cellText(c).includes("Math.exp(-zi)")), "the edit is in the stored file");
+    const statuses = Object.fromEntries((editedResult as BrowserValidation).checks.map((c) => [c.id, c.status]));
+    assert.equal(statuses[EDITED.check], "passed");
+    assert.equal(statuses["01.logisticLoss"], "not-completed", "the rest is as the student edition left it");
   });
 
   it("a function that never returns is stopped by the check's time limit, not hung; the other checks are graded", () => {
