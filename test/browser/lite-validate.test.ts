@@ -91,6 +91,7 @@ let graderResults = new Map<string, Validation>();
 let graderSeconds = 0;
 let editedBefore = false;
 let editedResult: BrowserValidation | null = null;
+let dialogRows: string[][] = [];
 let editedSaved: Notebook | null = null;
 
 describe("browser edition: check my work as the grader will, and submit", { timeout: 40 * 60_000 }, () => {
@@ -146,7 +147,11 @@ describe("browser edition: check my work as the grader will, and submit", { time
       },
       [EDITED.from, "return z.map((zi) => 1 / (1 + Math.exp(-zi)));"] as const,
     )) as boolean;
-    editedResult = (await page.evaluate(() => (window as unknown as LabWindow).jupyterapp.commands.execute("course:validate", { quiet: true }))) as BrowserValidation;
+    // As a student runs it: with the dialog, whose rows say each check's status.
+    editedResult = (await page.evaluate(() => (window as unknown as LabWindow).jupyterapp.commands.execute("course:validate"))) as BrowserValidation;
+    await page.waitForSelector(".jp-Dialog .course-validation tr[data-check]", { timeout: 30_000 });
+    dialogRows = await page.$$eval(".jp-Dialog .course-validation tr[data-check]", (rows) => rows.map((r) => [(r as HTMLElement).dataset.check ?? "", (r as HTMLElement).dataset.status ?? ""]));
+    await page.click(".jp-Dialog .jp-mod-accept");
     editedSaved = (await page.evaluate(
       (p) => (window as unknown as LabWindow).jupyterapp.serviceManager.contents.get(p, { content: true, type: "notebook", format: "json" }).then((m: { content: unknown }) => m.content),
       EDITED.name,
@@ -201,12 +206,13 @@ describe("browser edition: check my work as the grader will, and submit", { time
     }
   });
 
-  it("validating the open notebook saves it first and checks the saved file (an unsaved edit counts once saved)", () => {
+  it("validating the open notebook saves it first and checks the saved file (an unsaved edit counts once saved); the dialog shows each check", () => {
     assert.equal(editedBefore, true, "the edit made the notebook dirty");
     assert.ok(editedSaved && editedSaved.cells.some((c) => c.cell_type === "code" && cellText(c).includes("Math.exp(-zi)")), "the edit is in the stored file");
     const statuses = Object.fromEntries((editedResult as BrowserValidation).checks.map((c) => [c.id, c.status]));
     assert.equal(statuses[EDITED.check], "passed");
     assert.equal(statuses["01.logisticLoss"], "not-completed", "the rest is as the student edition left it");
+    assert.deepEqual(dialogRows, (editedResult as BrowserValidation).checks.map((c) => [c.id, c.status]), "the dialog shows each check's status");
   });
 
   it("a function that never returns is stopped by the check's time limit, not hung; the other checks are graded", () => {
