@@ -124,7 +124,7 @@ export interface GradingContext {
  * bubblewrap when root on Debian) and snapshots the data. Throws
  * SandboxUnavailableError when the sandbox cannot run, unless `unsafeNoSandbox`.
  */
-export function prepareGrading(options: { unsafeNoSandbox?: boolean } = {}): GradingContext {
+export function prepareGrading(options: { unsafeNoSandbox?: boolean; withoutQuizKeys?: boolean } = {}): GradingContext {
   const sandboxProblem = options.unsafeNoSandbox ? "not checked (--unsafe-no-sandbox)" : ensureSandbox();
   if (sandboxProblem && !options.unsafeNoSandbox) throw new SandboxUnavailableError(sandboxProblem);
   writeKernelSpec();
@@ -140,7 +140,8 @@ export function prepareGrading(options: { unsafeNoSandbox?: boolean } = {}): Gra
   fs.cpSync(path.join(ROOT, "data"), dataDir, { recursive: true });
   const inputsDir = path.join(tmp, "inputs");
   writeInputsOnly(dataDir, inputsDir);
-  const quizKeys = readAllQuizKeys(lessonSlugs());
+  // Without the keys (validate --without-quiz-keys), quiz answers are "recorded", as in a student release.
+  const quizKeys = options.withoutQuizKeys ? {} : readAllQuizKeys(lessonSlugs());
   const guarded = new Map([...snapshotTree(path.join(ROOT, "data")), ...snapshotTree(path.join(ROOT, "build", "lib"))]);
   const workDir = path.join(ROOT, ".grade-work");
   fs.mkdirSync(workDir, { recursive: true });

@@ -12,9 +12,10 @@ import { spawn, spawnSync, type ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "../lib/runtime/paths";
-import { cellText } from "../setup/notebook";
-import { scoringCells, type CompileVerdicts, type ExerciseCell, type ScoringCells, type Submission } from "./submission";
-import { checkCellIndexes, scoringOrder, type ScoringStep } from "./scoring-order";
+import { type CompileVerdicts, type ExerciseCell, type ScoringCells, type Submission } from "./submission";
+import { gradedNames, scoringCells, visibleCheckRequests } from "./scoring-plan";
+import { checkGrade } from "./check-grade";
+import { scoringOrder, type ScoringStep } from "./scoring-order";
 import { lessonChecks, readHiddenChecks } from "./check-catalogue";
 import type { CheckRequest, GradeRequest, WorkerMessage } from "./protocol";
 import { workerCodeCacheFile } from "./worker-process";
@@ -24,18 +25,8 @@ import { killTree, spawnSandboxed, type SandboxHandle } from "./sandbox";
 import { type SandboxSpec } from "./sandbox-command";
 import { LineReader } from "./line-reader";
 import { DISK_MB, PROCESSES, sandboxEnv, type GradingContext } from "./grading-context";
-import type { CheckGrade, GradeOptions, HiddenCaseGrade, StopKind } from "./types";
+import type { CheckGrade, GradeOptions, StopKind } from "./types";
 import type { HiddenCheck } from "./check-catalogue";
-
-/** The longest hidden-case category kept (an instructor's few words: "large logits"). */
-const MAX_CATEGORY = 80;
-
-/** A hidden case's category as the feedback shows it: one line of text, at most MAX_CATEGORY characters; else none. */
-export function caseCategory(v: unknown): string | undefined {
-  if (typeof v !== "string") return undefined;
-  const text = v.replace(/\s+/g, " ").trim();
-  return text ? text.slice(0, MAX_CATEGORY) : undefined;
-}
 
 type StopPoint = ScoringStep | null;
 
@@ -213,11 +204,9 @@ export async function scoreSubmission(sub: Submission, opts: GradeOptions, ctx: 
   const defs = lessonChecks(lesson, opts.hiddenDir);
   const hidden = readHiddenChecks(lesson, opts.hiddenDir);
   // A visible check is computed where its check cell stands, as in the notebook (grading/scoring-order.ts).
-  const at = checkCellIndexes(nb.cells.map((c) => ({ cell_type: c.cell_type, source: c.cell_type === "code" ? cellText(c) : "" })), defs.map((d) => d.id));
-  const visibleReqs: CheckRequest[] = defs.filter((d) => !(d.id in hidden)).map((d) => (at.has(d.id) ? { id: d.id, at: at.get(d.id) as number } : { id: d.id }));
+  const visibleReqs = visibleCheckRequests(nb, defs, new Set(Object.keys(hidden)));
   const hiddenReqs: CheckRequest[] = Object.entries(hidden).map(([id, h]) => ({ id, hidden: { fn: h.fn, points: h.points, stored: withoutExpected(h) } }));
-  const names = [...new Set(defs.map((d) => (d as { fnName?: string }).fnName ?? d.id.split(".")[1] ?? ""))];
-  const given = { ...scoringCells(nb, names, verdicts), compileChecked: verdicts !== null };
+  const given = { ...scoringCells(nb, gradedNames(defs), verdicts), compileChecked: verdicts !== null };
   const visible = await computeOutcomes(sub, given, visibleReqs, opts, ctx, true);
   const outcomes = visible.outcomes;
   // Hidden cases go to a sandbox of their own: the visible run, whose messages are shown, never sees them.
@@ -226,26 +215,7 @@ export async function scoreSubmission(sub: Submission, opts: GradeOptions, ctx: 
   const grades: CheckGrade[] = [];
   for (const def of defs) {
     const outcome = outcomes.get(def.id);
-    const r = await judgeCheck(def, outcome, ctx.quizKeys[lesson]?.[def.id]);
-    // The status as data: the worker's outcome where the grader's own, the judged check's otherwise.
-    const status: CheckGrade["status"] = !outcome ? "not-graded" : outcome.kind === "stopped" ? "stopped" : outcome.kind === "missing" ? "missing" : r.status;
-    const stop = outcome?.kind === "stopped" ? { stop: outcome.stop } : {};
-    // The named mistakes as data: the judge's ids (it ran outside the sandbox), each once.
-    const named = [...new Set(r.cases.flatMap((c) => (c.mistake ? [c.mistake] : [])))];
-    const mistakes = named.length ? { mistakes: named } : {};
-    if (def.id in hidden) {
-      const stored = (hidden[def.id] as HiddenCheck).cases;
-      // Outcomes only: a hidden case's inputs, expected value and message (which quotes them) stay here.
-      const hiddenCases: HiddenCaseGrade[] = r.cases.map((c, i) => {
-        const category = caseCategory(stored[i]?.category);
-        return { name: c.name, ...(category ? { category } : {}), passed: c.passed, ...(c.mistake ? { mistake: c.mistake } : {}) };
-      });
-      grades.push({ id: r.id, points: r.points, maxPoints: r.maxPoints, passed: r.passed, status, ...stop, hidden: true, message: r.passed ? "hidden check passed" : "hidden check failed (its cases are not shown)", ...mistakes, ...(hiddenCases.length ? { hiddenCases } : {}) });
-      continue;
-    }
-    const firstFailure = r.cases.find((c) => !c.passed && !c.recorded && c.message);
-    const message = r.status === "not-completed" ? "not completed yet" : firstFailure ? `${r.message}; first: ${firstFailure.name}: ${firstFailure.message}` : r.message;
-    grades.push({ id: r.id, points: r.points, maxPoints: r.maxPoints, passed: r.passed, status, ...stop, message, ...(r.cases.length ? { cases: r.cases } : {}), ...mistakes });
+    grades.push(checkGrade(await judgeCheck(def, outcome, ctx.quizKeys[lesson]?.[def.id]), outcome, def.id in hidden ? (hidden[def.id] as HiddenCheck) : null));
   }
   return grades;
 }

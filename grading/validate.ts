@@ -9,7 +9,9 @@
  * this course or was made for another release of its lesson.
  * Exit code 0 whenever it ran, whatever the scores; 2 on a usage error.
  *
- * Options: --json FILE (the results as JSON), --no-execute (skip the run in a fresh kernel).
+ * Options: --json FILE (the results as JSON), --no-execute (skip the run in a fresh kernel),
+ * --without-quiz-keys (quiz answers "recorded", not judged, as a student release
+ * and the browser edition's validation report them, even where the keys are).
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -122,10 +124,10 @@ export function printValidation(v: Validation): void {
 }
 
 /** Validates every file with the grader's own code; never throws for a bad notebook. */
-export async function validateAll(files: string[], opts: GradeOptions = VALIDATE_OPTIONS): Promise<Validation[]> {
+export async function validateAll(files: string[], opts: GradeOptions = VALIDATE_OPTIONS, withoutQuizKeys = false): Promise<Validation[]> {
   const visibleOnly: GradeOptions = { ...opts };
   delete visibleOnly.hiddenDir;
-  const ctx = prepareGrading();
+  const ctx = prepareGrading({ withoutQuizKeys });
   const out: Validation[] = [];
   try {
     for (const [n, file] of files.entries()) {
@@ -140,19 +142,19 @@ export async function validateAll(files: string[], opts: GradeOptions = VALIDATE
   return out;
 }
 
-const VALIDATE_USAGE = "npm run validate -- [--json FILE] [--no-execute] <notebook.ipynb>...   e.g. npm run validate -- notebooks/01-logistic-regression.ipynb";
+const VALIDATE_USAGE = "npm run validate -- [--json FILE] [--no-execute] [--without-quiz-keys] <notebook.ipynb>...   e.g. npm run validate -- notebooks/01-logistic-regression.ipynb";
 
 /** Reads the command line; every path is resolved against the caller's folder. Throws UsageError. */
-export function parseValidateArgs(argv: readonly string[]): { files: string[]; json?: string; execute: boolean } {
-  const { values, positionals } = parseCommandLine(argv, { json: { type: "string" }, "no-execute": { type: "boolean" } });
+export function parseValidateArgs(argv: readonly string[]): { files: string[]; json?: string; execute: boolean; withoutQuizKeys: boolean } {
+  const { values, positionals } = parseCommandLine(argv, { json: { type: "string" }, "no-execute": { type: "boolean" }, "without-quiz-keys": { type: "boolean" } });
   if (positionals.length === 0) throw new UsageError("no notebook given");
-  return { files: positionals.map(callerPath), execute: !values["no-execute"], ...(values.json !== undefined ? { json: callerPath(values.json) } : {}) };
+  return { files: positionals.map(callerPath), execute: !values["no-execute"], withoutQuizKeys: values["without-quiz-keys"] === true, ...(values.json !== undefined ? { json: callerPath(values.json) } : {}) };
 }
 
 async function main(): Promise<number> {
   const args = parseValidateArgs(process.argv.slice(2));
   console.log(`Validating ${args.files.length} notebook(s) as the grader will (the visible checks; this takes a minute or two per notebook)…`);
-  const results = await validateAll(args.files, { ...VALIDATE_OPTIONS, execute: args.execute });
+  const results = await validateAll(args.files, { ...VALIDATE_OPTIONS, execute: args.execute }, args.withoutQuizKeys);
   const total = results.reduce((s, v) => s + v.grade.score, 0);
   const max = results.reduce((s, v) => s + v.grade.maxScore, 0);
   const recorded = results.reduce((s, v) => s + (v.grade.recordedPoints ?? 0), 0);

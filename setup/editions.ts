@@ -131,8 +131,9 @@ function browserValidateCell(notebookName: string): Cell {
         "## Before you submit",
         "",
         "Your work is kept in this browser (reloading the page keeps it; clearing the browser's site data deletes it). " +
-          `Download it with **File → Download** (\`${notebookName}\`). To see exactly what the grader will, run ` +
-          `\`npm run validate -- ${notebookName}\` in a copy of the course on a computer with Node.js, or submit it as your instructor says.`,
+          `To see what the grader will, click **Check as the grader** in this notebook's toolbar: it saves the notebook and ` +
+          "runs the lesson's checks on the saved file as the grader does (type errors and an instructor's hidden checks aside). " +
+          `**Submit** in the toolbar (or **File → Download**) downloads the saved notebook (\`${notebookName}\`) to hand in as your instructor says.`,
       ].join("\n"),
     ),
   };

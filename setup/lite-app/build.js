@@ -13,6 +13,7 @@
 //   lab/index.html            the app page; its inline script fills in the page config
 //   build/bundle.js, *.css    the front end (index.js), ES modules split by esbuild
 //   build/kernel-worker.js    the TypeScript kernel's worker (kernel/worker.js + TensorFlow.js + the course library)
+//   build/validate-worker.js  "Check my work as the grader will": the grader's scoring and judge (validate/)
 //   build/tfjs-wasm/          TensorFlow.js's wasm binaries
 //   build/schemas/all.json    every plugin's settings schema (what JupyterLite's settings service reads)
 //   build/themes/             the light theme's CSS
@@ -23,6 +24,7 @@
 const fs = require("fs");
 const path = require("path");
 const esbuild = require("esbuild");
+const { buildValidateWorker, VALIDATE_WORKER } = require("./validate/bundle.js");
 
 const HERE = __dirname;
 const GEN = path.join(HERE, ".gen");
@@ -294,7 +296,7 @@ function kernelPlugin(root) {
 async function buildKernel(root, out, remote) {
   writeModules(root);
   writeData(root, remote);
-  await esbuild.build({
+  const options = {
     absWorkingDir: HERE,
     entryPoints: [path.join(HERE, "kernel", "worker.js")],
     outfile: path.join(out, "build", "kernel-worker.js"),
@@ -311,7 +313,9 @@ async function buildKernel(root, out, remote) {
     plugins: [kernelPlugin(root)],
     logLevel: "warning",
     logOverride: { "require-resolve-not-external": "silent", "direct-eval": "silent" },
-  });
+  };
+  // The kernel, and with the same resolution the grader's validation worker (validate/bundle.js).
+  await Promise.all([esbuild.build(options), buildValidateWorker(esbuild, options, out)]);
   const wasmDir = path.join(root, "node_modules", "@tensorflow", "tfjs-backend-wasm", "dist");
   copyDir(wasmDir, path.join(out, "build", "tfjs-wasm"), (f) => f.endsWith(".wasm"));
 }
@@ -403,7 +407,7 @@ function writePages(out, title) {
   );
   // A build id in the URLs of the files whose names do not change, so no cache serves a stale copy.
   const h = require("crypto").createHash("sha256");
-  for (const f of ["bundle.js", "bundle.css", "kernel-worker.js"]) h.update(fs.readFileSync(path.join(out, "build", f)));
+  for (const f of ["bundle.js", "bundle.css", "kernel-worker.js", VALIDATE_WORKER]) h.update(fs.readFileSync(path.join(out, "build", f)));
   const build = h.digest("hex").slice(0, 12);
   const html = fs.readFileSync(path.join(HERE, "templates", "index.html"), "utf8").replace(/\{\{title\}\}/g, title).replace(/\{\{build\}\}/g, build).replace(/\{\{storage\}\}/g, storageName(title));
   write(path.join(out, "lab", "index.html"), html);
@@ -423,7 +427,7 @@ function writeServiceWorker(out, build) {
       const r = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) walk(path.join(dir, e.name), r);
       // The page loads these with ?v=<build>: the same URL here lets the browser's HTTP cache answer (no second download).
-      else files.push(encodeURI(r) + (["build/bundle.js", "build/bundle.css", "build/kernel-worker.js"].includes(r) ? `?v=${build}` : ""));
+      else files.push(encodeURI(r) + (["build/bundle.js", "build/bundle.css", "build/kernel-worker.js", `build/${VALIDATE_WORKER}`].includes(r) ? `?v=${build}` : ""));
     }
   };
   walk(out, "");

@@ -14,6 +14,7 @@ import courseKernel from "./kernel/plugin.js";
 import { keepNotebookMetadata } from "./hooks/keep-notebook-metadata.js";
 import { quietYjsWarnings } from "./hooks/quiet-console.js";
 import coursework from "./work/plugin.js";
+import courseValidate from "./validate/plugin.js";
 import { applyReleaseRule, moveDefaultStorage } from "./work/storage.js";
 import { Notification } from "@jupyterlab/apputils";
 
@@ -67,7 +68,7 @@ async function main() {
   // The extensions of build.js's list (.gen/extensions.js requires each by name, so the bundler includes exactly
   // these); the JavaScript output renderer is a MIME extension, not a plugin.
   const extensions = extensionModules();
-  const mods = [...extensions.filter(([name]) => name !== MIME_EXTENSION).map(([, mod]) => mod), courseKernel, coursework];
+  const mods = [...extensions.filter(([name]) => name !== MIME_EXTENSION).map(([, mod]) => mod), courseKernel, coursework, courseValidate];
   const mimeExtensions = extensions.filter(([name]) => name === MIME_EXTENSION).flatMap(([, mod]) => pluginsOf(mod));
   const plugins = mods.flatMap(pluginsOf).filter((p) => p && !DISABLED.has(p.id) && !PageConfig.Extension.isDisabled(p.id));
 

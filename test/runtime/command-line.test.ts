@@ -130,7 +130,7 @@ describe("every command resolves its path arguments against the caller's folder"
   });
 
   it("validate", () => {
-    assert.deepEqual(parseValidateArgs(["--json", "v.json", "--no-execute", "n.ipynb"]), { files: [at("n.ipynb")], json: at("v.json"), execute: false });
+    assert.deepEqual(parseValidateArgs(["--json", "v.json", "--no-execute", "n.ipynb"]), { files: [at("n.ipynb")], json: at("v.json"), execute: false, withoutQuizKeys: false });
     usageError(() => parseValidateArgs([]));
   });
 

@@ -154,13 +154,14 @@ describe("studentEdition", () => {
     assert.notEqual(contentHash(released), contentHash(edition));
   });
 
-  it("the browser edition's closing cell says where the work is kept and how to download it; every place's edition counts as this release", () => {
+  it("the browser edition's closing cell says where the work is kept, how to check it as the grader will and how to submit it; every place's edition counts as this release", () => {
     const browser = studentEdition(source, "notebooks/01-x.ipynb", "browser");
     const last = cellText(browser.cells.at(-1) as Cell);
     assert.equal((browser.cells.at(-1) as Cell).id, VALIDATE_CELL_ID);
     assert.match(last, /kept in this browser/);
     assert.match(last, /File → Download/);
-    assert.match(last, /npm run validate -- 01-x\.ipynb/);
+    assert.match(last, /Check as the grader/, "the browser's validate (setup/lite-app/validate/)");
+    assert.match(last, /Submit.*01-x\.ipynb/);
     assert.equal(isUnedited(browser), true, "its recorded hash covers its own closing cell");
     const editions = (["student", "notebooks", "browser"] as const).map((place) => studentEdition(source, "notebooks/01-x.ipynb", place));
     const recorded = editions.map((nb) => (nb.metadata.course as { generatedHash: string }).generatedHash);

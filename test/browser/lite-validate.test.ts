@@ -1,0 +1,224 @@
+/**
+ * "Check my work as the grader will" and "Submit" in the browser edition
+ * (setup/lite-app/validate/), in headless Chromium, against the grader itself.
+ *
+ * For two lessons with a graded quiz (01, 03), three kinds of work are stored
+ * in the browser: right (the lessons as written), wrong (a wrong formula in
+ * one exercise) and unfinished (the student edition). Each is checked in the
+ * browser (course:validate on the stored file), then downloaded with Submit
+ * (course:submit), and the downloaded file is validated by the grader
+ * (`npm run validate --json --no-execute --without-quiz-keys`: the browser has
+ * no quiz key, so a quiz answer is "recorded" on both sides). Status and
+ * points must agree check by check, and the totals.
+ *
+ * Also: an exercise whose function never returns (`while (true) {}`) is
+ * "stopped" (timeout) in the browser as by the grader, and the rest is graded.
+ */
+import { after, before, describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { launchBrowser } from "../helpers/browser";
+import { OUT, ROOT } from "../helpers/notebooks";
+import { buildLite, LITE_APP } from "../../setup/lite";
+import { openApp, openNotebook, type LabWindow } from "../../setup/lite-browser";
+import { studentEdition } from "../../setup/editions";
+import { cellText, readNotebook, type Notebook } from "../../setup/notebook";
+import type { CheckGrade } from "../../grading/types";
+import type { Validation } from "../../grading/validate";
+
+type ServeFn = (dir: string, port: number) => Promise<{ server: { close: () => void }; url: string }>;
+
+/** What the browser's validate returns (setup/lite-app/validate/plugin.js). */
+interface BrowserValidation {
+  lesson?: string;
+  checks: CheckGrade[];
+  score: number;
+  maxScore: number;
+  recordedPoints?: number;
+  problems: string[];
+  seconds: number;
+  edition: string;
+  problem?: string;
+}
+
+/** A wrong formula in one exercise of each lesson: [what the solution says, what the wrong work says]. */
+const WRONG: Record<string, [string, string]> = {
+  "01-logistic-regression": ["1 / (1 + Math.exp(-zi))", "1 / (1 + Math.exp(zi))"],
+  "03-activations": ["Math.max(0, zi)", "Math.min(0, zi)"],
+};
+const LESSONS = Object.keys(WRONG);
+/** The function that never returns (lesson 01's), and the check that calls it. */
+const HANG = { slug: "01-logistic-regression", fn: "function logisticLoss(f: number, y: number): number {", check: "01.logisticLoss" };
+
+const WORK = path.join(OUT, "lite-validate");
+
+function withCellReplaced(nb: Notebook, from: string, to: string): Notebook {
+  const copy = JSON.parse(JSON.stringify(nb)) as Notebook;
+  const cell = copy.cells.find((c) => c.cell_type === "code" && cellText(c).includes(from));
+  assert.ok(cell, `a code cell with ${from}`);
+  cell.source = cellText(cell).replace(from, to);
+  return copy;
+}
+
+/** The work to check, by file name (each name carries its lesson's NN-slug). */
+function works(): Record<string, Notebook> {
+  const out: Record<string, Notebook> = {};
+  for (const slug of LESSONS) {
+    const source = readNotebook(path.join(ROOT, "notebooks", `${slug}.ipynb`));
+    const [right, wrong] = WRONG[slug] as [string, string];
+    out[`${slug}-right.ipynb`] = source;
+    out[`${slug}-wrong.ipynb`] = withCellReplaced(source, right, wrong);
+    out[`${slug}-unfinished.ipynb`] = studentEdition(source, `notebooks/${slug}.ipynb`, "browser");
+  }
+  const hang = readNotebook(path.join(ROOT, "notebooks", `${HANG.slug}.ipynb`));
+  out[`${HANG.slug}-hang.ipynb`] = withCellReplaced(hang, HANG.fn, `${HANG.fn}\n  while (true) {}`);
+  return out;
+}
+
+/** A student edition opened and edited (sigmoid done) but not saved: validate saves it first. */
+const EDITED = { name: "01-logistic-regression-edited.ipynb", slug: "01-logistic-regression", from: "throw new Error(\"sigmoid is not completed yet\");", check: "01.sigmoid" };
+
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let close = (): void => undefined;
+const browserResults = new Map<string, BrowserValidation>();
+const downloaded = new Map<string, string>();
+let graderResults = new Map<string, Validation>();
+let graderSeconds = 0;
+let editedBefore = false;
+let editedResult: BrowserValidation | null = null;
+let dialogRows: string[][] = [];
+let editedSaved: Notebook | null = null;
+
+describe("browser edition: check my work as the grader will, and submit", { timeout: 40 * 60_000 }, () => {
+  before(async () => {
+    const dir = path.join(OUT, "lite-site");
+    buildLite({ out: dir, solutions: false }, () => undefined);
+    const { serve } = require(path.join(LITE_APP, "serve.js")) as { serve: ServeFn };
+    const s = await serve(dir, 0);
+    close = () => s.server.close();
+    browser = await launchBrowser();
+    context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
+    await context.route("**/*", (route) => {
+      const url = route.request().url();
+      return url.startsWith(s.url) || url.startsWith("data:") || url.startsWith("blob:") ? route.continue() : route.abort();
+    });
+    page = await context.newPage();
+    await openApp(page, `${s.url}lab/index.html`);
+    fs.rmSync(WORK, { recursive: true, force: true });
+    fs.mkdirSync(WORK, { recursive: true });
+    // Store each piece of work in the browser, as a student's saved notebook.
+    for (const [name, nb] of Object.entries(works())) {
+      await page.evaluate(
+        ([p, content]) => (window as unknown as LabWindow).jupyterapp.serviceManager.contents.save(p, { type: "notebook", format: "json", content }),
+        [name, nb] as const,
+      );
+    }
+    // The browser's validate and Submit for each, one after the other (as a student would).
+    for (const name of Object.keys(works())) {
+      const r = (await page.evaluate((p) => (window as unknown as LabWindow).jupyterapp.commands.execute("course:validate", { path: p, quiet: true }), name)) as BrowserValidation;
+      browserResults.set(name, r);
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        page.evaluate((p) => (window as unknown as LabWindow).jupyterapp.commands.execute("course:submit", { path: p }), name),
+      ]);
+      const file = path.join(WORK, download.suggestedFilename());
+      await download.saveAs(file);
+      downloaded.set(name, file);
+    }
+    // Validate from the open notebook with an unsaved edit: it is saved first, and the saved file is checked.
+    const student = studentEdition(readNotebook(path.join(ROOT, "notebooks", `${EDITED.slug}.ipynb`)), `notebooks/${EDITED.slug}.ipynb`, "browser");
+    await page.evaluate(
+      ([p, content]) => (window as unknown as LabWindow).jupyterapp.serviceManager.contents.save(p, { type: "notebook", format: "json", content }),
+      [EDITED.name, student] as const,
+    );
+    await openNotebook(page, EDITED.name);
+    editedBefore = (await page.evaluate(
+      ([from, to]) => {
+        const w = (window as unknown as LabWindow).jupyterapp.shell.currentWidget;
+        const cell = w.content.widgets.find((c: { model: { sharedModel: { getSource(): string } } }) => c.model.sharedModel.getSource().includes(from));
+        if (!cell) return false;
+        cell.model.sharedModel.setSource(cell.model.sharedModel.getSource().replace(from, to));
+        return w.context.model.dirty as boolean;
+      },
+      [EDITED.from, "return z.map((zi) => 1 / (1 + Math.exp(-zi)));"] as const,
+    )) as boolean;
+    // As a student runs it: with the dialog, whose rows say each check's status.
+    editedResult = (await page.evaluate(() => (window as unknown as LabWindow).jupyterapp.commands.execute("course:validate"))) as BrowserValidation;
+    await page.waitForSelector(".jp-Dialog .course-validation tr[data-check]", { timeout: 30_000 });
+    dialogRows = await page.$$eval(".jp-Dialog .course-validation tr[data-check]", (rows) => rows.map((r) => [(r as HTMLElement).dataset.check ?? "", (r as HTMLElement).dataset.status ?? ""]));
+    await page.click(".jp-Dialog .jp-mod-accept");
+    editedSaved = (await page.evaluate(
+      (p) => (window as unknown as LabWindow).jupyterapp.serviceManager.contents.get(p, { content: true, type: "notebook", format: "json" }).then((m: { content: unknown }) => m.content),
+      EDITED.name,
+    )) as Notebook;
+    // The grader on the downloaded files, in one run.
+    const json = path.join(WORK, "validate.json");
+    const t0 = Date.now();
+    const files = [...downloaded.values()];
+    const r = spawnSync(process.execPath, [path.join(ROOT, "build", "grading", "validate.js"), "--json", json, "--no-execute", "--without-quiz-keys", ...files], { cwd: ROOT, encoding: "utf8", timeout: 20 * 60_000 });
+    graderSeconds = (Date.now() - t0) / 1000;
+    assert.equal(r.status, 0, `npm run validate: ${r.stdout}\n${r.stderr}`);
+    const notebooks = (JSON.parse(fs.readFileSync(json, "utf8")) as { notebooks: Validation[] }).notebooks;
+    graderResults = new Map(files.map((f, i) => [path.basename(f), notebooks[i] as Validation]));
+  });
+
+  after(async () => {
+    await browser?.close();
+    close();
+    const b = [...browserResults.values()];
+    const mean = b.reduce((s, r) => s + (r.seconds ?? 0), 0) / Math.max(1, b.length);
+    console.log(`browser validate: ${b.map((r) => (r.seconds ?? 0).toFixed(1)).join(", ")} s (mean ${mean.toFixed(1)} s); npm run validate --no-execute on the ${b.length} files: ${graderSeconds.toFixed(1)} s`);
+  });
+
+  const perCheck = (checks: readonly CheckGrade[]): Record<string, { status: string; points: number }> =>
+    Object.fromEntries(checks.map((c) => [c.id, { status: c.status, points: c.points }]));
+
+  for (const name of Object.keys(works())) {
+    it(`${name}: the browser's points and statuses, check by check, are the grader's on the submitted file`, () => {
+      const b = browserResults.get(name) as BrowserValidation;
+      const g = graderResults.get(name) as Validation;
+      assert.ok(b && !b.problem, `browser: ${b?.problem}`);
+      assert.equal(b.lesson, g.grade.lesson);
+      assert.ok(b.checks.length > 0);
+      assert.deepEqual(perCheck(b.checks), perCheck(g.grade.checks));
+      assert.deepEqual([b.score, b.maxScore, b.recordedPoints ?? 0], [g.grade.score, g.grade.maxScore, g.grade.recordedPoints ?? 0]);
+    });
+  }
+
+  it("the three kinds of work come out as expected: right passes all (quiz answers recorded), wrong loses points, unfinished is not completed", () => {
+    for (const slug of LESSONS) {
+      const right = browserResults.get(`${slug}-right.ipynb`) as BrowserValidation;
+      const wrong = browserResults.get(`${slug}-wrong.ipynb`) as BrowserValidation;
+      const unfinished = browserResults.get(`${slug}-unfinished.ipynb`) as BrowserValidation;
+      assert.deepEqual([...new Set(right.checks.map((c) => c.status))].sort(), ["passed", "recorded"], slug);
+      assert.ok(right.recordedPoints && right.recordedPoints > 0, `${slug} has a graded quiz`);
+      assert.equal(right.score + (right.recordedPoints ?? 0), right.maxScore);
+      assert.ok(wrong.score < right.score && wrong.checks.some((c) => c.status === "failed"), slug);
+      assert.ok(unfinished.checks.every((c) => c.status === "not-completed" || c.status === "missing"), slug);
+      assert.equal(unfinished.score, 0);
+      assert.equal(unfinished.edition, "current", "the student edition's stamp is this site's");
+      assert.equal(graderResults.get(`${slug}-unfinished.ipynb`)?.edition.status, "current", "the grader calls the submitted file this release's");
+    }
+  });
+
+  it("validating the open notebook saves it first and checks the saved file (an unsaved edit counts once saved); the dialog shows each check", () => {
+    assert.equal(editedBefore, true, "the edit made the notebook dirty");
+    assert.ok(editedSaved && editedSaved.cells.some((c) => c.cell_type === "code" && cellText(c).includes("Math.exp(-zi)")), "the edit is in the stored file");
+    const statuses = Object.fromEntries((editedResult as BrowserValidation).checks.map((c) => [c.id, c.status]));
+    assert.equal(statuses[EDITED.check], "passed");
+    assert.equal(statuses["01.logisticLoss"], "not-completed", "the rest is as the student edition left it");
+    assert.deepEqual(dialogRows, (editedResult as BrowserValidation).checks.map((c) => [c.id, c.status]), "the dialog shows each check's status");
+  });
+
+  it("a function that never returns is stopped by the check's time limit, not hung; the other checks are graded", () => {
+    const b = browserResults.get(`${HANG.slug}-hang.ipynb`) as BrowserValidation;
+    const hung = b.checks.find((c) => c.id === HANG.check);
+    assert.deepEqual([hung?.status, hung?.stop, hung?.points], ["stopped", "timeout", 0]);
+    assert.ok(b.checks.some((c) => c.id !== HANG.check && c.status === "passed"));
+  });
+});
