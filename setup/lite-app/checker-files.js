@@ -8,7 +8,7 @@
 // They are found by compiling, with tslab's own TypeScript
 // (@tslab/typescript-for-tslab) and tslab's compiler options, one file that
 // imports every module the site offers, and recording every file the compiler
-// reads. Two sets, as the Node kernel has two programs (setup/kernel-speedups.js):
+// reads. Two sets, as the Node kernel has two programs (kernel/hooks/typescript-loader.js, light-converter.js):
 //   light  the light program: no @types, setup/kernel-types/globals.d.ts;
 //   node   what tslab's usual program reads on top of it (node_modules/@types,
 //          @types/node first), fetched by the browser only for a cell whose

@@ -1,24 +1,23 @@
-// A hook into tslab's converter (node_modules/tslab/dist/converter.js), for the
-// browser kernel's type checker (kernel/checker-worker.js). build.js bundles
-// tslab's converter with `require("@tslab/typescript-for-tslab")` resolved to
-// this file, which hands it tslab's own TypeScript (5.0.4, the same messages)
-// with two things changed:
-//
-//  - `sys`: TypeScript has no `sys` in a browser; tslab's converter reads every
-//    file through `ts.sys` (it derives its own from it). This one is a virtual,
-//    read-only file system over the .d.ts files build.js collected
-//    (checker-files.js), rooted like the course: /course/notebooks is the
-//    kernel's working directory, TypeScript's lib files are in /ts.
-//  - `createWatchCompilerHost`: while `setLight(true)`, a program is created
-//    as the Node kernel's light program is (setup/kernel-speedups.js,
-//    hookTypeScript): no @types, setup/kernel-types/globals.d.ts added.
-//
-// Internals relied on: tslab's converter calls `ts.sys.*` (readFile,
-// fileExists, directoryExists, readDirectory, watchFile, getCurrentDirectory)
-// and `ts.createWatchCompilerHost(rootFiles, options, sys, …)`; the
-// typescript module's exports are getters (so a copy is made, not a patch).
-// test/browser/lite-types.test.ts fails the day either changes: every cell's
-// verdict is compared with tslab's.
+/**
+ * A hook into tslab's converter (node_modules/tslab/dist/converter.js), for the
+ * browser kernel's type checker (kernel/checker-worker.js). build.js bundles
+ * tslab's converter with `require("@tslab/typescript-for-tslab")` resolved to
+ * this file, which hands it tslab's own TypeScript (5.0.4, the same messages)
+ * with two things changed:
+ *  - `sys`: TypeScript has no `sys` in a browser; tslab's converter reads every
+ *    file through `ts.sys` (it derives its own from it). This one is a virtual,
+ *    read-only file system over the .d.ts files build.js collected
+ *    (checker-files.js), rooted like the course: /course/notebooks is the
+ *    kernel's working directory, TypeScript's lib files are in /ts.
+ *  - `createWatchCompilerHost`: while `setLight(true)`, a program is created
+ *    as the Node kernel's light program is (kernel/hooks/typescript-loader.js):
+ *    no @types, setup/kernel-types/globals.d.ts added.
+ * The typescript module's exports are getters, so a copy is made, not a patch.
+ *
+ * Patches: the "@tslab/typescript-for-tslab" module tslab's dist/converter.js requires, in the browser bundle only (build.js, buildChecker): its `sys` and `createWatchCompilerHost`.
+ * Relies on: tslab 1.0.22 dist/converter.js reading files only through `ts.sys` (readFile, fileExists, directoryExists, getDirectories, watchFile, getCurrentDirectory) and calling `ts.createWatchCompilerHost(rootFiles, options, sys, …)`; TypeScript 5.0.4's exports.
+ * Guarded by: test/browser/lite-types.test.ts "every cell gets tslab's verdict: the same diagnostics (line, column, message); a cell with errors does not run"
+ */
 "use strict";
 const real = require("@tslab/typescript-for-tslab/lib/typescript.js");
 

@@ -19,7 +19,7 @@ import { printQuickInfo } from "tslab/dist/inspect.js";
 
 const fs = ts.__checker;
 
-/** Diagnostic codes that may only mean "a Node.js type is missing" (the same set as setup/kernel-speedups.js). */
+/** Diagnostic codes that may only mean "a Node.js type is missing" (the same set as kernel/hooks/light-converter.js). */
 const MAYBE_NODE = new Set([2304, 2305, 2307, 2339, 2503, 2551, 2552, 2580, 2581, 2582, 2583, 2584, 2591, 2592, 2593, 2688, 2694, 2724]);
 
 let base = "";
@@ -49,7 +49,7 @@ const text = (d) => `${d.fileName ? `${d.fileName} ` : ""}${d.start.line + 1}:${
 async function check(cwd, prevDecl, src) {
   let out = converter(cwd).convert(prevDecl, src);
   if (light && out.diagnostics.some((d) => MAYBE_NODE.has(d.code))) {
-    // As the Node kernel does (kernel-speedups.js, lightConverter): check again with @types/node, for good.
+    // As the Node kernel does (kernel/hooks/light-converter.js): check again with @types/node, for good.
     await fetchFiles("node");
     light = false;
     for (const c of converters.values()) c.close();
