@@ -1,6 +1,6 @@
 // The type checker, page side: one checker worker per page
-// (build/checker-worker.js, from kernel/checker-worker.js), started with the
-// first kernel and shared by every kernel after it (it keeps no notebook
+// (build/checker-worker.js, from kernel/checker-worker.js), started when the
+// app starts (startChecker) and shared by every kernel after it (it keeps no notebook
 // state), and one CellChecker per kernel, which holds what tslab's executor
 // holds: the declarations of the cells run so far (`prevDecl`). A cell's
 // declarations count once it ran without error, as in tslab. A kernel
@@ -49,15 +49,25 @@ function startWorker(baseUrl, build) {
 
 const timeout = (ms) => new Promise((resolve) => setTimeout(() => resolve({ error: { kind: "checker-not-ready", message: `not ready after ${ms / 1000} s` } }), ms));
 
+/**
+ * Starts the page's checker worker, once. The kernel plugin calls it when the
+ * app starts, before any notebook is open: the checker then loads while the
+ * notebook opens and its kernel loads TensorFlow.js, so the first cell waits
+ * less for it.
+ */
+export function startChecker(baseUrl, build) {
+  if (!shared) {
+    shared = startWorker(baseUrl, build);
+    // For `npm run bench` (setup/lite-bench.ts): the checker's start-up figures, read from the page.
+    globalThis.courseTypeChecker = { info: shared.ready };
+  }
+  return shared;
+}
+
 export class CellChecker {
   /** @param {{ baseUrl: string, build: string, location: string }} options */
   constructor({ baseUrl, build, location }) {
-    if (!shared) {
-      shared = startWorker(baseUrl, build);
-      // For `npm run bench` (setup/lite-bench.ts): the checker's start-up figures, read from the page.
-      globalThis.courseTypeChecker = { info: shared.ready };
-    }
-    this._worker = shared;
+    this._worker = startChecker(baseUrl, build);
     this._cwd = location ? `/course/notebooks/${location}` : "/course/notebooks";
     this._prevDecl = "";
     this._ready = false;

@@ -8,7 +8,7 @@
 // are published to the cell being run.
 import { PageConfig, URLExt } from "@jupyterlab/coreutils";
 import { BaseKernel, IKernelSpecs } from "@jupyterlite/services";
-import { CellChecker } from "./checker.js";
+import { CellChecker, startChecker } from "./checker.js";
 
 /** Environment the worker's `process.env` gets: COURSE_* from the page's query string (e.g. ?COURSE_TF_BACKEND=wasm). */
 function courseEnv() {
@@ -157,6 +157,8 @@ const plugin = {
   autoStart: true,
   requires: [IKernelSpecs],
   activate: (_app, kernelspecs) => {
+    // The type checker loads from now on, not only once a notebook's kernel starts (kernel/checker.js).
+    startChecker(PageConfig.getBaseUrl(), PageConfig.getOption("courseBuild"));
     kernelspecs.register({
       spec: {
         name: "tslab",
