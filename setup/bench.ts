@@ -126,6 +126,10 @@ function printLite(lite: LiteFigures, tslab: NotebookFigures[]): void {
   row("its first cell (the setup cell) ran", v.firstCellSeconds, v.untilFirstCell);
   row("the lesson ran top to bottom", v.lessonSeconds, v.wholeLesson);
   console.log(`     largest downloads: ${v.largest.map((l) => `${l.path} ${mb(l.bytes)}`).join(", ")}`);
+  const c = lite.checker;
+  if (!c) console.log("   type checker: did not start");
+  else if ("error" in c) console.log(`   type checker: failed (${c.error}); cells ran unchecked`);
+  else console.log(`   type checker (the first cell waits for it): ready ${fmt(c.readySeconds)} s after navigation (its worker: ${fmt(c.loadSeconds)} s fetching the .d.ts files, ${fmt(c.warmSeconds)} s parsing the lessons' imports); its files added ${dl(c.downloaded)}`);
   console.log("   every notebook top to bottom (browser: the app already loaded, the kernel's script cached; tslab: from section 2):");
   console.log("   notebook                          browser: kernel start  run all  total   tslab: top to bottom   browser/tslab   result");
   for (const n of lite.notebooks) {

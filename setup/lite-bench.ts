@@ -8,6 +8,7 @@
  *    how long until lesson 01's first cell can run (the app loaded, the
  *    notebook open, its kernel idle), until that first cell (the setup cell:
  *    TensorFlow.js's backend) ran, and for the whole lesson top to bottom;
+ *    when the type checker was ready and what its files added;
  *  - every lesson top to bottom in the same page (the app and the kernel's
  *    script then come from the browser's cache, revalidated): kernel start
  *    and Run All, with each run's failed cells and check results.
@@ -55,6 +56,13 @@ export interface LiteFigures {
     /** The largest downloads until the first cell ran. */
     largest: { path: string; bytes: number }[];
   };
+  /**
+   * The type checker (setup/lite-app/kernel/checker*.js), which the first cell
+   * waits for: when it was ready (from navigation), how long its worker took
+   * to fetch its .d.ts files and to parse the lessons' imports, and what its
+   * files added to the first visit's download. null: it did not start.
+   */
+  checker: { readySeconds: number; loadSeconds: number; warmSeconds: number; downloaded: Downloaded } | { error: string } | null;
   notebooks: LiteNotebookFigures[];
 }
 
@@ -100,8 +108,8 @@ export async function benchLite(log: (s: string) => void = () => undefined): Pro
     sent.push({ path: m[2] as string, bytes });
   });
   const gzipCache = new Map<string, number>();
-  const downloaded = (upTo: number): Downloaded => {
-    const list = sent.slice(0, upTo);
+  const downloaded = (upTo: number, only: (p: string) => boolean = () => true): Downloaded => {
+    const list = sent.slice(0, upTo).filter((r) => only(r.path));
     let gzipBytes = 0;
     for (const r of list) {
       if (!r.bytes) continue;
@@ -124,6 +132,12 @@ export async function benchLite(log: (s: string) => void = () => undefined): Pro
     await runFirstCodeCell(page);
     const firstCellSeconds = (Date.now() - t0) / 1000;
     const untilFirstCell = sent.length;
+    const info = (await page.evaluate(() => (globalThis as unknown as { courseTypeChecker?: { info: Promise<unknown> } }).courseTypeChecker?.info ?? null)) as { readyAtMs: number; loadMs: number; warmMs: number; error?: { message: string } } | null;
+    const checker: LiteFigures["checker"] = !info
+      ? null
+      : info.error
+        ? { error: info.error.message }
+        : { readySeconds: info.readyAtMs / 1000, loadSeconds: info.loadMs / 1000, warmSeconds: info.warmMs / 1000, downloaded: downloaded(untilFirstCell, (p) => /(^|\/)build\/checker-/.test(p)) };
     await runAll(page);
     const lessonSeconds = (Date.now() - t0) / 1000;
     const setup = await page.evaluate(() => {
@@ -156,7 +170,7 @@ export async function benchLite(log: (s: string) => void = () => undefined): Pro
       await closeNotebook(page, false);
     }
     const size = treeSize(dir);
-    return { site: { dir: path.relative(ROOT, dir), bytes: size.bytes, files: size.files, built }, backend, firstVisit, notebooks };
+    return { site: { dir: path.relative(ROOT, dir), bytes: size.bytes, files: size.files, built }, backend, firstVisit, checker, notebooks };
   } finally {
     await browser.close();
     server.close();

@@ -36,7 +36,7 @@ import { npmCiIfLockChanged, runStep } from "./npm-app";
 export const LITE_APP = path.join(ROOT, "setup", "lite-app");
 export const LITE_OUT = path.join(ROOT, "dist", "lite");
 /** setup/lite-app's files the site is built from (besides the course's build/lib, notebooks and data). */
-const APP_SOURCES = ["package.json", "package-lock.json", "index.js", "build.js", "../jupyterlab-app/extensions.json", "templates/index.html", "kernel/plugin.js", "kernel/worker.js", "kernel/convert.js", "kernel/fs.js", "kernel/globals.js", "kernel/root.js", "kernel/tslab.js", "hooks/keep-notebook-metadata.js", "hooks/quiet-console.js", "work/plugin.js", "work/storage.js", "work/zip.js", "work/hash.js", "sw/course-sw.js", "validate/plugin.js", "validate/driver.js", "validate/worker-side.js", "validate/bundle.js"];
+const APP_SOURCES = ["package.json", "package-lock.json", "index.js", "build.js", "../jupyterlab-app/extensions.json", "templates/index.html", "kernel/plugin.js", "kernel/worker.js", "kernel/convert.js", "kernel/checker.js", "kernel/checker-worker.js", "kernel/checker-ts.js", "checker-files.js", "kernel/fs.js", "kernel/globals.js", "kernel/root.js", "kernel/tslab.js", "hooks/keep-notebook-metadata.js", "hooks/quiet-console.js", "work/plugin.js", "work/storage.js", "work/zip.js", "work/hash.js", "sw/course-sw.js", "validate/plugin.js", "validate/driver.js", "validate/worker-side.js", "validate/bundle.js"];
 const STAMP = ".course-lite-stamp";
 
 export interface LiteOptions {
@@ -86,6 +86,8 @@ function hashInputs(opts: LiteOptions): SiteStamp {
   for (const f of APP_SOURCES) add(app, path.join(LITE_APP, f));
   add(app, path.join(ROOT, "build", ".stamp"));
   add(app, path.join(ROOT, "build", "BUILD_ERRORS.txt"));
+  // The type checker's light program reads it (setup/lite-app/checker-files.js).
+  add(app, path.join(ROOT, "setup", "kernel-types", "globals.d.ts"));
   const walk = (dir: string): void => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const p = path.join(dir, e.name);

@@ -14,6 +14,8 @@
 //   build/bundle.js, *.css    the front end (index.js), ES modules split by esbuild
 //   build/kernel-worker.js    the TypeScript kernel's worker (kernel/worker.js + TensorFlow.js + the course library)
 //   build/validate-worker.js  "Check my work as the grader will": the grader's scoring and judge (validate/)
+//   build/checker-worker.js   the type checker's worker (kernel/checker-worker.js + tslab's converter and TypeScript)
+//   build/checker-*.json      the .d.ts files the type checker reads (checker-files.js)
 //   build/tfjs-wasm/          TensorFlow.js's wasm binaries
 //   build/schemas/all.json    every plugin's settings schema (what JupyterLite's settings service reads)
 //   build/themes/             the light theme's CSS
@@ -25,6 +27,8 @@ const fs = require("fs");
 const path = require("path");
 const esbuild = require("esbuild");
 const { buildValidateWorker, VALIDATE_WORKER } = require("./validate/bundle.js");
+
+const { writeCheckerFiles } = require("./checker-files.js");
 
 const HERE = __dirname;
 const GEN = path.join(HERE, ".gen");
@@ -320,6 +324,51 @@ async function buildKernel(root, out, remote) {
   copyDir(wasmDir, path.join(out, "build", "tfjs-wasm"), (f) => f.endsWith(".wasm"));
 }
 
+/**
+ * The type checker's worker (kernel/checker-worker.js): tslab's own converter
+ * and TypeScript (the course's node_modules, the versions the Node kernel
+ * runs), its `ts` being kernel/checker-ts.js; and the .d.ts files it reads
+ * (checker-files.js). Returns the sizes of what it adds to the site.
+ */
+async function buildChecker(root, out) {
+  const tsShim = path.join(HERE, "kernel", "checker-ts.js");
+  const checkerPlugin = {
+    name: "course-checker",
+    setup(build) {
+      build.onResolve({ filter: /^@tslab\/typescript-for-tslab$/ }, () => ({ path: tsShim }));
+      build.onResolve({ filter: /^path$/ }, () => ({ path: require.resolve("path-browserify", { paths: [HERE] }) }));
+      // Node modules TypeScript looks for only when it runs in Node (its package.json maps the others to nothing).
+      build.onResolve({ filter: /^(perf_hooks|module|url|worker_threads|child_process)$/ }, (a) => ({ path: a.path, namespace: "empty" }));
+      build.onLoad({ filter: /.*/, namespace: "empty" }, () => ({ contents: "module.exports = {};", loader: "js" }));
+    },
+  };
+  await esbuild.build({
+    absWorkingDir: HERE,
+    entryPoints: [path.join(HERE, "kernel", "checker-worker.js")],
+    outfile: path.join(out, "build", "checker-worker.js"),
+    bundle: true,
+    format: "iife",
+    platform: "browser",
+    target: "es2022",
+    minify: true,
+    legalComments: "none",
+    nodePaths: [path.join(root, "node_modules"), path.join(HERE, "node_modules")],
+    // tslab's converter: Node 18+ (es2022, as the Node kernel), and its own folder (forwardTslabPath).
+    define: { "process.version": '"v20.0.0"', __dirname: '"/course/node_modules/tslab/dist"', global: "globalThis" },
+    plugins: [checkerPlugin],
+    logLevel: "warning",
+  });
+  const lessonsDir = path.join(root, "build", "lib", "lessons");
+  const wanted = siteLessons();
+  const modules = fs
+    .readdirSync(lessonsDir)
+    .filter((f) => f.endsWith(".d.ts") && (!wanted || wanted.includes(path.basename(f, ".d.ts"))))
+    .sort()
+    .map((f) => `../build/lib/lessons/${path.basename(f, ".d.ts")}`);
+  const files = writeCheckerFiles(root, out, modules);
+  return { worker: fs.statSync(path.join(out, "build", "checker-worker.js")).size, files };
+}
+
 // ---------------------------------------------------------------- contents and pages
 
 function contentsModel(rel, stat, type) {
@@ -407,7 +456,7 @@ function writePages(out, title) {
   );
   // A build id in the URLs of the files whose names do not change, so no cache serves a stale copy.
   const h = require("crypto").createHash("sha256");
-  for (const f of ["bundle.js", "bundle.css", "kernel-worker.js", VALIDATE_WORKER]) h.update(fs.readFileSync(path.join(out, "build", f)));
+  for (const f of ["bundle.js", "bundle.css", "kernel-worker.js", VALIDATE_WORKER, "checker-worker.js"]) h.update(fs.readFileSync(path.join(out, "build", f)));
   const build = h.digest("hex").slice(0, 12);
   const html = fs.readFileSync(path.join(HERE, "templates", "index.html"), "utf8").replace(/\{\{title\}\}/g, title).replace(/\{\{build\}\}/g, build).replace(/\{\{storage\}\}/g, storageName(title));
   write(path.join(out, "lab", "index.html"), html);
@@ -427,7 +476,7 @@ function writeServiceWorker(out, build) {
       const r = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) walk(path.join(dir, e.name), r);
       // The page loads these with ?v=<build>: the same URL here lets the browser's HTTP cache answer (no second download).
-      else files.push(encodeURI(r) + (["build/bundle.js", "build/bundle.css", "build/kernel-worker.js", `build/${VALIDATE_WORKER}`].includes(r) ? `?v=${build}` : ""));
+      else files.push(encodeURI(r) + (["build/bundle.js", "build/bundle.css", "build/kernel-worker.js", `build/${VALIDATE_WORKER}`, "build/checker-worker.js"].includes(r) ? `?v=${build}` : ""));
     }
   };
   walk(out, "");
@@ -461,11 +510,14 @@ async function main() {
   const remote = writeCourseFiles(root, out);
   await buildKernel(root, out, remote);
   times.kernel = (Date.now() - t) / 1000;
+  t = Date.now();
+  const checker = await buildChecker(root, out);
+  times.checker = (Date.now() - t) / 1000;
   writeSchemas(out);
   writeContents(notebooksDir, out);
   writeServiceWorker(out, writePages(out, title));
   times.total = (Date.now() - t0) / 1000;
-  process.stdout.write(JSON.stringify({ out, times }) + "\n");
+  process.stdout.write(JSON.stringify({ out, times, checker }) + "\n");
 }
 
 main().catch((err) => {

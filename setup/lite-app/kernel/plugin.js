@@ -8,6 +8,7 @@
 // are published to the cell being run.
 import { PageConfig, URLExt } from "@jupyterlab/coreutils";
 import { BaseKernel, IKernelSpecs } from "@jupyterlite/services";
+import { CellChecker, startChecker } from "./checker.js";
 
 /** Environment the worker's `process.env` gets: COURSE_* from the page's query string (e.g. ?COURSE_TF_BACKEND=wasm). */
 function courseEnv() {
@@ -24,6 +25,8 @@ export class TypeScriptKernel extends BaseKernel {
     const base = PageConfig.getBaseUrl();
     this._worker = new Worker(URLExt.join(base, "build", "kernel-worker.js") + `?v=${PageConfig.getOption("courseBuild")}`);
     this._worker.onmessage = (e) => this._onMessage(e.data);
+    // tslab's type check, in a worker of its own (kernel/checker.js).
+    this._checker = new CellChecker({ baseUrl: base, build: PageConfig.getOption("courseBuild"), location: this.location });
     this._worker.onerror = (e) => {
       const text = `The kernel's worker failed: ${e.message || e}\n`;
       this.stream({ name: "stderr", text }, this.parentHeader);
@@ -98,7 +101,17 @@ export class TypeScriptKernel extends BaseKernel {
   }
 
   async executeRequest(content) {
+    // As tslab: a cell with type errors prints them (stderr) and does not run.
+    const verdict = await this._checker.check(content.code);
+    if (verdict.diagnostics?.length) {
+      const text = verdict.diagnostics.map((d) => d.text).join("\n");
+      this.stream({ name: "stderr", text: text + "\n" }, this.parentHeader);
+      this.publishExecuteError({ ename: "TSError", evalue: text, traceback: [] }, this.parentHeader);
+      return { status: "error", ename: "TSError", evalue: text, traceback: [], execution_count: this.executionCount };
+    }
+    if (verdict.unchecked) this.stream({ name: "stderr", text: `(This cell was not type-checked: ${verdict.unchecked.message}.)\n` }, this.parentHeader);
     const reply = await this._call("execute", { code: content.code });
+    if (reply.status === "ok") this._checker.ran(verdict);
     if (reply.status === "error") {
       this.publishExecuteError({ ename: reply.ename, evalue: reply.evalue, traceback: reply.traceback }, this.parentHeader);
     }
@@ -106,11 +119,14 @@ export class TypeScriptKernel extends BaseKernel {
   }
 
   async completeRequest(content) {
-    return this._call("complete", { code: content.code, cursor_pos: content.cursor_pos });
+    // tslab's completion from the checker; until it is ready, the names the cells and the worker hold.
+    const r = await this._checker.complete(content.code, content.cursor_pos);
+    return r ?? this._call("complete", { code: content.code, cursor_pos: content.cursor_pos });
   }
 
-  async inspectRequest() {
-    return { status: "ok", found: false, data: {}, metadata: {} };
+  async inspectRequest(content) {
+    const r = await this._checker.inspect(content.code, content.cursor_pos);
+    return r ?? { status: "ok", found: false, data: {}, metadata: {} };
   }
 
   async isCompleteRequest() {
@@ -141,6 +157,8 @@ const plugin = {
   autoStart: true,
   requires: [IKernelSpecs],
   activate: (_app, kernelspecs) => {
+    // The type checker loads from now on, not only once a notebook's kernel starts (kernel/checker.js).
+    startChecker(PageConfig.getBaseUrl(), PageConfig.getOption("courseBuild"));
     kernelspecs.register({
       spec: {
         name: "tslab",
