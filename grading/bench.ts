@@ -20,8 +20,8 @@ import { readShards, shardOf, writeShardFile, type ShardFile } from "./shard";
 import { defaultJobs, type RunMemory } from "./class-run";
 import { DEFAULT_GRADE_OPTIONS, type GradeOptions, type NotebookGrade } from "./types";
 import { STUDENT_CELLS_DIR } from "./grading-context";
-import { declaredFunction, studentEdition } from "../setup/editions";
-import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../setup/notebook";
+import { declaredFunction, studentEdition } from "../editions/editions";
+import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../editions/notebook";
 import { ROOT } from "../setup/jupyter";
 
 const SLUG = "01-logistic-regression";

@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { findTestPython, jupyterEnv, warmKernelCodeCacheFor, JUPYTER_DATA, ROOT } from "../setup/jupyter";
-import { writeNotebook } from "../setup/notebook";
+import { writeNotebook } from "../editions/notebook";
 import type { Submission } from "./submission";
 import { killTree, spawnSandboxed, type SandboxSpec } from "./sandbox";
 import { parseRunReport, type RunnerExit } from "./execution-report";

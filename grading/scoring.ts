@@ -12,7 +12,7 @@ import { spawn, spawnSync, type ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "../lib/runtime/paths";
-import { cellText } from "../setup/notebook";
+import { cellText } from "../editions/notebook";
 import { scoringCells, type CompileVerdicts, type ExerciseCell, type ScoringCells, type Submission } from "./submission";
 import { checkCellIndexes, scoringOrder, type ScoringStep } from "./scoring-order";
 import { lessonChecks, readHiddenChecks } from "./check-catalogue";

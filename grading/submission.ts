@@ -5,8 +5,8 @@
  * ignored, so deleting, reordering or editing them changes nothing.
  */
 import * as path from "path";
-import { declaredFunction } from "../setup/editions";
-import { cellText, type Notebook } from "../setup/notebook";
+import { declaredFunction } from "../editions/editions";
+import { cellText, type Notebook } from "../editions/notebook";
 import { lessonSlugs } from "../lib/lessons";
 import { QUIZ_ANSWER_DECLARATION } from "../lib/checks/quiz-answer";
 import { readSubmittedNotebook, type FileProblemKind } from "./submitted-file";

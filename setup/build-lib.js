@@ -21,7 +21,7 @@ const STAMP = path.join(ROOT, "build", ".stamp");
 const LIB_STAMP = path.join(ROOT, "build", "lib", ".stamp");
 const ERRORS = path.join(ROOT, "build", "BUILD_ERRORS.txt");
 /** The folders tsconfig.json compiles (setup/jupyterlab-app has its own build and is skipped). */
-const SOURCE_DIRS = ["lib", "setup", "tools", "grading", "test"];
+const SOURCE_DIRS = ["lib", "setup", "editions", "tools", "grading", "test"];
 const JUPYTERLAB_APP = path.join(ROOT, "setup", "jupyterlab-app");
 
 /** Newest modification time of the compiled sources. */

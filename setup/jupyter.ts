@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as path from "path";
 
 import { ROOT } from "../lib/runtime/paths";
-import { isRelease } from "./release-manifest";
+import { isRelease } from "../editions/release-manifest";
 
 // Plain JavaScript shared with the kernel launcher (setup/kernel.js).
 const { KERNEL_NODE_FLAGS, KERNEL_CODE_CACHED, kernelCodeCacheFile } = require(path.join(ROOT, "setup", "kernel-speedups.js")) as { KERNEL_NODE_FLAGS: string[]; KERNEL_CODE_CACHED: RegExp; kernelCodeCacheFile: (root: string, nodeOptions?: string) => string };

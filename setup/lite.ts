@@ -28,8 +28,8 @@ import { ROOT } from "../lib/runtime/paths";
 import { loadDigits } from "../lib/course/digits";
 import { LESSONS, lessonSlugs, publishedSlugs } from "../lib/lessons";
 import { courseSecrets, describeLeaks, findSecretLeaks } from "../tools/secret-scan";
-import { studentEdition } from "./editions";
-import { readNotebook, writeNotebook } from "./notebook";
+import { studentEdition } from "../editions/editions";
+import { readNotebook, writeNotebook } from "../editions/notebook";
 import { npmCiIfLockChanged, runStep } from "./npm-app";
 
 export const LITE_APP = path.join(ROOT, "setup", "lite-app");

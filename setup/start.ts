@@ -22,7 +22,7 @@ import * as path from "path";
 import { findJupyter, installInstructions, installJupyter, jupyterEnv, probeAll, warmKernelCaches, writeKernelSpec, JUPYTER_DATA, KERNEL_NAME, ROOT } from "./jupyter";
 import { ensureLabApp, labAppArgs, labAppEnv, labAppIsBuilt, labAppVersion } from "./jupyterlab-app";
 import { refreshStudentEdition } from "./student";
-import { isRelease } from "./release-manifest";
+import { isRelease } from "../editions/release-manifest";
 
 function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -10,14 +10,14 @@
  *
  * Releasing again into the same DIR updates the course files but never a
  * notebook the student has edited: the new edition goes to notebooks/updates/
- * (the rule of setup/editions.ts, generateStudentEditions).
+ * (the rule of editions/editions.ts, generateStudentEditions).
  */
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { cellText, readNotebook, writeNotebook } from "../setup/notebook";
-import { generateStudentEditions, studentEdition, type EditionOutcome } from "../setup/editions";
-import { EDITIONS_PATH, MANIFEST_PATH, readReleaseManifest, type ReleaseManifest, type ReleasedLesson } from "../setup/release-manifest";
+import { cellText, readNotebook, writeNotebook } from "../editions/notebook";
+import { generateStudentEditions, studentEdition, type EditionOutcome } from "../editions/editions";
+import { EDITIONS_PATH, MANIFEST_PATH, readReleaseManifest, type ReleaseManifest, type ReleasedLesson } from "../editions/release-manifest";
 import { LESSONS, lessonCheckIds, lessonSlugs, publishedSlugs } from "../lib/lessons";
 import { ROOT } from "../lib/runtime/paths";
 import { courseSecrets, describeLeaks, findSecretLeaks } from "./secret-scan";
@@ -47,10 +47,10 @@ export const RELEASED_PATHS: readonly string[] = [
   "setup/test.ts",
   "setup/run_notebook.py",
   // Notebook files and editions (npm start, the grader's submission reader), the release stamp.
-  "setup/notebook.ts",
-  "setup/editions.ts",
+  "editions/notebook.ts",
+  "editions/editions.ts",
   "setup/student.ts",
-  "setup/release-manifest.ts",
+  "editions/release-manifest.ts",
   // The student-facing tests: the student editions in a real kernel, and unit tests of lib that need no solutions.
   "test/student",
   "test/helpers/notebooks.ts",
@@ -83,7 +83,7 @@ const VALIDATE_ENTRIES: readonly string[] = ["grading/validate.ts", "grading/wor
 export function importClosure(root: string, entries: readonly string[]): string[] {
   const seen = new Set<string>();
   const visit = (rel: string): void => {
-    if (seen.has(rel) || !/^(grading|setup)\//.test(rel)) return;
+    if (seen.has(rel) || !/^(grading|setup|editions)\//.test(rel)) return;
     seen.add(rel);
     const text = fs.readFileSync(path.join(root, rel), "utf8");
     for (const m of text.matchAll(/(?:from|import|require)\s*\(?\s*["'](\.{1,2}\/[^"']+)["']/g)) {

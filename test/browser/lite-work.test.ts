@@ -32,8 +32,8 @@ import { OUT } from "../helpers/notebooks";
 import { publishedSlugs } from "../../lib/lessons";
 import { buildLite } from "../../setup/lite";
 import { openApp, openNotebook, runAll, runSummary, type LabWindow } from "../../setup/lite-browser";
-import { contentHash } from "../../setup/editions";
-import type { Notebook } from "../../setup/notebook";
+import { contentHash } from "../../editions/editions";
+import type { Notebook } from "../../editions/notebook";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type AnyWindow = LabWindow;

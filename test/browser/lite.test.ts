@@ -33,8 +33,8 @@ import { publishedSlugs } from "../../lib/lessons";
 import { courseSecrets, findSecretLeaks } from "../../tools/secret-scan";
 import { buildLite, LITE_APP } from "../../setup/lite";
 import { closeNotebook, openApp, openNotebook, runAll, runFirstCodeCell, type LabWindow } from "../../setup/lite-browser";
-import { studentEdition } from "../../setup/editions";
-import { cellText, readNotebook, writeNotebook, type Notebook } from "../../setup/notebook";
+import { studentEdition } from "../../editions/editions";
+import { cellText, readNotebook, writeNotebook, type Notebook } from "../../editions/notebook";
 import { editionStatus } from "../../grading/validate";
 import type { NotebookGrade } from "../../grading/types";
 

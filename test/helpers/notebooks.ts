@@ -11,8 +11,8 @@ import * as tf from "@tensorflow/tfjs";
 import { parseResults, type CheckResult } from "../../lib/checks";
 import { loadLesson } from "../../lib/lessons";
 import { parseRecords, type RecordedValue } from "../../lib/runtime/record";
-import { declaredFunction, studentEdition } from "../../setup/editions";
-import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../../setup/notebook";
+import { declaredFunction, studentEdition } from "../../editions/editions";
+import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../../editions/notebook";
 
 export { ROOT } from "../../lib/runtime/paths";
 import { ROOT } from "../../lib/runtime/paths";

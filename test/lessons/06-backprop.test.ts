@@ -12,7 +12,7 @@ import * as tf from "@tensorflow/tfjs";
 import { checker } from "../../lib/lessons/06-backprop";
 import { initBackend } from "../../lib/runtime";
 import { storedCheck } from "../../lib/checks";
-import { cellText, readNotebook } from "../../setup/notebook";
+import { cellText, readNotebook } from "../../editions/notebook";
 import { figuresAndHtml, solutionFunctions, sourceNotebook, recorded } from "../helpers/notebooks";
 import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails, assertNear } from "../helpers/lesson-contract";
 

@@ -1,5 +1,5 @@
 /**
- * setup/editions.ts: the student edition stubs every solution region, clears
+ * editions/editions.ts: the student edition stubs every solution region, clears
  * outputs and records a hash; regenerating never overwrites a student's work.
  */
 import { after, describe, it } from "node:test";
@@ -9,8 +9,8 @@ import * as os from "os";
 import * as path from "path";
 import { NotCompletedError, callStudent } from "../../lib/checks/harness";
 import { QUIZ_PLACEHOLDER } from "../../lib/checks/quiz-answer";
-import { VALIDATE_CELL_ID, contentHash, declaredFunction, editionHashes, generateStudentEditions, isUnedited, stripSolutions, stubLines, studentEdition } from "../../setup/editions";
-import { cellText, readNotebook, writeNotebook, type Cell, type Notebook } from "../../setup/notebook";
+import { VALIDATE_CELL_ID, contentHash, declaredFunction, editionHashes, generateStudentEditions, isUnedited, stripSolutions, stubLines, studentEdition } from "../../editions/editions";
+import { cellText, readNotebook, writeNotebook, type Cell, type Notebook } from "../../editions/notebook";
 import { ROOT } from "../../lib/runtime/paths";
 
 function code(source: string, extra: Partial<Cell> = {}): Cell {

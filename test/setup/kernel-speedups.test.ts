@@ -10,7 +10,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { codeSources, readNotebook } from "../../setup/notebook";
+import { codeSources, readNotebook } from "../../editions/notebook";
 import { ROOT, runKernelWarm, warmCellCache, warmKernelCodeCacheFor } from "../../setup/jupyter";
 
 interface Diagnostic {

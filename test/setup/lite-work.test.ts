@@ -1,7 +1,7 @@
 /**
  * The browser edition's pieces that keep the student's work, in Node
  * (setup/lite-app/work/): the content hash it applies the release rule with
- * is the tslab edition's (setup/editions.ts), and its hand-written zip opens
+ * is the tslab edition's (editions/editions.ts), and its hand-written zip opens
  * with another implementation (Python's zipfile), names, bytes and CRCs.
  */
 import { describe, it } from "node:test";
@@ -13,8 +13,8 @@ import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../../lib/runtime/paths";
 import { publishedSlugs } from "../../lib/lessons";
-import { contentHash, isUnedited, studentEdition } from "../../setup/editions";
-import { readNotebook, type Notebook } from "../../setup/notebook";
+import { contentHash, isUnedited, studentEdition } from "../../editions/editions";
+import { readNotebook, type Notebook } from "../../editions/notebook";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const hash = require(path.join(ROOT, "setup", "lite-app", "work", "hash.js")) as { sha256Hex: (b: Uint8Array) => string; contentHash: (nb: Notebook) => string; isUnedited: (nb: Notebook) => boolean };

@@ -17,7 +17,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { OUT, ROOT, problems, runNotebook } from "../helpers/notebooks";
-import { writeNotebook, type Notebook } from "../../setup/notebook";
+import { writeNotebook, type Notebook } from "../../editions/notebook";
 
 const CELLS = 2000;
 

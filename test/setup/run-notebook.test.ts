@@ -8,7 +8,7 @@ import { before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
-import { writeNotebook, toSource } from "../../setup/notebook";
+import { writeNotebook, toSource } from "../../editions/notebook";
 import { OUT, runNotebook, type NotebookRun } from "../helpers/notebooks";
 
 const FILE = path.join(OUT, `keep-going-${process.pid}.ipynb`);

@@ -18,7 +18,7 @@ const python = process.env.COURSE_TEST_PYTHON ?? "/usr/bin/python3";
 before(() => {
   // Timestamps kept, so the copy's package-lock.json is not "newer" than node_modules (no needless npm ci).
   // build/ too, with its .tsbuildinfo: the copy then compiles only what the scaffold adds (tsc --incremental).
-  copyCourse(COPY, ["package.json", "package-lock.json", "tsconfig.json", "LICENSE", "README.md", "lib", "setup", "tools", "test", "notebooks", "data", "oracle", "grading", "build"]);
+  copyCourse(COPY, ["package.json", "package-lock.json", "tsconfig.json", "LICENSE", "README.md", "lib", "setup", "editions", "tools", "test", "notebooks", "data", "oracle", "grading", "build"]);
 });
 
 describe("npm run new-lesson", () => {

@@ -11,14 +11,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { loadLesson, lessonCheckIds, lessonSlugs } from "../../lib/lessons";
-import { studentEdition } from "../../setup/editions";
-import { cellText, readNotebook, toSource, writeNotebook, type Cell, type Notebook } from "../../setup/notebook";
+import { studentEdition } from "../../editions/editions";
+import { cellText, readNotebook, toSource, writeNotebook, type Cell, type Notebook } from "../../editions/notebook";
 import { lessonPoints } from "../helpers/grading";
 import { GENERIC_LINES, importClosure, releasedPaths, isLoopHeader, prunePackageLock, withoutDraftEntries, writeRelease, type ReleaseResult } from "../../tools/release";
 import { courseSecrets, findSecretLeaks } from "../../tools/secret-scan";
 import { readQuizKeys, type QuizKeyFile } from "../../grading/quiz-key-file";
 import type { ExpectedFile } from "../../lib/checks";
-import { MANIFEST_PATH, readReleaseManifest } from "../../setup/release-manifest";
+import { MANIFEST_PATH, readReleaseManifest } from "../../editions/release-manifest";
 import { ROOT } from "../helpers/notebooks";
 
 const SCRATCH = fs.mkdtempSync(path.join(os.tmpdir(), "course-release-test-"));
@@ -93,7 +93,7 @@ describe("what a release copies of the grader", () => {
   it("is validate's import closure: every module on its path (found from the code), never the instructor's commands or keys", () => {
     const closure = importClosure(ROOT, ["grading/validate.ts", "grading/worker-process.ts", "grading/worker.ts"]);
     // Reached only through other modules: validate → grade-notebook → scoring → … → submitted-file.
-    for (const f of ["grading/grade-notebook.ts", "grading/scoring.ts", "grading/submitted-file.ts", "grading/cgroup.ts", "setup/notebook.ts"]) assert.ok(closure.includes(f), f);
+    for (const f of ["grading/grade-notebook.ts", "grading/scoring.ts", "grading/submitted-file.ts", "grading/cgroup.ts", "editions/notebook.ts"]) assert.ok(closure.includes(f), f);
     for (const f of ["grading/grade.ts", "grading/class-run.ts", "grading/gradebook.ts", "grading/bench.ts"]) assert.ok(!closure.includes(f), f);
     assert.ok(closure.every((f) => /^(grading|setup)\/[\w./-]+\.(ts|js)$/.test(f)), "code files only: no quiz key or hidden check");
     assert.ok(releasedPaths(ROOT).includes("grading/scoring-order.ts"));
