@@ -22,7 +22,7 @@ import type { GradeOptions } from "./types";
 
 // Plain-JS build helper shared with the kernel launcher and bootstrap.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { ensureBuilt } = require(path.join(ROOT, "setup", "build-lib.js")) as typeof import("../setup/build-lib");
+const { ensureBuilt } = require(path.join(ROOT, "kernel", "build-lib.js")) as typeof import("../kernel/build-lib");
 
 /** The grader's cell cache, in build/lib/cache/: the lessons' student editions, compiled (see warmLessonCells). */
 const STUDENT_CELLS = "student-cells";

@@ -88,7 +88,7 @@ export function cellWarmerOf(ctx: GradingContext, opts: GradeOptions): CellWarme
   const host = ctx.cellWarmsDir;
   const root = typeof process.getuid === "function" && process.getuid() === 0;
   const notebooks = path.join(ROOT, "notebooks");
-  const command = [process.execPath, ...KERNEL_NODE_FLAGS, path.join(ROOT, "setup", "kernel.js"), "--serve-cell-warms", notebooks];
+  const command = [process.execPath, ...KERNEL_NODE_FLAGS, path.join(ROOT, "kernel", "kernel.js"), "--serve-cell-warms", notebooks];
   try {
     fs.mkdirSync(host, { recursive: true, mode: 0o755 });
     // The warmer's uid writes the submissions' folders here (0755 and 0644: the kernels' uid reads them; the grader removes them).

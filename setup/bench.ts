@@ -90,7 +90,7 @@ function benchNotebooks(): NotebookFigures[] {
   for (const name of lessonSlugs().map((slug) => `${slug}.ipynb`)) {
     const result = path.join(ROOT, ".test-out", `bench-${name}.json`);
     fs.mkdirSync(path.dirname(result), { recursive: true });
-    spawnSync(python, [path.join(ROOT, "setup", "run_notebook.py"), path.join(dir, name), "--probe", "--out", result], { env: jupyterEnv(), encoding: "utf8", timeout: 15 * 60_000 });
+    spawnSync(python, [path.join(ROOT, "kernel", "run_notebook.py"), path.join(dir, name), "--probe", "--out", result], { env: jupyterEnv(), encoding: "utf8", timeout: 15 * 60_000 });
     if (!fs.existsSync(result)) {
       out.push({ notebook: name, kernelStartSeconds: null, totalSeconds: NaN, peakRssMb: null, leakedTensors: null, ok: false, error: "did not run" });
       continue;

@@ -66,7 +66,7 @@ function main() {
     fail(`\`${cmd}\` is an instructor command; this student release offers ${RELEASE_COMMANDS.map((c) => `npm ${c === "start" || c === "test" ? c : `run ${c}`}`).join(", ")} (see README.md).`);
   }
   ensureDependencies();
-  const { ensureBuilt } = require("./build-lib");
+  const { ensureBuilt } = require("../kernel/build-lib");
   try {
     const r = ensureBuilt();
     if (!r.ok && cmd !== "start") fail(`the course does not compile:\n${r.output}`);

@@ -13,7 +13,7 @@ import * as path from "path";
 import { ROOT } from "../lib/runtime/paths";
 import { isRelease } from "../editions/release-manifest";
 
-// Plain JavaScript shared with the kernel launcher (setup/kernel.js), loaded from the course's sources
+// Plain JavaScript shared with the kernel launcher (kernel/kernel.js), loaded from the course's sources
 // (build/ holds a compiled copy, which kernels never load); its types are the module's own (JSDoc).
 const { KERNEL_NODE_FLAGS, KERNEL_CODE_CACHED, kernelCodeCacheFile } = require(path.join(ROOT, "kernel", "hooks", "code-cache.js")) as typeof import("../kernel/hooks/code-cache");
 
@@ -182,7 +182,7 @@ export function writeKernelSpec(): string {
   fs.mkdirSync(dir, { recursive: true });
   const spec = {
     // A smaller young generation (4 MB semi-spaces instead of 16): ~45 MB less peak memory per notebook.
-    argv: [process.execPath, ...KERNEL_NODE_FLAGS, path.join(ROOT, "setup", "kernel.js"), "{connection_file}"],
+    argv: [process.execPath, ...KERNEL_NODE_FLAGS, path.join(ROOT, "kernel", "kernel.js"), "{connection_file}"],
     display_name: "TypeScript (course: tslab)",
     language: "typescript",
     // glibc keeps freed large blocks (file reads, figure HTML, ZMQ messages) in its heap once its
@@ -196,7 +196,7 @@ export function writeKernelSpec(): string {
   return dir;
 }
 
-/** What `node setup/kernel.js --warm` reports (kernel/hooks/prepare.js warmCaches). */
+/** What `node kernel/kernel.js --warm` reports (kernel/hooks/prepare.js warmCaches). */
 export type KernelWarmReport = import("../kernel/hooks/prepare").WarmReport;
 
 const WARM_STAMP = path.join(ROOT, "build", "lib", "cache", "warm.json");
@@ -205,7 +205,7 @@ const WARM_STAMP = path.join(ROOT, "build", "lib", "cache", "warm.json");
 export function runKernelWarm(nodeOptions?: string): KernelWarmReport {
   const env: NodeJS.ProcessEnv = { ...process.env, COURSE_NO_REBUILD: "1" };
   if (nodeOptions !== undefined) env.NODE_OPTIONS = nodeOptions;
-  const r = spawnSync(process.execPath, [...KERNEL_NODE_FLAGS, path.join(ROOT, "setup", "kernel.js"), "--warm"], { cwd: ROOT, encoding: "utf8", env });
+  const r = spawnSync(process.execPath, [...KERNEL_NODE_FLAGS, path.join(ROOT, "kernel", "kernel.js"), "--warm"], { cwd: ROOT, encoding: "utf8", env });
   if (r.status !== 0) throw new Error(`warming the kernel's caches failed (exit ${r.status}):\n${r.stderr}`);
   return JSON.parse(r.stdout.trim().split("\n").pop() ?? "") as KernelWarmReport;
 }
@@ -243,7 +243,7 @@ export function warmKernelCaches(): void {
   }
 }
 
-/** What `node setup/kernel.js --warm-cells` prints (kernel/hooks/warm-server.js warmCellCache). */
+/** What `node kernel/kernel.js --warm-cells` prints (kernel/hooks/warm-server.js warmCellCache). */
 type CellWarmCount = ReturnType<typeof import("../kernel/hooks/warm-server").warmCellCache>;
 
 /**
@@ -256,7 +256,7 @@ export function warmCellCache(notebooks: string[][], cacheDir?: string, cwd = pa
   const env: NodeJS.ProcessEnv = { ...process.env, COURSE_NO_REBUILD: "" };
   if (cacheDir) env.COURSE_CELL_CACHE_DIR = cacheDir;
   else delete env.COURSE_CELL_CACHE_DIR;
-  const r = spawnSync(process.execPath, [...KERNEL_NODE_FLAGS, path.join(ROOT, "setup", "kernel.js"), "--warm-cells", cwd], {
+  const r = spawnSync(process.execPath, [...KERNEL_NODE_FLAGS, path.join(ROOT, "kernel", "kernel.js"), "--warm-cells", cwd], {
     cwd: ROOT, encoding: "utf8", input: JSON.stringify(notebooks), env, maxBuffer: 16 * 1024 * 1024,
   });
   if (r.status !== 0) {
@@ -268,7 +268,7 @@ export function warmCellCache(notebooks: string[][], cacheDir?: string, cwd = pa
 
 /**
  * Starts filling the kernel's cell cache with these notebooks' cells in the
- * background (`setup/kernel.js --warm-cells`: one process, one TypeScript
+ * background (`kernel/kernel.js --warm-cells`: one process, one TypeScript
  * program for all of them) and returns the process, or null when it could not
  * start. Kernels started meanwhile compile what is not there yet themselves
  * and find the rest: on a fresh checkout, `npm test` runs each lesson in
@@ -280,7 +280,7 @@ export function startCellCacheWarm(notebooks: string[][], cwd = path.join(ROOT, 
   try {
     const env: NodeJS.ProcessEnv = { ...process.env, COURSE_NO_REBUILD: "" };
     delete env.COURSE_CELL_CACHE_DIR;
-    const child = spawn(process.execPath, [...KERNEL_NODE_FLAGS, path.join(ROOT, "setup", "kernel.js"), "--warm-cells", cwd], { cwd: ROOT, env, stdio: ["pipe", "ignore", "ignore"] });
+    const child = spawn(process.execPath, [...KERNEL_NODE_FLAGS, path.join(ROOT, "kernel", "kernel.js"), "--warm-cells", cwd], { cwd: ROOT, env, stdio: ["pipe", "ignore", "ignore"] });
     child.on("error", () => undefined);
     child.stdin?.on("error", () => undefined);
     child.stdin?.end(JSON.stringify(notebooks));

@@ -34,18 +34,13 @@ export const RELEASED_PATHS: readonly string[] = [
   "data/expected",
   // Jupyter, the kernel and the course's JupyterLab build; not bench.ts (instructor timing).
   "setup/bootstrap.js",
-  "setup/build-lib.js",
-  "setup/kernel.js",
   "kernel",
-  "setup/tslab-send-queue.js",
-  "setup/kernel-types",
   "setup/jupyter.ts",
   "setup/jupyterlab-app.ts",
   "setup/npm-app.ts",
   "setup/jupyterlab-app",
   "setup/start.ts",
   "setup/test.ts",
-  "setup/run_notebook.py",
   // Notebook files and editions (npm start, the grader's submission reader), the release stamp.
   "editions/notebook.ts",
   "editions/editions.ts",

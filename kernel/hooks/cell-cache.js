@@ -39,7 +39,7 @@ function defaultCellCacheDir(/** @type {string} */ root) {
  *    (the tslab and TypeScript versions, and Node's, which sets tslab's
  *    target), the packages (node_modules/.package-lock.json, rewritten by
  *    every npm install), the course library's declarations (build/lib/.stamp,
- *    rewritten by every build; no stamp, no cache) and setup/kernel-types/globals.d.ts;
+ *    rewritten by every build; no stamp, no cache) and kernel/kernel-types/globals.d.ts;
  *  - where relative imports lead: the folder above the notebook's (`../build/lib/…`).
  * A cell that reads any other file (a relative import not into
  * `../build/lib/`, an absolute path, a `/// <reference>`, a `%module`) is

@@ -9,7 +9,7 @@
  *
  * Patches: Node's Module.prototype._compile, for the files matching a pattern (installCodeCache), which are compiled through vm.Script with cachedData instead.
  * Relies on: Node 20's internal Module.prototype._compile(content, filename), Module.wrap, Module._resolveFilename(request, parent, isMain, options), Module._extensions and Module._cache (to build the `require` a module gets), and vm.Script's cachedData / cachedDataRejected / createCachedData.
- * Guarded by: test/setup/kernel-speedups.test.ts "`node setup/kernel.js --warm` fills the code cache and the digit cache through the hooks"
+ * Guarded by: test/setup/kernel-speedups.test.ts "`node kernel/kernel.js --warm` fills the code cache and the digit cache through the hooks"
  */
 "use strict";
 const crypto = require("crypto");

@@ -1,13 +1,13 @@
 // @ts-check
 /**
  * Cache warming: installs every hook before tslab starts (prepareKernel,
- * called by setup/kernel.js), and fills the caches a kernel would fill on its
+ * called by kernel/kernel.js), and fills the caches a kernel would fill on its
  * first cell (warmCaches), so that kernels which cannot write to the course
  * (the grading sandbox) start fast too.
  *
  * Patches: V8's heap growing factor (v8.setFlagsFromString("--heap-growing-percent=40")); the hooks of kernel/hooks/code-cache.js, typescript-loader.js and light-converter.js, which it installs.
  * Relies on: V8's --heap-growing-percent flag (Node 20); tslab 1.0.22 dist/converter.js's createConverter({ isJS, isBrowser }).
- * Guarded by: test/setup/kernel-speedups.test.ts "`node setup/kernel.js --warm` fills the code cache and the digit cache through the hooks"
+ * Guarded by: test/setup/kernel-speedups.test.ts "`node kernel/kernel.js --warm` fills the code cache and the digit cache through the hooks"
  */
 "use strict";
 const fs = require("fs");
@@ -20,11 +20,11 @@ const { hookTypeScript } = require("./typescript-loader");
 
 /**
  * @typedef {import("./state").HookStatus & { diagnostics: { light: string[], node: string[] }, digitCache: boolean, digitPixels: number }} WarmReport
- * what `node setup/kernel.js --warm` prints (JSON)
+ * what `node kernel/kernel.js --warm` prints (JSON)
  */
 
 /**
- * Everything setup/kernel.js installs before tslab starts; returns the
+ * Everything kernel/kernel.js installs before tslab starts; returns the
  * function that writes the code cache.
  * @param {string} root the course folder
  * @returns {() => void}
@@ -45,7 +45,7 @@ function prepareKernel(root) {
  * Fills the caches a kernel would fill on its first cell (TypeScript's code
  * cache; the digits' cache), so that kernels which cannot write to the course
  * (the grading sandbox) start fast too. Run as `node <KERNEL_NODE_FLAGS>
- * setup/kernel.js --warm`; returns what the hooks did, and the diagnostics of
+ * kernel/kernel.js --warm`; returns what the hooks did, and the diagnostics of
  * two cells: one that the light program compiles, one that needs @types/node.
  * @param {string} root the course folder
  * @returns {WarmReport}

@@ -21,7 +21,7 @@ describe("kernel spec", () => {
     assert.equal(spec.argv[0], process.execPath);
     assert.deepEqual(spec.argv.slice(1, -2), ["--max-semi-space-size=4"]);
     assert.ok(path.isAbsolute(spec.argv[2] as string));
-    assert.equal(spec.argv[2], path.join(ROOT, "setup", "kernel.js"));
+    assert.equal(spec.argv[2], path.join(ROOT, "kernel", "kernel.js"));
     assert.equal(spec.argv[3], "{connection_file}");
     assert.equal(spec.language, "typescript");
   });
@@ -36,9 +36,9 @@ describe("kernel spec", () => {
   });
 
   it("the launcher refuses to start without a connection file, with a usage line", () => {
-    const r = spawnSync(process.execPath, [path.join(ROOT, "setup", "kernel.js")], { encoding: "utf8" });
+    const r = spawnSync(process.execPath, [path.join(ROOT, "kernel", "kernel.js")], { encoding: "utf8" });
     assert.equal(r.status, 2);
-    assert.match(r.stderr, /usage: node setup\/kernel\.js <connection_file>/);
+    assert.match(r.stderr, /usage: node kernel\/kernel\.js <connection_file>/);
   });
 });
 

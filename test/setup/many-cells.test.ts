@@ -1,6 +1,6 @@
 /**
  * Issue 26: a notebook of many small cells must not lose requests or kill the
- * course kernel. Without setup/tslab-send-queue.js, tslab's iopub socket threw
+ * course kernel. Without kernel/tslab-send-queue.js, tslab's iopub socket threw
  * EBUSY after ~170 cells sent at once (Run All): the kernel stopped answering,
  * and with the wasm backend loaded it died (exit code 7). Both runs below use
  * a real tslab kernel through Jupyter, with the wasm backend loaded as the

@@ -1,5 +1,5 @@
 /**
- * setup/run_notebook.py's --keep-going: after a failed cell the next cells
+ * kernel/run_notebook.py's --keep-going: after a failed cell the next cells
  * still run, as when a student runs them one by one (tslab would abort a cell
  * sent within 200 ms of the failure; the runner waits). Without it the cells
  * below a failure are "abort", as in Run All.

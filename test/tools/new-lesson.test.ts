@@ -40,7 +40,7 @@ describe("npm run new-lesson", () => {
   it("the scaffolded lesson passes the test suite as generated (the test command, in the copy)", () => {
     // Build and test exactly as `npm test` does after its install step. npm itself is not run in the
     // copy: `npm ci` would empty the shared node_modules through the symlink.
-    const build = spawnSync(process.execPath, [path.join(COPY, "setup", "build-lib.js"), "--strict"], { cwd: COPY, encoding: "utf8" });
+    const build = spawnSync(process.execPath, [path.join(COPY, "kernel", "build-lib.js"), "--strict"], { cwd: COPY, encoding: "utf8" });
     assert.equal(build.status, 0, build.stderr);
     // The one single-lesson command the docs and the scaffold give: it adds the conventions and staleness tests itself.
     const r = spawnSync(process.execPath, [path.join(COPY, "build", "setup", "test.js"), SLUG], {

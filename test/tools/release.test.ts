@@ -95,7 +95,7 @@ describe("what a release copies of the grader", () => {
     // Reached only through other modules: validate → grade-notebook → scoring → … → submitted-file.
     for (const f of ["grading/grade-notebook.ts", "grading/scoring.ts", "grading/submitted-file.ts", "grading/cgroup.ts", "editions/notebook.ts"]) assert.ok(closure.includes(f), f);
     for (const f of ["grading/grade.ts", "grading/class-run.ts", "grading/gradebook.ts", "grading/bench.ts"]) assert.ok(!closure.includes(f), f);
-    assert.ok(closure.every((f) => /^(grading|setup)\/[\w./-]+\.(ts|js)$/.test(f)), "code files only: no quiz key or hidden check");
+    assert.ok(closure.every((f) => /^(grading|setup|editions)\/[\w./-]+\.(ts|js)$/.test(f)), "code files only: no quiz key or hidden check");
     assert.ok(releasedPaths(ROOT).includes("grading/scoring-order.ts"));
   });
 });
@@ -147,7 +147,7 @@ describe("what a release contains", () => {
       /^test\/(lessons|grading|tools|browser|setup)\//.test(f) || f === "test/notebooks.test.ts" || f === "test/helpers/lesson-contract.ts" ||
       /^tools\/(expected|new-lesson|release)\.ts$/.test(f) || f.startsWith("tools/templates/") || f === "setup/bench.ts");
     assert.deepEqual(forbidden, []);
-    assert.deepEqual(files.filter((f) => f.endsWith(".py")).sort(), ["setup/jupyterlab-app/course_lab.py", "setup/run_notebook.py"]);
+    assert.deepEqual(files.filter((f) => f.endsWith(".py")).sort(), ["kernel/run_notebook.py", "setup/jupyterlab-app/course_lab.py"]);
     for (const f of files.filter((x) => x.endsWith(".ipynb"))) assert.doesNotMatch(fs.readFileSync(path.join(DIR, f), "utf8"), /BEGIN SOLUTION|END SOLUTION/, f);
     for (const f of files.filter((x) => x.endsWith(".json"))) assert.doesNotMatch(fs.readFileSync(path.join(DIR, f), "utf8"), /\.hidden"/, `${f} has a hidden check`);
   });
