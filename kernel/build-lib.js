@@ -23,7 +23,7 @@ const STAMP = path.join(ROOT, "build", ".stamp");
 const LIB_STAMP = path.join(ROOT, "build", "lib", ".stamp");
 const ERRORS = path.join(ROOT, "build", "BUILD_ERRORS.txt");
 /** The folders tsconfig.json compiles (setup/jupyterlab-app has its own build and is skipped). */
-const SOURCE_DIRS = ["lib", "kernel", "setup", "editions", "tools", "grading", "test"];
+const SOURCE_DIRS = ["lib", "kernel", "setup", "editions", "bench", "tools", "grading", "test"];
 /**
  * The plain JavaScript tsconfig.json type-checks (checkJs), as paths relative to the course: an
  * edit to the kernel's JavaScript makes the build stale, so `npm run build` checks it again.

@@ -18,7 +18,7 @@ const { ROOT } = require("../lib/runtime/root");
 const COMMANDS = {
   start: "setup/start",
   test: "setup/test",
-  bench: "setup/bench",
+  bench: "bench/bench",
   build: null,
   student: "setup/student",
   expected: "tools/expected",
@@ -73,8 +73,8 @@ function main() {
   } catch (err) {
     fail(err instanceof Error ? err.message : String(err));
   }
-  // `npm run bench -- --grading` benchmarks class grading (grading/bench.ts); the rest of bench is setup/bench.ts.
-  const module = cmd === "bench" && rest.includes("--grading") ? "grading/bench" : COMMANDS[/** @type {keyof typeof COMMANDS} */ (cmd)];
+  // `npm run bench -- --grading` benchmarks class grading (bench/grading.ts); the rest of bench is bench/bench.ts.
+  const module = cmd === "bench" && rest.includes("--grading") ? "bench/grading" : COMMANDS[/** @type {keyof typeof COMMANDS} */ (cmd)];
   if (!module) return;
   const target = path.join(ROOT, "build", `${module}.js`);
   if (!fs.existsSync(target)) fail(`${path.relative(ROOT, target)} is missing after the build.`);

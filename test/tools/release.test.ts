@@ -94,7 +94,7 @@ describe("what a release copies of the grader", () => {
     const closure = importClosure(ROOT, ["grading/validate.ts", "grading/worker-process.ts", "grading/worker.ts"]);
     // Reached only through other modules: validate → grade-notebook → scoring → … → submitted-file.
     for (const f of ["grading/grade-notebook.ts", "grading/scoring.ts", "grading/submitted-file.ts", "grading/cgroup.ts", "editions/notebook.ts"]) assert.ok(closure.includes(f), f);
-    for (const f of ["grading/grade.ts", "grading/class-run.ts", "grading/gradebook.ts", "grading/bench.ts"]) assert.ok(!closure.includes(f), f);
+    for (const f of ["grading/grade.ts", "grading/class-run.ts", "grading/gradebook.ts", "bench/grading.ts"]) assert.ok(!closure.includes(f), f);
     assert.ok(closure.every((f) => /^(grading|setup|editions)\/[\w./-]+\.(ts|js)$/.test(f)), "code files only: no quiz key or hidden check");
     assert.ok(releasedPaths(ROOT).includes("grading/scoring-order.ts"));
   });
@@ -145,7 +145,7 @@ describe("what a release contains", () => {
     const forbidden = files.filter((f) =>
       /^(oracle|docs)\//.test(f) || /^grading\/(hidden|grade\.ts|README)/.test(f) || /hidden/i.test(f) ||
       /^test\/(lessons|grading|tools|browser|setup)\//.test(f) || f === "test/notebooks.test.ts" || f === "test/helpers/lesson-contract.ts" ||
-      /^tools\/(expected|new-lesson|release)\.ts$/.test(f) || f.startsWith("tools/templates/") || f === "setup/bench.ts");
+      /^tools\/(expected|new-lesson|release)\.ts$/.test(f) || f.startsWith("tools/templates/") || f.startsWith("bench/"));
     assert.deepEqual(forbidden, []);
     assert.deepEqual(files.filter((f) => f.endsWith(".py")).sort(), ["kernel/run_notebook.py", "setup/jupyterlab-app/course_lab.py"]);
     for (const f of files.filter((x) => x.endsWith(".ipynb"))) assert.doesNotMatch(fs.readFileSync(path.join(DIR, f), "utf8"), /BEGIN SOLUTION|END SOLUTION/, f);

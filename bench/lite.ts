@@ -20,8 +20,8 @@ import * as path from "path";
 import { gzipSync } from "zlib";
 import { lessonSlugs } from "../lib/lessons";
 import { ROOT } from "../lib/runtime/paths";
-import { buildLite, LITE_APP, LITE_OUT } from "./lite";
-import { closeNotebook, launchChromium, openApp, openNotebook, runAll, runFirstCodeCell, runSummary, CHROMIUM } from "./lite-browser";
+import { buildLite, LITE_APP, LITE_OUT } from "../setup/lite";
+import { closeNotebook, launchChromium, openApp, openNotebook, runAll, runFirstCodeCell, runSummary, CHROMIUM } from "../setup/lite-browser";
 
 export interface Downloaded {
   requests: number;
