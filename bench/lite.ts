@@ -1,7 +1,7 @@
 /**
  * `npm run bench`'s browser section: the browser edition (`npm run lite`,
  * the lessons with solutions) served by its plain static server and driven in
- * headless Chromium (setup/lite-browser.ts).
+ * headless Chromium (frontends/lite-browser.ts).
  *
  *  - the site: its size on disk;
  *  - first visit (empty cache, empty storage): what the browser downloads and
@@ -20,8 +20,8 @@ import * as path from "path";
 import { gzipSync } from "zlib";
 import { lessonSlugs } from "../lib/lessons";
 import { ROOT } from "../lib/runtime/paths";
-import { buildLite, LITE_APP, LITE_OUT } from "../setup/lite";
-import { closeNotebook, launchChromium, openApp, openNotebook, runAll, runFirstCodeCell, runSummary, CHROMIUM } from "../setup/lite-browser";
+import { buildLite, LITE_APP, LITE_OUT } from "../frontends/lite";
+import { closeNotebook, launchChromium, openApp, openNotebook, runAll, runFirstCodeCell, runSummary, CHROMIUM } from "../frontends/lite-browser";
 
 export interface Downloaded {
   requests: number;

@@ -13,7 +13,7 @@ import { ROOT } from "../lib/runtime/paths";
 import { zipBuffer, type ZipEntry } from "./zip";
 
 /** Course files and folders the grader needs (build/ only as listed: no tests, tools or caches). */
-const SHIPPED = ["package.json", "package-lock.json", "tsconfig.json", "lib", "setup", "kernel", "editions", "grading", "data", "notebooks", "build/.stamp", "build/lib", "build/grading", "build/setup", "build/editions"];
+const SHIPPED = ["package.json", "package-lock.json", "tsconfig.json", "lib", "setup", "kernel", "editions", "frontends", "grading", "data", "notebooks", "build/.stamp", "build/lib", "build/grading", "build/setup", "build/editions", "build/frontends"];
 
 /** Never shipped, wherever they are: installed packages, front-end builds, caches and editor leftovers. */
 const SKIPPED_NAMES = new Set(["node_modules", "__pycache__", ".ipynb_checkpoints", "jupyterlab-app", "lite-app", "hidden-example"]);

@@ -27,7 +27,7 @@ const COMMANDS = {
   gradescope: "grading/gradescope",
   validate: "grading/validate",
   release: "tools/release",
-  lite: "setup/lite",
+  lite: "frontends/lite",
 };
 
 /** What a student release (a folder with .release/manifest.json, written by `npm run release`) offers. */

@@ -32,7 +32,7 @@ export interface PythonInfo {
   notebook?: string;
   nbclient?: string;
   numpy?: string;
-  /** jupyterlab_server's version, when it and jupyter_server import: enough to serve setup/jupyterlab-app/. */
+  /** jupyterlab_server's version, when it and jupyter_server import: enough to serve frontends/jupyterlab-app/. */
   labServer?: string;
 }
 
@@ -81,7 +81,7 @@ export type JupyterApp = "lab" | "course-lab" | "notebook";
 
 /**
  * The best Jupyter front end available: an installed JupyterLab first; else the
- * course's JupyterLab build (setup/jupyterlab-app/, served by jupyterlab_server, which
+ * course's JupyterLab build (frontends/jupyterlab-app/, served by jupyterlab_server, which
  * Debian packages); else the classic Notebook. `only` restricts the choice
  * (`npm start -- --classic` / `--lab`). `version` is the Python package's:
  * jupyterlab, jupyterlab_server or notebook.

@@ -36,9 +36,9 @@ export const RELEASED_PATHS: readonly string[] = [
   "setup/bootstrap.js",
   "kernel",
   "setup/jupyter.ts",
-  "setup/jupyterlab-app.ts",
+  "frontends/jupyterlab-app.ts",
   "setup/npm-app.ts",
-  "setup/jupyterlab-app",
+  "frontends/jupyterlab-app",
   "setup/start.ts",
   "setup/test.ts",
   // Notebook files and editions (npm start, the grader's submission reader), the release stamp.
@@ -120,8 +120,8 @@ const RELEASE_GITIGNORE = [
   ".ipynb_checkpoints/",
   "__pycache__/",
   "*.pyc",
-  "setup/jupyterlab-app/node_modules/",
-  "setup/jupyterlab-app/build/",
+  "frontends/jupyterlab-app/node_modules/",
+  "frontends/jupyterlab-app/build/",
   "",
 ].join("\n");
 

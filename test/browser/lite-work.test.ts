@@ -30,8 +30,8 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { launchBrowser } from "../helpers/browser";
 import { OUT } from "../helpers/notebooks";
 import { publishedSlugs } from "../../lib/lessons";
-import { buildLite } from "../../setup/lite";
-import { openApp, openNotebook, runAll, runSummary, type LabWindow } from "../../setup/lite-browser";
+import { buildLite } from "../../frontends/lite";
+import { openApp, openNotebook, runAll, runSummary, type LabWindow } from "../../frontends/lite-browser";
 import { contentHash } from "../../editions/editions";
 import type { Notebook } from "../../editions/notebook";
 

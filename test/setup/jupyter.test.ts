@@ -9,7 +9,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { findJupyter, jupyterEnv, JUPYTER_DATA, probeAll, probePython, pythonCandidates, writeKernelSpec } from "../../setup/jupyter";
-import { ensureLabApp, labAppEnv, labAppIsBuilt, labAppSourceHash, LAB_APP_SOURCES } from "../../setup/jupyterlab-app";
+import { ensureLabApp, labAppEnv, labAppIsBuilt, labAppSourceHash, LAB_APP_SOURCES } from "../../frontends/jupyterlab-app";
 import { OUT } from "../helpers/notebooks";
 import { ROOT } from "../helpers/notebooks";
 
@@ -69,7 +69,7 @@ describe("Jupyter discovery", () => {
 });
 
 describe("the course's JupyterLab build (jupyterlab-app/)", () => {
-  const dir = path.join(ROOT, "setup", "jupyterlab-app");
+  const dir = path.join(ROOT, "frontends", "jupyterlab-app");
   it("bundles exactly the extensions extensions.json lists (index.js requires each one)", () => {
     const listed = JSON.parse(fs.readFileSync(path.join(dir, "extensions.json"), "utf8")) as string[];
     const required = [...fs.readFileSync(path.join(dir, "index.js"), "utf8").matchAll(/require\("(@jupyterlab\/[a-z-]+-extension)"\)/g)].map((m) => m[1]);

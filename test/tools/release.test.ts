@@ -147,7 +147,7 @@ describe("what a release contains", () => {
       /^test\/(lessons|grading|tools|browser|setup)\//.test(f) || f === "test/notebooks.test.ts" || f === "test/helpers/lesson-contract.ts" ||
       /^tools\/(expected|new-lesson|release)\.ts$/.test(f) || f.startsWith("tools/templates/") || f.startsWith("bench/"));
     assert.deepEqual(forbidden, []);
-    assert.deepEqual(files.filter((f) => f.endsWith(".py")).sort(), ["kernel/run_notebook.py", "setup/jupyterlab-app/course_lab.py"]);
+    assert.deepEqual(files.filter((f) => f.endsWith(".py")).sort(), ["frontends/jupyterlab-app/course_lab.py", "kernel/run_notebook.py"]);
     for (const f of files.filter((x) => x.endsWith(".ipynb"))) assert.doesNotMatch(fs.readFileSync(path.join(DIR, f), "utf8"), /BEGIN SOLUTION|END SOLUTION/, f);
     for (const f of files.filter((x) => x.endsWith(".json"))) assert.doesNotMatch(fs.readFileSync(path.join(DIR, f), "utf8"), /\.hidden"/, `${f} has a hidden check`);
   });
