@@ -12,7 +12,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "../lib/runtime/paths";
-import { npmCiIfLockChanged, runStep } from "../setup/npm-app";
+import { npmCiIfLockChanged, runStep } from "./npm-app";
 
 export const LAB_APP = path.join(ROOT, "frontends", "jupyterlab-app");
 const build = (dir: string): string => path.join(dir, "build");

@@ -6,7 +6,7 @@
  * playwright-core is a development dependency.
  */
 import { chromium, type Browser, type Page } from "playwright-core";
-import { CHROMIUM } from "../setup/jupyter";
+import { CHROMIUM } from "./chromium";
 
 /** Chromium to use: COURSE_CHROMIUM, else Debian's. */
 export { CHROMIUM };

@@ -30,7 +30,7 @@ import { LESSONS, lessonSlugs, publishedSlugs } from "../lib/lessons";
 import { courseSecrets, describeLeaks, findSecretLeaks } from "../tools/secret-scan";
 import { studentEdition } from "../editions/editions";
 import { readNotebook, writeNotebook } from "../editions/notebook";
-import { npmCiIfLockChanged, runStep } from "../setup/npm-app";
+import { npmCiIfLockChanged, runStep } from "./npm-app";
 
 export const LITE_APP = path.join(ROOT, "frontends", "lite-app");
 export const LITE_OUT = path.join(ROOT, "dist", "lite");

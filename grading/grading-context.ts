@@ -9,7 +9,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { warmKernelCaches, writeKernelSpec, ROOT } from "../setup/jupyter";
+import { warmKernelCaches, writeKernelSpec, ROOT } from "../kernel/jupyter";
 import { exerciseNames } from "./check-catalogue";
 import { readAllQuizKeys } from "./quiz-key-file";
 import type { QuizKey } from "../lib/checks";

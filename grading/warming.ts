@@ -9,7 +9,7 @@
 import { spawn, type ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { warmCellCache, KERNEL_NODE_FLAGS, ROOT } from "../setup/jupyter";
+import { warmCellCache, KERNEL_NODE_FLAGS, ROOT } from "../kernel/jupyter";
 import { studentEdition } from "../editions/editions";
 import { codeSources, readNotebook, type Notebook } from "../editions/notebook";
 import type { CompileVerdicts } from "./submission";
