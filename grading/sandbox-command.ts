@@ -81,7 +81,9 @@ export function sandboxCommand(command: readonly string[], spec: SandboxSpec, jo
   const { root, limits } = spec;
   const mb = MB;
   const course: string[] = ["--size", String(mb), "--tmpfs", root];
-  for (const p of ["package.json", "tsconfig.json", "lib", "setup", "kernel", "build/lib", "build/grading", ".jupyter"]) {
+  // Only what the kernel (kernel/, lib/ for its root finder, build/lib, its spec in .jupyter/) and the grading
+  // worker (build/grading) need: never setup/, editions/, tools/ or the grader's sources.
+  for (const p of ["package.json", "tsconfig.json", "lib", "kernel", "build/lib", "build/grading", ".jupyter"]) {
     const host = path.join(root, p);
     if (fs.existsSync(host)) course.push("--ro-bind", host, host);
   }
