@@ -30,23 +30,19 @@ import { courseSecrets, describeLeaks, findSecretLeaks } from "./secret-scan";
 export const RELEASED_PATHS: readonly string[] = [
   "LICENSE",
   "tsconfig.json",
+  // Whole rooms: the course library and its expected values, the kernel (launcher, hooks, notebook runner),
+  // notebook files and student editions (npm start, the grader's submission reader, the release stamp),
+  // and the npm commands with finding Jupyter. A file added to one of them is released without a list naming it.
   "lib",
   "data/expected",
-  // Jupyter, the kernel and the course's JupyterLab build; not bench.ts (instructor timing).
-  "setup/bootstrap.js",
   "kernel",
-  "setup/jupyter.ts",
+  "editions",
+  "setup",
+  // Of the front ends, the course's JupyterLab build (npm start); not the browser edition (an instructor's build).
+  "frontends/jupyterlab-app",
   "frontends/jupyterlab-app.ts",
   "frontends/npm-app.ts",
   "frontends/chromium.ts",
-  "frontends/jupyterlab-app",
-  "setup/start.ts",
-  "setup/test.ts",
-  // Notebook files and editions (npm start, the grader's submission reader), the release stamp.
-  "editions/notebook.ts",
-  "editions/editions.ts",
-  "setup/student.ts",
-  "editions/release-manifest.ts",
   // The student-facing tests: the student editions in a real kernel, and unit tests of lib that need no solutions.
   "test/student",
   "test/helpers/notebooks.ts",

@@ -139,6 +139,14 @@ describe("what a release contains", () => {
     }
   });
 
+  it("copies whole rooms: every file of kernel/, editions/ and setup/ is released", () => {
+    // Folders, not lists of their files: a file added to a room is released without anyone naming it.
+    for (const room of ["kernel", "editions", "setup", "lib", "frontends/jupyterlab-app"]) assert.ok(releasedPaths(ROOT).includes(room), room);
+    const released = new Set(filesUnder(DIR));
+    const missing = ["kernel", "editions", "setup"].flatMap((room) => filesUnder(path.join(ROOT, room)).map((f) => `${room}/${f}`)).filter((f) => !released.has(f));
+    assert.deepEqual(missing, []);
+  });
+
   it("no hidden checks, no oracle, no solution notebooks, no instructor tools or tests", () => {
     const files = filesUnder(DIR);
     assert.deepEqual(files.filter((f) => !f.startsWith("notebooks/")).sort(), release.files, "besides the student's notebooks/, the release wrote exactly the files it lists in its manifest");
