@@ -8,6 +8,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { cachePaths } from "../kernel/cache-paths";
 import { JOIN_SCRIPT } from "./cgroup";
 import { isRoot, MB, processLimit, sandboxUid, SHM_MB, SLACK_MB, type SandboxLimits } from "./sandbox-limits";
 
@@ -88,7 +89,7 @@ export function sandboxCommand(command: readonly string[], spec: SandboxSpec, jo
     if (fs.existsSync(host)) course.push("--ro-bind", host, host);
   }
   // Over build/lib: the kernel's cell cache, the grader's (student editions only) or an empty one.
-  const cells = path.join(root, "build", "lib", "cache", "cells");
+  const cells = cachePaths(root).cells;
   if (fs.existsSync(path.join(root, "build", "lib"))) {
     fs.mkdirSync(cells, { recursive: true }); // the mount point, on the host
     if (spec.cellCache) course.push("--ro-bind", spec.cellCache, cells);

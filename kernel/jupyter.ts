@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 
 import { ROOT } from "../lib/runtime/paths";
+import { cachePaths } from "./cache-paths";
 
 // Plain JavaScript shared with the kernel launcher (kernel/kernel.js), loaded from the course's sources
 // (build/ holds a compiled copy, which kernels never load); its types are the module's own (JSDoc).
@@ -45,7 +46,7 @@ export function writeKernelSpec(): string {
 /** What `node kernel/kernel.js --warm` reports (kernel/hooks/prepare.js warmCaches). */
 export type KernelWarmReport = import("./hooks/prepare").WarmReport;
 
-const WARM_STAMP = path.join(ROOT, "build", "lib", "cache", "warm.json");
+const WARM_STAMP = cachePaths(ROOT).warmStamp;
 
 /** Runs the kernel's cache warmer in a process with the kernel's own flags (so its code cache is the one kernels load). */
 export function runKernelWarm(nodeOptions?: string): KernelWarmReport {

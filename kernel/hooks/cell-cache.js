@@ -20,13 +20,14 @@ const path = require("path");
 const { status } = require("./state");
 const { GLOBALS } = require("./typescript-loader");
 const { writeAtomically } = require("./write-atomically");
+const { cachePaths } = require("../cache-paths");
 
 /** Most compiled cells kept; a kernel start prunes the least recently written beyond it. */
 const CELL_CACHE_MAX = 4000;
 
 /** The kernel's cell cache: COURSE_CELL_CACHE_DIR (the grader's sandbox shows another there), else build/lib/cache/cells. */
 function defaultCellCacheDir(/** @type {string} */ root) {
-  return process.env.COURSE_CELL_CACHE_DIR || path.join(root, "build", "lib", "cache", "cells");
+  return process.env.COURSE_CELL_CACHE_DIR || cachePaths(root).cells;
 }
 
 /**

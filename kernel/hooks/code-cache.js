@@ -19,6 +19,7 @@ const path = require("path");
 const vm = require("vm");
 const { status } = require("./state");
 const { writeAtomically } = require("./write-atomically");
+const { cachePaths } = require("../cache-paths");
 
 /** Node flags of the kernel process (the kernel spec's argv and the cache warmer use the same, so the code cache matches). */
 const KERNEL_NODE_FLAGS = ["--max-semi-space-size=4"];
@@ -57,7 +58,7 @@ function codeCacheFile(dir, filename, execArgv, fallbackSize = 0, nodeOptions = 
 function kernelCodeCacheFile(/** @type {string} */ root, nodeOptions = process.env.NODE_OPTIONS || "") {
   const tslab = path.join(root, "node_modules", "tslab", "dist", "converter.js");
   const typescript = require.resolve("@tslab/typescript-for-tslab", { paths: [path.dirname(tslab)] });
-  return codeCacheFile(path.join(root, "build", "lib", "cache", "v8"), typescript, KERNEL_NODE_FLAGS, 0, nodeOptions);
+  return codeCacheFile(cachePaths(root).v8, typescript, KERNEL_NODE_FLAGS, 0, nodeOptions);
 }
 
 /**

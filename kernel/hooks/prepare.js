@@ -17,6 +17,7 @@ const { installCodeCache, KERNEL_CODE_CACHED } = require("./code-cache");
 const { installLightConverter } = require("./light-converter");
 const { status, useCellCache } = require("./state");
 const { hookTypeScript } = require("./typescript-loader");
+const { cachePaths } = require("../cache-paths");
 
 /**
  * @typedef {import("./state").HookStatus & { diagnostics: { light: string[], node: string[] }, digitCache: boolean, digitPixels: number }} WarmReport
@@ -34,7 +35,7 @@ function prepareKernel(root) {
   // live before a full collection, and every cell leaves ~10 MB of TypeScript
   // programs behind (peaks of 450–650 MB for ~150 MB in use).
   require("v8").setFlagsFromString("--heap-growing-percent=40");
-  const saveCodeCache = installCodeCache(path.join(root, "build", "lib", "cache", "v8"), KERNEL_CODE_CACHED);
+  const saveCodeCache = installCodeCache(cachePaths(root).v8, KERNEL_CODE_CACHED);
   useCellCache(process.env.COURSE_NO_CELL_CACHE ? null : cellCache(root, !process.env.COURSE_NO_REBUILD));
   hookTypeScript();
   installLightConverter(root);
