@@ -1,6 +1,6 @@
 /**
  * The execution reports' cell warmer: one sandboxed process per grading job
- * (`node setup/kernel.js --serve-cell-warms`, kernel/hooks/warm-server.js) that
+ * (`node kernel/kernel.js --serve-cell-warms`, kernel/hooks/warm-server.js) that
  * compiles each submission's cells before its execution report, into a folder
  * of that submission's own, which its kernel's sandbox then shows as the
  * kernel's cell cache.

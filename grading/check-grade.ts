@@ -4,7 +4,7 @@
  * the named mistakes the judge diagnosed, and the message shown (the check's,
  * with its first failing case; for a hidden check only pass/fail and each
  * case's category). Shared by the grader (grading/scoring.ts) and the browser
- * edition's validation (setup/lite-app/validate/), so both report the same
+ * edition's validation (frontends/lite-app/validate/), so both report the same
  * grade for the same outcome. Pure: no I/O.
  */
 import type { CheckResult } from "../lib/checks";

@@ -18,8 +18,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "../lib/runtime/paths";
-import { editionHashes, studentEdition } from "../setup/editions";
-import { readNotebook, type Notebook } from "../setup/notebook";
+import { editionHashes, studentEdition } from "../editions/editions";
+import { readNotebook, type Notebook } from "../editions/notebook";
 import { identifyLesson } from "./submission";
 import { fileProblem, problemOfError, readSubmittedNotebook, type FileProblem, type FileProblemKind } from "./submitted-file";
 
@@ -102,7 +102,7 @@ function notebooksUnder(dir: string, rel: string, found: { files: string[]; unre
 
 /**
  * The content hashes of each lesson's current student edition: what
- * setup/editions.ts records as `metadata.course.generatedHash` when it writes
+ * editions/editions.ts records as `metadata.course.generatedHash` when it writes
  * the student notebook, one per place it is used (student/, a release's
  * notebooks/, the browser edition; only their closing cells differ). A
  * submission recording another hash was made from an older (or newer) release

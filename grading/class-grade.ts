@@ -29,7 +29,7 @@ import { itemAnalysis, itemAnalysisCsv } from "./item-analysis";
 
 // Plain-JS build helper: the grading processes must find the library built (and not all build it at once).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { ensureBuilt } = require(path.join(ROOT, "setup", "build-lib.js")) as typeof import("../setup/build-lib");
+const { ensureBuilt } = require(path.join(ROOT, "kernel", "build-lib.js")) as typeof import("../kernel/build-lib");
 
 /** What grading a class did. */
 export interface ClassRun {

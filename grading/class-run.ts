@@ -2,10 +2,11 @@
  * Grading many notebooks: a pool of `jobs` grading processes
  * (grading/grade-child.ts), and a cache so that a re-run grades only what
  * changed. A grade is cached in OUT/.cache/ under a hash of the submission
- * file (bytes and name), the course version (lib/, data/expected/, the
- * grader's own code, the locked dependencies, hidden checks) and the grading
- * options; an unchanged submission is read back instead of graded again, and
- * an interrupted run resumes where it stopped.
+ * file (bytes and name), the course version (every file of the rooms on the
+ * grading path: lib/, kernel/, editions/, grading/, data/expected/; the locked
+ * dependencies; hidden checks) and the grading options; an unchanged
+ * submission is read back instead of graded again, and an interrupted run
+ * resumes where it stopped.
  */
 import { createHash } from "crypto";
 import { fork, type ChildProcess } from "child_process";
@@ -24,39 +25,42 @@ import type { GradeOptions, NotebookGrade } from "./types";
 const CHILD = path.join(__dirname, "grade-child.js");
 
 /**
- * grading/ modules that only turn grades into reports: changing them must not
- * regrade a class (executing a hundred notebooks takes many minutes).
+ * The rooms on the grading path, hashed whole (every file, whatever its kind):
+ * the course library, the kernel (launcher, hooks, notebook runner), the
+ * notebook format and student editions, the grader (its quiz keys included)
+ * and the expected values. A file added to one of them is in the key without
+ * anyone listing it, so no edit on the grading path leaves stale grades cached.
  */
-const REPORT_ONLY = new Set(["class-folder.ts", "class-grade.ts", "class-run.ts", "gradebook.ts", "feedback.ts", "summary.ts", "grade.ts", "student-id.ts"]);
+const GRADING_PATH = ["lib", "kernel", "editions", "grading", "data/expected", "package-lock.json"];
 
-/** Hashes every file under `dir` whose name passes `keep`, with its path relative to the root. */
-function hashTree(h: ReturnType<typeof createHash>, dir: string, keep: (name: string) => boolean): void {
+/**
+ * grading/ modules that only turn grades into reports: changing them must not
+ * regrade a class (executing a hundred notebooks takes many minutes). Nor do
+ * READMEs, installed packages or Python's byte-code.
+ */
+const REPORT_ONLY = new Set(["class-folder.ts", "class-grade.ts", "class-run.ts", "gradebook.ts", "feedback.ts", "summary.ts", "grade.ts", "student-id.ts"].map((f) => `grading/${f}`));
+const NEVER_HASHED = new Set(["node_modules", "__pycache__", ".ipynb_checkpoints"]);
+
+/** Hashes every file under `dir` (or `dir` itself) but those `skip` refuses, each with its path relative to `root`. */
+function hashTree(h: ReturnType<typeof createHash>, root: string, dir: string, skip: (rel: string) => boolean): void {
   if (!fs.existsSync(dir)) return;
-  const st = fs.statSync(dir);
-  if (st.isFile()) {
-    h.update(`${path.relative(ROOT, dir)}\u0000`).update(fs.readFileSync(dir)).update("\u0001");
+  const rel = path.relative(root, dir).split(path.sep).join("/");
+  if (fs.statSync(dir).isFile()) {
+    if (!skip(rel)) h.update(`${rel}\u0000`).update(fs.readFileSync(dir)).update("\u0001");
     return;
   }
   for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) hashTree(h, p, keep);
-    else if (e.isFile() && keep(e.name)) h.update(`${path.relative(ROOT, p)}\u0000`).update(fs.readFileSync(p)).update("\u0001");
+    if (NEVER_HASHED.has(e.name)) continue;
+    if (e.isDirectory() || e.isFile()) hashTree(h, root, path.join(dir, e.name), skip);
   }
 }
 
-/** A hash of everything in the course that can change a notebook's grade. */
-export function courseVersion(hiddenDir?: string): string {
+/** A hash of everything in the course at `root` that can change a notebook's grade. */
+export function courseVersion(hiddenDir?: string, root = ROOT): string {
   const h = createHash("sha256");
-  const code = (n: string): boolean => /\.(ts|js|json)$/.test(n);
-  hashTree(h, path.join(ROOT, "lib"), code);
-  hashTree(h, path.join(ROOT, "data", "expected"), code);
-  hashTree(h, path.join(ROOT, "grading"), (n) => n.endsWith(".ts") && !REPORT_ONLY.has(n));
-  hashTree(h, path.join(ROOT, "setup", "run_notebook.py"), () => true);
-  // The kernel's compile decides which cells scoring runs (grading/cell-warmer.ts).
-  for (const f of ["kernel.js", "tslab-send-queue.js", "kernel-types"]) hashTree(h, path.join(ROOT, "setup", f), () => true);
-  hashTree(h, path.join(ROOT, "kernel"), code);
-  hashTree(h, path.join(ROOT, "package-lock.json"), () => true);
-  if (hiddenDir) hashTree(h, hiddenDir, () => true);
+  const skip = (rel: string): boolean => REPORT_ONLY.has(rel) || rel.endsWith(".md");
+  for (const room of GRADING_PATH) hashTree(h, root, path.join(root, room), skip);
+  if (hiddenDir) hashTree(h, root, hiddenDir, () => false);
   return h.digest("hex");
 }
 

@@ -1,5 +1,5 @@
 /**
- * The execution report from what setup/run_notebook.py wrote on the grader's
+ * The execution report from what kernel/run_notebook.py wrote on the grader's
  * pipe, and the one-line summary of it shown in the gradebook, the class
  * summary and the console.
  *

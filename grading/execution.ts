@@ -2,7 +2,7 @@
  * The execution report: the submission run top to bottom in a fresh course
  * kernel, through Jupyter, in the sandbox (or, with --unsafe-no-sandbox, with
  * the grader's rights), with a time limit per cell and per notebook. Its
- * runner (setup/run_notebook.py) writes the report to a pipe the kernel cannot
+ * runner (kernel/run_notebook.py) writes the report to a pipe the kernel cannot
  * reach, and grading/execution-report.ts accepts it only whole. Informational:
  * points come from scoring only.
  */
@@ -10,8 +10,9 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { findTestPython, jupyterEnv, warmKernelCodeCacheFor, JUPYTER_DATA, ROOT } from "../setup/jupyter";
-import { writeNotebook } from "../setup/notebook";
+import { jupyterEnv, warmKernelCodeCacheFor, JUPYTER_DATA, ROOT } from "../kernel/jupyter";
+import { findTestPython } from "../kernel/python";
+import { writeNotebook } from "../editions/notebook";
 import type { Submission } from "./submission";
 import { killTree, spawnSandboxed } from "./sandbox";
 import { type SandboxSpec } from "./sandbox-command";
@@ -64,7 +65,7 @@ export function executeSubmission(sub: Submission, opts: GradeOptions, workDir: 
   };
   // The runner writes its report straight to fd 3, a pipe only it holds (no file the kernel could write, no shell
   // around it): see run_notebook.py's guard_report_fd and execution-report.ts for what makes a report count.
-  const runner = [python, path.join(ROOT, "setup", "run_notebook.py"), copy, "--report-fd", "3", "--cell-timeout", String(Math.ceil(opts.cellTimeout)), "--kernel", "tslab"];
+  const runner = [python, path.join(ROOT, "kernel", "run_notebook.py"), copy, "--report-fd", "3", "--cell-timeout", String(Math.ceil(opts.cellTimeout)), "--kernel", "tslab"];
   const started = Date.now();
   return new Promise<ExecutionReport>((resolve) => {
     const child = spawnSandboxed(runner, spec, 1);
@@ -111,7 +112,7 @@ function executeUnsandboxed(sub: Submission, opts: GradeOptions, workDir: string
   writeNotebook(copy, sub.notebook!);
   const started = Date.now();
   // The report on fd 3, as in the sandbox (there, guarding it matters; here the notebook has the grader's rights anyway).
-  const r = spawnSync(python, [path.join(ROOT, "setup", "run_notebook.py"), copy, "--report-fd", "3", "--cell-timeout", String(opts.cellTimeout), "--kernel", "tslab"], {
+  const r = spawnSync(python, [path.join(ROOT, "kernel", "run_notebook.py"), copy, "--report-fd", "3", "--cell-timeout", String(opts.cellTimeout), "--kernel", "tslab"], {
     env: { ...jupyterEnv(), NODE_OPTIONS: kernelNodeOptions(opts), COURSE_NO_REBUILD: "1" },
     stdio: ["ignore", "ignore", "pipe", "pipe"],
     timeout: opts.notebookTimeout * 1000,

@@ -9,7 +9,7 @@
  * (unless `--unsafe-no-sandbox`).
  */
 import * as path from "path";
-import { codeSources } from "../setup/notebook";
+import { codeSources } from "../editions/notebook";
 import { lessonChecks } from "./check-catalogue";
 import { hintTiersShown } from "./hint-record";
 import { readSubmission } from "./submission";

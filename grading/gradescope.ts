@@ -10,15 +10,16 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "../lib/runtime/paths";
+import { cachePaths } from "../kernel/cache-paths";
 import { zipBuffer, type ZipEntry } from "./zip";
 import { callerPath, parseCommandLine, runCommand, UsageError } from "../lib/runtime/command-line";
 
 /** Course files and folders the grader needs (build/ only as listed: no tests, tools or caches). */
-const SHIPPED = ["package.json", "package-lock.json", "tsconfig.json", "lib", "setup", "kernel", "grading", "data", "notebooks", "build/.stamp", "build/lib", "build/grading", "build/setup"];
+const SHIPPED = ["package.json", "package-lock.json", "tsconfig.json", "lib", "setup", "kernel", "editions", "frontends", "grading", "data", "notebooks", "build/.stamp", "build/lib", "build/grading", "build/setup", "build/editions", "build/frontends", "build/kernel"];
 
 /** Never shipped, wherever they are: installed packages, front-end builds, caches and editor leftovers. */
 const SKIPPED_NAMES = new Set(["node_modules", "__pycache__", ".ipynb_checkpoints", "jupyterlab-app", "lite-app", "hidden-example"]);
-const SKIPPED_PATHS = new Set(["build/lib/cache", "grading/gradescope"]);
+const SKIPPED_PATHS = new Set([path.relative(ROOT, cachePaths(ROOT).dir).split(path.sep).join("/"), "grading/gradescope"]);
 
 /** Regular files under `rel` (lstat: links are never followed nor shipped), as archive entries. */
 function collect(rel: string, out: ZipEntry[], base = ROOT, prefix = ""): void {

@@ -9,7 +9,8 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { warmKernelCaches, writeKernelSpec, ROOT } from "../setup/jupyter";
+import { cachePaths } from "../kernel/cache-paths";
+import { warmKernelCaches, writeKernelSpec, ROOT } from "../kernel/jupyter";
 import { exerciseNames } from "./check-catalogue";
 import { readAllQuizKeys } from "./quiz-key-file";
 import type { QuizKey } from "../lib/checks";
@@ -22,11 +23,11 @@ import type { GradeOptions } from "./types";
 
 // Plain-JS build helper shared with the kernel launcher and bootstrap.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { ensureBuilt } = require(path.join(ROOT, "setup", "build-lib.js")) as typeof import("../setup/build-lib");
+const { ensureBuilt } = require(path.join(ROOT, "kernel", "build-lib.js")) as typeof import("../kernel/build-lib");
 
 /** The grader's cell cache, in build/lib/cache/: the lessons' student editions, compiled (see warmLessonCells). */
-const STUDENT_CELLS = "student-cells";
-export const STUDENT_CELLS_DIR = path.join(ROOT, "build", "lib", "cache", STUDENT_CELLS);
+const CACHES = cachePaths(ROOT);
+export const STUDENT_CELLS_DIR = CACHES.studentCells;
 
 /** Processes and threads one sandbox may have (node has ~12 threads, Jupyter + a kernel ~40). */
 export const PROCESSES = 256;
@@ -41,7 +42,7 @@ export const DISK_MB = 256;
  * the submission's. A sandboxed submission cannot write them (build/lib is
  * read-only there).
  */
-const KERNEL_CACHES = new Set(["cells", STUDENT_CELLS, "v8"].map((d) => path.join(ROOT, "build", "lib", "cache", d)));
+const KERNEL_CACHES = new Set([CACHES.cells, CACHES.studentCells, CACHES.v8]);
 
 /** Every file under a folder, with its bytes (to detect and undo tampering), but the kernel's caches. */
 function snapshotTree(dir: string): Map<string, Buffer> {

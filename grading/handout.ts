@@ -6,8 +6,8 @@
  */
 import * as path from "path";
 import { ROOT } from "../lib/runtime/paths";
-import { studentEdition, type EditionPlace } from "../setup/editions";
-import { codeSources, readNotebook, type Notebook } from "../setup/notebook";
+import { studentEdition, type EditionPlace } from "../editions/editions";
+import { codeSources, readNotebook, type Notebook } from "../editions/notebook";
 
 const PLACES: EditionPlace[] = ["student", "notebooks", "browser"];
 const handouts = new Map<string, string[]>();

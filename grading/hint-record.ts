@@ -10,7 +10,7 @@
  * a later run of its cell is not counted: the counts are a lower bound.
  */
 import { HINT_TAG, RESULT_TAG, type CheckDefinition } from "../lib/checks";
-import type { Notebook } from "../setup/notebook";
+import type { Notebook } from "../editions/notebook";
 
 /** Longest HTML output read (a check's report is a few kB; a hint's record well under one). */
 const MAX_HTML = 1024 * 1024;

@@ -8,6 +8,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { cachePaths } from "../kernel/cache-paths";
 import { JOIN_SCRIPT } from "./cgroup";
 import { isRoot, MB, processLimit, sandboxUid, SHM_MB, SLACK_MB, type SandboxLimits } from "./sandbox-limits";
 
@@ -81,12 +82,14 @@ export function sandboxCommand(command: readonly string[], spec: SandboxSpec, jo
   const { root, limits } = spec;
   const mb = MB;
   const course: string[] = ["--size", String(mb), "--tmpfs", root];
-  for (const p of ["package.json", "tsconfig.json", "lib", "setup", "kernel", "build/lib", "build/grading", ".jupyter"]) {
+  // Only what the kernel (kernel/, lib/ for its root finder, build/lib, its spec in .jupyter/) and the grading
+  // worker (build/grading) need: never setup/, editions/, tools/ or the grader's sources.
+  for (const p of ["package.json", "tsconfig.json", "lib", "kernel", "build/lib", "build/grading", ".jupyter"]) {
     const host = path.join(root, p);
     if (fs.existsSync(host)) course.push("--ro-bind", host, host);
   }
   // Over build/lib: the kernel's cell cache, the grader's (student editions only) or an empty one.
-  const cells = path.join(root, "build", "lib", "cache", "cells");
+  const cells = cachePaths(root).cells;
   if (fs.existsSync(path.join(root, "build", "lib"))) {
     fs.mkdirSync(cells, { recursive: true }); // the mount point, on the host
     if (spec.cellCache) course.push("--ro-bind", spec.cellCache, cells);

@@ -30,7 +30,7 @@ import { systemdScopeArgs } from "./systemd-scope";
 import { bwrapPath, sandboxCommand, type SandboxJoin, type SandboxSpec } from "./sandbox-command";
 import { isRoot, MB, sandboxBudgetMb, sandboxUid } from "./sandbox-limits";
 import { ROOT } from "../lib/runtime/paths";
-import { aptInstall, isRootOnDebian } from "../setup/jupyter";
+import { aptInstall, isRootOnDebian } from "../kernel/python";
 
 /** What a sandbox's memory budget recorded: read by the grader as data, never from messages. */
 export interface SandboxHandle {

@@ -3,10 +3,10 @@
  * which lesson it is, the cells that declare graded names (and the others, as
  * context for helpers), and each visible check with the place of its check
  * cell. Shared by the grader (grading/submission.ts, grading/scoring.ts) and
- * the browser edition's validation (setup/lite-app/validate/), which has no
+ * the browser edition's validation (frontends/lite-app/validate/), which has no
  * file system: nothing here reads a file.
  */
-import { cellText, type Notebook } from "../setup/notebook";
+import { cellText, type Notebook } from "../editions/notebook";
 import { QUIZ_ANSWER_DECLARATION } from "../lib/checks/quiz-answer";
 import type { CheckDefinition } from "../lib/checks";
 import { checkCellIndexes, type ExerciseCell } from "./scoring-order";

@@ -5,7 +5,7 @@
  * no expected value is known here), and one message per step. Two realms run
  * it: the grader's sandboxed Node worker (grading/worker.ts, a `vm` context)
  * and the browser edition's validation worker
- * (setup/lite-app/validate/worker-side.js, a fresh Web Worker's global scope),
+ * (frontends/lite-app/validate/worker-side.js, a fresh Web Worker's global scope),
  * so both compute the same outputs from the same cells by the same code.
  *
  * Imports nothing Node-only: TypeScript (to compile cells), TensorFlow.js and

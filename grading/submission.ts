@@ -4,8 +4,8 @@
  * scoring; check cells, markdown and everything else in the submission are
  * ignored, so deleting, reordering or editing them changes nothing.
  */
-import { declaredFunction } from "../setup/editions";
-import type { Notebook } from "../setup/notebook";
+import { declaredFunction } from "../editions/editions";
+import type { Notebook } from "../editions/notebook";
 import { lessonSlugs } from "../lib/lessons";
 import { readSubmittedNotebook, type FileProblemKind } from "./submitted-file";
 import { identifyLesson } from "./scoring-plan";

@@ -23,7 +23,7 @@
  * reports saying what went wrong and what to do.
  */
 import * as fs from "fs";
-import { parseNotebook, type Notebook } from "../setup/notebook";
+import { parseNotebook, type Notebook } from "../editions/notebook";
 
 /** The most a submitted notebook may weigh: far above any lesson with its outputs (tens to hundreds of kB). */
 export const MAX_SUBMISSION_BYTES = 32 * 1024 * 1024;
@@ -184,7 +184,7 @@ export type SubmittedNotebook = { ok: true; notebook: Notebook } | { ok: false; 
 
 /**
  * Reads and parses a submitted notebook. The message of a malformed one says
- * where and what kind of error (setup/notebook.ts's parseNotebook), never the
+ * where and what kind of error (editions/notebook.ts's parseNotebook), never the
  * file's content.
  */
 export function readSubmittedNotebook(file: string): SubmittedNotebook {

@@ -60,7 +60,7 @@ export interface ExecutionError {
   /** The cell's number, 1-based, markdown cells included (as students count the cells of their notebook). */
   cell: number;
   /**
-   * How it ended, as setup/run_notebook.py recorded it: "error" (tslab reported an error), "timeout" (the cell
+   * How it ended, as kernel/run_notebook.py recorded it: "error" (tslab reported an error), "timeout" (the cell
    * limit), "dead" (the kernel died), "abort" (the kernel aborted it), "not-run" (never sent), or another
    * reply status the kernel gave. At most 20 characters.
    */

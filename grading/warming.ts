@@ -9,9 +9,9 @@
 import { spawn, type ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { warmCellCache, KERNEL_NODE_FLAGS, ROOT } from "../setup/jupyter";
-import { studentEdition } from "../setup/editions";
-import { codeSources, readNotebook, type Notebook } from "../setup/notebook";
+import { warmCellCache, KERNEL_NODE_FLAGS, ROOT } from "../kernel/jupyter";
+import { studentEdition } from "../editions/editions";
+import { codeSources, readNotebook, type Notebook } from "../editions/notebook";
 import type { CompileVerdicts } from "./submission";
 import { spawnSandboxed } from "./sandbox";
 import { type SandboxSpec } from "./sandbox-command";
@@ -88,7 +88,7 @@ export function cellWarmerOf(ctx: GradingContext, opts: GradeOptions): CellWarme
   const host = ctx.cellWarmsDir;
   const root = typeof process.getuid === "function" && process.getuid() === 0;
   const notebooks = path.join(ROOT, "notebooks");
-  const command = [process.execPath, ...KERNEL_NODE_FLAGS, path.join(ROOT, "setup", "kernel.js"), "--serve-cell-warms", notebooks];
+  const command = [process.execPath, ...KERNEL_NODE_FLAGS, path.join(ROOT, "kernel", "kernel.js"), "--serve-cell-warms", notebooks];
   try {
     fs.mkdirSync(host, { recursive: true, mode: 0o755 });
     // The warmer's uid writes the submissions' folders here (0755 and 0644: the kernels' uid reads them; the grader removes them).

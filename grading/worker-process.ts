@@ -16,7 +16,7 @@ import * as path from "path";
 import { ROOT } from "../lib/runtime/paths";
 
 /** Where the code cache is kept: beside the kernel's (kernel/hooks/code-cache.js). */
-const CODE_CACHE_DIR = path.join(ROOT, "build", "lib", "cache", "v8");
+const CODE_CACHE_DIR = (require(path.join(ROOT, "kernel", "cache-paths.js")) as typeof import("../kernel/cache-paths")).cachePaths(ROOT).v8;
 
 /** The kernel's code cache hook and the hooks' counters, from the course's sources (build/ is not where kernels load them). */
 function codeCache(): typeof import("../kernel/hooks/code-cache") {

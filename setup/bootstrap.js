@@ -18,7 +18,7 @@ const { ROOT } = require("../lib/runtime/root");
 const COMMANDS = {
   start: "setup/start",
   test: "setup/test",
-  bench: "setup/bench",
+  bench: "bench/bench",
   build: null,
   student: "setup/student",
   expected: "tools/expected",
@@ -27,7 +27,7 @@ const COMMANDS = {
   gradescope: "grading/gradescope",
   validate: "grading/validate",
   release: "tools/release",
-  lite: "setup/lite",
+  lite: "frontends/lite",
 };
 
 /** What a student release (a folder with .release/manifest.json, written by `npm run release`) offers. */
@@ -70,15 +70,15 @@ function main() {
     fail(`\`${cmd}\` is an instructor command; this student release offers ${RELEASE_COMMANDS.map((c) => `npm ${c === "start" || c === "test" ? c : `run ${c}`}`).join(", ")} (see README.md).`);
   }
   ensureDependencies();
-  const { ensureBuilt } = require("./build-lib");
+  const { ensureBuilt } = require("../kernel/build-lib");
   try {
     const r = ensureBuilt();
     if (!r.ok && cmd !== "start") fail(`the course does not compile:\n${r.output}`);
   } catch (err) {
     fail(err instanceof Error ? err.message : String(err));
   }
-  // `npm run bench -- --grading` benchmarks class grading (grading/bench.ts); the rest of bench is setup/bench.ts.
-  const module = cmd === "bench" && rest.includes("--grading") ? "grading/bench" : COMMANDS[/** @type {keyof typeof COMMANDS} */ (cmd)];
+  // `npm run bench -- --grading` benchmarks class grading (bench/grading.ts); the rest of bench is bench/bench.ts.
+  const module = cmd === "bench" && rest.includes("--grading") ? "bench/grading" : COMMANDS[/** @type {keyof typeof COMMANDS} */ (cmd)];
   if (!module) return;
   const target = path.join(ROOT, "build", `${module}.js`);
   if (!fs.existsSync(target)) fail(`${path.relative(ROOT, target)} is missing after the build.`);

@@ -12,7 +12,7 @@
  * notebooks: nothing is regenerated and there are no solutions to open.
  *
  * Front ends, best first: an installed JupyterLab; the course's own JupyterLab
- * build (setup/jupyterlab-app/, built on first use, served by Debian's
+ * build (frontends/jupyterlab-app/, built on first use, served by Debian's
  * jupyterlab_server); the classic Notebook.
  */
 import { spawn } from "child_process";
@@ -20,9 +20,9 @@ import { randomBytes } from "crypto";
 import * as net from "net";
 import * as path from "path";
 import { findJupyter, installInstructions, installJupyter, jupyterEnv, probeAll, warmKernelCaches, writeKernelSpec, JUPYTER_DATA, KERNEL_NAME, ROOT } from "./jupyter";
-import { ensureLabApp, labAppArgs, labAppEnv, labAppIsBuilt, labAppVersion } from "./jupyterlab-app";
+import { ensureLabApp, labAppArgs, labAppEnv, labAppIsBuilt, labAppVersion } from "../frontends/jupyterlab-app";
 import { refreshStudentEdition } from "./student";
-import { isRelease } from "./release-manifest";
+import { isRelease } from "../editions/release-manifest";
 import { parseCommandLine, runCommand, UsageError } from "../lib/runtime/command-line";
 
 function portFree(port: number): Promise<boolean> {

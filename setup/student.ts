@@ -3,7 +3,7 @@
  * lessons in notebooks/, keeping every notebook a student has edited.
  */
 import * as path from "path";
-import { generateStudentEditions, type EditionOutcome } from "./editions";
+import { generateStudentEditions, type EditionOutcome } from "../editions/editions";
 import { ROOT } from "./jupyter";
 import { parseCommandLine, runCommand, UsageError } from "../lib/runtime/command-line";
 

@@ -1,11 +1,11 @@
 /**
  * What the browser tests serve, built once per `npm test` before the test files
  * start (setup/test.ts's preparation, like the kernel spec): the browser
- * edition's two sites (setup/lite-app/: the student editions and the lessons as
- * written) and the course's JupyterLab build (setup/jupyterlab-app/).
+ * edition's two sites (frontends/lite-app/: the student editions and the lessons as
+ * written) and the course's JupyterLab build (frontends/jupyterlab-app/).
  *
  * Why here. test/browser/lite.test.ts and lite-work.test.ts serve the same
- * student site and run side by side: on a fresh clone both ran setup/lite-app's
+ * student site and run side by side: on a fresh clone both ran frontends/lite-app's
  * `npm ci` and the site build into the same folders at the same time (one
  * build's work thrown away, and two `npm ci` emptying one node_modules). Built
  * here, each file's own buildLite()/ensureLabApp() finds the stamp current and
@@ -15,15 +15,15 @@
  * job 56 s; the lite job ran twice before (two `npm ci`, two student sites).
  *
  *   node build/setup/test-sites.js lite    # both lite sites into .test-out/
- *   node build/setup/test-sites.js lab     # setup/jupyterlab-app/build/
+ *   node build/setup/test-sites.js lab     # frontends/jupyterlab-app/build/
  *
  * setup/test.ts starts it as a child process (by path, not an import: a
  * student release has setup/test.ts but neither front end's build code).
  */
 import * as path from "path";
 import { ROOT } from "../lib/runtime/paths";
-import { buildLite } from "./lite";
-import { ensureLabApp } from "./jupyterlab-app";
+import { buildLite } from "../frontends/lite";
+import { ensureLabApp } from "../frontends/jupyterlab-app";
 import { findJupyter, probeAll } from "./jupyter";
 import type { SiteJob } from "./test";
 

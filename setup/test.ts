@@ -17,13 +17,13 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { isRelease } from "./release-manifest";
+import { isRelease } from "../editions/release-manifest";
 import { spawn } from "child_process";
 import { run } from "node:test";
 import { spec } from "node:test/reporters";
 import { CHROMIUM, ensureChromium, ensureLabServer, findTestPython, installInstructions, installJupyter, jupyterEnv, probeAll, startCellCacheWarm, warmKernelCaches, writeKernelSpec, ROOT } from "./jupyter";
-import { studentEdition } from "./editions";
-import { codeSources, readNotebook } from "./notebook";
+import { studentEdition } from "../editions/editions";
+import { codeSources, readNotebook } from "../editions/notebook";
 import { lessonSlugs } from "../lib/lessons";
 
 function testFiles(dir: string): string[] {

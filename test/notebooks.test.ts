@@ -10,8 +10,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { lessonCheckIds, lessonSlugs } from "../lib/lessons";
-import { declaredFunction, studentEdition } from "../setup/editions";
-import { cellText, readNotebook } from "../setup/notebook";
+import { declaredFunction, studentEdition } from "../editions/editions";
+import { cellText, readNotebook } from "../editions/notebook";
 import { ROOT } from "./helpers/notebooks";
 
 const slugs = lessonSlugs();

@@ -6,7 +6,8 @@
  */
 import { spawnSync } from "child_process";
 import * as path from "path";
-import { findTestPython, installInstructions, ROOT } from "../setup/jupyter";
+import { findTestPython, installInstructions } from "../kernel/python";
+import { ROOT } from "../lib/runtime/paths";
 import { updateReadmeTable } from "./lesson-table";
 
 const python = process.env.COURSE_TEST_PYTHON ?? findTestPython();

@@ -15,7 +15,8 @@ import * as fs from "fs";
 import * as path from "path";
 import * as readline from "readline/promises";
 import { parseCommandLine, runCommand, UsageError } from "../lib/runtime/command-line";
-import { findTestPython, installInstructions, ROOT } from "../setup/jupyter";
+import { findTestPython, installInstructions } from "../kernel/python";
+import { ROOT } from "../lib/runtime/paths";
 
 /** The files a new lesson consists of. */
 export function lessonFiles(slug: string, root = ROOT): Record<"notebook" | "lib" | "oracle" | "test" | "expected", string> {

@@ -10,14 +10,14 @@
  *
  * Releasing again into the same DIR updates the course files but never a
  * notebook the student has edited: the new edition goes to notebooks/updates/
- * (the rule of setup/editions.ts, generateStudentEditions).
+ * (the rule of editions/editions.ts, generateStudentEditions).
  */
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { cellText, readNotebook, writeNotebook } from "../setup/notebook";
-import { generateStudentEditions, studentEdition, type EditionOutcome } from "../setup/editions";
-import { EDITIONS_PATH, MANIFEST_PATH, readReleaseManifest, type ReleaseManifest, type ReleasedLesson } from "../setup/release-manifest";
+import { cellText, readNotebook, writeNotebook } from "../editions/notebook";
+import { generateStudentEditions, studentEdition, type EditionOutcome } from "../editions/editions";
+import { EDITIONS_PATH, MANIFEST_PATH, readReleaseManifest, type ReleaseManifest, type ReleasedLesson } from "../editions/release-manifest";
 import { LESSONS, lessonCheckIds, lessonSlugs, publishedSlugs } from "../lib/lessons";
 import { ROOT } from "../lib/runtime/paths";
 import { callerPath, parseCommandLine, runCommand, UsageError } from "../lib/runtime/command-line";
@@ -31,27 +31,19 @@ import { courseSecrets, describeLeaks, findSecretLeaks } from "./secret-scan";
 export const RELEASED_PATHS: readonly string[] = [
   "LICENSE",
   "tsconfig.json",
+  // Whole rooms: the course library and its expected values, the kernel (launcher, hooks, notebook runner),
+  // notebook files and student editions (npm start, the grader's submission reader, the release stamp),
+  // and the npm commands with finding Jupyter. A file added to one of them is released without a list naming it.
   "lib",
   "data/expected",
-  // Jupyter, the kernel and the course's JupyterLab build; not bench.ts (instructor timing).
-  "setup/bootstrap.js",
-  "setup/build-lib.js",
-  "setup/kernel.js",
   "kernel",
-  "setup/tslab-send-queue.js",
-  "setup/kernel-types",
-  "setup/jupyter.ts",
-  "setup/jupyterlab-app.ts",
-  "setup/npm-app.ts",
-  "setup/jupyterlab-app",
-  "setup/start.ts",
-  "setup/test.ts",
-  "setup/run_notebook.py",
-  // Notebook files and editions (npm start, the grader's submission reader), the release stamp.
-  "setup/notebook.ts",
-  "setup/editions.ts",
-  "setup/student.ts",
-  "setup/release-manifest.ts",
+  "editions",
+  "setup",
+  // Of the front ends, the course's JupyterLab build (npm start); not the browser edition (an instructor's build).
+  "frontends/jupyterlab-app",
+  "frontends/jupyterlab-app.ts",
+  "frontends/npm-app.ts",
+  "frontends/chromium.ts",
   // The student-facing tests: the student editions in a real kernel, and unit tests of lib that need no solutions.
   "test/student",
   "test/helpers/notebooks.ts",
@@ -84,7 +76,7 @@ const VALIDATE_ENTRIES: readonly string[] = ["grading/validate.ts", "grading/wor
 export function importClosure(root: string, entries: readonly string[]): string[] {
   const seen = new Set<string>();
   const visit = (rel: string): void => {
-    if (seen.has(rel) || !/^(grading|setup)\//.test(rel)) return;
+    if (seen.has(rel) || !/^(grading|setup|editions)\//.test(rel)) return;
     seen.add(rel);
     const text = fs.readFileSync(path.join(root, rel), "utf8");
     for (const m of text.matchAll(/(?:from|import|require)\s*\(?\s*["'](\.{1,2}\/[^"']+)["']/g)) {
@@ -126,8 +118,8 @@ const RELEASE_GITIGNORE = [
   ".ipynb_checkpoints/",
   "__pycache__/",
   "*.pyc",
-  "setup/jupyterlab-app/node_modules/",
-  "setup/jupyterlab-app/build/",
+  "frontends/jupyterlab-app/node_modules/",
+  "frontends/jupyterlab-app/build/",
   "",
 ].join("\n");
 

@@ -1,6 +1,6 @@
 /**
  * The secrets no published folder may hold, and the search for them. A
- * student release (tools/release.ts) and the browser site (setup/lite.ts)
+ * student release (tools/release.ts) and the browser site (frontends/lite.ts)
  * refuse to finish when this search finds one:
  *  - a graded quiz key (grading/quiz-keys/): a JSON value keyed by a question's
  *    id that holds its right option (`"03.quiz.x": … "c" …`), or the text of any

@@ -16,7 +16,7 @@ if ! command -v node >/dev/null || [ "$(node -p 'process.versions.node.split("."
 fi
 npm ci --no-audit --no-fund
 # build/ ships in the archive; this compiles only if a source is newer.
-node setup/build-lib.js --strict
+node kernel/build-lib.js --strict
 # The sandbox runs submitted code as a uid of its own, which must read the course.
 chmod -R a+rX .
 d=$PWD; while [ "$d" != / ]; do chmod o+x "$d"; d=$(dirname "$d"); done

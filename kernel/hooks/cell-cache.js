@@ -20,13 +20,14 @@ const path = require("path");
 const { status } = require("./state");
 const { GLOBALS } = require("./typescript-loader");
 const { writeAtomically } = require("./write-atomically");
+const { cachePaths } = require("../cache-paths");
 
 /** Most compiled cells kept; a kernel start prunes the least recently written beyond it. */
 const CELL_CACHE_MAX = 4000;
 
 /** The kernel's cell cache: COURSE_CELL_CACHE_DIR (the grader's sandbox shows another there), else build/lib/cache/cells. */
 function defaultCellCacheDir(/** @type {string} */ root) {
-  return process.env.COURSE_CELL_CACHE_DIR || path.join(root, "build", "lib", "cache", "cells");
+  return process.env.COURSE_CELL_CACHE_DIR || cachePaths(root).cells;
 }
 
 /**
@@ -39,7 +40,7 @@ function defaultCellCacheDir(/** @type {string} */ root) {
  *    (the tslab and TypeScript versions, and Node's, which sets tslab's
  *    target), the packages (node_modules/.package-lock.json, rewritten by
  *    every npm install), the course library's declarations (build/lib/.stamp,
- *    rewritten by every build; no stamp, no cache) and setup/kernel-types/globals.d.ts;
+ *    rewritten by every build; no stamp, no cache) and kernel/kernel-types/globals.d.ts;
  *  - where relative imports lead: the folder above the notebook's (`../build/lib/…`).
  * A cell that reads any other file (a relative import not into
  * `../build/lib/`, an absolute path, a `/// <reference>`, a `%module`) is

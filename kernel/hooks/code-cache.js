@@ -9,7 +9,7 @@
  *
  * Patches: Node's Module.prototype._compile, for the files matching a pattern (installCodeCache), which are compiled through vm.Script with cachedData instead.
  * Relies on: Node 20's internal Module.prototype._compile(content, filename), Module.wrap, Module._resolveFilename(request, parent, isMain, options), Module._extensions and Module._cache (to build the `require` a module gets), and vm.Script's cachedData / cachedDataRejected / createCachedData.
- * Guarded by: test/setup/kernel-speedups.test.ts "`node setup/kernel.js --warm` fills the code cache and the digit cache through the hooks"
+ * Guarded by: test/setup/kernel-speedups.test.ts "`node kernel/kernel.js --warm` fills the code cache and the digit cache through the hooks"
  */
 "use strict";
 const crypto = require("crypto");
@@ -19,6 +19,7 @@ const path = require("path");
 const vm = require("vm");
 const { status } = require("./state");
 const { writeAtomically } = require("./write-atomically");
+const { cachePaths } = require("../cache-paths");
 
 /** Node flags of the kernel process (the kernel spec's argv and the cache warmer use the same, so the code cache matches). */
 const KERNEL_NODE_FLAGS = ["--max-semi-space-size=4"];
@@ -57,7 +58,7 @@ function codeCacheFile(dir, filename, execArgv, fallbackSize = 0, nodeOptions = 
 function kernelCodeCacheFile(/** @type {string} */ root, nodeOptions = process.env.NODE_OPTIONS || "") {
   const tslab = path.join(root, "node_modules", "tslab", "dist", "converter.js");
   const typescript = require.resolve("@tslab/typescript-for-tslab", { paths: [path.dirname(tslab)] });
-  return codeCacheFile(path.join(root, "build", "lib", "cache", "v8"), typescript, KERNEL_NODE_FLAGS, 0, nodeOptions);
+  return codeCacheFile(cachePaths(root).v8, typescript, KERNEL_NODE_FLAGS, 0, nodeOptions);
 }
 
 /**

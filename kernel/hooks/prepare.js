@@ -1,13 +1,13 @@
 // @ts-check
 /**
  * Cache warming: installs every hook before tslab starts (prepareKernel,
- * called by setup/kernel.js), and fills the caches a kernel would fill on its
+ * called by kernel/kernel.js), and fills the caches a kernel would fill on its
  * first cell (warmCaches), so that kernels which cannot write to the course
  * (the grading sandbox) start fast too.
  *
  * Patches: V8's heap growing factor (v8.setFlagsFromString("--heap-growing-percent=40")); the hooks of kernel/hooks/code-cache.js, typescript-loader.js and light-converter.js, which it installs.
  * Relies on: V8's --heap-growing-percent flag (Node 20); tslab 1.0.22 dist/converter.js's createConverter({ isJS, isBrowser }).
- * Guarded by: test/setup/kernel-speedups.test.ts "`node setup/kernel.js --warm` fills the code cache and the digit cache through the hooks"
+ * Guarded by: test/setup/kernel-speedups.test.ts "`node kernel/kernel.js --warm` fills the code cache and the digit cache through the hooks"
  */
 "use strict";
 const fs = require("fs");
@@ -17,14 +17,15 @@ const { installCodeCache, KERNEL_CODE_CACHED } = require("./code-cache");
 const { installLightConverter } = require("./light-converter");
 const { status, useCellCache } = require("./state");
 const { hookTypeScript } = require("./typescript-loader");
+const { cachePaths } = require("../cache-paths");
 
 /**
  * @typedef {import("./state").HookStatus & { diagnostics: { light: string[], node: string[] }, digitCache: boolean, digitPixels: number }} WarmReport
- * what `node setup/kernel.js --warm` prints (JSON)
+ * what `node kernel/kernel.js --warm` prints (JSON)
  */
 
 /**
- * Everything setup/kernel.js installs before tslab starts; returns the
+ * Everything kernel/kernel.js installs before tslab starts; returns the
  * function that writes the code cache.
  * @param {string} root the course folder
  * @returns {() => void}
@@ -34,7 +35,7 @@ function prepareKernel(root) {
   // live before a full collection, and every cell leaves ~10 MB of TypeScript
   // programs behind (peaks of 450–650 MB for ~150 MB in use).
   require("v8").setFlagsFromString("--heap-growing-percent=40");
-  const saveCodeCache = installCodeCache(path.join(root, "build", "lib", "cache", "v8"), KERNEL_CODE_CACHED);
+  const saveCodeCache = installCodeCache(cachePaths(root).v8, KERNEL_CODE_CACHED);
   useCellCache(process.env.COURSE_NO_CELL_CACHE ? null : cellCache(root, !process.env.COURSE_NO_REBUILD));
   hookTypeScript();
   installLightConverter(root);
@@ -45,7 +46,7 @@ function prepareKernel(root) {
  * Fills the caches a kernel would fill on its first cell (TypeScript's code
  * cache; the digits' cache), so that kernels which cannot write to the course
  * (the grading sandbox) start fast too. Run as `node <KERNEL_NODE_FLAGS>
- * setup/kernel.js --warm`; returns what the hooks did, and the diagnostics of
+ * kernel/kernel.js --warm`; returns what the hooks did, and the diagnostics of
  * two cells: one that the light program compiles, one that needs @types/node.
  * @param {string} root the course folder
  * @returns {WarmReport}

@@ -4,7 +4,7 @@
  * variables that happen to be visible to every mechanism:
  *  - `status`: what the hooks did in this process. `npm test`
  *    (test/setup/kernel-speedups.test.ts) reads it from
- *    `node setup/kernel.js --warm`, so the day a tslab or TypeScript update
+ *    `node kernel/kernel.js --warm`, so the day a tslab or TypeScript update
  *    bypasses a hook, a test fails instead of the kernel silently losing its
  *    speed;
  *  - `shared.light`: set while the light converter creates tslab's converter,

@@ -7,7 +7,7 @@
  *    package under node_modules/@types, i.e. @types/node (2.2 MB of .d.ts,
  *    about half of all the TypeScript it parses, ~40 MB of heap, ~1 s of
  *    start-up). Notebooks only need a handful of Node's globals, declared in
- *    setup/kernel-types/globals.d.ts (GLOBALS), which the light program reads
+ *    kernel/kernel-types/globals.d.ts (GLOBALS), which the light program reads
  *    instead;
  *  - gives tslab's watch program the light builder (kernel/hooks/light-builder.js)
  *    unless COURSE_TSLAB_BUILDER is set;
@@ -26,8 +26,8 @@ const { lightBuilder } = require("./light-builder");
 const { oneProgramTimer } = require("./program-timer");
 const { shared, status } = require("./state");
 
-/** The few Node globals the light program declares (setup/kernel-types/globals.d.ts). */
-const GLOBALS = path.join(__dirname, "..", "..", "setup", "kernel-types", "globals.d.ts");
+/** The few Node globals the light program declares (kernel/kernel-types/globals.d.ts). */
+const GLOBALS = path.join(__dirname, "..", "kernel-types", "globals.d.ts");
 
 /**
  * tslab's converter, given a TypeScript whose createWatchCompilerHost honours

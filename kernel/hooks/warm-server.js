@@ -2,8 +2,8 @@
 /**
  * Compiling notebooks' cells without running them, to fill the cell cache
  * (kernel/hooks/cell-cache.js): warmCellCache for the course's own notebooks
- * (`node setup/kernel.js --warm-cells`), and the grader's long-lived warm
- * server (serveCellWarms, `node setup/kernel.js --serve-cell-warms`), which
+ * (`node kernel/kernel.js --warm-cells`), and the grader's long-lived warm
+ * server (serveCellWarms, `node kernel/kernel.js --serve-cell-warms`), which
  * also answers each cell's compile errors in tslab's words.
  *
  * Patches: nothing; it drives tslab's converter (hooked by kernel/hooks/prepare.js) as tslab's kernel would.
@@ -92,7 +92,7 @@ function compiledCount(errors) {
  * started in `cwd` would compile them when they run top to bottom (each cell
  * after the declarations of those before it; a cell with errors adds none).
  * Nothing is run. Returns how many cells were compiled and how many were
- * already cached. Run as `node <KERNEL_NODE_FLAGS> setup/kernel.js --warm-cells`.
+ * already cached. Run as `node <KERNEL_NODE_FLAGS> kernel/kernel.js --warm-cells`.
  * @param {string} root the course folder
  * @param {string} cwd the notebooks' folder
  * @param {string[][]} notebooks each notebook's code cells
@@ -122,7 +122,7 @@ function warmCellCache(root, cwd, notebooks) {
 /**
  * The grader's cell warmer: compiles submissions' cells for their execution
  * reports, notebook after notebook, in one long-lived process (run sandboxed
- * as `node <KERNEL_NODE_FLAGS> setup/kernel.js --serve-cell-warms CWD`).
+ * as `node <KERNEL_NODE_FLAGS> kernel/kernel.js --serve-cell-warms CWD`).
  * A kernel whose every cell is in its cache never builds a program; one that
  * must compile a cell first builds one: TypeScript's lib and the declarations
  * of TensorFlow.js and the library, ~1.5 s of a core per kernel. Here it is

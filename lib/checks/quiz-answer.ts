@@ -1,6 +1,6 @@
 /**
  * How a quiz answer is written in a notebook, shared by the checks, the
- * student edition (setup/editions.ts) and the grader (grading/submission.ts).
+ * student edition (editions/editions.ts) and the grader (grading/submission.ts).
  * No imports: the edition tooling reads it without loading TensorFlow.js.
  *
  * A quiz answer is a top-level `const quizName = "b";` in its own cell, the

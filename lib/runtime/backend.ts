@@ -2,7 +2,7 @@
  * Chooses the TensorFlow.js backend: native `tensorflow` (tfjs-node) when it
  * loads, otherwise `wasm` (ships its .wasm files, works offline, SIMD in Node
  * 20), otherwise the pure-JS `cpu` backend. `COURSE_TF_BACKEND=node|wasm|cpu`
- * forces one. In a browser (the zero-install edition, setup/lite-app/) the
+ * forces one. In a browser (the zero-install edition, frontends/lite-app/) the
  * order is `webgl` (the GPU), then `wasm`, then `cpu`; WebGL that the CPU
  * draws (SwiftShader, llvmpipe: no usable GPU) is skipped for wasm, which is
  * several times faster on the CPU, unless forced.

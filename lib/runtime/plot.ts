@@ -33,7 +33,7 @@ const BUNDLE = ["node_modules", "plotly.js-dist-min", "plotly.min.js"];
 let figureCounter = 0;
 
 /**
- * Where the browser edition (setup/lite-app/) serves the bundle: there the
+ * Where the browser edition (frontends/lite-app/) serves the bundle: there the
  * setup cell's output loads it by URL instead of carrying 4.8 MB in the
  * notebook, which the browser saves on every change.
  */

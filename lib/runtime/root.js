@@ -2,7 +2,7 @@
 /**
  * The one definition of the course's root folder. Plain CommonJS with no
  * dependencies, so the launchers that run before anything is compiled
- * (setup/bootstrap.js, setup/build-lib.js, setup/kernel.js) use the same code
+ * (setup/bootstrap.js, kernel/build-lib.js, kernel/kernel.js) use the same code
  * as the compiled library (lib/runtime/paths.ts re-exports it; tsc copies this
  * file to build/lib/runtime/).
  */

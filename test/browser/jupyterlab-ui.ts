@@ -23,7 +23,7 @@ import * as path from "path";
 import type { Browser, Page } from "playwright-core";
 import { ARTIFACTS, CHROMIUM, DRAWN_DATA, NOTEBOOKS, guardNotebooks, launchBrowser, lessonCheckIds, progressProblems, startServer, tearDown, type Server } from "../helpers/browser";
 import { OUT } from "../helpers/notebooks";
-import { closeNotebook, openNotebook } from "../../setup/lite-browser";
+import { closeNotebook, openNotebook } from "../../frontends/lite-browser";
 
 let server: Server | null = null;
 let browser: Browser;

@@ -1,10 +1,10 @@
 /**
- * The browser edition's type check (setup/lite-app/kernel/checker*.js) speaks
+ * The browser edition's type check (frontends/lite-app/kernel/checker*.js) speaks
  * tslab's language: the same cells, right ones and ones with type errors, run
  * in both editions, get the same verdict, cell by cell: whether the cell
  * failed, and the diagnostics' line, column and message text.
  *
- * - tslab: a real kernel through Jupyter (setup/run_notebook.py, cell after
+ * - tslab: a real kernel through Jupyter (kernel/run_notebook.py, cell after
  *   cell as a student runs them); tslab prints a cell's diagnostics on stderr.
  * - the browser: the student site (built into the folder test/browser/lite.test.ts
  *   uses, so one build serves both) in headless Chromium; the cells go to the
@@ -23,9 +23,9 @@ import type { Browser, Page } from "playwright-core";
 import { launchBrowser } from "../helpers/browser";
 import { OUT, ROOT, runNotebook } from "../helpers/notebooks";
 import { publishedSlugs } from "../../lib/lessons";
-import { buildLite } from "../../setup/lite";
-import { openApp, type LabWindow } from "../../setup/lite-browser";
-import { writeNotebook, type Notebook } from "../../setup/notebook";
+import { buildLite } from "../../frontends/lite";
+import { openApp, type LabWindow } from "../../frontends/lite-browser";
+import { writeNotebook, type Notebook } from "../../editions/notebook";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const LESSON = publishedSlugs()[0] as string;
@@ -95,7 +95,7 @@ function tslabVerdicts(): Verdict[] {
   }
 }
 
-// In the page: JupyterLab's application object (setup/lite-app/index.js).
+// In the page: JupyterLab's application object (frontends/lite-app/index.js).
 type AnyWindow = LabWindow & { __liteTypes?: any };
 
 /** Starts a kernel session for a notebook path in the page (window.__liteTypes.kernel). */
@@ -148,7 +148,7 @@ describe("the browser edition's type check, as tslab's", () => {
     const dir = path.join(OUT, "lite-site");
     buildLite({ out: dir, solutions: false }, () => undefined);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { serve } = require(path.join(ROOT, "setup", "lite-app", "serve.js")) as { serve: (d: string, p: number) => Promise<{ server: { close: () => void }; url: string }> };
+    const { serve } = require(path.join(ROOT, "frontends", "lite-app", "serve.js")) as { serve: (d: string, p: number) => Promise<{ server: { close: () => void }; url: string }> };
     const s = await serve(dir, 0);
     close = () => s.server.close();
     browser = await launchBrowser();

@@ -1,6 +1,6 @@
 /**
  * "Check my work as the grader will" and "Submit" in the browser edition
- * (setup/lite-app/validate/), in headless Chromium, against the grader itself.
+ * (frontends/lite-app/validate/), in headless Chromium, against the grader itself.
  *
  * For two lessons with a graded quiz (01, 03), three kinds of work are stored
  * in the browser: right (the lessons as written), wrong (a wrong formula in
@@ -22,16 +22,16 @@ import * as path from "path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { launchBrowser } from "../helpers/browser";
 import { OUT, ROOT } from "../helpers/notebooks";
-import { buildLite, LITE_APP } from "../../setup/lite";
-import { openApp, openNotebook, type LabWindow } from "../../setup/lite-browser";
-import { studentEdition } from "../../setup/editions";
-import { cellText, readNotebook, type Notebook } from "../../setup/notebook";
+import { buildLite, LITE_APP } from "../../frontends/lite";
+import { openApp, openNotebook, type LabWindow } from "../../frontends/lite-browser";
+import { studentEdition } from "../../editions/editions";
+import { cellText, readNotebook, type Notebook } from "../../editions/notebook";
 import type { CheckGrade } from "../../grading/types";
 import type { Validation } from "../../grading/validate";
 
 type ServeFn = (dir: string, port: number) => Promise<{ server: { close: () => void }; url: string }>;
 
-/** What the browser's validate returns (setup/lite-app/validate/plugin.js). */
+/** What the browser's validate returns (frontends/lite-app/validate/plugin.js). */
 interface BrowserValidation {
   lesson?: string;
   checks: CheckGrade[];

@@ -31,11 +31,11 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { launchBrowser } from "../helpers/browser";
 import { OUT } from "../helpers/notebooks";
 import { publishedSlugs } from "../../lib/lessons";
-import { buildLite } from "../../setup/lite";
+import { buildLite } from "../../frontends/lite";
 import { LITE_TEST_SITES } from "../../setup/test-sites";
-import { openApp, openNotebook, runAll, runSummary, type LabWindow } from "../../setup/lite-browser";
-import { contentHash } from "../../setup/editions";
-import type { Notebook } from "../../setup/notebook";
+import { openApp, openNotebook, runAll, runSummary, type LabWindow } from "../../frontends/lite-browser";
+import { contentHash } from "../../editions/editions";
+import type { Notebook } from "../../editions/notebook";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type AnyWindow = LabWindow;

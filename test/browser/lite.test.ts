@@ -1,5 +1,5 @@
 /**
- * The zero-install edition (`npm run lite`, setup/lite-app/) in headless
+ * The zero-install edition (`npm run lite`, frontends/lite-app/) in headless
  * Chromium. Two sites are built once each (the student editions, and
  * `--solutions`: the lessons as written; by npm test's preparation, or here
  * when this file runs alone) and served by a plain static file
@@ -32,11 +32,11 @@ import { ARTIFACTS, DRAWN_DATA, launchBrowser, lessonCheckIds, progressProblems 
 import { OUT, ROOT, sourceNotebook } from "../helpers/notebooks";
 import { publishedSlugs } from "../../lib/lessons";
 import { courseSecrets, findSecretLeaks } from "../../tools/secret-scan";
-import { buildLite, LITE_APP } from "../../setup/lite";
+import { buildLite, LITE_APP } from "../../frontends/lite";
 import { LITE_TEST_SITES } from "../../setup/test-sites";
-import { closeNotebook, openApp, openNotebook, runAll, runFirstCodeCell, type LabWindow } from "../../setup/lite-browser";
-import { studentEdition } from "../../setup/editions";
-import { cellText, readNotebook, writeNotebook, type Notebook } from "../../setup/notebook";
+import { closeNotebook, openApp, openNotebook, runAll, runFirstCodeCell, type LabWindow } from "../../frontends/lite-browser";
+import { studentEdition } from "../../editions/editions";
+import { cellText, readNotebook, writeNotebook, type Notebook } from "../../editions/notebook";
 import { editionStatus } from "../../grading/validate";
 import type { NotebookGrade } from "../../grading/types";
 
@@ -78,7 +78,7 @@ interface Timing {
   backend: string;
 }
 
-// In the page: JupyterLab's app is window.jupyterapp (setup/lite-app/index.js).
+// In the page: JupyterLab's app is window.jupyterapp (frontends/lite-app/index.js).
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type AnyWindow = LabWindow;
 

@@ -22,8 +22,8 @@ import { executeSubmission } from "../../grading/execution";
 import { cellWarmerOf } from "../../grading/warming";
 import { readSubmission } from "../../grading/submission";
 import { DEFAULT_GRADE_OPTIONS, type GradeOptions } from "../../grading/types";
-import { studentEdition } from "../../setup/editions";
-import { codeSources, readNotebook, writeNotebook, type Notebook } from "../../setup/notebook";
+import { studentEdition } from "../../editions/editions";
+import { codeSources, readNotebook, writeNotebook, type Notebook } from "../../editions/notebook";
 import { OUT, ROOT } from "../helpers/notebooks";
 
 const SLUG = "01-logistic-regression";

@@ -14,8 +14,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { lessonCheckIds } from "../../lib/lessons";
-import { studentEdition, declaredFunction } from "../../setup/editions";
-import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../../setup/notebook";
+import { studentEdition, declaredFunction } from "../../editions/editions";
+import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../../editions/notebook";
 import { OUT, ROOT, sourceNotebook } from "../helpers/notebooks";
 import { copyCourse } from "../helpers/course-copy";
 import { lessonPoints } from "../helpers/grading";
@@ -183,7 +183,7 @@ describe("npm run grade: adversarial submissions in one run", () => {
  * with node_modules linked. Submissions executed there may edit its data/.
  */
 function scratchCourse(): string {
-  return copyCourse(path.join(OUT, `grade-course-${process.pid}`), ["package.json", "tsconfig.json", "lib", "setup", "kernel", "tools", "grading", "notebooks", "data", "build"]);
+  return copyCourse(path.join(OUT, `grade-course-${process.pid}`), ["package.json", "tsconfig.json", "lib", "setup", "kernel", "editions", "frontends", "bench", "tools", "grading", "notebooks", "data", "build"]);
 }
 
 describe("npm run grade: execution in a fresh kernel, and edited expected values", () => {

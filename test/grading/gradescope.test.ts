@@ -12,7 +12,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { formatValue } from "../../lib/checks";
 import { lessonChecks } from "../../grading/check-catalogue";
-import { readNotebook, writeNotebook } from "../../setup/notebook";
+import { readNotebook, writeNotebook } from "../../editions/notebook";
 import { autograderEntries } from "../../grading/gradescope";
 import { zipBuffer } from "../../grading/zip";
 import type { GradescopeResults } from "../../grading/gradescope-results";

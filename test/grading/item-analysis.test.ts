@@ -12,7 +12,7 @@ import { hintTiersShown } from "../../grading/hint-record";
 import { DENOMINATOR, itemAnalysis, itemAnalysisCsv, topMistakes, type ItemRow } from "../../grading/item-analysis";
 import type { StudentGrades } from "../../grading/gradebook";
 import type { CheckGrade, NotebookGrade } from "../../grading/types";
-import type { Notebook } from "../../setup/notebook";
+import type { Notebook } from "../../editions/notebook";
 import { parseCsv } from "../helpers/grading";
 
 const LESSON = "01-logistic-regression";

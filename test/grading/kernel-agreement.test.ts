@@ -21,8 +21,8 @@ import * as assert from "node:assert/strict";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { declaredFunction, studentEdition } from "../../setup/editions";
-import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../../setup/notebook";
+import { declaredFunction, studentEdition } from "../../editions/editions";
+import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../../editions/notebook";
 import { checkResults, OUT, ROOT, runNotebook, sourceNotebook, type NotebookRun } from "../helpers/notebooks";
 import { loadLesson } from "../../lib/lessons";
 

@@ -11,7 +11,7 @@ import * as assert from "node:assert/strict";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { jsonErrorSummary, parseNotebook } from "../../setup/notebook";
+import { jsonErrorSummary, parseNotebook } from "../../editions/notebook";
 import { MAX_SUBMISSION_BYTES, readSubmittedFile, readSubmittedNotebook } from "../../grading/submitted-file";
 import { cacheKey } from "../../grading/class-run";
 import { DEFAULT_GRADE_OPTIONS } from "../../grading/types";

@@ -11,12 +11,12 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { lessonCheckIds } from "../../lib/lessons";
-import { contentHash, studentEdition } from "../../setup/editions";
-import { readNotebook, toSource, writeNotebook, type Notebook } from "../../setup/notebook";
+import { contentHash, studentEdition } from "../../editions/editions";
+import { readNotebook, toSource, writeNotebook, type Notebook } from "../../editions/notebook";
 import { OUT, ROOT, sourceNotebook } from "../helpers/notebooks";
 import { lessonPoints } from "../helpers/grading";
 import { currentEditionHashes, type Validation } from "../../grading/validate";
-import { EDITIONS_PATH, MANIFEST_PATH } from "../../setup/release-manifest";
+import { EDITIONS_PATH, MANIFEST_PATH } from "../../editions/release-manifest";
 
 const SLUG = "01-logistic-regression";
 const VALIDATE = path.join(ROOT, "build", "grading", "validate.js");

@@ -9,12 +9,12 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import type { Browser } from "playwright-core";
-import { launchChromium } from "../../setup/lite-browser";
+import { launchChromium } from "../../frontends/lite-browser";
 import { lessonCheckIds, lessonSlugs } from "../../lib/lessons";
 import { ROOT } from "./notebooks";
 
 export const ARTIFACTS = path.join(ROOT, "artifacts", "browser");
-export { CHROMIUM } from "../../setup/lite-browser";
+export { CHROMIUM } from "../../frontends/lite-browser";
 export const NOTEBOOKS = lessonSlugs().map((slug) => `${slug}.ipynb`);
 
 export interface Server {

@@ -8,13 +8,13 @@ import * as path from "path";
 import { ROOT } from "../../lib/runtime/paths";
 
 /**
- * setup/jupyterlab-app has its own npm install and webpack build (hundreds of
+ * frontends/jupyterlab-app has its own npm install and webpack build (hundreds of
  * MB once the browser test has built it, possibly being written at that very
  * moment); no copy needs it. Nor the kernel's caches of compiled cells (a few
  * thousand files): their keys name the course folder, so a copy's kernels
  * would never find an entry in them.
  */
-const NEVER_COPIED = [path.join(ROOT, "setup", "jupyterlab-app"), ...["cells", "student-cells"].map((d) => path.join(ROOT, "build", "lib", "cache", d))];
+const NEVER_COPIED = [path.join(ROOT, "frontends", "jupyterlab-app"), ...["cells", "student-cells"].map((d) => path.join(ROOT, "build", "lib", "cache", d))];
 
 /**
  * Copies `entries` (top-level files and folders of the course) to `dest`,

@@ -6,8 +6,8 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { declaredFunction } from "../../setup/editions";
-import { cellText, toSource, type Notebook } from "../../setup/notebook";
+import { declaredFunction } from "../../editions/editions";
+import { cellText, toSource, type Notebook } from "../../editions/notebook";
 import { ROOT } from "./notebooks";
 import { loadLesson } from "../../lib/lessons";
 import { isQuizId } from "../../lib/checks/quiz-answer";

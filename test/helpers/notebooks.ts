@@ -1,6 +1,6 @@
 /**
  * Test helpers for notebooks: run one in a real tslab kernel through Jupyter's
- * nbclient (setup/run_notebook.py), read what every cell did, build the
+ * nbclient (kernel/run_notebook.py), read what every cell did, build the
  * student edition or a deliberately wrong edition next to the real ones.
  */
 import { spawnSync } from "child_process";
@@ -11,8 +11,8 @@ import * as tf from "@tensorflow/tfjs";
 import { parseResults, type CheckResult } from "../../lib/checks";
 import { loadLesson } from "../../lib/lessons";
 import { parseRecords, type RecordedValue } from "../../lib/runtime/record";
-import { declaredFunction, studentEdition } from "../../setup/editions";
-import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../../setup/notebook";
+import { declaredFunction, studentEdition } from "../../editions/editions";
+import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../../editions/notebook";
 
 export { ROOT } from "../../lib/runtime/paths";
 import { ROOT } from "../../lib/runtime/paths";
@@ -66,7 +66,7 @@ export function runNotebook(file: string, opts: { cellTimeout?: number; keepGoin
   const python = process.env.COURSE_TEST_PYTHON ?? "/usr/bin/python3";
   const out = path.join(OUT, `${path.basename(file, ".ipynb")}-${process.pid}-${Date.now()}.json`);
   fs.mkdirSync(OUT, { recursive: true });
-  const r = spawnSync(python, [path.join(ROOT, "setup", "run_notebook.py"), file, "--probe", "--out", out, "--cell-timeout", String(opts.cellTimeout ?? 180), ...(opts.keepGoing ? ["--keep-going"] : [])], {
+  const r = spawnSync(python, [path.join(ROOT, "kernel", "run_notebook.py"), file, "--probe", "--out", out, "--cell-timeout", String(opts.cellTimeout ?? 180), ...(opts.keepGoing ? ["--keep-going"] : [])], {
     encoding: "utf8",
     timeout: 15 * 60_000,
   });

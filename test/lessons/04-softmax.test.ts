@@ -14,7 +14,7 @@ import * as tf from "@tensorflow/tfjs";
 import { checker, BinaryCrossentropy, SparseCategoricalCrossentropy, unitBoundary, type HiddenUnit } from "../../lib/lessons/04-softmax";
 import { initBackend } from "../../lib/runtime";
 import { drawnFigures, figuresAndHtml, markdownCells, solutionFunctions, recorded, sourceNotebook } from "../helpers/notebooks";
-import { cellText, readNotebook } from "../../setup/notebook";
+import { cellText, readNotebook } from "../../editions/notebook";
 import { readQuizKeys } from "../../grading/quiz-key-file";
 import { loadExpected, quizOptions } from "../../lib/checks";
 import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails, assertBetween, assertNear, itAcceptsEveryRightChoice } from "../helpers/lesson-contract";

@@ -16,7 +16,7 @@ import { initBackend } from "../../lib/runtime";
 import { loadExpected } from "../../lib/checks";
 import { labelAccuracy } from "../../lib/course/accuracy";
 import { figuresAndHtml, leakedTensors, markdownCells, solutionFunctions, cellRecords, recorded, sourceNotebook } from "../helpers/notebooks";
-import { cellText, readNotebook } from "../../setup/notebook";
+import { cellText, readNotebook } from "../../editions/notebook";
 import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails, assertBackendRecorded, assertBetween, codeCell, itAcceptsEveryRightChoice } from "../helpers/lesson-contract";
 
 const SLUG = "05-adam";

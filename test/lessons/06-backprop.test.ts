@@ -13,7 +13,7 @@ import { checker } from "../../lib/lessons/06-backprop";
 import { initBackend } from "../../lib/runtime";
 import { quizOptions, storedCheck } from "../../lib/checks";
 import { readQuizKeys } from "../../grading/quiz-key-file";
-import { cellText, readNotebook } from "../../setup/notebook";
+import { cellText, readNotebook } from "../../editions/notebook";
 import { figuresAndHtml, solutionFunctions, sourceNotebook, recorded } from "../helpers/notebooks";
 import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails, assertNear } from "../helpers/lesson-contract";
 

@@ -17,12 +17,12 @@ import { parseGradeArgs } from "../../grading/grade";
 import { parseValidateArgs } from "../../grading/validate";
 import { parseGradescopeArgs } from "../../grading/gradescope";
 import { parseGradescopeRunArgs } from "../../grading/gradescope-run";
-import { parseBenchGradingArgs } from "../../grading/bench";
+import { parseBenchGradingArgs } from "../../bench/grading";
 import { parseReleaseArgs } from "../../tools/release";
 import { parseNewLessonArgs } from "../../tools/new-lesson";
 import { parseStartArgs } from "../../setup/start";
-import { parseLiteArgs } from "../../setup/lite";
-import { parseBenchArgs } from "../../setup/bench";
+import { parseLiteArgs } from "../../frontends/lite";
+import { parseBenchArgs } from "../../bench/bench";
 import { parseStudentArgs } from "../../setup/student";
 
 /** Each command's compiled entry point (what setup/bootstrap.js runs for `npm run <command>`). */
@@ -31,12 +31,12 @@ const COMMANDS: Record<string, string> = {
   validate: "grading/validate.js",
   gradescope: "grading/gradescope.js",
   "gradescope-run": "grading/gradescope-run.js",
-  "bench --grading": "grading/bench.js",
+  "bench --grading": "bench/grading.js",
   release: "tools/release.js",
   "new-lesson": "tools/new-lesson.js",
   start: "setup/start.js",
-  lite: "setup/lite.js",
-  bench: "setup/bench.js",
+  lite: "frontends/lite.js",
+  bench: "bench/bench.js",
   student: "setup/student.js",
 };
 

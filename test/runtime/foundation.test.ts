@@ -14,8 +14,8 @@ import { BACKEND_ENV, createRng, figureHtml, initBackend } from "../../lib/runti
 import { compare, createChecker, parseResults, renderHtml, runCheck, storedFunctionCheck } from "../../lib/checks";
 import { loadCoffeeData } from "../../lib/course/coffee";
 import { loadBinaryDigits, loadDigitHeldOutSet, loadDigitTrainingSet, resample28to20 } from "../../lib/course/digits";
-import { generateStudentEditions, stripSolutions } from "../../setup/editions";
-import { readNotebook, writeNotebook } from "../../setup/notebook";
+import { generateStudentEditions, stripSolutions } from "../../editions/editions";
+import { readNotebook, writeNotebook } from "../../editions/notebook";
 import { ROOT } from "../helpers/notebooks";
 
 const python = process.env.COURSE_TEST_PYTHON ?? "/usr/bin/python3";

@@ -1,5 +1,5 @@
 /**
- * setup/editions.ts: the student edition stubs every solution region, clears
+ * editions/editions.ts: the student edition stubs every solution region, clears
  * outputs and records a hash; regenerating never overwrites a student's work.
  */
 import { after, describe, it } from "node:test";
@@ -9,8 +9,8 @@ import * as os from "os";
 import * as path from "path";
 import { NotCompletedError, callStudent } from "../../lib/checks/harness";
 import { QUIZ_PLACEHOLDER } from "../../lib/checks/quiz-answer";
-import { VALIDATE_CELL_ID, contentHash, declaredFunction, editionHashes, generateStudentEditions, isUnedited, stripSolutions, stubLines, studentEdition } from "../../setup/editions";
-import { cellText, readNotebook, writeNotebook, type Cell, type Notebook } from "../../setup/notebook";
+import { VALIDATE_CELL_ID, contentHash, declaredFunction, editionHashes, generateStudentEditions, isUnedited, stripSolutions, stubLines, studentEdition } from "../../editions/editions";
+import { cellText, readNotebook, writeNotebook, type Cell, type Notebook } from "../../editions/notebook";
 import { ROOT } from "../../lib/runtime/paths";
 
 function code(source: string, extra: Partial<Cell> = {}): Cell {
@@ -160,7 +160,7 @@ describe("studentEdition", () => {
     assert.equal((browser.cells.at(-1) as Cell).id, VALIDATE_CELL_ID);
     assert.match(last, /kept in this browser/);
     assert.match(last, /File → Download/);
-    assert.match(last, /Check as the grader/, "the browser's validate (setup/lite-app/validate/)");
+    assert.match(last, /Check as the grader/, "the browser's validate (frontends/lite-app/validate/)");
     assert.match(last, /Submit.*01-x\.ipynb/);
     assert.equal(isUnedited(browser), true, "its recorded hash covers its own closing cell");
     const editions = (["student", "notebooks", "browser"] as const).map((place) => studentEdition(source, "notebooks/01-x.ipynb", place));

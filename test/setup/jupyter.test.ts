@@ -9,7 +9,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { findJupyter, jupyterEnv, JUPYTER_DATA, probeAll, probePython, pythonCandidates, writeKernelSpec } from "../../setup/jupyter";
-import { ensureLabApp, labAppEnv, labAppIsBuilt, labAppSourceHash, LAB_APP_SOURCES } from "../../setup/jupyterlab-app";
+import { ensureLabApp, labAppEnv, labAppIsBuilt, labAppSourceHash, LAB_APP_SOURCES } from "../../frontends/jupyterlab-app";
 import { OUT } from "../helpers/notebooks";
 import { ROOT } from "../helpers/notebooks";
 
@@ -21,7 +21,7 @@ describe("kernel spec", () => {
     assert.equal(spec.argv[0], process.execPath);
     assert.deepEqual(spec.argv.slice(1, -2), ["--max-semi-space-size=4"]);
     assert.ok(path.isAbsolute(spec.argv[2] as string));
-    assert.equal(spec.argv[2], path.join(ROOT, "setup", "kernel.js"));
+    assert.equal(spec.argv[2], path.join(ROOT, "kernel", "kernel.js"));
     assert.equal(spec.argv[3], "{connection_file}");
     assert.equal(spec.language, "typescript");
   });
@@ -36,9 +36,9 @@ describe("kernel spec", () => {
   });
 
   it("the launcher refuses to start without a connection file, with a usage line", () => {
-    const r = spawnSync(process.execPath, [path.join(ROOT, "setup", "kernel.js")], { encoding: "utf8" });
+    const r = spawnSync(process.execPath, [path.join(ROOT, "kernel", "kernel.js")], { encoding: "utf8" });
     assert.equal(r.status, 2);
-    assert.match(r.stderr, /usage: node setup\/kernel\.js <connection_file>/);
+    assert.match(r.stderr, /usage: node kernel\/kernel\.js <connection_file>/);
   });
 });
 
@@ -69,11 +69,11 @@ describe("Jupyter discovery", () => {
 });
 
 describe("the course's JupyterLab build (jupyterlab-app/)", () => {
-  const dir = path.join(ROOT, "setup", "jupyterlab-app");
+  const dir = path.join(ROOT, "frontends", "jupyterlab-app");
   it("extensions.json is the one list of JupyterLab extensions: both front ends' packages have each, no other file names one", () => {
     const listed = JSON.parse(fs.readFileSync(path.join(dir, "extensions.json"), "utf8")) as string[];
     assert.ok(listed.length > 10 && listed.every((e) => /^@jupyterlab\/[a-z-]+-extension$/.test(e)), "a list of extension packages");
-    const lite = path.join(ROOT, "setup", "lite-app");
+    const lite = path.join(ROOT, "frontends", "lite-app");
     for (const app of [dir, lite]) {
       const pkg = JSON.parse(fs.readFileSync(path.join(app, "package.json"), "utf8")) as { dependencies: Record<string, string> };
       assert.deepEqual(listed.filter((e) => !pkg.dependencies[e]), [], `dependencies of ${path.relative(ROOT, app)}/package.json`);

@@ -1,7 +1,7 @@
 /**
  * Every hook into another package's internals says, in its file's header,
  * what it patches, which internal it relies on and which test fails the day
- * that internal changes (kernel/hooks/*.js, setup/tslab-send-queue.js). The
+ * that internal changes (kernel/hooks/*.js, kernel/tslab-send-queue.js). The
  * named test must exist, under that exact name, in the named test file: a
  * renamed or deleted guard makes this fail, so the header cannot rot.
  */
@@ -15,7 +15,7 @@ import { ROOT } from "../../lib/runtime/paths";
 export function hookFiles(root: string): string[] {
   const dir = path.join(root, "kernel", "hooks");
   const hooks = fs.readdirSync(dir).filter((f) => f.endsWith(".js")).map((f) => path.join("kernel", "hooks", f));
-  return [...hooks.sort(), path.join("setup", "tslab-send-queue.js")];
+  return [...hooks.sort(), path.join("kernel", "tslab-send-queue.js")];
 }
 
 export interface HookHeader {

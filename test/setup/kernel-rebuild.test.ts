@@ -31,9 +31,9 @@ function probeNotebook(): string {
 function runProbe(): NotebookRun {
   const spec = path.join(COPY, ".jupyter", "kernels", "tslab");
   fs.mkdirSync(spec, { recursive: true });
-  fs.writeFileSync(path.join(spec, "kernel.json"), JSON.stringify({ argv: [process.execPath, path.join(COPY, "setup", "kernel.js"), "{connection_file}"], display_name: "copy", language: "typescript" }));
+  fs.writeFileSync(path.join(spec, "kernel.json"), JSON.stringify({ argv: [process.execPath, path.join(COPY, "kernel", "kernel.js"), "{connection_file}"], display_name: "copy", language: "typescript" }));
   const out = path.join(OUT, `edit-probe-${Date.now()}.json`);
-  spawnSync(python, [path.join(ROOT, "setup", "run_notebook.py"), probeNotebook(), "--out", out], {
+  spawnSync(python, [path.join(ROOT, "kernel", "run_notebook.py"), probeNotebook(), "--out", out], {
     env: { ...process.env, JUPYTER_PATH: path.join(COPY, ".jupyter") },
     encoding: "utf8",
     timeout: 5 * 60_000,
@@ -45,8 +45,8 @@ function runProbe(): NotebookRun {
 
 before(() => {
   // build/ too, with its .tsbuildinfo: the edit below is then compiled incrementally, as on an instructor's machine.
-  copyCourse(COPY, ["package.json", "tsconfig.json", "lib", "setup", "kernel", "tools", "test", "notebooks", "data", "oracle", "grading", "build"]);
-  const build = spawnSync(process.execPath, [path.join(COPY, "setup", "build-lib.js"), "--strict"], { cwd: COPY, encoding: "utf8" });
+  copyCourse(COPY, ["package.json", "tsconfig.json", "lib", "setup", "kernel", "editions", "frontends", "bench", "tools", "test", "notebooks", "data", "oracle", "grading", "build"]);
+  const build = spawnSync(process.execPath, [path.join(COPY, "kernel", "build-lib.js"), "--strict"], { cwd: COPY, encoding: "utf8" });
   assert.equal(build.status, 0, build.stderr);
 });
 

@@ -10,7 +10,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { codeSources, readNotebook } from "../../setup/notebook";
+import { codeSources, readNotebook } from "../../editions/notebook";
 import { ROOT, runKernelWarm, warmCellCache, warmKernelCodeCacheFor } from "../../setup/jupyter";
 
 interface Diagnostic {
@@ -226,7 +226,7 @@ describe("kernel speed-ups", () => {
     // Last, a cell the kernel refuses: the answer carries its error in tslab's words (the grader's verdict).
     const requests = [{ cells: [nbA[0]], dir: base }, { cells: nbA, dir: a }, { cells: nbB, dir: b }, "{", { cells: "x", dir: 1 }, { cells: [nbA[0], `const bad_${token}: number = "3";\n`], dir: path.join(tmp, "c") }];
     try {
-      const r = spawnSync(process.execPath, [...speedups.KERNEL_NODE_FLAGS, path.join(ROOT, "setup", "kernel.js"), "--serve-cell-warms", path.join(ROOT, "notebooks")], {
+      const r = spawnSync(process.execPath, [...speedups.KERNEL_NODE_FLAGS, path.join(ROOT, "kernel", "kernel.js"), "--serve-cell-warms", path.join(ROOT, "notebooks")], {
         input: requests.map((q) => (typeof q === "string" ? q : JSON.stringify(q))).join("\n") + "\n",
         env: { ...process.env, COURSE_CELL_CACHE_DIR: base, COURSE_NO_REBUILD: "1" },
         encoding: "utf8",
@@ -311,7 +311,7 @@ describe("kernel speed-ups", () => {
     assert.deepEqual(JSON.parse(r.stdout), { before: [2307], after: [], next: [] });
   });
 
-  it("`node setup/kernel.js --warm` fills the code cache and the digit cache through the hooks", () => {
+  it("`node kernel/kernel.js --warm` fills the code cache and the digit cache through the hooks", () => {
     const report = runKernelWarm();
     assert.deepEqual(report.diagnostics, { light: [], node: [] }, "a lesson import compiles in the light program; a Node cell in the full one");
     assert.equal(report.lightPrograms, 1);

@@ -1,6 +1,6 @@
 /**
  * Saving JupyterLab settings through the course's own JupyterLab server
- * (setup/jupyterlab-app/course_lab.py), started by `npm start -- --lab` with a
+ * (frontends/jupyterlab-app/course_lab.py), started by `npm start -- --lab` with a
  * scratch settings folder. JupyterLab 4 offers a setting's choices as
  * `oneOf: [{ const: … }]` (Settings → Notebook → Windowing mode); the server must
  * save every choice and still reject a value outside them.
@@ -10,7 +10,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import { findJupyter } from "../../setup/jupyter";
-import { ensureLabApp } from "../../setup/jupyterlab-app";
+import { ensureLabApp } from "../../frontends/jupyterlab-app";
 import { startServer, type Server } from "../helpers/browser";
 import { OUT } from "../helpers/notebooks";
 

@@ -1,5 +1,5 @@
 /**
- * The browser kernel's cell compiler (setup/lite-app/kernel/convert.js), run in
+ * The browser kernel's cell compiler (frontends/lite-app/kernel/convert.js), run in
  * Node: cells share top-level declarations with tslab's semantics (a name
  * from an earlier cell is read live, may be declared again, and a last
  * expression is the cell's value), TypeScript syntax is compiled away and
@@ -15,7 +15,7 @@ interface Runner {
   locals: Record<string, unknown>;
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const kernel = require(path.join(ROOT, "setup", "lite-app", "kernel", "convert.js")) as {
+const kernel = require(path.join(ROOT, "frontends", "lite-app", "kernel", "convert.js")) as {
   createCellRunner: (req: (id: string) => unknown) => Runner;
   CompileError: new (m: string[]) => Error;
 };

@@ -1,7 +1,7 @@
 /**
  * The browser edition's pieces that keep the student's work, in Node
- * (setup/lite-app/work/): the content hash it applies the release rule with
- * is the tslab edition's (setup/editions.ts), and its hand-written zip opens
+ * (frontends/lite-app/work/): the content hash it applies the release rule with
+ * is the tslab edition's (editions/editions.ts), and its hand-written zip opens
  * with another implementation (Python's zipfile), names, bytes and CRCs.
  */
 import { describe, it } from "node:test";
@@ -13,15 +13,15 @@ import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../../lib/runtime/paths";
 import { publishedSlugs } from "../../lib/lessons";
-import { contentHash, isUnedited, studentEdition } from "../../setup/editions";
-import { readNotebook, type Notebook } from "../../setup/notebook";
+import { contentHash, isUnedited, studentEdition } from "../../editions/editions";
+import { readNotebook, type Notebook } from "../../editions/notebook";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const hash = require(path.join(ROOT, "setup", "lite-app", "work", "hash.js")) as { sha256Hex: (b: Uint8Array) => string; contentHash: (nb: Notebook) => string; isUnedited: (nb: Notebook) => boolean };
+const hash = require(path.join(ROOT, "frontends", "lite-app", "work", "hash.js")) as { sha256Hex: (b: Uint8Array) => string; contentHash: (nb: Notebook) => string; isUnedited: (nb: Notebook) => boolean };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const zip = require(path.join(ROOT, "setup", "lite-app", "work", "zip.js")) as { zipStore: (f: { name: string; data: Uint8Array; date?: Date }[]) => Uint8Array };
+const zip = require(path.join(ROOT, "frontends", "lite-app", "work", "zip.js")) as { zipStore: (f: { name: string; data: Uint8Array; date?: Date }[]) => Uint8Array };
 
-describe("browser edition: keeping the student's work (setup/lite-app/work)", () => {
+describe("browser edition: keeping the student's work (frontends/lite-app/work)", () => {
   it("SHA-256 as Node's, for lengths around every block boundary and any bytes", () => {
     for (const n of [0, 1, 55, 56, 63, 64, 65, 119, 120, 128, 1000, 100_000]) {
       const b = randomBytes(n);

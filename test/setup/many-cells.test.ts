@@ -1,6 +1,6 @@
 /**
  * Issue 26: a notebook of many small cells must not lose requests or kill the
- * course kernel. Without setup/tslab-send-queue.js, tslab's iopub socket threw
+ * course kernel. Without kernel/tslab-send-queue.js, tslab's iopub socket threw
  * EBUSY after ~170 cells sent at once (Run All): the kernel stopped answering,
  * and with the wasm backend loaded it died (exit code 7). Both runs below use
  * a real tslab kernel through Jupyter, with the wasm backend loaded as the
@@ -26,7 +26,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { OUT, ROOT, problems, runNotebook } from "../helpers/notebooks";
-import { writeNotebook, type Notebook } from "../../setup/notebook";
+import { writeNotebook, type Notebook } from "../../editions/notebook";
 
 const RUN_ALL_CELLS = 2000;
 const CELL_BY_CELL_CELLS = 500;

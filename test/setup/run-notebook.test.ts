@@ -1,5 +1,5 @@
 /**
- * setup/run_notebook.py's --keep-going: after a failed cell the next cells
+ * kernel/run_notebook.py's --keep-going: after a failed cell the next cells
  * still run, as when a student runs them one by one (tslab would abort a cell
  * sent within 200 ms of the failure; the runner waits). Without it the cells
  * below a failure are "abort", as in Run All.
@@ -8,7 +8,7 @@ import { before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
-import { writeNotebook, toSource } from "../../setup/notebook";
+import { writeNotebook, toSource } from "../../editions/notebook";
 import { OUT, runNotebook, type NotebookRun } from "../helpers/notebooks";
 
 const FILE = path.join(OUT, `keep-going-${process.pid}.ipynb`);

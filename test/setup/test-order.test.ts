@@ -8,8 +8,8 @@ import { once } from "events";
 import * as path from "path";
 import { lessonCells, namesLesson, selectTestFiles, siteJobs, startOrder } from "../../setup/test";
 import { startCellCacheWarm, warmCellCache, ROOT } from "../../setup/jupyter";
-import { studentEdition } from "../../setup/editions";
-import { codeSources, readNotebook } from "../../setup/notebook";
+import { studentEdition } from "../../editions/editions";
+import { codeSources, readNotebook } from "../../editions/notebook";
 import { lessonSlugs } from "../../lib/lessons";
 
 describe("npm test's start order", () => {

@@ -1,5 +1,5 @@
 /**
- * setup/tslab-send-queue.js: one ZeroMQ send at a time on each of tslab's
+ * kernel/tslab-send-queue.js: one ZeroMQ send at a time on each of tslab's
  * sockets. The first test drives tslab's own ZmqServer (real zeromq sockets)
  * the way a Run All does, and fails the day a tslab update stops assigning its
  * sockets where the hook expects them; the second pins the queue's contract on
@@ -15,7 +15,7 @@ import * as path from "path";
 import { ROOT } from "../../setup/jupyter";
 
 const TSLAB = path.join(ROOT, "node_modules", "tslab", "dist");
-const sendQueue = require(path.join(ROOT, "setup", "tslab-send-queue.js")) as typeof import("../../setup/tslab-send-queue");
+const sendQueue = require(path.join(ROOT, "kernel", "tslab-send-queue.js")) as typeof import("../../kernel/tslab-send-queue");
 
 interface ZmqSocket {
   send(msg: unknown): Promise<void>;

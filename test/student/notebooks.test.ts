@@ -14,9 +14,9 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import { lessonCheckIds, lessonSlugs } from "../../lib/lessons";
-import { studentEdition } from "../../setup/editions";
-import { readNotebook, writeNotebook, type Notebook } from "../../setup/notebook";
-import { EDITIONS_PATH, isRelease } from "../../setup/release-manifest";
+import { studentEdition } from "../../editions/editions";
+import { readNotebook, writeNotebook, type Notebook } from "../../editions/notebook";
+import { EDITIONS_PATH, isRelease } from "../../editions/release-manifest";
 import { OUT, ROOT, checkResults, problems, runNotebook } from "../helpers/notebooks";
 
 /** The lessons to run: all, or those named in COURSE_TEST_LESSONS. */

@@ -18,7 +18,7 @@ const python = process.env.COURSE_TEST_PYTHON ?? "/usr/bin/python3";
 before(() => {
   // Timestamps kept, so the copy's package-lock.json is not "newer" than node_modules (no needless npm ci).
   // build/ too, with its .tsbuildinfo: the copy then compiles only what the scaffold adds (tsc --incremental).
-  copyCourse(COPY, ["package.json", "package-lock.json", "tsconfig.json", "LICENSE", "README.md", "lib", "setup", "kernel", "tools", "test", "notebooks", "data", "oracle", "grading", "build"]);
+  copyCourse(COPY, ["package.json", "package-lock.json", "tsconfig.json", "LICENSE", "README.md", "lib", "setup", "kernel", "editions", "frontends", "bench", "tools", "test", "notebooks", "data", "oracle", "grading", "build"]);
 });
 
 describe("npm run new-lesson", () => {
@@ -40,7 +40,7 @@ describe("npm run new-lesson", () => {
   it("the scaffolded lesson passes the test suite as generated (the test command, in the copy)", () => {
     // Build and test exactly as `npm test` does after its install step. npm itself is not run in the
     // copy: `npm ci` would empty the shared node_modules through the symlink.
-    const build = spawnSync(process.execPath, [path.join(COPY, "setup", "build-lib.js"), "--strict"], { cwd: COPY, encoding: "utf8" });
+    const build = spawnSync(process.execPath, [path.join(COPY, "kernel", "build-lib.js"), "--strict"], { cwd: COPY, encoding: "utf8" });
     assert.equal(build.status, 0, build.stderr);
     // The one single-lesson command the docs and the scaffold give: it adds the conventions and staleness tests itself.
     const r = spawnSync(process.execPath, [path.join(COPY, "build", "setup", "test.js"), SLUG], {
@@ -66,8 +66,8 @@ describe("npm run new-lesson", () => {
       const r = spawnSync(process.execPath, [path.join(COPY, "build", "tools", "release.js"), dir, ...flags], { cwd: COPY, encoding: "utf8", env: { ...process.env, INIT_CWD: COPY } });
       assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
     };
-    // The release copies setup/jupyterlab-app's sources, which the course copy leaves out (its install and build are large).
-    fs.cpSync(path.join(ROOT, "setup", "jupyterlab-app"), path.join(COPY, "setup", "jupyterlab-app"), { recursive: true, filter: (src) => !/[/\\](node_modules|build|static)$/.test(src) });
+    // The release copies frontends/jupyterlab-app's sources, which the course copy leaves out (its install and build are large).
+    fs.cpSync(path.join(ROOT, "frontends", "jupyterlab-app"), path.join(COPY, "frontends", "jupyterlab-app"), { recursive: true, filter: (src) => !/[/\\](node_modules|build|static)$/.test(src) });
     const without = path.join(OUT, "scaffold-release");
     const withDrafts = path.join(OUT, "scaffold-release-drafts");
     for (const d of [without, withDrafts]) fs.rmSync(d, { recursive: true, force: true });

@@ -11,14 +11,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { loadLesson, lessonCheckIds, lessonSlugs } from "../../lib/lessons";
-import { studentEdition } from "../../setup/editions";
-import { cellText, readNotebook, toSource, writeNotebook, type Cell, type Notebook } from "../../setup/notebook";
+import { studentEdition } from "../../editions/editions";
+import { cellText, readNotebook, toSource, writeNotebook, type Cell, type Notebook } from "../../editions/notebook";
 import { lessonPoints } from "../helpers/grading";
 import { GENERIC_LINES, importClosure, releasedPaths, isLoopHeader, prunePackageLock, withoutDraftEntries, writeRelease, type ReleaseResult } from "../../tools/release";
 import { courseSecrets, findSecretLeaks } from "../../tools/secret-scan";
 import { readQuizKeys, type QuizKeyFile } from "../../grading/quiz-key-file";
 import type { ExpectedFile } from "../../lib/checks";
-import { MANIFEST_PATH, readReleaseManifest } from "../../setup/release-manifest";
+import { MANIFEST_PATH, readReleaseManifest } from "../../editions/release-manifest";
 import { ROOT } from "../helpers/notebooks";
 
 const SCRATCH = fs.mkdtempSync(path.join(os.tmpdir(), "course-release-test-"));
@@ -93,9 +93,9 @@ describe("what a release copies of the grader", () => {
   it("is validate's import closure: every module on its path (found from the code), never the instructor's commands or keys", () => {
     const closure = importClosure(ROOT, ["grading/validate.ts", "grading/worker-process.ts", "grading/worker.ts"]);
     // Reached only through other modules: validate → grade-notebook → scoring → … → submitted-file.
-    for (const f of ["grading/grade-notebook.ts", "grading/scoring.ts", "grading/submitted-file.ts", "grading/cgroup.ts", "setup/notebook.ts"]) assert.ok(closure.includes(f), f);
-    for (const f of ["grading/grade.ts", "grading/class-run.ts", "grading/gradebook.ts", "grading/bench.ts"]) assert.ok(!closure.includes(f), f);
-    assert.ok(closure.every((f) => /^(grading|setup)\/[\w./-]+\.(ts|js)$/.test(f)), "code files only: no quiz key or hidden check");
+    for (const f of ["grading/grade-notebook.ts", "grading/scoring.ts", "grading/submitted-file.ts", "grading/cgroup.ts", "editions/notebook.ts"]) assert.ok(closure.includes(f), f);
+    for (const f of ["grading/grade.ts", "grading/class-run.ts", "grading/gradebook.ts", "bench/grading.ts"]) assert.ok(!closure.includes(f), f);
+    assert.ok(closure.every((f) => /^(grading|setup|editions)\/[\w./-]+\.(ts|js)$/.test(f)), "code files only: no quiz key or hidden check");
     assert.ok(releasedPaths(ROOT).includes("grading/scoring-order.ts"));
   });
 });
@@ -139,15 +139,23 @@ describe("what a release contains", () => {
     }
   });
 
+  it("copies whole rooms: every file of kernel/, editions/ and setup/ is released", () => {
+    // Folders, not lists of their files: a file added to a room is released without anyone naming it.
+    for (const room of ["kernel", "editions", "setup", "lib", "frontends/jupyterlab-app"]) assert.ok(releasedPaths(ROOT).includes(room), room);
+    const released = new Set(filesUnder(DIR));
+    const missing = ["kernel", "editions", "setup"].flatMap((room) => filesUnder(path.join(ROOT, room)).map((f) => `${room}/${f}`)).filter((f) => !released.has(f));
+    assert.deepEqual(missing, []);
+  });
+
   it("no hidden checks, no oracle, no solution notebooks, no instructor tools or tests", () => {
     const files = filesUnder(DIR);
     assert.deepEqual(files.filter((f) => !f.startsWith("notebooks/")).sort(), release.files, "besides the student's notebooks/, the release wrote exactly the files it lists in its manifest");
     const forbidden = files.filter((f) =>
       /^(oracle|docs)\//.test(f) || /^grading\/(hidden|grade\.ts|README)/.test(f) || /hidden/i.test(f) ||
       /^test\/(lessons|grading|tools|browser|setup)\//.test(f) || f === "test/notebooks.test.ts" || f === "test/helpers/lesson-contract.ts" ||
-      /^tools\/(expected|new-lesson|release)\.ts$/.test(f) || f.startsWith("tools/templates/") || f === "setup/bench.ts");
+      /^tools\/(expected|new-lesson|release)\.ts$/.test(f) || f.startsWith("tools/templates/") || f.startsWith("bench/"));
     assert.deepEqual(forbidden, []);
-    assert.deepEqual(files.filter((f) => f.endsWith(".py")).sort(), ["setup/jupyterlab-app/course_lab.py", "setup/run_notebook.py"]);
+    assert.deepEqual(files.filter((f) => f.endsWith(".py")).sort(), ["frontends/jupyterlab-app/course_lab.py", "kernel/run_notebook.py"]);
     for (const f of files.filter((x) => x.endsWith(".ipynb"))) assert.doesNotMatch(fs.readFileSync(path.join(DIR, f), "utf8"), /BEGIN SOLUTION|END SOLUTION/, f);
     for (const f of files.filter((x) => x.endsWith(".json"))) assert.doesNotMatch(fs.readFileSync(path.join(DIR, f), "utf8"), /\.hidden"/, `${f} has a hidden check`);
   });

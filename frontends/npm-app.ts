@@ -1,5 +1,5 @@
 /**
- * The course's two front ends (setup/jupyterlab-app/, setup/lite-app/) are npm
+ * The course's two front ends (frontends/jupyterlab-app/, frontends/lite-app/) are npm
  * projects of their own, with their own lock files, installed on first use:
  * `npm ci` runs again only when the lock file changed (a marker in
  * node_modules records its hash).

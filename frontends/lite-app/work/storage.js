@@ -10,7 +10,7 @@
 //   moved to another folder of the same host finds the work saved under the
 //   old one. Work saved under JupyterLite's default name (this site's earlier
 //   builds) is moved into it once.
-// - The tslab edition's `updates/` rule (setup/editions.ts) for a new release
+// - The tslab edition's `updates/` rule (editions/editions.ts) for a new release
 //   of a lesson: a stored copy the student never edited (its cells still hash
 //   to its metadata.course.generatedHash) is dropped, so the new release shows;
 //   an edited copy is never touched, and the new release is saved next to it

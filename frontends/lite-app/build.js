@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // Builds the zero-install edition: a static JupyterLite site, from npm packages
-// only (no Python `jupyter lite build`). Called by setup/lite.ts (`npm run lite`):
+// only (no Python `jupyter lite build`). Called by frontends/lite.ts (`npm run lite`):
 //
 //   node build.js --root ROOT_DIR --out SITE_DIR --notebooks DIR [--lessons 01-a,02-b]
 //   (--lessons: the lessons whose modules and expected values the kernel holds; default every one;
-//    setup/lite.ts leaves draft lessons out this way)
+//    frontends/lite.ts leaves draft lessons out this way)
 //   node build.js … --contents-only     replaces only the notebooks of the site in SITE_DIR
 //
 // What the site holds (see README.md in this folder):
@@ -217,7 +217,7 @@ function writeSchemas(out) {
       all.push({ id: `${name}:${path.basename(file, ".json")}`, raw: "{}", schema: readJson(path.join(dir, file)), settings: {}, version: pkg.version });
     }
   }
-  // The course's defaults: no news pop-up (as setup/jupyterlab-app/app-settings/overrides.json).
+  // The course's defaults: no news pop-up (as frontends/jupyterlab-app/app-settings/overrides.json).
   write(path.join(out, "build", "schemas", "all.json"), JSON.stringify(all));
   write(path.join(out, "build", "schemas", "all_federated.json"), "[]");
   // English only, as JupyterLite's translation step writes it without language packs.
@@ -493,7 +493,7 @@ async function main() {
   const title = arg("title", "Neural Network Training");
   const t0 = Date.now();
   if (process.argv.includes("--contents-only")) {
-    // The site in `out` is current but for its notebooks (setup/lite.ts checks): replace those only.
+    // The site in `out` is current but for its notebooks (frontends/lite.ts checks): replace those only.
     fs.rmSync(path.join(out, "api", "contents"), { recursive: true, force: true });
     for (const f of fs.readdirSync(path.join(out, "files"))) if (f.endsWith(".ipynb")) fs.rmSync(path.join(out, "files", f));
     writeContents(notebooksDir, out);

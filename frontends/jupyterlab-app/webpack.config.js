@@ -6,7 +6,7 @@
 // the loaders JupyterLab's packages need (CSS, inline SVG icons, fonts).
 //
 // extensions.json is the one list of the JupyterLab extensions the course's
-// front ends include (setup/lite-app/build.js reads it too). index.js cannot
+// front ends include (frontends/lite-app/build.js reads it too). index.js cannot
 // read a list at run time (webpack bundles only what is required by name), so
 // this writes build/extensions.js: one require per extension, in a function
 // index.js calls where it registers them.

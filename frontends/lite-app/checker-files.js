@@ -3,13 +3,13 @@
 // program reads when a notebook imports what the site offers: TypeScript's
 // lib files (es2022, the lib tslab gives Node 18+), the course library's
 // .d.ts (build/lib), TensorFlow.js's and tslab's, the package.json files
-// module resolution reads on the way, and setup/kernel-types/globals.d.ts.
+// module resolution reads on the way, and kernel/kernel-types/globals.d.ts.
 //
 // They are found by compiling, with tslab's own TypeScript
 // (@tslab/typescript-for-tslab) and tslab's compiler options, one file that
 // imports every module the site offers, and recording every file the compiler
 // reads. Two sets, as the Node kernel has two programs (kernel/hooks/typescript-loader.js, light-converter.js):
-//   light  the light program: no @types, setup/kernel-types/globals.d.ts;
+//   light  the light program: no @types, kernel/kernel-types/globals.d.ts;
 //   node   what tslab's usual program reads on top of it (node_modules/@types,
 //          @types/node first), fetched by the browser only for a cell whose
 //          diagnostics may come from a missing Node.js type.
@@ -92,7 +92,7 @@ function checkerFiles(root, libraryModules) {
   const cell = path.join(notebooks, "__tslab__.ts");
   const imports = ["@tensorflow/tfjs", "tslab", ...libraryModules].map((m, i) => `import * as m${i} from ${JSON.stringify(m)};`).join("\n");
   const virtual = new Map([[cell, `export {};\n${imports}\n`]]);
-  const globals = path.join(root, "setup", "kernel-types", "globals.d.ts");
+  const globals = path.join(root, "kernel", "kernel-types", "globals.d.ts");
   const options = tslabOptions(ts, root);
   const light = filesRead(ts, root, [cell, globals], { ...options, types: [] }, virtual);
   const full = filesRead(ts, root, [cell], options, virtual);

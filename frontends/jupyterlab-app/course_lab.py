@@ -2,7 +2,7 @@
 with jupyterlab_server, which Debian packages (python3-jupyterlab-server) even
 though it does not package JupyterLab itself.
 
-    PYTHONPATH=setup/jupyterlab-app python3 -m course_lab --ServerApp.root_dir=. ...
+    PYTHONPATH=frontends/jupyterlab-app python3 -m course_lab --ServerApp.root_dir=. ...
 
 Debian 12 has jupyter_server 1.23; JupyterLab 4's front end also calls two
 endpoints that arrived in jupyter_server 2 (/api/me, /api/events/subscribe).
@@ -20,7 +20,7 @@ from jupyterlab_server import LabServerApp, settings_utils
 from tornado import web, websocket
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))  # setup/jupyterlab-app -> the course
+ROOT = os.path.dirname(os.path.dirname(HERE))  # frontends/jupyterlab-app -> the course
 BUILD = os.path.join(HERE, "build")
 # Per-user settings and workspaces stay in the project's own (git-ignored)
 # Jupyter folder; the browser tests point COURSE_LAB_STATE at a scratch folder.

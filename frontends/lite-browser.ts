@@ -1,12 +1,12 @@
 /**
- * Driving the browser edition (setup/lite-app/) in headless Chromium, for its
+ * Driving the browser edition (frontends/lite-app/) in headless Chromium, for its
  * test (test/browser/lite.test.ts) and `npm run bench`'s browser section:
  * open the app, open a notebook with its kernel, run every cell, close it. The
- * app exposes JupyterLab as `window.jupyterapp` (setup/lite-app/index.js);
+ * app exposes JupyterLab as `window.jupyterapp` (frontends/lite-app/index.js);
  * playwright-core is a development dependency.
  */
 import { chromium, type Browser, type Page } from "playwright-core";
-import { CHROMIUM } from "./jupyter";
+import { CHROMIUM } from "./chromium";
 
 /** Chromium to use: COURSE_CHROMIUM, else Debian's. */
 export { CHROMIUM };

@@ -4,7 +4,7 @@
  * The course's Jupyter kernel: recompiles the course library if an instructor
  * edited it, then starts tslab's TypeScript kernel in this process. The kernel
  * spec written by `npm start` / `npm test` points here with absolute paths:
- *   node <course>/setup/kernel.js <connection_file>
+ *   node <course>/kernel/kernel.js <connection_file>
  * Jupyter starts kernels in the notebook's folder; tslab compiles cells there.
  */
 "use strict";
@@ -14,7 +14,7 @@ const { ensureBuilt, ROOT } = require("./build-lib");
 const connectionFile = process.argv[2];
 const warm = connectionFile === "--warm";
 if (!connectionFile) {
-  process.stderr.write("usage: node setup/kernel.js <connection_file> | --warm | --warm-cells <cwd> | --serve-cell-warms <cwd>\n");
+  process.stderr.write("usage: node kernel/kernel.js <connection_file> | --warm | --warm-cells <cwd> | --serve-cell-warms <cwd>\n");
   process.exit(2);
 }
 try {
@@ -25,22 +25,22 @@ try {
   process.stderr.write(`course kernel: ${err instanceof Error ? err.message : err}\n`);
 }
 // The kernel's hooks, one per file (kernel/hooks/: see each file's header).
-const { prepareKernel, warmCaches } = require("../kernel/hooks/prepare");
-const { warmConverters } = require("../kernel/hooks/state");
-const { serveCellWarms, warmCellCache } = require("../kernel/hooks/warm-server");
+const { prepareKernel, warmCaches } = require("./hooks/prepare");
+const { warmConverters } = require("./hooks/state");
+const { serveCellWarms, warmCellCache } = require("./hooks/warm-server");
 if (connectionFile === "--warm-cells") {
-  // `node setup/kernel.js --warm-cells CWD` < [[cell sources of a notebook], …]: fill the cell cache, print what it did (JSON).
+  // `node kernel/kernel.js --warm-cells CWD` < [[cell sources of a notebook], …]: fill the cell cache, print what it did (JSON).
   const notebooks = JSON.parse(require("fs").readFileSync(0, "utf8"));
   process.stdout.write(`${JSON.stringify(warmCellCache(ROOT, process.argv[3] || process.cwd(), notebooks))}\n`);
   process.exit(0);
 }
 if (warm) {
-  // `node setup/kernel.js --warm`: fill the caches, print what the hooks did (JSON), exit.
+  // `node kernel/kernel.js --warm`: fill the caches, print what the hooks did (JSON), exit.
   process.stdout.write(`${JSON.stringify(warmCaches(ROOT))}\n`);
   process.exit(0);
 }
 if (connectionFile === "--serve-cell-warms") {
-  // `node setup/kernel.js --serve-cell-warms CWD`: the grader's cell warmer, one JSON request per line
+  // `node kernel/kernel.js --serve-cell-warms CWD`: the grader's cell warmer, one JSON request per line
   // on stdin, one JSON answer per line on stdout, until stdin ends (see kernel/hooks/warm-server.js).
   serveCellWarms(ROOT, process.argv[3] || process.cwd(), process.stdin, process.stdout);
 } else {

@@ -1,5 +1,5 @@
 // The student edition's content hash in the browser: the same value as
-// setup/editions.ts's contentHash (SHA-256 over each cell's type and text, hex,
+// editions/editions.ts's contentHash (SHA-256 over each cell's type and text, hex,
 // first 16 digits), which a student edition records as
 // metadata.course.generatedHash. A notebook whose cells still hash to it is
 // unedited. SHA-256 is written out here because crypto.subtle exists only on
@@ -64,7 +64,7 @@ function sha256Hex(bytes) {
 
 const cellText = (c) => (Array.isArray(c.source) ? c.source.join("") : c.source || "");
 
-/** setup/editions.ts's contentHash of a notebook (nbformat JSON). */
+/** editions/editions.ts's contentHash of a notebook (nbformat JSON). */
 function contentHash(nb) {
   const text = nb.cells.map((c) => `${c.cell_type}\u0000${cellText(c)}\u0001`).join("");
   return sha256Hex(new TextEncoder().encode(text)).slice(0, 16);

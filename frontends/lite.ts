@@ -1,6 +1,6 @@
 /**
  * `npm run lite`: the zero-install edition. Builds dist/lite/, a static
- * JupyterLite site made from npm packages only (setup/lite-app/), that runs the
+ * JupyterLite site made from npm packages only (frontends/lite-app/), that runs the
  * course's notebooks in the browser with a TypeScript kernel; students open it
  * from any static file server and need nothing installed.
  *
@@ -16,7 +16,7 @@
  * the build refuses to finish when tools/secret-scan.ts finds one in it.
  *
  * The build is skipped when the site in the output folder was built from the
- * same sources (a stamp records their hash), as for setup/jupyterlab-app/;
+ * same sources (a stamp records their hash), as for frontends/jupyterlab-app/;
  * when only the notebooks changed (switching between the student editions and
  * --solutions), only they are written.
  */
@@ -29,13 +29,13 @@ import { callerPath, parseCommandLine, runCommand, UsageError } from "../lib/run
 import { loadDigits } from "../lib/course/digits";
 import { LESSONS, lessonSlugs, publishedSlugs } from "../lib/lessons";
 import { courseSecrets, describeLeaks, findSecretLeaks } from "../tools/secret-scan";
-import { studentEdition } from "./editions";
-import { readNotebook, writeNotebook } from "./notebook";
+import { studentEdition } from "../editions/editions";
+import { readNotebook, writeNotebook } from "../editions/notebook";
 import { npmCiIfLockChanged, runStep } from "./npm-app";
 
-export const LITE_APP = path.join(ROOT, "setup", "lite-app");
+export const LITE_APP = path.join(ROOT, "frontends", "lite-app");
 export const LITE_OUT = path.join(ROOT, "dist", "lite");
-/** setup/lite-app's files the site is built from (besides the course's build/lib, notebooks and data). */
+/** frontends/lite-app's files the site is built from (besides the course's build/lib, notebooks and data). */
 const APP_SOURCES = ["package.json", "package-lock.json", "index.js", "build.js", "../jupyterlab-app/extensions.json", "templates/index.html", "kernel/plugin.js", "kernel/worker.js", "kernel/convert.js", "kernel/checker.js", "kernel/checker-worker.js", "kernel/checker-ts.js", "checker-files.js", "kernel/fs.js", "kernel/globals.js", "kernel/root.js", "kernel/tslab.js", "hooks/keep-notebook-metadata.js", "hooks/quiet-console.js", "work/plugin.js", "work/storage.js", "work/zip.js", "work/hash.js", "sw/course-sw.js", "validate/plugin.js", "validate/driver.js", "validate/worker-side.js", "validate/bundle.js"];
 const STAMP = ".course-lite-stamp";
 
@@ -73,7 +73,7 @@ function writeNotebooks(dir: string, solutions: boolean, slugs: readonly string[
 
 /**
  * Hashes of what a site is built from: `app`, everything but the notebooks
- * (setup/lite-app/, the compiled course library, data/); `site`, that and the
+ * (frontends/lite-app/, the compiled course library, data/); `site`, that and the
  * notebooks it offers.
  */
 function hashInputs(opts: LiteOptions): SiteStamp {
@@ -86,8 +86,8 @@ function hashInputs(opts: LiteOptions): SiteStamp {
   for (const f of APP_SOURCES) add(app, path.join(LITE_APP, f));
   add(app, path.join(ROOT, "build", ".stamp"));
   add(app, path.join(ROOT, "build", "BUILD_ERRORS.txt"));
-  // The type checker's light program reads it (setup/lite-app/checker-files.js).
-  add(app, path.join(ROOT, "setup", "kernel-types", "globals.d.ts"));
+  // The type checker's light program reads it (frontends/lite-app/checker-files.js).
+  add(app, path.join(ROOT, "kernel", "kernel-types", "globals.d.ts"));
   const walk = (dir: string): void => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const p = path.join(dir, e.name);
@@ -119,10 +119,10 @@ function readStamp(dir: string): SiteStamp | null {
 }
 
 
-/** Installs setup/lite-app's packages when its lock file changed (npm ci). */
+/** Installs frontends/lite-app's packages when its lock file changed (npm ci). */
 function ensureAppInstalled(log: (s: string) => void): void {
   const r = npmCiIfLockChanged(LITE_APP, () => log("Installing the browser edition's npm packages (once; about 40 s)…"));
-  if (r && !r.ok) throw new Error(`could not install setup/lite-app's npm packages (npm ci):\n${r.output}`);
+  if (r && !r.ok) throw new Error(`could not install frontends/lite-app's npm packages (npm ci):\n${r.output}`);
 }
 
 /**
@@ -133,7 +133,7 @@ function ensureAppInstalled(log: (s: string) => void): void {
  */
 export function buildLite(options: LiteOptions, log: (s: string) => void = (s) => console.log(s)): { built: "no" | "notebooks" | "all"; seconds: number } {
   const t0 = Date.now();
-  // build.js runs in setup/lite-app/: a relative folder means one relative to this process's directory.
+  // build.js runs in frontends/lite-app/: a relative folder means one relative to this process's directory.
   const opts = { ...options, out: path.resolve(options.out) };
   ensureAppInstalled(log);
   // The resampled digits, built once from the mnist package, are shipped as a file the kernel reads on demand.
@@ -156,7 +156,7 @@ export function buildLite(options: LiteOptions, log: (s: string) => void = (s) =
     log(contentsOnly ? `Writing the ${what} into the browser edition in ${path.relative(ROOT, opts.out) || opts.out}…` : `Building the browser edition (${what}) into ${path.relative(ROOT, opts.out) || opts.out}…`);
     const args = [path.join(LITE_APP, "build.js"), "--root", ROOT, "--out", opts.out, "--notebooks", notebooks, "--lessons", siteSlugs(opts).join(","), ...(contentsOnly ? ["--contents-only"] : [])];
     const r = runStep(LITE_APP, process.execPath, args, 10 * 60_000, 30);
-    if (!r.ok) throw new Error(`could not build the browser edition (setup/lite-app/build.js):\n${r.output}`);
+    if (!r.ok) throw new Error(`could not build the browser edition (frontends/lite-app/build.js):\n${r.output}`);
   } finally {
     fs.rmSync(notebooks, { recursive: true, force: true });
   }

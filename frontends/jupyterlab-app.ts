@@ -1,9 +1,9 @@
 /**
- * The course's own JupyterLab (setup/jupyterlab-app/): JupyterLab 4's front end built
+ * The course's own JupyterLab (frontends/jupyterlab-app/): JupyterLab 4's front end built
  * from its npm packages and served by Debian's jupyterlab_server, for machines
  * that have the classic Notebook but not JupyterLab (Debian 12, no PyPI).
  *
- * The build is cached in setup/jupyterlab-app/build/ under a stamp: the hash of the
+ * The build is cached in frontends/jupyterlab-app/build/ under a stamp: the hash of the
  * files it is made from. `npm start` calls ensureLabApp() (so does the
  * JupyterLab browser test, through `npm start -- --lab`), which rebuilds only
  * when the stamp is missing or different.
@@ -14,7 +14,7 @@ import * as path from "path";
 import { ROOT } from "../lib/runtime/paths";
 import { npmCiIfLockChanged, runStep } from "./npm-app";
 
-export const LAB_APP = path.join(ROOT, "setup", "jupyterlab-app");
+export const LAB_APP = path.join(ROOT, "frontends", "jupyterlab-app");
 const build = (dir: string): string => path.join(dir, "build");
 const stampFile = (dir: string): string => path.join(build(dir), ".course-stamp");
 /** What the front end is built from; a change to any of them means a rebuild. */

@@ -58,7 +58,7 @@ const timeout = (ms) => new Promise((resolve) => setTimeout(() => resolve({ erro
 export function startChecker(baseUrl, build) {
   if (!shared) {
     shared = startWorker(baseUrl, build);
-    // For `npm run bench` (setup/lite-bench.ts): the checker's start-up figures, read from the page.
+    // For `npm run bench` (bench/lite.ts): the checker's start-up figures, read from the page.
     globalThis.courseTypeChecker = { info: shared.ready };
   }
   return shared;

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`'s browser section: the browser edition (`npm run lite`,
  * the lessons with solutions) served by its plain static server and driven in
- * headless Chromium (setup/lite-browser.ts).
+ * headless Chromium (frontends/lite-browser.ts).
  *
  *  - the site: its size on disk;
  *  - first visit (empty cache, empty storage): what the browser downloads and
@@ -21,8 +21,8 @@ import * as path from "path";
 import { gzipSync } from "zlib";
 import { lessonSlugs } from "../lib/lessons";
 import { ROOT } from "../lib/runtime/paths";
-import { buildLite, LITE_APP, LITE_OUT } from "./lite";
-import { closeNotebook, launchChromium, openApp, openNotebook, runAll, runFirstCodeCell, runSummary, CHROMIUM } from "./lite-browser";
+import { buildLite, LITE_APP, LITE_OUT } from "../frontends/lite";
+import { closeNotebook, launchChromium, openApp, openNotebook, runAll, runFirstCodeCell, runSummary, CHROMIUM } from "../frontends/lite-browser";
 
 export interface Downloaded {
   requests: number;
@@ -57,7 +57,7 @@ export interface LiteFigures {
     largest: { path: string; bytes: number }[];
   };
   /**
-   * The type checker (setup/lite-app/kernel/checker*.js), which the first cell
+   * The type checker (frontends/lite-app/kernel/checker*.js), which the first cell
    * waits for: when it was ready (from navigation), how long its worker took
    * to fetch its .d.ts files and to parse the lessons' imports, and what its
    * files added to the first visit's download. null: it did not start.

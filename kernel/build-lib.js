@@ -22,14 +22,14 @@ const STAMP = path.join(ROOT, "build", ".stamp");
  */
 const LIB_STAMP = path.join(ROOT, "build", "lib", ".stamp");
 const ERRORS = path.join(ROOT, "build", "BUILD_ERRORS.txt");
-/** The folders tsconfig.json compiles (setup/jupyterlab-app has its own build and is skipped). */
-const SOURCE_DIRS = ["lib", "kernel", "setup", "tools", "grading", "test"];
+/** The folders tsconfig.json compiles (frontends/jupyterlab-app has its own build and is skipped). */
+const SOURCE_DIRS = ["lib", "kernel", "setup", "editions", "bench", "frontends", "tools", "grading", "test"];
 /**
  * The plain JavaScript tsconfig.json type-checks (checkJs), as paths relative to the course: an
  * edit to the kernel's JavaScript makes the build stale, so `npm run build` checks it again.
  */
 const CHECKED_JS = /^(lib\/runtime\/root|setup\/[^/]+|kernel\/.+)\.js$/;
-const JUPYTERLAB_APP = path.join(ROOT, "setup", "jupyterlab-app");
+const JUPYTERLAB_APP = path.join(ROOT, "frontends", "jupyterlab-app");
 
 /** Newest modification time of the compiled sources. */
 function newestSource() {

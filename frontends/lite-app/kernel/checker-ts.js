@@ -11,7 +11,7 @@
  *    kernel's working directory, TypeScript's lib files are in /ts.
  *  - `createWatchCompilerHost`: while `setLight(true)`, a program is created
  *    as the Node kernel's light program is (kernel/hooks/typescript-loader.js):
- *    no @types, setup/kernel-types/globals.d.ts added.
+ *    no @types, kernel/kernel-types/globals.d.ts added.
  * The typescript module's exports are getters, so a copy is made, not a patch.
  *
  * Patches: the "@tslab/typescript-for-tslab" module tslab's dist/converter.js requires, in the browser bundle only (build.js, buildChecker): its `sys` and `createWatchCompilerHost`.
@@ -21,7 +21,7 @@
 "use strict";
 const real = require("@tslab/typescript-for-tslab/lib/typescript.js");
 
-const GLOBALS = "/course/setup/kernel-types/globals.d.ts";
+const GLOBALS = "/course/kernel/kernel-types/globals.d.ts";
 
 /** path → text */
 const files = new Map();

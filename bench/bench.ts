@@ -8,7 +8,7 @@
  *  2. every notebook's kernel start and top-to-bottom time;
  *  3. every notebook's peak kernel memory and leaked tensors (tensors alive at
  *     the end minus those alive after the setup cell);
- *  4. the browser edition (setup/lite-bench.ts): the site's size, what a first
+ *  4. the browser edition (bench/lite.ts): the site's size, what a first
  *     visit downloads and how long until lesson 01's first cell can run, and
  *     every notebook top to bottom in headless Chromium next to its tslab time.
  *
@@ -17,7 +17,7 @@
  *   npm run bench -- --no-lite    # without the browser edition
  *   npm run bench -- --no-notebooks | --no-training | --epochs 10 | --json FILE
  *   npm run bench -- --training-only   # part 1 only (the same as --no-notebooks)
- *   npm run bench -- --grading [--class N] …   # class grading instead (grading/bench.ts; setup/bootstrap.js dispatches)
+ *   npm run bench -- --grading [--class N] …   # class grading instead (bench/grading.ts; setup/bootstrap.js dispatches)
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -27,8 +27,8 @@ import { fit, SparseCategoricalCrossentropy } from "../lib/training";
 import { initBackend, seedEverything } from "../lib/runtime";
 import { loadDigitTrainingSet } from "../lib/course/digits";
 import { lessonSlugs } from "../lib/lessons";
-import { findTestPython, jupyterEnv, writeKernelSpec, ROOT } from "./jupyter";
-import { benchLite, liteBenchUnavailable, type LiteFigures } from "./lite-bench";
+import { findTestPython, jupyterEnv, writeKernelSpec, ROOT } from "../setup/jupyter";
+import { benchLite, liteBenchUnavailable, type LiteFigures } from "./lite";
 import { callerPath, parseCommandLine, positiveNumber, runCommand, UsageError } from "../lib/runtime/command-line";
 
 interface TrainingFigures {
@@ -91,7 +91,7 @@ function benchNotebooks(): NotebookFigures[] {
   for (const name of lessonSlugs().map((slug) => `${slug}.ipynb`)) {
     const result = path.join(ROOT, ".test-out", `bench-${name}.json`);
     fs.mkdirSync(path.dirname(result), { recursive: true });
-    spawnSync(python, [path.join(ROOT, "setup", "run_notebook.py"), path.join(dir, name), "--probe", "--out", result], { env: jupyterEnv(), encoding: "utf8", timeout: 15 * 60_000 });
+    spawnSync(python, [path.join(ROOT, "kernel", "run_notebook.py"), path.join(dir, name), "--probe", "--out", result], { env: jupyterEnv(), encoding: "utf8", timeout: 15 * 60_000 });
     if (!fs.existsSync(result)) {
       out.push({ notebook: name, kernelStartSeconds: null, totalSeconds: NaN, peakRssMb: null, leakedTensors: null, ok: false, error: "did not run" });
       continue;
