@@ -21,7 +21,7 @@ import { isRelease } from "../editions/release-manifest";
 import { spawn } from "child_process";
 import { run } from "node:test";
 import { spec } from "node:test/reporters";
-import { CHROMIUM, ensureChromium, ensureLabServer, findTestPython, installInstructions, installJupyter, jupyterEnv, probeAll, startCellCacheWarm, warmKernelCaches, writeKernelSpec, ROOT } from "./jupyter";
+import { CHROMIUM, ensureChromium, ensureLabServer, findTestPython, installInstructions, installJupyter, findJupyter, jupyterEnv, probeAll, startCellCacheWarm, warmKernelCaches, writeKernelSpec, ROOT } from "./jupyter";
 import { studentEdition } from "../editions/editions";
 import { codeSources, readNotebook } from "../editions/notebook";
 import { lessonSlugs } from "../lib/lessons";
@@ -110,7 +110,7 @@ export function runTestFiles(files: string[], concurrency: number): Promise<bool
   });
 }
 
-/** A build the browser tests serve (setup/test-sites.ts): the browser edition's sites, the course's JupyterLab. */
+/** A build the browser tests serve (frontends/test-sites.ts): the browser edition's sites, the course's JupyterLab. */
 export type SiteJob = "lite" | "lab";
 
 /**
@@ -131,7 +131,7 @@ export function siteJobs(files: readonly string[]): SiteJob[] {
  * Builds what the browser tests serve once, before the files start (as the
  * kernel spec is written once): two of them serve the same lite site and ran
  * its npm ci and build into one folder at the same time. Each job runs
- * build/setup/test-sites.js in a child process, side by side (each is mostly
+ * build/frontends/test-sites.js in a child process, side by side (each is mostly
  * one core). Started by path, not imported: a student release has this file
  * but not the front ends' build code (nor browser tests, so no jobs). Resolves
  * to the jobs that failed, with their output's last lines; a failed build is
@@ -139,7 +139,7 @@ export function siteJobs(files: readonly string[]): SiteJob[] {
  * with the reason.
  */
 function buildSites(jobs: readonly SiteJob[]): Promise<{ job: SiteJob; output: string }[]> {
-  const script = path.join(ROOT, "build", "setup", "test-sites.js");
+  const script = path.join(ROOT, "build", "frontends", "test-sites.js");
   const one = (job: SiteJob): Promise<{ job: SiteJob; output: string } | null> =>
     new Promise((resolve) => {
       let output = "";
@@ -194,7 +194,9 @@ async function main(): Promise<number> {
       return 1;
     }
   }
-  for (const f of await buildSites(siteJobs(files))) console.log(`⚠ building the ${f.job === "lite" ? "browser edition's sites" : "course's JupyterLab"} for the browser tests failed; the tests that serve it will build it again:\n${f.output}`);
+  // The course's JupyterLab is built only where `npm start -- --lab` serves it (JupyterLab itself not installed).
+  const jobs = siteJobs(files).filter((j) => j !== "lab" || findJupyter(infos, "lab")?.app === "course-lab");
+  for (const f of await buildSites(jobs)) console.log(`⚠ building the ${f.job === "lite" ? "browser edition's sites" : "course's JupyterLab"} for the browser tests failed; the tests that serve it will build it again:\n${f.output}`);
   // The test files (run in child processes) inherit this environment and folder.
   Object.assign(process.env, jupyterEnv(), { COURSE_TEST_PYTHON: python });
   process.chdir(ROOT);

@@ -16,7 +16,7 @@ import { OUT } from "../helpers/notebooks";
 /** Never read: installed packages, generated and built files. */
 const SKIPPED = new Set(["node_modules", ".gen", "build", "static", "dist", ".git", ".jupyter", ".test-out", ".release"]);
 const IMPORT = /(?:\bfrom\s+|\bimport\s*\(\s*|\brequire\s*\(\s*)["'](\.{1,2}\/[^"']+)["']/g;
-const COURSE_PATH = /\brequire\s*\(\s*path\.join\(\s*ROOT\s*,\s*["']([\w.-]+)["']/g;
+const ROOT_REQUIRE = /\brequire\s*\(\s*path\.join\(\s*ROOT\s*,\s*["']([\w.-]+)["']/g;
 
 /** Source files (.ts, .js) under `dir`, skipping SKIPPED. */
 function sources(dir: string): string[] {
@@ -37,7 +37,7 @@ function roomGraph(root: string): Map<string, Map<string, string>> {
       const text = fs.readFileSync(file, "utf8");
       const targets = [
         ...[...text.matchAll(IMPORT)].map((m) => path.relative(root, path.resolve(path.dirname(file), m[1] as string)).split(path.sep)[0]),
-        ...[...text.matchAll(COURSE_PATH)].map((m) => m[1]),
+        ...[...text.matchAll(ROOT_REQUIRE)].map((m) => m[1]),
       ];
       for (const t of targets) if (t && t !== room && rooms.includes(t) && !out.has(t)) out.set(t, path.relative(root, file));
     }

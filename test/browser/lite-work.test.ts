@@ -1,7 +1,7 @@
 /**
  * The browser edition (`npm run lite`) and the student's work, in headless
  * Chromium: what opening a lesson does to it, and how it is kept. One student
- * site is built (by npm test's preparation, setup/test-sites.ts, which
+ * site is built (by npm test's preparation, frontends/test-sites.ts, which
  * test/browser/lite.test.ts serves too; here when this file runs alone) and served
  * by a test server that can present it under several folders and replace a
  * lesson with a "new release" of it, as a rebuilt site would. Each test has a
@@ -32,7 +32,7 @@ import { launchBrowser } from "../helpers/browser";
 import { OUT } from "../helpers/notebooks";
 import { publishedSlugs } from "../../lib/lessons";
 import { buildLite } from "../../frontends/lite";
-import { LITE_TEST_SITES } from "../../setup/test-sites";
+import { LITE_TEST_SITES } from "../../frontends/test-sites";
 import { openApp, openNotebook, runAll, runSummary, type LabWindow } from "../../frontends/lite-browser";
 import { contentHash } from "../../editions/editions";
 import type { Notebook } from "../../editions/notebook";
@@ -157,7 +157,7 @@ describe("browser edition: the student's work", { timeout: 20 * 60_000 }, () => 
   const pageErrors: string[] = [];
 
   before(async () => {
-    // npm test's preparation built it (setup/test-sites.ts): then this only finds its stamp current.
+    // npm test's preparation built it (frontends/test-sites.ts): then this only finds its stamp current.
     siteDir = LITE_TEST_SITES.student;
     buildLite({ out: siteDir, solutions: false }, () => undefined);
     server = await startServer(siteDir);

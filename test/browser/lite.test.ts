@@ -33,7 +33,7 @@ import { OUT, ROOT, sourceNotebook } from "../helpers/notebooks";
 import { publishedSlugs } from "../../lib/lessons";
 import { courseSecrets, findSecretLeaks } from "../../tools/secret-scan";
 import { buildLite, LITE_APP } from "../../frontends/lite";
-import { LITE_TEST_SITES } from "../../setup/test-sites";
+import { LITE_TEST_SITES } from "../../frontends/test-sites";
 import { closeNotebook, openApp, openNotebook, runAll, runFirstCodeCell, type LabWindow } from "../../frontends/lite-browser";
 import { studentEdition } from "../../editions/editions";
 import { cellText, readNotebook, writeNotebook, type Notebook } from "../../editions/notebook";
@@ -93,7 +93,7 @@ let step = "";
 type ServeFn = (dir: string, port: number) => Promise<{ server: { close: () => void }; url: string }>;
 
 async function startSite(edition: Site["edition"], serve: ServeFn): Promise<Site> {
-  // npm test's preparation built both (setup/test-sites.ts): then this only finds their stamps current.
+  // npm test's preparation built both (frontends/test-sites.ts): then this only finds their stamps current.
   const dir = LITE_TEST_SITES[edition];
   // The second site copies the first one's bundles (they differ only in their notebooks).
   buildLite({ out: dir, solutions: edition === "solutions", reuse: sites[0]?.dir }, () => undefined);

@@ -14,24 +14,25 @@
  * process, 2 cores): the lite job 41 s (npm ci 27 s, both sites 14 s), the lab
  * job 56 s; the lite job ran twice before (two `npm ci`, two student sites).
  *
- *   node build/setup/test-sites.js lite    # both lite sites into .test-out/
- *   node build/setup/test-sites.js lab     # frontends/jupyterlab-app/build/
+ *   node build/frontends/test-sites.js lite    # both lite sites into .test-out/
+ *   node build/frontends/test-sites.js lab     # frontends/jupyterlab-app/build/
  *
  * setup/test.ts starts it as a child process (by path, not an import: a
  * student release has setup/test.ts but neither front end's build code).
  */
 import * as path from "path";
 import { ROOT } from "../lib/runtime/paths";
-import { buildLite } from "../frontends/lite";
-import { ensureLabApp } from "../frontends/jupyterlab-app";
-import { findJupyter, probeAll } from "./jupyter";
-import type { SiteJob } from "./test";
+import { buildLite } from "./lite";
+import { ensureLabApp } from "./jupyterlab-app";
 
 /** The browser tests' lite sites (the student site first: the solutions site copies its bundles). */
 export const LITE_TEST_SITES = {
   student: path.join(ROOT, ".test-out", "lite-site"),
   solutions: path.join(ROOT, ".test-out", "lite-site-solutions"),
 } as const;
+
+/** A build this file makes ("lite": both lite sites; "lab": the course's JupyterLab); setup/test.ts names the same two. */
+type SiteJob = "lite" | "lab";
 
 /** Builds one job's sites in this process. */
 function buildJob(job: SiteJob): void {
@@ -40,8 +41,7 @@ function buildJob(job: SiteJob): void {
     buildLite({ out: LITE_TEST_SITES.solutions, solutions: true, reuse: LITE_TEST_SITES.student }, () => undefined);
     return;
   }
-  // Where JupyterLab itself is installed, `npm start -- --lab` serves it: the course's build is not used.
-  if (findJupyter(probeAll(), "lab")?.app !== "course-lab") return;
+  // setup/test.ts asks for it only where `npm start -- --lab` serves the course's build (no JupyterLab installed).
   const r = ensureLabApp(() => undefined);
   if (!r.ok) throw new Error(r.message);
 }
@@ -49,7 +49,7 @@ function buildJob(job: SiteJob): void {
 if (require.main === module) {
   const job = process.argv[2];
   if (job !== "lite" && job !== "lab") {
-    console.error("usage: node build/setup/test-sites.js lite|lab");
+    console.error("usage: node build/frontends/test-sites.js lite|lab");
     process.exitCode = 2;
   } else {
     try {
