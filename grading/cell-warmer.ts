@@ -1,6 +1,6 @@
 /**
  * The execution reports' cell warmer: one sandboxed process per grading job
- * (`node setup/kernel.js --serve-cell-warms`, setup/kernel-speedups.js) that
+ * (`node setup/kernel.js --serve-cell-warms`, kernel/hooks/warm-server.js) that
  * compiles each submission's cells before its execution report, into a folder
  * of that submission's own, which its kernel's sandbox then shows as the
  * kernel's cell cache.
@@ -27,14 +27,8 @@ import * as path from "path";
 import { killTree } from "./sandbox";
 import { LineReader } from "./line-reader";
 
-/** What the warmer answers for one notebook (setup/kernel-speedups.js serveCellWarms). */
-export interface WarmReply {
-  compiled: number;
-  cached: number;
-  written: number;
-  /** Per cell asked for: the kernel's compile errors in tslab's words ([]: it compiles; null: not compiled that way). */
-  errors: (string[] | null)[];
-}
+/** What the grader reads of the warmer's answer for one notebook (kernel/hooks/warm-server.js serveCellWarms). */
+type WarmReply = Omit<import("../kernel/hooks/warm-server").WarmReply, "programs">;
 
 /** What one warm gave: the folder for the kernel, and how the kernel compiles each cell. */
 export interface WarmOutcome {

@@ -17,10 +17,17 @@
  * delegated cgroup v2), `systemd-run --user --scope` gives each sandbox a
  * scope with MemoryMax and TasksMax when it works; otherwise memoryControl()
  * says so (kind "none", with the reason) and only the RLIMITs apply.
+ *
+ * This file holds the groups' lifecycle (a run's group, each sandbox's group,
+ * their limits, peaks and teardown); cgroup-files.ts the file operations they
+ * share, cgroup-hierarchy.ts where the groups live (v1 or v2), and
+ * systemd-scope.ts the fallback.
  */
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { keyed, killGroups, numberIn, read, removeStale, removeTree, selfTag, write } from "./cgroup-files";
+import { makeRunDirs, RUN_PREFIX, type RunDirs } from "./cgroup-hierarchy";
+import { systemdScopeWorks } from "./systemd-scope";
 
 /** How sandboxes' memory is limited on this machine. */
 export type MemoryLimitKind = "cgroup-v1" | "cgroup-v2" | "systemd-scope" | "none";
@@ -33,242 +40,6 @@ export interface MemoryControl {
 
 /** The environment variable through which a run's owner hands its run group's name to its grading processes. */
 export const RUN_GROUP_ENV = "COURSE_GRADE_RUN_GROUP";
-const RUN_PREFIX = "course-grade-";
-const MB = 1024 * 1024;
-
-/** A cgroup hierarchy this process sits in: where it is mounted and this process's own group in it. */
-interface Hierarchy {
-  /** The folder of this process's own group. */
-  own: string;
-}
-
-/** `/proc/<pid>/stat`'s start time (field 22), or null when there is no such process. */
-function startTime(pid: number): string | null {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? null;
-  } catch {
-    return null;
-  }
-}
-
-/** This process's tag in group names: its pid and start time (a reused pid has another start time). */
-function selfTag(): string {
-  return `${process.pid}-${startTime(process.pid) ?? 0}`;
-}
-
-/** Whether the process that named a group `…<pid>-<start>…` still runs. */
-function ownerAlive(name: string): boolean {
-  const m = /(\d+)-(\d+)/.exec(name);
-  if (!m) return true; // not ours to judge
-  return startTime(Number(m[1])) === m[2];
-}
-
-function read(file: string): string | null {
-  try {
-    return fs.readFileSync(file, "utf8");
-  } catch {
-    return null;
-  }
-}
-
-function write(file: string, text: string): boolean {
-  try {
-    fs.writeFileSync(file, text);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** `key value` lines (memory.events, memory.oom_control) as numbers. */
-function keyed(text: string | null): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const line of (text ?? "").split("\n")) {
-    const [k, v] = line.trim().split(/\s+/);
-    if (k && v !== undefined && /^\d+$/.test(v)) out[k] = Number(v);
-  }
-  return out;
-}
-
-function numberIn(file: string): number | null {
-  const t = read(file)?.trim();
-  return t && /^\d+$/.test(t) ? Number(t) : null;
-}
-
-/** Synchronous short wait (teardown runs in `exit` handlers, where nothing asynchronous runs). */
-function pause(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-/** SIGKILLs every process in these groups until they are empty (or a few rounds have passed). */
-function killGroups(dirs: string[]): void {
-  for (const dir of dirs) if (fs.existsSync(path.join(dir, "cgroup.kill")) && write(path.join(dir, "cgroup.kill"), "1")) return;
-  for (let round = 0; round < 20; round++) {
-    const pids = new Set(dirs.flatMap((d) => (read(path.join(d, "cgroup.procs")) ?? "").split("\n").filter((p) => /^\d+$/.test(p))));
-    if (pids.size === 0) return;
-    for (const pid of pids) {
-      try {
-        process.kill(Number(pid), "SIGKILL");
-      } catch {
-        // gone meanwhile
-      }
-    }
-    pause(10);
-  }
-}
-
-/** Kills what is left in a group (and its children) and removes it; true when it is gone. */
-function removeTree(dir: string): boolean {
-  if (!fs.existsSync(dir)) return true;
-  let children: string[] = [];
-  try {
-    children = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => path.join(dir, e.name));
-  } catch {
-    return false;
-  }
-  for (const c of children) removeTree(c);
-  killGroups([dir]);
-  // A killed process leaves its group when it has exited; rmdir says EBUSY until then.
-  for (let attempt = 0; attempt < 50; attempt++) {
-    try {
-      fs.rmdirSync(dir);
-      return true;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === "ENOENT") return true;
-      pause(10);
-    }
-  }
-  return false;
-}
-
-/** Removes the groups under `dir` named with `prefix` whose owner process is gone. */
-function removeStale(dir: string, prefix: string): void {
-  let names: string[] = [];
-  try {
-    names = fs.readdirSync(dir).filter((n) => n.startsWith(prefix));
-  } catch {
-    return;
-  }
-  for (const n of names) if (!ownerAlive(n)) removeTree(path.join(dir, n));
-}
-
-/** `/proc/self/mountinfo` → for each cgroup mount: its fs type, its root, where it is mounted, its options. */
-function cgroupMounts(): { type: string; root: string; point: string; options: string[] }[] {
-  const out: { type: string; root: string; point: string; options: string[] }[] = [];
-  for (const line of (read("/proc/self/mountinfo") ?? "").split("\n")) {
-    const [left, right] = line.split(" - ");
-    if (!left || !right) continue;
-    const f = left.split(" ");
-    const [type, , superOptions] = right.split(" ");
-    if (type !== "cgroup" && type !== "cgroup2") continue;
-    out.push({ type, root: f[3] ?? "/", point: (f[4] ?? "").replace(/\\040/g, " "), options: (superOptions ?? "").split(",") });
-  }
-  return out;
-}
-
-/** This process's groups: controller (or "" for cgroup v2) → path, from /proc/self/cgroup. */
-function ownGroups(): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const line of (read("/proc/self/cgroup") ?? "").split("\n")) {
-    const m = /^\d+:([^:]*):(.*)$/.exec(line);
-    if (!m) continue;
-    for (const c of (m[1] as string).split(",")) out.set(c, m[2] as string);
-  }
-  return out;
-}
-
-/** The folder of this process's own group on a mount (its path is relative to the mount's root). */
-function ownDir(mount: { root: string; point: string }, own: string): string {
-  const rel = mount.root !== "/" && own.startsWith(mount.root) ? own.slice(mount.root.length) : own;
-  return path.join(mount.point, rel);
-}
-
-/** cgroup v1: this process's memory and pids groups, when both controllers are mounted. */
-function v1Hierarchies(): { memory: Hierarchy; pids: Hierarchy } | null {
-  const mounts = cgroupMounts().filter((m) => m.type === "cgroup");
-  const own = ownGroups();
-  const find = (c: string): Hierarchy | null => {
-    const m = mounts.find((x) => x.options.includes(c));
-    const p = own.get(c);
-    return m && p !== undefined ? { own: ownDir(m, p) } : null;
-  };
-  const memory = find("memory");
-  const pids = find("pids");
-  return memory && pids ? { memory, pids } : null;
-}
-
-/** cgroup v2: the unified mount with the memory and pids controllers, and this process's group in it. */
-function v2Hierarchy(): Hierarchy | null {
-  const m = cgroupMounts().find((x) => x.type === "cgroup2" && /\bmemory\b/.test(read(path.join(x.point, "cgroup.controllers")) ?? ""));
-  const p = ownGroups().get("");
-  return m && p !== undefined ? { own: ownDir(m, p) } : null;
-}
-
-/** The v1 or v2 run group folders, by controller. */
-interface RunDirs {
-  kind: "cgroup-v1" | "cgroup-v2";
-  /** The folder holding the run's memory accounting (v1 memory, v2 unified). */
-  memory: string;
-  /** Every folder of the run group (v1: memory and pids; v2: one). */
-  all: string[];
-}
-
-/**
- * Makes (or joins) the run group. v1: under the grader's own memory and pids
- * groups (`memory.use_hierarchy` must be 1, so the run's sandboxes also count
- * in the grader's own limit). v2: under the grader's own group, or beside it
- * when the own group holds processes (cgroup v2 then refuses to enable
- * controllers below it), with the memory and pids controllers enabled for the
- * sandbox groups.
- */
-function makeRunDirs(name: string, create: boolean): { dirs: RunDirs | null; reason: string | null } {
-  const v1 = v1Hierarchies();
-  if (v1) {
-    if (read(path.join(v1.memory.own, "memory.use_hierarchy"))?.trim() === "0") return { dirs: null, reason: `memory.use_hierarchy is 0 in ${v1.memory.own}` };
-    const dirs = [v1.memory.own, v1.pids.own].map((d) => path.join(d, name));
-    for (const [i, d] of dirs.entries()) {
-      if (!create && !fs.existsSync(d)) return { dirs: null, reason: `the run group ${d} does not exist` };
-      if (create) removeStale(path.dirname(d), RUN_PREFIX);
-      try {
-        fs.mkdirSync(d);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== "EEXIST") {
-          for (const made of dirs.slice(0, i)) removeTree(made);
-          return { dirs: null, reason: `cannot make ${d}: ${(err as NodeJS.ErrnoException).code}` };
-        }
-      }
-    }
-    return { dirs: { kind: "cgroup-v1", memory: dirs[0] as string, all: dirs }, reason: null };
-  }
-  const v2 = v2Hierarchy();
-  if (!v2) return { dirs: null, reason: "neither cgroup v1 (memory and pids) nor cgroup v2 with the memory controller is mounted" };
-  let why = "";
-  for (const base of [v2.own, path.dirname(v2.own)]) {
-    const dir = path.join(base, name);
-    if (!create) {
-      if (fs.existsSync(path.join(dir, "memory.max"))) return { dirs: { kind: "cgroup-v2", memory: dir, all: [dir] }, reason: null };
-      continue;
-    }
-    removeStale(base, RUN_PREFIX);
-    try {
-      fs.mkdirSync(dir);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") {
-        why = `cannot make ${dir}: ${(err as NodeJS.ErrnoException).code}`;
-        continue;
-      }
-    }
-    const controllers = (): string => read(path.join(dir, "cgroup.controllers")) ?? "";
-    if (!/\bmemory\b/.test(controllers()) || !/\bpids\b/.test(controllers())) write(path.join(base, "cgroup.subtree_control"), "+memory +pids");
-    if (/\bmemory\b/.test(controllers()) && /\bpids\b/.test(controllers()) && write(path.join(dir, "cgroup.subtree_control"), "+memory +pids")) {
-      return { dirs: { kind: "cgroup-v2", memory: dir, all: [dir] }, reason: null };
-    }
-    removeTree(dir);
-    why = `cannot enable the memory and pids controllers under ${base}`;
-  }
-  return { dirs: null, reason: why || "no run group" };
-}
 
 /** A grading run's group: every sandbox of the run is in it. */
 export class RunGroup {
@@ -415,17 +186,6 @@ export function runGroup(): RunGroup | null {
   return runGroupOf;
 }
 
-let systemdScope: boolean | undefined;
-
-/** Whether `systemd-run --user --scope` can limit memory here (probed once: a scope that runs `true`). */
-function systemdScopeWorks(): boolean {
-  if (systemdScope === undefined) {
-    const r = spawnSync("systemd-run", ["--user", "--scope", "--quiet", "--collect", "-p", "MemoryMax=64M", "-p", "TasksMax=16", "--", "/bin/true"], { stdio: "ignore", timeout: 10_000 });
-    systemdScope = r.status === 0;
-  }
-  return systemdScope;
-}
-
 let control: MemoryControl | undefined;
 
 /** How this machine limits sandboxes' memory (probed once per process). */
@@ -436,11 +196,6 @@ export function memoryControl(): MemoryControl {
   else if (systemdScopeWorks()) control = { kind: "systemd-scope", reason: runReason };
   else control = { kind: "none", reason: `${runReason ?? "no cgroup"}; systemd-run --user --scope does not work either` };
   return control;
-}
-
-/** `systemd-run` arguments that run a command in a scope of its own with this budget (kind "systemd-scope"). */
-export function systemdScopeArgs(budgetBytes: number, processes: number): string[] {
-  return ["--user", "--scope", "--quiet", "--collect", "-p", `MemoryMax=${Math.floor(budgetBytes / MB)}M`, "-p", "MemorySwapMax=0", "-p", `TasksMax=${processes}`, "--"];
 }
 
 /**

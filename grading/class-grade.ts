@@ -26,7 +26,7 @@ import { readShards, shardOf, writeShardFile, type Shard } from "./shard";
 
 // Plain-JS build helper: the grading processes must find the library built (and not all build it at once).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { ensureBuilt } = require(path.join(ROOT, "setup", "build-lib.js")) as { ensureBuilt: (o: { quiet?: boolean }) => { ok: boolean; output: string } };
+const { ensureBuilt } = require(path.join(ROOT, "setup", "build-lib.js")) as typeof import("../setup/build-lib");
 
 /** What grading a class did. */
 export interface ClassRun {

@@ -53,7 +53,8 @@ export function courseVersion(hiddenDir?: string): string {
   hashTree(h, path.join(ROOT, "grading"), (n) => n.endsWith(".ts") && !REPORT_ONLY.has(n));
   hashTree(h, path.join(ROOT, "setup", "run_notebook.py"), () => true);
   // The kernel's compile decides which cells scoring runs (grading/cell-warmer.ts).
-  for (const f of ["kernel.js", "kernel-speedups.js", "tslab-send-queue.js"]) hashTree(h, path.join(ROOT, "setup", f), () => true);
+  for (const f of ["kernel.js", "tslab-send-queue.js", "kernel-types"]) hashTree(h, path.join(ROOT, "setup", f), () => true);
+  hashTree(h, path.join(ROOT, "kernel"), code);
   hashTree(h, path.join(ROOT, "package-lock.json"), () => true);
   if (hiddenDir) hashTree(h, hiddenDir, () => true);
   return h.digest("hex");

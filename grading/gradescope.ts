@@ -13,7 +13,7 @@ import { ROOT } from "../lib/runtime/paths";
 import { zipBuffer, type ZipEntry } from "./zip";
 
 /** Course files and folders the grader needs (build/ only as listed: no tests, tools or caches). */
-const SHIPPED = ["package.json", "package-lock.json", "tsconfig.json", "lib", "setup", "grading", "data", "notebooks", "build/.stamp", "build/lib", "build/grading", "build/setup"];
+const SHIPPED = ["package.json", "package-lock.json", "tsconfig.json", "lib", "setup", "kernel", "grading", "data", "notebooks", "build/.stamp", "build/lib", "build/grading", "build/setup"];
 
 /** Never shipped, wherever they are: installed packages, front-end builds, caches and editor leftovers. */
 const SKIPPED_NAMES = new Set(["node_modules", "__pycache__", ".ipynb_checkpoints", "jupyterlab-app", "lite-app", "hidden-example"]);

@@ -14,14 +14,15 @@ import { exerciseNames } from "./check-catalogue";
 import { readAllQuizKeys } from "./quiz-key-file";
 import type { QuizKey } from "../lib/checks";
 import { writeInputsOnly } from "./inputs";
-import { ensureSandbox, sandboxBudgetMb, SandboxUnavailableError } from "./sandbox";
+import { ensureSandbox, SandboxUnavailableError } from "./sandbox";
+import { sandboxBudgetMb } from "./sandbox-limits";
 import type { CellWarmer } from "./cell-warmer";
 import { lessonSlugs } from "./submission";
 import type { GradeOptions } from "./types";
 
 // Plain-JS build helper shared with the kernel launcher and bootstrap.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { ensureBuilt } = require(path.join(ROOT, "setup", "build-lib.js")) as { ensureBuilt: (o: { quiet?: boolean }) => unknown };
+const { ensureBuilt } = require(path.join(ROOT, "setup", "build-lib.js")) as typeof import("../setup/build-lib");
 
 /** The grader's cell cache, in build/lib/cache/: the lessons' student editions, compiled (see warmLessonCells). */
 const STUDENT_CELLS = "student-cells";
@@ -127,7 +128,7 @@ export function prepareGrading(options: { unsafeNoSandbox?: boolean } = {}): Gra
   const sandboxProblem = options.unsafeNoSandbox ? "not checked (--unsafe-no-sandbox)" : ensureSandbox();
   if (sandboxProblem && !options.unsafeNoSandbox) throw new SandboxUnavailableError(sandboxProblem);
   writeKernelSpec();
-  const build = ensureBuilt({ quiet: true }) as { ok: boolean; output: string };
+  const build = ensureBuilt({ quiet: true });
   if (!build.ok) throw new Error(`the course library does not compile:\n${build.output}`);
   // Before the data snapshot: sandboxed kernels cannot write build/lib/cache, so it is filled here.
   warmKernelCaches();

@@ -15,19 +15,17 @@
 import * as path from "path";
 import { ROOT } from "../lib/runtime/paths";
 
-/** Where the code cache is kept: beside the kernel's (setup/kernel-speedups.js). */
+/** Where the code cache is kept: beside the kernel's (kernel/hooks/code-cache.js). */
 const CODE_CACHE_DIR = path.join(ROOT, "build", "lib", "cache", "v8");
 
-interface Speedups {
-  installCodeCache: (dir: string, pattern: RegExp) => () => void;
-  codeCacheFile: (dir: string, filename: string, execArgv: readonly string[], fallbackSize: number, nodeOptions: string) => string;
-  TFJS_BUNDLES: string;
-  status: { codeCacheHits: number; codeCacheWritten: number };
-}
-
-function speedups(): Speedups {
+/** The kernel's code cache hook and the hooks' counters, from the course's sources (build/ is not where kernels load them). */
+function codeCache(): typeof import("../kernel/hooks/code-cache") {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(path.join(ROOT, "setup", "kernel-speedups.js")) as Speedups;
+  return require(path.join(ROOT, "kernel", "hooks", "code-cache.js")) as typeof import("../kernel/hooks/code-cache");
+}
+function hookStatus(): typeof import("../kernel/hooks/state").status {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require(path.join(ROOT, "kernel", "hooks", "state.js")) as typeof import("../kernel/hooks/state")).status;
 }
 
 /**
@@ -36,11 +34,11 @@ function speedups(): Speedups {
  * with the same flags, so the grader checks it before running that.
  */
 export function workerCodeCacheFile(flags: readonly string[], nodeOptions: string): string {
-  return speedups().codeCacheFile(CODE_CACHE_DIR, require.resolve("typescript"), flags, 0, nodeOptions);
+  return codeCache().codeCacheFile(CODE_CACHE_DIR, require.resolve("typescript"), flags, 0, nodeOptions);
 }
 
 function main(): void {
-  const sp = speedups();
+  const sp = codeCache();
   // The course's TypeScript (not tslab's), and TensorFlow.js's dist bundles.
   const saveCodeCache = sp.installCodeCache(CODE_CACHE_DIR, new RegExp(`([\\\\/]node_modules[\\\\/]typescript[\\\\/]lib[\\\\/]typescript|${sp.TFJS_BUNDLES})\\.js$`));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -48,7 +46,7 @@ function main(): void {
   if (!process.argv.includes("--warm-code-cache")) return worker.main();
   worker.warmUp();
   saveCodeCache();
-  const { codeCacheHits, codeCacheWritten } = sp.status;
+  const { codeCacheHits, codeCacheWritten } = hookStatus();
   process.stdout.write(`${JSON.stringify({ codeCacheHits, codeCacheWritten, typescript: require.resolve("typescript") })}\n`);
   process.exit(0);
 }

@@ -100,6 +100,30 @@ def differ(a, b, where="$"):
     return None if a == b else where
 
 
+def keep_stored(new, stored):
+    """`new` with every number that only round-off separates from the stored one
+    replaced by the stored one, so a regeneration rewrites what changed and
+    leaves the last bits of everything else as they were (no churn in diffs)."""
+    if isinstance(new, bool) or isinstance(stored, bool):
+        return new
+    if isinstance(new, float) and isinstance(stored, (int, float)) and not isinstance(stored, bool):
+        return stored if differ(stored, new) is None else new
+    if isinstance(new, dict) and isinstance(stored, dict):
+        return {k: keep_stored(v, stored[k]) if k in stored else v for k, v in new.items()}
+    if isinstance(new, list) and isinstance(stored, list) and len(new) == len(stored):
+        return [keep_stored(x, y) for x, y in zip(new, stored)]
+    return new
+
+
+def stable_text(target, text):
+    """The text to write to `target`: `text`, with the stored file's numbers kept where they did not change."""
+    try:
+        stored = json.loads(target.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return text
+    return dumps(keep_stored(json.loads(text), stored)) + "\n"
+
+
 def first_difference(target, text):
     """None when the file on disk holds these values (up to round-off); otherwise what differs."""
     if not target.exists():
@@ -145,7 +169,7 @@ def main() -> int:
                 print(f"unchanged {target.relative_to(ROOT)}")
             else:
                 target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(text, encoding="utf-8")
+                target.write_text(stable_text(target, text), encoding="utf-8")
                 print(f"wrote {target.relative_to(ROOT)}")
     if stale:
         print("stale expected values (run `npm run expected` and commit the result):\n  " + "\n  ".join(stale), file=sys.stderr)

@@ -33,6 +33,7 @@ const COMMANDS = {
 /** What a student release (a folder with .release/manifest.json, written by `npm run release`) offers. */
 const RELEASE_COMMANDS = ["start", "test", "build", "validate"];
 
+/** Says what went wrong and exits. @param {string} msg @returns {never} */
 function fail(msg) {
   process.stderr.write(`\n✖ ${msg}\n`);
   process.exit(1);

@@ -1,7 +1,9 @@
 // @ts-check
 /**
  * Compiles the course (lib, setup, tools, grading, tests) into build/ with the project's own
- * TypeScript, only when a source is newer than the last build. Plain JS with no
+ * TypeScript, only when a source is newer than the last build; the same compile type-checks the
+ * kernel's JavaScript (setup/*.js, kernel/hooks/*.js: tsconfig.json's checkJs), so a type error
+ * there fails the build like one in TypeScript. Plain JS with no
  * dependencies: it runs before anything else is built (npm start, npm test,
  * and the kernel launcher, so an instructor's edit to lib/ is picked up on a
  * kernel restart).
@@ -16,18 +18,23 @@ const STAMP = path.join(ROOT, "build", ".stamp");
 /**
  * The same stamp where kernels in the grading sandbox can read it (they see
  * build/lib, not build/): the kernel's cell cache is keyed by it, so a cell
- * compiled against an older library is never reused (setup/kernel-speedups.js).
+ * compiled against an older library is never reused (kernel/hooks/cell-cache.js).
  */
 const LIB_STAMP = path.join(ROOT, "build", "lib", ".stamp");
 const ERRORS = path.join(ROOT, "build", "BUILD_ERRORS.txt");
 /** The folders tsconfig.json compiles (setup/jupyterlab-app has its own build and is skipped). */
-const SOURCE_DIRS = ["lib", "setup", "tools", "grading", "test"];
+const SOURCE_DIRS = ["lib", "kernel", "setup", "tools", "grading", "test"];
+/**
+ * The plain JavaScript tsconfig.json type-checks (checkJs), as paths relative to the course: an
+ * edit to the kernel's JavaScript makes the build stale, so `npm run build` checks it again.
+ */
+const CHECKED_JS = /^(lib\/runtime\/root|setup\/[^/]+|kernel\/.+)\.js$/;
 const JUPYTERLAB_APP = path.join(ROOT, "setup", "jupyterlab-app");
 
 /** Newest modification time of the compiled sources. */
 function newestSource() {
   let newest = 0;
-  const walk = (dir) => {
+  const walk = (/** @type {string} */ dir) => {
     if (!fs.existsSync(dir)) return;
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
       const p = path.join(dir, e.name);
@@ -35,7 +42,7 @@ function newestSource() {
       // under its node_modules, which cost every kernel start ~0.25 s to stat).
       if (e.isDirectory() && (e.name === "node_modules" || p === JUPYTERLAB_APP)) continue;
       if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith(".ts")) newest = Math.max(newest, fs.statSync(p).mtimeMs);
+      else if (e.name.endsWith(".ts") || CHECKED_JS.test(path.relative(ROOT, p).split(path.sep).join("/"))) newest = Math.max(newest, fs.statSync(p).mtimeMs);
     }
   };
   for (const d of SOURCE_DIRS) walk(path.join(ROOT, d));

@@ -13,8 +13,9 @@ import * as path from "path";
 import { ROOT } from "../lib/runtime/paths";
 import { isRelease } from "./release-manifest";
 
-// Plain JavaScript shared with the kernel launcher (setup/kernel.js).
-const { KERNEL_NODE_FLAGS, KERNEL_CODE_CACHED, kernelCodeCacheFile } = require(path.join(ROOT, "setup", "kernel-speedups.js")) as { KERNEL_NODE_FLAGS: string[]; KERNEL_CODE_CACHED: RegExp; kernelCodeCacheFile: (root: string, nodeOptions?: string) => string };
+// Plain JavaScript shared with the kernel launcher (setup/kernel.js), loaded from the course's sources
+// (build/ holds a compiled copy, which kernels never load); its types are the module's own (JSDoc).
+const { KERNEL_NODE_FLAGS, KERNEL_CODE_CACHED, kernelCodeCacheFile } = require(path.join(ROOT, "kernel", "hooks", "code-cache.js")) as typeof import("../kernel/hooks/code-cache");
 
 export { ROOT };
 /** Node flags of every course kernel process (their V8 code cache is made under these). */
@@ -195,17 +196,8 @@ export function writeKernelSpec(): string {
   return dir;
 }
 
-/** What `node setup/kernel.js --warm` reports (see setup/kernel-speedups.js). */
-export interface KernelWarmReport {
-  lightPrograms: number;
-  fullPrograms: number;
-  switchedToFull: number;
-  codeCacheHits: number;
-  codeCacheWritten: number;
-  diagnostics: { light: string[]; node: string[] };
-  digitCache: boolean;
-  digitPixels: number;
-}
+/** What `node setup/kernel.js --warm` reports (kernel/hooks/prepare.js warmCaches). */
+export type KernelWarmReport = import("../kernel/hooks/prepare").WarmReport;
 
 const WARM_STAMP = path.join(ROOT, "build", "lib", "cache", "warm.json");
 
@@ -251,13 +243,16 @@ export function warmKernelCaches(): void {
   }
 }
 
+/** What `node setup/kernel.js --warm-cells` prints (kernel/hooks/warm-server.js warmCellCache). */
+type CellWarmCount = ReturnType<typeof import("../kernel/hooks/warm-server").warmCellCache>;
+
 /**
- * Fills the kernel's cell cache (setup/kernel-speedups.js; or the one in
+ * Fills the kernel's cell cache (kernel/hooks/cell-cache.js; or the one in
  * `cacheDir`) with these notebooks' cells, compiled as a kernel in `cwd` would compile them top to
  * bottom; nothing is run. Returns how many cells were compiled and how many
  * were cached already. Never fatal: cells not cached are only compiled later.
  */
-export function warmCellCache(notebooks: string[][], cacheDir?: string, cwd = path.join(ROOT, "notebooks")): { compiled: number; cached: number; written: number } | null {
+export function warmCellCache(notebooks: string[][], cacheDir?: string, cwd = path.join(ROOT, "notebooks")): CellWarmCount | null {
   const env: NodeJS.ProcessEnv = { ...process.env, COURSE_NO_REBUILD: "" };
   if (cacheDir) env.COURSE_CELL_CACHE_DIR = cacheDir;
   else delete env.COURSE_CELL_CACHE_DIR;
@@ -268,7 +263,7 @@ export function warmCellCache(notebooks: string[][], cacheDir?: string, cwd = pa
     process.stderr.write(`note: the kernel's cell cache was not prepared (exit ${r.status}): ${r.stderr.slice(-300)}\n`);
     return null;
   }
-  return JSON.parse(r.stdout.trim().split("\n").pop() ?? "") as { compiled: number; cached: number; written: number };
+  return JSON.parse(r.stdout.trim().split("\n").pop() ?? "") as CellWarmCount;
 }
 
 /**

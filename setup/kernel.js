@@ -24,7 +24,10 @@ try {
   // Start anyway: the notebook's setup cell reports what is wrong.
   process.stderr.write(`course kernel: ${err instanceof Error ? err.message : err}\n`);
 }
-const { prepareKernel, serveCellWarms, warmCaches, warmCellCache, warmConverters } = require("./kernel-speedups");
+// The kernel's hooks, one per file (kernel/hooks/: see each file's header).
+const { prepareKernel, warmCaches } = require("../kernel/hooks/prepare");
+const { warmConverters } = require("../kernel/hooks/state");
+const { serveCellWarms, warmCellCache } = require("../kernel/hooks/warm-server");
 if (connectionFile === "--warm-cells") {
   // `node setup/kernel.js --warm-cells CWD` < [[cell sources of a notebook], …]: fill the cell cache, print what it did (JSON).
   const notebooks = JSON.parse(require("fs").readFileSync(0, "utf8"));
@@ -38,7 +41,7 @@ if (warm) {
 }
 if (connectionFile === "--serve-cell-warms") {
   // `node setup/kernel.js --serve-cell-warms CWD`: the grader's cell warmer, one JSON request per line
-  // on stdin, one JSON answer per line on stdout, until stdin ends (see kernel-speedups.js).
+  // on stdin, one JSON answer per line on stdout, until stdin ends (see kernel/hooks/warm-server.js).
   serveCellWarms(ROOT, process.argv[3] || process.cwd(), process.stdin, process.stdout);
 } else {
   startKernel();
@@ -46,14 +49,14 @@ if (connectionFile === "--serve-cell-warms") {
 
 /** tslab's kernel, with the course's speed-ups, on the connection file Jupyter gave. */
 function startKernel() {
-  // A light type check (without @types/node) and a code cache for TypeScript: see kernel-speedups.js.
+  // A light type check (without @types/node) and a code cache for TypeScript: see kernel/hooks/typescript-loader.js and code-cache.js.
   const saveCodeCache = prepareKernel(ROOT);
   const tslab = path.join(ROOT, "node_modules", "tslab", "dist");
   const handler = require(path.join(tslab, "jupyter.js")).JupyterHandlerImpl.prototype;
   const execute = handler.handleExecuteImpl;
   // The type checker's program is built after the kernel has answered its first kernel_info request
   // (Jupyter's "is it ready?"), not before: the kernel shows as ready ~0.5 s sooner, and the program is
-  // usually built while the student reads. A cell run before then builds it first (kernel-speedups.js).
+  // usually built while the student reads. A cell run before then builds it first (kernel/hooks/light-converter.js).
   const kernelInfo = handler.handleKernel;
   let warmed = false;
   handler.handleKernel = function (/** @type {any[]} */ ...args) {

@@ -6,6 +6,7 @@
  * that), slowest first.
  *
  *   npm test                       # everything
+ *   npm test -- 08-batch-norm      # one lesson: its tests, with the notebook conventions and expected-values staleness tests
  *   npm test -- core               # only test files whose path contains "core"
  *
  * Running files side by side is safe because no test file changes what another
@@ -46,6 +47,34 @@ export function startOrder(files: string[]): string[] {
     return i < 0 ? SLOWEST_FIRST.length : i;
   };
   return [...files].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+
+/**
+ * The course-wide guards that a lesson's own tests do not cover: every
+ * notebook's conventions (test/notebooks.test) and the expected values'
+ * staleness against the oracle (test/tools/expected.test). A filter that names
+ * a lesson runs them too, so `npm test -- NN-slug` catches a forgotten
+ * `npm run expected` the way the whole suite does.
+ */
+export const LESSON_GUARDS = ["test/notebooks.test.", "test/tools/expected.test."];
+
+/** Whether a filter names a lesson: its number (`08`), its slug, or the start of its slug (`08-batch`). */
+export function namesLesson(filter: string, slugs: readonly string[]): boolean {
+  const f = filter.replace(/^(test\/)?lessons\//, "");
+  return /^\d\d(-|$)/.test(f) && slugs.some((slug) => slug === f || slug.startsWith(f.length === 2 ? `${f}-` : f));
+}
+
+/**
+ * The test files a run takes, as paths inside build/ (test/lessons/01-…):
+ * without filters, every file but the student release's own suite (test/student/,
+ * which test/lessons/ already covers in the course; a release runs it); with
+ * filters, the files whose path contains one, plus LESSON_GUARDS when one names a lesson.
+ */
+export function selectTestFiles(files: readonly string[], filters: readonly string[], slugs: readonly string[], release: boolean): string[] {
+  const rel = (f: string): string => f.split(path.sep).join("/");
+  if (filters.length === 0) return files.filter((f) => release || !rel(f).startsWith("test/student/"));
+  const guards = filters.some((f) => namesLesson(f, slugs));
+  return files.filter((f) => filters.some((s) => rel(f).includes(s)) || (guards && LESSON_GUARDS.some((g) => rel(f).startsWith(g))));
 }
 
 /**
@@ -100,13 +129,10 @@ async function main(): Promise<number> {
   const filters = process.argv.slice(2);
   // Whole runs only: a filtered run starts few kernels, and finds most cells cached anyway.
   const warming = filters.length === 0 ? startCellCacheWarm(lessonCells()) : null;
-  // test/student/ is the student release's own suite. In the course, test/lessons/ already runs every
-  // student edition, so it runs here only when a filter names it (test/tools/release.test.ts does, in a release).
-  const releaseSuite = (f: string): boolean => f.includes(`${path.sep}test${path.sep}student${path.sep}`);
-  const files = startOrder(
-    // Filters match the path inside build/ (test/lessons/01-…), not the checkout's own folder name.
-    testFiles(path.join(ROOT, "build", "test")).filter((f) => (filters.length === 0 ? isRelease() || !releaseSuite(f) : filters.some((s) => path.relative(path.join(ROOT, "build"), f).includes(s)))),
-  );
+  // Filters match the path inside build/ (test/lessons/01-…), not the checkout's own folder name.
+  const build = path.join(ROOT, "build");
+  const inBuild = testFiles(path.join(build, "test")).map((f) => path.relative(build, f));
+  const files = startOrder(selectTestFiles(inBuild, filters, lessonSlugs(), isRelease()).map((f) => path.join(build, f)));
   if (files.length === 0) {
     console.error(`✖ no test files match ${filters.join(" ")}`);
     return 1;

@@ -39,6 +39,10 @@
  * the day a tslab update changes either, and test/setup/many-cells.test.ts
  * fails if a notebook of 2,000 cells sent at once loses a request, an output or
  * the kernel.
+ *
+ * Patches: tslab 1.0.22 dist/jupyter.js `ZmqServer.prototype`: accessors for iopub, shell, control, stdin and hb.
+ * Relies on: `ZmqServer` exported by dist/jupyter.js, assigning its five sockets in `init()` by plain assignment, and sending only through `socket.send` (zeromq 6).
+ * Guarded by: test/setup/tslab-send-queue.test.ts "tslab's publishStatus survives 400 requests arriving in one tick: every status is published, in order"
  */
 "use strict";
 const fs = require("fs");

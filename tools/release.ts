@@ -36,7 +36,7 @@ export const RELEASED_PATHS: readonly string[] = [
   "setup/bootstrap.js",
   "setup/build-lib.js",
   "setup/kernel.js",
-  "setup/kernel-speedups.js",
+  "kernel",
   "setup/tslab-send-queue.js",
   "setup/kernel-types",
   "setup/jupyter.ts",

@@ -1,6 +1,6 @@
 // The few Node.js globals notebooks use, for the kernel's light type check
 // (without @types/node). A cell that needs more (process, Buffer, "fs", …)
-// is checked again with @types/node: see setup/kernel-speedups.js.
+// is checked again with @types/node: see kernel/hooks/light-converter.js.
 interface Console {
   log(...data: any[]): void;
   info(...data: any[]): void;

@@ -84,18 +84,28 @@ async function startServer(dir: string): Promise<TestServer> {
   const server = http.createServer((req, res) => {
     if (state.down) {
       state.dropped++;
-      return void req.socket.destroy();
+      req.socket.destroy();
+      return;
     }
     const p = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
     // Any first folder serves the site: /v1/lab/index.html and /v2/lab/index.html are the same site at two addresses.
     const m = /^\/[\w-]+(\/.*)$/.exec(p);
-    if (!m) return void res.writeHead(404).end();
+    if (!m) {
+      res.writeHead(404).end();
+      return;
+    }
     let rel = (m[1] as string).slice(1);
     if (rel === "" || rel.endsWith("/")) rel += "index.html";
     const file = path.join(dir, rel);
-    if (!file.startsWith(dir + path.sep)) return void res.writeHead(403).end();
+    if (!file.startsWith(dir + path.sep)) {
+      res.writeHead(403).end();
+      return;
+    }
     const body = overrides.get(rel) ?? (fs.existsSync(file) && fs.statSync(file).isFile() ? fs.readFileSync(file) : null);
-    if (body === null) return void res.writeHead(404).end();
+    if (body === null) {
+      res.writeHead(404).end();
+      return;
+    }
     res.writeHead(200, { "Content-Type": TYPES[path.extname(file)] ?? "application/octet-stream", "Cache-Control": "no-cache" });
     res.end(body);
   });

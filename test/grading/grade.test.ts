@@ -182,7 +182,7 @@ describe("npm run grade: adversarial submissions in one run", () => {
  * with node_modules linked. Submissions executed there may edit its data/.
  */
 function scratchCourse(): string {
-  return copyCourse(path.join(OUT, `grade-course-${process.pid}`), ["package.json", "tsconfig.json", "lib", "setup", "tools", "grading", "notebooks", "data", "build"]);
+  return copyCourse(path.join(OUT, `grade-course-${process.pid}`), ["package.json", "tsconfig.json", "lib", "setup", "kernel", "tools", "grading", "notebooks", "data", "build"]);
 }
 
 describe("npm run grade: execution in a fresh kernel, and edited expected values", () => {

@@ -13,7 +13,9 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { memoryControl, openRunGroup, runGroup } from "../../grading/cgroup";
-import { sandboxBudgetMb, spawnSandboxed, SHM_MB, type SandboxSpec } from "../../grading/sandbox";
+import { spawnSandboxed } from "../../grading/sandbox";
+import { type SandboxSpec } from "../../grading/sandbox-command";
+import { sandboxBudgetMb, SHM_MB } from "../../grading/sandbox-limits";
 import { ROOT } from "../helpers/notebooks";
 
 const MB = 1024 * 1024;

@@ -18,7 +18,7 @@ import { declaredFunction, studentEdition } from "../../setup/editions";
 import { cellText, codeSources, readNotebook, toSource, writeNotebook, type Notebook } from "../../setup/notebook";
 import { OUT, ROOT, sourceNotebook } from "../helpers/notebooks";
 import { lessonPoints } from "../helpers/grading";
-import { sandboxUidOf } from "../../grading/sandbox";
+import { sandboxUidOf } from "../../grading/sandbox-limits";
 import { warmCellCache } from "../../setup/jupyter";
 import { ESCAPE, forgeReport, sharedMemoryHog, tryAll } from "../helpers/attacks";
 

@@ -45,7 +45,7 @@ function runProbe(): NotebookRun {
 
 before(() => {
   // build/ too, with its .tsbuildinfo: the edit below is then compiled incrementally, as on an instructor's machine.
-  copyCourse(COPY, ["package.json", "tsconfig.json", "lib", "setup", "tools", "test", "notebooks", "data", "oracle", "grading", "build"]);
+  copyCourse(COPY, ["package.json", "tsconfig.json", "lib", "setup", "kernel", "tools", "test", "notebooks", "data", "oracle", "grading", "build"]);
   const build = spawnSync(process.execPath, [path.join(COPY, "setup", "build-lib.js"), "--strict"], { cwd: COPY, encoding: "utf8" });
   assert.equal(build.status, 0, build.stderr);
 });

@@ -1,6 +1,6 @@
 /**
- * setup/kernel-speedups.js makes the course kernel start faster by hooking
- * tslab's converter. These tests fail the day a tslab or TypeScript update
+ * The kernel's hooks (kernel/hooks/, one per file) make the course kernel
+ * start faster by hooking tslab's converter. These tests fail the day a tslab or TypeScript update
  * makes a hook miss (the kernel would still work, only slower), or the light
  * type check accepts or rejects a cell differently from tslab's own.
  */
@@ -18,28 +18,16 @@ interface Diagnostic {
   start?: number;
   messageText?: unknown;
 }
-interface Converter {
-  convert(prevDecl: string, src: string): { diagnostics: Diagnostic[]; declOutput?: string; output?: string; sideOutputs?: { path: string; data: string }[] };
-  close(): void;
-}
-const speedups = require(path.join(ROOT, "setup", "kernel-speedups.js")) as {
-  hookTypeScript(): void;
-  lightConverter(create: (o: unknown) => Converter, opts: unknown): Converter;
-  warmConverters(): void;
-  status: { lightPrograms: number; fullPrograms: number; switchedToFull: number; lightBuilders: number; cellCacheHits: number; cellCacheWritten: number };
-  kernelCodeCacheFile(root: string, nodeOptions?: string): string;
-  cellCache(root: string, writable: boolean, dir?: string, readAlso?: string[], maxBytes?: number): CellCache;
-  KERNEL_NODE_FLAGS: string[];
-  useCellCache(cache: CellCache | null): void;
-  CELL_CACHE_MAX: number;
+/** A hook module, from the sources, where kernels load it (its types are its own JSDoc's). */
+const HOOKS = path.join(ROOT, "kernel", "hooks");
+const hook = (name: string): string => path.join(HOOKS, `${name}.js`);
+const speedups = {
+  ...(require(hook("state")) as typeof import("../../kernel/hooks/state")),
+  ...(require(hook("typescript-loader")) as typeof import("../../kernel/hooks/typescript-loader")),
+  ...(require(hook("light-converter")) as typeof import("../../kernel/hooks/light-converter")),
+  ...(require(hook("cell-cache")) as typeof import("../../kernel/hooks/cell-cache")),
+  ...(require(hook("code-cache")) as typeof import("../../kernel/hooks/code-cache")),
 };
-interface CellCache {
-  dir: string;
-  key(lightProgram: boolean, prevDecl: string, src: string): string | null;
-  get(key: string): unknown;
-  put(key: string, out: unknown): void;
-  prune(): void;
-}
 
 /** A course folder for a cell cache of its own: the real packages, a library stamp, an empty cache. */
 function cacheRoot(): string {
@@ -53,7 +41,7 @@ function cacheRoot(): string {
 describe("kernel speed-ups", () => {
   it("the light program checks types without @types/node and switches to the full one when a cell needs Node", () => {
     speedups.hookTypeScript();
-    const { createConverter } = require(path.join(ROOT, "node_modules", "tslab", "dist", "converter.js")) as { createConverter: (o: unknown) => Converter };
+    const { createConverter } = require(path.join(ROOT, "node_modules", "tslab", "dist", "converter.js")) as typeof import("tslab/dist/converter");
     const cwd = process.cwd();
     process.chdir(path.join(ROOT, "notebooks"));
     try {
@@ -98,8 +86,8 @@ describe("kernel speed-ups", () => {
     // TypeScript's first working directory, so one process cannot compile in two folders).
     const compile = (cells: string[], cwd: string, tslabBuilder: boolean): { outs: string[]; lightBuilders: number } => {
       const script = `
-        const sp = require(${JSON.stringify(path.join(ROOT, "setup", "kernel-speedups.js"))});
-        sp.hookTypeScript();
+        require(${JSON.stringify(hook("typescript-loader"))}).hookTypeScript();
+        const sp = require(${JSON.stringify(hook("state"))});
         const { createConverter } = require(${JSON.stringify(path.join(ROOT, "node_modules", "tslab", "dist", "converter.js"))});
         const conv = createConverter({ isJS: false, isBrowser: false });
         let decl = "";
@@ -186,7 +174,7 @@ describe("kernel speed-ups", () => {
 
   it("a cell found in the cell cache gets the same compile without building a program; other cells are compiled", () => {
     speedups.hookTypeScript();
-    const { createConverter } = require(path.join(ROOT, "node_modules", "tslab", "dist", "converter.js")) as { createConverter: (o: unknown) => Converter };
+    const { createConverter } = require(path.join(ROOT, "node_modules", "tslab", "dist", "converter.js")) as typeof import("tslab/dist/converter");
     const root = cacheRoot();
     const cwd = process.cwd();
     process.chdir(path.join(ROOT, "notebooks"));
@@ -261,7 +249,7 @@ describe("kernel speed-ups", () => {
       assert.deepEqual(files(a).filter((f) => files(b).includes(f)), files(base), "the folders share only the cell both notebooks have; B's holds nothing of A's own");
       // A kernel shown A's folder finds every cell there and builds no program.
       speedups.hookTypeScript();
-      const { createConverter } = require(path.join(ROOT, "node_modules", "tslab", "dist", "converter.js")) as { createConverter: (o: unknown) => Converter };
+      const { createConverter } = require(path.join(ROOT, "node_modules", "tslab", "dist", "converter.js")) as typeof import("tslab/dist/converter");
       const cwd = process.cwd();
       process.chdir(path.join(ROOT, "notebooks"));
       const programs = speedups.status.lightPrograms;
@@ -300,7 +288,7 @@ describe("kernel speed-ups", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "late-import-"));
     const script = `
       const fs = require("fs");
-      require(${JSON.stringify(path.join(ROOT, "setup", "kernel-speedups.js"))}).hookTypeScript();
+      require(${JSON.stringify(hook("typescript-loader"))}).hookTypeScript();
       const { createConverter } = require(${JSON.stringify(path.join(ROOT, "node_modules", "tslab", "dist", "converter.js"))});
       const conv = createConverter({ isJS: false, isBrowser: false });
       const codes = (out) => out.diagnostics.map((d) => d.code);

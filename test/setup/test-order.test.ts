@@ -6,7 +6,7 @@ import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { once } from "events";
 import * as path from "path";
-import { lessonCells, startOrder } from "../../setup/test";
+import { lessonCells, namesLesson, selectTestFiles, startOrder } from "../../setup/test";
 import { startCellCacheWarm, warmCellCache, ROOT } from "../../setup/jupyter";
 import { studentEdition } from "../../setup/editions";
 import { codeSources, readNotebook } from "../../setup/notebook";
@@ -42,5 +42,30 @@ describe("npm test's start order", () => {
     assert.equal(code, 0);
     const again = warmCellCache(notebooks);
     assert.deepEqual(again && { compiled: again.compiled, cached: again.cached, written: again.written }, { compiled: 3, cached: 3, written: 0 });
+  });
+});
+
+describe("npm test's file selection", () => {
+  const slugs = ["01-logistic-regression", "08-batch-norm"];
+  const files = ["test/lessons/01-logistic-regression.test.js", "test/lessons/08-batch-norm.test.js", "test/notebooks.test.js", "test/tools/expected.test.js", "test/tools/new-lesson.test.js", "test/grading/grade.test.js", "test/student/notebooks.test.js"];
+
+  it("a lesson's slug, number or slug prefix names the lesson; other filters do not", () => {
+    for (const f of ["08-batch-norm", "08", "08-batch", "lessons/08-batch-norm", "test/lessons/08"]) assert.equal(namesLesson(f, slugs), true, f);
+    for (const f of ["09", "grading", "notebooks.test", "8-batch", "08-batch-normx", "080"]) assert.equal(namesLesson(f, slugs), false, f);
+  });
+
+  it("one lesson runs its tests with the notebook conventions and the expected values' staleness test", () => {
+    assert.deepEqual(selectTestFiles(files, ["08-batch-norm"], slugs, false), ["test/lessons/08-batch-norm.test.js", "test/notebooks.test.js", "test/tools/expected.test.js"]);
+    assert.deepEqual(selectTestFiles(files, ["08"], slugs, false), ["test/lessons/08-batch-norm.test.js", "test/notebooks.test.js", "test/tools/expected.test.js"]);
+  });
+
+  it("a filter that names no lesson takes only the files it matches", () => {
+    assert.deepEqual(selectTestFiles(files, ["grading/"], slugs, false), ["test/grading/grade.test.js"]);
+  });
+
+  it("the whole suite leaves out the student release's own suite, except in a release", () => {
+    assert.equal(selectTestFiles(files, [], slugs, false).includes("test/student/notebooks.test.js"), false);
+    assert.equal(selectTestFiles(files, [], slugs, true).includes("test/student/notebooks.test.js"), true);
+    assert.equal(selectTestFiles(files, [], slugs, false).length, files.length - 1);
   });
 });

@@ -15,12 +15,7 @@ import * as path from "path";
 import { ROOT } from "../../setup/jupyter";
 
 const TSLAB = path.join(ROOT, "node_modules", "tslab", "dist");
-const sendQueue = require(path.join(ROOT, "setup", "tslab-send-queue.js")) as {
-  installSendQueue(tslabDist: string): void;
-  withSendQueue<S extends { send(msg: unknown): Promise<void> }>(sock: S): S;
-  status: { queuedSockets: number; sends: number; deferredSends: number; failedSends: number };
-  IOPUB_HIGH_WATER_MARK: number;
-};
+const sendQueue = require(path.join(ROOT, "setup", "tslab-send-queue.js")) as typeof import("../../setup/tslab-send-queue");
 
 interface ZmqSocket {
   send(msg: unknown): Promise<void>;

@@ -57,6 +57,29 @@ describe("expected values", () => {
     assert.equal(r.status, 0, r.stderr);
   });
 
+  it("regenerating rewrites what changed and keeps the last bits of every value it did not change", () => {
+    fs.mkdirSync(path.join(ROOT, ".test-out"), { recursive: true });
+    const scratch = fs.mkdtempSync(path.join(ROOT, ".test-out", "oracle-"));
+    try {
+      fs.cpSync(path.join(ROOT, "oracle"), path.join(scratch, "oracle"), { recursive: true });
+      for (const dir of ["data", "grading"]) fs.cpSync(path.join(ROOT, dir), path.join(scratch, dir), { recursive: true });
+      const file = path.join(scratch, "data", "expected", "01-logistic-regression.json");
+      const text = fs.readFileSync(file, "utf8");
+      // ln 10 one ulp off what the oracle computes (as another CPU's numpy may store it); ln 2 really edited.
+      const edits: [string, string][] = [
+        ["2.302585092994046", "2.3025850929940455"],
+        ["0.6931471805599453", "0.6931481805599453"],
+      ];
+      for (const [from] of edits) assert.ok(text.includes(from), `the stored file no longer holds ${from}; pick another value for this test`);
+      fs.writeFileSync(file, edits.reduce((t, [from, to]) => t.replace(from, to), text));
+      const r = spawnSync(python, [path.join(scratch, "oracle", "expected.py"), "--lesson", "01-logistic-regression"], { encoding: "utf8" });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(fs.readFileSync(file, "utf8"), text.replace(edits[0]![0], edits[0]![1]), "only the edited value was rewritten; the round-off one kept its stored last bit");
+    } finally {
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
   for (const file of fs.readdirSync(path.join(ROOT, "data", "expected")).filter((f) => f.endsWith(".json"))) {
     const slug = file.replace(/\.json$/, "");
     it(`${slug}: stored checks and lesson checks are the same set`, () => {

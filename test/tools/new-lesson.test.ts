@@ -7,7 +7,7 @@ import * as assert from "node:assert/strict";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { lessonFiles, scaffoldLesson } from "../../tools/new-lesson";
+import { chooseEntry, defaultEntry, lessonFiles, registerLesson, scaffoldLesson } from "../../tools/new-lesson";
 import { OUT, ROOT } from "../helpers/notebooks";
 import { copyCourse } from "../helpers/course-copy";
 
@@ -18,7 +18,7 @@ const python = process.env.COURSE_TEST_PYTHON ?? "/usr/bin/python3";
 before(() => {
   // Timestamps kept, so the copy's package-lock.json is not "newer" than node_modules (no needless npm ci).
   // build/ too, with its .tsbuildinfo: the copy then compiles only what the scaffold adds (tsc --incremental).
-  copyCourse(COPY, ["package.json", "package-lock.json", "tsconfig.json", "LICENSE", "README.md", "lib", "setup", "tools", "test", "notebooks", "data", "oracle", "grading", "build"]);
+  copyCourse(COPY, ["package.json", "package-lock.json", "tsconfig.json", "LICENSE", "README.md", "lib", "setup", "kernel", "tools", "test", "notebooks", "data", "oracle", "grading", "build"]);
 });
 
 describe("npm run new-lesson", () => {
@@ -42,7 +42,8 @@ describe("npm run new-lesson", () => {
     // copy: `npm ci` would empty the shared node_modules through the symlink.
     const build = spawnSync(process.execPath, [path.join(COPY, "setup", "build-lib.js"), "--strict"], { cwd: COPY, encoding: "utf8" });
     assert.equal(build.status, 0, build.stderr);
-    const r = spawnSync(process.execPath, [path.join(COPY, "build", "setup", "test.js"), `lessons/${SLUG}`, "test/notebooks.test", "tools/expected.test"], {
+    // The one single-lesson command the docs and the scaffold give: it adds the conventions and staleness tests itself.
+    const r = spawnSync(process.execPath, [path.join(COPY, "build", "setup", "test.js"), SLUG], {
       cwd: COPY,
       encoding: "utf8",
       // NODE_TEST_CONTEXT would make the inner `node --test` skip its files (it is set for test subprocesses).
@@ -82,5 +83,39 @@ describe("npm run new-lesson", () => {
     assert.ok(fs.readFileSync(path.join(withDrafts, "lib", "lessons.ts"), "utf8").includes(SLUG));
     assert.ok(SLUG in manifest(withDrafts).lessons);
     for (const d of [without, withDrafts]) fs.rmSync(d, { recursive: true, force: true });
+  });
+});
+
+describe("npm run new-lesson: the registry entry's title and optional flag", () => {
+  it("defaults, without a terminal: the slug's title, optional", async () => {
+    assert.deepEqual(defaultEntry("08-batch-norm"), { title: "Batch norm", optional: true });
+    assert.deepEqual(await chooseEntry("08-batch-norm", {}, null), { title: "Batch norm", optional: true });
+  });
+
+  it("flags win, and contradicting flags are refused", async () => {
+    assert.deepEqual(await chooseEntry("08-batch-norm", { title: "Batch normalization", core: true }, null), { title: "Batch normalization", optional: false });
+    await assert.rejects(chooseEntry("08-batch-norm", { optional: true, core: true }, null), /contradict/);
+  });
+
+  it("on a terminal it asks for what the flags leave out; Enter keeps the default", async () => {
+    const asked: string[] = [];
+    const answers = ["Normalizing activations", "n"];
+    const ask = async (q: string): Promise<string> => {
+      asked.push(q);
+      return answers.shift() ?? "";
+    };
+    assert.deepEqual(await chooseEntry("08-batch-norm", {}, ask), { title: "Normalizing activations", optional: false });
+    assert.equal(asked.length, 2);
+    assert.deepEqual(await chooseEntry("08-batch-norm", { core: true }, async () => ""), { title: "Batch norm", optional: false });
+  });
+
+  it("writes the chosen title and flag into the registry, as a draft, and refuses an unsafe title", () => {
+    const root = fs.mkdtempSync(path.join(OUT, "registry-"));
+    fs.mkdirSync(path.join(root, "lib"));
+    fs.copyFileSync(path.join(ROOT, "lib", "lessons.ts"), path.join(root, "lib", "lessons.ts"));
+    registerLesson("97-entry-check", root, { title: "Batch normalization", optional: false });
+    assert.match(fs.readFileSync(path.join(root, "lib", "lessons.ts"), "utf8"), /\{ slug: "97-entry-check", title: "Batch normalization", optional: false, draft: true \},\n/);
+    assert.throws(() => scaffoldLesson("96-unsafe-title", COPY, python, { title: 'Say "hi"', optional: true }), /cannot be used/);
+    fs.rmSync(root, { recursive: true, force: true });
   });
 });
