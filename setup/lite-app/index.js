@@ -12,6 +12,7 @@ import { IServiceManager } from "@jupyterlab/services";
 import courseKernel from "./kernel/plugin.js";
 import { keepNotebookMetadata } from "./hooks/keep-notebook-metadata.js";
 import { quietYjsWarnings } from "./hooks/quiet-console.js";
+import { interruptRunningCells } from "./hooks/kernel-interrupt.js";
 import coursework from "./work/plugin.js";
 import { applyReleaseRule, moveDefaultStorage } from "./work/storage.js";
 import { Notification } from "@jupyterlab/apputils";
@@ -60,6 +61,7 @@ function pluginsOf(mod) {
 async function main() {
   quietYjsWarnings();
   keepNotebookMetadata();
+  interruptRunningCells();
   // Listed one by one so the bundler includes exactly these.
   const mods = [
     require("@jupyterlab/application-extension"),
