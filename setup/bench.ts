@@ -139,7 +139,7 @@ function printLite(lite: LiteFigures, tslab: NotebookFigures[]): void {
   for (const i of lite.interrupt) {
     const how = i.isolated ? "page cross-origin isolated" : "page not isolated";
     const result = i.stopped && i.nextCellRan ? "stopped, the next cell ran" : `FAILED: stopped ${i.stopped}, next cell ran ${i.nextCellRan}`;
-    console.log(`     ${how.padEnd(28)} (${i.path ?? "?"}) ${fmt(i.seconds).padStart(5)} s  ${i.seconds <= 2 ? "≤ 2 s" : "over 2 s"}   ${result}`);
+    console.log(`     ${how.padEnd(28)} ${`(${i.path ?? "?"})`.padEnd(18)} ${fmt(i.seconds, 2).padStart(5)} s  ${i.seconds <= 2 ? "≤ 2 s" : "over 2 s"}   ${result}`);
   }
   if (lite.interrupt.length < 2) console.log("     (isolated: not measured; the service worker did not control the page)");
 }
