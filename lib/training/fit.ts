@@ -32,13 +32,19 @@ export type { FitHistory, FitOptions } from "./fit-loop";
 /**
  * The caller's callbacks, plus one that stops training between batches on
  * Kernel → Interrupt where the kernel offers a check (the browser edition);
- * elsewhere the callbacks as they are, so model.fit runs unchanged.
+ * elsewhere the callbacks as they are, so model.fit runs unchanged. With the
+ * check, every callback becomes a tf.Callback: model.fit takes either a list of
+ * tf.Callback objects or a list of plain objects, not a mix (it would call
+ * setParams on a plain one).
  */
-function withInterruptPoints(callbacks: FitOptions["callbacks"]): tf.CustomCallbackArgs[] {
-  const list = (Array.isArray(callbacks) ? callbacks : callbacks ? [callbacks] : []) as tf.CustomCallbackArgs[];
+function withInterruptPoints(callbacks: FitOptions["callbacks"]): tf.ModelFitArgs["callbacks"] {
+  const list = (Array.isArray(callbacks) ? callbacks : callbacks ? [callbacks] : []) as (tf.CustomCallbackArgs | tf.CustomCallback)[];
   const check = interruptCheck();
-  if (!check) return list;
-  return [...list, { onBatchEnd: async () => check() }];
+  if (!check) return list as tf.CustomCallbackArgs[];
+  // tf.Callback and tf.CustomCallback both have setParams (tfjs's BaseCallback, not exported).
+  const asCallback = (cb: tf.CustomCallbackArgs | tf.CustomCallback): tf.CustomCallback =>
+    typeof (cb as tf.CustomCallback).setParams === "function" ? (cb as tf.CustomCallback) : new tf.CustomCallback(cb as tf.CustomCallbackArgs);
+  return [...list.map(asCallback), new tf.CustomCallback({ onBatchEnd: async () => check() })];
 }
 
 /** model.fit itself, with arrays turned into tensors (and disposed after). */

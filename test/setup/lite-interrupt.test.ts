@@ -150,6 +150,15 @@ describe("library: interrupt points in training", () => {
       const h = fit(conv(), X, y, { epochs: 10, batchSize: 8 });
       await assert.rejects(h, Stop);
       assert.equal(c.calls(), 4);
+      // With the caller's callbacks, a tf.Callback (progress()) and a plain object, mixed with the check's (tfjs rejects a mixed list).
+      const c1 = countingCheck(Infinity);
+      g[KEY] = c1.check;
+      const ends: number[] = [];
+      const h2 = await fit(conv(), X, y, { epochs: 2, batchSize: 8, callbacks: [progress("t"), { onEpochEnd: async (e: number) => void ends.push(e) }] });
+      assert.equal(h2.path, "model.fit");
+      assert.deepEqual(ends, [0, 1]);
+      assert.equal(c1.calls(), 2 * 8 * 2, "progress() and fit each check after every batch");
+      g[KEY] = c.check;
       const c2 = countingCheck(2);
       g[KEY] = c2.check;
       await assert.rejects(model().fit(tf.tensor2d(X), tf.tensor1d(y), { epochs: 10, batchSize: 8, callbacks: [progress("t")] }), Stop);
