@@ -140,6 +140,13 @@ function printLite(lite: LiteFigures, tslab: NotebookFigures[]): void {
     const result = n.failedCells || n.notRun ? `FAILED: ${n.failedCells} cells failed, ${n.notRun} not run` : `ok (checks: ${checks || "none"})`;
     console.log(`   ${n.notebook.padEnd(32)}  ${fmt(n.kernelStartSeconds).padStart(19)} s  ${fmt(n.runAllSeconds).padStart(5)} s  ${fmt(total).padStart(4)} s  ${fmt(t?.totalSeconds).padStart(19)} s  ${ratio.padStart(13)}   ${result}`);
   }
+  console.log("   Kernel → Interrupt of `while (true) {}`, from the command to the stopped cell (target ≤ 2 s):");
+  for (const i of lite.interrupt) {
+    const how = i.isolated ? "page cross-origin isolated" : "page not isolated";
+    const result = i.stopped && i.nextCellRan ? "stopped, the next cell ran" : `FAILED: stopped ${i.stopped}, next cell ran ${i.nextCellRan}`;
+    console.log(`     ${how.padEnd(28)} ${`(${i.path ?? "?"})`.padEnd(18)} ${fmt(i.seconds, 2).padStart(5)} s  ${i.seconds <= 2 ? "≤ 2 s" : "over 2 s"}   ${result}`);
+  }
+  if (lite.interrupt.length < 2) console.log("     (isolated: not measured; the service worker did not control the page)");
 }
 
 const BENCH_USAGE = "npm run bench -- [--epochs N] [--json FILE] [--training-only | --lite] [--no-training] [--no-notebooks] [--no-lite]   (class grading: npm run bench -- --grading …)";

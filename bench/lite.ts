@@ -11,18 +11,24 @@
  *    when the type checker was ready and what its files added;
  *  - every lesson top to bottom in the same page (the app and the kernel's
  *    script then come from the browser's cache, revalidated): kernel start
- *    and Run All, with each run's failed cells and check results.
+ *    and Run All, with each run's failed cells and check results;
+ *  - Kernel → Interrupt of a `while (true) {}` (target ≤ 2 s), in that page
+ *    (not cross-origin isolated: the kernel replaces its worker), then after a
+ *    reload once the site's service worker controls the page (isolated: the
+ *    kernel stops the cell cooperatively).
  *
  * Bytes are what the static server sent (it does not compress); the gzip
  * figure is what those files weigh compressed, as most static hosts send them.
  */
 import * as fs from "fs";
+import type { Page } from "playwright-core";
 import * as path from "path";
 import { gzipSync } from "zlib";
 import { lessonSlugs } from "../lib/lessons";
 import { ROOT } from "../lib/runtime/paths";
 import { buildLite, LITE_APP, LITE_OUT } from "../frontends/lite";
 import { closeNotebook, launchChromium, openApp, openNotebook, runAll, runFirstCodeCell, runSummary, CHROMIUM } from "../frontends/lite-browser";
+import { measureLoopInterrupt } from "../frontends/lite-interrupt-browser";
 
 export interface Downloaded {
   requests: number;
@@ -64,6 +70,8 @@ export interface LiteFigures {
    */
   checker: { readySeconds: number; loadSeconds: number; warmSeconds: number; downloaded: Downloaded } | { error: string } | null;
   notebooks: LiteNotebookFigures[];
+  /** Kernel → Interrupt of `while (true) {}`: seconds to the stopped cell, by path; null where a path could not be measured. */
+  interrupt: { isolated: boolean; path: string | null; seconds: number; stopped: boolean; nextCellRan: boolean }[];
 }
 
 /** Why the browser section cannot run here, or null. */
@@ -169,10 +177,27 @@ export async function benchLite(log: (s: string) => void = () => undefined): Pro
       notebooks.push({ notebook: name, kernelStartSeconds, runAllSeconds, failedCells: s.failed, notRun: s.notRun, checks: s.checks });
       await closeNotebook(page, false);
     }
+    const interrupt = await measureInterrupts(page, log);
     const size = treeSize(dir);
-    return { site: { dir: path.relative(ROOT, dir), bytes: size.bytes, files: size.files, built }, backend, firstVisit, checker, notebooks };
+    return { site: { dir: path.relative(ROOT, dir), bytes: size.bytes, files: size.files, built }, backend, firstVisit, checker, notebooks, interrupt };
   } finally {
     await browser.close();
     server.close();
   }
+}
+
+/** Interrupts `while (true) {}` in `page` as it is, then (once the service worker controls it after a reload) isolated. */
+async function measureInterrupts(page: Page, log: (s: string) => void): Promise<LiteFigures["interrupt"]> {
+  const out: LiteFigures["interrupt"] = [];
+  log("  interrupt…");
+  const isolated = (): Promise<boolean> => page.evaluate(() => self.crossOriginIsolated);
+  out.push({ isolated: await isolated(), ...(await measureLoopInterrupt(page, "bench-interrupt.ipynb")) });
+  const ready = await page
+    .waitForFunction(() => document.body.dataset.courseOffline === "ready", undefined, { timeout: 180_000 })
+    .then(() => true, () => false);
+  if (!ready) return out;
+  await page.reload();
+  await page.waitForSelector("body[data-lab-ready]", { state: "attached", timeout: 90_000 });
+  if (await isolated()) out.push({ isolated: true, ...(await measureLoopInterrupt(page, "bench-interrupt.ipynb")) });
+  return out;
 }

@@ -13,6 +13,7 @@ import { IServiceManager } from "@jupyterlab/services";
 import courseKernel from "./kernel/plugin.js";
 import { keepNotebookMetadata } from "./hooks/keep-notebook-metadata.js";
 import { quietYjsWarnings } from "./hooks/quiet-console.js";
+import { interruptRunningCells } from "./hooks/kernel-interrupt.js";
 import coursework from "./work/plugin.js";
 import courseValidate from "./validate/plugin.js";
 import { applyReleaseRule, moveDefaultStorage } from "./work/storage.js";
@@ -65,6 +66,7 @@ function pluginsOf(mod) {
 async function main() {
   quietYjsWarnings();
   keepNotebookMetadata();
+  interruptRunningCells();
   // The extensions of build.js's list (.gen/extensions.js requires each by name, so the bundler includes exactly
   // these); the JavaScript output renderer is a MIME extension, not a plugin.
   const extensions = extensionModules();

@@ -6,6 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { liveDisplay, type LiveDisplay } from "./display";
 import { record } from "./record";
+import { interruptPoint } from "./interrupt";
 
 function seconds(ms: number): string {
   return ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
@@ -46,6 +47,11 @@ export class Progress extends tf.Callback {
   override async onTrainBegin(): Promise<void> {
     this.start = Date.now();
     this.display = liveDisplay();
+  }
+
+  // With model.fit itself, Kernel → Interrupt stops training here, between two batches (a no-op outside the browser edition).
+  override async onBatchEnd(): Promise<void> {
+    interruptPoint();
   }
 
   override async onEpochEnd(epoch: number, logs?: tf.Logs): Promise<void> {

@@ -14,6 +14,7 @@ import { backward, forward, readParams, writeParams, type DenseParams } from "./
 import { batchLoss } from "./batch-loss";
 import { batchCorrect } from "./batch-accuracy";
 import { optimizerState, optimizerStep, type OptimizerState } from "./optimizer-step";
+import { interruptPoint } from "../runtime/interrupt";
 
 /** A tfjs Callback (e.g. `progress()`) or a plain object of callback functions, as model.fit takes. */
 export type AnyCallback = tf.Callback | tf.CustomCallbackArgs;
@@ -71,6 +72,8 @@ function trainEpoch(run: Run, shuffle: boolean): Record<string, number> {
   let lossSum = 0;
   let correct = 0;
   for (let start = 0; start < run.data.X.rows; start += run.batchSize) {
+    // Kernel → Interrupt stops training here, between two batches (a no-op outside the browser edition).
+    interruptPoint();
     const r = trainBatch(run, start);
     lossSum += r.lossSum;
     correct += r.correct;

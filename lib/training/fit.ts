@@ -24,16 +24,35 @@ import * as tf from "@tensorflow/tfjs";
 import { planFit } from "./fit-plan";
 import { readFitData } from "./fit-data";
 import { fitLoop, type FitHistory, type FitOptions } from "./fit-loop";
+import { interruptCheck } from "../runtime/interrupt";
 
 export { planFit, type FitPlan } from "./fit-plan";
 export type { FitHistory, FitOptions } from "./fit-loop";
+
+/**
+ * The caller's callbacks, plus one that stops training between batches on
+ * Kernel → Interrupt where the kernel offers a check (the browser edition);
+ * elsewhere the callbacks as they are, so model.fit runs unchanged. With the
+ * check, every callback becomes a tf.Callback: model.fit takes either a list of
+ * tf.Callback objects or a list of plain objects, not a mix (it would call
+ * setParams on a plain one).
+ */
+function withInterruptPoints(callbacks: FitOptions["callbacks"]): tf.ModelFitArgs["callbacks"] {
+  const list = (Array.isArray(callbacks) ? callbacks : callbacks ? [callbacks] : []) as (tf.CustomCallbackArgs | tf.CustomCallback)[];
+  const check = interruptCheck();
+  if (!check) return list as tf.CustomCallbackArgs[];
+  // tf.Callback and tf.CustomCallback both have setParams (tfjs's BaseCallback, not exported).
+  const asCallback = (cb: tf.CustomCallbackArgs | tf.CustomCallback): tf.CustomCallback =>
+    typeof (cb as tf.CustomCallback).setParams === "function" ? (cb as tf.CustomCallback) : new tf.CustomCallback(cb as tf.CustomCallbackArgs);
+  return [...list.map(asCallback), new tf.CustomCallback({ onBatchEnd: async () => check() })];
+}
 
 /** model.fit itself, with arrays turned into tensors (and disposed after). */
 async function modelFit(model: tf.LayersModel, x: tf.Tensor | number[][], y: tf.Tensor | number[] | number[][], options: FitOptions, reason: string): Promise<FitHistory> {
   const xs = x instanceof tf.Tensor ? x : tf.tensor2d(x);
   const ys = y instanceof tf.Tensor ? y : tf.tensor(y as number[]);
   try {
-    const h = await model.fit(xs, ys, { ...options, callbacks: options.callbacks as tf.CustomCallbackArgs[] });
+    const h = await model.fit(xs, ys, { ...options, callbacks: withInterruptPoints(options.callbacks) });
     return { epoch: h.epoch, history: h.history as Record<string, number[]>, params: h.params as Record<string, unknown>, path: "model.fit", reason };
   } finally {
     if (xs !== x) xs.dispose();

@@ -15,6 +15,7 @@
 // in the browser): TypeScript syntax is checked, types are erased.
 "use strict";
 const ts = require("typescript");
+const { loopChecks, CHECK_NAME } = require("./loop-checks.js");
 
 const FILE = "/course/notebooks/__cell__.ts";
 
@@ -124,10 +125,11 @@ class CompileError extends Error {
 }
 
 /**
- * Compiles one cell. `prevNames`: names exported by earlier cells.
+ * Compiles one cell. `prevNames`: names exported by earlier cells;
+ * `options.loopChecks`: call the interrupt check at the head of every loop body (loop-checks.js).
  * Returns { js, names (this cell's top-level names), hasLastExpression }.
  */
-function convertCell(src, prevNames) {
+function convertCell(src, prevNames, options = {}) {
   // "export {}" makes any cell a module, as in tslab (top-level await, no global script scope).
   const prefix = "export {};\n";
   const first = createProgram(prefix + src);
@@ -145,7 +147,7 @@ function convertCell(src, prevNames) {
   let js = "";
   const result = program.emit(sf, (name, data) => {
     if (name.endsWith(".js")) js = data;
-  }, undefined, false, { before: [cellTransformer(checker, prevNames, state)] });
+  }, undefined, false, { before: [cellTransformer(checker, prevNames, state), ...(options.loopChecks ? [loopChecks()] : [])] });
   const emitErrors = result.diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error);
   if (emitErrors.length > 0) throw new CompileError(emitErrors.map((d) => formatDiagnostic(d, 1)));
   // tslab runs cells in sloppy mode (it compiles with noImplicitUseStrict).
@@ -157,8 +159,10 @@ function convertCell(src, prevNames) {
  * Runs cells one after another with tslab's scoping: `run(code)` compiles and
  * runs one cell and resolves with { hasLastExpression, value }; `locals` holds
  * every top-level name the cells declared. `require` resolves their imports.
+ * `interruptCheck`, when given, is called at the head of every loop body of
+ * the cells (it throws to stop a cell: kernel/interrupt-flag.js).
  */
-function createCellRunner(require) {
+function createCellRunner(require, interruptCheck) {
   const locals = {};
   const exportsProxy = new Proxy(locals, {
     // TypeScript exports imported names with defineProperty and a getter; keep the value, rewritable.
@@ -170,11 +174,11 @@ function createCellRunner(require) {
   });
   let count = 0;
   async function run(code) {
-    const converted = convertCell(code, new Set(Object.keys(locals)));
+    const converted = convertCell(code, new Set(Object.keys(locals)), { loopChecks: !!interruptCheck });
     count += 1;
     // Indirect eval: the cell sees globals and its two parameters, nothing of this module.
-    const fn = (0, eval)(`(async function (exports, require) {\n${converted.js}\n})\n//# sourceURL=cell-${count}.js`);
-    const ret = await fn(exportsProxy, require);
+    const fn = (0, eval)(`(async function (exports, require, ${CHECK_NAME}) {\n${converted.js}\n})\n//# sourceURL=cell-${count}.js`);
+    const ret = await fn(exportsProxy, require, interruptCheck);
     return { hasLastExpression: converted.hasLastExpression, value: converted.hasLastExpression && Array.isArray(ret) ? ret[0] : undefined };
   }
   return { run, locals };

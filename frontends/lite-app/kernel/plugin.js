@@ -5,10 +5,13 @@
 // compiled and run there, so long training keeps the page responsive. The
 // worker's messages are plain postMessage objects: {type: "reply", id, …}
 // answers a call; stream / display_data / update_display_data / clear_output
-// are published to the cell being run.
+// are published to the cell being run. Kernel → Interrupt stops the running
+// cell (interrupt-page.js): cooperatively where the page is cross-origin
+// isolated, else by replacing the worker and re-running the earlier cells.
 import { PageConfig, URLExt } from "@jupyterlab/coreutils";
 import { BaseKernel, IKernelSpecs } from "@jupyterlite/services";
 import { CellChecker, startChecker } from "./checker.js";
+import { GRACE_MS, interruptFlag, replacedReply, restoreCancelledReply, restoreFailedNotice, settlesWithin } from "./interrupt-page.js";
 
 /** Environment the worker's `process.env` gets: COURSE_* from the page's query string (e.g. ?COURSE_TF_BACKEND=wasm). */
 function courseEnv() {
@@ -22,18 +25,20 @@ export class TypeScriptKernel extends BaseKernel {
     super(options);
     this._calls = new Map();
     this._nextCall = 1;
-    const base = PageConfig.getBaseUrl();
-    this._worker = new Worker(URLExt.join(base, "build", "kernel-worker.js") + `?v=${PageConfig.getOption("courseBuild")}`);
-    this._worker.onmessage = (e) => this._onMessage(e.data);
-    // tslab's type check, in a worker of its own (kernel/checker.js).
-    this._checker = new CellChecker({ baseUrl: base, build: PageConfig.getOption("courseBuild"), location: this.location });
-    this._worker.onerror = (e) => {
-      const text = `The kernel's worker failed: ${e.message || e}\n`;
-      this.stream({ name: "stderr", text }, this.parentHeader);
-      for (const { reject } of this._calls.values()) reject(new Error(text));
-      this._calls.clear();
-    };
-    this._ready = this._call("init", { baseUrl: base, location: this.location, env: courseEnv() }).then((info) => {
+    // The code of the cells that ran without error in the current worker, in order: what an interrupt
+    // that replaces the worker re-runs (interrupt-page.js). Not `_history`: BaseKernel keeps its own under that name.
+    this._ranCells = [];
+    // The execute call in progress, { id, promise }; null between cells.
+    this._running = null;
+    // Earlier cells being re-run in a new worker after an interrupt: { promise, cancel, waiting }; null otherwise.
+    this._restore = null;
+    // The worker whose output is not shown (it is re-running earlier cells).
+    this._quiet = null;
+    this._flag = interruptFlag();
+    // tslab's type check, in a worker of its own (kernel/checker.js); it outlives worker replacements.
+    this._checker = new CellChecker({ baseUrl: PageConfig.getBaseUrl(), build: PageConfig.getOption("courseBuild"), location: this.location });
+    this._startWorker();
+    this._ready = this._init().then((info) => {
       this._info = info;
     });
   }
@@ -48,6 +53,27 @@ export class TypeScriptKernel extends BaseKernel {
     super.dispose();
   }
 
+  _startWorker() {
+    const worker = new Worker(URLExt.join(PageConfig.getBaseUrl(), "build", "kernel-worker.js") + `?v=${PageConfig.getOption("courseBuild")}`);
+    // A replaced worker's last messages are dropped.
+    worker.onmessage = (e) => {
+      if (worker === this._worker) this._onMessage(e.data, worker === this._quiet);
+    };
+    worker.onerror = (e) => {
+      if (worker !== this._worker) return;
+      const text = `The kernel's worker failed: ${e.message || e}\n`;
+      this.stream({ name: "stderr", text }, this.parentHeader);
+      for (const { reject } of this._calls.values()) reject(new Error(text));
+      this._calls.clear();
+    };
+    this._worker = worker;
+  }
+
+  _init() {
+    const interruptFlag = this._flag ? this._flag.buffer : null;
+    return this._call("init", { baseUrl: PageConfig.getBaseUrl(), location: this.location, env: courseEnv(), interruptFlag });
+  }
+
   _call(type, payload) {
     const id = this._nextCall++;
     return new Promise((resolve, reject) => {
@@ -56,14 +82,16 @@ export class TypeScriptKernel extends BaseKernel {
     });
   }
 
-  _onMessage(msg) {
+  _onMessage(msg, quiet) {
+    if (msg.type === "reply") {
+      const call = this._calls.get(msg.id);
+      this._calls.delete(msg.id);
+      call?.resolve(msg.content);
+      return;
+    }
+    // The output of cells re-run after an interrupt is not shown again: the notebook keeps it.
+    if (quiet) return;
     switch (msg.type) {
-      case "reply": {
-        const call = this._calls.get(msg.id);
-        this._calls.delete(msg.id);
-        call?.resolve(msg.content);
-        break;
-      }
       case "stream":
         this.stream(msg.content, this.parentHeader);
         break;
@@ -79,6 +107,105 @@ export class TypeScriptKernel extends BaseKernel {
       default:
         break;
     }
+  }
+
+  // ------------------------------------------------------------ interrupt (interrupt-page.js)
+
+  /** Kernel → Interrupt (called by hooks/kernel-interrupt.js once JupyterLite has cancelled the queue). */
+  async interrupt() {
+    const t0 = performance.now();
+    if (this._restore?.waiting) {
+      this._restore.cancel();
+      this._noteInterrupt({ path: "restore-cancelled", seconds: (performance.now() - t0) / 1000 });
+      return;
+    }
+    const running = this._running;
+    if (!running) return;
+    if (this._flag) {
+      Atomics.store(this._flag, 0, 1);
+      if (await settlesWithin(running.promise, GRACE_MS)) {
+        this._noteInterrupt({ path: "cooperative", seconds: (performance.now() - t0) / 1000 });
+        return;
+      }
+    }
+    const restoring = this._replaceWorker(running);
+    const note = { path: "worker-replaced", seconds: (performance.now() - t0) / 1000, restoring, restored: null, restoreSeconds: null };
+    this._noteInterrupt(note);
+    this._restore.promise.then((outcome) => {
+      this._noteInterrupt({ ...note, restored: !outcome.cancelled && outcome.notice === null, restoreSeconds: (performance.now() - t0) / 1000 });
+    });
+  }
+
+  /** The last interrupt as data (<body data-course-interrupt>), for tests and the benchmark. */
+  _noteInterrupt(note) {
+    if (typeof document !== "undefined") document.body.dataset.courseInterrupt = JSON.stringify(note);
+  }
+
+  /** Terminates the worker, answers the running cell and starts a new worker that re-runs the earlier cells; returns how many. */
+  _replaceWorker(running) {
+    const cells = this._ranCells;
+    this._ranCells = [];
+    this._worker.terminate();
+    const calls = this._calls;
+    this._calls = new Map();
+    this._startWorker();
+    this._restore = this._restoreCells(this._init(), cells);
+    for (const [id, call] of calls) {
+      if (id === running.id) call.resolve(replacedReply(cells.length));
+      else call.resolve({ status: "error", ename: "KeyboardInterrupt", evalue: "The kernel's worker was replaced.", traceback: [] });
+    }
+    return cells.length;
+  }
+
+  /** Re-runs `cells` silently in the new worker once `ready`; resolves with { cancelled } or { notice } (null when every cell ran). */
+  _restoreCells(ready, cells) {
+    const worker = this._worker;
+    let cancel;
+    const cancelled = new Promise((resolve) => {
+      cancel = () => resolve({ cancelled: true });
+    });
+    const run = (async () => {
+      await ready;
+      this._quiet = worker;
+      try {
+        for (let i = 0; i < cells.length; i++) {
+          const reply = await this._call("execute", { code: cells[i] });
+          if (worker !== this._worker) return { cancelled: true };
+          if (reply.status !== "ok") return { notice: restoreFailedNotice(i, cells.length, reply) };
+          this._ranCells.push(cells[i]);
+        }
+        return { notice: null };
+      } finally {
+        if (this._quiet === worker) this._quiet = null;
+      }
+    })();
+    return {
+      waiting: false,
+      promise: Promise.race([run, cancelled]),
+      cancel: () => {
+        // A new worker with no variables: re-running the cells again could be what was interrupted.
+        this._ranCells = [];
+        this._worker.terminate();
+        const calls = this._calls;
+        this._calls = new Map();
+        this._startWorker();
+        void this._init();
+        for (const call of calls.values()) call.resolve({ status: "error", ename: "KeyboardInterrupt", evalue: "The kernel's worker was replaced.", traceback: [] });
+        cancel();
+      },
+    };
+  }
+
+  /** Waits for the earlier cells being re-run after an interrupt; returns the reply for a cell interrupted meanwhile, else null. */
+  async _afterRestore() {
+    const restore = this._restore;
+    if (!restore) return null;
+    restore.waiting = true;
+    const outcome = await restore.promise;
+    if (this._restore === restore) this._restore = null;
+    if (outcome.cancelled) return restoreCancelledReply();
+    if (outcome.notice) this.stream({ name: "stderr", text: outcome.notice }, this.parentHeader);
+    return null;
   }
 
   async kernelInfoRequest() {
@@ -101,6 +228,8 @@ export class TypeScriptKernel extends BaseKernel {
   }
 
   async executeRequest(content) {
+    const stopped = await this._afterRestore();
+    if (stopped) return this._executeReply(stopped);
     // As tslab: a cell with type errors prints them (stderr) and does not run.
     const verdict = await this._checker.check(content.code);
     if (verdict.diagnostics?.length) {
@@ -110,8 +239,24 @@ export class TypeScriptKernel extends BaseKernel {
       return { status: "error", ename: "TSError", evalue: text, traceback: [], execution_count: this.executionCount };
     }
     if (verdict.unchecked) this.stream({ name: "stderr", text: `(This cell was not type-checked: ${verdict.unchecked.message}.)\n` }, this.parentHeader);
-    const reply = await this._call("execute", { code: content.code });
-    if (reply.status === "ok") this._checker.ran(verdict);
+    if (this._flag) Atomics.store(this._flag, 0, 0);
+    const id = this._nextCall;
+    const promise = this._call("execute", { code: content.code });
+    this._running = { id, promise };
+    let reply;
+    try {
+      reply = await promise;
+    } finally {
+      if (this._running?.id === id) this._running = null;
+    }
+    if (reply.status === "ok") {
+      this._ranCells.push(content.code);
+      this._checker.ran(verdict);
+    }
+    return this._executeReply(reply);
+  }
+
+  _executeReply(reply) {
     if (reply.status === "error") {
       this.publishExecuteError({ ename: reply.ename, evalue: reply.evalue, traceback: reply.traceback }, this.parentHeader);
     }

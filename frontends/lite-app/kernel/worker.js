@@ -9,6 +9,8 @@ import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import * as tslab from "./tslab.js";
 import { setCourseUrl } from "./fs.js";
 import { createCellRunner, CompileError, typescriptVersion } from "./convert.js";
+import { interruptCheck, interruptRequested, KernelInterrupt, useInterruptFlag } from "./interrupt-flag.js";
+import { env as tfEnv } from "@tensorflow/tfjs";
 import modules from "../.gen/modules.js";
 
 const post = (type, content) => self.postMessage({ type, content });
@@ -85,7 +87,13 @@ function cellRequire(spec) {
 
 // ---------------------------------------------------------------- cells
 
-const cells = createCellRunner(cellRequire);
+const cells = createCellRunner(cellRequire, interruptCheck);
+
+/** The reply to a cell stopped by Kernel → Interrupt, as Jupyter kernels give (ename KeyboardInterrupt): the queue behind it is cancelled. */
+function interruptedReply() {
+  const evalue = "Interrupted: the cell stopped; the kernel kept the variables of the cells before it.";
+  return { status: "error", ename: "KeyboardInterrupt", evalue, traceback: [] };
+}
 
 async function execute(code) {
   try {
@@ -94,6 +102,8 @@ async function execute(code) {
     if (hasLastExpression && value != null) console.log(value);
     return { status: "ok", user_expressions: {} };
   } catch (err) {
+    // Whatever a stopped cell threw (the check's error, or what it caused), the page asked for it.
+    if (err instanceof KernelInterrupt || interruptRequested()) return interruptedReply();
     if (err instanceof CompileError) {
       // As tslab: TypeScript's messages on stderr; the cell fails.
       post("stream", { name: "stderr", text: err.message + "\n" });
@@ -125,6 +135,14 @@ self.onmessage = async (e) => {
       process.env.COURSE_PLOTLY_SRC = `${base}files/node_modules/plotly.js-dist-min/plotly.min.js`;
       setCourseUrl(`${base}course/`);
       setWasmPaths(`${base}build/tfjs-wasm/`);
+      useInterruptFlag(msg.interruptFlag);
+      // A cross-origin isolated page (the interrupt's flag needs it) would make the wasm backend pick its
+      // multi-threaded binary; the course runs single-threaded, as in Node, with the same results.
+      try {
+        tfEnv().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
+      } catch {
+        // The flag is registered by the wasm backend; without it there is nothing to turn off.
+      }
       tslab.connect(post);
       reply({ typescript: typescriptVersion });
       break;

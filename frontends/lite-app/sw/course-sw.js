@@ -11,6 +11,14 @@
 //   kernel; TensorFlow.js's wasm; plotly.js; the course's data): the cached
 //   copy, else the network. Each build has its own cache; activating a new
 //   build's worker deletes the others.
+// - Every response it serves gets the Cross-Origin-Opener-Policy and
+//   Cross-Origin-Embedder-Policy headers (as gzuidhof/coi-serviceworker does),
+//   so a page it serves is cross-origin isolated on any static host: the
+//   kernel can then share a SharedArrayBuffer with its worker and stop a
+//   running cell cooperatively (kernel/interrupt-page.js). Every file of the
+//   site is same-origin, so `require-corp` blocks nothing. A page loaded
+//   before the worker controlled it (the first visit) is not isolated; the
+//   kernel then interrupts by replacing its worker.
 /* global BUILD, FILES */
 const CACHE = `nn-course-${BUILD}`;
 
@@ -43,31 +51,41 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+/** `response` with the headers that make the page cross-origin isolated (opaque and error responses as they are). */
+function isolated(response) {
+  if (response.status === 0 || response.type === "opaqueredirect") return response;
+  const headers = new Headers(response.headers);
+  headers.set("Cross-Origin-Opener-Policy", "same-origin");
+  headers.set("Cross-Origin-Embedder-Policy", "require-corp");
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
 const networkFirst = (path) => /\.ipynb$/.test(path) || path.includes("/api/contents/") || /\/(lab\/)?(index\.html)?$/.test(path);
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin || !url.href.startsWith(self.registration.scope)) return;
-  event.respondWith(
-    (async () => {
-      const cache = await caches.open(CACHE);
-      if (networkFirst(url.pathname)) {
-        try {
-          const response = await fetch(request);
-          if (response.ok) await cache.put(url.href.split("?")[0], response.clone());
-          return response;
-        } catch (err) {
-          const cached = (await cache.match(url.href.split("?")[0])) || (url.pathname.endsWith("/") ? await cache.match(`${url.origin}${url.pathname}index.html`) : undefined);
-          if (cached) return cached;
-          throw err;
-        }
-      }
-      // The bundles' URLs carry ?v=<build>: this build's are matched without it; another build's come from the network.
-      const v = url.searchParams.get("v");
-      const cached = v === null || v === BUILD ? await cache.match(url.href.split("?")[0]) : undefined;
-      if (cached) return cached;
-      return fetch(request);
-    })(),
-  );
+  event.respondWith(served(request, url).then(isolated));
 });
+
+/** The response to a GET of the site: from the network or the cache, as said above. */
+async function served(request, url) {
+  const cache = await caches.open(CACHE);
+  if (networkFirst(url.pathname)) {
+    try {
+      const response = await fetch(request);
+      if (response.ok) await cache.put(url.href.split("?")[0], response.clone());
+      return response;
+    } catch (err) {
+      const cached = (await cache.match(url.href.split("?")[0])) || (url.pathname.endsWith("/") ? await cache.match(`${url.origin}${url.pathname}index.html`) : undefined);
+      if (cached) return cached;
+      throw err;
+    }
+  }
+  // The bundles' URLs carry ?v=<build>: this build's are matched without it; another build's come from the network.
+  const v = url.searchParams.get("v");
+  const cached = v === null || v === BUILD ? await cache.match(url.href.split("?")[0]) : undefined;
+  if (cached) return cached;
+  return fetch(request);
+}

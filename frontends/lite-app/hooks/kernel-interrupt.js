@@ -1,0 +1,35 @@
+// HOOK into @jupyterlite/services's internals (0.8.x).
+//
+// What it patches: LiteKernelClient.prototype.interrupt, the method JupyterLab's
+// Kernel → Interrupt reaches in JupyterLite. It only cancels the requests queued
+// behind the running one (it cancels the kernel's async-mutex); it never tells
+// the kernel, so the running cell went on (lesson 05's training for about 8 s
+// more, a `while (true) {}` for ever). It relies on the client keeping its
+// kernels in `this._kernels` (an ObservableMap from kernel id to the kernel
+// object the kernel spec's factory made) and on `interrupt(kernelId)` being
+// what the front end calls.
+//
+// Why: after the original has cancelled the queue, the kernel's own
+// `interrupt()` (kernel/plugin.js) stops the running cell. Calling it after,
+// not before, keeps the order of the original: the queue is cancelled before
+// the running cell replies, so no queued cell starts in between.
+//
+// The test that fails the day these internals change:
+// test/browser/lite-interrupt.test.ts (a `while (true) {}` is stopped).
+import { LiteKernelClient } from "@jupyterlite/services";
+
+/** Installs the hook (once); returns false when the internals it relies on are gone. */
+export function interruptRunningCells() {
+  const proto = LiteKernelClient?.prototype;
+  if (!proto || typeof proto.interrupt !== "function") return false;
+  if (proto.interrupt.courseHook) return true;
+  const original = proto.interrupt;
+  const hooked = async function (kernelId) {
+    await original.call(this, kernelId);
+    const kernel = this._kernels?.get?.(kernelId);
+    if (kernel && typeof kernel.interrupt === "function") await kernel.interrupt();
+  };
+  hooked.courseHook = true;
+  proto.interrupt = hooked;
+  return true;
+}
