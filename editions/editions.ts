@@ -12,19 +12,13 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { cellText, readNotebook, toSource, writeNotebook, type Cell, type Notebook } from "./notebook";
-import { QUIZ_ANSWER_DECLARATION, QUIZ_PLACEHOLDER } from "../lib/checks/quiz-answer";
+import { QUIZ_PLACEHOLDER } from "../lib/checks/quiz-answer";
+import { declaredFunction, SOLUTION_BEGIN, SOLUTION_END } from "./declarations";
 
-const BEGIN = /^(\s*)\/\/ BEGIN SOLUTION\s*$/;
-const END = /^\s*\/\/ END SOLUTION\s*$/;
+const BEGIN = SOLUTION_BEGIN;
+const END = SOLUTION_END;
 
-/**
- * The name of what a code cell declares for a check: the function (`function
- * name(`), else a quiz answer (`const quizName =`, see lib/checks/quiz-answer.ts).
- */
-export function declaredFunction(source: string): string | null {
-  const m = /^\s*(?:export\s+)?(?:async\s+)?function\s+([A-Za-z_$][\w$]*)\s*\(/m.exec(source) ?? QUIZ_ANSWER_DECLARATION.exec(source);
-  return m ? (m[1] as string) : null;
-}
+export { declaredFunction };
 
 /** A solution region that is one quiz answer line (`const quizName = "b";`): its indent, keyword and name. */
 const ANSWER_LINE = /^(\s*)(const|let|var)\s+(quiz[A-Z][\w$]*)\s*=[^;]*;\s*$/;

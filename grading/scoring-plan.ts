@@ -7,18 +7,13 @@
  * file system: nothing here reads a file.
  */
 import { cellText, type Notebook } from "../editions/notebook";
-import { QUIZ_ANSWER_DECLARATION } from "../lib/checks/quiz-answer";
+import { declaredFunctions } from "../editions/declarations";
 import type { CheckDefinition } from "../lib/checks";
 import { checkCellIndexes, type ExerciseCell } from "./scoring-order";
 import type { ContextCell } from "./helper-declarations";
 import type { CheckRequest } from "./protocol";
 
-/** Functions a code cell declares at its top level (`function name(`), and quiz answers (`const quizName =`). */
-export function declaredFunctions(source: string): string[] {
-  const functions = [...source.matchAll(/^(?:export\s+)?(?:async\s+)?function\s+([A-Za-z_$][\w$]*)\s*\(/gm)].map((m) => m[1] as string);
-  const answers = [...source.matchAll(new RegExp(QUIZ_ANSWER_DECLARATION.source, "gm"))].map((m) => m[1] as string);
-  return [...functions, ...answers];
-}
+export { declaredFunctions };
 
 /**
  * Which lesson a submission belongs to: the student edition's metadata, else

@@ -18,6 +18,7 @@ import * as path from "path";
 import { cellText, readNotebook, writeNotebook } from "../editions/notebook";
 import { generateStudentEditions, studentEdition, type EditionOutcome } from "../editions/editions";
 import { EDITIONS_PATH, MANIFEST_PATH, readReleaseManifest, type ReleaseManifest, type ReleasedLesson } from "../editions/release-manifest";
+import { SOLUTION_BEGIN, SOLUTION_END } from "../editions/declarations";
 import { LESSONS, lessonCheckIds, lessonSlugs, publishedSlugs } from "../lib/lessons";
 import { ROOT } from "../lib/runtime/paths";
 import { callerPath, parseCommandLine, runCommand, UsageError } from "../lib/runtime/command-line";
@@ -215,8 +216,8 @@ export function solutionLines(notebooksDir: string, minLength = 12): Set<string>
       if (cell.cell_type !== "code") continue;
       let inside = false;
       for (const line of cellText(cell).split("\n")) {
-        if (/^\s*\/\/ BEGIN SOLUTION\s*$/.test(line)) inside = true;
-        else if (/^\s*\/\/ END SOLUTION\s*$/.test(line)) inside = false;
+        if (SOLUTION_BEGIN.test(line)) inside = true;
+        else if (SOLUTION_END.test(line)) inside = false;
         else if (inside && normaliseLine(line).length >= minLength) lines.add(normaliseLine(line));
       }
     }
