@@ -147,6 +147,11 @@ function printLite(lite: LiteFigures, tslab: NotebookFigures[]): void {
     console.log(`     ${how.padEnd(28)} ${`(${i.path ?? "?"})`.padEnd(18)} ${fmt(i.seconds, 2).padStart(5)} s  ${i.seconds <= 2 ? "≤ 2 s" : "over 2 s"}   ${result}`);
   }
   if (lite.interrupt.length < 2) console.log("     (isolated: not measured; the service worker did not control the page)");
+  const sv = lite.secondVisit;
+  if (!sv) console.log("   second visit: not measured (the service worker did not control the page)");
+  else {
+    console.log(`   second visit (the service worker in control), lesson 01 opened and run top to bottom in ${fmt(sv.seconds)} s: notebooks ${sv.notebooks.requests} requests, ${mb(sv.notebooks.bytes)}; everything else ${sv.other.requests} requests, ${mb(sv.other.bytes)}${sv.other.requests ? ` (${sv.otherPaths.join(", ")})` : " (target: nothing but the notebooks)"}`);
+  }
 }
 
 const BENCH_USAGE = "npm run bench -- [--epochs N] [--json FILE] [--training-only | --lite] [--no-training] [--no-notebooks] [--no-lite]   (class grading: npm run bench -- --grading …)";

@@ -70,6 +70,13 @@ export interface LiteFigures {
    */
   checker: { readySeconds: number; loadSeconds: number; warmSeconds: number; downloaded: Downloaded } | { error: string } | null;
   notebooks: LiteNotebookFigures[];
+  /**
+   * A second visit (the site's service worker in control): navigation, lesson
+   * 01 opened and run top to bottom; what the server sent meanwhile, the
+   * notebooks (network first, so an updated lesson shows) apart from the rest.
+   * null: the service worker did not take control.
+   */
+  secondVisit: { seconds: number; notebooks: Downloaded; other: Downloaded; otherPaths: string[] } | null;
   /** Kernel → Interrupt of `while (true) {}`: seconds to the stopped cell, by path; null where a path could not be measured. */
   interrupt: { isolated: boolean; path: string | null; seconds: number; stopped: boolean; nextCellRan: boolean }[];
 }
@@ -178,8 +185,9 @@ export async function benchLite(log: (s: string) => void = () => undefined): Pro
       await closeNotebook(page, false);
     }
     const interrupt = await measureInterrupts(page, log);
+    const secondVisit = await measureSecondVisit(page, `${url}lab/index.html`, `${first}.ipynb`, sent, downloaded, log);
     const size = treeSize(dir);
-    return { site: { dir: path.relative(ROOT, dir), bytes: size.bytes, files: size.files, built }, backend, firstVisit, checker, notebooks, interrupt };
+    return { site: { dir: path.relative(ROOT, dir), bytes: size.bytes, files: size.files, built }, backend, firstVisit, checker, notebooks, interrupt, secondVisit };
   } finally {
     await browser.close();
     server.close();
@@ -200,4 +208,37 @@ async function measureInterrupts(page: Page, log: (s: string) => void): Promise<
   await page.waitForSelector("body[data-lab-ready]", { state: "attached", timeout: 90_000 });
   if (await isolated()) out.push({ isolated: true, ...(await measureLoopInterrupt(page, "bench-interrupt.ipynb")) });
   return out;
+}
+
+/** A notebook's request: its file or its contents API entry (served network first by the service worker). */
+function isNotebookRequest(p: string): boolean {
+  return /\.ipynb(\?|$)/.test(decodeURIComponent(p)) || p.includes("/api/contents/");
+}
+
+/** Navigates again once the service worker controls the page, runs lesson `file`; what reached the server meanwhile. */
+async function measureSecondVisit(
+  page: Page,
+  appUrl: string,
+  file: string,
+  sent: readonly { path: string; bytes: number }[],
+  downloaded: (upTo: number, only?: (p: string) => boolean) => Downloaded,
+  log: (s: string) => void,
+): Promise<LiteFigures["secondVisit"]> {
+  const controlled = await page.evaluate(() => navigator.serviceWorker?.controller != null);
+  if (!controlled) return null;
+  log("  second visit…");
+  const from = sent.length;
+  const t0 = Date.now();
+  await openApp(page, appUrl);
+  await openNotebook(page, file);
+  await runAll(page);
+  const seconds = (Date.now() - t0) / 1000;
+  const since = (only: (p: string) => boolean): Downloaded => {
+    const all = downloaded(sent.length, only);
+    const before = downloaded(from, only);
+    return { requests: all.requests - before.requests, bytes: all.bytes - before.bytes, gzipBytes: all.gzipBytes - before.gzipBytes };
+  };
+  const otherPaths = sent.slice(from).filter((r) => !isNotebookRequest(r.path)).map((r) => r.path);
+  await closeNotebook(page, false);
+  return { seconds, notebooks: since(isNotebookRequest), other: since((p) => !isNotebookRequest(p)), otherPaths: otherPaths.slice(0, 10) };
 }
