@@ -36,7 +36,7 @@ import { npmCiIfLockChanged, runStep } from "./npm-app";
 export const LITE_APP = path.join(ROOT, "frontends", "lite-app");
 export const LITE_OUT = path.join(ROOT, "dist", "lite");
 /** frontends/lite-app's files the site is built from (besides the course's build/lib, notebooks and data). */
-const APP_SOURCES = ["package.json", "package-lock.json", "index.js", "build.js", "../jupyterlab-app/extensions.json", "templates/index.html", "kernel/plugin.js", "kernel/worker.js", "kernel/convert.js", "kernel/checker.js", "kernel/checker-worker.js", "kernel/checker-ts.js", "checker-files.js", "kernel/fs.js", "kernel/globals.js", "kernel/root.js", "kernel/tslab.js", "hooks/keep-notebook-metadata.js", "hooks/quiet-console.js", "work/plugin.js", "work/storage.js", "work/zip.js", "work/hash.js", "sw/course-sw.js", "validate/plugin.js", "validate/driver.js", "validate/worker-side.js", "validate/bundle.js"];
+const APP_SOURCES = ["package.json", "package-lock.json", "index.js", "build.js", "../jupyterlab-app/extensions.json", "templates/index.html", "kernel/plugin.js", "kernel/worker.js", "kernel/convert.js", "kernel/checker.js", "kernel/checker-worker.js", "kernel/checker-ts.js", "checker-files.js", "kernel/fs.js", "kernel/globals.js", "kernel/root.js", "kernel/tslab.js", "hooks/keep-notebook-metadata.js", "hooks/quiet-console.js", "work/plugin.js", "work/storage.js", "work/zip.js", "work/hash.js", "sw/course-sw.js", "validate/plugin.js", "validate/driver.js", "validate/verdicts.js", "validate/worker-side.js", "validate/bundle.js"];
 const STAMP = ".course-lite-stamp";
 
 export interface LiteOptions {

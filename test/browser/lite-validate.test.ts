@@ -50,6 +50,13 @@ const WRONG: Record<string, [string, string]> = {
   "03-activations": ["Math.max(0, zi)", "Math.min(0, zi)"],
 };
 const LESSONS = Object.keys(WRONG);
+/**
+ * A type error in an exercise whose code would still compute the right values
+ * untyped: the course kernel refuses the cell, so the grader scores its
+ * function as undefined; the browser must refuse it too (its type checker).
+ */
+const TYPE_ERROR = { slug: "01-logistic-regression", fn: "function sigmoid(z: number[]): number[] {", line: '  const typo: number = "0";', check: "01.sigmoid" };
+
 /** The function that never returns (lesson 01's), and the check that calls it. */
 const HANG = { slug: "01-logistic-regression", fn: "function logisticLoss(f: number, y: number): number {", check: "01.logisticLoss" };
 
@@ -73,6 +80,8 @@ function works(): Record<string, Notebook> {
     out[`${slug}-wrong.ipynb`] = withCellReplaced(source, right, wrong);
     out[`${slug}-unfinished.ipynb`] = studentEdition(source, `notebooks/${slug}.ipynb`, "browser");
   }
+  const typed = readNotebook(path.join(ROOT, "notebooks", `${TYPE_ERROR.slug}.ipynb`));
+  out[`${TYPE_ERROR.slug}-type-error.ipynb`] = withCellReplaced(typed, TYPE_ERROR.fn, `${TYPE_ERROR.fn}\n${TYPE_ERROR.line}`);
   const hang = readNotebook(path.join(ROOT, "notebooks", `${HANG.slug}.ipynb`));
   out[`${HANG.slug}-hang.ipynb`] = withCellReplaced(hang, HANG.fn, `${HANG.fn}\n  while (true) {}`);
   return out;
@@ -213,6 +222,15 @@ describe("browser edition: check my work as the grader will, and submit", { time
     assert.equal(statuses[EDITED.check], "passed");
     assert.equal(statuses["01.logisticLoss"], "not-completed", "the rest is as the student edition left it");
     assert.deepEqual(dialogRows, (editedResult as BrowserValidation).checks.map((c) => [c.id, c.status]), "the dialog shows each check's status");
+  });
+
+  it("a cell with a type error is refused as the course kernel refuses it: its function scores nothing, in the browser as in the grader", () => {
+    const name = `${TYPE_ERROR.slug}-type-error.ipynb`;
+    const b = (browserResults.get(name) as BrowserValidation).checks.find((c) => c.id === TYPE_ERROR.check);
+    const g = (graderResults.get(name) as Validation).grade.checks.find((c) => c.id === TYPE_ERROR.check);
+    assert.equal(g?.points, 0, "the grader refuses the cell");
+    assert.deepEqual([b?.status, b?.points], [g?.status, g?.points]);
+    assert.equal(b?.message, g?.message, "the same message: which cell, and its first error in the kernel's words");
   });
 
   it("a function that never returns is stopped by the check's time limit, not hung; the other checks are graded", () => {

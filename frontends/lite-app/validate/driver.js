@@ -104,12 +104,13 @@ function scoreOnce(url, baseUrl, request, limits, remaining, outcomes) {
  * Validates a saved notebook (nbformat JSON) as `npm run validate` does, with
  * the visible checks. Resolves with { lesson, checks: CheckGrade[], score,
  * maxScore, recordedPoints?, problems: string[], seconds } or { problem }.
- * `onProgress(text)` hears what it is doing.
+ * `verdicts`: each code cell's compile errors (validate/verdicts.js), null when
+ * not known. `onProgress(text)` hears what it is doing.
  */
-export async function validateNotebook(notebook, path, { workerUrl, baseUrl, onProgress = () => undefined }) {
+export async function validateNotebook(notebook, path, { workerUrl, baseUrl, verdicts = null, onProgress = () => undefined }) {
   const t0 = performance.now();
   onProgress("reading the notebook");
-  const planned = await oneJob(workerUrl, { type: "plan", notebook, path }, (m) => (m.type === "plan" ? m.plan : m.type === "failed" ? { problem: m.message } : undefined));
+  const planned = await oneJob(workerUrl, { type: "plan", notebook, path, verdicts }, (m) => (m.type === "plan" ? m.plan : m.type === "failed" ? { problem: m.message } : undefined));
   if (planned.problem) return { problem: planned.problem, problems: [planned.problem], checks: [], score: 0, maxScore: 0 };
   const { lesson, limits } = planned;
   let request = planned.request;

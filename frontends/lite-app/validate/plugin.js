@@ -17,6 +17,7 @@ import { IMainMenu } from "@jupyterlab/mainmenu";
 import { INotebookTracker } from "@jupyterlab/notebook";
 import { Widget } from "@lumino/widgets";
 import { validateNotebook } from "./driver.js";
+import { compileVerdicts } from "./verdicts.js";
 
 export const VALIDATE = "course:validate";
 export const SUBMIT = "course:submit";
@@ -142,7 +143,10 @@ const plugin = {
         try {
           const saved = await savedNotebook(app, tracker, args.path);
           const progress = (text) => (body.courseValidationStep = text);
-          const grade = await validateNotebook(saved.notebook, saved.path, { workerUrl, baseUrl, onProgress: progress });
+          progress("type-checking the cells as the course kernel does");
+          const location = saved.path.includes("/") ? saved.path.slice(0, saved.path.lastIndexOf("/")) : "";
+          const verdicts = await compileVerdicts(saved.notebook, { baseUrl: PageConfig.getBaseUrl(), build: PageConfig.getOption("courseBuild"), location });
+          const grade = await validateNotebook(saved.notebook, saved.path, { workerUrl, baseUrl, verdicts, onProgress: progress });
           const result = { path: saved.path, edition: await editionOf(saved.notebook, grade.lesson), ...grade };
           body.courseValidation = JSON.stringify(result);
           if (!args.quiet) void showDialog({ title: "What the grader will see", body: new Widget({ node: resultNode(result) }), buttons: [Dialog.okButton()] });

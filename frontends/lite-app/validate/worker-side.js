@@ -43,18 +43,20 @@ function definitionsOf(slug) {
 }
 
 /** What scoring runs for this notebook; `problem` (a sentence for the student) when it is not a lesson of this site. */
-function plan(notebook, file) {
+function plan(notebook, file, verdicts) {
   const lessons = lessonModules();
   const names = Object.fromEntries(Object.keys(lessons).map((s) => [s, definitionsOf(s).map((d) => d.fnName ?? "")]));
   const lesson = identifyLesson(file, notebook, names);
   if (!lesson) return { problem: "cannot tell which lesson this notebook is (no course metadata, no NN-slug in its name, no graded function defined)" };
   const defs = definitionsOf(lesson);
-  // The browser has no tslab compile verdicts: as the grader without them, only syntax errors refuse a cell.
-  const given = scoringCells(notebook, gradedNames(defs), null);
+  // tslab's compile verdicts from the browser's type checker (validate/verdicts.js), as the grader's cell
+  // warmer gives them; without them (checker unavailable), as the grader without its warmer: only syntax errors refuse a cell.
+  const known = Array.isArray(verdicts) ? new Map(verdicts) : null;
+  const given = scoringCells(notebook, gradedNames(defs), known);
   const checks = visibleCheckRequests(notebook, defs);
   return {
     lesson,
-    request: { lesson, cells: given.cells, context: given.context, compileChecked: false, checks, failed: [] },
+    request: { lesson, cells: given.cells, context: given.context, compileChecked: known !== null, checks, failed: [] },
     limits: { cellTimeout: DEFAULT_GRADE_OPTIONS.cellTimeout, checkTimeout: DEFAULT_GRADE_OPTIONS.checkTimeout },
   };
 }
@@ -124,7 +126,7 @@ async function judge(lesson, outcomes) {
 self.onmessage = async (e) => {
   const msg = e.data;
   try {
-    if (msg.type === "plan") self.postMessage({ type: "plan", plan: plan(msg.notebook, msg.path) });
+    if (msg.type === "plan") self.postMessage({ type: "plan", plan: plan(msg.notebook, msg.path, msg.verdicts) });
     else if (msg.type === "score") await score(msg.request, msg.baseUrl);
     else if (msg.type === "judge") self.postMessage({ type: "judged", grade: await judge(msg.lesson, msg.outcomes) });
   } catch (err) {
