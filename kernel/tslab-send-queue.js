@@ -29,8 +29,8 @@
  * the promise it returns, as zeromq's does, and is written to the kernel's own
  * stderr (file descriptor 2, which Jupyter logs) instead of becoming an
  * unhandled rejection; sends still queued when tslab closes its sockets at
- * shutdown fail quietly. The iopub socket also gets a higher high-water mark
- * (IOPUB_HIGH_WATER_MARK), set before tslab binds it.
+ * shutdown fail quietly. The iopub, shell and control sockets also get a higher
+ * high-water mark (HIGH_WATER_MARK), set before tslab binds them.
  *
  * Internals relied on: tslab's `ZmqServer` is exported by dist/jupyter.js and
  * assigns its sockets to those five properties (plain assignments, no class
@@ -52,13 +52,17 @@ const path = require("path");
 const SOCKETS = ["iopub", "shell", "control", "stdin", "hb"];
 
 /**
- * Messages tslab's iopub socket holds for a subscriber that has not taken them
- * yet. zeromq's default, 1000, made a publisher *drop* the rest: a Run All of
- * 2,000 cells publishes a "busy" status for each at once, and the outputs and
- * "idle" statuses of ~150 cells never reached the front end. ~100,000 small
+ * Messages a socket of tslab's holds for a peer that has not taken them yet.
+ * zeromq's default, 1000, made the sockets *drop* the rest: a Run All of 2,000
+ * cells publishes a "busy" status for each at once on iopub, and the outputs
+ * and "idle" statuses of ~150 cells never reached the front end; shell (a
+ * ROUTER, which drops silently at its mark) lost 40 of 2,000 execute replies
+ * when the front end read them slowly on a loaded machine. ~100,000 small
  * messages are some tens of MB at most, and only while a front end lags.
  */
-const IOPUB_HIGH_WATER_MARK = 100_000;
+const HIGH_WATER_MARK = 100_000;
+/** The sockets that can carry a burst: iopub (outputs, statuses), shell and control (replies). */
+const BURST_SOCKETS = new Set(["iopub", "shell", "control"]);
 
 /** What the queues did in this process (tests read it; nothing parses messages). */
 const status = { queuedSockets: 0, sends: 0, deferredSends: 0, failedSends: 0 };
@@ -184,7 +188,7 @@ function installSendQueue(tslabDist) {
       },
       set(sock) {
         // init() assigns each socket before binding it, so the option applies to every subscriber.
-        if (name === "iopub" && sock && "sendHighWaterMark" in sock) sock.sendHighWaterMark = IOPUB_HIGH_WATER_MARK;
+        if (BURST_SOCKETS.has(name) && sock && "sendHighWaterMark" in sock) sock.sendHighWaterMark = HIGH_WATER_MARK;
         this[slot] = sock && typeof sock.send === "function" ? withSendQueue(sock) : sock;
       },
     });
@@ -192,4 +196,4 @@ function installSendQueue(tslabDist) {
   installed = true;
 }
 
-module.exports = { installSendQueue, withSendQueue, status, IOPUB_HIGH_WATER_MARK };
+module.exports = { installSendQueue, withSendQueue, status, HIGH_WATER_MARK };

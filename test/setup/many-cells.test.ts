@@ -15,7 +15,7 @@
  * that large. EBUSY came after ~170 cells, but zeromq's default high-water mark
  * (1000 messages on each side of the iopub socket) dropped the outputs of ~150
  * cells only in a Run All of 2,000: a smaller burst would pass without
- * IOPUB_HIGH_WATER_MARK. Cell by cell (nbclient waits for each cell's answer)
+ * HIGH_WATER_MARK. Cell by cell (nbclient waits for each cell's answer)
  * nothing is ever queued, so CELL_BY_CELL_CELLS (500) only has to keep the
  * kernel answering well past those counts: 500 cells are ~2,000 iopub sends,
  * four times zeromq's 512 synchronous sends, through the same send queue.

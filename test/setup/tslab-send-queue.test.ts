@@ -27,6 +27,8 @@ interface ZmqSocket {
 interface TslabServer {
   init(): Promise<void>;
   iopub: ZmqSocket;
+  shell: ZmqSocket;
+  control: ZmqSocket;
   handleShellMessage(sock: { send(msg: unknown): Promise<void> }, ...frames: Buffer[]): Promise<void>;
   close(): void;
 }
@@ -97,7 +99,9 @@ describe("tslab send queue", () => {
       }
       assert.deepEqual(statuses, Array.from({ length: n }, (_, i) => [`status m${i} busy`, `status m${i} idle`]).flat());
       assert.ok(sendQueue.status.queuedSockets >= 5, "tslab's five sockets are queued");
-      assert.equal((server.iopub as unknown as { sendHighWaterMark: number }).sendHighWaterMark, sendQueue.IOPUB_HIGH_WATER_MARK, "iopub keeps a burst for a slow front end instead of dropping it");
+      for (const name of ["iopub", "shell", "control"] as const) {
+        assert.equal((server[name] as unknown as { sendHighWaterMark: number }).sendHighWaterMark, sendQueue.HIGH_WATER_MARK, `${name} keeps a burst for a slow front end instead of dropping it`);
+      }
       assert.ok(sendQueue.status.deferredSends > before.deferredSends, "the burst did wait for sends in progress (else this test proves nothing)");
     } finally {
       sub.close();
