@@ -25,6 +25,7 @@ import { CHROMIUM, ensureChromium, ensureLabServer, findTestPython, installInstr
 import { studentEdition } from "../editions/editions";
 import { codeSources, readNotebook } from "../editions/notebook";
 import { lessonSlugs } from "../lib/lessons";
+import { addResult, slowestFirst, timingTable, type TopLevelResult } from "./test-timings";
 
 function testFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
@@ -95,14 +96,17 @@ function concurrency(): number {
 /**
  * Runs the files with Node's test runner, `concurrency` at a time, in the
  * given order (`node --test FILES` would sort them by name), with the spec
- * reporter; resolves to true when no test failed.
+ * reporter; resolves to true when no test failed. With `timings`, adds each
+ * file's seconds to it (setup/test-timings.ts).
  */
-export function runTestFiles(files: string[], concurrency: number): Promise<boolean> {
+export function runTestFiles(files: string[], concurrency: number, timings?: Map<string, number>): Promise<boolean> {
   return new Promise((resolve) => {
     let failed = false;
     const stream = run({ files, concurrency });
-    stream.on("test:fail", () => {
+    stream.on("test:pass", (r: TopLevelResult) => timings && addResult(timings, r));
+    stream.on("test:fail", (r: TopLevelResult) => {
       failed = true;
+      if (timings) addResult(timings, r);
     });
     const out = stream.compose(new spec());
     out.pipe(process.stdout);
@@ -200,8 +204,13 @@ async function main(): Promise<number> {
   // The test files (run in child processes) inherit this environment and folder.
   Object.assign(process.env, jupyterEnv(), { COURSE_TEST_PYTHON: python });
   process.chdir(ROOT);
-  const ok = await runTestFiles(files, concurrency());
+  const timings = new Map<string, number>();
+  const ok = await runTestFiles(files, concurrency(), timings);
   warming?.kill();
+  const slowest = slowestFirst(timings, path.join(build, "test"));
+  console.log(`\n${timingTable(slowest, 12)}`);
+  fs.mkdirSync(path.join(ROOT, ".test-out"), { recursive: true });
+  fs.writeFileSync(path.join(ROOT, ".test-out", "test-timings.json"), JSON.stringify(slowest, null, 2) + "\n");
   return ok ? 0 : 1;
 }
 
