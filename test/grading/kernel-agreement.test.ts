@@ -14,7 +14,11 @@
  *  - an exercise cell that throws;
  *  - the lesson as written and its student edition, as controls.
  * The notebooks keep only the setup, exercise and check cells (a student may
- * delete the rest), so that each kernel run takes seconds.
+ * delete the rest), so that each kernel run takes seconds. Each case edits one
+ * exercise and its check, and checks are compared one by one, so cases on
+ * different exercises of lesson 03 share a notebook (a kernel run, ~10 s of
+ * CPU, each): one with the cells the kernel refuses or that throw, one with the
+ * helper and the redefinitions.
  */
 import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
@@ -57,6 +61,22 @@ function cellOf(nb: Notebook, fn: string): number {
   return i;
 }
 
+/** A case: where it is (a notebook's label), and the exercise and check it edits. */
+interface Case { notebook: string; fn: string; check: string }
+
+/** The cases, by name: each edits its own exercise, so that several share a notebook. */
+const CASES: Record<string, Case> = {
+  "syntax-error": { notebook: "refused-and-throwing", fn: "relu", check: "03.relu" },
+  "type-error": { notebook: "refused-and-throwing", fn: "piecewiseReluUnits", check: "03.piecewiseReluUnits" },
+  "cell-throws": { notebook: "refused-and-throwing", fn: "chooseOutputActivation", check: "03.chooseOutputActivation" },
+  "helper-cell": { notebook: "helpers-and-redefinitions", fn: "relu", check: "03.relu" },
+  "redefined-above-check": { notebook: "helpers-and-redefinitions", fn: "chooseOutputActivation", check: "03.chooseOutputActivation" },
+  "redefined-below-check": { notebook: "helpers-and-redefinitions", fn: "collapseLinearNetwork", check: "03.collapseLinearNetwork" },
+  "helper-cell-softmax": { notebook: "helper-cell-softmax", fn: "stableSoftmax", check: "04.stableSoftmax" },
+};
+
+const COLLAPSE = "function collapseLinearNetwork(layers: { W: number[][]; b: number[] }[]): { W: number[][]; b: number[] }";
+
 /** The notebooks compared, by label. */
 function variants(): Record<string, { slug: string; nb: Notebook }> {
   const out: Record<string, { slug: string; nb: Notebook }> = {};
@@ -67,32 +87,29 @@ function variants(): Record<string, { slug: string; nb: Notebook }> {
   };
   add("as-written", "03-activations", () => undefined);
   add("student-edition", "03-activations", () => undefined, "student");
-  add("syntax-error", "03-activations", (nb) => {
+  add("refused-and-throwing", "03-activations", (nb) => {
+    // syntax-error
     nb.cells[cellOf(nb, "relu")] = code("function relu(z: number[]): number[] {\n    return z.map((zi) => Math.max(0, zi);\n}");
+    // type-error
+    nb.cells[cellOf(nb, "piecewiseReluUnits")] = code('function piecewiseReluUnits(): { w: number; b: number }[] {\n    const n: number = "3";\n    return [{ w: 1, b: -1 }, { w: 2, b: -4 }];\n}');
+    // cell-throws
+    const i = cellOf(nb, "chooseOutputActivation");
+    nb.cells[i] = code(`${cellText(nb.cells[i] as never)}\nchooseOutputActivation(undefined as any).toUpperCase().notAFunction();`);
   });
-  add("type-error", "03-activations", (nb) => {
-    nb.cells[cellOf(nb, "relu")] = code('function relu(z: number[]): number[] {\n    const n: number = "3";\n    return z.map((zi) => Math.max(0, zi));\n}');
-  });
-  add("helper-cell", "03-activations", (nb) => {
+  add("helpers-and-redefinitions", "03-activations", (nb) => {
+    // helper-cell
     const i = cellOf(nb, "relu");
     nb.cells[i] = code("function relu(z: number[]): number[] {\n    return z.map(clampBelow);\n}");
     nb.cells.splice(i, 0, code("function clampBelow(v: number): number {\n    return Math.max(FLOOR, v);\n}\nconst FLOOR = 0;\nconsole.log(clampBelow(-1));"));
+    // redefined-above-check: between the exercise and its check cell.
+    nb.cells.splice(cellOf(nb, "chooseOutputActivation") + 1, 0, code('function chooseOutputActivation(target: "binary" | "real" | "nonNegative"): "sigmoid" | "linear" | "relu" {\n    return "linear";\n}'));
+    // redefined-below-check: below the check cell, which saw the right function.
+    nb.cells.splice(cellOf(nb, "collapseLinearNetwork") + 2, 0, code(`${COLLAPSE} {\n    return layers[0];\n}`));
   });
   add("helper-cell-softmax", "04-softmax", (nb) => {
     const i = cellOf(nb, "stableSoftmax");
     nb.cells[i] = code("function stableSoftmax(z: number[]): number[] {\n    const ez = shiftByMax(z).map(Math.exp);\n    const sum = ez.reduce((s, v) => s + v, 0);\n    return ez.map((v) => v / sum);\n}");
     nb.cells.splice(i, 0, code("function shiftByMax(z: number[]): number[] {\n    const m = Math.max(...z);\n    return z.map((v) => v - m);\n}"));
-  });
-  add("redefined-above-check", "03-activations", (nb) => {
-    nb.cells.splice(cellOf(nb, "relu") + 1, 0, code("function relu(z: number[]): number[] {\n    return z;\n}"));
-  });
-  add("redefined-below-check", "03-activations", (nb) => {
-    // Below relu's check cell: the check saw the right relu.
-    nb.cells.splice(cellOf(nb, "relu") + 2, 0, code("function relu(z: number[]): number[] {\n    return z;\n}"));
-  });
-  add("cell-throws", "03-activations", (nb) => {
-    const i = cellOf(nb, "chooseOutputActivation");
-    nb.cells[i] = code(`${cellText(nb.cells[i] as never)}\nchooseOutputActivation(undefined as any).toUpperCase().notAFunction();`);
   });
   return out;
 }
@@ -160,25 +177,34 @@ describe("the grade agrees with the notebook, check by check", () => {
     assert.ok([...graded("student-edition").values()].every((c) => c.points === 0));
   });
 
+  it("cases that share a notebook edit exercises of their own", () => {
+    for (const notebook of new Set(Object.values(CASES).map((c) => c.notebook))) {
+      const fns = Object.values(CASES).filter((c) => c.notebook === notebook).map((c) => c.fn);
+      assert.equal(new Set(fns).size, fns.length, `${notebook}: ${fns.join(", ")}`);
+    }
+  });
+
   for (const label of ["syntax-error", "type-error"]) {
     it(`${label}: the grader names the cell the kernel refused and its first error, in the kernel's words`, () => {
-      const run = runs[label] as NotebookRun;
-      const nb = (all[label] as { nb: Notebook }).nb;
-      const index = cellOf(nb, "relu");
-      const cell = run.cells.find((c) => c.index === index);
+      const c = CASES[label] as Case;
+      const run = runs[c.notebook] as NotebookRun;
+      const nb = (all[c.notebook] as { nb: Notebook }).nb;
+      const index = cellOf(nb, c.fn);
+      const cell = run.cells.find((x) => x.index === index);
       assert.equal(cell?.status, "error", "the kernel refused the cell");
       const kernelFirst = (cell?.stderr ?? "").split("\n")[0]?.trim() ?? "";
       assert.match(kernelFirst, /^\d+:\d+ - /);
-      const relu = graded(label).get("03.relu") as GradedCheck;
-      assert.ok(relu.message.includes(`cell ${index + 1}`), relu.message);
-      assert.ok(relu.message.includes(kernelFirst), `grader: ${relu.message}\nkernel: ${kernelFirst}`);
+      const check = graded(c.notebook).get(c.check) as GradedCheck;
+      assert.ok(check.message.includes(`cell ${index + 1}`), check.message);
+      assert.ok(check.message.includes(kernelFirst), `grader: ${check.message}\nkernel: ${kernelFirst}`);
     });
   }
 
   it("the helper cases pass, and the redefinitions are graded as their check cells saw them", () => {
-    assert.equal(graded("helper-cell").get("03.relu")?.passed, true);
-    assert.equal(graded("helper-cell-softmax").get("04.stableSoftmax")?.passed, true);
-    assert.equal(graded("redefined-above-check").get("03.relu")?.passed, false);
-    assert.equal(graded("redefined-below-check").get("03.relu")?.passed, true);
+    const passed = (label: string): boolean | undefined => graded((CASES[label] as Case).notebook).get((CASES[label] as Case).check)?.passed;
+    assert.equal(passed("helper-cell"), true);
+    assert.equal(passed("helper-cell-softmax"), true);
+    assert.equal(passed("redefined-above-check"), false);
+    assert.equal(passed("redefined-below-check"), true);
   });
 });
