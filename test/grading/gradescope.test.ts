@@ -1,8 +1,8 @@
 /**
  * `npm run gradescope`'s autograder archive, used as Gradescope uses it: unpacked (by Python's zipfile, with
  * the permissions the archive records) into a scratch folder shaped like /autograder (source/, submission/,
- * results/), then run_autograder once per submission — right, wrong, hostile — with AUTOGRADER_ROOT pointing
- * there. Each results.json is validated against Gradescope's documented format (schemas/gradescope-results.schema.json)
+ * results/), then run_autograder once per submission — the solution, and one both wrong and hostile — with
+ * AUTOGRADER_ROOT pointing there. Each results.json is validated against Gradescope's documented format (schemas/gradescope-results.schema.json)
  * and read as data: scores, statuses, visibility, and what a hidden check's output never shows.
  */
 import { before, describe, it } from "node:test";
@@ -25,7 +25,8 @@ const HIDDEN = path.join(ROOT, "grading", "hidden-example");
 const SCHEMA = JSON.parse(fs.readFileSync(path.join(ROOT, "test", "grading", "schemas", "gradescope-results.schema.json"), "utf8")) as Schema;
 const WRONG_SIGMOID = "function sigmoid(z: number[]): number[] {\n    return z.map((v) => 1 / (1 + Math.exp(v)));\n}";
 const SCRIPT = "<script>alert('owned')</script>";
-const THROWING_SIGMOID = `function sigmoid(z: number[]): number[] {\n    throw new Error(${JSON.stringify(SCRIPT)});\n}`;
+/** An exercise that throws an error whose message is markup (its signature is the solution's). */
+const THROWING_COMPUTE_COST = `function computeCost(X: number[][], y: number[], w: number[], b: number): number {\n    throw new Error(${JSON.stringify(SCRIPT)});\n}`;
 
 /** The hidden cases' expected values as the feedback would print them (short texts like "[0]" also occur in visible checks' tables). */
 function hiddenValues(): string[] {
@@ -67,12 +68,14 @@ describe("the Gradescope autograder archive", () => {
     // withExercise edits the notebook it is given: a fresh copy each time.
     const solution = () => readNotebook(sourceNotebook(SLUG));
     results.right = runAutograder(root, (dir) => writeNotebook(path.join(dir, `${SLUG}.ipynb`), solution()));
-    results.wrong = runAutograder(root, (dir) => writeNotebook(path.join(dir, `${SLUG}.ipynb`), withExercise(solution(), "sigmoid", WRONG_SIGMOID)));
-    results.hostile = runAutograder(root, (dir) => {
-      // A link to the hidden checks in the image, and a notebook whose error message is markup.
+    // One run for the wrong and the hostile submission (each autograder run grades with execution: tens of
+    // seconds of CPU): a wrong sigmoid, a computeCost whose error message is markup, and a link to the
+    // hidden checks in the image.
+    results.wrong = runAutograder(root, (dir) => {
       fs.symlinkSync(path.join(root, "source", "hidden", `${SLUG}.json`), path.join(dir, "a-link.ipynb"));
-      writeNotebook(path.join(dir, `${SLUG}.ipynb`), withExercise(solution(), "sigmoid", THROWING_SIGMOID));
+      writeNotebook(path.join(dir, `${SLUG}.ipynb`), withExercise(withExercise(solution(), "sigmoid", WRONG_SIGMOID), "computeCost", THROWING_COMPUTE_COST));
     });
+    results.hostile = results.wrong;
   });
 
   it("has setup.sh and run_autograder at its root, executable", () => {
