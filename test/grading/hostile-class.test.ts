@@ -161,6 +161,7 @@ describe("a class night with every attack at once", () => {
     for (const student of ["shared", "procs"]) assert.match(message(student), /ran out of memory/, student);
     assert.equal(entry("forger").execution?.ran, false, JSON.stringify(entry("forger").execution));
     assert.equal(entry("forger").execution?.reason, "runner-stopped");
+    assert.equal(entry("forger").execution?.counts, undefined, "no cell counts: not the report it wrote");
   });
 
   it("a cell with a syntax error defines nothing, as in the kernel, and its report names the cell", () => {

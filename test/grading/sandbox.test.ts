@@ -7,6 +7,9 @@
  * earn exactly what its honest twin (the same wrong sigmoid without the
  * attack) earns, the machine must be left untouched, and the rest of the batch
  * must still be graded. Also: without bwrap grading stops with a clear message.
+ * Submissions that take the same grader options share one grader run (each
+ * run's grader, cell warmer and scoring workers cost seconds of CPU): one
+ * without execution, one with the execution report.
  */
 import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
@@ -73,6 +76,9 @@ function sandboxProcesses(): string[] {
   while (list().length > 0 && Date.now() < until) spawnSync("sleep", ["0.5"]);
   return list();
 }
+
+/** A sigmoid that gives up: with a shared-memory hog above its throw (%HOG%), or without. */
+const GIVE_UP = `function sigmoid(z: number[]): number[] {\n%HOG%    throw new Error("not done");\n}`;
 
 // Wrong on purpose (1 − σ): the honest twin earns what a wrong sigmoid earns.
 const WRONG = "1 / (1 + Math.exp(v))";
@@ -181,6 +187,9 @@ describe("npm run grade: hostile submissions earn exactly what their honest code
     files.twin = save("honest-twin", withSigmoid(sigmoidOf("")));
     for (const [label, code] of Object.entries(attacks())) files[label] = save(label, withSigmoid(code));
     files.solution = sourceNotebook(SLUG);
+    // Graded in this run too (the same options; its own grader cost seconds of CPU): "a submission over its sandbox's memory budget".
+    files.memoryHog = save("memory-hog", withSigmoid(`${ESCAPE}\n${GIVE_UP.replace("%HOG%", `    req("child_process").spawnSync("/usr/bin/python3", ["-c", ${JSON.stringify(sharedMemoryHog(4))}], { stdio: "ignore" });\n`)}`));
+    files.memoryTwin = save("memory-twin", withSigmoid(GIVE_UP.replace("%HOG%", "")));
     const r = grade(Object.values(files), ["--no-execute", "--hidden", HIDDEN, "--check-timeout", "20", "--cell-timeout", "10", "--memory", "512"]);
     assert.equal(r.status, 0, r.stderr);
     assert.ok(r.report, `no report: ${r.stderr}`);
@@ -223,6 +232,20 @@ describe("npm run grade: hostile submissions earn exactly what their honest code
     }
   });
 
+  describe("npm run grade: a submission over its sandbox's memory budget", () => {
+    it("is stopped, its check reported as out of memory, and earns what its honest twin earns", () => {
+      // Shared memory escapes every per-process limit (RLIMIT_DATA does not count it); only the sandbox's budget stops it.
+      const hogged = byLabel("memoryHog");
+      const twin = byLabel("memoryTwin");
+      assert.ok(hogged && twin);
+      assert.deepEqual(hogged.checks.map((c) => [c.id, c.points]), twin.checks.map((c) => [c.id, c.points]));
+      const sigmoid = hogged.checks.find((c) => c.id === "01.sigmoid");
+      assert.match(sigmoid?.message ?? "", /^01\.sigmoid ran out of memory$/);
+      assert.doesNotMatch(twin.checks.find((c) => c.id === "01.sigmoid")?.message ?? "", /memory/);
+      assert.deepEqual(sandboxProcesses(), []);
+    });
+  });
+
   it("leaves the machine untouched: no files, no connection, no process", () => {
     assert.deepEqual(leftovers(), []);
     assert.equal(connections, 0, "no connection reached the listener");
@@ -230,9 +253,9 @@ describe("npm run grade: hostile submissions earn exactly what their honest code
   });
 });
 
-describe("npm run grade: the execution report runs in the sandbox too", () => {
-  it("a notebook whose code attacks at top level changes nothing outside and earns its honest score", () => {
-    const attack = withSigmoid(`${ESCAPE}
+/** The top-level attack of "the execution report runs in the sandbox too", in the student edition's sigmoid cell. */
+function topLevelAttack(): Notebook {
+  return withSigmoid(`${ESCAPE}
 const rq: any = req;
 ${tryAll([
   `rq("fs").writeFileSync("/tmp/pwned-file-${TAG}", "x");`,
@@ -245,33 +268,28 @@ for (const p of ${JSON.stringify([path.join(ROOT, "notebooks", `${SLUG}.ipynb`),
 for (const f of rq("fs").readdirSync(${JSON.stringify(CELLS)})) if (rq("fs").readFileSync(${JSON.stringify(CELLS)} + "/" + f, "utf8").includes("BEGIN SOLUTION")) seen.push("a compiled solution: " + f);
 if (seen.length) throw new Error("ESCAPED: can see " + seen.join(", "));
 ${sigmoidOf("")}`, "student");
-    // Both from the student edition: the kernel's cache holds this submission's own cells, compiled, so
-    // "BEGIN SOLUTION" there could only be a solution the submission does not have.
-    const files = [save("exec-attack", attack), save("exec-twin", withSigmoid(sigmoidOf(""), "student"))];
-    const r = grade(files, ["--check-timeout", "20", "--cell-timeout", "60"]);
-    assert.equal(r.status, 0, r.stderr);
-    const [a, twin] = r.report?.notebooks ?? [];
-    assert.ok(a && twin);
-    assert.equal(a.score, twin.score);
-    assert.equal(a.execution?.ran, true, a.execution?.message);
-    assert.deepEqual(a.execution?.counts, twin.execution?.counts, `nothing escaped (an "ESCAPED" cell would fail): ${a.execution?.message}`);
-    assert.deepEqual(leftovers(), []);
-    assert.equal(connections, 0);
-    assert.deepEqual(sandboxProcesses(), []);
-  });
-});
+}
 
-describe("npm run grade: the execution report cannot be forged from inside the sandbox", () => {
-  const forger = (kill: "none" | "runner" | "both"): string => `${forgeReport(kill)}
+const forger = (kill: "none" | "runner" | "both"): string => `${forgeReport(kill)}
 ${sigmoidOf("")}`;
 
+/**
+ * The submissions graded with their execution report, in one run (a grader and
+ * its cell warmer cost seconds of CPU each): the top-level attack and its
+ * honest twin, from the student edition (the kernel's cache then holds only
+ * the submission's own cells, compiled, so "BEGIN SOLUTION" there could only be
+ * a solution the submission does not have); two forgers and theirs, from the
+ * solution (so that a forger graded as nothing would not match its twin).
+ */
+describe("graded with their execution report", () => {
   let report: Report;
   const files: Record<string, string> = {};
   before(() => {
-    files.kills = save("forges-and-kills-its-runner", withSigmoid(forger("runner")));
+    files.attack = save("exec-attack", topLevelAttack());
+    files.twin = save("exec-twin", withSigmoid(sigmoidOf(""), "student"));
     files.killsBoth = save("forges-and-kills-its-runner-and-parent", withSigmoid(forger("both")));
     files.writes = save("forges-its-report", withSigmoid(forger("none")));
-    files.twin = save("forger-twin", withSigmoid(sigmoidOf("")));
+    files.forgerTwin = save("forger-twin", withSigmoid(sigmoidOf("")));
     const r = grade(Object.values(files), ["--check-timeout", "20", "--cell-timeout", "60"]);
     assert.equal(r.status, 0, r.stderr);
     assert.ok(r.report, `no report: ${r.stderr}`);
@@ -279,27 +297,42 @@ ${sigmoidOf("")}`;
   });
   const byLabel = (label: string) => report.notebooks.find((n) => n.path === files[label]);
 
-  for (const label of ["kills", "killsBoth"]) {
-    it(`${label}: a submission that kills its runner gets no report (ran: false, runner-stopped), not the one it wrote`, () => {
-      const e = byLabel(label)?.execution;
+  describe("npm run grade: the execution report runs in the sandbox too", () => {
+    it("a notebook whose code attacks at top level changes nothing outside and earns its honest score", () => {
+      const a = byLabel("attack");
+      const twin = byLabel("twin");
+      assert.ok(a && twin);
+      assert.equal(a.score, twin.score);
+      assert.equal(a.execution?.ran, true, a.execution?.message);
+      assert.deepEqual(a.execution?.counts, twin.execution?.counts, `nothing escaped (an "ESCAPED" cell would fail): ${a.execution?.message}`);
+      assert.deepEqual(leftovers(), []);
+      assert.equal(connections, 0);
+      assert.deepEqual(sandboxProcesses(), []);
+    });
+  });
+
+  describe("npm run grade: the execution report cannot be forged from inside the sandbox", () => {
+    // One that kills only its runner is in test/grading/hostile-class.test.ts's class night ("forger").
+    it("killsBoth: a submission that kills its runner and the runner's parent gets no report (ran: false, runner-stopped), not the one it wrote", () => {
+      const e = byLabel("killsBoth")?.execution;
       assert.equal(e?.ran, false, `a report was accepted: ${JSON.stringify(e)}`);
       assert.equal(e?.reason, "runner-stopped");
       assert.equal(e?.counts, undefined);
     });
-  }
 
-  it("one that only writes its forgery everywhere it can leaves the runner's real report intact", () => {
-    const e = byLabel("writes")?.execution;
-    const twin = byLabel("twin")?.execution;
-    assert.equal(twin?.ran, true, twin?.message);
-    assert.equal(e?.ran, true, `the real report was spoiled: ${JSON.stringify(e)}`);
-    assert.deepEqual(e?.counts, twin?.counts, "cell by cell, as its honest twin (not 40 forged cells)");
-    assert.deepEqual(e?.errors, twin?.errors);
-  });
+    it("one that only writes its forgery everywhere it can leaves the runner's real report intact", () => {
+      const e = byLabel("writes")?.execution;
+      const twin = byLabel("forgerTwin")?.execution;
+      assert.equal(twin?.ran, true, twin?.message);
+      assert.equal(e?.ran, true, `the real report was spoiled: ${JSON.stringify(e)}`);
+      assert.deepEqual(e?.counts, twin?.counts, "cell by cell, as its honest twin (not 40 forged cells)");
+      assert.deepEqual(e?.errors, twin?.errors);
+    });
 
-  it("each earns its honest score", () => {
-    for (const label of ["kills", "killsBoth", "writes"]) assert.equal(byLabel(label)?.score, byLabel("twin")?.score, label);
-    assert.deepEqual(sandboxProcesses(), []);
+    it("each earns its honest score", () => {
+      for (const label of ["killsBoth", "writes"]) assert.equal(byLabel(label)?.score, byLabel("forgerTwin")?.score, label);
+      assert.deepEqual(sandboxProcesses(), []);
+    });
   });
 });
 
@@ -316,26 +349,5 @@ describe("npm run grade: without the sandbox", () => {
     const r = grade([sourceNotebook(SLUG)], ["--no-execute", "--unsafe-no-sandbox"], missing);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.report?.notebooks[0]?.score, lessonPoints(SLUG));
-  });
-});
-
-describe("npm run grade: a submission over its sandbox's memory budget", () => {
-  it("is stopped, its check reported as out of memory, and earns what its honest twin earns", () => {
-    // Shared memory escapes every per-process limit (RLIMIT_DATA does not count it); only the sandbox's budget stops it.
-    const hog = sharedMemoryHog(4);
-    const giveUp = `function sigmoid(z: number[]): number[] {\n%HOG%    throw new Error("not done");\n}`;
-    const files = [
-      save("memory-hog", withSigmoid(`${ESCAPE}\n${giveUp.replace("%HOG%", `    req("child_process").spawnSync("/usr/bin/python3", ["-c", ${JSON.stringify(hog)}], { stdio: "ignore" });\n`)}`)),
-      save("memory-twin", withSigmoid(giveUp.replace("%HOG%", ""))),
-    ];
-    const r = grade(files, ["--no-execute", "--check-timeout", "20", "--cell-timeout", "10", "--memory", "512"]);
-    assert.equal(r.status, 0, r.stderr);
-    const [hogged, twin] = r.report?.notebooks ?? [];
-    assert.ok(hogged && twin);
-    assert.deepEqual(hogged.checks.map((c) => [c.id, c.points]), twin.checks.map((c) => [c.id, c.points]));
-    const sigmoid = hogged.checks.find((c) => c.id === "01.sigmoid");
-    assert.match(sigmoid?.message ?? "", /^01\.sigmoid ran out of memory$/);
-    assert.doesNotMatch(twin.checks.find((c) => c.id === "01.sigmoid")?.message ?? "", /memory/);
-    assert.deepEqual(sandboxProcesses(), []);
   });
 });
