@@ -181,9 +181,13 @@ describe("npm run grade: adversarial submissions in one run", () => {
  * A scratch copy of the course: what the grader and the kernel need (sources,
  * the current build with its timestamps, so it is not rebuilt; data; notebooks)
  * with node_modules linked. Submissions executed there may edit its data/.
+ * Not frontends/, bench/ or tools/: neither the grader nor the kernel loads them,
+ * and a build is stale only when a source is newer than it (kernel/build-lib.js),
+ * which fewer sources never make it; frontends/lite-app/node_modules alone
+ * (installed by the browser tests) is ~400 MB to copy.
  */
 function scratchCourse(): string {
-  return copyCourse(path.join(OUT, `grade-course-${process.pid}`), ["package.json", "tsconfig.json", "lib", "setup", "kernel", "editions", "frontends", "bench", "tools", "grading", "notebooks", "data", "build"]);
+  return copyCourse(path.join(OUT, `grade-course-${process.pid}`), ["package.json", "tsconfig.json", "lib", "setup", "kernel", "editions", "grading", "notebooks", "data", "build"]);
 }
 
 describe("npm run grade: execution in a fresh kernel, and edited expected values", () => {
