@@ -117,6 +117,7 @@ describe("the Gradescope autograder archive", () => {
     assert.equal(r.tests.find((t) => t.name === "01.sigmoid")?.status, "failed");
     const all = [r.output, ...r.tests.map((t) => t.output)].join("\n");
     assert.ok(!all.includes(SCRIPT), "escaped");
+    assert.ok(all.includes("&lt;script&gt;alert('owned')&lt;/script&gt;"), "the message is shown, escaped");
     for (const v of hiddenValues()) assert.ok(!all.includes(v), `nothing of the hidden checks' file: ${v}`);
   });
 });
