@@ -12,7 +12,11 @@
  *    the grader must too), in lessons 03 and 04;
  *  - a function redefined wrongly above its check cell, and below it;
  *  - an exercise cell that throws;
- *  - the lesson as written and its student edition, as controls.
+ *  - the lesson as written and its student edition, as controls: these two
+ *    the lesson's own test runs in a kernel (test/lessons/03-activations, through
+ *    test/helpers/lesson-contract.ts: every check passed; every check not
+ *    completed, with no points), so here they are only graded, whole, and the
+ *    grader must say the same.
  * The notebooks keep only the setup, exercise and check cells (a student may
  * delete the rest), so that each kernel run takes seconds. Each case edits one
  * exercise and its check, and checks are compared one by one, so cases on
@@ -28,9 +32,11 @@ import * as path from "path";
 import { declaredFunction, studentEdition } from "../../editions/editions";
 import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../../editions/notebook";
 import { checkResults, OUT, ROOT, runNotebook, sourceNotebook, type NotebookRun } from "../helpers/notebooks";
-import { loadLesson } from "../../lib/lessons";
+import { lessonCheckIds, loadLesson } from "../../lib/lessons";
 
 const GRADE = path.join(ROOT, "build", "grading", "grade.js");
+/** The lesson whose test runs the controls in a kernel. */
+const CONTROL_SLUG = "03-activations";
 const TAG = `${process.pid}`;
 
 interface GradedCheck { id: string; points: number; passed: boolean; status: string; message: string }
@@ -41,9 +47,8 @@ function code(source: string): Notebook["cells"][number] {
 }
 
 /** The lesson with only its setup cell, exercise cells and check cells. */
-function trimmed(slug: string, edition: "solution" | "student" = "solution"): Notebook {
-  const source = readNotebook(sourceNotebook(slug));
-  const nb = edition === "student" ? studentEdition(source, `notebooks/${slug}.ipynb`) : source;
+function trimmed(slug: string): Notebook {
+  const nb = readNotebook(sourceNotebook(slug));
   let setupSeen = false;
   nb.cells = nb.cells.filter((c) => {
     if (c.cell_type !== "code") return false;
@@ -80,13 +85,11 @@ const COLLAPSE = "function collapseLinearNetwork(layers: { W: number[][]; b: num
 /** The notebooks compared, by label. */
 function variants(): Record<string, { slug: string; nb: Notebook }> {
   const out: Record<string, { slug: string; nb: Notebook }> = {};
-  const add = (label: string, slug: string, edit: (nb: Notebook) => void, edition: "solution" | "student" = "solution"): void => {
-    const nb = trimmed(slug, edition);
+  const add = (label: string, slug: string, edit: (nb: Notebook) => void): void => {
+    const nb = trimmed(slug);
     edit(nb);
     out[label] = { slug, nb };
   };
-  add("as-written", "03-activations", () => undefined);
-  add("student-edition", "03-activations", () => undefined, "student");
   add("refused-and-throwing", "03-activations", (nb) => {
     // syntax-error
     nb.cells[cellOf(nb, "relu")] = code("function relu(z: number[]): number[] {\n    return z.map((zi) => Math.max(0, zi);\n}");
@@ -134,6 +137,8 @@ describe("the grade agrees with the notebook, check by check", () => {
   const runs: Record<string, NotebookRun> = {};
   let report: Report;
   const all = variants();
+  /** The controls, by label: graded only (their kernel runs are the lesson test's). */
+  const controls: Record<string, string> = {};
 
   before(() => {
     fs.mkdirSync(OUT, { recursive: true });
@@ -142,8 +147,12 @@ describe("the grade agrees with the notebook, check by check", () => {
       writeNotebook(file, nb);
       files[label] = file;
     }
+    // The controls, whole: the files test/lessons/03-activations runs in a kernel.
+    controls["as-written"] = sourceNotebook(CONTROL_SLUG);
+    controls["student-edition"] = path.join(OUT, `${CONTROL_SLUG}.agree-student-edition-${TAG}.ipynb`);
+    writeNotebook(controls["student-edition"], studentEdition(readNotebook(sourceNotebook(CONTROL_SLUG)), `notebooks/${CONTROL_SLUG}.ipynb`));
     const json = path.join(OUT, `agree-${TAG}.json`);
-    const r = spawnSync(process.execPath, [GRADE, "--no-execute", "--json", json, ...Object.values(files)], { encoding: "utf8", cwd: ROOT, timeout: 10 * 60_000 });
+    const r = spawnSync(process.execPath, [GRADE, "--no-execute", "--json", json, ...Object.values(files), ...Object.values(controls)], { encoding: "utf8", cwd: ROOT, timeout: 10 * 60_000 });
     assert.ok(fs.existsSync(json), `the grader wrote no report (exit ${r.status}): ${r.stderr}`);
     report = JSON.parse(fs.readFileSync(json, "utf8")) as Report;
     fs.rmSync(json, { force: true });
@@ -151,10 +160,11 @@ describe("the grade agrees with the notebook, check by check", () => {
   });
   after(() => {
     for (const f of Object.values(files)) fs.rmSync(f, { force: true });
+    fs.rmSync(controls["student-edition"] ?? "", { force: true });
   });
 
   const graded = (label: string): Map<string, GradedCheck> => {
-    const g = report.notebooks.find((n) => n.path === files[label]);
+    const g = report.notebooks.find((n) => n.path === (files[label] ?? controls[label]));
     assert.ok(g, `graded ${label}`);
     return new Map(g.checks.map((c) => [c.id, c]));
   };
@@ -172,9 +182,12 @@ describe("the grade agrees with the notebook, check by check", () => {
     });
   }
 
-  it("the controls are what they should be: the lesson as written earns everything, its student edition nothing", () => {
-    assert.ok([...graded("as-written").values()].every((c) => c.passed));
-    assert.ok([...graded("student-edition").values()].every((c) => c.points === 0));
+  it("the controls are graded as the lesson's test sees them in a kernel: the lesson as written passes every check, its student edition earns nothing", () => {
+    const ids = lessonCheckIds(CONTROL_SLUG);
+    // In the kernel every check passed, and the quiz recorded the key's answer (assertSolutionEditionPasses): the grader passes it.
+    assert.deepEqual([...graded("as-written").values()].map((c) => [c.id, c.passed]), ids.map((id) => [id, true]));
+    // In the kernel every check was not completed, with no points (assertStudentEditionNotCompleted).
+    assert.deepEqual([...graded("student-edition").values()].map((c) => [c.id, c.points, c.passed]), ids.map((id) => [id, 0, false]));
   });
 
   it("cases that share a notebook edit exercises of their own", () => {
