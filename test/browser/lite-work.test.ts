@@ -171,9 +171,14 @@ describe("browser edition: the student's work", { timeout: 20 * 60_000 }, () => 
     server?.close();
   });
 
-  /** A fresh context (its own storage) whose requests may only reach the test server. */
-  async function freshContext(): Promise<BrowserContext> {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
+  /**
+   * A fresh context (its own storage) whose requests may only reach the test
+   * server. The site's service worker only where the test is about it
+   * (`serviceWorkers: "allow"`): 15 s after each page load it caches the
+   * whole site (39 MB), work that shows nothing elsewhere.
+   */
+  async function freshContext(serviceWorkers: "allow" | "block" = "block"): Promise<BrowserContext> {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true, serviceWorkers });
     await context.route("**/*", (route) => {
       const url = route.request().url();
       if (url.startsWith(server.url) || url.startsWith("data:") || url.startsWith("blob:")) return route.continue();
@@ -367,7 +372,7 @@ describe("browser edition: the student's work", { timeout: 20 * 60_000 }, () => 
   });
 
   it("offline after the first visit: the site is cached, the server goes down, a reload opens lesson 01 and runs it", async () => {
-    const context = await freshContext();
+    const context = await freshContext("allow");
     try {
       const page = await context.newPage();
       const base = `${server.url}/v4/`;
