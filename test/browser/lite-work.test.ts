@@ -19,7 +19,9 @@
  *   goes to updates/, as in the tslab edition); work an earlier build saved
  *   under JupyterLite's folder-named storage is moved into the fixed one;
  * - offline after the first visit: the service worker caches the site; with
- *   the server down, a reload opens lesson 01 and runs it.
+ *   the server down, a reload opens lesson 01 and runs it, every figure drawn,
+ *   in a page the worker made cross-origin isolated (COOP/COEP): the lesson
+ *   run test/browser/lite-interrupt.test.ts's cooperative path relies on.
  */
 import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
@@ -28,7 +30,7 @@ import * as fs from "fs";
 import * as http from "http";
 import * as path from "path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { launchBrowser } from "../helpers/browser";
+import { drawnFigures, launchBrowser } from "../helpers/browser";
 import { OUT } from "../helpers/notebooks";
 import { publishedSlugs } from "../../lib/lessons";
 import { buildLite } from "../../frontends/lite";
@@ -169,9 +171,14 @@ describe("browser edition: the student's work", { timeout: 20 * 60_000 }, () => 
     server?.close();
   });
 
-  /** A fresh context (its own storage) whose requests may only reach the test server. */
-  async function freshContext(): Promise<BrowserContext> {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
+  /**
+   * A fresh context (its own storage) whose requests may only reach the test
+   * server. The site's service worker only where the test is about it
+   * (`serviceWorkers: "allow"`): 15 s after each page load it caches the
+   * whole site (39 MB), work that shows nothing elsewhere.
+   */
+  async function freshContext(serviceWorkers: "allow" | "block" = "block"): Promise<BrowserContext> {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true, serviceWorkers });
     await context.route("**/*", (route) => {
       const url = route.request().url();
       if (url.startsWith(server.url) || url.startsWith("data:") || url.startsWith("blob:")) return route.continue();
@@ -365,7 +372,7 @@ describe("browser edition: the student's work", { timeout: 20 * 60_000 }, () => 
   });
 
   it("offline after the first visit: the site is cached, the server goes down, a reload opens lesson 01 and runs it", async () => {
-    const context = await freshContext();
+    const context = await freshContext("allow");
     try {
       const page = await context.newPage();
       const base = `${server.url}/v4/`;
@@ -374,12 +381,18 @@ describe("browser edition: the student's work", { timeout: 20 * 60_000 }, () => 
       server.down = true;
       await page.reload();
       await page.waitForSelector("body[data-lab-ready]", { state: "attached", timeout: 90_000 });
+      // Served by the service worker, which adds COOP/COEP: the page is cross-origin isolated, so this run also
+      // shows that isolation (COEP require-corp) blocks nothing a lesson needs: its backend, plotly.js, its figures.
+      assert.equal(await page.evaluate(() => self.crossOriginIsolated), true, "the service worker's headers make the page isolated");
       await openNotebook(page, NOTEBOOK);
       await runAll(page);
       const summary = await runSummary(page);
       assert.ok(server.dropped > 0, "the page did try the server");
       assert.deepEqual({ notRun: summary.notRun, failed: summary.failed }, { notRun: 0, failed: 0 }, "every cell ran, none failed");
       assert.deepEqual(Object.keys(summary.checks), ["not-completed"], "the lesson's checks ran (a student edition: not completed yet)");
+      const figures = await drawnFigures(page);
+      assert.ok(figures.total >= 1, "the lesson has figures");
+      assert.equal(figures.drawn, figures.total, "every figure is drawn");
     } finally {
       server.down = false;
       await context.close();

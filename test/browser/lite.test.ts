@@ -17,7 +17,12 @@
  * - a student edition with exercises done in the browser, run and downloaded,
  *   gets from the course's grader (`npm run grade`, class mode) the same
  *   points, check by check, as the same work in the tslab edition, and no
- *   warning.
+ *   warning. (Lesson 01's student edition, which the student pass ran top to
+ *   bottom and left open: the exercises are done there and their cells run.)
+ *
+ * The context blocks the site's service worker (offline caching, tested by
+ * lite-work.test.ts and lite-interrupt.test.ts): it would cache every site
+ * whole 15 s after its page loads.
  *
  * Screenshots go to artifacts/browser/lite-*.png.
  */
@@ -28,13 +33,14 @@ import * as fs from "fs";
 import * as http from "http";
 import * as path from "path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { ARTIFACTS, DRAWN_DATA, launchBrowser, lessonCheckIds, progressProblems } from "../helpers/browser";
+import { ARTIFACTS, drawnFigures, launchBrowser, lessonCheckIds, progressProblems } from "../helpers/browser";
 import { OUT, ROOT, sourceNotebook } from "../helpers/notebooks";
 import { publishedSlugs } from "../../lib/lessons";
 import { courseSecrets, findSecretLeaks } from "../../tools/secret-scan";
 import { buildLite, LITE_APP } from "../../frontends/lite";
 import { LITE_TEST_SITES } from "../../frontends/test-sites";
 import { closeNotebook, openApp, openNotebook, runAll, runFirstCodeCell, type LabWindow } from "../../frontends/lite-browser";
+import { runCell } from "../../frontends/lite-interrupt-browser";
 import { studentEdition } from "../../editions/editions";
 import { cellText, readNotebook, writeNotebook, type Notebook } from "../../editions/notebook";
 import { editionStatus } from "../../grading/validate";
@@ -138,36 +144,13 @@ async function readCells(page: Page): Promise<LiteCell[]> {
   });
 }
 
-/** Scrolls each figure into view (JupyterLab draws visible cells only) and counts the drawn ones. */
-async function drawnFigures(page: Page): Promise<{ drawn: number; total: number }> {
-  return page.evaluate(async (selector) => {
-    const w = (window as unknown as AnyWindow).jupyterapp.shell.currentWidget;
-    let drawn = 0;
-    let total = 0;
-    for (let i = 0; i < w.content.widgets.length; i++) {
-      const c = w.content.widgets[i];
-      if (c.model.type !== "code" || !JSON.stringify(c.model.outputs.toJSON()).includes("course-figure")) continue;
-      const n = (JSON.stringify(c.model.outputs.toJSON()).match(/class=\\"course-figure\\"/g) ?? []).length;
-      total += n;
-      await w.content.scrollToItem(i, "center");
-      const t = Date.now();
-      while (Date.now() - t < 15_000) {
-        const figs = [...c.node.querySelectorAll(".course-figure")].filter((f: Element) => f.querySelector(selector));
-        if (figs.length >= n) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      drawn += [...c.node.querySelectorAll(".course-figure")].filter((f: Element) => f.querySelector(selector)).length;
-    }
-    return { drawn, total };
-  }, DRAWN_DATA);
-}
-
 /**
  * Opens `file` in the site's page, runs it top to bottom and returns its cells.
- * The notebook is closed afterwards whatever happened; a page left in an
- * unknown state (a timeout) is closed so the next lesson gets a fresh one.
+ * The notebook is closed afterwards (with `keepOpen`, only when something
+ * failed: a later test goes on in it); a page left in an unknown state (a
+ * timeout) is closed so the next lesson gets a fresh one.
  */
-async function runLesson(site: Site, slug: string): Promise<{ cells: LiteCell[]; figures: { drawn: number; total: number } }> {
+async function runLesson(site: Site, slug: string, keepOpen = false): Promise<{ cells: LiteCell[]; figures: { drawn: number; total: number } }> {
   const page = await sitePage(site);
   step = `${site.label} ${slug}`;
   let clean = false;
@@ -184,8 +167,8 @@ async function runLesson(site: Site, slug: string): Promise<{ cells: LiteCell[];
     clean = true;
     return { cells, figures };
   } finally {
-    if (clean) await closeNotebook(page, false);
-    else {
+    if (clean && !keepOpen) await closeNotebook(page, false);
+    else if (!clean) {
       await page.close().catch(() => undefined);
       site.page = null;
     }
@@ -210,7 +193,9 @@ describe("browser edition (npm run lite)", { timeout: 30 * 60_000 }, () => {
     student = await startSite("student", serve);
     solutions = await startSite("solutions", serve);
     browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
+    // No service worker: 15 s after the app loads it would cache each site whole (39 MB) for offline use, which
+    // lite-work.test.ts and lite-interrupt.test.ts test; here that is work that shows nothing.
+    context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true, serviceWorkers: "block" });
     await context.route("**/*", (route) => {
       const url = route.request().url();
       if (sites.some((s) => url.startsWith(s.url)) || url.startsWith("data:") || url.startsWith("blob:")) return route.continue();
@@ -313,9 +298,10 @@ describe("browser edition (npm run lite)", { timeout: 30 * 60_000 }, () => {
   });
 
   describe("student editions: every check not completed yet, no cell fails", () => {
-    for (const slug of LESSONS) {
+    // Lesson 01 last, and left open, run: the grading test next does the exercises in it (no other notebook opened meanwhile).
+    for (const slug of [...LESSONS.slice(1), ...LESSONS.slice(0, 1)]) {
       it(slug, async () => {
-        const { cells, figures } = await runLesson(student, slug);
+        const { cells, figures } = await runLesson(student, slug, slug === LESSONS[0]);
         assert.deepEqual(failures(cells), []);
         const checks = cells.flatMap((c) => c.checks);
         assert.deepEqual(checks.map((c) => c.id), lessonCheckIds(slug));
@@ -323,38 +309,6 @@ describe("browser edition (npm run lite)", { timeout: 30 * 60_000 }, () => {
         assert.equal(figures.drawn, figures.total, "every figure is drawn");
       });
     }
-  });
-
-  it("an edited cell is kept in the browser across a reload, and downloads", async () => {
-    step = "reload";
-    const notebook = `${LESSONS[0]}.ipynb`;
-    const page = await sitePage(student);
-    await page.evaluate((p) => (window as unknown as AnyWindow).jupyterapp.commands.execute("docmanager:open", { path: p, factory: "Notebook" }), notebook);
-    await page.waitForFunction((p) => (window as unknown as AnyWindow).jupyterapp.shell.currentWidget?.context?.path === p && (window as unknown as AnyWindow).jupyterapp.shell.currentWidget.context.isReady, notebook, { timeout: 60_000 });
-    const marker = `// edited in the browser ${Date.now()}`;
-    await page.evaluate(async (text) => {
-      const w = (window as unknown as AnyWindow).jupyterapp.shell.currentWidget;
-      const cell = w.content.widgets.find((c: any) => c.model.type === "code" && c.model.sharedModel.getSource().includes("function sigmoid"));
-      cell.model.sharedModel.setSource(`${text}\n${cell.model.sharedModel.getSource()}`);
-      await w.context.save();
-    }, marker);
-    await page.reload();
-    await page.waitForSelector("body[data-lab-ready]", { state: "attached", timeout: 90_000 });
-    await page.evaluate((p) => (window as unknown as AnyWindow).jupyterapp.commands.execute("docmanager:open", { path: p, factory: "Notebook" }), notebook);
-    await page.waitForFunction((p) => (window as unknown as AnyWindow).jupyterapp.shell.currentWidget?.context?.path === p && (window as unknown as AnyWindow).jupyterapp.shell.currentWidget.context.isReady, notebook, { timeout: 60_000 });
-    const kept = await page.evaluate((text) => {
-      const w = (window as unknown as AnyWindow).jupyterapp.shell.currentWidget;
-      return w.content.widgets.some((c: any) => c.model.sharedModel.getSource().startsWith(text));
-    }, marker);
-    assert.ok(kept, "the edited cell is still there after a reload");
-    const [download] = await Promise.all([
-      page.waitForEvent("download", { timeout: 30_000 }),
-      page.evaluate(() => (window as unknown as AnyWindow).jupyterapp.commands.execute("docmanager:download")),
-    ]);
-    assert.equal(download.suggestedFilename(), notebook);
-    const file = await download.path();
-    assert.ok(file && fs.readFileSync(file, "utf8").includes(JSON.stringify(marker).slice(1, -1)), "the download has the edit");
-    await closeNotebook(page, false);
   });
 
   it("a notebook done in the browser and downloaded is graded like the same work in the tslab edition", async () => {
@@ -367,13 +321,27 @@ describe("browser edition (npm run lite)", { timeout: 30 * 60_000 }, () => {
     const work = exercises.slice(0, -1).map((i) => [i, cellText(source.cells[i] as Notebook["cells"][number])] as const);
     assert.ok(work.length >= 2, "the lesson has exercises");
 
+    // The student edition ran top to bottom in the student pass above, which left it open: the student does the
+    // exercises there and runs the cells they changed (a second Run All of the lesson would show nothing new).
     const page = await sitePage(student);
-    await openNotebook(page, notebook);
+    await page.evaluate((p) => (window as unknown as AnyWindow).jupyterapp.commands.execute("docmanager:open", { path: p, factory: "Notebook" }), notebook);
+    const ran = await page.evaluate((p) => {
+      const w = (window as unknown as AnyWindow).jupyterapp.shell.currentWidget;
+      return w?.context?.path === p && w.sessionContext?.session?.kernel?.status === "idle" && w.content.widgets.every((c: any) => c.model.type !== "code" || c.model.executionCount !== null);
+    }, notebook);
+    if (!ran) {
+      // The student pass failed before it could leave the lesson run: run it here.
+      await closeNotebook(page, false);
+      await openNotebook(page, notebook);
+      await runAll(page);
+    }
     await page.evaluate((cells) => {
       const w = (window as unknown as AnyWindow).jupyterapp.shell.currentWidget;
       for (const [i, text] of cells) w.content.widgets[i].model.sharedModel.setSource(text);
     }, work);
-    await runAll(page);
+    const runs = [];
+    for (const [i] of work) runs.push({ cell: i, ...(await runCell(page, i)) });
+    assert.deepEqual(runs.filter((r) => r.error !== null || r.stderr !== ""), [], "the solved exercises run in the browser");
     const [download] = await Promise.all([
       page.waitForEvent("download", { timeout: 30_000 }),
       page.evaluate(async () => {
@@ -418,6 +386,38 @@ describe("browser edition (npm run lite)", { timeout: 30 * 60_000 }, () => {
     assert.equal(editionStatus(downloaded, browserGrade).status, "current", "npm run validate calls it this release of the lesson");
     fs.rmSync(dir, { recursive: true, force: true });
     fs.rmSync(out, { recursive: true, force: true });
+  });
+
+  it("an edited cell is kept in the browser across a reload, and downloads", async () => {
+    step = "reload";
+    const notebook = `${LESSONS[0]}.ipynb`;
+    const page = await sitePage(student);
+    await page.evaluate((p) => (window as unknown as AnyWindow).jupyterapp.commands.execute("docmanager:open", { path: p, factory: "Notebook" }), notebook);
+    await page.waitForFunction((p) => (window as unknown as AnyWindow).jupyterapp.shell.currentWidget?.context?.path === p && (window as unknown as AnyWindow).jupyterapp.shell.currentWidget.context.isReady, notebook, { timeout: 60_000 });
+    const marker = `// edited in the browser ${Date.now()}`;
+    await page.evaluate(async (text) => {
+      const w = (window as unknown as AnyWindow).jupyterapp.shell.currentWidget;
+      const cell = w.content.widgets.find((c: any) => c.model.type === "code" && c.model.sharedModel.getSource().includes("function sigmoid"));
+      cell.model.sharedModel.setSource(`${text}\n${cell.model.sharedModel.getSource()}`);
+      await w.context.save();
+    }, marker);
+    await page.reload();
+    await page.waitForSelector("body[data-lab-ready]", { state: "attached", timeout: 90_000 });
+    await page.evaluate((p) => (window as unknown as AnyWindow).jupyterapp.commands.execute("docmanager:open", { path: p, factory: "Notebook" }), notebook);
+    await page.waitForFunction((p) => (window as unknown as AnyWindow).jupyterapp.shell.currentWidget?.context?.path === p && (window as unknown as AnyWindow).jupyterapp.shell.currentWidget.context.isReady, notebook, { timeout: 60_000 });
+    const kept = await page.evaluate((text) => {
+      const w = (window as unknown as AnyWindow).jupyterapp.shell.currentWidget;
+      return w.content.widgets.some((c: any) => c.model.sharedModel.getSource().startsWith(text));
+    }, marker);
+    assert.ok(kept, "the edited cell is still there after a reload");
+    const [download] = await Promise.all([
+      page.waitForEvent("download", { timeout: 30_000 }),
+      page.evaluate(() => (window as unknown as AnyWindow).jupyterapp.commands.execute("docmanager:download")),
+    ]);
+    assert.equal(download.suggestedFilename(), notebook);
+    const file = await download.path();
+    assert.ok(file && fs.readFileSync(file, "utf8").includes(JSON.stringify(marker).slice(1, -1)), "the download has the edit");
+    await closeNotebook(page, false);
   });
 
   it("no request left the static servers, no script error in the pages", () => {

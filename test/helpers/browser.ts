@@ -8,8 +8,8 @@ import { spawn, type ChildProcess } from "child_process";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import type { Browser } from "playwright-core";
-import { launchChromium } from "../../frontends/lite-browser";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium, type LabWindow } from "../../frontends/lite-browser";
 import { lessonCheckIds, lessonSlugs } from "../../lib/lessons";
 import { ROOT } from "./notebooks";
 
@@ -93,6 +93,31 @@ export function progressProblems(texts: string[]): string[] {
 
 /** Selectors counting a plotly figure's drawn data (scatter/line traces, heatmaps, images, bars). */
 export const DRAWN_DATA = "g.trace, g.hm, g.imagelayer image, g.barlayer g.trace";
+
+/**
+ * The open notebook's figures in the browser edition: how many its outputs
+ * hold, and how many are drawn once scrolled into view (JupyterLab draws
+ * visible cells only). Each figure gets up to 15 s to draw.
+ */
+export async function drawnFigures(page: Page): Promise<{ drawn: number; total: number }> {
+  return page.evaluate(async (selector) => {
+    const w = (window as unknown as LabWindow).jupyterapp.shell.currentWidget;
+    let drawn = 0;
+    let total = 0;
+    for (let i = 0; i < w.content.widgets.length; i++) {
+      const c = w.content.widgets[i];
+      const n = (JSON.stringify(c.model.outputs?.toJSON() ?? []).match(/class=\\"course-figure\\"/g) ?? []).length;
+      if (c.model.type !== "code" || n === 0) continue;
+      total += n;
+      await w.content.scrollToItem(i, "center");
+      const count = (): number => [...c.node.querySelectorAll(".course-figure")].filter((f: Element) => f.querySelector(selector)).length;
+      const t = Date.now();
+      while (count() < n && Date.now() - t < 15_000) await new Promise((r) => setTimeout(r, 100));
+      drawn += count();
+    }
+    return { drawn, total };
+  }, DRAWN_DATA);
+}
 
 /**
  * Closes the browser, stops the server, and fails if the run changed a
