@@ -1,7 +1,6 @@
-// Describes @jupyterlab/notebook 4.6.4 (frontends/lite-app/package.json): only what the browser edition uses,
-// including the private NotebookPanel methods hooks/keep-notebook-metadata.js patches (declared here as the
-// hook sees them: the package marks them private). Checked against the package by
-// test/browser/lite-real-types.test.ts.
+// Describes @jupyterlab/notebook 4.6.4 (frontends/lite-app/package.json): only what the browser edition uses
+// (the private methods hooks/keep-notebook-metadata.js patches are typed in that file, not here: the package
+// declares them private). Checked against the package by test/browser/lite-real-types.test.ts.
 import type { Token } from "@lumino/coreutils";
 import type { Widget } from "@lumino/widgets";
 
