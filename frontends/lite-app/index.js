@@ -96,7 +96,8 @@ async function main() {
   pluginRegistry.registerPlugins(plugins);
   const serviceManager = await pluginRegistry.resolveRequiredService(IServiceManager);
   const app = new JupyterLab({ pluginRegistry, serviceManager, mimeExtensions, availablePlugins: plugins });
-  app.name = PageConfig.getOption("appName") || "JupyterLite";
+  // (Declared readonly by JupyterLab, but a plain field: JupyterLite's own app sets it the same way.)
+  /** @type {{ name: string }} */ (app).name = PageConfig.getOption("appName") || "JupyterLite";
   // Browser tests drive the app through this handle, as JupyterLab's Galata does.
   /** @type {{ jupyterapp?: unknown }} */ (/** @type {unknown} */ (window)).jupyterapp = app;
   await app.start({ bubblingKeydown: true });

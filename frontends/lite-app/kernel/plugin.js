@@ -22,7 +22,7 @@ function courseEnv() {
 }
 
 /**
- * @typedef {{ status: "ok", user_expressions?: object }} OkReply
+ * @typedef {{ status: "ok", user_expressions: Record<string, never> }} OkReply
  * @typedef {{ status: "error", ename: string, evalue: string, traceback: string[] }} ErrorReply
  * @typedef {OkReply | ErrorReply} Reply
  *   What the worker answers an execute (worker.js): Jupyter's execute_reply content.

@@ -21,7 +21,7 @@ export declare class JupyterFrontEnd {
   readonly commands: CommandRegistry;
   readonly serviceManager: { readonly contents: Contents.IManager };
   readonly docRegistry: DocumentRegistry;
-  name: string;
+  readonly name: string;
   readonly restored: Promise<void>;
   start(options?: { bubblingKeydown?: boolean }): Promise<void>;
 }
