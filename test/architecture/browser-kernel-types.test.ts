@@ -4,7 +4,7 @@
  * checkJs, the browser-only packages through the hand-written declarations of types/*.d.ts, so it
  * needs no `npm run lite` install. A clean tree passes; a type error in a browser-kernel file fails
  * the check with its file and line, on a scratch copy of the folder (the tree is never edited).
- * That the declarations agree with the installed packages: test/browser/lite-real-types.test.ts.
+ * That the declarations agree with the installed packages: test/setup/lite-real-types.test.ts.
  */
 import { describe, it, after } from "node:test";
 import * as assert from "node:assert/strict";

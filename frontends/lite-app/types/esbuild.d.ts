@@ -1,5 +1,5 @@
 // Describes esbuild 0.28.2 (frontends/lite-app/package.json): only what build.js and validate/bundle.js use.
-// Checked against the package by test/browser/lite-real-types.test.ts.
+// Checked against the package by test/setup/lite-real-types.test.ts.
 export type Loader = "js" | "jsx" | "ts" | "tsx" | "css" | "json" | "text" | "base64" | "file" | "dataurl" | "binary" | "copy" | "default" | "empty";
 export type ImportKind = "entry-point" | "import-statement" | "require-call" | "dynamic-import" | "require-resolve" | "import-rule" | "composes-from" | "url-token";
 

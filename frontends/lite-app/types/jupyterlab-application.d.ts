@@ -1,5 +1,5 @@
 // Describes @jupyterlab/application 4.6.4 (frontends/lite-app/package.json): only what the browser edition uses.
-// Checked against the package by test/browser/lite-real-types.test.ts.
+// Checked against the package by test/setup/lite-real-types.test.ts.
 import type { IPlugin, PluginRegistry } from "@lumino/coreutils";
 import type { Widget } from "@lumino/widgets";
 import type { Contents } from "@jupyterlab/services";

@@ -1,5 +1,5 @@
 // Describes @jupyterlab/apputils 4.7.4 (frontends/lite-app/package.json's override): only what the browser
-// edition uses. Checked against the package by test/browser/lite-real-types.test.ts.
+// edition uses. Checked against the package by test/setup/lite-real-types.test.ts.
 import type { Token } from "@lumino/coreutils";
 import type { Widget } from "@lumino/widgets";
 

@@ -1,5 +1,5 @@
 // Describes @jupyterlab/coreutils 6.6.4 (frontends/lite-app/package.json): only what the browser edition uses.
-// Checked against the package by test/browser/lite-real-types.test.ts.
+// Checked against the package by test/setup/lite-real-types.test.ts.
 export namespace PageConfig {
   function getBaseUrl(): string;
   function getOption(name: string): string;

@@ -1,6 +1,6 @@
 // Describes @jupyterlab/notebook 4.6.4 (frontends/lite-app/package.json): only what the browser edition uses
 // (the private methods hooks/keep-notebook-metadata.js patches are typed in that file, not here: the package
-// declares them private). Checked against the package by test/browser/lite-real-types.test.ts.
+// declares them private). Checked against the package by test/setup/lite-real-types.test.ts.
 import type { Token } from "@lumino/coreutils";
 import type { Widget } from "@lumino/widgets";
 

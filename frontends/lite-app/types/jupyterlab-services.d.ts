@@ -1,5 +1,5 @@
 // Describes @jupyterlab/services 7.6.4 (frontends/lite-app/package.json's override): only what the browser
-// edition uses. Checked against the package by test/browser/lite-real-types.test.ts.
+// edition uses. Checked against the package by test/setup/lite-real-types.test.ts.
 import type { Token } from "@lumino/coreutils";
 
 export declare namespace Contents {

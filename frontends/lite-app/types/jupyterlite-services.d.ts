@@ -1,7 +1,7 @@
 // Describes @jupyterlite/services 0.8.4 (frontends/lite-app/package.json): only what the browser edition uses
 // (the kernel base class kernel/plugin.js extends, the kernel spec registry, the client hooks/kernel-interrupt.js
 // patches). Jupyter message contents are reduced to the fields the course's kernel reads or writes.
-// Checked against the package by test/browser/lite-real-types.test.ts.
+// Checked against the package by test/setup/lite-real-types.test.ts.
 import type { Token } from "@lumino/coreutils";
 
 /** A Jupyter message header, as the kernel passes it back on its output (never read). */

@@ -1,5 +1,5 @@
 // Describes localforage 1.10.0 (frontends/lite-app/package.json): only what the browser edition uses.
-// Checked against the package by test/browser/lite-real-types.test.ts.
+// Checked against the package by test/setup/lite-real-types.test.ts.
 interface LocalForage {
   createInstance(options: { name?: string; storeName?: string; version?: number }): LocalForage;
   keys(): Promise<string[]>;

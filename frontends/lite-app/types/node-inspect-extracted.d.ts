@@ -1,6 +1,6 @@
 // Describes node-inspect-extracted 3.3.3 (frontends/lite-app/package.json): Node's util.inspect and
 // util.formatWithOptions for the browser; only what the browser edition uses.
-// Checked against the package by test/browser/lite-real-types.test.ts.
+// Checked against the package by test/setup/lite-real-types.test.ts.
 export interface InspectOptions {
   colors?: boolean;
   depth?: number | null;
