@@ -96,7 +96,7 @@ async function main() {
   pluginRegistry.registerPlugins(plugins);
   const serviceManager = await pluginRegistry.resolveRequiredService(IServiceManager);
   const app = new JupyterLab({ pluginRegistry, serviceManager, mimeExtensions, availablePlugins: plugins });
-  // (Declared readonly by JupyterLab, but a plain field: JupyterLite's own app sets it the same way.)
+  // (Declared readonly by JupyterLab's types, but a plain field, which its constructor sets: setting it again works.)
   /** @type {{ name: string }} */ (app).name = PageConfig.getOption("appName") || "JupyterLite";
   // Browser tests drive the app through this handle, as JupyterLab's Galata does.
   /** @type {{ jupyterapp?: unknown }} */ (/** @type {unknown} */ (window)).jupyterapp = app;

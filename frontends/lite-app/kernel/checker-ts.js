@@ -85,16 +85,15 @@ for (const k of Object.keys(real)) {
   Object.defineProperty(ts, k, { enumerable: true, get: () => /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (real))[k] });
 }
 ts.sys = sys;
-/** @type {any} */
-const createWatchCompilerHost = real.createWatchCompilerHost;
 /**
  * @param {string[]} rootFiles
  * @param {import("typescript").CompilerOptions} options
  * @param {unknown[]} rest
  */
 ts.createWatchCompilerHost = function (rootFiles, options, ...rest) {
-  if (light) return createWatchCompilerHost([...rootFiles, GLOBALS], { ...options, types: [] }, ...rest);
-  return createWatchCompilerHost(rootFiles, options, ...rest);
+  // (`rest`: the rest of TypeScript's arguments, passed on as they came.)
+  if (light) return /** @type {any} */ (real).createWatchCompilerHost([...rootFiles, GLOBALS], { ...options, types: [] }, ...rest);
+  return /** @type {any} */ (real).createWatchCompilerHost(rootFiles, options, ...rest);
 };
 
 module.exports = ts;

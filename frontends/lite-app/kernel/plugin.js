@@ -118,8 +118,8 @@ export class TypeScriptKernel extends BaseKernel {
    */
   _onMessage(msg, quiet) {
     if (msg.type === "reply") {
-      const call = this._calls.get(Number(msg.id));
-      this._calls.delete(Number(msg.id));
+      const call = this._calls.get(/** @type {number} */ (msg.id));
+      this._calls.delete(/** @type {number} */ (msg.id));
       call?.resolve(msg.content);
       return;
     }
