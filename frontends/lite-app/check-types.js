@@ -81,8 +81,6 @@ function formatDiagnostic(d) {
   return d.file ? `${d.file}(${d.line},${d.column}): error TS${d.code}: ${d.message}` : `error TS${d.code}: ${d.message}`;
 }
 
-module.exports = { checkLiteTypes, formatDiagnostic };
-
 if (require.main === module) {
   let diagnostics;
   try {
