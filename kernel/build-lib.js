@@ -79,7 +79,8 @@ function ensureBuilt(opts = {}) {
   let ok = r.status === 0;
   // The browser kernel, once the course compiled (it imports build/grading's declarations).
   if (ok && fs.existsSync(LITE_CHECK)) {
-    const lite = spawnSync(process.execPath, [LITE_CHECK], { cwd: ROOT, encoding: "utf8" });
+    // --if-changed: skipped when nothing it read changed (an edit to lib/ alone rebuilds the course, not this).
+    const lite = spawnSync(process.execPath, [LITE_CHECK, "--if-changed"], { cwd: ROOT, encoding: "utf8" });
     output = [output, `${lite.stdout || ""}${lite.stderr || ""}`.trim()].filter(Boolean).join("\n");
     ok = lite.status === 0;
   }

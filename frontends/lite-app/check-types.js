@@ -8,7 +8,10 @@
 //   node frontends/lite-app/check-types.js            check against types/*.d.ts (no install needed)
 //   node frontends/lite-app/check-types.js --real     check against the installed packages
 //                                                     (frontends/lite-app/node_modules: `npm run lite` installs them)
-//   … --json                                          the diagnostics as JSON ([{file, line, column, code, message}])
+//   … --json                                          the diagnostics as JSON ([{file, line, column, code, message}];
+//                                                     null: not checked, see --if-changed)
+//   … --if-changed                                    skip the check when nothing it read changed since the last clean one
+//                                                     (kernel/build-lib.js: a lib/ edit rebuilds the course, not this)
 //
 // It is a script rather than `tsc -p` for one reason: after `npm run lite`, .gen/ holds the generated
 // modules (the data files, the lessons' module table, the extension list) and TypeScript would resolve the
@@ -22,6 +25,44 @@ const HERE = __dirname;
 /** The course's root: the TypeScript that checks is the course's own (root package.json). */
 const ROOT = path.resolve(HERE, "..", "..");
 const GEN = path.join(HERE, ".gen") + path.sep;
+/**
+ * What the last clean check read (every file of its program, the config and this script), with sizes and
+ * modification times: `--if-changed` skips the check when all are as they were and the folder's file list
+ * is the same. In build/, which is the build's output (a fresh clone has none: it checks).
+ */
+const STAMP = path.join(ROOT, "build", ".lite-types-stamp.json");
+
+/**
+ * @typedef {{ roots: string[], files: [string, number, number][] }} Stamp
+ */
+
+/**
+ * @param {string} file
+ * @returns {[string, number, number] | null}
+ */
+function fileState(file) {
+  const st = fs.statSync(file, { throwIfNoEntry: false });
+  return st ? [file, st.size, st.mtimeMs] : null;
+}
+
+/**
+ * True when the last clean check read exactly these roots and none of its files changed since.
+ * @param {string[]} roots
+ */
+function unchangedSinceClean(roots) {
+  /** @type {Stamp} */
+  let stamp;
+  try {
+    stamp = JSON.parse(fs.readFileSync(STAMP, "utf8"));
+  } catch {
+    return false;
+  }
+  if (!Array.isArray(stamp.roots) || !Array.isArray(stamp.files) || stamp.roots.join("\n") !== roots.join("\n")) return false;
+  return stamp.files.every(([file, size, mtime]) => {
+    const now = fileState(file);
+    return now !== null && now[1] === size && now[2] === mtime;
+  });
+}
 
 /**
  * @typedef {{ file: string, line: number, column: number, code: number, message: string }} TypeDiagnostic
@@ -29,9 +70,10 @@ const GEN = path.join(HERE, ".gen") + path.sep;
  */
 
 /**
- * Checks the folder's JavaScript; returns the diagnostics (none: it type-checks).
- * @param {{ real?: boolean }} [opts] real: resolve the browser-only packages to the installed ones
- * @returns {TypeDiagnostic[]}
+ * Checks the folder's JavaScript; returns the diagnostics (none: it type-checks), or null when
+ * `ifChanged` and nothing the last clean check read has changed.
+ * @param {{ real?: boolean, ifChanged?: boolean }} [opts] real: resolve the browser-only packages to the installed ones
+ * @returns {TypeDiagnostic[] | null}
  */
 function checkLiteTypes(opts = {}) {
   /** @type {typeof import("typescript")} */
@@ -57,9 +99,23 @@ function checkLiteTypes(opts = {}) {
   host.fileExists = (p) => !hidden(p) && fileExists(p);
   const directoryExists = host.directoryExists?.bind(host);
   host.directoryExists = (p) => !hidden(p + path.sep) && (directoryExists ? directoryExists(p) : true);
+  const roots = [...config.fileNames].sort();
+  const useStamp = opts.ifChanged && !opts.real;
+  if (useStamp && unchangedSinceClean(roots)) return null;
   const program = ts.createProgram({ rootNames: config.fileNames, options, host });
   const all = [...config.errors, ...ts.getPreEmitDiagnostics(program)];
-  return all
+  const errors = all.filter((d) => d.category === ts.DiagnosticCategory.Error);
+  if (useStamp) {
+    if (errors.length) fs.rmSync(STAMP, { force: true });
+    else {
+      const read = [configPath, __filename, ...program.getSourceFiles().map((f) => f.fileName)];
+      /** @type {Stamp} */
+      const stamp = { roots, files: read.map(fileState).filter((s) => s !== null) };
+      fs.mkdirSync(path.dirname(STAMP), { recursive: true });
+      fs.writeFileSync(STAMP, JSON.stringify(stamp));
+    }
+  }
+  return errors
     .filter((d) => d.category === ts.DiagnosticCategory.Error)
     .map((d) => {
       const pos = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : { line: -1, character: -1 };
@@ -84,12 +140,14 @@ function formatDiagnostic(d) {
 if (require.main === module) {
   let diagnostics;
   try {
-    diagnostics = checkLiteTypes({ real: process.argv.includes("--real") });
+    diagnostics = checkLiteTypes({ real: process.argv.includes("--real"), ifChanged: process.argv.includes("--if-changed") });
   } catch (err) {
     process.stderr.write(`${err instanceof Error ? err.message : err}\n`);
     process.exit(2);
   }
+  // null (--json) or nothing: unchanged since the last clean check, not checked again.
   if (process.argv.includes("--json")) process.stdout.write(JSON.stringify(diagnostics) + "\n");
+  else if (diagnostics === null) process.exit(0);
   else for (const d of diagnostics) process.stdout.write(formatDiagnostic(d) + "\n");
-  process.exit(diagnostics.length ? 1 : 0);
+  process.exit(diagnostics?.length ? 1 : 0);
 }
