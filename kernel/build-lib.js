@@ -3,7 +3,9 @@
  * Compiles the course (lib, setup, tools, grading, tests) into build/ with the project's own
  * TypeScript, only when a source is newer than the last build; the same compile type-checks the
  * kernel's JavaScript (setup/*.js, kernel/hooks/*.js: tsconfig.json's checkJs), so a type error
- * there fails the build like one in TypeScript. Plain JS with no
+ * there fails the build like one in TypeScript. Then the browser kernel's JavaScript
+ * (frontends/lite-app: its own tsconfig.json, checked by its check-types.js against the compiled
+ * grading modules it imports) is type-checked the same way. Plain JS with no
  * dependencies: it runs before anything else is built (npm start, npm test,
  * and the kernel launcher, so an instructor's edit to lib/ is picked up on a
  * kernel restart).
@@ -28,7 +30,10 @@ const SOURCE_DIRS = ["lib", "kernel", "setup", "editions", "bench", "frontends",
  * The plain JavaScript tsconfig.json type-checks (checkJs), as paths relative to the course: an
  * edit to the kernel's JavaScript makes the build stale, so `npm run build` checks it again.
  */
-const CHECKED_JS = /^(lib\/runtime\/root|setup\/[^/]+|kernel\/.+)\.js$/;
+const CHECKED_JS = /^(lib\/runtime\/root|setup\/[^/]+|kernel\/.+|frontends\/lite-app\/(?:(?:kernel|work|validate|hooks|sw)\/)?[^/]+)\.js$/;
+/** The browser kernel's type check (a second program: frontends/lite-app/tsconfig.json, no output). */
+const LITE_CHECK = path.join(ROOT, "frontends", "lite-app", "check-types.js");
+const LITE_TSCONFIG = path.join(ROOT, "frontends", "lite-app", "tsconfig.json");
 const JUPYTERLAB_APP = path.join(ROOT, "frontends", "jupyterlab-app");
 
 /** Newest modification time of the compiled sources. */
@@ -46,7 +51,8 @@ function newestSource() {
     }
   };
   for (const d of SOURCE_DIRS) walk(path.join(ROOT, d));
-  return Math.max(newest, fs.statSync(path.join(ROOT, "tsconfig.json")).mtimeMs);
+  const liteConfig = fs.existsSync(LITE_TSCONFIG) ? fs.statSync(LITE_TSCONFIG).mtimeMs : 0;
+  return Math.max(newest, liteConfig, fs.statSync(path.join(ROOT, "tsconfig.json")).mtimeMs);
 }
 
 /** True when build/ is older than some source. */
@@ -69,9 +75,17 @@ function ensureBuilt(opts = {}) {
   // (which tsc may not have read) is then newer than the stamp, so it is built next time.
   const started = new Date();
   const r = spawnSync(process.execPath, [tsc, "-p", ROOT], { cwd: ROOT, encoding: "utf8" });
-  const output = `${r.stdout || ""}${r.stderr || ""}`.trim();
+  let output = `${r.stdout || ""}${r.stderr || ""}`.trim();
+  let ok = r.status === 0;
+  // The browser kernel, once the course compiled (it imports build/grading's declarations).
+  if (ok && fs.existsSync(LITE_CHECK)) {
+    // --if-changed: skipped when nothing it read changed (an edit to lib/ alone rebuilds the course, not this).
+    const lite = spawnSync(process.execPath, [LITE_CHECK, "--if-changed"], { cwd: ROOT, encoding: "utf8" });
+    output = [output, `${lite.stdout || ""}${lite.stderr || ""}`.trim()].filter(Boolean).join("\n");
+    ok = lite.status === 0;
+  }
   fs.mkdirSync(path.dirname(STAMP), { recursive: true });
-  if (r.status === 0) {
+  if (ok) {
     if (fs.existsSync(ERRORS)) fs.unlinkSync(ERRORS);
     fs.writeFileSync(LIB_STAMP, started.toISOString());
     fs.writeFileSync(STAMP, started.toISOString());

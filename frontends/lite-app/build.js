@@ -33,6 +33,12 @@ const { writeCheckerFiles } = require("./checker-files.js");
 const HERE = __dirname;
 const GEN = path.join(HERE, ".gen");
 
+/**
+ * @template {string | null} F
+ * @param {string} name
+ * @param {F} fallback
+ * @returns {string | F}
+ */
 function arg(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : fallback;
@@ -56,14 +62,24 @@ function readJsonFile(file) {
   return JSON.parse(fs.readFileSync(file, "utf8"));
 }
 
-const pkgDir = (name) => path.dirname(require.resolve(`${name}/package.json`, { paths: [HERE] }));
+const pkgDir = (/** @type {string} */ name) => path.dirname(require.resolve(`${name}/package.json`, { paths: [HERE] }));
+/** @type {(file: string) => any} */
 const readJson = (file) => JSON.parse(fs.readFileSync(file, "utf8"));
 
+/**
+ * @param {string} file
+ * @param {string | Uint8Array} text
+ */
 function write(file, text) {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, text);
 }
 
+/**
+ * @param {string} from
+ * @param {string} to
+ * @param {(file: string) => boolean} [filter]
+ */
 function copyDir(from, to, filter = () => true) {
   for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
     const src = path.join(from, entry.name);
@@ -90,6 +106,7 @@ function writeStyleModule() {
 }
 
 /** CSS url() of .svg files as data URLs, JavaScript imports of .svg as strings (JupyterLab's icons). */
+/** @type {import("esbuild").Plugin} */
 const svgPlugin = {
   name: "svg",
   setup(build) {
@@ -114,6 +131,7 @@ function writeExtensionsModule() {
 }
 
 /** webpack's "~package/file" in CSS: a file in node_modules. */
+/** @type {import("esbuild").Plugin} */
 const tildePlugin = {
   name: "tilde",
   setup(build) {
@@ -129,6 +147,7 @@ const tildePlugin = {
  * bundled once: a require() of one resolves to the same ES module file that
  * imports get, as webpack's resolution does for JupyterLab.
  */
+/** @type {import("esbuild").Plugin} */
 const singleCopyPlugin = {
   name: "single-copy",
   setup(build) {
@@ -145,6 +164,7 @@ const singleCopyPlugin = {
  * gives only `default` (module.exports). JupyterLab's MathJax plugin imports
  * mathjax-full (CommonJS) that way: hand it module.exports.
  */
+/** @type {import("esbuild").Plugin} */
 const cjsDynamicImportPlugin = {
   name: "cjs-dynamic-import",
   setup(build) {
@@ -155,6 +175,7 @@ const cjsDynamicImportPlugin = {
   },
 };
 
+/** @type {Record<string, import("esbuild").Loader>} */
 const ASSET_LOADERS = {
   ".svg": "text",
   ".woff": "file",
@@ -167,6 +188,9 @@ const ASSET_LOADERS = {
   ".txt": "text",
 };
 
+/**
+ * @param {string} out
+ */
 async function buildFrontEnd(out) {
   writeStyleModule();
   writeExtensionsModule();
@@ -205,7 +229,11 @@ async function buildFrontEnd(out) {
 }
 
 /** build/schemas/all.json: what JupyterLite's settings service lists, as JupyterLite's app build writes it. */
+/**
+ * @param {string} out
+ */
 function writeSchemas(out) {
+  /** @type {object[]} */
   const all = [];
   for (const name of EXTENSIONS) {
     const pkg = readJson(path.join(pkgDir(name), "package.json"));
@@ -234,6 +262,9 @@ function siteLessons() {
 }
 
 /** .gen/modules.js: the modules notebooks may import, by the path they import them with. */
+/**
+ * @param {string} root
+ */
 function writeModules(root) {
   const lessonsDir = path.join(root, "build", "lib", "lessons");
   const wanted = siteLessons();
@@ -250,11 +281,16 @@ function writeModules(root) {
  * .gen/data.js: the course's data/ files, preloaded into the kernel's file
  * system under /course/data; of data/expected/, only the site's lessons.
  */
+/**
+ * @param {string} root
+ * @param {string[]} remote
+ */
 function writeData(root, remote) {
+  /** @type {Record<string, string>} */
   const files = {};
   const wanted = siteLessons();
   const expectedDir = path.join(root, "data", "expected");
-  const walk = (dir) => {
+  const walk = (/** @type {string} */ dir) => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) walk(p);
@@ -272,6 +308,10 @@ function writeData(root, remote) {
 /** Node modules the course library names that do not exist in a browser: requiring one throws Node's message. */
 const MISSING = ["@tensorflow/tfjs-node", "mnist"];
 
+/**
+ * @param {string} root
+ * @returns {import("esbuild").Plugin}
+ */
 function kernelPlugin(root) {
   return {
     name: "course-kernel",
@@ -297,9 +337,15 @@ function kernelPlugin(root) {
   };
 }
 
+/**
+ * @param {string} root
+ * @param {string} out
+ * @param {string[]} remote
+ */
 async function buildKernel(root, out, remote) {
   writeModules(root);
   writeData(root, remote);
+  /** @type {import("esbuild").BuildOptions} */
   const options = {
     absWorkingDir: HERE,
     entryPoints: [path.join(HERE, "kernel", "worker.js")],
@@ -330,8 +376,13 @@ async function buildKernel(root, out, remote) {
  * runs), its `ts` being kernel/checker-ts.js; and the .d.ts files it reads
  * (checker-files.js). Returns the sizes of what it adds to the site.
  */
+/**
+ * @param {string} root
+ * @param {string} out
+ */
 async function buildChecker(root, out) {
   const tsShim = path.join(HERE, "kernel", "checker-ts.js");
+  /** @type {import("esbuild").Plugin} */
   const checkerPlugin = {
     name: "course-checker",
     setup(build) {
@@ -371,6 +422,11 @@ async function buildChecker(root, out) {
 
 // ---------------------------------------------------------------- contents and pages
 
+/**
+ * @param {string} rel
+ * @param {import("fs").Stats} stat
+ * @param {"directory" | "notebook" | "file"} type
+ */
 function contentsModel(rel, stat, type) {
   const name = path.posix.basename(rel);
   const isNb = type === "notebook";
@@ -391,9 +447,15 @@ function contentsModel(rel, stat, type) {
 }
 
 /** files/ and the api/contents/<dir>/all.json listings JupyterLite reads them by. */
+/**
+ * @param {string} notebooksDir
+ * @param {string} out
+ */
 function writeContents(notebooksDir, out) {
   const filesDir = path.join(out, "files");
+  /** @type {(dir: string, rel: string) => void} */
   const listDir = (dir, rel) => {
+    /** @type {object[]} */
     const content = [];
     for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       if (e.name.startsWith(".")) continue;
@@ -415,6 +477,10 @@ function writeContents(notebooksDir, out) {
 }
 
 /** Course files the library reads on demand in the browser (kernel/fs.js fetches them from course/). */
+/**
+ * @param {string} root
+ * @param {string} out
+ */
 function writeCourseFiles(root, out) {
   const plotly = path.join(root, "node_modules", "plotly.js-dist-min", "plotly.min.js");
   fs.mkdirSync(path.join(out, "files", "node_modules", "plotly.js-dist-min"), { recursive: true });
@@ -426,8 +492,9 @@ function writeCourseFiles(root, out) {
   // The library's compile errors, which the setup cell shows (lib/runtime/setup.ts).
   const errors = path.join(root, "build", "BUILD_ERRORS.txt");
   if (fs.existsSync(errors)) write(path.join(out, "course", "build", "BUILD_ERRORS.txt"), fs.readFileSync(errors));
+  /** @type {string[]} */
   const remote = [];
-  const walk = (dir) => {
+  const walk = (/** @type {string} */ dir) => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) walk(p);
@@ -443,10 +510,17 @@ function writeCourseFiles(root, out) {
  * same for every build of the course (only its title names it), so a rebuilt
  * site, or one moved to another folder of the same host, finds the work.
  */
+/**
+ * @param {string} title
+ */
 function storageName(title) {
   return `${title} (course notebooks)`;
 }
 
+/**
+ * @param {string} out
+ * @param {string} title
+ */
 function writePages(out, title) {
   write(
     path.join(out, "index.html"),
@@ -468,8 +542,14 @@ function writePages(out, title) {
  * (sw/course-sw.js, registered by index.js): its header names the build and
  * every file of the site, which it caches when it installs.
  */
+/**
+ * @param {string} out
+ * @param {string} build
+ */
 function writeServiceWorker(out, build) {
+  /** @type {string[]} */
   const files = [];
+  /** @type {(dir: string, rel: string) => void} */
   const walk = (dir, rel) => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       if (e.name.startsWith(".") || (rel === "" && e.name === "course-sw.js")) continue;
@@ -502,6 +582,7 @@ async function main() {
   }
   fs.rmSync(out, { recursive: true, force: true });
   fs.mkdirSync(out, { recursive: true });
+  /** @type {Record<string, number>} */
   const times = {};
   let t = Date.now();
   await buildFrontEnd(out);

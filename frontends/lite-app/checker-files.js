@@ -26,6 +26,7 @@ const TS_LIB = "/ts";
 /**
  * tslab's compiler options (node_modules/tslab/dist/converter.js, createConverter), for Node 18+.
  * @param {any} ts
+ * @param {string} root
  */
 function tslabOptions(ts, root) {
   return {
@@ -51,7 +52,10 @@ function tslabOptions(ts, root) {
 
 /**
  * The files one program reads, by virtual path.
- * @param {any} ts @param {string} root @param {string[]} rootFiles @param {object} options
+ * @param {any} ts
+ * @param {string} root
+ * @param {string[]} rootFiles
+ * @param {object} options
  * @param {Map<string, string>} virtual  files that exist only for this program (the importing cell)
  */
 function filesRead(ts, root, rootFiles, options, virtual) {
@@ -61,20 +65,20 @@ function filesRead(ts, root, rootFiles, options, virtual) {
   const exists = host.fileExists.bind(host);
   /** @type {Map<string, string>} */
   const files = new Map();
-  const toVirtual = (file) => {
+  const toVirtual = (/** @type {string} */ file) => {
     const abs = path.resolve(file);
     if (abs.startsWith(libDir + path.sep)) return `${TS_LIB}/${path.relative(libDir, abs).split(path.sep).join("/")}`;
     if (abs.startsWith(root + path.sep)) return `${COURSE}/${path.relative(root, abs).split(path.sep).join("/")}`;
     return null;
   };
-  host.readFile = (file) => {
+  host.readFile = (/** @type {string} */ file) => {
     if (virtual.has(file)) return virtual.get(file);
     const text = read(file);
     const v = toVirtual(file);
     if (text !== undefined && v !== null) files.set(v, text);
     return text;
   };
-  host.fileExists = (file) => virtual.has(file) || exists(file);
+  host.fileExists = (/** @type {string} */ file) => virtual.has(file) || exists(file);
   host.getCurrentDirectory = () => path.join(root, "notebooks");
   // Creating the program resolves and reads every file (checking reads nothing more).
   ts.createProgram(rootFiles, options, host);
@@ -83,8 +87,9 @@ function filesRead(ts, root, rootFiles, options, virtual) {
 
 /**
  * The checker's files: { light, node } (node: only what the light set lacks).
- * @param {string} root the course root (build/lib compiled) @param {string[]} libraryModules
- *   the course library modules the site offers, as notebooks import them ("../build/lib/lessons/01-…")
+ * @param {string} root the course root (build/lib compiled)
+ * @param {string[]} libraryModules the course library modules the site offers, as notebooks import them
+ *   ("../build/lib/lessons/01-…")
  */
 function checkerFiles(root, libraryModules) {
   const ts = require(require.resolve("@tslab/typescript-for-tslab", { paths: [root] }));
@@ -100,11 +105,19 @@ function checkerFiles(root, libraryModules) {
   return { light: Object.fromEntries(light), node: Object.fromEntries(node) };
 }
 
-/** Writes build/checker-light.json and build/checker-node.json into the site; returns their sizes. */
+/**
+ * Writes build/checker-light.json and build/checker-node.json into the site; returns their sizes.
+ * @param {string} root
+ * @param {string} out
+ * @param {string[]} libraryModules
+ */
 function writeCheckerFiles(root, out, libraryModules) {
   const { light, node } = checkerFiles(root, libraryModules);
+  /** @type {Record<string, { files: number, bytes: number }>} */
   const sizes = {};
-  for (const [name, files] of [["light", light], ["node", node]]) {
+  /** @type {[string, Record<string, string>][]} */
+  const sets = [["light", light], ["node", node]];
+  for (const [name, files] of sets) {
     const file = path.join(out, "build", `checker-${name}.json`);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, JSON.stringify(files));

@@ -58,6 +58,10 @@ const DISABLED = new Set([
 /** The one extension registered as a MIME renderer (JavaScript outputs) rather than as plugins. */
 const MIME_EXTENSION = "@jupyterlab/javascript-extension";
 
+/**
+ * @param {any} mod
+ * @returns {any[]}
+ */
 function pluginsOf(mod) {
   const exported = mod && typeof mod.id !== "string" && "default" in mod ? mod.default : mod;
   return Array.isArray(exported) ? exported : [exported];
@@ -78,6 +82,7 @@ async function main() {
   // JupyterLite's address-named storage into the site's fixed one, and the release rule applied.
   const storage = PageConfig.getOption("contentsStorageName");
   const base = new URL(PageConfig.getBaseUrl(), window.location.href).href;
+  /** @type {Awaited<ReturnType<typeof applyReleaseRule>>} */
   let release = [];
   try {
     await moveDefaultStorage(`JupyterLite Storage - ${PageConfig.getOption("baseUrl")}`, storage);
@@ -91,9 +96,10 @@ async function main() {
   pluginRegistry.registerPlugins(plugins);
   const serviceManager = await pluginRegistry.resolveRequiredService(IServiceManager);
   const app = new JupyterLab({ pluginRegistry, serviceManager, mimeExtensions, availablePlugins: plugins });
-  app.name = PageConfig.getOption("appName") || "JupyterLite";
+  // (Declared readonly by JupyterLab's types, but a plain field, which its constructor sets: setting it again works.)
+  /** @type {{ name: string }} */ (app).name = PageConfig.getOption("appName") || "JupyterLite";
   // Browser tests drive the app through this handle, as JupyterLab's Galata does.
-  window.jupyterapp = app;
+  /** @type {{ jupyterapp?: unknown }} */ (/** @type {unknown} */ (window)).jupyterapp = app;
   await app.start({ bubblingKeydown: true });
   await app.restored;
   for (const r of release.filter((o) => o.action === "kept-edited")) {

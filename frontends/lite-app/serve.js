@@ -6,6 +6,7 @@ const fs = require("fs");
 const http = require("http");
 const path = require("path");
 
+/** @type {Record<string, string>} */
 const TYPES = {
   ".html": "text/html; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",
@@ -28,11 +29,16 @@ const TYPES = {
 /**
  * Serves `dir` on 127.0.0.1:`port` (0: any free port). Resolves with the
  * server and its URL. `log(line)` hears about every request.
+ * @param {string} dir
+ * @param {number} [port]
+ * @param {((line: string) => void) | null} [log]
+ * @returns {Promise<{ server: import("http").Server, url: string }>}
  */
 function serve(dir, port = 0, log = null) {
   const root = path.resolve(dir);
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url, "http://x");
+    const url = new URL(/** @type {string} */ (req.url), "http://x"); // (a server's request always has its URL)
+    /** @type {string} */
     let file;
     try {
       file = path.join(root, decodeURIComponent(url.pathname));
@@ -82,7 +88,7 @@ function serve(dir, port = 0, log = null) {
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, "127.0.0.1", () => {
-      const { port: p } = server.address();
+      const { port: p } = /** @type {import("net").AddressInfo} */ (server.address()); // (listening on TCP: an AddressInfo)
       resolve({ server, url: `http://127.0.0.1:${p}/` });
     });
   });

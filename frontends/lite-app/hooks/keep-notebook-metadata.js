@@ -20,7 +20,17 @@
 // test/browser/lite-work.test.ts, "opening a lesson changes nothing".
 import { NotebookPanel } from "@jupyterlab/notebook";
 
-/** True when the panel's notebook already names the kernel `name`. */
+/**
+ * The panel as this hook sees it: its private methods (declared private by the package, so not part of
+ * NotebookPanel's type) and the mark the hook leaves.
+ * @typedef {{ model: { getMetadata(key: string): any } | null, context?: { sessionContext?: { session?: { kernel?: { name: string } | null } | null } }, _updateSpec: (kernel: { name: string }) => Promise<void>, _updateLanguage: (language: unknown) => void, _courseKeepsMetadata?: boolean }} HookedPanel
+ */
+
+/**
+ * True when the panel's notebook already names the kernel `name`.
+ * @param {HookedPanel} panel
+ * @param {string} name
+ */
 function namesKernel(panel, name) {
   const spec = panel.model?.getMetadata("kernelspec");
   return !!spec && spec.name === name;
@@ -28,7 +38,7 @@ function namesKernel(panel, name) {
 
 /** Installs the hook (once); returns false when the internals it relies on are gone. */
 export function keepNotebookMetadata() {
-  const proto = NotebookPanel.prototype;
+  const proto = /** @type {HookedPanel} */ (/** @type {unknown} */ (NotebookPanel.prototype));
   if (proto._courseKeepsMetadata) return true;
   const updateSpec = proto._updateSpec;
   const updateLanguage = proto._updateLanguage;
@@ -36,10 +46,18 @@ export function keepNotebookMetadata() {
     console.error("keep-notebook-metadata: NotebookPanel._updateSpec/_updateLanguage are gone; opening a notebook will rewrite its metadata.");
     return false;
   }
+  /**
+   * @this {HookedPanel}
+   * @param {{ name: string }} kernel
+   */
   proto._updateSpec = function (kernel) {
     if (namesKernel(this, kernel.name)) return Promise.resolve();
     return updateSpec.call(this, kernel);
   };
+  /**
+   * @this {HookedPanel}
+   * @param {unknown} language
+   */
   proto._updateLanguage = function (language) {
     const kernel = this.context?.sessionContext?.session?.kernel;
     // Keep the notebook's language_info when it has one and names the kernel that runs.

@@ -20,16 +20,21 @@ import { LiteKernelClient } from "@jupyterlite/services";
 
 /** Installs the hook (once); returns false when the internals it relies on are gone. */
 export function interruptRunningCells() {
+  /** @type {{ interrupt: ((kernelId: string) => Promise<void>) & { courseHook?: boolean } } | undefined} */
   const proto = LiteKernelClient?.prototype;
   if (!proto || typeof proto.interrupt !== "function") return false;
   if (proto.interrupt.courseHook) return true;
   const original = proto.interrupt;
+  /**
+   * @this {{ _kernels?: { get?: (id: string) => { interrupt?: () => Promise<void> } | undefined } }}
+   * @param {string} kernelId
+   */
   const hooked = async function (kernelId) {
     await original.call(this, kernelId);
     const kernel = this._kernels?.get?.(kernelId);
     if (kernel && typeof kernel.interrupt === "function") await kernel.interrupt();
   };
-  hooked.courseHook = true;
+  /** @type {typeof hooked & { courseHook?: boolean }} */ (hooked).courseHook = true;
   proto.interrupt = hooked;
   return true;
 }

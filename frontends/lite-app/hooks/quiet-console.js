@@ -10,12 +10,13 @@
 // nothing": no Yjs warning in the console).
 const NOISE = ["Invalid access: Add Yjs type to a document before reading data", "[yjs#509] Not same Y.Doc"];
 
-const isNoise = (args) => args.some((a) => typeof a === "string" && NOISE.some((n) => a.includes(n)));
+const isNoise = (/** @type {unknown[]} */ args) => args.some((a) => typeof a === "string" && NOISE.some((n) => a.includes(n)));
 
 /** Wraps console.warn (once) so the known Yjs noise is not printed. */
 export function quietYjsWarnings() {
-  if (console.warn.courseQuiet) return;
+  if (/** @type {{ courseQuiet?: boolean }} */ (console.warn).courseQuiet) return;
   const warn = console.warn.bind(console);
+  /** @type {((...args: unknown[]) => void) & { courseQuiet?: boolean }} */
   const quiet = (...args) => {
     if (!isNoise(args)) warn(...args);
   };

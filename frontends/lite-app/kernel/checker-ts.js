@@ -24,12 +24,16 @@ const real = require("@tslab/typescript-for-tslab/lib/typescript.js");
 const GLOBALS = "/course/kernel/kernel-types/globals.d.ts";
 
 /** path → text */
+/** @type {Map<string, string>} */
 const files = new Map();
 /** Every folder that holds a file (and its ancestors). */
 const dirs = new Set(["/"]);
 let cwd = "/course/notebooks";
 let light = true;
 
+/**
+ * @param {Record<string, string>} map
+ */
 function addFiles(map) {
   for (const [p, text] of Object.entries(map)) {
     files.set(p, text);
@@ -37,9 +41,11 @@ function addFiles(map) {
   }
 }
 
-const trim = (p) => (p.length > 1 && p.endsWith("/") ? p.slice(0, -1) : p);
+const trim = (/** @type {string} */ p) => (p.length > 1 && p.endsWith("/") ? p.slice(0, -1) : p);
 const noWatch = { close: () => undefined };
 
+// (No resolvePath: tslab's converter never calls it; `now` is one TypeScript 5.0.4 reads.)
+/** @type {Omit<import("typescript").System, "resolvePath"> & { now(): Date }} */
 const sys = {
   args: [],
   newLine: "\n",
@@ -72,26 +78,33 @@ const sys = {
   now: () => new Date(),
 };
 
+/** @type {Record<string, unknown>} */
 const ts = {};
 for (const k of Object.keys(real)) {
   if (k === "sys" || k === "createWatchCompilerHost") continue;
-  Object.defineProperty(ts, k, { enumerable: true, get: () => real[k] });
+  Object.defineProperty(ts, k, { enumerable: true, get: () => /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (real))[k] });
 }
 ts.sys = sys;
+/**
+ * @param {string[]} rootFiles
+ * @param {import("typescript").CompilerOptions} options
+ * @param {unknown[]} rest
+ */
 ts.createWatchCompilerHost = function (rootFiles, options, ...rest) {
-  if (light) return real.createWatchCompilerHost([...rootFiles, GLOBALS], { ...options, types: [] }, ...rest);
-  return real.createWatchCompilerHost(rootFiles, options, ...rest);
+  // (`rest`: the rest of TypeScript's arguments, passed on as they came.)
+  if (light) return /** @type {any} */ (real).createWatchCompilerHost([...rootFiles, GLOBALS], { ...options, types: [] }, ...rest);
+  return /** @type {any} */ (real).createWatchCompilerHost(rootFiles, options, ...rest);
 };
 
 module.exports = ts;
 module.exports.__checker = {
   addFiles,
-  setCwd: (dir) => {
+  setCwd: (/** @type {string} */ dir) => {
     cwd = dir;
   },
   /** The files under `dir` (a folder of the virtual file system). */
-  list: (dir) => [...files.keys()].filter((p) => p.startsWith(`${dir}/`)),
-  setLight: (on) => {
+  list: (/** @type {string} */ dir) => [...files.keys()].filter((p) => p.startsWith(`${dir}/`)),
+  setLight: (/** @type {boolean} */ on) => {
     light = on;
   },
 };

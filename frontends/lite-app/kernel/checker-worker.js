@@ -17,7 +17,8 @@ import ts from "./checker-ts.js";
 import { createConverter } from "tslab/dist/converter.js";
 import { printQuickInfo } from "tslab/dist/inspect.js";
 
-const fs = ts.__checker;
+/** The virtual file system's controls (checker-ts.js). */
+const fs = /** @type {{ __checker: { addFiles(map: Record<string, string>): void, setCwd(dir: string): void, list(dir: string): string[], setLight(on: boolean): void } }} */ (/** @type {unknown} */ (ts)).__checker;
 
 /** Diagnostic codes that may only mean "a Node.js type is missing" (the same set as kernel/hooks/light-converter.js). */
 const MAYBE_NODE = new Set([2304, 2305, 2307, 2339, 2503, 2551, 2552, 2580, 2581, 2582, 2583, 2584, 2591, 2592, 2593, 2688, 2694, 2724]);
@@ -26,26 +27,39 @@ let base = "";
 /** Whether programs are still light (no @types/node); switched for good, as in the Node kernel. */
 let light = true;
 /** cwd → converter */
+/** @type {Map<string, import("tslab/dist/converter.js").Converter>} */
 const converters = new Map();
 
+/**
+ * @param {string} name
+ */
 async function fetchFiles(name) {
   const res = await fetch(`${base}build/checker-${name}.json`);
   if (!res.ok) throw new Error(`could not load build/checker-${name}.json (${res.status})`);
   fs.addFiles(await res.json());
 }
 
+/**
+ * @param {string} cwd
+ * @returns {import("tslab/dist/converter.js").Converter}
+ */
 function converter(cwd) {
   if (!converters.has(cwd)) {
     fs.setCwd(cwd);
     fs.setLight(light);
     converters.set(cwd, createConverter({ isJS: false, isBrowser: false }));
   }
-  return converters.get(cwd);
+  return /** @type {import("tslab/dist/converter.js").Converter} */ (converters.get(cwd));
 }
 
 /** tslab's executor's words for a diagnostic (executor.js, printDiagnostics). */
-const text = (d) => `${d.fileName ? `${d.fileName} ` : ""}${d.start.line + 1}:${d.start.character + 1} - ${d.messageText}`;
+const text = (/** @type {import("tslab/dist/converter.js").Diagnostic} */ d) => `${d.fileName ? `${d.fileName} ` : ""}${d.start.line + 1}:${d.start.character + 1} - ${d.messageText}`;
 
+/**
+ * @param {string} cwd
+ * @param {string} prevDecl
+ * @param {string} src
+ */
 async function check(cwd, prevDecl, src) {
   let out = converter(cwd).convert(prevDecl, src);
   if (light && out.diagnostics.some((d) => MAYBE_NODE.has(d.code))) {
@@ -60,11 +74,23 @@ async function check(cwd, prevDecl, src) {
   return { diagnostics, declOutput: diagnostics.length ? null : out.declOutput || "", light };
 }
 
+/**
+ * @param {string} cwd
+ * @param {string} prevDecl
+ * @param {string} src
+ * @param {number} pos
+ */
 function complete(cwd, prevDecl, src, pos) {
   const info = converter(cwd).complete(prevDecl, src, pos);
   return { status: "ok", matches: info.candidates, cursor_start: info.start, cursor_end: info.end, metadata: {} };
 }
 
+/**
+ * @param {string} cwd
+ * @param {string} prevDecl
+ * @param {string} src
+ * @param {number} pos
+ */
 function inspect(cwd, prevDecl, src, pos) {
   const info = converter(cwd).inspect(prevDecl, src, pos);
   if (!info) return { status: "ok", found: false, data: {}, metadata: {} };
@@ -76,16 +102,19 @@ function inspect(cwd, prevDecl, src, pos) {
  * before the first cell asks: TypeScript's watch program keeps parsed files
  * across the cells' programs.
  */
+/**
+ * @param {string} cwd
+ */
 function warm(cwd) {
   const lessons = fs.list("/course/build/lib/lessons").filter((p) => p.endsWith(".d.ts"));
-  const modules = ["@tensorflow/tfjs", "tslab", ...lessons.map((p) => `/course/build/lib/lessons/${p.split("/").pop().slice(0, -".d.ts".length)}`)];
+  const modules = ["@tensorflow/tfjs", "tslab", ...lessons.map((p) => `/course/build/lib/lessons/${String(p.split("/").pop()).slice(0, -".d.ts".length)}`)];
   const src = modules.map((m, i) => `import * as m${i} from ${JSON.stringify(m)};`).join("\n");
   converter(cwd).convert("", src);
 }
 
 self.onmessage = async (e) => {
   const msg = e.data;
-  const reply = (content) => self.postMessage({ type: "reply", id: msg.id, content });
+  const reply = (/** @type {unknown} */ content) => self.postMessage({ type: "reply", id: msg.id, content });
   try {
     switch (msg.type) {
       case "init": {
@@ -110,6 +139,6 @@ self.onmessage = async (e) => {
         reply({ error: { kind: "unknown-request", type: String(msg.type) } });
     }
   } catch (err) {
-    reply({ error: { kind: "checker-failed", message: String((err && err.message) || err) } });
+    reply({ error: { kind: "checker-failed", message: String((err && /** @type {{ message?: unknown }} */ (err).message) || err) } });
   }
 };

@@ -16,13 +16,31 @@ import { URLExt } from "@jupyterlab/coreutils";
 /** How long a cell waits for the checker to be ready. */
 export const WAIT_MS = 30_000;
 
+/**
+ * @typedef {{ kind: string, message: string }} CheckerFailure
+ * @typedef {{ line: number, column: number, code: number, fileName: string | null, text: string }} CellDiagnostic
+ * @typedef {{ diagnostics: CellDiagnostic[], declOutput: string | null, light?: boolean, unchecked?: undefined }} Verdict
+ * @typedef {{ unchecked: CheckerFailure, diagnostics?: undefined, declOutput?: undefined }} Unchecked
+ * @typedef {{ error?: CheckerFailure, typescript?: string, loadMs?: number, warmMs?: number, readyMs?: number, readyAtMs?: number }} CheckerInfo
+ * @typedef {{ call: (type: string, payload: object) => Promise<any>, ready: Promise<CheckerInfo> }} CheckerWorker
+ */
+
+/** @type {CheckerWorker | null} */
 let shared = null;
 
+/**
+ * @param {string} baseUrl
+ * @param {string} build
+ * @returns {CheckerWorker}
+ */
 function startWorker(baseUrl, build) {
   const worker = new Worker(URLExt.join(baseUrl, "build", "checker-worker.js") + `?v=${build}`);
+  /** @type {Map<number, (content: any) => void>} */
   const calls = new Map();
   let next = 1;
+  /** @type {CheckerFailure | null} */
   let failed = null;
+  /** @type {CheckerWorker["call"]} */
   const call = (type, payload) => {
     if (failed) return Promise.resolve({ error: failed });
     const id = next++;
@@ -47,19 +65,22 @@ function startWorker(baseUrl, build) {
   return { call, ready };
 }
 
-const timeout = (ms) => new Promise((resolve) => setTimeout(() => resolve({ error: { kind: "checker-not-ready", message: `not ready after ${ms / 1000} s` } }), ms));
+const timeout = (/** @type {number} */ ms) => /** @type {Promise<CheckerInfo>} */ (new Promise((resolve) => setTimeout(() => resolve({ error: { kind: "checker-not-ready", message: `not ready after ${ms / 1000} s` } }), ms)));
 
 /**
  * Starts the page's checker worker, once. The kernel plugin calls it when the
  * app starts, before any notebook is open: the checker then loads while the
  * notebook opens and its kernel loads TensorFlow.js, so the first cell waits
  * less for it.
+ * @param {string} baseUrl
+ * @param {string} build
+ * @returns {CheckerWorker}
  */
 export function startChecker(baseUrl, build) {
   if (!shared) {
     shared = startWorker(baseUrl, build);
     // For `npm run bench` (bench/lite.ts): the checker's start-up figures, read from the page.
-    globalThis.courseTypeChecker = { info: shared.ready };
+    /** @type {{ courseTypeChecker?: unknown }} */ (globalThis).courseTypeChecker = { info: shared.ready };
   }
   return shared;
 }
@@ -84,6 +105,8 @@ export class CellChecker {
   /**
    * tslab's verdict on a cell: { diagnostics: [{line, column, code, fileName, text}], declOutput },
    * or { unchecked: {kind, message} } when the checker could not say.
+   * @param {string} src
+   * @returns {Promise<Verdict | Unchecked>}
    */
   async check(src) {
     const info = await Promise.race([this._worker.ready, timeout(WAIT_MS)]);
@@ -93,11 +116,18 @@ export class CellChecker {
   }
 
   /** The cell of this verdict ran without error: later cells see its declarations. */
+  /**
+   * @param {Verdict | Unchecked} verdict
+   */
   ran(verdict) {
-    if (verdict && typeof verdict.declOutput === "string") this._prevDecl = verdict.declOutput;
+    if (verdict && "declOutput" in verdict && typeof verdict.declOutput === "string") this._prevDecl = verdict.declOutput;
   }
 
   /** tslab's complete_reply content, or null while the checker is not ready. */
+  /**
+   * @param {string} src
+   * @param {number} pos
+   */
   async complete(src, pos) {
     if (!this._ready) return null;
     const r = await this._worker.call("complete", { cwd: this._cwd, prevDecl: this._prevDecl, src, pos });
@@ -105,6 +135,10 @@ export class CellChecker {
   }
 
   /** tslab's inspect_reply content, or null while the checker is not ready. */
+  /**
+   * @param {string} src
+   * @param {number} pos
+   */
   async inspect(src, pos) {
     if (!this._ready) return null;
     const r = await this._worker.call("inspect", { cwd: this._cwd, prevDecl: this._prevDecl, src, pos });

@@ -33,8 +33,12 @@ const OPTIONS = {
   newLine: ts.NewLineKind.LineFeed,
 };
 
+/**
+ * @param {string} text
+ */
 function createProgram(text) {
   const sf = ts.createSourceFile(FILE, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  /** @type {import("typescript").CompilerHost} */
   const host = {
     getSourceFile: (name) => (name === FILE ? sf : undefined),
     getDefaultLibFileName: () => "/lib.d.ts",
@@ -48,29 +52,49 @@ function createProgram(text) {
     getNewLine: () => "\n",
   };
   const program = ts.createProgram([FILE], OPTIONS, host);
-  return { program, sf: program.getSourceFile(FILE) };
+  return { program, sf: /** @type {import("typescript").SourceFile} */ (program.getSourceFile(FILE)) };
 }
 
 /** Where `id` is a name being declared or a property name, not a reference to a variable. */
+/**
+ * @param {import("typescript").Identifier} id
+ */
 function isNotAReference(id) {
   const p = id.parent;
   if (!p) return true;
-  if ((ts.isPropertyAccessExpression(p) || ts.isQualifiedName(p) || ts.isMetaProperty(p)) && p.name === id) return true;
+  // (A QualifiedName's name is `right`; it had no `name`, so it never matched here: left as it was, see the report.)
+  if ((ts.isPropertyAccessExpression(p) || ts.isMetaProperty(p)) && p.name === id) return true;
   if (ts.isBindingElement(p) && p.propertyName === id) return true;
   if ((ts.isImportSpecifier(p) || ts.isExportSpecifier(p)) && (p.propertyName === id || p.name === id)) return true;
   if ((ts.isLabeledStatement(p) || ts.isBreakStatement(p) || ts.isContinueStatement(p)) && p.label === id) return true;
   if (ts.isPropertyAssignment(p) && p.name === id) return true;
   if (ts.isShorthandPropertyAssignment(p)) return true; // handled as a whole
-  if (ts.isDeclaration(p) && p.name === id) return true;
+  if (isDeclaration(p) && /** @type {{ name?: unknown }} */ (p).name === id) return true;
   return false;
 }
 
+/**
+ * TypeScript's `isDeclaration`: exported at run time but not in typescript.d.ts (an internal), so typed here.
+ * @type {(node: import("typescript").Node) => boolean}
+ */
+const isDeclaration = /** @type {any} */ (ts).isDeclaration;
+
 /** A `before` transformer: earlier cells' names → exports.<name>; last expression → `return [value]`. */
+/**
+ * @param {import("typescript").TypeChecker} checker
+ * @param {Set<string>} prevNames
+ * @param {{ hasLastExpression: boolean }} state
+ * @returns {import("typescript").TransformerFactory<import("typescript").SourceFile>}
+ */
 function cellTransformer(checker, prevNames, state) {
   return (ctx) => {
     const f = ctx.factory;
-    const fromExports = (name) => f.createPropertyAccessExpression(f.createIdentifier("exports"), f.createIdentifier(name));
-    const isPrev = (id) => prevNames.has(id.text) && !checker.getSymbolAtLocation(id);
+    const fromExports = (/** @type {string} */ name) => f.createPropertyAccessExpression(f.createIdentifier("exports"), f.createIdentifier(name));
+    const isPrev = (/** @type {import("typescript").Identifier} */ id) => prevNames.has(id.text) && !checker.getSymbolAtLocation(id);
+    /**
+     * @param {import("typescript").Node} node
+     * @returns {import("typescript").Node}
+     */
     function visit(node) {
       // Types are erased: nothing to rewrite inside them (class `extends` expressions excepted).
       if (ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node)) return node;
@@ -78,7 +102,7 @@ function cellTransformer(checker, prevNames, state) {
       if (ts.isExpressionWithTypeArguments(node)) {
         const inExtends = node.parent && ts.isHeritageClause(node.parent) && node.parent.token === ts.SyntaxKind.ExtendsKeyword && ts.isClassLike(node.parent.parent);
         if (!inExtends) return node;
-        return f.updateExpressionWithTypeArguments(node, ts.visitNode(node.expression, visit), undefined);
+        return f.updateExpressionWithTypeArguments(node, /** @type {import("typescript").Expression} */ (ts.visitNode(node.expression, visit)), undefined);
       }
       if (ts.isTypeNode(node)) return node;
       if (ts.isIdentifier(node)) {
@@ -86,7 +110,7 @@ function cellTransformer(checker, prevNames, state) {
       }
       if (ts.isShorthandPropertyAssignment(node) && prevNames.has(node.name.text) && !checker.getShorthandAssignmentValueSymbol(node)) {
         const value = node.objectAssignmentInitializer
-          ? f.createBinaryExpression(fromExports(node.name.text), ts.SyntaxKind.EqualsToken, ts.visitNode(node.objectAssignmentInitializer, visit))
+          ? f.createBinaryExpression(fromExports(node.name.text), ts.SyntaxKind.EqualsToken, /** @type {import("typescript").Expression} */ (ts.visitNode(node.objectAssignmentInitializer, visit)))
           : fromExports(node.name.text);
         return f.createPropertyAssignment(node.name.text, value);
       }
@@ -109,6 +133,10 @@ function cellTransformer(checker, prevNames, state) {
   };
 }
 
+/**
+ * @param {import("typescript").Diagnostic} d
+ * @param {number} offsetLines
+ */
 function formatDiagnostic(d, offsetLines) {
   const message = ts.flattenDiagnosticMessageText(d.messageText, "\n");
   if (!d.file || d.start === undefined) return message;
@@ -118,6 +146,9 @@ function formatDiagnostic(d, offsetLines) {
 
 /** A compile error: TypeScript's messages, one per line, as tslab prints them. */
 class CompileError extends Error {
+  /**
+   * @param {string[]} messages
+   */
   constructor(messages) {
     super(messages.join("\n"));
     this.name = "TSError";
@@ -128,6 +159,9 @@ class CompileError extends Error {
  * Compiles one cell. `prevNames`: names exported by earlier cells;
  * `options.loopChecks`: call the interrupt check at the head of every loop body (loop-checks.js).
  * Returns { js, names (this cell's top-level names), hasLastExpression }.
+ * @param {string} src
+ * @param {Set<string>} prevNames
+ * @param {{ loopChecks?: boolean }} [options]
  */
 function convertCell(src, prevNames, options = {}) {
   // "export {}" makes any cell a module, as in tslab (top-level await, no global script scope).
@@ -136,9 +170,10 @@ function convertCell(src, prevNames, options = {}) {
   const syntax = first.program.getSyntacticDiagnostics(first.sf);
   if (syntax.length > 0) throw new CompileError(syntax.map((d) => formatDiagnostic(d, 1)));
   first.program.getTypeChecker(); // binds the file: fills sf.locals
+  /** @type {string[]} */
   const names = [];
-  first.sf.locals?.forEach((_symbol, name) => {
-    if (name !== "exports" && name !== "require") names.push(name);
+  /** @type {import("typescript").SourceFile & { locals?: Map<string, unknown> }} */ (first.sf).locals?.forEach((_symbol, name) => {
+    if (name !== "exports" && name !== "require") names.push(String(name));
   });
   const text = prefix + src + (names.length ? `\nexport { ${names.join(", ")} };\n` : "\n");
   const { program, sf } = names.length ? createProgram(text) : first;
@@ -161,8 +196,11 @@ function convertCell(src, prevNames, options = {}) {
  * every top-level name the cells declared. `require` resolves their imports.
  * `interruptCheck`, when given, is called at the head of every loop body of
  * the cells (it throws to stop a cell: kernel/interrupt-flag.js).
+ * @param {(spec: string) => unknown} require
+ * @param {() => void} [interruptCheck]
  */
 function createCellRunner(require, interruptCheck) {
+  /** @type {Record<string | symbol, unknown>} */
   const locals = {};
   const exportsProxy = new Proxy(locals, {
     // TypeScript exports imported names with defineProperty and a getter; keep the value, rewritable.
@@ -173,6 +211,10 @@ function createCellRunner(require, interruptCheck) {
     },
   });
   let count = 0;
+  /**
+   * @param {string} code
+   * @returns {Promise<{ hasLastExpression: boolean, value: unknown }>}
+   */
   async function run(code) {
     const converted = convertCell(code, new Set(Object.keys(locals)), { loopChecks: !!interruptCheck });
     count += 1;

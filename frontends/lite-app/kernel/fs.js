@@ -7,17 +7,26 @@
 import { Buffer } from "buffer";
 import preloaded, { remote } from "../.gen/data.js";
 
+/** @type {Map<string, string | Uint8Array>} */
 const files = new Map(Object.entries(preloaded)); // path → string | Uint8Array
+/** @type {Set<string>} */
 const missing = new Set();
 const onSite = new Set(remote);
 const dirs = new Set(["/", "/course"]);
+/** @type {string | null} */
 let siteCourseUrl = null;
 
 /** Where the site's copy of the course folder is (set by the worker at start-up). */
+/**
+ * @param {string} url
+ */
 export function setCourseUrl(url) {
   siteCourseUrl = url.replace(/\/?$/, "/");
 }
 
+/**
+ * @param {unknown} p
+ */
 function normalize(p) {
   const parts = [];
   for (const seg of String(p).split("/")) {
@@ -28,8 +37,12 @@ function normalize(p) {
   return "/" + parts.join("/");
 }
 
+/**
+ * @param {string} p
+ * @param {string} syscall
+ */
 function enoent(p, syscall) {
-  const err = new Error(`ENOENT: no such file or directory, ${syscall} '${p}'`);
+  const err = /** @type {Error & { code?: string, errno?: number, syscall?: string, path?: string }} */ (new Error(`ENOENT: no such file or directory, ${syscall} '${p}'`));
   err.code = "ENOENT";
   err.errno = -2;
   err.syscall = syscall;
@@ -38,6 +51,10 @@ function enoent(p, syscall) {
 }
 
 /** Fetches /course/<rel> from the site, synchronously; null when the site has no such file. */
+/**
+ * @param {string} p
+ * @returns {Uint8Array | null}
+ */
 function fetchFromSite(p) {
   if (!siteCourseUrl || !onSite.has(p) || missing.has(p)) return null;
   const xhr = new XMLHttpRequest();
@@ -58,18 +75,30 @@ function fetchFromSite(p) {
   return bytes;
 }
 
+/**
+ * @param {string} p
+ * @param {string} syscall
+ */
 function load(p, syscall) {
   const key = normalize(p);
+  /** @type {string | Uint8Array | null | undefined} */
   let v = files.get(key);
   if (v === undefined) v = fetchFromSite(key);
   if (v === null || v === undefined) throw enoent(p, syscall);
   return v;
 }
 
+/**
+ * @param {BufferEncoding | { encoding?: BufferEncoding | null } | null | undefined} options
+ */
 function encodingOf(options) {
   return typeof options === "string" ? options : options && options.encoding ? options.encoding : null;
 }
 
+/**
+ * @param {string} p
+ * @param {BufferEncoding | { encoding?: BufferEncoding | null } | null} [options]
+ */
 export function readFileSync(p, options) {
   const v = load(p, "open");
   const enc = encodingOf(options);
@@ -78,6 +107,9 @@ export function readFileSync(p, options) {
   return enc ? buf.toString(enc) : buf;
 }
 
+/**
+ * @param {string} p
+ */
 export function existsSync(p) {
   const key = normalize(p);
   if (files.has(key) || dirs.has(key)) return true;
@@ -85,6 +117,9 @@ export function existsSync(p) {
   return fetchFromSite(key) !== null;
 }
 
+/**
+ * @param {string} p
+ */
 export function statSync(p) {
   const key = normalize(p);
   const isDir = dirs.has(key) || [...files.keys()].some((k) => k.startsWith(key + "/"));
@@ -92,15 +127,26 @@ export function statSync(p) {
   return { isFile: () => !isDir, isDirectory: () => isDir, size, mtimeMs: 0, mtime: new Date(0) };
 }
 
+/**
+ * @param {string} p
+ * @param {string | ArrayBufferView} data
+ */
 export function writeFileSync(p, data) {
   files.set(normalize(p), typeof data === "string" ? data : new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice());
   missing.delete(normalize(p));
 }
 
+/**
+ * @param {string} p
+ */
 export function mkdirSync(p) {
   dirs.add(normalize(p));
 }
 
+/**
+ * @param {string} from
+ * @param {string} to
+ */
 export function renameSync(from, to) {
   const v = load(from, "rename");
   files.delete(normalize(from));
@@ -108,12 +154,19 @@ export function renameSync(from, to) {
   missing.delete(normalize(to));
 }
 
+/**
+ * @param {string} p
+ */
 export function unlinkSync(p) {
   if (!files.delete(normalize(p))) throw enoent(p, "unlink");
 }
 
+/**
+ * @param {string} p
+ */
 export function readdirSync(p) {
   const key = normalize(p).replace(/\/?$/, "/");
+  /** @type {Set<string>} */
   const names = new Set();
   for (const k of [...files.keys(), ...dirs]) if (k.startsWith(key) && k.length > key.length) names.add(k.slice(key.length).split("/")[0]);
   return [...names].sort();

@@ -10,6 +10,7 @@
 // replaces the worker instead.
 const CHECK_KEY = Symbol.for("nn-course.interrupt-check");
 
+/** @type {Int32Array | null} */
 let flag = null;
 
 /** What a cell stopped by Kernel → Interrupt throws. */
@@ -31,7 +32,10 @@ export function interruptCheck() {
 }
 
 /** Uses the page's flag (a SharedArrayBuffer, or null where the page is not isolated) and offers the check to the library. */
+/**
+ * @param {unknown} buffer
+ */
 export function useInterruptFlag(buffer) {
   flag = typeof SharedArrayBuffer !== "undefined" && buffer instanceof SharedArrayBuffer ? new Int32Array(buffer) : null;
-  globalThis[CHECK_KEY] = interruptCheck;
+  /** @type {Record<symbol, unknown>} */ (/** @type {unknown} */ (globalThis))[CHECK_KEY] = interruptCheck;
 }

@@ -18,9 +18,16 @@ export function interruptFlag() {
   return new Int32Array(new SharedArrayBuffer(4));
 }
 
-/** True when `promise` settles within `ms`. */
+/**
+ * True when `promise` settles within `ms`.
+ * @param {Promise<unknown>} promise
+ * @param {number} ms
+ * @returns {Promise<boolean>}
+ */
 export function settlesWithin(promise, ms) {
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
   let timer;
+  /** @type {Promise<boolean>} */
   const timeout = new Promise((resolve) => {
     timer = setTimeout(() => resolve(false), ms);
   });
@@ -28,22 +35,30 @@ export function settlesWithin(promise, ms) {
 }
 
 /** The reply to the interrupted cell when its worker was replaced; `restoring` is the number of cells being re-run. */
+/**
+ * @param {number} restoring
+ */
 export function replacedReply(restoring) {
   const cells = restoring === 1 ? "the cell" : `the ${restoring} cells`;
   const evalue =
     restoring === 0
       ? "Interrupted: the kernel stopped the cell by replacing its worker."
       : `Interrupted: the kernel stopped the cell by replacing its worker, and re-runs ${cells} that had run before this one (without showing their output again), so their variables are back before the next cell runs.`;
-  return { status: "error", ename: "KeyboardInterrupt", evalue, traceback: [] };
+  return { status: /** @type {const} */ ("error"), ename: "KeyboardInterrupt", evalue, traceback: /** @type {string[]} */ ([]) };
 }
 
 /** The reply to a cell interrupted while it waited for the earlier cells to be re-run. */
 export function restoreCancelledReply() {
   const evalue = "Interrupted while the kernel was re-running the earlier cells after an interrupt: its worker is new and holds no variables. Run the notebook's cells again from the top.";
-  return { status: "error", ename: "KeyboardInterrupt", evalue, traceback: [] };
+  return { status: /** @type {const} */ ("error"), ename: "KeyboardInterrupt", evalue, traceback: /** @type {string[]} */ ([]) };
 }
 
 /** Said before the next cell when re-running the earlier cells failed at `index` (0-based) with `reply`. */
+/**
+ * @param {number} index
+ * @param {number} count
+ * @param {{ ename?: string, evalue?: string }} reply
+ */
 export function restoreFailedNotice(index, count, reply) {
   return `After the interrupt, re-running cell ${index + 1} of the ${count} that had run failed (${reply.ename}: ${reply.evalue}); the variables of that cell and the ones after it are missing. Run them again.\n`;
 }

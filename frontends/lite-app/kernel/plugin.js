@@ -15,25 +15,48 @@ import { GRACE_MS, interruptFlag, replacedReply, restoreCancelledReply, restoreF
 
 /** Environment the worker's `process.env` gets: COURSE_* from the page's query string (e.g. ?COURSE_TF_BACKEND=wasm). */
 function courseEnv() {
+  /** @type {Record<string, string>} */
   const env = {};
   for (const [k, v] of new URLSearchParams(window.location.search)) if (/^COURSE_[A-Z_]+$/.test(k)) env[k] = v;
   return env;
 }
 
+/**
+ * @typedef {{ status: "ok", user_expressions: Record<string, never> }} OkReply
+ * @typedef {{ status: "error", ename: string, evalue: string, traceback: string[] }} ErrorReply
+ * @typedef {OkReply | ErrorReply} Reply
+ *   What the worker answers an execute (worker.js): Jupyter's execute_reply content.
+ * @typedef {{ resolve: (content: any) => void, reject: (err: Error) => void }} Call
+ * @typedef {{ cancelled: true, notice?: undefined } | { cancelled?: undefined, notice: string | null }} RestoreOutcome
+ * @typedef {{ waiting: boolean, promise: Promise<RestoreOutcome>, cancel: () => void }} Restore
+ */
+
 export class TypeScriptKernel extends BaseKernel {
+  /**
+   * @param {import("@jupyterlite/services").IKernel.IOptions} options
+   */
   constructor(options) {
     super(options);
+    /** @type {Map<number, Call>} */
     this._calls = new Map();
     this._nextCall = 1;
     // The code of the cells that ran without error in the current worker, in order: what an interrupt
     // that replaces the worker re-runs (interrupt-page.js). Not `_history`: BaseKernel keeps its own under that name.
+    /** @type {string[]} */
     this._ranCells = [];
     // The execute call in progress, { id, promise }; null between cells.
+    /** @type {{ id: number, promise: Promise<Reply> } | null} */
     this._running = null;
     // Earlier cells being re-run in a new worker after an interrupt: { promise, cancel, waiting }; null otherwise.
+    /** @type {Restore | null} */
     this._restore = null;
     // The worker whose output is not shown (it is re-running earlier cells).
+    /** @type {Worker | null} */
     this._quiet = null;
+    /** @type {Worker} */
+    this._worker = /** @type {any} */ (undefined); // set by _startWorker, below
+    /** @type {{ typescript?: string } | undefined} */
+    this._info = undefined;
     this._flag = interruptFlag();
     // tslab's type check, in a worker of its own (kernel/checker.js); it outlives worker replacements.
     this._checker = new CellChecker({ baseUrl: PageConfig.getBaseUrl(), build: PageConfig.getOption("courseBuild"), location: this.location });
@@ -43,10 +66,12 @@ export class TypeScriptKernel extends BaseKernel {
     });
   }
 
+  /** @override */
   get ready() {
     return this._ready;
   }
 
+  /** @override */
   dispose() {
     if (this.isDisposed) return;
     this._worker.terminate();
@@ -74,6 +99,11 @@ export class TypeScriptKernel extends BaseKernel {
     return this._call("init", { baseUrl: PageConfig.getBaseUrl(), location: this.location, env: courseEnv(), interruptFlag });
   }
 
+  /**
+   * @param {string} type
+   * @param {object} payload
+   * @returns {Promise<any>}
+   */
   _call(type, payload) {
     const id = this._nextCall++;
     return new Promise((resolve, reject) => {
@@ -82,10 +112,14 @@ export class TypeScriptKernel extends BaseKernel {
     });
   }
 
+  /**
+   * @param {{ type: string, id?: number, content?: any }} msg
+   * @param {boolean} quiet
+   */
   _onMessage(msg, quiet) {
     if (msg.type === "reply") {
-      const call = this._calls.get(msg.id);
-      this._calls.delete(msg.id);
+      const call = this._calls.get(/** @type {number} */ (msg.id));
+      this._calls.delete(/** @type {number} */ (msg.id));
       call?.resolve(msg.content);
       return;
     }
@@ -131,17 +165,23 @@ export class TypeScriptKernel extends BaseKernel {
     const restoring = this._replaceWorker(running);
     const note = { path: "worker-replaced", seconds: (performance.now() - t0) / 1000, restoring, restored: null, restoreSeconds: null };
     this._noteInterrupt(note);
-    this._restore.promise.then((outcome) => {
+    this._restore?.promise.then((outcome) => {
       this._noteInterrupt({ ...note, restored: !outcome.cancelled && outcome.notice === null, restoreSeconds: (performance.now() - t0) / 1000 });
     });
   }
 
   /** The last interrupt as data (<body data-course-interrupt>), for tests and the benchmark. */
+  /**
+   * @param {object} note
+   */
   _noteInterrupt(note) {
     if (typeof document !== "undefined") document.body.dataset.courseInterrupt = JSON.stringify(note);
   }
 
   /** Terminates the worker, answers the running cell and starts a new worker that re-runs the earlier cells; returns how many. */
+  /**
+   * @param {{ id: number }} running
+   */
   _replaceWorker(running) {
     const cells = this._ranCells;
     this._ranCells = [];
@@ -158,13 +198,20 @@ export class TypeScriptKernel extends BaseKernel {
   }
 
   /** Re-runs `cells` silently in the new worker once `ready`; resolves with { cancelled } or { notice } (null when every cell ran). */
+  /**
+   * @param {Promise<unknown>} ready
+   * @param {string[]} cells
+   * @returns {Restore}
+   */
   _restoreCells(ready, cells) {
     const worker = this._worker;
-    let cancel;
+    /** @type {() => void} */
+    let cancel = () => undefined;
+    /** @type {Promise<RestoreOutcome>} */
     const cancelled = new Promise((resolve) => {
       cancel = () => resolve({ cancelled: true });
     });
-    const run = (async () => {
+    const run = (/** @type {() => Promise<RestoreOutcome>} */ (async () => {
       await ready;
       this._quiet = worker;
       try {
@@ -178,7 +225,7 @@ export class TypeScriptKernel extends BaseKernel {
       } finally {
         if (this._quiet === worker) this._quiet = null;
       }
-    })();
+    }))();
     return {
       waiting: false,
       promise: Promise.race([run, cancelled]),
@@ -221,12 +268,15 @@ export class TypeScriptKernel extends BaseKernel {
         version: tsVersion,
       },
       protocol_version: "5.3",
-      status: "ok",
+      status: /** @type {const} */ ("ok"),
       banner: `TypeScript ${tsVersion} in the browser (the course's kernel for JupyterLite)`,
-      help_links: [],
+      help_links: /** @type {{ text: string, url: string }[]} */ ([]),
     };
   }
 
+  /**
+   * @param {{ code: string }} content
+   */
   async executeRequest(content) {
     const stopped = await this._afterRestore();
     if (stopped) return this._executeReply(stopped);
@@ -236,13 +286,14 @@ export class TypeScriptKernel extends BaseKernel {
       const text = verdict.diagnostics.map((d) => d.text).join("\n");
       this.stream({ name: "stderr", text: text + "\n" }, this.parentHeader);
       this.publishExecuteError({ ename: "TSError", evalue: text, traceback: [] }, this.parentHeader);
-      return { status: "error", ename: "TSError", evalue: text, traceback: [], execution_count: this.executionCount };
+      return { status: /** @type {const} */ ("error"), ename: "TSError", evalue: text, traceback: [], execution_count: this.executionCount };
     }
     if (verdict.unchecked) this.stream({ name: "stderr", text: `(This cell was not type-checked: ${verdict.unchecked.message}.)\n` }, this.parentHeader);
     if (this._flag) Atomics.store(this._flag, 0, 0);
     const id = this._nextCall;
     const promise = this._call("execute", { code: content.code });
     this._running = { id, promise };
+    /** @type {Reply} */
     let reply;
     try {
       reply = await promise;
@@ -256,6 +307,9 @@ export class TypeScriptKernel extends BaseKernel {
     return this._executeReply(reply);
   }
 
+  /**
+   * @param {Reply} reply
+   */
   _executeReply(reply) {
     if (reply.status === "error") {
       this.publishExecuteError({ ename: reply.ename, evalue: reply.evalue, traceback: reply.traceback }, this.parentHeader);
@@ -263,23 +317,29 @@ export class TypeScriptKernel extends BaseKernel {
     return { ...reply, execution_count: this.executionCount };
   }
 
+  /**
+   * @param {{ code: string, cursor_pos: number }} content
+   */
   async completeRequest(content) {
     // tslab's completion from the checker; until it is ready, the names the cells and the worker hold.
     const r = await this._checker.complete(content.code, content.cursor_pos);
     return r ?? this._call("complete", { code: content.code, cursor_pos: content.cursor_pos });
   }
 
+  /**
+   * @param {{ code: string, cursor_pos: number }} content
+   */
   async inspectRequest(content) {
     const r = await this._checker.inspect(content.code, content.cursor_pos);
-    return r ?? { status: "ok", found: false, data: {}, metadata: {} };
+    return r ?? { status: /** @type {const} */ ("ok"), found: false, data: {}, metadata: {} };
   }
 
   async isCompleteRequest() {
-    return { status: "complete" };
+    return { status: /** @type {const} */ ("complete") };
   }
 
   async commInfoRequest() {
-    return { status: "ok", comms: {} };
+    return { status: /** @type {const} */ ("ok"), comms: {} };
   }
 
   inputReply() {}
@@ -301,7 +361,7 @@ const plugin = {
   description: "The course's TypeScript kernel, running in a Web Worker.",
   autoStart: true,
   requires: [IKernelSpecs],
-  activate: (_app, kernelspecs) => {
+  activate: (/** @type {unknown} */ _app, /** @type {import("@jupyterlite/services").IKernelSpecs} */ kernelspecs) => {
     // The type checker loads from now on, not only once a notebook's kernel starts (kernel/checker.js).
     startChecker(PageConfig.getBaseUrl(), PageConfig.getOption("courseBuild"));
     kernelspecs.register({
@@ -312,7 +372,7 @@ const plugin = {
         argv: [],
         resources: { "logo-32x32": LOGO, "logo-64x64": LOGO },
       },
-      create: async (options) => new TypeScriptKernel(options),
+      create: async (/** @type {import("@jupyterlite/services").IKernel.IOptions} */ options) => new TypeScriptKernel(options),
     });
   },
 };

@@ -13,11 +13,19 @@ import { interruptCheck, interruptRequested, KernelInterrupt, useInterruptFlag }
 import { env as tfEnv } from "@tensorflow/tfjs";
 import modules from "../.gen/modules.js";
 
+/**
+ * @param {string} type
+ * @param {unknown} content
+ */
 const post = (type, content) => self.postMessage({ type, content });
 
 // ---------------------------------------------------------------- console
 
 const original = { ...console };
+/**
+ * @param {"stdout" | "stderr"} name
+ * @returns {(...args: unknown[]) => void}
+ */
 function writer(name) {
   return (...args) => post("stream", { name, text: formatWithOptions({ colors: false }, ...args) + "\n" });
 }
@@ -29,7 +37,7 @@ console.warn = writer("stderr");
 console.trace = (...args) => writer("stderr")(...args, "\n" + new Error().stack);
 console.dir = (obj, options) => post("stream", { name: "stdout", text: inspect(obj, { colors: false, ...options }) + "\n" });
 console.table = (data) => console.log(data);
-console.original = original;
+/** @type {Console & { original?: Console }} */ (console).original = original;
 
 self.addEventListener("unhandledrejection", (e) => {
   console.error("Unhandled promise rejection:", e.reason);
@@ -56,6 +64,10 @@ if (typeof instantiateStreaming === "function") {
 
 let location = "";
 
+/**
+ * @param {string} spec
+ * @returns {string | null}
+ */
 function resolve(spec) {
   if (Object.hasOwn(modules, spec)) return spec;
   if (spec.startsWith(".") || spec.startsWith("/")) {
@@ -71,13 +83,18 @@ function resolve(spec) {
   return null;
 }
 
+/** @type {Map<string, unknown>} */
 const cache = new Map();
+/**
+ * @param {string} spec
+ * @returns {unknown}
+ */
 function cellRequire(spec) {
   if (spec === "tslab") return tslab;
   const key = resolve(spec);
   if (key === null) {
     const offered = Object.keys(modules).map((k) => (k.startsWith("build/") ? `../${k}` : k));
-    const err = new Error(`Cannot find module '${spec}'. The browser edition of the course offers: ${offered.join(", ")}.`);
+    const err = /** @type {Error & { code?: string }} */ (new Error(`Cannot find module '${spec}'. The browser edition of the course offers: ${offered.join(", ")}.`));
     err.code = "MODULE_NOT_FOUND";
     throw err;
   }
@@ -95,6 +112,9 @@ function interruptedReply() {
   return { status: "error", ename: "KeyboardInterrupt", evalue, traceback: [] };
 }
 
+/**
+ * @param {string} code
+ */
 async function execute(code) {
   try {
     const { hasLastExpression, value } = await cells.run(code);
@@ -114,6 +134,10 @@ async function execute(code) {
   }
 }
 
+/**
+ * @param {string} code
+ * @param {number} cursorPos
+ */
 function complete(code, cursorPos) {
   const word = (code.slice(0, cursorPos).match(/[A-Za-z_$][\w$]*$/) || [""])[0];
   const names = new Set([...Object.keys(cells.locals), ...Object.getOwnPropertyNames(self)]);
@@ -125,7 +149,7 @@ function complete(code, cursorPos) {
 
 self.onmessage = async (e) => {
   const msg = e.data;
-  const reply = (content) => self.postMessage({ type: "reply", id: msg.id, content });
+  const reply = (/** @type {unknown} */ content) => self.postMessage({ type: "reply", id: msg.id, content });
   switch (msg.type) {
     case "init": {
       const base = msg.baseUrl.replace(/\/?$/, "/");

@@ -20,9 +20,11 @@
 //   before the worker controlled it (the first visit) is not isolated; the
 //   kernel then interrupts by replacing its worker.
 /* global BUILD, FILES */
+/** This worker's global scope (types/course-sw.d.ts: the program's `self` is typed as a page's). */
+const sw = /** @type {CourseServiceWorkerScope} */ (/** @type {unknown} */ (self));
 const CACHE = `nn-course-${BUILD}`;
 
-self.addEventListener("install", (event) => {
+sw.addEventListener("install", (event) => {
   event.waitUntil(
     (async () => {
       const cache = await caches.open(CACHE);
@@ -30,28 +32,31 @@ self.addEventListener("install", (event) => {
       const queue = [...FILES];
       const worker = async () => {
         for (let f = queue.shift(); f !== undefined; f = queue.shift()) {
-          const url = new URL(f, self.registration.scope).href;
+          const url = new URL(f, sw.registration.scope).href;
           // Revalidated with the server (a 304 when the page already downloaded it); kept under the URL without ?v=.
           const response = await fetch(url, { cache: "no-cache" });
           if (response.ok) await cache.put(url.split("?")[0], response);
         }
       };
       await Promise.all([worker(), worker(), worker(), worker()]);
-      await self.skipWaiting();
+      await sw.skipWaiting();
     })(),
   );
 });
 
-self.addEventListener("activate", (event) => {
+sw.addEventListener("activate", (event) => {
   event.waitUntil(
     (async () => {
       for (const name of await caches.keys()) if (name.startsWith("nn-course-") && name !== CACHE) await caches.delete(name);
-      await self.clients.claim();
+      await sw.clients.claim();
     })(),
   );
 });
 
-/** `response` with the headers that make the page cross-origin isolated (opaque and error responses as they are). */
+/**
+ * `response` with the headers that make the page cross-origin isolated (opaque and error responses as they are).
+ * @param {Response} response
+ */
 function isolated(response) {
   if (response.status === 0 || response.type === "opaqueredirect") return response;
   const headers = new Headers(response.headers);
@@ -60,16 +65,21 @@ function isolated(response) {
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }
 
-const networkFirst = (path) => /\.ipynb$/.test(path) || path.includes("/api/contents/") || /\/(lab\/)?(index\.html)?$/.test(path);
+const networkFirst = (/** @type {string} */ path) => /\.ipynb$/.test(path) || path.includes("/api/contents/") || /\/(lab\/)?(index\.html)?$/.test(path);
 
-self.addEventListener("fetch", (event) => {
+sw.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
-  if (request.method !== "GET" || url.origin !== self.location.origin || !url.href.startsWith(self.registration.scope)) return;
+  if (request.method !== "GET" || url.origin !== sw.location.origin || !url.href.startsWith(sw.registration.scope)) return;
   event.respondWith(served(request, url).then(isolated));
 });
 
-/** The response to a GET of the site: from the network or the cache, as said above. */
+/**
+ * The response to a GET of the site: from the network or the cache, as said above.
+ * @param {Request} request
+ * @param {URL} url
+ * @returns {Promise<Response>}
+ */
 async function served(request, url) {
   const cache = await caches.open(CACHE);
   if (networkFirst(url.pathname)) {

@@ -8,7 +8,12 @@ const path = require("path");
 
 const VALIDATE_WORKER = "validate-worker.js";
 
-/** `kernelOptions`: build.js's esbuild options for the kernel's worker; `out`: the site folder. */
+/**
+ * `kernelOptions`: build.js's esbuild options for the kernel's worker; `out`: the site folder.
+ * @param {typeof import("esbuild")} esbuild
+ * @param {import("esbuild").BuildOptions} kernelOptions
+ * @param {string} out
+ */
 function buildValidateWorker(esbuild, kernelOptions, out) {
   return esbuild.build({
     ...kernelOptions,

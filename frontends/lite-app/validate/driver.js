@@ -11,7 +11,24 @@
 // Nothing here judges or scores: the rules are the grader's own modules, bundled
 // into the worker.
 
-/** Starts a worker for one job and resolves with the first message `done(message)` accepts. */
+/**
+ * @typedef {import("../../../build/grading/protocol.js").GradeRequest} GradeRequest
+ * @typedef {GradeRequest & { failed: NonNullable<GradeRequest["failed"]> }} ScoreRequest
+ * @typedef {import("../../../build/grading/judge.js").CheckOutcome} CheckOutcome
+ * @typedef {import("../../../build/grading/scoring-order.js").ScoringStep} ScoringStep
+ * @typedef {{ cellTimeout: number, checkTimeout: number }} Limits
+ * @typedef {{ kind: "cell", index: number } | { kind: "check", id: string }} Place
+ * @typedef {{ stoppedIn: Place | null, reason: string, stop: "timeout" | "exit", started: boolean }} RunEnd
+ */
+
+/**
+ * Starts a worker for one job and resolves with the first message `done(message)` accepts.
+ * @template T
+ * @param {string} url
+ * @param {object} request
+ * @param {(message: any) => T | undefined} done
+ * @returns {Promise<T>}
+ */
 function oneJob(url, request, done) {
   return new Promise((resolve, reject) => {
     const worker = new Worker(url);
@@ -32,17 +49,28 @@ function oneJob(url, request, done) {
 /**
  * One worker's run over the checks still without an outcome. Resolves with
  * where it stopped (null: it finished), why, and the outcomes it reported.
+ * @param {string} url
+ * @param {string} baseUrl
+ * @param {GradeRequest} request
+ * @param {Limits} limits
+ * @param {Set<string>} remaining
+ * @param {Record<string, CheckOutcome>} outcomes
+ * @returns {Promise<RunEnd>}
  */
 function scoreOnce(url, baseUrl, request, limits, remaining, outcomes) {
   return new Promise((resolve) => {
     // The order the worker runs cells and checks in (grading/scoring-order.ts): its first message, before any student code.
+    /** @type {ScoringStep[]} */
     let order = [];
     const worker = new Worker(url);
     let next = 0;
+    /** @type {Place | null} */
     let current = null;
+    /** @type {ReturnType<typeof setTimeout> | null} */
     let timer = null;
     let ready = false;
     let settled = false;
+    /** @type {(stoppedIn: Place | null, reason: string, stop: "timeout" | "exit") => void} */
     const finish = (stoppedIn, reason, stop) => {
       if (settled) return;
       settled = true;
@@ -50,7 +78,7 @@ function scoreOnce(url, baseUrl, request, limits, remaining, outcomes) {
       worker.terminate();
       resolve({ stoppedIn, reason, stop, started: ready });
     };
-    const arm = (seconds, why) => {
+    const arm = (/** @type {number} */ seconds, /** @type {string} */ why) => {
       if (timer) clearTimeout(timer);
       timer = setTimeout(() => finish(current, why, "timeout"), seconds * 1000);
     };
@@ -60,7 +88,7 @@ function scoreOnce(url, baseUrl, request, limits, remaining, outcomes) {
       if (current) arm(limits.cellTimeout, `did not finish within ${limits.cellTimeout} s`);
       else arm(limits.checkTimeout, "stopped between checks");
     };
-    const stepOf = (match) => order.findIndex((s, i) => i >= next && match(s));
+    const stepOf = (/** @type {(step: ScoringStep) => boolean} */ match) => order.findIndex((s, i) => i >= next && match(s));
     arm(limits.cellTimeout + 60, "did not start within the time limit");
     worker.onmessage = (e) => {
       const m = e.data;
@@ -107,15 +135,25 @@ function scoreOnce(url, baseUrl, request, limits, remaining, outcomes) {
  * `verdicts`: each code cell's compile errors (validate/verdicts.js), null when
  * not known. `onProgress(text)` hears what it is doing.
  */
+/**
+ * @param {unknown} notebook
+ * @param {string} path
+ * @param {{ workerUrl: string, baseUrl: string, verdicts?: [number, string[]][] | null, onProgress?: (text: string) => void }} options
+ */
 export async function validateNotebook(notebook, path, { workerUrl, baseUrl, verdicts = null, onProgress = () => undefined }) {
   const t0 = performance.now();
   onProgress("reading the notebook");
+  /** @type {{ problem?: undefined, lesson: string, limits: Limits, request: ScoreRequest } | { problem: string }} */
   const planned = await oneJob(workerUrl, { type: "plan", notebook, path, verdicts }, (m) => (m.type === "plan" ? m.plan : m.type === "failed" ? { problem: m.message } : undefined));
   if (planned.problem) return { problem: planned.problem, problems: [planned.problem], checks: [], score: 0, maxScore: 0 };
-  const { lesson, limits } = planned;
-  let request = planned.request;
+  // (Past the test, the plan: a failure's message is never empty.)
+  const plan = /** @type {{ lesson: string, limits: Limits, request: ScoreRequest }} */ (planned);
+  const { lesson, limits } = plan;
+  let request = plan.request;
+  /** @type {Record<string, CheckOutcome>} */
   const outcomes = {};
   const remaining = new Set(request.checks.map((c) => c.id));
+  /** @type {string[]} */
   const problems = [];
   const all = request.checks.length + request.cells.length + 2;
   for (let attempt = 0; remaining.size > 0 && attempt < all; attempt++) {
@@ -139,7 +177,10 @@ export async function validateNotebook(notebook, path, { workerUrl, baseUrl, ver
     }
   }
   onProgress("judging the outputs");
+  /** @type {{ problem?: undefined, lesson: string, checks: import("../../../build/grading/types.js").CheckGrade[], score: number, maxScore: number, recordedPoints?: number } | { problem: string }} */
   const grade = await oneJob(workerUrl, { type: "judge", lesson, outcomes }, (m) => (m.type === "judged" ? m.grade : m.type === "failed" ? { problem: m.message } : undefined));
   if (grade.problem) return { lesson, problem: grade.problem, problems: [...problems, grade.problem], checks: [], score: 0, maxScore: 0 };
-  return { ...grade, problems, seconds: (performance.now() - t0) / 1000 };
+  // (Past the test, the grade: a failure's message is never empty.)
+  const judged = /** @type {{ lesson: string, checks: import("../../../build/grading/types.js").CheckGrade[], score: number, maxScore: number, recordedPoints?: number }} */ (grade);
+  return { ...judged, problems, seconds: (performance.now() - t0) / 1000 };
 }

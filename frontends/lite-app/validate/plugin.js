@@ -25,6 +25,10 @@ export const SUBMIT = "course:submit";
 /**
  * The saved file of the notebook at `path` (as stored), or of the current
  * notebook (saved first when it has unsaved changes).
+ * @param {import("@jupyterlab/application").JupyterFrontEnd} app
+ * @param {import("@jupyterlab/notebook").INotebookTracker} tracker
+ * @param {string | undefined} path
+ * @returns {Promise<{ path: string, notebook: any }>}
  */
 async function savedNotebook(app, tracker, path) {
   if (typeof path === "string" && path) {
@@ -43,6 +47,9 @@ async function savedNotebook(app, tracker, path) {
  * Whether the notebook carries the stamp of this site's edition of its lesson:
  * "current" (the site's lesson has the same stamp), "other-release" (another
  * stamp), "unstamped", or "unknown" (the site's copy could not be read).
+ * @param {{ metadata?: { course?: { generatedHash?: unknown } } }} notebook
+ * @param {string | null | undefined} lesson
+ * @returns {Promise<keyof typeof EDITION_TEXT>}
  */
 async function editionOf(notebook, lesson) {
   const stamp = notebook.metadata && notebook.metadata.course && notebook.metadata.course.generatedHash;
@@ -65,6 +72,11 @@ const EDITION_TEXT = {
   unknown: "",
 };
 
+/**
+ * @param {HTMLTableRowElement} tr
+ * @param {string} text
+ * @param {string} [style]
+ */
 function cell(tr, text, style = "") {
   const td = document.createElement("td");
   td.textContent = text;
@@ -72,12 +84,15 @@ function cell(tr, text, style = "") {
   tr.appendChild(td);
 }
 
-/** The result as a table: check, status, points, message; then the total. */
+/**
+ * The result as a table: check, status, points, message; then the total.
+ * @param {{ path: string, lesson?: string, edition: keyof typeof EDITION_TEXT, problems: string[], checks: import("../../../build/grading/types.js").CheckGrade[], score?: number, maxScore?: number, recordedPoints?: number, seconds?: number }} result
+ */
 function resultNode(result) {
   const node = document.createElement("div");
   node.className = "course-validation";
   node.style.cssText = "max-width: 60em; max-height: 60vh; overflow: auto;";
-  const say = (text) => {
+  const say = (/** @type {string} */ text) => {
     const p = document.createElement("p");
     p.textContent = text;
     node.appendChild(p);
@@ -109,6 +124,10 @@ function resultNode(result) {
   return node;
 }
 
+/**
+ * @param {string} text
+ * @param {string} name
+ */
 function download(text, name) {
   const url = URL.createObjectURL(new Blob([text], { type: "application/x-ipynb+json" }));
   const a = document.createElement("a");
@@ -120,12 +139,19 @@ function download(text, name) {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
+/** @type {import("@jupyterlab/application").JupyterFrontEndPlugin<void>} */
 const plugin = {
   id: "nn-training-course:validate",
   description: "Check my work as the grader will (the grader's visible checks, in fresh workers) and Submit (download the saved notebook).",
   autoStart: true,
   requires: [INotebookTracker],
   optional: [IMainMenu, ICommandPalette],
+  /**
+   * @param {import("@jupyterlab/application").JupyterFrontEnd} app
+   * @param {import("@jupyterlab/notebook").INotebookTracker} tracker
+   * @param {import("@jupyterlab/mainmenu").IMainMenu | null} mainMenu
+   * @param {import("@jupyterlab/apputils").ICommandPalette | null} palette
+   */
   activate: (app, tracker, mainMenu, palette) => {
     const workerUrl = URLExt.join(PageConfig.getBaseUrl(), "build", "validate-worker.js") + `?v=${PageConfig.getOption("courseBuild")}`;
     const baseUrl = new URL(PageConfig.getBaseUrl(), window.location.href).href;
@@ -135,14 +161,14 @@ const plugin = {
     app.commands.addCommand(VALIDATE, {
       label: "Check My Work as the Grader Will",
       caption: "Saves the notebook and runs the lesson's checks on the saved file, as npm run validate does",
-      isEnabled: (args = {}) => (!!tracker.currentWidget || !!args.path) && !running,
+      isEnabled: (/** @type {{ path?: string, quiet?: boolean }} */ args = {}) => (!!tracker.currentWidget || !!args.path) && !running,
       // args: { path } a stored notebook instead of the current one; { quiet } no dialog (the tests).
-      execute: async (args = {}) => {
+      execute: async (/** @type {{ path?: string, quiet?: boolean }} */ args = {}) => {
         running = true;
         body.courseValidation = "running";
         try {
           const saved = await savedNotebook(app, tracker, args.path);
-          const progress = (text) => (body.courseValidationStep = text);
+          const progress = (/** @type {string} */ text) => (body.courseValidationStep = text);
           progress("type-checking the cells as the course kernel does");
           const location = saved.path.includes("/") ? saved.path.slice(0, saved.path.lastIndexOf("/")) : "";
           const verdicts = await compileVerdicts(saved.notebook, { baseUrl: PageConfig.getBaseUrl(), build: PageConfig.getOption("courseBuild"), location });
@@ -152,7 +178,7 @@ const plugin = {
           if (!args.quiet) void showDialog({ title: "What the grader will see", body: new Widget({ node: resultNode(result) }), buttons: [Dialog.okButton()] });
           return result;
         } catch (err) {
-          body.courseValidation = JSON.stringify({ problem: String(err && err.message ? err.message : err) });
+          body.courseValidation = JSON.stringify({ problem: String(err && /** @type {{ message?: unknown }} */ (err).message ? /** @type {{ message?: unknown }} */ (err).message : err) });
           throw err;
         } finally {
           running = false;
@@ -163,10 +189,10 @@ const plugin = {
     app.commands.addCommand(SUBMIT, {
       label: "Submit: Download for the Grader",
       caption: "Saves the notebook and downloads the saved file, its edition stamp kept, to hand in",
-      isEnabled: (args = {}) => !!tracker.currentWidget || !!args.path,
-      execute: async (args = {}) => {
+      isEnabled: (/** @type {{ path?: string, quiet?: boolean }} */ args = {}) => !!tracker.currentWidget || !!args.path,
+      execute: async (/** @type {{ path?: string, quiet?: boolean }} */ args = {}) => {
         const saved = await savedNotebook(app, tracker, args.path);
-        const name = saved.path.split("/").pop();
+        const name = /** @type {string} */ (saved.path.split("/").pop()); // (split gives one part at least)
         const text = JSON.stringify(saved.notebook, null, 1) + "\n";
         download(text, name);
         const source = saved.notebook.metadata && saved.notebook.metadata.course && saved.notebook.metadata.course.source;
@@ -181,7 +207,7 @@ const plugin = {
     mainMenu?.fileMenu.addGroup([{ command: VALIDATE }, { command: SUBMIT }], 101);
     // A button for each in every notebook's toolbar.
     app.docRegistry.addWidgetExtension("Notebook", {
-      createNew: (panel) => {
+      createNew: (/** @type {import("@jupyterlab/notebook").NotebookPanel} */ panel) => {
         const check = new ToolbarButton({ label: "Check as the grader", tooltip: "Check my work as the grader will", onClick: () => void app.commands.execute(VALIDATE) });
         const submit = new ToolbarButton({ label: "Submit", tooltip: "Download this notebook, saved, for the grader", onClick: () => void app.commands.execute(SUBMIT) });
         panel.toolbar.insertItem(10, "course-validate", check);

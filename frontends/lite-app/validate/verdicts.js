@@ -8,16 +8,20 @@
 import { CellChecker } from "../kernel/checker.js";
 
 /** A cell's source as one string (nbformat allows a list of lines). */
-const text = (cell) => (Array.isArray(cell.source) ? cell.source.join("") : String(cell.source ?? ""));
+const text = (/** @type {{ source?: string | string[] }} */ cell) => (Array.isArray(cell.source) ? cell.source.join("") : String(cell.source ?? ""));
 
 /**
  * [notebook cell index, errors][] for every code cell in order (errors: tslab's
  * "line:col - message" lines; [] when it compiles), or null when the checker
  * cannot say (then, as the grader without its warmer, only syntax errors refuse
  * a cell). A fresh checker state: the student's open kernel is not consulted.
+ * @param {{ cells: { cell_type: string, source?: string | string[] }[] }} notebook
+ * @param {{ baseUrl: string, build: string, location: string }} options
+ * @returns {Promise<[number, string[]][] | null>}
  */
 export async function compileVerdicts(notebook, { baseUrl, build, location }) {
   const checker = new CellChecker({ baseUrl, build, location });
+  /** @type {[number, string[]][]} */
   const verdicts = [];
   for (const [index, cell] of notebook.cells.entries()) {
     if (cell.cell_type !== "code") continue;

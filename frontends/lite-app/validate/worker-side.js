@@ -29,13 +29,28 @@ import { initBackend } from "../../../build/lib/runtime/backend.js";
 
 const LESSON_PREFIX = "build/lib/lessons/";
 
-/** The site's lessons (those the kernel bundles), by slug. */
+/**
+ * @typedef {import("../../../build/lib/checks/index.js").CheckDefinition} CheckDefinition
+ * @typedef {import("../../../build/grading/protocol.js").GradeRequest} GradeRequest
+ * @typedef {import("../../../build/grading/judge.js").CheckOutcome} CheckOutcome
+ * @typedef {{ checker: { definitions: Iterable<CheckDefinition & { fnName?: string }> }, [name: string]: unknown }} LessonModule
+ *   (fnName: a stored check names the function it grades, as grading/check-catalogue.ts reads it)
+ */
+
+/**
+ * The site's lessons (those the kernel bundles), by slug.
+ * @returns {Record<string, () => LessonModule>}
+ */
 function lessonModules() {
+  /** @type {Record<string, () => LessonModule>} */
   const out = {};
   for (const key of Object.keys(modules)) if (key.startsWith(LESSON_PREFIX)) out[key.slice(LESSON_PREFIX.length)] = () => modules[key]();
   return out;
 }
 
+/**
+ * @param {string} slug
+ */
 function definitionsOf(slug) {
   const load = lessonModules()[slug];
   if (!load) throw new Error(`lesson ${slug} is not part of this site`);
@@ -43,6 +58,11 @@ function definitionsOf(slug) {
 }
 
 /** What scoring runs for this notebook; `problem` (a sentence for the student) when it is not a lesson of this site. */
+/**
+ * @param {import("../../../build/editions/notebook.js").Notebook} notebook
+ * @param {string} file
+ * @param {[number, string[]][] | null} verdicts
+ */
 function plan(notebook, file, verdicts) {
   const lessons = lessonModules();
   const names = Object.fromEntries(Object.keys(lessons).map((s) => [s, definitionsOf(s).map((d) => d.fnName ?? "")]));
@@ -62,8 +82,12 @@ function plan(notebook, file, verdicts) {
 }
 
 /** A name the cells declared at top level (a function, or a `const` quiz answer), read at global scope. */
+/**
+ * @param {string} name
+ * @returns {unknown}
+ */
 function globalValue(name) {
-  const own = self[name];
+  const own = /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (self))[name];
   if (own !== undefined || !/^[A-Za-z_$][\w$]*$/.test(name)) return own;
   try {
     return (0, eval)(`typeof ${name} === "undefined" ? undefined : ${name}`);
@@ -78,6 +102,7 @@ function globalValue(name) {
  * `const`s are seen by the next cell, as in the grader's `vm` context; an
  * eval would keep `const`s to itself.
  */
+/** @type {import("../../../build/grading/scoring-run.js").ScoringRealm} */
 const workerRealm = {
   run(code, filename) {
     const url = URL.createObjectURL(new Blob([`${code}\n//# sourceURL=${filename}`], { type: "text/javascript" }));
@@ -93,6 +118,10 @@ const workerRealm = {
   },
 };
 
+/**
+ * @param {GradeRequest} req
+ * @param {string} baseUrl
+ */
 async function score(req, baseUrl) {
   // The grader's step order, for the page's time limits (the page has none of the grader's code).
   self.postMessage({ type: "order", steps: scoringOrder(req.cells, req.checks) });
@@ -111,7 +140,12 @@ async function score(req, baseUrl) {
 }
 
 /** The grades of the visible checks, in the lesson's order, from the outcomes the page collected (id → outcome). */
+/**
+ * @param {string} lesson
+ * @param {Record<string, CheckOutcome>} outcomes
+ */
 async function judge(lesson, outcomes) {
+  /** @type {import("../../../build/grading/types.js").CheckGrade[]} */
   const checks = [];
   for (const def of definitionsOf(lesson)) {
     // No quiz key in the browser: a quiz answer is recorded, as in a student release.

@@ -14,7 +14,10 @@ const K = new Uint32Array([
   0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ]);
 
-/** SHA-256 of `bytes` (Uint8Array), as 64 hex digits. */
+/**
+ * SHA-256 of `bytes` (Uint8Array), as 64 hex digits.
+ * @param {Uint8Array} bytes
+ */
 function sha256Hex(bytes) {
   const bitLen = bytes.length * 8;
   const padded = new Uint8Array(((bytes.length + 9 + 63) >> 6) << 6);
@@ -25,7 +28,7 @@ function sha256Hex(bytes) {
   dv.setUint32(padded.length - 4, bitLen >>> 0);
   const h = new Uint32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
   const w = new Uint32Array(64);
-  const rotr = (x, n) => (x >>> n) | (x << (32 - n));
+  const rotr = (/** @type {number} */ x, /** @type {number} */ n) => (x >>> n) | (x << (32 - n));
   for (let off = 0; off < padded.length; off += 64) {
     for (let i = 0; i < 16; i++) w[i] = dv.getUint32(off + i * 4);
     for (let i = 16; i < 64; i++) {
@@ -62,15 +65,27 @@ function sha256Hex(bytes) {
   return [...h].map((x) => x.toString(16).padStart(8, "0")).join("");
 }
 
-const cellText = (c) => (Array.isArray(c.source) ? c.source.join("") : c.source || "");
+/**
+ * A notebook as nbformat JSON, with the fields the browser edition reads.
+ * @typedef {{ cell_type: string, source: string | string[] }} NotebookCell
+ * @typedef {{ cells: NotebookCell[], metadata?: { course?: { generatedHash?: unknown, source?: unknown } } }} NotebookJson
+ */
 
-/** editions/editions.ts's contentHash of a notebook (nbformat JSON). */
+const cellText = (/** @type {NotebookCell} */ c) => (Array.isArray(c.source) ? c.source.join("") : c.source || "");
+
+/**
+ * editions/editions.ts's contentHash of a notebook (nbformat JSON).
+ * @param {NotebookJson} nb
+ */
 function contentHash(nb) {
   const text = nb.cells.map((c) => `${c.cell_type}\u0000${cellText(c)}\u0001`).join("");
   return sha256Hex(new TextEncoder().encode(text)).slice(0, 16);
 }
 
-/** True when a student edition still has exactly the cells it was generated with (editions.ts's isUnedited). */
+/**
+ * True when a student edition still has exactly the cells it was generated with (editions.ts's isUnedited).
+ * @param {NotebookJson} nb
+ */
 function isUnedited(nb) {
   const generated = nb && nb.metadata && nb.metadata.course && nb.metadata.course.generatedHash;
   return typeof generated === "string" && generated === contentHash(nb);

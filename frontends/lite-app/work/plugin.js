@@ -17,10 +17,14 @@ import { zipStore } from "./zip.js";
 
 export const DOWNLOAD_ALL = "course:download-all-work";
 
-/** Every notebook the file browser shows (the student's copies and the site's lessons), path → nbformat JSON. */
+/**
+ * Every notebook the file browser shows (the student's copies and the site's lessons), path → nbformat JSON.
+ * @param {import("@jupyterlab/services").Contents.IManager} contents
+ */
 async function allNotebooks(contents) {
+  /** @type {string[]} */
   const found = [];
-  const walk = async (dir) => {
+  const walk = async (/** @type {string} */ dir) => {
     const listing = await contents.get(dir, { content: true });
     for (const item of listing.content || []) {
       if (item.type === "directory") await walk(item.path);
@@ -36,6 +40,10 @@ async function allNotebooks(contents) {
   return out;
 }
 
+/**
+ * @param {Blob} blob
+ * @param {string} name
+ */
 function saveBlob(blob, name) {
   const url = URL.createObjectURL(blob);
   const a = document.createElement("a");
@@ -47,9 +55,9 @@ function saveBlob(blob, name) {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-const pad = (n) => String(n).padStart(2, "0");
-const day = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-const clock = (d) => `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+const pad = (/** @type {number} */ n) => String(n).padStart(2, "0");
+const day = (/** @type {Date} */ d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+const clock = (/** @type {Date} */ d) => `${pad(d.getHours())}:${pad(d.getMinutes())}`;
 
 function remindMinutes() {
   const fromUrl = Number(new URLSearchParams(window.location.search).get("COURSE_REMIND_MINUTES"));
@@ -58,11 +66,18 @@ function remindMinutes() {
   return fromConfig > 0 ? fromConfig : 30;
 }
 
+/** @type {import("@jupyterlab/application").JupyterFrontEndPlugin<void>} */
 const plugin = {
   id: "nn-training-course:work",
   description: "Keeps the student's work: persistent storage, Download all my work, the last-downloaded note and reminder.",
   autoStart: true,
   optional: [IMainMenu, ICommandPalette, IStatusBar],
+  /**
+   * @param {import("@jupyterlab/application").JupyterFrontEnd} app
+   * @param {import("@jupyterlab/mainmenu").IMainMenu | null} mainMenu
+   * @param {import("@jupyterlab/apputils").ICommandPalette | null} palette
+   * @param {import("@jupyterlab/statusbar").IStatusBar | null} statusBar
+   */
   activate: (app, mainMenu, palette, statusBar) => {
     const storage = PageConfig.getOption("contentsStorageName") || "course";
     const keyDownloaded = `${storage}: last downloaded`;

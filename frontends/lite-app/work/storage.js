@@ -18,13 +18,19 @@
 import localforage from "localforage";
 import { isUnedited, contentHash } from "./hash.js";
 
-const store = (name, storeName) => localforage.createInstance({ name, storeName, version: 1 });
+const store = (/** @type {string} */ name, /** @type {string} */ storeName) => localforage.createInstance({ name, storeName, version: 1 });
 
 /** Copies every item of JupyterLite's default-named storage into `name` (items already there win). Returns the paths copied. */
+/**
+ * @param {string} oldName
+ * @param {string} name
+ * @returns {Promise<string[]>}
+ */
 export async function moveDefaultStorage(oldName, name) {
   if (oldName === name || typeof indexedDB?.databases !== "function") return [];
   const exists = (await indexedDB.databases()).some((d) => d.name === oldName);
   if (!exists) return [];
+  /** @type {string[]} */
   const moved = [];
   for (const storeName of ["files", "checkpoints"]) {
     const from = store(oldName, storeName);
@@ -39,8 +45,13 @@ export async function moveDefaultStorage(oldName, name) {
   return moved.sort();
 }
 
+/**
+ * @param {unknown} item
+ * @returns {import("./hash.js").NotebookJson | null}
+ */
 const notebookOf = (item) => {
-  const c = item?.content;
+  // (The stored item: JupyterLite's contents model, its content an object or the JSON text.)
+  const c = /** @type {{ content?: any } | null | undefined} */ (item)?.content;
   if (c && typeof c === "object" && Array.isArray(c.cells)) return c;
   if (typeof c === "string") {
     try {
@@ -57,6 +68,9 @@ const notebookOf = (item) => {
  * Applies the release rule to every lesson stored in `name` that the site
  * (`baseUrl`, its api/contents/all.json and files/) offers. Returns what
  * happened to each: {path, action: "unchanged" | "updated" | "kept-edited", updateFile?}.
+ * @param {string} name
+ * @param {string} baseUrl
+ * @returns {Promise<{ path: string, action: "unchanged" | "updated" | "kept-edited", updateFile?: string }[]>}
  */
 export async function applyReleaseRule(name, baseUrl) {
   const files = store(name, "files");
@@ -64,9 +78,12 @@ export async function applyReleaseRule(name, baseUrl) {
   const stored = keys.filter((k) => /^[^/]+\.ipynb$/.test(k));
   if (!stored.length) return [];
   // Offline (or the site unreachable): nothing to compare with, nothing is touched.
+  /** @type {(url: string) => Promise<any>} */
   const fetchJson = (url) => fetch(url, { cache: "no-cache" }).then((r) => (r.ok ? r.json() : null), () => null);
   const listing = (await fetchJson(`${baseUrl}api/contents/all.json`)) || { content: [] };
-  const offered = new Set((listing.content || []).filter((f) => f.type === "notebook").map((f) => f.path));
+  /** @type {Set<string>} */
+  const offered = new Set((listing.content || []).filter((/** @type {{ type: string }} */ f) => f.type === "notebook").map((/** @type {{ path: string }} */ f) => f.path));
+  /** @type {{ path: string, action: "unchanged" | "updated" | "kept-edited", updateFile?: string }[]} */
   const outcomes = [];
   for (const path of stored.filter((p) => offered.has(p))) {
     const mine = notebookOf(await files.getItem(path));

@@ -14,14 +14,20 @@ const CRC_TABLE = (() => {
   return t;
 })();
 
-/** CRC-32 (the zip format's, IEEE 802.3) of `bytes`. */
+/**
+ * CRC-32 (the zip format's, IEEE 802.3) of `bytes`.
+ * @param {Uint8Array} bytes
+ */
 function crc32(bytes) {
   let c = 0xffffffff;
   for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
 }
 
-/** MS-DOS time and date of `d` (local time, 2-second resolution, years 1980–2107). */
+/**
+ * MS-DOS time and date of `d` (local time, 2-second resolution, years 1980–2107).
+ * @param {Date} d
+ */
 function dosDateTime(d) {
   const year = Math.min(Math.max(d.getFullYear(), 1980), 2107);
   return {
@@ -33,6 +39,7 @@ function dosDateTime(d) {
 /**
  * The zip file of `files` ({name, data: Uint8Array, date?: Date}; names are
  * paths with "/", UTF-8), as one Uint8Array.
+ * @param {{ name: string, data: Uint8Array, date?: Date }[]} files
  */
 function zipStore(files) {
   const enc = new TextEncoder();
@@ -42,18 +49,19 @@ function zipStore(files) {
   const out = new Uint8Array(size);
   const view = new DataView(out.buffer);
   let p = 0;
-  const u16 = (v) => {
+  const u16 = (/** @type {number} */ v) => {
     view.setUint16(p, v, true);
     p += 2;
   };
-  const u32 = (v) => {
+  const u32 = (/** @type {number} */ v) => {
     view.setUint32(p, v >>> 0, true);
     p += 4;
   };
-  const bytes = (b) => {
+  const bytes = (/** @type {Uint8Array} */ b) => {
     out.set(b, p);
     p += b.length;
   };
+  /** @type {number[]} */
   const offsets = [];
   for (const e of entries) {
     offsets.push(p);
