@@ -161,9 +161,11 @@ def main() -> int:
         compiles each cell against the declarations of the cells before it, so
         a declaring probe after the setup cell changed what every later cell is
         compiled against, and the kernel's cell cache, filled from the
-        notebooks themselves (npm test's warm), then held none of them."""
-        cell = nbformat.v4.new_code_cell(
-            f'console.log("__probe__" + JSON.stringify((await import("@tensorflow/tfjs")).memory())); // {name}')
+        notebooks themselves (npm test's warm), then held none of them. Its
+        source is in probe-cells.json, which npm test's warm reads too
+        (kernel/jupyter.ts withProbes), so the probes are compiled there."""
+        probes_file = pathlib.Path(__file__).resolve().parent / "probe-cells.json"
+        cell = nbformat.v4.new_code_cell(json.loads(probes_file.read_text())[name])
         nb.cells.append(cell)  # nbclient stores the executed cell at its index
         try:
             client.execute_cell(cell, len(nb.cells) - 1)

@@ -21,7 +21,7 @@ import { isRelease } from "../editions/release-manifest";
 import { spawn } from "child_process";
 import { run } from "node:test";
 import { spec } from "node:test/reporters";
-import { CHROMIUM, ensureChromium, ensureLabServer, findTestPython, installInstructions, installJupyter, findJupyter, jupyterEnv, probeAll, startCellCacheWarm, warmKernelCaches, writeKernelSpec, ROOT } from "./jupyter";
+import { CHROMIUM, ensureChromium, ensureLabServer, findTestPython, installInstructions, installJupyter, findJupyter, jupyterEnv, probeAll, startCellCacheWarm, warmKernelCaches, withProbes, writeKernelSpec, ROOT } from "./jupyter";
 import { studentEdition } from "../editions/editions";
 import { codeSources, readNotebook } from "../editions/notebook";
 import { lessonSlugs } from "../lib/lessons";
@@ -247,7 +247,9 @@ async function main(): Promise<number> {
     }
   }
   // Started before the sites are built, and awaited before the first test file starts (see warmCells).
-  const warming = warmCells(lessonCells(warmedLessons(files, lessonSlugs())));
+  // As the front ends run them, and as the tests' notebook runner does (with its probe cells).
+  const lessons = lessonCells(warmedLessons(files, lessonSlugs()));
+  const warming = warmCells([...lessons, ...lessons.map(withProbes)]);
   // The course's JupyterLab is built only where `npm start -- --lab` serves it (JupyterLab itself not installed).
   const jobs = siteJobs(files).filter((j) => j !== "lab" || findJupyter(infos, "lab")?.app === "course-lab");
   const [failedSites] = await Promise.all([buildSites(jobs), warming]);

@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { writeNotebook, toSource } from "../../editions/notebook";
 import { OUT, leakedTensors, runNotebook, type NotebookRun } from "../helpers/notebooks";
-import { warmCellCache } from "../../setup/jupyter";
+import { warmCellCache, withProbes } from "../../setup/jupyter";
 
 const FILE = path.join(OUT, `keep-going-${process.pid}.ipynb`);
 
@@ -53,17 +53,19 @@ describe("run_notebook.py --probe", () => {
         metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } },
         cells: sources.map((code, i) => ({ cell_type: "code" as const, id: `p${i}`, metadata: {}, execution_count: null, outputs: [], source: toSource(code) })),
       });
-      // The notebook's cells compiled as npm test's warm compiles them, into a cache of this test's own, which the kernel then uses.
-      const warmed = warmCellCache([sources], cache);
-      assert.equal(warmed?.written, 3);
+      // The notebook's cells compiled as npm test's warm compiles them (with the runner's probe cells), into a cache of
+      // this test's own, which the kernel then uses.
+      const warmed = warmCellCache([withProbes(sources)], cache);
+      assert.equal(warmed?.written, 3 + 2);
       process.env.COURSE_CELL_CACHE_DIR = cache;
       const run = runNotebook(file, { cellTimeout: 60 });
       assert.deepEqual(run.cells.map((c) => c.status), ["ok", "ok", "ok"]);
       assert.equal(run.cells[2]?.stdout, "2\n");
       assert.equal(run.probes?.afterSetup?.numTensors, 1, "the setup cell's tensor, seen by the probe");
       assert.equal(leakedTensors(run), 2, "the two tensors made after the setup cell and never disposed");
-      // The kernel found the three cells the warm compiled: only the two probe cells were compiled (a probe that
-      // declared a name would have changed the declarations the cells after it are compiled against).
+      // The kernel found every cell it ran, the probes too, where the warm put them: it compiled nothing (a probe other
+      // than withProbes's, or one that declared a name, changing what the cells after it are compiled against, would
+      // have been compiled, and written).
       assert.equal(fs.readdirSync(cache).length, 3 + 2);
     } finally {
       if (saved === undefined) delete process.env.COURSE_CELL_CACHE_DIR;
