@@ -137,6 +137,20 @@ export function startCellCacheWarm(notebooks: string[][], cwd = path.join(ROOT, 
   }
 }
 
+/**
+ * A notebook's code cells as kernel/run_notebook.py's `--probe` runs them
+ * (every test run does): its probe cells (kernel/probe-cells.json) after the
+ * first cell and at the end. A warm of these compiles the probes too, so a
+ * test's kernel finds every cell it runs in the cell cache and builds no
+ * TypeScript program at all. (The probes declare nothing: the notebook's own
+ * cells keep the keys they have without them.)
+ */
+export function withProbes(cells: readonly string[]): string[] {
+  const probes = JSON.parse(fs.readFileSync(path.join(ROOT, "kernel", "probe-cells.json"), "utf8")) as { afterSetup: string; atEnd: string };
+  if (cells.length === 0) return [];
+  return [cells[0] as string, probes.afterSetup, ...cells.slice(1), probes.atEnd];
+}
+
 /** The environment Jupyter must run with to find the course kernel first. */
 export function jupyterEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const rest = base.JUPYTER_PATH ? [base.JUPYTER_PATH] : [];

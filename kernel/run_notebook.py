@@ -155,9 +155,17 @@ def main() -> int:
     first_code = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"), None)
 
     def probe(name):
-        """tf.memory() in the kernel, via an extra cell that is not part of the notebook."""
-        cell = nbformat.v4.new_code_cell(
-            f'import * as courseProbe_{name} from "@tensorflow/tfjs";\nconsole.log("__probe__" + JSON.stringify(courseProbe_{name}.memory()));')
+        """tf.memory() in the kernel, via an extra cell that is not part of the notebook.
+
+        The cell declares nothing (a dynamic import, no top-level name): tslab
+        compiles each cell against the declarations of the cells before it, so
+        a declaring probe after the setup cell changed what every later cell is
+        compiled against, and the kernel's cell cache, filled from the
+        notebooks themselves (npm test's warm), then held none of them. Its
+        source is in probe-cells.json, which npm test's warm reads too
+        (kernel/jupyter.ts withProbes), so the probes are compiled there."""
+        probes_file = pathlib.Path(__file__).resolve().parent / "probe-cells.json"
+        cell = nbformat.v4.new_code_cell(json.loads(probes_file.read_text())[name])
         nb.cells.append(cell)  # nbclient stores the executed cell at its index
         try:
             client.execute_cell(cell, len(nb.cells) - 1)

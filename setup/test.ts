@@ -21,7 +21,7 @@ import { isRelease } from "../editions/release-manifest";
 import { spawn } from "child_process";
 import { run } from "node:test";
 import { spec } from "node:test/reporters";
-import { CHROMIUM, ensureChromium, ensureLabServer, findTestPython, installInstructions, installJupyter, findJupyter, jupyterEnv, probeAll, startCellCacheWarm, warmKernelCaches, writeKernelSpec, ROOT } from "./jupyter";
+import { CHROMIUM, ensureChromium, ensureLabServer, findTestPython, installInstructions, installJupyter, findJupyter, jupyterEnv, probeAll, startCellCacheWarm, warmKernelCaches, withProbes, writeKernelSpec, ROOT } from "./jupyter";
 import { studentEdition } from "../editions/editions";
 import { codeSources, readNotebook } from "../editions/notebook";
 import { lessonSlugs } from "../lib/lessons";
@@ -156,6 +156,56 @@ function buildSites(jobs: readonly SiteJob[]): Promise<{ job: SiteJob; output: s
   return Promise.all(jobs.map(one)).then((r) => r.filter((f): f is { job: SiteJob; output: string } => f !== null));
 }
 
+/**
+ * The lessons whose notebooks the selected test files run in the course's tslab
+ * kernels, which compile their cells through the course's cell cache: a
+ * lesson's own test file (its solution, student and wrong editions), and the
+ * browser front ends' (JupyterLab runs every lesson, the classic Notebook the
+ * first two). The whole suite selects both, so every lesson. (The grader's
+ * kernels read a cache of their own, grading/warming.ts.)
+ */
+export function warmedLessons(files: readonly string[], slugs: readonly string[]): string[] {
+  const posix = files.map((f) => f.split(path.sep).join("/"));
+  if (posix.some((f) => f.endsWith("/browser/front-ends.test.js"))) return [...slugs];
+  return slugs.filter((slug) => posix.some((f) => f.endsWith(`/lessons/${slug}.test.js`)));
+}
+
+/** Longest wait for the cell cache's warm before the test files start anyway (a kernel compiles what is missing). */
+const CELL_WARM_WAIT_MS = 5 * 60_000;
+
+/**
+ * Fills the kernel's cell cache with these notebooks' cells (one process, one
+ * TypeScript program for all: kernel/kernel.js --warm-cells), and resolves when
+ * it is done, or after CELL_WARM_WAIT_MS (the warm is then stopped). Never
+ * fails: a cell not cached is only compiled by the kernel that runs it.
+ *
+ * Awaited before the test files start, not run beside them: a kernel compiles a
+ * cell the warm has not reached yet itself, so a warm running beside the first
+ * files did all their compiling a second time (measured on a fresh clone:
+ * lesson 05's file 20.8 s of CPU beside the warm, 19.6 s alone; the warm 20.4 s
+ * beside it, 18.7 s alone). Done first, it builds one program where each
+ * kernel would build its own: lesson 05's file then took ~10 s of CPU, and the
+ * warm of every lesson and student edition costs about what two lessons'
+ * kernels compile. It runs while the browser tests' sites are built.
+ */
+export function warmCells(notebooks: string[][]): Promise<void> {
+  if (notebooks.length === 0) return Promise.resolve();
+  const child = startCellCacheWarm(notebooks);
+  if (!child) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill();
+      resolve();
+    }, CELL_WARM_WAIT_MS);
+    const done = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    child.on("close", done);
+    child.on("error", done);
+  });
+}
+
 async function main(): Promise<number> {
   // Probing runs each candidate Python once; reused below unless an install changes what is there.
   let infos = probeAll();
@@ -174,8 +224,6 @@ async function main(): Promise<number> {
   writeKernelSpec();
   warmKernelCaches();
   const filters = process.argv.slice(2);
-  // Whole runs only: a filtered run starts few kernels, and finds most cells cached anyway.
-  const warming = filters.length === 0 ? startCellCacheWarm(lessonCells()) : null;
   // Filters match the path inside build/ (test/lessons/01-…), not the checkout's own folder name.
   const build = path.join(ROOT, "build");
   const inBuild = testFiles(path.join(build, "test")).map((f) => path.relative(build, f));
@@ -198,15 +246,19 @@ async function main(): Promise<number> {
       return 1;
     }
   }
+  // Started before the sites are built, and awaited before the first test file starts (see warmCells).
+  // As the front ends run them, and as the tests' notebook runner does (with its probe cells).
+  const lessons = lessonCells(warmedLessons(files, lessonSlugs()));
+  const warming = warmCells([...lessons, ...lessons.map(withProbes)]);
   // The course's JupyterLab is built only where `npm start -- --lab` serves it (JupyterLab itself not installed).
   const jobs = siteJobs(files).filter((j) => j !== "lab" || findJupyter(infos, "lab")?.app === "course-lab");
-  for (const f of await buildSites(jobs)) console.log(`⚠ building the ${f.job === "lite" ? "browser edition's sites" : "course's JupyterLab"} for the browser tests failed; the tests that serve it will build it again:\n${f.output}`);
+  const [failedSites] = await Promise.all([buildSites(jobs), warming]);
+  for (const f of failedSites) console.log(`⚠ building the ${f.job === "lite" ? "browser edition's sites" : "course's JupyterLab"} for the browser tests failed; the tests that serve it will build it again:\n${f.output}`);
   // The test files (run in child processes) inherit this environment and folder.
   Object.assign(process.env, jupyterEnv(), { COURSE_TEST_PYTHON: python });
   process.chdir(ROOT);
   const timings = new Map<string, number>();
   const ok = await runTestFiles(files, concurrency(), timings);
-  warming?.kill();
   const slowest = slowestFirst(timings, path.join(build, "test"));
   console.log(`\n${timingTable(slowest, 12)}`);
   fs.mkdirSync(path.join(ROOT, ".test-out"), { recursive: true });
@@ -215,14 +267,15 @@ async function main(): Promise<number> {
 }
 
 /**
- * The code cells of every lesson (the registry, lib/lessons.ts) and of its
- * student edition, the lessons the slowest test files run first (SLOWEST_FIRST:
- * 05, then 01 for grading) leading; what the tests' kernels compile (startCellCacheWarm).
+ * The code cells of the given lessons (default: every lesson of the registry,
+ * lib/lessons.ts) and of their student editions, the lessons the slowest test
+ * files run first (SLOWEST_FIRST: 05, then 01 for grading) leading; what the
+ * tests' kernels compile (warmCells).
  */
-export function lessonCells(): string[][] {
+export function lessonCells(slugs: readonly string[] = lessonSlugs()): string[][] {
   const first = (slug: string): number => (slug.startsWith("05-") ? 0 : slug.startsWith("01-") ? 1 : 2);
   const cells: string[][] = [];
-  for (const slug of [...lessonSlugs()].sort((a, b) => first(a) - first(b))) {
+  for (const slug of [...slugs].sort((a, b) => first(a) - first(b))) {
     try {
       const nb = readNotebook(path.join(ROOT, "notebooks", `${slug}.ipynb`));
       cells.push(codeSources(nb), codeSources(studentEdition(nb, `notebooks/${slug}.ipynb`)));

@@ -320,7 +320,9 @@ describe("kernel speed-ups", () => {
     assert.equal(report.codeCacheHits + report.codeCacheWritten, 8, "TypeScript's compiler and TensorFlow.js were loaded through the code cache");
     assert.ok(report.digitCache);
     assert.equal(report.digitPixels, 400);
-    const again = runKernelWarm();
+    // npm test's preparation (warmKernelCaches) wrote the cache before this file started, so this process was
+    // already a second one and used it; only when it had to write the cache is another process started to use it.
+    const again = report.codeCacheWritten === 0 ? report : runKernelWarm();
     assert.deepEqual({ hits: again.codeCacheHits, written: again.codeCacheWritten }, { hits: 8, written: 0 }, "the second process uses the cache the first wrote");
     assert.ok(fs.existsSync(speedups.kernelCodeCacheFile(ROOT)), "the cache is where a kernel started with the kernel spec's flags looks for it");
   });
