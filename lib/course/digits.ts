@@ -11,7 +11,7 @@ import * as path from "path";
 import { courseRoot } from "../runtime/paths";
 
 /** Examples X (m×400, row-major 20×20 images, values in [0, 1]) and labels y. */
-export interface DigitData {
+interface DigitData {
   X: number[][];
   y: number[];
 }
@@ -89,7 +89,7 @@ function mnistDigits(): MnistDigit[] {
  * very same numbers). 10,000 × 400 × 2 bytes = 8 MB, against ~60 MB of
  * JavaScript arrays (and a 140 MB peak while parsing) for the package's JSON.
  */
-export interface ResampledDigits {
+interface ResampledDigits {
   counts: number[];
   starts: number[];
   pixels: Uint16Array;
@@ -191,7 +191,7 @@ function resampledDigits(): ResampledDigits {
 }
 
 /** Options of `loadDigits`. */
-export interface DigitOptions {
+interface DigitOptions {
   /** Which digits, in output order (default 0–9). */
   digits?: number[];
   /** How many examples of each digit. */

@@ -8,14 +8,14 @@
 import { createRng } from "../runtime/rng";
 
 /** A one-feature regression set: X is m×1, y is m×1 (the shapes `fit` takes). */
-export interface RegressionSet {
+interface RegressionSet {
   X: number[][];
   y: number[][];
 }
 
 /** Default sizes and seeds, shared with the oracle. */
-export const HOUSES = { m: 80, seed: 31 } as const;
-export const WEATHER = { m: 80, seed: 32 } as const;
+const HOUSES = { m: 80, seed: 31 } as const;
+const WEATHER = { m: 80, seed: 32 } as const;
 
 /**
  * House size in 100 m² (0.5 to 3) → price in units of 100 000: roughly linear

@@ -13,13 +13,13 @@ function seconds(ms: number): string {
 }
 
 /** One epoch's logs, as kept by the progress callback. */
-export interface EpochLog {
+interface EpochLog {
   epoch: number;
   logs: Record<string, number>;
 }
 
 /** A tfjs callback that shows progress in place and keeps every epoch's logs. */
-export class Progress extends tf.Callback {
+class Progress extends tf.Callback {
   /** Every epoch's logs (e.g. for a loss-per-epoch figure). */
   readonly history: EpochLog[] = [];
   private start = 0;

@@ -20,7 +20,7 @@ function courseEnv() {
   return env;
 }
 
-export class TypeScriptKernel extends BaseKernel {
+class TypeScriptKernel extends BaseKernel {
   constructor(options) {
     super(options);
     this._calls = new Map();
