@@ -29,6 +29,7 @@ const ALLOWED: Record<string, string> = {
   "frontends/lite-app/kernel/tslab.js:*": "tslab's display API in the browser kernel: build.js resolves the library's `require(\"tslab\")` (lib/runtime/display.ts) to this file",
   "frontends/lite-app/kernel/globals.js:*": "Node's globals in the browser kernel: build.js injects this file's names (esbuild `inject`) into every module",
   "frontends/lite-app/kernel/root.js:*": "lib/runtime/root.js in the browser kernel: build.js resolves build/lib/runtime's `require(\"./root\")` to this file, which has its names",
+  "lib/checks/index.ts:callStudent": "the authoring API: docs/authoring.md tells a new lesson's own CheckDefinition to call the student's code through it, imported from ../checks as the lesson template imports",
   "lib/lessons/*.ts:LESSON": "the lesson's slug, one of the names every lesson module has (tools/templates/lesson-module.ts.tmpl); test/setup/kernel-rebuild.test.ts's notebook prints lab.LESSON",
   "lib/lessons/*.ts:plot": "the course-wide notebook toolbox every lesson offers as lab.* (README), for a student's own cells even where the notebook's cells do not call it",
   "lib/lessons/*.ts:linspace": "the course-wide notebook toolbox every lesson offers as lab.* (README), for a student's own cells even where the notebook's cells do not call it",
