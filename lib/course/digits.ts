@@ -11,7 +11,7 @@ import * as path from "path";
 import { courseRoot } from "../runtime/paths";
 
 /** Examples X (m×400, row-major 20×20 images, values in [0, 1]) and labels y. */
-interface DigitData {
+export interface DigitData {
   X: number[][];
   y: number[];
 }

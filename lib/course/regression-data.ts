@@ -8,7 +8,7 @@
 import { createRng } from "../runtime/rng";
 
 /** A one-feature regression set: X is m×1, y is m×1 (the shapes `fit` takes). */
-interface RegressionSet {
+export interface RegressionSet {
   X: number[][];
   y: number[][];
 }

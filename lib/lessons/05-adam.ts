@@ -164,7 +164,7 @@ export function bowlGradient(w: readonly number[]): number[] {
 export const BOWL_START: readonly number[] = [-9, 1.5];
 
 /** A run of an optimiser: the weights after every step (starting point first) and the cost after every step. */
-interface Run {
+export interface Run {
   path: number[][];
   costs: number[];
 }

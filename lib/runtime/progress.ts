@@ -19,7 +19,7 @@ interface EpochLog {
 }
 
 /** A tfjs callback that shows progress in place and keeps every epoch's logs. */
-class Progress extends tf.Callback {
+export class Progress extends tf.Callback {
   /** Every epoch's logs (e.g. for a loss-per-epoch figure). */
   readonly history: EpochLog[] = [];
   private start = 0;

@@ -4,8 +4,9 @@
  * course's sources export (lib/, grading/, tools/, setup/, kernel/, editions/,
  * bench/, frontends/*.ts, frontends/lite-app's own JavaScript, test/helpers/)
  * and looks for a use in another file, with one TypeScript Program over every
- * file that can use one (the sources, the tests, kernel/kernel-types/, and each
- * notebook's code cells) resolving each import, require, re-export and
+ * file that can use one (the sources, the tests, kernel/kernel-types/, each
+ * notebook's code cells and the `lab.name`s its text tells students to type,
+ * and tools/new-lesson's templates) resolving each import, require, re-export and
  * `module.x` access to the export it names. A path into build/ (a notebook's
  * `../build/lib/lessons/NN-slug`, a kernel hook's or a browser bundle's
  * require) is read as the source it is compiled from. What counts as a use and
@@ -154,7 +155,7 @@ function unusedExports(root: string, allowed: Record<string, string> = ALLOWED):
     const file = path.join(root, "tools", "templates", name);
     if (isRegularFile(file)) virtual.set(path.join(root, dir, `${name}.ts`), fs.readFileSync(file, "utf8"));
   }
-  const options: ts.CompilerOptions = { allowJs: true, checkJs: false, noEmit: true, noLib: true, types: [], target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, skipLibCheck: true };
+  const options: ts.CompilerOptions = { allowJs: true, checkJs: false, noEmit: true, lib: ["lib.es2022.d.ts"], types: [], target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, skipLibCheck: true };
   const host = ts.createCompilerHost(options);
   const exists = (f: string): boolean => virtual.has(f) || isRegularFile(f);
   const getSourceFile = host.getSourceFile.bind(host);
@@ -289,6 +290,42 @@ function unusedExports(root: string, allowed: Record<string, string> = ALLOWED):
     visit(sf);
   }
 
+  /**
+   * tslab compiles each cell with declarations: a cell's top-level name whose
+   * type is inferred (`const digits = lab.loadBinaryDigits()`) needs every named
+   * type in that type exported from its module, or the cell fails ("has or is
+   * using name 'DigitData' … but cannot be named"). Those types are used.
+   */
+  const seen = new Set<ts.Type>();
+  const needType = (t: ts.Type, at: ts.Node, from: ts.SourceFile, depth = 0): void => {
+    if (depth > 8 || seen.has(t)) return;
+    seen.add(t);
+    const named = t.aliasSymbol ?? (t.getSymbol()?.flags && t.getSymbol()!.flags & (ts.SymbolFlags.Interface | ts.SymbolFlags.Class | ts.SymbolFlags.Enum) ? t.getSymbol() : undefined);
+    if (named) credit(named, from);
+    for (const a of t.aliasTypeArguments ?? []) needType(a, at, from, depth + 1);
+    if (t.isUnionOrIntersection()) for (const u of t.types) needType(u, at, from, depth + 1);
+    if (!(t.flags & ts.TypeFlags.Object)) return;
+    if ((t as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference) for (const a of checker.getTypeArguments(t as ts.TypeReference)) needType(a, at, from, depth + 1);
+    if (named) return; // a named type is written by its name
+    for (const p of t.getProperties()) needType(checker.getTypeOfSymbolAtLocation(p, at), at, from, depth + 1);
+    for (const sig of [...t.getCallSignatures(), ...t.getConstructSignatures()]) {
+      needType(sig.getReturnType(), at, from, depth + 1);
+      for (const p of sig.getParameters()) needType(checker.getTypeOfSymbolAtLocation(p, at), at, from, depth + 1);
+    }
+  };
+  for (const sf of program.getSourceFiles()) {
+    if (!sf.fileName.endsWith(".ipynb.cells.ts")) continue;
+    for (const st of sf.statements) {
+      const decls = ts.isVariableStatement(st) ? st.declarationList.declarations.filter((d) => !d.type) : ts.isFunctionDeclaration(st) && !st.type ? [st] : [];
+      for (const d of decls) {
+        if (ts.isFunctionDeclaration(d)) {
+          const sig = checker.getSignatureFromDeclaration(d);
+          if (sig) needType(sig.getReturnType(), d, sf);
+        } else needType(checker.getTypeAtLocation(d.name), d, sf);
+      }
+    }
+  }
+
   const unused: string[] = [];
   for (const file of checked) {
     const sf = program.getSourceFile(file);
@@ -322,17 +359,18 @@ function notebook(cells: { code?: string; markdown?: string }[]): string {
 }
 
 describe("unused exports", () => {
-  it("counts uses from tests, notebooks' cells and text, build/ requires, typed requires and CommonJS, and reports the rest", (t) => {
+  it("counts uses from tests, notebooks' cells, text and inferred types, build/ requires, typed requires and CommonJS, and reports the rest", (t) => {
     const root = scratchCourse({
       "lib/a.ts": "export function byTest(): number { return helper(); }\nexport function helper(): number { return 1; }\nexport type Shape = { n: number };\n",
-      "lib/lessons/01-x.ts": 'export { fromCell, fromText } from "../b";\nexport const notInNotebook = 0;\n',
+      "lib/lessons/01-x.ts": 'export { fromCell, fromText } from "../b";\nexport { makeRows } from "../e";\nexport const notInNotebook = 0;\n',
+      "lib/e.ts": "export interface Rows { X: number[][] }\nexport function makeRows(): Rows { return { X: [] }; }\n",
       "lib/b.ts": "export const fromCell = 1;\nexport const fromText = 2;\n",
       "lib/c.js": "function byHook() {}\nfunction cjsUnused() {}\nmodule.exports = { byHook, cjsUnused };\n",
       "lib/d.ts": "export function typedRequire(): void {}\nexport function dUnused(): void {}\n",
       "kernel/hook.js": 'const { byHook } = require("../build/lib/c.js");\nbyHook();\n',
       "grading/w.ts": 'const d = require("../lib/d") as typeof import("../lib/d");\nd.typedRequire();\n',
       "test/a.test.ts": 'import { byTest, type Shape } from "../lib/a";\nconst s: Shape = { n: byTest() };\nconsole.log(s);\n',
-      "notebooks/01-x.ipynb": notebook([{ code: 'import * as lab from "../build/lib/lessons/01-x";\nconsole.log(lab.fromCell);\n' }, { markdown: "When a check fails, try `lab.fromText`." }]),
+      "notebooks/01-x.ipynb": notebook([{ code: 'import * as lab from "../build/lib/lessons/01-x";\nconsole.log(lab.fromCell);\nconst rows = [{ data: lab.makeRows() }];\n' }, { markdown: "When a check fails, try `lab.fromText`." }]),
     });
     t.after(() => fs.rmSync(root, { recursive: true, force: true }));
     assert.deepEqual(unusedExports(root, {}), ["lib/a.ts:helper", "lib/c.js:cjsUnused", "lib/d.ts:dUnused", "lib/lessons/01-x.ts:notInNotebook"]);
