@@ -157,7 +157,7 @@ function printLite(lite: LiteFigures, tslab: NotebookFigures[]): void {
 const BENCH_USAGE = "npm run bench -- [--epochs N] [--json FILE] [--training-only | --lite] [--no-training] [--no-notebooks] [--no-lite]   (class grading: npm run bench -- --grading …)";
 
 /** Which parts of the benchmark run, and where the figures go. */
-export interface BenchArgs {
+interface BenchArgs {
   epochs: number;
   training: boolean;
   notebooks: boolean;

@@ -159,7 +159,7 @@ function mergeSeconds(shards: string[], n: number, scratch: string): number {
 const BENCH_GRADING_USAGE = "npm run bench -- --grading [--class N] [--jobs N] [--check-timeout S] [--cell-timeout S] [--scores-only] [--shards] [--json FILE]";
 
 /** What the grading benchmark was asked for. */
-export interface BenchGradingArgs {
+interface BenchGradingArgs {
   n: number;
   jobs: number;
   checkTimeout?: number;
@@ -197,7 +197,7 @@ export function parseBenchGradingArgs(argv: readonly string[]): BenchGradingArgs
 }
 
 /** Runs the grading benchmark; returns its figures. */
-export async function benchGrading(args: BenchGradingArgs): Promise<Record<string, unknown>> {
+async function benchGrading(args: BenchGradingArgs): Promise<Record<string, unknown>> {
   const { n, jobs } = args;
   const opts: GradeOptions = { ...DEFAULT_GRADE_OPTIONS, checkTimeout: args.checkTimeout ?? DEFAULT_GRADE_OPTIONS.checkTimeout, cellTimeout: args.cellTimeout ?? DEFAULT_GRADE_OPTIONS.cellTimeout, execute: false };
   const dir = path.join(ROOT, ".test-out", `bench-class-${n}`);

@@ -30,13 +30,13 @@ import { buildLite, LITE_APP, LITE_OUT } from "../frontends/lite";
 import { closeNotebook, launchChromium, openApp, openNotebook, runAll, runFirstCodeCell, runSummary, CHROMIUM } from "../frontends/lite-browser";
 import { measureLoopInterrupt } from "../frontends/lite-interrupt-browser";
 
-export interface Downloaded {
+interface Downloaded {
   requests: number;
   bytes: number;
   gzipBytes: number;
 }
 
-export interface LiteNotebookFigures {
+interface LiteNotebookFigures {
   notebook: string;
   kernelStartSeconds: number;
   runAllSeconds: number;

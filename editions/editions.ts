@@ -24,7 +24,7 @@ export { declaredFunction };
 const ANSWER_LINE = /^(\s*)(const|let|var)\s+(quiz[A-Z][\w$]*)\s*=[^;]*;\s*$/;
 
 /** The student's line in place of a quiz answer: the placeholder, which the check reports as not completed. */
-export function answerStubLine(indent: string, keyword: string, name: string): string {
+function answerStubLine(indent: string, keyword: string, name: string): string {
   return `${indent}${keyword} ${name} = ${JSON.stringify(QUIZ_PLACEHOLDER)};`;
 }
 
@@ -75,7 +75,7 @@ export function contentHash(nb: Notebook): string {
 }
 
 /** Where the student's notebooks live: student/ in the course, notebooks/ in a student release. */
-export type StudentFolder = "student" | "notebooks";
+type StudentFolder = "student" | "notebooks";
 
 /**
  * Where a student edition is used, which only its closing cell depends on:
@@ -83,13 +83,13 @@ export type StudentFolder = "student" | "notebooks";
  * or the browser edition (`npm run lite`: File → Download, then validate).
  */
 export type EditionPlace = StudentFolder | "browser";
-export const EDITION_PLACES: readonly EditionPlace[] = ["student", "notebooks", "browser"];
+const EDITION_PLACES: readonly EditionPlace[] = ["student", "notebooks", "browser"];
 
 /** The id of the closing cell that says how to validate before submitting. */
 export const VALIDATE_CELL_ID = "course-validate-before-submitting";
 
 /** The student edition's closing markdown cell: how to check, before submitting, that the grader agrees. */
-export function validateCell(notebookName: string, place: EditionPlace): Cell {
+function validateCell(notebookName: string, place: EditionPlace): Cell {
   if (place === "browser") return browserValidateCell(notebookName);
   const file = `${place}/${notebookName}`;
   return {

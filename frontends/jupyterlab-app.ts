@@ -14,7 +14,7 @@ import * as path from "path";
 import { ROOT } from "../lib/runtime/paths";
 import { npmCiIfLockChanged, runStep } from "./npm-app";
 
-export const LAB_APP = path.join(ROOT, "frontends", "jupyterlab-app");
+const LAB_APP = path.join(ROOT, "frontends", "jupyterlab-app");
 const build = (dir: string): string => path.join(dir, "build");
 const stampFile = (dir: string): string => path.join(build(dir), ".course-stamp");
 /** What the front end is built from; a change to any of them means a rebuild. */
@@ -37,7 +37,7 @@ export function labAppIsBuilt(dir = LAB_APP): boolean {
   return fs.existsSync(path.join(build(dir), "bundle.js")) && fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8").trim() === labAppSourceHash(dir);
 }
 
-export interface LabBuild {
+interface LabBuild {
   ok: boolean;
   /** What was done, or what failed and what to do about it. */
   message: string;

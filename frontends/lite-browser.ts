@@ -11,7 +11,7 @@ import { CHROMIUM } from "./chromium";
 /** Chromium to use: COURSE_CHROMIUM, else Debian's. */
 export { CHROMIUM };
 /** Without the background-networking flags Chromium keeps dialling Google's hosts, which an offline machine refuses. */
-export const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"];
+const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"];
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });

@@ -8,7 +8,7 @@ import type { Page } from "playwright-core";
 import { closeNotebook, openNotebook, type LabWindow } from "./lite-browser";
 
 /** What an interrupt did, as read from the page. */
-export interface Interrupted {
+interface Interrupted {
   /** Seconds from Kernel → Interrupt to the interrupted cell's reply. */
   seconds: number;
   /** The interrupted cell's error output's ename, null if it has none. */
@@ -35,7 +35,7 @@ export async function openCells(page: Page, file: string, cells: string[]): Prom
 }
 
 /** What a cell printed: its stdout and stderr, and its error output ("ename: evalue"), if any. */
-export interface CellRun {
+interface CellRun {
   stdout: string;
   stderr: string;
   error: string | null;

@@ -39,7 +39,7 @@ export const LITE_OUT = path.join(ROOT, "dist", "lite");
 const APP_SOURCES = ["package.json", "package-lock.json", "index.js", "build.js", "../jupyterlab-app/extensions.json", "templates/index.html", "kernel/plugin.js", "kernel/worker.js", "kernel/convert.js", "kernel/checker.js", "kernel/checker-worker.js", "kernel/checker-ts.js", "checker-files.js", "kernel/fs.js", "kernel/globals.js", "kernel/root.js", "kernel/tslab.js", "hooks/keep-notebook-metadata.js", "hooks/quiet-console.js", "work/plugin.js", "work/storage.js", "work/zip.js", "work/hash.js", "sw/course-sw.js", "validate/plugin.js", "validate/driver.js", "validate/verdicts.js", "validate/worker-side.js", "validate/bundle.js"];
 const STAMP = ".course-lite-stamp";
 
-export interface LiteOptions {
+interface LiteOptions {
   out: string;
   solutions: boolean;
   /** A site folder (the other edition) whose bundles may be copied when they were built from the same sources. */

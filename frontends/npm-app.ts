@@ -9,7 +9,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 
-export interface StepResult {
+interface StepResult {
   ok: boolean;
   /** The command's last lines of output (and the error, if it could not start). */
   output: string;

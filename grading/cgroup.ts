@@ -32,7 +32,7 @@ import { systemdScopeWorks } from "./systemd-scope";
 /** How sandboxes' memory is limited on this machine. */
 export type MemoryLimitKind = "cgroup-v1" | "cgroup-v2" | "systemd-scope" | "none";
 
-export interface MemoryControl {
+interface MemoryControl {
   kind: MemoryLimitKind;
   /** Why no cgroup of our own could be made (kinds "systemd-scope" and "none"), for people. */
   reason: string | null;
@@ -42,7 +42,7 @@ export interface MemoryControl {
 export const RUN_GROUP_ENV = "COURSE_GRADE_RUN_GROUP";
 
 /** A grading run's group: every sandbox of the run is in it. */
-export class RunGroup {
+class RunGroup {
   private closed = false;
   constructor(readonly name: string, readonly dirs: RunDirs, readonly owner: boolean) {}
   get kind(): "cgroup-v1" | "cgroup-v2" {
@@ -90,7 +90,7 @@ let sandboxCount = 0;
 const liveSandboxes = new Set<SandboxGroup>();
 
 /** What a sandbox's group recorded when it ended. */
-export interface SandboxMemory {
+interface SandboxMemory {
   /** The group hit its memory budget and the kernel killed a process of it. */
   outOfMemory: boolean;
   /** The most memory the sandbox held at once, in bytes (null when the kernel does not record it). */

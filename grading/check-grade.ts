@@ -15,14 +15,14 @@ import type { CheckGrade, HiddenCaseGrade } from "./types";
 const MAX_CATEGORY = 80;
 
 /** A hidden case's category as the feedback shows it: one line of text, at most MAX_CATEGORY characters; else none. */
-export function caseCategory(v: unknown): string | undefined {
+function caseCategory(v: unknown): string | undefined {
   if (typeof v !== "string") return undefined;
   const text = v.replace(/\s+/g, " ").trim();
   return text ? text.slice(0, MAX_CATEGORY) : undefined;
 }
 
 /** What the grade needs of a hidden check's stored cases: each case's category, in order. */
-export interface HiddenCases {
+interface HiddenCases {
   cases: readonly { category?: unknown }[];
 }
 

@@ -24,7 +24,7 @@ import { identifyLesson } from "./submission";
 import { fileProblem, problemOfError, readSubmittedNotebook, type FileProblem, type FileProblemKind } from "./submitted-file";
 
 /** One notebook a student handed in. */
-export interface StudentNotebook {
+interface StudentNotebook {
   file: string;
   /** The lesson it is for; null when it cannot be graded (see problems). */
   lesson: string | null;
@@ -37,14 +37,14 @@ export interface StudentNotebook {
 }
 
 /** A folder inside a student's entry (or a linked entry) that was not opened: nothing in it was graded. */
-export interface UnreadableEntry {
+interface UnreadableEntry {
   /** Its path relative to the class folder. */
   path: string;
   kind: FileProblemKind;
 }
 
 /** One student: an entry of the class folder. */
-export interface Student {
+interface Student {
   id: string;
   /** The file or folder the student's work came from (both, for a duplicate id). */
   sources: string[];
@@ -72,7 +72,7 @@ function skipped(name: string): boolean {
  * A path for a message: relative to the class folder, and shortened in the
  * middle when long (a folder nested to the path limit is 4 kB of names).
  */
-export function shownPath(rel: string, max = 120): string {
+function shownPath(rel: string, max = 120): string {
   const chars = Array.from(rel);
   return chars.length <= max ? rel : `${chars.slice(0, max / 2).join("")}…${chars.slice(-max / 2).join("")}`;
 }

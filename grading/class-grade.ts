@@ -32,7 +32,7 @@ import { itemAnalysis, itemAnalysisCsv } from "./item-analysis";
 const { ensureBuilt } = require(path.join(ROOT, "kernel", "build-lib.js")) as typeof import("../kernel/build-lib");
 
 /** What grading a class did. */
-export interface ClassRun {
+interface ClassRun {
   students: StudentGrades[];
   /** Problems with the folder itself (stray files). */
   problems: string[];
@@ -48,7 +48,7 @@ export interface ClassRun {
 }
 
 /** Where a student's feedback page is, relative to OUT. */
-export function feedbackPath(student: string): string {
+function feedbackPath(student: string): string {
   return `feedback/${feedbackFileName(student)}`;
 }
 
@@ -58,7 +58,7 @@ export function feedbackPath(student: string): string {
  * notebooks for one lesson) and the student's feedback page; each student's own
  * problems; the folder's problems and what this run graded.
  */
-export function gradesJson(run: ClassRun): unknown {
+function gradesJson(run: ClassRun): unknown {
   const entry = (s: StudentGrades, g: NotebookGrade, counts: boolean) => ({
     student: s.student, path: g.path, lesson: g.lesson, score: g.score, maxScore: g.maxScore, checks: g.checks, execution: g.execution ?? null, problems: g.problems,
     counts, feedback: feedbackPath(s.student), fileProblem: g.fileProblem ?? null, unchanged: g.unchanged ?? false,
@@ -78,7 +78,7 @@ export function gradesJson(run: ClassRun): unknown {
 }
 
 /** Console lines saying which notebook counts, for each student with several notebooks for one lesson. */
-export function countsLines(students: StudentGrades[]): string[] {
+function countsLines(students: StudentGrades[]): string[] {
   const lines: string[] = [];
   for (const s of students) {
     const counted = new Set(countedGrades(s));
@@ -101,7 +101,7 @@ export function checkHints(hiddenDir?: string): Record<string, string> {
 }
 
 /** Each check's number of hint tiers, for every lesson (the item analysis counts no tier beyond). */
-export function checkHintLevels(hiddenDir?: string): Record<string, number> {
+function checkHintLevels(hiddenDir?: string): Record<string, number> {
   const out: Record<string, number> = {};
   for (const slug of lessonSlugs()) for (const d of lessonChecks(slug, hiddenDir)) out[d.id] = d.hints.length;
   return out;
@@ -195,7 +195,7 @@ export function mergeShards(dirs: string[], outDir: string, hiddenDir?: string):
  * and the item analysis (`hintLevels`: each check's number of hint tiers). A page that cannot be written is a problem of that student's
  * (listed in grades.json and the summary); every other output is still written.
  */
-export function writeClassReports(run: ClassRun, outDir: string, hints: Record<string, string>, hintLevels: Record<string, number> = {}): void {
+function writeClassReports(run: ClassRun, outDir: string, hints: Record<string, string>, hintLevels: Record<string, number> = {}): void {
   const feedbackDir = path.join(outDir, "feedback");
   fs.mkdirSync(feedbackDir, { recursive: true });
   // Pages of students no longer in the folder would be returned by mistake.

@@ -93,7 +93,7 @@ export interface PoolOptions {
 }
 
 /** What a pool run did. */
-export interface PoolResult {
+interface PoolResult {
   /** One grade per input file, in input order. */
   grades: NotebookGrade[];
   graded: number;

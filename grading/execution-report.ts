@@ -15,7 +15,7 @@
 import type { ExecutionError, ExecutionReport } from "./types";
 
 /** Most problem cells listed per notebook (a --keep-going run may have one per cell). */
-export const MAX_ERRORS = 20;
+const MAX_ERRORS = 20;
 /** Longest first line kept of a cell's error text. */
 export const FIRST_LINE_LIMIT = 200;
 

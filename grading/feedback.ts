@@ -19,7 +19,7 @@ import { countedGrades, type StudentGrades } from "./gradebook";
 import type { CheckGrade, ExecutionReport, NotebookGrade, StopKind } from "./types";
 
 /** The status report.ts draws, from a grade's status (the grader's own statuses are failures to the student). */
-export function checkStatus(c: CheckGrade): CheckResult["status"] {
+function checkStatus(c: CheckGrade): CheckResult["status"] {
   switch (c.status) {
     case "passed":
     case "failed":

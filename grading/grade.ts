@@ -40,7 +40,6 @@ import { errorLine } from "./execution-report";
 import { failedCategoriesText } from "./feedback";
 import { callerPath, parseCommandLine, positiveNumber, runCommand, UsageError } from "../lib/runtime/command-line";
 
-export type { CheckGrade, ExecutionReport, GradeOptions, NotebookGrade } from "./types";
 
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + " ".repeat(n - s.length);
@@ -84,7 +83,7 @@ export async function gradeAll(files: string[], opts: GradeOptions): Promise<Not
 }
 
 /** What the command line asks for: the notebooks (or folders) and the options, every path absolute. */
-export interface GradeArgs {
+interface GradeArgs {
   files: string[];
   json?: string;
   out?: string;

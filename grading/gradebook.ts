@@ -37,7 +37,7 @@ export function countedGrades(s: StudentGrades): NotebookGrade[] {
 }
 
 /** Lessons in course order (unknown ones last, by name). */
-export function lessonOrder(lessons: Iterable<string>): string[] {
+function lessonOrder(lessons: Iterable<string>): string[] {
   const order = lessonSlugs();
   const rank = (l: string): number => (order.includes(l) ? order.indexOf(l) : order.length);
   return [...new Set(lessons)].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
@@ -69,7 +69,7 @@ function csv(rows: (string | number)[][]): string {
 }
 
 /** The gradebook's column with how a lesson's notebook ran top to bottom. */
-export function executionColumn(lesson: string): string {
+function executionColumn(lesson: string): string {
   return `execution ${lesson}`;
 }
 
@@ -109,7 +109,7 @@ export function gradebookCsv(students: StudentGrades[]): string {
 }
 
 /** Canvas's assignment column for a lesson: "Lesson 01 (points)". */
-export function canvasColumn(lesson: string): string {
+function canvasColumn(lesson: string): string {
   const nn = /^(\d+)-/.exec(lesson)?.[1];
   return nn && findLesson(lesson) ? `Lesson ${nn} (points)` : `${lesson} (points)`;
 }
@@ -133,7 +133,7 @@ export function canvasCsv(students: StudentGrades[]): string {
 }
 
 /** Moodle's grade column for a lesson: "Lesson 01" (Moodle's import offers it as a new grade item of that name). */
-export function moodleColumn(lesson: string): string {
+function moodleColumn(lesson: string): string {
   const nn = /^(\d+)-/.exec(lesson)?.[1];
   return nn && findLesson(lesson) ? `Lesson ${nn}` : lesson;
 }

@@ -12,9 +12,9 @@ import { checkHtml, executionHtml, problemsHtml } from "./feedback";
 import { countedGrades } from "./gradebook";
 import type { NotebookGrade } from "./types";
 
-export type GradescopeVisibility = "hidden" | "after_due_date" | "after_published" | "visible";
+type GradescopeVisibility = "hidden" | "after_due_date" | "after_published" | "visible";
 
-export interface GradescopeTest {
+interface GradescopeTest {
   name: string;
   number: string;
   score: number;
@@ -26,7 +26,7 @@ export interface GradescopeTest {
 }
 
 /** Each notebook handed in, as data (Gradescope keeps `extra_data` with the submission; tools read it, not the HTML). */
-export interface GradescopeNotebook {
+interface GradescopeNotebook {
   file: string;
   lesson: string | null;
   score: number;

@@ -18,7 +18,7 @@ import { DEFAULT_GRADE_OPTIONS, type GradeOptions } from "./types";
 import { callerPath, parseCommandLine, runCommand, UsageError } from "../lib/runtime/command-line";
 
 /** The notebooks handed in: names ending in .ipynb directly in the folder (sorted, so the numbering is stable). */
-export function submittedNotebooks(dir: string): string[] {
+function submittedNotebooks(dir: string): string[] {
   return fs.readdirSync(dir).filter((n) => n.toLowerCase().endsWith(".ipynb")).sort().map((n) => path.join(dir, n));
 }
 

@@ -37,7 +37,7 @@ export interface ItemRow {
   hintTiers: Record<string, number>;
 }
 
-export interface ItemAnalysis {
+interface ItemAnalysis {
   format: "course-item-analysis-1";
   denominator: typeof DENOMINATOR;
   rows: ItemRow[];

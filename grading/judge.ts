@@ -17,7 +17,7 @@ function recordedFunction(): never {
 }
 
 /** A case runner that judges the recorded outputs, in order, against the expected values. */
-export function replayRunner(outputs: readonly unknown[]): CaseRunner {
+function replayRunner(outputs: readonly unknown[]): CaseRunner {
   let next = 0;
   return async (name, _fn, args, expected, tolerance, opts = {}) => judgeCase(name, caseInput(args, opts), decodeOutput(outputs[next++]), expected, tolerance, opts.alternatives);
 }

@@ -18,7 +18,7 @@ export interface SandboxLimits {
 }
 
 /** The range of uids sandboxes run as when the grader is root (no account has them). */
-export const SANDBOX_UIDS = { first: 200_000, count: 50_000 } as const;
+const SANDBOX_UIDS = { first: 200_000, count: 50_000 } as const;
 
 /**
  * The uid (and gid) this grader's sandboxes run as when it is root: one of its

@@ -45,7 +45,7 @@ export interface SandboxHandle {
 }
 
 /** A sandboxed child process and its budget's record. */
-export type SandboxedProcess = ChildProcess & { readonly sandbox: SandboxHandle };
+type SandboxedProcess = ChildProcess & { readonly sandbox: SandboxHandle };
 
 /** How often a running sandbox's cgroup is asked whether it hit its budget, ms. */
 const OOM_POLL_MS = 200;
@@ -156,7 +156,7 @@ export class SandboxUnavailableError extends Error {
 }
 
 /** Whether bwrap runs here: `null` when it does, else why not. */
-export function probeSandbox(): string | null {
+function probeSandbox(): string | null {
   const bwrap = bwrapPath();
   if (!fs.existsSync(bwrap)) return `${bwrap} was not found`;
   for (const tool of ["/usr/bin/prlimit", ...(isRoot() ? ["/usr/bin/setpriv"] : [])]) {

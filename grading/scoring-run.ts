@@ -55,7 +55,7 @@ export function compileCell(source: string): string {
  * or null. Only used when the kernel's own verdict could not be had: a
  * transpile sees syntax, not types.
  */
-export function syntaxError(source: string): string | null {
+function syntaxError(source: string): string | null {
   const out = ts.transpileModule(source, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.None }, reportDiagnostics: true });
   const d = out.diagnostics?.find((x) => x.category === ts.DiagnosticCategory.Error);
   if (!d) return null;

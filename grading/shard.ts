@@ -46,7 +46,7 @@ export interface ShardFile {
   run: { graded: number; cached: number; identical: number; gradedFiles: string[]; seconds: number; memory: RunMemory };
 }
 
-export const SHARD_FILE = "shard.json";
+const SHARD_FILE = "shard.json";
 
 export function writeShardFile(outDir: string, file: ShardFile): void {
   fs.writeFileSync(path.join(outDir, SHARD_FILE), JSON.stringify(file) + "\n");

@@ -4,14 +4,13 @@
  * scoring; check cells, markdown and everything else in the submission are
  * ignored, so deleting, reordering or editing them changes nothing.
  */
-import { declaredFunction } from "../editions/editions";
 import type { Notebook } from "../editions/notebook";
 import { lessonSlugs } from "../lib/lessons";
 import { readSubmittedNotebook, type FileProblemKind } from "./submitted-file";
 import { identifyLesson } from "./scoring-plan";
 import type { ExerciseCell } from "./scoring-order";
 
-export { declaredFunctions, identifyLesson, scoringCells, type CompileVerdicts, type ScoringCells } from "./scoring-plan";
+export { declaredFunctions, identifyLesson, type CompileVerdicts, type ScoringCells } from "./scoring-plan";
 
 export { lessonSlugs };
 
@@ -41,4 +40,3 @@ export function readSubmission(file: string, exerciseNames: Record<string, strin
     : { path: file, notebook: nb, lesson: null, problem: "cannot tell which lesson this notebook is (no course metadata, no NN-slug in its name, no graded function defined)" };
 }
 
-export { declaredFunction };

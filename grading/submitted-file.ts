@@ -96,7 +96,7 @@ export function fileProblem(kind: FileProblemKind): FileProblem {
 }
 
 /** The kind of a file that is not a regular file, or null for a regular one. */
-export function nonRegularKind(st: fs.Stats | fs.Dirent): FileProblemKind | null {
+function nonRegularKind(st: fs.Stats | fs.Dirent): FileProblemKind | null {
   if (st.isFile()) return null;
   if (st.isSymbolicLink()) return "symbolic-link";
   if (st.isFIFO()) return "fifo";
@@ -130,7 +130,7 @@ export function problemOfError(err: unknown, name: string): FileProblem {
 }
 
 /** A submitted file: its bytes, or why it was not read. */
-export type SubmittedFile = { ok: true; bytes: Buffer } | { ok: false; problem: FileProblem };
+type SubmittedFile = { ok: true; bytes: Buffer } | { ok: false; problem: FileProblem };
 
 // Absent on platforms without them (Windows); the lstat and fstat checks still hold there.
 const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0) | (fs.constants.O_NOCTTY ?? 0);
@@ -180,7 +180,7 @@ export function readSubmittedFile(file: string, limit: number = MAX_SUBMISSION_B
 }
 
 /** A submitted notebook: parsed, or why not (a file problem, or "malformed" with the parser's position). */
-export type SubmittedNotebook = { ok: true; notebook: Notebook } | { ok: false; kind: FileProblemKind | "malformed"; message: string };
+type SubmittedNotebook = { ok: true; notebook: Notebook } | { ok: false; kind: FileProblemKind | "malformed"; message: string };
 
 /**
  * Reads and parses a submitted notebook. The message of a malformed one says

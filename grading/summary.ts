@@ -17,7 +17,7 @@ import type { ExecutionError, ExecutionNotRun } from "./types";
 import { itemAnalysis, topMistakes } from "./item-analysis";
 
 /** A notebook whose run top to bottom failed or did not happen. */
-export interface ExecutionProblem {
+interface ExecutionProblem {
   student: string;
   /** The notebook's file name. */
   notebook: string;
@@ -31,7 +31,7 @@ export interface ExecutionProblem {
 }
 
 /** Every graded notebook (counted or not) whose execution report shows a problem, students in the given order. */
-export function executionProblems(students: StudentGrades[]): ExecutionProblem[] {
+function executionProblems(students: StudentGrades[]): ExecutionProblem[] {
   return students.flatMap((s) => s.notebooks.filter((g) => hasExecutionProblem(g.execution)).map((g) => {
     const e = g.execution!;
     return { student: s.student, notebook: path.basename(g.path), lesson: g.lesson, ran: e.ran, ...(e.reason ? { reason: e.reason } : {}), errors: e.errors ?? [], aborted: e.aborted ?? 0, summary: executionSummary(e) };
@@ -47,7 +47,7 @@ function executionProblemHtml(p: ExecutionProblem): string {
 }
 
 /** How the class did on one check. */
-export interface ExerciseSummary {
+interface ExerciseSummary {
   id: string;
   lesson: string;
   /** Students whose counted notebook for the lesson has this check. */

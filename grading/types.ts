@@ -8,7 +8,7 @@ import type { CaseResult, CheckStatus, MistakeName } from "../lib/checks";
  * (the graded name was not defined when the check ran: deleted, moved, or its
  * cell failed), "not-graded" (the grading process kept stopping before it).
  */
-export type GradeStatus = CheckStatus | "stopped" | "missing" | "not-graded";
+type GradeStatus = CheckStatus | "stopped" | "missing" | "not-graded";
 
 /** Why the grading process was stopped in a check. */
 export type StopKind = "timeout" | "out-of-memory" | "exit" | "output";

@@ -28,7 +28,7 @@ import { errorLine } from "./execution-report";
 import { callerPath, parseCommandLine, runCommand, UsageError } from "../lib/runtime/command-line";
 
 /** Which edition of its lesson a notebook is. */
-export type EditionStatus = "current" | "other-release" | "unstamped" | "not-a-lesson" | "not-read";
+type EditionStatus = "current" | "other-release" | "unstamped" | "not-a-lesson" | "not-read";
 
 /** One notebook's validation: its grade (visible checks) and its edition. */
 export interface Validation {
@@ -38,7 +38,7 @@ export interface Validation {
 
 /** The grader's limits (as `npm run grade`'s defaults), without hidden checks. */
 /** Validation uses the grader's own limits, so it sees what the grader will see. */
-export const VALIDATE_OPTIONS: GradeOptions = { ...DEFAULT_GRADE_OPTIONS };
+const VALIDATE_OPTIONS: GradeOptions = { ...DEFAULT_GRADE_OPTIONS };
 
 /**
  * The edition hashes that count as current for a lesson: those of the
@@ -104,7 +104,7 @@ function pad(s: string, n: number): string {
 }
 
 /** Prints one notebook's validation. */
-export function printValidation(v: Validation): void {
+function printValidation(v: Validation): void {
   const g = v.grade;
   console.log(`\n${consoleText(path.relative(process.cwd(), g.path) || g.path)}  (lesson ${g.lesson ?? "?"})`);
   const mark = v.edition.status === "current" ? "✓" : v.edition.status === "unstamped" ? "note:" : "✖";
@@ -124,7 +124,7 @@ export function printValidation(v: Validation): void {
 }
 
 /** Validates every file with the grader's own code; never throws for a bad notebook. */
-export async function validateAll(files: string[], opts: GradeOptions = VALIDATE_OPTIONS, withoutQuizKeys = false): Promise<Validation[]> {
+async function validateAll(files: string[], opts: GradeOptions = VALIDATE_OPTIONS, withoutQuizKeys = false): Promise<Validation[]> {
   const visibleOnly: GradeOptions = { ...opts };
   delete visibleOnly.hiddenDir;
   const ctx = prepareGrading({ withoutQuizKeys });

@@ -99,7 +99,7 @@ function ensureBuilt(opts = {}) {
   return { built: true, ok: false, output };
 }
 
-module.exports = { ensureBuilt, isStale, ROOT, LIB_STAMP };
+module.exports = { ensureBuilt, ROOT };
 
 if (require.main === module) {
   try {

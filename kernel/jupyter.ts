@@ -44,7 +44,7 @@ export function writeKernelSpec(): string {
 }
 
 /** What `node kernel/kernel.js --warm` reports (kernel/hooks/prepare.js warmCaches). */
-export type KernelWarmReport = import("./hooks/prepare").WarmReport;
+type KernelWarmReport = import("./hooks/prepare").WarmReport;
 
 const WARM_STAMP = cachePaths(ROOT).warmStamp;
 

@@ -38,7 +38,7 @@ export const LESSONS: readonly Lesson[] = [
 ];
 
 /** What every lesson module exports for tools: its slug and its graded checks. */
-export interface LessonModule {
+interface LessonModule {
   LESSON: string;
   checker: Checker;
 }

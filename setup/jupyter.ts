@@ -10,14 +10,14 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 
 import { CHROMIUM } from "../frontends/chromium";
-import { aptInstall, isRootOnDebian, probeAll, run, DEBIAN_PACKAGES, PIP_PACKAGES } from "../kernel/python";
+import { aptInstall, isRootOnDebian, probeAll, run, DEBIAN_PACKAGES, PIP_PACKAGES, type PythonInfo } from "../kernel/python";
 
 export * from "../kernel/jupyter";
 export * from "../kernel/python";
 export { CHROMIUM };
 
 /** Which front end serves the course: JupyterLab, the course's own JupyterLab build, or the classic Notebook. */
-export type JupyterApp = "lab" | "course-lab" | "notebook";
+type JupyterApp = "lab" | "course-lab" | "notebook";
 
 /**
  * The best Jupyter front end available: an installed JupyterLab first; else the
@@ -26,7 +26,7 @@ export type JupyterApp = "lab" | "course-lab" | "notebook";
  * (`npm start -- --classic` / `--lab`). `version` is the Python package's:
  * jupyterlab, jupyterlab_server or notebook.
  */
-export function findJupyter(infos = probeAll(), only?: "lab" | "classic"): { python: string; app: JupyterApp; version: string } | null {
+export function findJupyter(infos: PythonInfo[] = probeAll(), only?: "lab" | "classic"): { python: string; app: JupyterApp; version: string } | null {
   const lab = infos.find((i) => i.lab);
   const labServer = infos.find((i) => i.labServer);
   const nb = infos.find((i) => i.notebook);
@@ -49,7 +49,7 @@ export function ensureChromium(): boolean {
  * Makes sure some Python can serve the course's JupyterLab build (jupyter_server
  * and jupyterlab_server), installing Debian's package when root on Debian.
  */
-export function ensureLabServer(infos = probeAll()): boolean {
+export function ensureLabServer(infos: PythonInfo[] = probeAll()): boolean {
   if (infos.some((i) => i.labServer || i.lab)) return true;
   if (!isRootOnDebian()) return false;
   return aptInstall(["python3-jupyterlab-server"]) && probeAll().some((i) => i.labServer);

@@ -41,7 +41,7 @@ async function choosePort(preferred: number): Promise<number> {
 const START_USAGE = "npm start -- [--solutions] [--port N] [--classic | --lab] [--dry-run]";
 
 /** What `npm start` was asked for. */
-export interface StartArgs {
+interface StartArgs {
   solutions: boolean;
   /** Which front end only (undefined: the best one found). */
   only?: "classic" | "lab";

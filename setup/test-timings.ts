@@ -24,7 +24,7 @@ export function addResult(totals: Map<string, number>, r: TopLevelResult): void 
   totals.set(r.file, (totals.get(r.file) ?? 0) + r.details.duration_ms / 1000);
 }
 
-export interface FileTiming {
+interface FileTiming {
   /** The file's path inside build/test, with forward slashes (grading/class.test.js). */
   file: string;
   seconds: number;

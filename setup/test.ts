@@ -58,7 +58,7 @@ export function startOrder(files: string[]): string[] {
  * a lesson runs them too, so `npm test -- NN-slug` catches a forgotten
  * `npm run expected` the way the whole suite does.
  */
-export const LESSON_GUARDS = ["test/notebooks.test.", "test/tools/expected.test."];
+const LESSON_GUARDS = ["test/notebooks.test.", "test/tools/expected.test."];
 
 /** Whether a filter names a lesson: its number (`08`), its slug, or the start of its slug (`08-batch`). */
 export function namesLesson(filter: string, slugs: readonly string[]): boolean {
@@ -99,7 +99,7 @@ function concurrency(): number {
  * reporter; resolves to true when no test failed. With `timings`, adds each
  * file's seconds to it (setup/test-timings.ts).
  */
-export function runTestFiles(files: string[], concurrency: number, timings?: Map<string, number>): Promise<boolean> {
+function runTestFiles(files: string[], concurrency: number, timings?: Map<string, number>): Promise<boolean> {
   return new Promise((resolve) => {
     let failed = false;
     const stream = run({ files, concurrency });
@@ -115,7 +115,7 @@ export function runTestFiles(files: string[], concurrency: number, timings?: Map
 }
 
 /** A build the browser tests serve (frontends/test-sites.ts): the browser edition's sites, the course's JupyterLab. */
-export type SiteJob = "lite" | "lab";
+type SiteJob = "lite" | "lab";
 
 /**
  * Which of those builds the selected test files serve (paths of the compiled

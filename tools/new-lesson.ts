@@ -32,13 +32,13 @@ export function lessonFiles(slug: string, root = ROOT): Record<"notebook" | "lib
 }
 
 /** The default title: the slug's words, the first capitalised ("08-batch-norm" → "Batch norm"). */
-export function titleOf(slug: string): string {
+function titleOf(slug: string): string {
   const t = slug.slice(3).split("-").join(" ");
   return t.charAt(0).toUpperCase() + t.slice(1);
 }
 
 /** What the registry says of a new lesson besides its slug. */
-export interface LessonEntry {
+interface LessonEntry {
   title: string;
   /** Optional lessons are marked so in the course's table of lessons; core ones are the main path. */
   optional: boolean;
@@ -50,10 +50,10 @@ export function defaultEntry(slug: string): LessonEntry {
 }
 
 /** The scaffold's templates: real files in tools/templates/, with {{slug}}, {{nn}}, {{title}} and {{title_lower}} filled in. */
-export const TEMPLATES = path.join(ROOT, "tools", "templates");
+const TEMPLATES = path.join(ROOT, "tools", "templates");
 
 /** A template with the lesson's names filled in. */
-export function fillTemplate(name: string, slug: string, title = titleOf(slug)): string {
+function fillTemplate(name: string, slug: string, title = titleOf(slug)): string {
   const values: Record<string, string> = { slug, nn: slug.slice(0, 2), title, title_lower: title.toLowerCase() };
   return fs.readFileSync(path.join(TEMPLATES, name), "utf8").replace(/\{\{(\w+)\}\}/g, (all, key: string) => values[key] ?? all);
 }

@@ -29,7 +29,7 @@ import { courseSecrets, describeLeaks, findSecretLeaks } from "./secret-scan";
  * root). Everything else (notebooks with solutions, oracle/, grading/grade.ts
  * and hidden checks, docs for authors, the instructor tests) stays out.
  */
-export const RELEASED_PATHS: readonly string[] = [
+const RELEASED_PATHS: readonly string[] = [
   "LICENSE",
   "tsconfig.json",
   // Whole rooms: the course library and its expected values, the kernel (launcher, hooks, notebook runner),
@@ -99,7 +99,7 @@ export function releasedPaths(root: string): string[] {
 const SKIPPED_NAMES = new Set(["node_modules", "build", "__pycache__", ".ipynb_checkpoints"]);
 
 /** Instructor-only npm packages: the browser tests' Playwright. */
-export const INSTRUCTOR_ONLY_PACKAGES: readonly string[] = ["playwright-core"];
+const INSTRUCTOR_ONLY_PACKAGES: readonly string[] = ["playwright-core"];
 
 /** The npm scripts of a release: the README's two commands, plus build and validate. */
 const RELEASE_SCRIPTS: Record<string, string> = {
@@ -152,7 +152,7 @@ interface PackageLock {
 }
 
 /** The release's package.json: the course's, with the release's scripts and without instructor-only packages. */
-export function releasePackageJson(pkg: PackageJson): PackageJson {
+function releasePackageJson(pkg: PackageJson): PackageJson {
   const devDependencies = Object.fromEntries(Object.entries(pkg.devDependencies ?? {}).filter(([name]) => !INSTRUCTOR_ONLY_PACKAGES.includes(name)));
   return {
     ...pkg,
@@ -204,12 +204,12 @@ export function prunePackageLock(lock: PackageLock, pkg: PackageJson): PackageLo
 }
 
 /** Whitespace-normalised form of a line, as the leak scan compares them. */
-export function normaliseLine(line: string): string {
+function normaliseLine(line: string): string {
   return line.split(/\s+/).filter(Boolean).join(" ");
 }
 
 /** Every line inside a solution region of the course's notebooks, normalised (blank and very short lines left out). */
-export function solutionLines(notebooksDir: string, minLength = 12): Set<string> {
+function solutionLines(notebooksDir: string, minLength = 12): Set<string> {
   const lines = new Set<string>();
   for (const name of fs.readdirSync(notebooksDir).filter((f) => /^\d\d-.*\.ipynb$/.test(f))) {
     for (const cell of readNotebook(path.join(notebooksDir, name)).cells) {
@@ -231,7 +231,7 @@ export function solutionLines(notebooksDir: string, minLength = 12): Set<string>
  * cell's instructions, a comparison model in a demo cell: the student edition
  * itself has them).
  */
-export function secretSolutionLines(notebooksDir: string): Set<string> {
+function secretSolutionLines(notebooksDir: string): Set<string> {
   const names = fs.readdirSync(notebooksDir).filter((f) => /^\d\d-.*\.ipynb$/.test(f));
   const publicText = names
     .map((name) => studentEdition(readNotebook(path.join(notebooksDir, name)), `notebooks/${name}`).cells.map((c) => searchableText(cellText(c))).join("\n"))
@@ -275,7 +275,7 @@ export function withoutDraftEntries(registry: string, drafts: readonly string[])
 }
 
 /** Options of a release. */
-export interface ReleaseOptions {
+interface ReleaseOptions {
   /** Release draft lessons too (lib/lessons.ts, `draft: true`); they are left out otherwise. */
   drafts?: boolean;
   /** An instructor's hidden-check folders (never copied): the release refuses if one of their expected values is in it. */
@@ -387,7 +387,7 @@ export function writeRelease(dir: string, sourceRoot: string = ROOT, options: Re
  * inside a TypeScript string or a notebook's JSON is found too. `generic` are
  * lines that occur in the library's own code and reveal nothing (see the test).
  */
-export function findSolutionLeaks(dir: string, lines: Set<string>, generic: ReadonlySet<string> = GENERIC_LINES): { file: string; line: string }[] {
+function findSolutionLeaks(dir: string, lines: Set<string>, generic: ReadonlySet<string> = GENERIC_LINES): { file: string; line: string }[] {
   const leaks: { file: string; line: string }[] = [];
   const walk = (rel: string): void => {
     for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
@@ -405,7 +405,7 @@ export function findSolutionLeaks(dir: string, lines: Set<string>, generic: Read
 }
 
 /** A file's text as the leak scan searches it: `\"` → `"` (TypeScript strings, JSON) and whitespace normalised. */
-export function searchableText(raw: string): string {
+function searchableText(raw: string): string {
   return normaliseLine(raw.replace(/\\n/g, "\n").replace(/\\(["'`\\])/g, "$1"));
 }
 

@@ -23,7 +23,7 @@ import { QUIZ_KEYS_DIR, readQuizKeys } from "../grading/quiz-key-file";
 import { ROOT } from "../lib/runtime/paths";
 
 /** One graded question's secrets. */
-export interface QuizSecret {
+interface QuizSecret {
   id: string;
   answer: string | string[];
   /** Its per-option explanations, normalised as the search compares them. */
@@ -31,14 +31,14 @@ export interface QuizSecret {
 }
 
 /** What a published folder must not contain. */
-export interface Secrets {
+interface Secrets {
   quiz: QuizSecret[];
   /** Distinctive numbers of hidden expected values, as written (JavaScript's and Python's forms), and the check they belong to. */
   hiddenNumbers: Map<string, string>;
 }
 
 /** Where a secret was found. */
-export interface SecretLeak {
+interface SecretLeak {
   file: string;
   kind: "quiz-key" | "quiz-feedback" | "hidden-expected";
   id: string;
@@ -52,7 +52,7 @@ const MAX_FILE = 256 * 1024 * 1024;
 const DISTINCTIVE_DIGITS = 8;
 
 /** Whitespace-normalised text with string escapes undone: what the search compares. */
-export function unescapedText(raw: string): string {
+function unescapedText(raw: string): string {
   const text = raw
     .replace(/\\u\{([0-9a-fA-F]{1,6})\}/g, (_m, h: string) => String.fromCodePoint(parseInt(h, 16)))
     .replace(/\\u([0-9a-fA-F]{4})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)))
@@ -63,7 +63,7 @@ export function unescapedText(raw: string): string {
 }
 
 /** The graded quiz keys of these lessons as secrets. */
-export function quizSecrets(slugs: readonly string[] = lessonSlugs(), dir: string = QUIZ_KEYS_DIR): QuizSecret[] {
+function quizSecrets(slugs: readonly string[] = lessonSlugs(), dir: string = QUIZ_KEYS_DIR): QuizSecret[] {
   return slugs.flatMap((slug) =>
     Object.entries(readQuizKeys(slug, dir)).map(([id, key]: [string, QuizKey]) => ({ id, answer: key.answer, feedback: Object.values(key.feedback).map(unescapedText) })),
   );
@@ -106,7 +106,7 @@ function readBounded(file: string): string | null {
  * (each `NN-slug.json` as grading/README.md describes), less those that the
  * visible expected values in `publicDataDir` also hold.
  */
-export function hiddenSecrets(hiddenDirs: readonly string[], publicDataDir: string = path.join(ROOT, "data", "expected")): Map<string, string> {
+function hiddenSecrets(hiddenDirs: readonly string[], publicDataDir: string = path.join(ROOT, "data", "expected")): Map<string, string> {
   const publicNumbers = new Set<string>();
   if (fs.existsSync(publicDataDir)) {
     for (const f of fs.readdirSync(publicDataDir).filter((x) => x.endsWith(".json"))) {
@@ -189,7 +189,7 @@ function holdsAnswer(v: unknown, answer: string | string[]): boolean {
 }
 
 /** The secrets found in one file's text. */
-export function secretsInText(text: string, secrets: Secrets): Omit<SecretLeak, "file">[] {
+function secretsInText(text: string, secrets: Secrets): Omit<SecretLeak, "file">[] {
   const found: Omit<SecretLeak, "file">[] = [];
   const searchable = unescapedText(text);
   for (const q of secrets.quiz) {

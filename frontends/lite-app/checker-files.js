@@ -126,4 +126,4 @@ function writeCheckerFiles(root, out, libraryModules) {
   return sizes;
 }
 
-module.exports = { checkerFiles, writeCheckerFiles, COURSE, TS_LIB };
+module.exports = { writeCheckerFiles };

@@ -12,7 +12,7 @@ export interface Tolerance {
 }
 
 /** The outcome of one comparison. */
-export interface Comparison {
+interface Comparison {
   ok: boolean;
   /** Largest |got − expected| over all numbers compared (NaN if a number was NaN). */
   maxDiff: number;

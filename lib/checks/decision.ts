@@ -20,7 +20,7 @@ import type { Alternative } from "./mistakes";
 import { storedFunctionCheck, type StoredCheckDefinition, type StoredCheckOptions } from "./stored-checks";
 
 /** What an output layer and its loss together predict. */
-export type Prediction =
+type Prediction =
   /** One probability per output unit, each on its own (sigmoid + binary cross-entropy, or linear + the from-logits one). */
   | "independent probabilities"
   /** One probability per class, adding up to 1 (softmax + sparse cross-entropy, or linear + the from-logits one). */
@@ -40,7 +40,7 @@ export type Prediction =
   | "unknown pairing";
 
 /** How the hidden layers are judged: a fixed list (the lecture's network), or the student's own choice. */
-export type HiddenRule =
+type HiddenRule =
   /** No hidden layer: logistic regression, a single Dense layer. */
   | { kind: "none" }
   /** At least one hidden layer, each with a non-linear activation; any number of units. */
@@ -102,7 +102,7 @@ export function prediction(outputActivation: string, loss: string): Prediction {
 }
 
 /** The transform of a decision check: a model description reduced to the decisions the task asks for. */
-export function decisionOf(d: ModelDescription, task: DecisionTask): ModelDecision {
+function decisionOf(d: ModelDescription, task: DecisionTask): ModelDecision {
   const layers = d.layers;
   const out = layers[layers.length - 1];
   const hiddenLayers = layers.slice(0, -1);

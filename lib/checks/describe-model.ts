@@ -8,7 +8,7 @@ import { StudentCodeError } from "./harness";
 import { isPromiseLike } from "./compare";
 
 /** One layer as the checks see it. */
-export interface LayerDescription {
+interface LayerDescription {
   className: string;
   name: string;
   units?: number;

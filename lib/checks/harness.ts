@@ -85,7 +85,7 @@ export class StudentCodeError extends Error {
 }
 
 /** The value a student's call returned, and the tensors it left behind. */
-export interface StudentCall<T = unknown> {
+interface StudentCall<T = unknown> {
   value: T;
   leakedTensors: number;
 }

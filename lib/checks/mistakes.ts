@@ -44,7 +44,7 @@ export function isMistakeName(v: unknown): v is MistakeName {
 }
 
 /** A recognised mistake and the sentence appended to the case's message. */
-export interface Mistake {
+interface Mistake {
   name: MistakeName;
   message: string;
 }
@@ -259,7 +259,7 @@ export const wrongLayerActivation: MistakeDetector = (got, expected) => {
 };
 
 /** The generic detectors, most specific first. */
-export const DETECTORS: readonly MistakeDetector[] = [wrongLayerActivation, transposed, notNormalised, offByOne, wrongSign];
+const DETECTORS: readonly MistakeDetector[] = [wrongLayerActivation, transposed, notNormalised, offByOne, wrongSign];
 
 /**
  * The mistake a wrong answer shows, if any: first a check's own alternatives

@@ -23,7 +23,7 @@ import { storedCheck } from "./stored-checks";
 import { QUIZ_PLACEHOLDER, quizAnswerName } from "./quiz-answer";
 
 /** Options of a quiz question's check. */
-export interface QuizCheckOptions {
+interface QuizCheckOptions {
   lesson: string;
   /** "NN.quiz.name"; the answer variable is quizName. */
   id: string;
@@ -54,7 +54,7 @@ export function isQuizCheck(def: CheckDefinition): def is QuizCheckDefinition {
 }
 
 /** The second argument of a multi-select question's case (the oracle's quiz_check with a list of answers). */
-export const ALL_THAT_APPLY = "all that apply";
+const ALL_THAT_APPLY = "all that apply";
 
 /** True when the question asks for every right option (an array of keys), not one. */
 export function isMultiSelect(args: readonly unknown[]): boolean {
@@ -91,7 +91,7 @@ function readChoice(got: unknown, name: string, keys: readonly string[], multipl
 }
 
 /** What the notebook says of a well-formed answer: recorded, with no verdict. */
-export const RECORDED_MESSAGE = "answer recorded: this question is graded when you hand the notebook in, and your grade explains the option you chose";
+const RECORDED_MESSAGE = "answer recorded: this question is graded when you hand the notebook in, and your grade explains the option you chose";
 
 /**
  * The judged case, rewritten for a quiz: no expected value, no tolerance, and

@@ -13,7 +13,7 @@ import { readDataJson } from "../runtime/paths";
 import { report } from "./report";
 
 /** One stored case: arguments, expected value, optional tolerance override. */
-export interface StoredCase {
+interface StoredCase {
   name: string;
   args: unknown[];
   expected: unknown;

@@ -15,14 +15,14 @@ const SIDE = 20;
 const CAPTION_ROWS = 7;
 
 /** One tile of a digit grid: which example, the caption above it, and whether it is a wrong prediction. */
-export interface DigitTile {
+interface DigitTile {
   index: number;
   caption: string;
   wrong: boolean;
 }
 
 /** The size and look of a grid: tiles per row, gap between tiles, caption font, and pixels per tile row and column. */
-export interface DigitGridStyle {
+interface DigitGridStyle {
   columns: number;
   gap: number;
   fontSize: number;
@@ -32,7 +32,7 @@ export interface DigitGridStyle {
 }
 
 /** The plotly data and layout of a digit grid, built without drawing it. */
-export interface DigitGridFigure {
+interface DigitGridFigure {
   data: Trace[];
   layout: Layout;
 }
@@ -81,7 +81,7 @@ export function digitGridFigure(X: readonly (readonly number[])[], tiles: readon
  * The grid's text alternative: what a sighted student reads off it, the
  * tiles' captions row by row and which of them are wrong, not the pixels.
  */
-export function digitGridDescription(tiles: readonly DigitTile[], columns: number): string {
+function digitGridDescription(tiles: readonly DigitTile[], columns: number): string {
   const rows = Math.max(1, Math.ceil(tiles.length / columns));
   const wrong = tiles.filter((t) => t.wrong).map((t) => t.caption);
   const captions = tiles.map((t) => t.caption).join("; ");

@@ -89,7 +89,7 @@ function mnistDigits(): MnistDigit[] {
  * very same numbers). 10,000 × 400 × 2 bytes = 8 MB, against ~60 MB of
  * JavaScript arrays (and a 140 MB peak while parsing) for the package's JSON.
  */
-export interface ResampledDigits {
+interface ResampledDigits {
   counts: number[];
   starts: number[];
   pixels: Uint16Array;
@@ -191,7 +191,7 @@ function resampledDigits(): ResampledDigits {
 }
 
 /** Options of `loadDigits`. */
-export interface DigitOptions {
+interface DigitOptions {
   /** Which digits, in output order (default 0–9). */
   digits?: number[];
   /** How many examples of each digit. */

@@ -7,7 +7,7 @@
  */
 
 /** A number, or an array (of arrays …) of numbers: a vector, a matrix, a list of weight vectors. */
-export type NestedNumbers = number | readonly NestedNumbers[];
+type NestedNumbers = number | readonly NestedNumbers[];
 
 /**
  * Largest |a − b| over two equally shaped numbers or nested arrays of

@@ -13,7 +13,7 @@ import { asCourseLoss } from "../training/losses";
 import { predictRows } from "./predict-rows";
 
 /** How the model's outputs become probabilities: already are, or through a sigmoid or a softmax. */
-export function outputLink(model: tf.LayersModel): "none" | "sigmoid" | "softmax" {
+function outputLink(model: tf.LayersModel): "none" | "sigmoid" | "softmax" {
   const loss = asCourseLoss(model.loss);
   if (!loss || !loss.fromLogits) return "none";
   return loss.kind === "sparseCategoricalCrossentropy" ? "softmax" : "sigmoid";

@@ -14,8 +14,8 @@ export interface RegressionSet {
 }
 
 /** Default sizes and seeds, shared with the oracle. */
-export const HOUSES = { m: 80, seed: 31 } as const;
-export const WEATHER = { m: 80, seed: 32 } as const;
+const HOUSES = { m: 80, seed: 31 } as const;
+const WEATHER = { m: 80, seed: 32 } as const;
 
 /**
  * House size in 100 m² (0.5 to 3) → price in units of 100 000: roughly linear

@@ -14,7 +14,7 @@ import { fitNormalization, normalize, type NormStats } from "../course/normalize
 export { setup, progress, plot, linspace, record } from "../runtime";
 export { demo, disposeModel, needs } from "../checks";
 export { fit } from "../training";
-export { loadCoffeeData, isGoodRoast, goodRoastRegion, fitNormalization, normalize, type CoffeeData, type NormStats };
+export { loadCoffeeData, fitNormalization, normalize };
 export { COFFEE_NETWORK, coffeeNetwork } from "../course/coffee-network";
 // lab.probabilityAccuracy(f, y) takes the model's probabilities: f ≥ 0.5 counts as 1.
 export { probabilityAccuracy } from "../course/accuracy";
@@ -146,7 +146,7 @@ export function plotCoffeeData(data: CoffeeData, title = "Coffee roasting data")
  * on normalised features u = (x − μ)/σ, so w·u + b = 0 becomes a line in x:
  * d = μ_d + σ_d·(−b − w_t·(t − μ_t)/σ_t)/w_d.
  */
-export function boundaryLine(w: readonly number[], b: number, stats: NormStats, tRange: [number, number] = [150, 285]): { t: number[]; d: number[] } {
+function boundaryLine(w: readonly number[], b: number, stats: NormStats, tRange: [number, number] = [150, 285]): { t: number[]; d: number[] } {
   const [mt, md] = stats.mean as [number, number];
   const [st, sd] = stats.variance.map(Math.sqrt) as [number, number];
   const [wt, wd] = w as [number, number];

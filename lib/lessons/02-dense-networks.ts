@@ -11,14 +11,14 @@ import { predictRows } from "../course/predict-rows";
 import { outputProbabilities } from "../course/output-probabilities";
 import { createChecker, decisionCheck, quizCheck, formatValue, loadExpected, storedFunctionCheck, type StoredCheckDefinition, type HintTiers } from "../checks";
 import { plot } from "../runtime";
-import { loadBinaryDigits, type DigitData } from "../course/digits";
+import { loadBinaryDigits } from "../course/digits";
 import { plotLossPerEpoch as plotLoss } from "../course/loss-per-epoch";
 
 export { setup, progress, plot, linspace, seedEverything, record } from "../runtime";
 export { demo, disposeModel, needs } from "../checks";
-export { fit, BinaryCrossentropy } from "../training";
+export { fit } from "../training";
 export { outputProbabilities } from "../course/output-probabilities";
-export { loadBinaryDigits, type DigitData };
+export { loadBinaryDigits };
 export { COFFEE_NETWORK, normalizeRoasts } from "../course/coffee-network";
 // lab.labelAccuracy(labels, y) compares labels: the probabilities go through lab.threshold first.
 export { threshold, labelAccuracy } from "../course/accuracy";
@@ -32,7 +32,7 @@ export const LESSON = "02-dense-networks";
 // ---------------------------------------------------------------- activations
 
 /** An activation function g, applied to one number z. */
-export type Activation = (z: number) => number;
+type Activation = (z: number) => number;
 
 /** g(z) = 1 / (1 + e^−z). */
 export const sigmoid: Activation = (z) => 1 / (1 + Math.exp(-z));
@@ -42,7 +42,7 @@ export const linear: Activation = (z) => z;
 export const relu: Activation = (z) => Math.max(0, z);
 
 /** The activations a stored case may name (JSON cannot hold functions). */
-export const ACTIVATIONS: Readonly<Record<"sigmoid" | "linear" | "relu", Activation>> = { sigmoid, linear, relu };
+const ACTIVATIONS: Readonly<Record<"sigmoid" | "linear" | "relu", Activation>> = { sigmoid, linear, relu };
 
 /** The activation function a stored case names; a course-data error for any other name. */
 export function activationByName(name: unknown): Activation {
@@ -52,7 +52,7 @@ export function activationByName(name: unknown): Activation {
 }
 
 /** A layer as plain numbers, the way the `sequential` exercise takes it. */
-export interface PlainLayer {
+interface PlainLayer {
   W: number[][];
   b: number[];
   g: Activation;

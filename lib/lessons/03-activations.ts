@@ -10,13 +10,13 @@ import { createRng, plot, type Trace } from "../runtime";
 export { setup, progress, plot, linspace, seedEverything, record } from "../runtime";
 export { demo, disposeModel } from "../checks";
 export { fit } from "../training";
-export { loadHouses, loadWeather, type RegressionSet } from "../course/regression-data";
+export { loadHouses, loadWeather } from "../course/regression-data";
 
 /** This lesson's slug: names its notebook, lib module, expected values and tests. */
 export const LESSON = "03-activations";
 
 /** A Dense layer as plain numbers: W is inputs×units (column j is unit j). */
-export interface LinearLayer {
+interface LinearLayer {
   W: number[][];
   b: number[];
 }
@@ -27,7 +27,7 @@ export function applyLayer(x: readonly number[], layer: LinearLayer): number[] {
 }
 
 /** The fixed first unit of the piecewise example: relu(−2x + 2). */
-export const FIXED_UNIT = { w: -2, b: 2 } as const;
+const FIXED_UNIT = { w: -2, b: 2 } as const;
 
 const relu = (z: number): number => Math.max(0, z);
 
@@ -124,7 +124,7 @@ const collapseCheck: CheckDefinition & { fnName: string } = {
 // ---------------------------------------------------------------- regression: mistakes the checks name
 
 /** What goes wrong with each wrong output activation for a kind of target: every wrong choice is explained. */
-export function activationChoiceMistakes(target: unknown): Alternative[] {
+function activationChoiceMistakes(target: unknown): Alternative[] {
   const range: Record<string, string> = { sigmoid: "only numbers between 0 and 1", linear: "any number, negative ones too", relu: "any number ≥ 0, without an upper limit" };
   const why = (choice: string, problem: string): Alternative => ({ name: "output-range", expected: choice, message: `a ${choice} output gives ${range[choice]}: ${problem}` });
   switch (target) {

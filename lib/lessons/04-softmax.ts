@@ -167,7 +167,7 @@ export const hint = checker.hint;
 // ---------------------------------------------------------------- data
 
 /** The four blob centres of the optional multiclass lab. */
-export const BLOB_CENTRES = [[-5, 2], [-2, -2], [1, 2], [5, -2]] as const;
+const BLOB_CENTRES = [[-5, 2], [-2, -2], [1, 2], [5, -2]] as const;
 
 /** 2000 points in four Gaussian blobs (std 1.0) around BLOB_CENTRES, label = blob index, seeded. */
 export function loadBlobs(options: { m?: number; seed?: number; std?: number } = {}): { X: number[][]; y: number[] } {

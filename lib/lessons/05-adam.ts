@@ -9,7 +9,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { createChecker, decisionCheck, quizCheck, formatValue, loadExpected, storedFunctionCheck, type StudentFunction } from "../checks";
 import { plot, linspace, type Trace } from "../runtime";
-import { loadDigitHeldOutSet, loadDigitTrainingSet, type DigitData } from "../course/digits";
+import { loadDigitHeldOutSet, loadDigitTrainingSet } from "../course/digits";
 import { plotLossPerEpoch as plotLoss } from "../course/loss-per-epoch";
 import { predictRows } from "../course/predict-rows";
 
@@ -17,7 +17,7 @@ export { setup, progress, plot, linspace, seedEverything, record } from "../runt
 export { outputProbabilities } from "../course/output-probabilities";
 export { demo, disposeModel, needs } from "../checks";
 export { fit, SparseCategoricalCrossentropy } from "../training";
-export { loadDigitTrainingSet, loadDigitHeldOutSet, type DigitData };
+export { loadDigitTrainingSet, loadDigitHeldOutSet };
 export { maxAbsDiff } from "../course/max-abs-diff";
 // lab.plotDigitGrid(X, y, predicted, indices, title): all ten digits, "label → predicted class" in each caption.
 export { plotMulticlassDigitGrid as plotDigitGrid, spreadIndices } from "../course/digit-figures";
@@ -28,14 +28,14 @@ export const LESSON = "05-adam";
 // ---------------------------------------------------------------- the adamStep check
 
 /** Adam's state as the exercise keeps it: both moment estimates and the step count. */
-export interface AdamState {
+interface AdamState {
   m: number[];
   v: number[];
   t: number;
 }
 
 /** Adam's settings; any left out take tf.train.adam's defaults. */
-export interface AdamOptions {
+interface AdamOptions {
   learningRate?: number;
   beta1?: number;
   beta2?: number;
@@ -148,7 +148,7 @@ export const hint = checker.hint;
 // ---------------------------------------------------------------- the elongated bowl
 
 /** The bowl of the optimiser figures: J(w1, w2) = w1² + 25·w2², steep in w2 and shallow in w1. */
-export const BOWL_K = 25;
+const BOWL_K = 25;
 
 /** J(w) = w1² + 25·w2². */
 export function bowlCost(w: readonly number[]): number {
@@ -184,7 +184,7 @@ export function gradientDescentOnBowl(w0: readonly number[], alpha: number, step
 }
 
 /** Final costs above this (or not finite) count as "diverged" in the learning-rate sweep. */
-export const DIVERGED = 1e6;
+const DIVERGED = 1e6;
 
 /** The final cost of a run, or null if it diverged. */
 export function finalCost(run: Run): number | null {
@@ -193,7 +193,7 @@ export function finalCost(run: Run): number | null {
 }
 
 /** The oracle's float64 runs on the bowl (numpy), to compare with in the notebook. */
-export interface BowlReference {
+interface BowlReference {
   K: number;
   w0: number[];
   initialCost: number;

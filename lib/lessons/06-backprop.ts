@@ -19,7 +19,7 @@ export const LESSON = "06-backprop";
  * The functions the numericalDerivative check differentiates, by name (stored
  * cases are JSON, which cannot hold functions). The oracle defines the same ones.
  */
-export const TEST_FUNCTIONS: Record<string, (w: number) => number> = {
+const TEST_FUNCTIONS: Record<string, (w: number) => number> = {
   square: (w) => w * w,
   cube: (w) => w * w * w,
   twoPlusThreeWSquared: (w) => (2 + 3 * w) * (2 + 3 * w),
@@ -104,7 +104,7 @@ export function plotComputationGraph(v: GraphValues): void {
  * (left to right) and every derivative of J (right to left), not the
  * positions the picture puts them at.
  */
-export function computationGraphDescription(v: GraphValues): string {
+function computationGraphDescription(v: GraphValues): string {
   const forward = `x = ${v.x}, w = ${v.w}, c = w·x = ${v.c}, b = ${v.b}, a = c + b = ${v.a}, y = ${v.y}, d = a − y = ${v.d}, J = ½d² = ${v.J}`;
   const backward = `∂J/∂d = ${v.dJ_dd}, ∂J/∂a = ${v.dJ_da}, ∂J/∂c = ${v.dJ_dc}, ∂J/∂b = ${v.dJ_db}, ∂J/∂w = ${v.dJ_dw}`;
   return `Nodes from left to right: w and x feed c = w·x; c and b feed a = c + b; a and y feed d = a − y; d feeds J = ½d². Forward values: ${forward}. Derivatives of J, from right to left: ${backward}.`;
@@ -146,7 +146,7 @@ export function computationGraphFigure(v: GraphValues): { data: Trace[]; layout:
 // ---------------------------------------------------------------- N + P versus N × P
 
 /** A small Dense network's cost J(θ) as a function of all its parameters in one flat vector. */
-export function smallNetworkCost(sizes: readonly number[], X: tf.Tensor2D, y: tf.Tensor2D): { numParams: number; cost: (theta: tf.Tensor1D) => tf.Scalar } {
+function smallNetworkCost(sizes: readonly number[], X: tf.Tensor2D, y: tf.Tensor2D): { numParams: number; cost: (theta: tf.Tensor1D) => tf.Scalar } {
   const shapes = sizes.slice(1).flatMap((units, i) => [[sizes[i] as number, units], [units]]);
   const counts = shapes.map((s) => s.reduce((a, b) => a * b, 1));
   const cost = (theta: tf.Tensor1D): tf.Scalar => tf.tidy(() => {

@@ -62,7 +62,7 @@ export const hint = checker.hint;
 // ---------------------------------------------------------------- data
 
 /** Length of every signal, as in the lecture's EKG example. */
-export const SIGNAL_LENGTH = 100;
+const SIGNAL_LENGTH = 100;
 
 /**
  * One heartbeat-like trace: beats every 22–28 samples (with jitter), each a
@@ -201,7 +201,7 @@ export interface SizeRun {
 }
 
 /** Mean, lowest and highest of a list of accuracies. */
-export interface Spread {
+interface Spread {
   mean: number;
   min: number;
   max: number;
@@ -255,7 +255,7 @@ export function plotAccuracyVsSize(runs: readonly SizeRun[]): void {
  * each other), each network's mean held-out accuracy and its lowest to
  * highest run.
  */
-export function accuracyVsSizeDescription(runs: readonly SizeRun[]): string {
+function accuracyVsSizeDescription(runs: readonly SizeRun[]): string {
   const summary = summariseRuns(runs);
   const pct = (v: number): string => `${(100 * v).toFixed(1)}%`;
   const spread = (s: Spread): string => `mean ${pct(s.mean)} (runs from ${pct(s.min)} to ${pct(s.max)})`;

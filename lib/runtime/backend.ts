@@ -30,12 +30,12 @@ export const BACKEND_ENV = "COURSE_TF_BACKEND";
 const TF_NAMES: Record<BackendKind, string> = { node: "tensorflow", webgl: "webgl", wasm: "wasm", cpu: "cpu" };
 
 /** True in a browser (or Web Worker), where Node's native backend cannot exist. */
-export function inBrowser(): boolean {
+function inBrowser(): boolean {
   return typeof process === "undefined" || !process.versions?.node;
 }
 
 /** The backends tried, best first, where this runs. */
-export function backendOrder(): readonly BackendKind[] {
+function backendOrder(): readonly BackendKind[] {
   return inBrowser() ? ["webgl", "wasm", "cpu"] : ["node", "wasm", "cpu"];
 }
 

@@ -25,15 +25,15 @@ export class UsageError extends Error {
 }
 
 /** A flag: a switch (`boolean`) or one that takes a value (`string`, repeatable with `multiple`). */
-export interface FlagSpec {
+interface FlagSpec {
   type: "boolean" | "string";
   multiple?: boolean;
 }
 
-export type FlagSpecs = Record<string, FlagSpec>;
+type FlagSpecs = Record<string, FlagSpec>;
 
 /** What parseArgs gives for these flags: a switch's boolean, a value's string, or a repeated value's list. */
-export type FlagValues<F extends FlagSpecs> = {
+type FlagValues<F extends FlagSpecs> = {
   [K in keyof F]?: F[K]["type"] extends "boolean" ? boolean : F[K]["multiple"] extends true ? string[] : string;
 };
 

@@ -11,7 +11,7 @@ export { courseRoot, ROOT } from "./root";
  * points it at a snapshot taken before any submission ran, so a submission
  * that edits data/expected/ cannot change its own score.
  */
-export function dataPath(...parts: string[]): string {
+function dataPath(...parts: string[]): string {
   return path.join(process.env.COURSE_DATA_DIR ?? path.join(courseRoot(), "data"), ...parts);
 }
 

@@ -21,7 +21,7 @@ export type Trace = Record<string, unknown>;
 export type Layout = Record<string, unknown>;
 
 /** A figure: what was drawn and the HTML that draws it. */
-export interface Figure {
+interface Figure {
   data: Trace[];
   layout: Layout;
   html: string;
@@ -37,7 +37,7 @@ let figureCounter = 0;
  * setup cell's output loads it by URL instead of carrying 4.8 MB in the
  * notebook, which the browser saves on every change.
  */
-export const PLOTLY_SRC_ENV = "COURSE_PLOTLY_SRC";
+const PLOTLY_SRC_ENV = "COURSE_PLOTLY_SRC";
 
 /** The line under the bundle in a notebook (its setup cell's output would otherwise look empty). */
 const BUNDLE_NOTE = `<div class="course-plotly-note" style="font-size:smaller;color:#888">plotly.js loaded for this session's figures</div>`;

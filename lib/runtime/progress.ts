@@ -13,7 +13,7 @@ function seconds(ms: number): string {
 }
 
 /** One epoch's logs, as kept by the progress callback. */
-export interface EpochLog {
+interface EpochLog {
   epoch: number;
   logs: Record<string, number>;
 }

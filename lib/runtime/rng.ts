@@ -7,7 +7,7 @@
  * `oracle/course_rng.py` is a line-by-line port, so the Python oracle can
  * regenerate the same datasets independently.
  */
-export interface Rng {
+interface Rng {
   /** Uniform float in [0, 1), 32 bits of randomness. */
   next(): number;
   /** Uniform float in [lo, hi). */

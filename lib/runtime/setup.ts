@@ -14,14 +14,14 @@ import { plotlyBundleHtml } from "./plot";
 import { record } from "./record";
 
 /** What setup chose, also printed in the notebook. */
-export interface SetupInfo {
+interface SetupInfo {
   backend: BackendChoice;
   seed: number;
   tfjsVersion: string;
 }
 
 /** Options of `setup`. */
-export interface SetupOptions {
+interface SetupOptions {
   /** Seed for Math.random (tfjs uses it for fit's shuffling and unseeded initialisers). Default 1234. */
   seed?: number;
   /** Force a backend (otherwise COURSE_TF_BACKEND, otherwise the fastest that loads). */
@@ -55,7 +55,7 @@ export async function setup(options: SetupOptions = {}): Promise<void> {
 }
 
 /** Like `setup`, and returns what was chosen. */
-export async function setupInfo(options: SetupOptions = {}): Promise<SetupInfo> {
+async function setupInfo(options: SetupOptions = {}): Promise<SetupInfo> {
   const seed = options.seed ?? 1234;
   seedEverything(seed);
   const backend = await initBackend(options.backend ? { force: options.backend } : {});

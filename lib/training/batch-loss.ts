@@ -14,7 +14,7 @@ import type { Activation, FitLoss } from "./fit-types";
 import { activationGrad } from "./dense-kernels";
 
 /** A batch's mean loss and dLoss/dz of the output layer. */
-export interface BatchLoss {
+interface BatchLoss {
   loss: number;
   dz: Float32Array;
 }

@@ -6,7 +6,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { FitPlan, LayerPlan } from "./fit-plan";
 
 /** x as a row-major matrix, one row per example. */
-export interface Matrix {
+interface Matrix {
   data: Float32Array;
   rows: number;
   cols: number;
@@ -22,7 +22,7 @@ export interface FitData {
 }
 
 /** One batch's inputs and targets, in the order of `order[start…start+n)`. */
-export interface Batch {
+interface Batch {
   n: number;
   input: Float32Array;
   targets: Float32Array;

@@ -17,7 +17,7 @@ import { optimizerState, optimizerStep, type OptimizerState } from "./optimizer-
 import { interruptPoint } from "../runtime/interrupt";
 
 /** A tfjs Callback (e.g. `progress()`) or a plain object of callback functions, as model.fit takes. */
-export type AnyCallback = tf.Callback | tf.CustomCallbackArgs;
+type AnyCallback = tf.Callback | tf.CustomCallbackArgs;
 
 /** Options of `fit`: those of model.fit that this path honours. */
 export interface FitOptions {

@@ -13,7 +13,6 @@ import { asCourseLoss } from "./losses";
 import { accuracyMetric, type AccuracyMetric } from "./batch-accuracy";
 import type { Activation, FitLoss } from "./fit-types";
 
-export type { Activation, FitLoss } from "./fit-types";
 
 /** One Dense layer as the fast path sees it. */
 export interface LayerPlan {
@@ -61,7 +60,7 @@ function describeLoss(loss: unknown): string {
 }
 
 /** Maps the compiled loss to the formula the fast path computes, or says why it cannot. */
-export function planLoss(loss: unknown, output: Activation): { loss: FitLoss } | { reason: string } {
+function planLoss(loss: unknown, output: Activation): { loss: FitLoss } | { reason: string } {
   const course = asCourseLoss(loss);
   let planned: { loss: FitLoss; output: Activation | null } | undefined;
   if (course?.kind === "sparseCategoricalCrossentropy" && course.fromLogits) planned = { loss: "sparseCategoricalFromLogits", output: "linear" };

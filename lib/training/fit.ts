@@ -26,8 +26,7 @@ import { readFitData } from "./fit-data";
 import { fitLoop, type FitHistory, type FitOptions } from "./fit-loop";
 import { interruptCheck } from "../runtime/interrupt";
 
-export { planFit, type FitPlan } from "./fit-plan";
-export type { FitHistory, FitOptions } from "./fit-loop";
+export { planFit } from "./fit-plan";
 
 /**
  * The caller's callbacks, plus one that stops training between batches on

@@ -24,10 +24,10 @@ import { installIntegerLabelSupport } from "./tfjs-integer-labels-patch";
 export const EPSILON = 1e-7;
 
 /** Which loss a CourseLoss computes: code identifies losses by this, never by their display name. */
-export type CourseLossKind = "binaryCrossentropy" | "sparseCategoricalCrossentropy" | "meanSquaredError";
+type CourseLossKind = "binaryCrossentropy" | "sparseCategoricalCrossentropy" | "meanSquaredError";
 
 /** A loss function for model.compile, tagged with what it is. */
-export interface CourseLoss {
+interface CourseLoss {
   (yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor;
   /** What the loss computes (with `fromLogits`, the whole formula). */
   kind: CourseLossKind;
@@ -57,7 +57,7 @@ export function asCourseLoss(loss: unknown): CourseLoss | null {
 }
 
 /** Options shared by the cross-entropy losses. */
-export interface CrossentropyOptions {
+interface CrossentropyOptions {
   /** The model outputs logits z (a linear output layer), not probabilities. */
   fromLogits?: boolean;
 }

@@ -13,7 +13,7 @@
  *  - a function redefined wrongly above its check cell, and below it;
  *  - an exercise cell that throws;
  *  - the lesson as written and its student edition, as controls: these two
- *    the lesson's own test runs in a kernel (test/lessons/03-activations, through
+ *    the lesson's own test runs in a kernel (test/lessons/03-activations.test.ts, through
  *    test/helpers/lesson-contract.ts: every check passed; every check not
  *    completed, with no points), so here they are only graded, whole, and the
  *    grader must say the same.

@@ -17,7 +17,7 @@ export function lessonPoints(slug: string, which: "all" | "quiz" = "all"): numbe
   return loadLesson(slug).checker.definitions.filter((d) => which === "all" || isQuizId(d.id)).reduce((t, d) => t + d.points, 0);
 }
 
-export const GRADE = path.join(ROOT, "build", "grading", "grade.js");
+const GRADE = path.join(ROOT, "build", "grading", "grade.js");
 export const VALIDATE = path.join(ROOT, "build", "grading", "validate.js");
 
 /** One entry of grades.json's `notebooks`. */

@@ -326,7 +326,7 @@ export function codeCell(run: NotebookRun, needle: string): NotebookRun["cells"]
 }
 
 /** What `lab.progress(label)` records when training ends. */
-export interface ProgressRecord {
+interface ProgressRecord {
   label: string;
   epoch: number;
   epochs: number;

@@ -23,7 +23,7 @@ import { ROOT } from "../../lib/runtime/paths";
 export const OUT = path.join(ROOT, ".test-out");
 
 /** What one code cell did. */
-export interface CellRun {
+interface CellRun {
   index: number;
   type: string;
   status: string;

@@ -14,7 +14,7 @@
 import { URLExt } from "@jupyterlab/coreutils";
 
 /** How long a cell waits for the checker to be ready. */
-export const WAIT_MS = 30_000;
+const WAIT_MS = 30_000;
 
 /**
  * @typedef {{ kind: string, message: string }} CheckerFailure

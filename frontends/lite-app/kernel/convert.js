@@ -226,4 +226,4 @@ function createCellRunner(require, interruptCheck) {
   return { run, locals };
 }
 
-module.exports = { convertCell, createCellRunner, CompileError, typescriptVersion: ts.version };
+module.exports = { createCellRunner, CompileError, typescriptVersion: ts.version };

@@ -31,7 +31,7 @@ function courseEnv() {
  * @typedef {{ waiting: boolean, promise: Promise<RestoreOutcome>, cancel: () => void }} Restore
  */
 
-export class TypeScriptKernel extends BaseKernel {
+class TypeScriptKernel extends BaseKernel {
   /**
    * @param {import("@jupyterlite/services").IKernel.IOptions} options
    */

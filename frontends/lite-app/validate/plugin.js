@@ -19,8 +19,8 @@ import { Widget } from "@lumino/widgets";
 import { validateNotebook } from "./driver.js";
 import { compileVerdicts } from "./verdicts.js";
 
-export const VALIDATE = "course:validate";
-export const SUBMIT = "course:submit";
+const VALIDATE = "course:validate";
+const SUBMIT = "course:submit";
 
 /**
  * The saved file of the notebook at `path` (as stored), or of the current

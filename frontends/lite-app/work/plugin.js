@@ -15,7 +15,7 @@ import { IStatusBar } from "@jupyterlab/statusbar";
 import { Widget } from "@lumino/widgets";
 import { zipStore } from "./zip.js";
 
-export const DOWNLOAD_ALL = "course:download-all-work";
+const DOWNLOAD_ALL = "course:download-all-work";
 
 /**
  * Every notebook the file browser shows (the student's copies and the site's lessons), path → nbformat JSON.

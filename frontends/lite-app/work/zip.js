@@ -112,4 +112,4 @@ function zipStore(files) {
   return out;
 }
 
-module.exports = { crc32, zipStore };
+module.exports = { zipStore };
