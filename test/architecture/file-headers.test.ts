@@ -20,8 +20,8 @@ const SOURCE_DIRS = ["lib", "grading", "tools", "setup", "test", "oracle", "kern
 const REPO_PATH = /(?<![\w./-])((?:lib|grading|tools|setup|test|oracle|kernel|bench|editions|frontends|docs|notebooks|data|\.ci)\/[^\s`'"(),;:\]]*)/g;
 /** A placeholder or wildcard: the header names a kind of file, not one file. */
 const PATTERN = /[*{}<>$…]|NN|\.\.\./;
-/** Written by the course's commands, not kept in the repository. */
-const GENERATED = /(^|\/)(build|dist)(\/|$)|^notebooks\/updates\/?$/;
+/** Written by the course's commands or installed by npm, not kept in the repository. */
+const GENERATED = /(^|\/)(build|dist|node_modules)(\/|$)|^notebooks\/updates\/?$/;
 
 /** Source files whose headers are read. */
 const SOURCE_FILE = /\.(ts|js|py)$/;
