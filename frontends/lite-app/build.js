@@ -338,6 +338,34 @@ function kernelPlugin(root) {
 }
 
 /**
+ * What the kernel's and the checker's workers are built with alike: one
+ * minified browser script (es2022, as the Node kernel) from `entry`
+ * (kernel/<entry>) to `out`/build/<file>, whose packages come from the
+ * course's own node_modules first (the course library, TensorFlow.js, tslab
+ * and its TypeScript: the versions tslab runs), then this folder's.
+ * @param {string} root
+ * @param {string} out
+ * @param {string} entry
+ * @param {string} file
+ * @returns {import("esbuild").BuildOptions}
+ */
+function workerOptions(root, out, entry, file) {
+  return {
+    absWorkingDir: HERE,
+    entryPoints: [path.join(HERE, "kernel", entry)],
+    outfile: path.join(out, "build", file),
+    bundle: true,
+    format: "iife",
+    platform: "browser",
+    target: "es2022",
+    minify: true,
+    legalComments: "none",
+    nodePaths: [path.join(root, "node_modules"), path.join(HERE, "node_modules")],
+    logLevel: "warning",
+  };
+}
+
+/**
  * @param {string} root
  * @param {string} out
  * @param {string[]} remote
@@ -347,21 +375,10 @@ async function buildKernel(root, out, remote) {
   writeData(root, remote);
   /** @type {import("esbuild").BuildOptions} */
   const options = {
-    absWorkingDir: HERE,
-    entryPoints: [path.join(HERE, "kernel", "worker.js")],
-    outfile: path.join(out, "build", "kernel-worker.js"),
-    bundle: true,
-    format: "iife",
-    platform: "browser",
-    target: "es2022",
-    minify: true,
-    legalComments: "none",
-    // The course library and TensorFlow.js come from the course's own node_modules (the versions tslab runs).
-    nodePaths: [path.join(root, "node_modules"), path.join(HERE, "node_modules")],
+    ...workerOptions(root, out, "worker.js", "kernel-worker.js"),
     inject: [path.join(HERE, "kernel", "globals.js")],
     define: { "process.env.NODE_ENV": '"production"', global: "globalThis" },
     plugins: [kernelPlugin(root)],
-    logLevel: "warning",
     logOverride: { "require-resolve-not-external": "silent", "direct-eval": "silent" },
   };
   // The kernel, and with the same resolution the grader's validation worker (validate/bundle.js).
@@ -394,20 +411,10 @@ async function buildChecker(root, out) {
     },
   };
   await esbuild.build({
-    absWorkingDir: HERE,
-    entryPoints: [path.join(HERE, "kernel", "checker-worker.js")],
-    outfile: path.join(out, "build", "checker-worker.js"),
-    bundle: true,
-    format: "iife",
-    platform: "browser",
-    target: "es2022",
-    minify: true,
-    legalComments: "none",
-    nodePaths: [path.join(root, "node_modules"), path.join(HERE, "node_modules")],
+    ...workerOptions(root, out, "checker-worker.js", "checker-worker.js"),
     // tslab's converter: Node 18+ (es2022, as the Node kernel), and its own folder (forwardTslabPath).
     define: { "process.version": '"v20.0.0"', __dirname: '"/course/node_modules/tslab/dist"', global: "globalThis" },
     plugins: [checkerPlugin],
-    logLevel: "warning",
   });
   const lessonsDir = path.join(root, "build", "lib", "lessons");
   const wanted = siteLessons();

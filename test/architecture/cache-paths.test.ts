@@ -10,19 +10,16 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "../../lib/runtime/paths";
+import { sourceFiles } from "../helpers/sources";
 
 const ROOMS = ["kernel", "grading", "setup", "editions", "tools", "bench", "frontends"];
-/** Not read: installed packages, and the browser edition's app (it keeps no cache of the course's). */
-const SKIPPED = new Set(["node_modules", "lite-app", "jupyterlab-app"]);
+/** Not read, besides what no source walk reads: the browser edition's apps (they keep no cache of the course's). */
+const APPS = ["lite-app", "jupyterlab-app"];
 const OWNER = "kernel/cache-paths.js";
 const SPELLED = /["']build["']\s*,\s*["']lib["']\s*,\s*["']cache["']|build\/lib\/cache/;
 
 function sources(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    if (SKIPPED.has(e.name)) return [];
-    const p = path.join(dir, e.name);
-    return e.isDirectory() ? sources(p) : /\.(ts|js)$/.test(e.name) ? [p] : [];
-  });
+  return sourceFiles(dir, { files: /\.(ts|js)$/, skip: APPS });
 }
 
 /** A source's code without its comments (block comments, and // to the end of a line). */

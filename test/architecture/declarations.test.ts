@@ -10,6 +10,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "../../lib/runtime/paths";
+import { sourceFiles } from "../helpers/sources";
 import { declaredFunction as editionsDeclared } from "../../editions/editions";
 import { declaredFunctions as gradingDeclared } from "../../grading/scoring-plan";
 import { declaredFunction, declaredFunctions, SOLUTION_BEGIN, SOLUTION_END } from "../../editions/declarations";
@@ -20,17 +21,7 @@ const HOME = path.join("editions", "declarations.ts");
 
 /** Every .ts/.js source under the rooms (no packages, no builds). */
 function sources(): string[] {
-  const out: string[] = [];
-  const walk = (dir: string): void => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      if (e.name === "node_modules" || e.name === "build" || e.name.startsWith(".")) continue;
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (/\.(ts|js)$/.test(e.name) && !e.name.endsWith(".d.ts")) out.push(path.relative(ROOT, p));
-    }
-  };
-  for (const r of ROOMS) if (fs.existsSync(path.join(ROOT, r))) walk(path.join(ROOT, r));
-  return out;
+  return ROOMS.flatMap((r) => sourceFiles(path.join(ROOT, r), { files: /(?<!\.d)\.(ts|js)$/ })).map((p) => path.relative(ROOT, p));
 }
 
 /** A regular expression literal that matches a declared function's name, or a solution marker line. */

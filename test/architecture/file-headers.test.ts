@@ -12,29 +12,19 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "../../lib/runtime/paths";
+import { sourceFiles } from "../helpers/sources";
 
 /** The folders whose files' headers are read. */
 const SOURCE_DIRS = ["lib", "grading", "tools", "setup", "test", "oracle", "kernel", "bench", "editions", "frontends"];
-/** Installed or generated folders, never the course's own sources. */
-const SKIPPED_DIRS = new Set(["node_modules", "build", "dist", "static", "__pycache__"]);
 /** A repository path: a top-level folder of the course, a slash, then a name (up to a space, quote or closing mark). */
 const REPO_PATH = /(?<![\w./-])((?:lib|grading|tools|setup|test|oracle|kernel|bench|editions|frontends|docs|notebooks|data|\.ci)\/[^\s`'"(),;:\]]*)/g;
 /** A placeholder or wildcard: the header names a kind of file, not one file. */
 const PATTERN = /[*{}<>$…]|NN|\.\.\./;
-/** Written by the course's commands, not kept in the repository. */
-const GENERATED = /(^|\/)(build|dist)(\/|$)|^notebooks\/updates\/?$/;
+/** Written by the course's commands or installed by npm, not kept in the repository. */
+const GENERATED = /(^|\/)(build|dist|node_modules)(\/|$)|^notebooks\/updates\/?$/;
 
-/** Source files (regular files only; links are not followed). */
-function sourceFiles(dir: string): string[] {
-  const st = fs.lstatSync(dir, { throwIfNoEntry: false });
-  if (!st?.isDirectory()) return [];
-  return fs.readdirSync(dir).flatMap((name) => {
-    const p = path.join(dir, name);
-    const s = fs.lstatSync(p);
-    if (s.isDirectory()) return SKIPPED_DIRS.has(name) ? [] : sourceFiles(p);
-    return s.isFile() && /\.(ts|js|py)$/.test(name) ? [p] : [];
-  });
-}
+/** Source files whose headers are read. */
+const SOURCE_FILE = /\.(ts|js|py)$/;
 
 /** The first comment block: a leading /* … *\/ or """ … """ block, or the leading // or # lines (after a #! line). */
 function fileHeader(text: string): string {
@@ -79,7 +69,7 @@ describe("file headers", () => {
   });
 
   it("every path a source file's header names exists", () => {
-    const files = SOURCE_DIRS.flatMap((d) => sourceFiles(path.join(ROOT, d)));
+    const files = SOURCE_DIRS.flatMap((d) => sourceFiles(path.join(ROOT, d), { files: SOURCE_FILE }));
     assert.ok(files.length > 100, `the sources were read (${files.length} files)`);
     const wrong = files.flatMap((f) => missingPaths(f, fileHeader(fs.readFileSync(f, "utf8"))).map((p) => `${path.relative(ROOT, f)}: ${p}`));
     assert.deepEqual(wrong, []);

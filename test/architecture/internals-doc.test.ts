@@ -9,31 +9,18 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "../../lib/runtime/paths";
+import { sourceFiles } from "../helpers/sources";
 
 /** The course's own source folders (docs are what is checked, so they are not sources). */
 const SOURCE_DIRS = ["lib", "grading", "tools", "setup", "kernel", "bench", "editions", "frontends", "oracle", "test", ".ci"];
-/** Generated or installed, never the course's own. */
-const SKIPPED_DIRS = new Set(["node_modules", "build", "dist", "static", "__pycache__", ".git"]);
 const SOURCE_FILE = /\.(ts|js|mjs|cjs|py|sh)$|^(run|run_autograder)$/;
 /** A variable's name: COURSE_ and at least one letter or digit (a bare `COURSE_` prefix is not a name). */
 const NAME = /\bCOURSE_[A-Z0-9_]*[A-Z0-9]\b/g;
 
-/** Regular files of the sources (lstat: links are not followed). */
-function sourceFiles(dir: string): string[] {
-  const st = fs.lstatSync(dir, { throwIfNoEntry: false });
-  if (!st?.isDirectory()) return [];
-  return fs.readdirSync(dir).flatMap((name) => {
-    const p = path.join(dir, name);
-    const s = fs.lstatSync(p);
-    if (s.isDirectory()) return SKIPPED_DIRS.has(name) ? [] : sourceFiles(p);
-    return s.isFile() && SOURCE_FILE.test(name) ? [p] : [];
-  });
-}
-
 /** Every COURSE_* name in the sources, with a file that uses it. */
 function usedNames(): Map<string, string> {
   const used = new Map<string, string>();
-  for (const file of SOURCE_DIRS.flatMap((d) => sourceFiles(path.join(ROOT, d)))) {
+  for (const file of SOURCE_DIRS.flatMap((d) => sourceFiles(path.join(ROOT, d), { files: SOURCE_FILE }))) {
     for (const m of fs.readFileSync(file, "utf8").matchAll(NAME)) if (!used.has(m[0])) used.set(m[0], path.relative(ROOT, file));
   }
   return used;

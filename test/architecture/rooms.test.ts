@@ -12,24 +12,19 @@ import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "../../lib/runtime/paths";
 import { OUT } from "../helpers/notebooks";
+import { SKIPPED_DIRS, sourceFiles } from "../helpers/sources";
 
-/** Never read: installed packages, generated and built files. */
-const SKIPPED = new Set(["node_modules", ".gen", "build", "static", "dist", ".git", ".jupyter", ".test-out", ".release"]);
 const IMPORT = /(?:\bfrom\s+|\bimport\s*\(\s*|\brequire\s*\(\s*)["'](\.{1,2}\/[^"']+)["']/g;
 const ROOT_REQUIRE = /\brequire\s*\(\s*path\.join\(\s*ROOT\s*,\s*["']([\w.-]+)["']/g;
 
-/** Source files (.ts, .js) under `dir`, skipping SKIPPED. */
+/** Source files (.ts, .js) under `dir`. */
 function sources(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    if (SKIPPED.has(e.name)) return [];
-    const p = path.join(dir, e.name);
-    return e.isDirectory() ? sources(p) : /\.(ts|js)$/.test(e.name) ? [p] : [];
-  });
+  return sourceFiles(dir, { files: /\.(ts|js)$/ });
 }
 
 /** Each room's imports of other rooms: room → room → one importing file, for the message. */
 function roomGraph(root: string): Map<string, Map<string, string>> {
-  const rooms = fs.readdirSync(root, { withFileTypes: true }).filter((e) => e.isDirectory() && !SKIPPED.has(e.name) && !e.name.startsWith(".")).map((e) => e.name);
+  const rooms = fs.readdirSync(root, { withFileTypes: true }).filter((e) => e.isDirectory() && !SKIPPED_DIRS.has(e.name) && !e.name.startsWith(".")).map((e) => e.name);
   const graph = new Map<string, Map<string, string>>();
   for (const room of rooms) {
     const out = new Map<string, string>();

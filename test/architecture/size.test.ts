@@ -8,15 +8,13 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "../../lib/runtime/paths";
+import { sourceFiles } from "../helpers/sources";
 
 const MAX_LINES = 300;
 
 /** Every .ts file under a folder of the course (its own files, not compiled output). */
 function tsFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    return e.isDirectory() ? tsFiles(p) : e.name.endsWith(".ts") ? [p] : [];
-  });
+  return sourceFiles(dir, { files: /\.ts$/ });
 }
 
 /** Lines of a file, counting a last line without a newline. */

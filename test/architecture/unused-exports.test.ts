@@ -19,6 +19,7 @@ import * as os from "os";
 import * as path from "path";
 import ts from "typescript";
 import { ROOT } from "../../lib/runtime/paths";
+import { sourceFiles } from "../helpers/sources";
 
 /**
  * Exports that nothing in the repository shows a use of, each kept for a
@@ -50,21 +51,11 @@ const USERS_ONLY = ["test", "kernel/kernel-types", "frontends/jupyterlab-app"];
  * checks them against the packages).
  */
 const PACKAGE_DECLARATIONS = "frontends/lite-app/types/";
-/** Installed or generated folders, never the course's own sources. */
-const SKIPPED_DIRS = new Set(["node_modules", "build", "dist", "static", "__pycache__"]);
 const SOURCE = /\.(ts|js)$/;
 
-/** Source files under a folder (regular files only; links are not followed). */
+/** Source files under a folder (or only its own files, when not `deep`). */
 function filesUnder(dir: string, deep = true): string[] {
-  const st = fs.lstatSync(dir, { throwIfNoEntry: false });
-  if (!st?.isDirectory()) return [];
-  return fs.readdirSync(dir).flatMap((name) => {
-    const p = path.join(dir, name);
-    const s = fs.lstatSync(p);
-    // Dot folders are generated too (frontends/lite-app/.gen).
-    if (s.isDirectory()) return deep && !SKIPPED_DIRS.has(name) && !name.startsWith(".") ? filesUnder(p) : [];
-    return s.isFile() && SOURCE.test(name) ? [p] : [];
-  });
+  return sourceFiles(dir, { files: SOURCE, deep });
 }
 
 /**

@@ -1,7 +1,9 @@
 /**
  * Every hook into another package's internals says, in its file's header,
  * what it patches, which internal it relies on and which test fails the day
- * that internal changes (kernel/hooks/*.js, kernel/tslab-send-queue.js). The
+ * that internal changes (kernel/hooks/*.js, kernel/tslab-send-queue.js, and
+ * the browser edition's: frontends/lite-app/hooks/*.js and its type checker's
+ * frontends/lite-app/kernel/checker-ts.js). The
  * named test must exist, under that exact name, in the named test file: a
  * renamed or deleted guard makes this fail, so the header cannot rot.
  */
@@ -11,11 +13,19 @@ import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "../../lib/runtime/paths";
 
-/** The hook files: one per hook, the kernel's and the send queue. */
+/** The .js files of a folder of hooks (relative to the root), sorted. */
+function hooksIn(root: string, dir: string): string[] {
+  return fs.readdirSync(path.join(root, dir)).filter((f) => f.endsWith(".js")).sort().map((f) => path.join(dir, f));
+}
+
+/** The hook files: one per hook, the kernel's and the send queue, then the browser edition's and its checker's TypeScript. */
 export function hookFiles(root: string): string[] {
-  const dir = path.join(root, "kernel", "hooks");
-  const hooks = fs.readdirSync(dir).filter((f) => f.endsWith(".js")).map((f) => path.join("kernel", "hooks", f));
-  return [...hooks.sort(), path.join("kernel", "tslab-send-queue.js")];
+  return [
+    ...hooksIn(root, path.join("kernel", "hooks")),
+    path.join("kernel", "tslab-send-queue.js"),
+    ...hooksIn(root, path.join("frontends", "lite-app", "hooks")),
+    path.join("frontends", "lite-app", "kernel", "checker-ts.js"),
+  ];
 }
 
 export interface HookHeader {
@@ -43,8 +53,10 @@ export function guard(field: string): { file: string; name: string } | null {
 describe("the kernel's hooks", () => {
   const files = hookFiles(ROOT);
 
-  it("are one file each under kernel/hooks/, plus the send queue", () => {
-    assert.ok(files.length >= 8, `found ${files.join(", ")}`);
+  it("are one file each under kernel/hooks/ and frontends/lite-app/hooks/, plus the send queue and the checker's TypeScript", () => {
+    const under = (dir: string): number => files.filter((f) => f.startsWith(dir + path.sep)).length;
+    assert.ok(under(path.join("kernel", "hooks")) >= 8, `found ${files.join(", ")}`);
+    assert.ok(under(path.join("frontends", "lite-app", "hooks")) >= 3, `found ${files.join(", ")}`);
   });
 
   for (const file of files) {

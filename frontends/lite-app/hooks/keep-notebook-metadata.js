@@ -1,23 +1,25 @@
-// HOOK into @jupyterlab/notebook's internals (4.6.x).
-//
-// What it patches: NotebookPanel.prototype._updateSpec and
-// NotebookPanel.prototype._updateLanguage, the private methods that
-// NotebookPanel._onKernelChanged calls whenever a kernel starts, to write the
-// kernel's display name into metadata.kernelspec and its kernel_info
-// language_info (with its TypeScript version) into metadata.language_info.
-//
-// Why: the course's notebooks name the kernel `tslab` and carry tslab's
-// metadata ("TypeScript (course: tslab)", TypeScript 5.0.4). This site's kernel
-// registers the same name but says "TypeScript (course: browser)" and runs
-// another TypeScript, so opening a lesson rewrote its metadata: the untouched
-// lesson was marked modified, asked to be saved on close, was autosaved into
-// the browser after about two minutes and from then on counted as the
-// student's own copy, hiding the lesson's next release. When the notebook
-// already names the kernel that starts, its metadata is kept as it is; a
-// notebook that names another kernel (or none) is updated as JupyterLab does.
-//
-// The test that fails the day these internals change:
-// test/browser/lite-work.test.ts, "opening a lesson changes nothing".
+/**
+ * HOOK into @jupyterlab/notebook's internals (4.6.x).
+ *
+ * The two methods it patches (below) are the private methods that
+ * NotebookPanel._onKernelChanged calls whenever a kernel starts, to write the
+ * kernel's display name into metadata.kernelspec and its kernel_info
+ * language_info (with its TypeScript version) into metadata.language_info.
+ *
+ * Why: the course's notebooks name the kernel `tslab` and carry tslab's
+ * metadata ("TypeScript (course: tslab)", TypeScript 5.0.4). This site's kernel
+ * registers the same name but says "TypeScript (course: browser)" and runs
+ * another TypeScript, so opening a lesson rewrote its metadata: the untouched
+ * lesson was marked modified, asked to be saved on close, was autosaved into
+ * the browser after about two minutes and from then on counted as the
+ * student's own copy, hiding the lesson's next release. When the notebook
+ * already names the kernel that starts, its metadata is kept as it is; a
+ * notebook that names another kernel (or none) is updated as JupyterLab does.
+ *
+ * Patches: NotebookPanel.prototype._updateSpec and NotebookPanel.prototype._updateLanguage (@jupyterlab/notebook).
+ * Relies on: @jupyterlab/notebook 4.6.x's NotebookPanel._onKernelChanged calling these two private methods when a kernel starts, with the kernel (for _updateSpec) and its language_info (for _updateLanguage).
+ * Guarded by: test/browser/lite-work.test.ts "opening a lesson changes nothing: not modified, metadata kept, never saved into the browser, quiet console; the site's next release shows"
+ */
 import { NotebookPanel } from "@jupyterlab/notebook";
 
 /**

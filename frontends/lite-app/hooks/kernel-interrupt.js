@@ -1,21 +1,22 @@
-// HOOK into @jupyterlite/services's internals (0.8.x).
-//
-// What it patches: LiteKernelClient.prototype.interrupt, the method JupyterLab's
-// Kernel → Interrupt reaches in JupyterLite. It only cancels the requests queued
-// behind the running one (it cancels the kernel's async-mutex); it never tells
-// the kernel, so the running cell went on (lesson 05's training for about 8 s
-// more, a `while (true) {}` for ever). It relies on the client keeping its
-// kernels in `this._kernels` (an ObservableMap from kernel id to the kernel
-// object the kernel spec's factory made) and on `interrupt(kernelId)` being
-// what the front end calls.
-//
-// Why: after the original has cancelled the queue, the kernel's own
-// `interrupt()` (kernel/plugin.js) stops the running cell. Calling it after,
-// not before, keeps the order of the original: the queue is cancelled before
-// the running cell replies, so no queued cell starts in between.
-//
-// The test that fails the day these internals change:
-// test/browser/lite-interrupt.test.ts (a `while (true) {}` is stopped).
+/**
+ * HOOK into @jupyterlite/services's internals (0.8.x).
+ *
+ * The method it patches (below) is the one JupyterLab's Kernel → Interrupt
+ * reaches in JupyterLite. It only cancels the requests queued behind the
+ * running one (it cancels the kernel's async-mutex); it never tells the
+ * kernel, so the running cell went on (lesson 05's training for about 8 s
+ * more, a `while (true) {}` for ever). `this._kernels` is an ObservableMap
+ * from kernel id to the kernel object the kernel spec's factory made.
+ *
+ * Why: after the original has cancelled the queue, the kernel's own
+ * `interrupt()` (kernel/plugin.js) stops the running cell. Calling it after,
+ * not before, keeps the order of the original: the queue is cancelled before
+ * the running cell replies, so no queued cell starts in between.
+ *
+ * Patches: LiteKernelClient.prototype.interrupt (@jupyterlite/services).
+ * Relies on: @jupyterlite/services 0.8.x's LiteKernelClient keeping its kernels in `this._kernels` (kernel id → the kernel object) and `interrupt(kernelId)` being what Kernel → Interrupt calls.
+ * Guarded by: test/browser/lite-interrupt.test.ts "cooperative (isolated by the site's service worker): `while (true) {}` and training stop, the kernel keeps its state"
+ */
 import { LiteKernelClient } from "@jupyterlite/services";
 
 /** Installs the hook (once); returns false when the internals it relies on are gone. */
