@@ -35,8 +35,24 @@ import { npmCiIfLockChanged, runStep } from "./npm-app";
 
 export const LITE_APP = path.join(ROOT, "frontends", "lite-app");
 export const LITE_OUT = path.join(ROOT, "dist", "lite");
-/** frontends/lite-app's files the site is built from (besides the course's build/lib, notebooks and data). */
-const APP_SOURCES = ["package.json", "package-lock.json", "index.js", "build.js", "../jupyterlab-app/extensions.json", "templates/index.html", "kernel/plugin.js", "kernel/worker.js", "kernel/convert.js", "kernel/checker.js", "kernel/checker-worker.js", "kernel/checker-ts.js", "checker-files.js", "kernel/fs.js", "kernel/globals.js", "kernel/root.js", "kernel/tslab.js", "hooks/keep-notebook-metadata.js", "hooks/quiet-console.js", "work/plugin.js", "work/storage.js", "work/zip.js", "work/hash.js", "sw/course-sw.js", "validate/plugin.js", "validate/driver.js", "validate/verdicts.js", "validate/worker-side.js", "validate/bundle.js"];
+/**
+ * frontends/lite-app's files the site is built from (besides the course's build/lib, notebooks and data), relative
+ * to it: every regular file but installed packages, what the build generates (dot folders), its documentation
+ * and the declarations only its type check reads (types/, tsconfig.json, check-types.js). Walked, not listed: a
+ * hand-kept list had missed the interrupt's four files, so editing one left a stale site.
+ */
+export function appSources(dir: string = LITE_APP): string[] {
+  const typeCheckOnly = new Set(["types", "tsconfig.json", "check-types.js"]);
+  const walk = (rel: string): string[] =>
+    fs.readdirSync(path.join(dir, rel)).sort().flatMap((name) => {
+      const r = rel ? `${rel}/${name}` : name;
+      const st = fs.lstatSync(path.join(dir, r));
+      if (name === "node_modules" || name.startsWith(".") || (rel === "" && typeCheckOnly.has(name))) return [];
+      if (st.isDirectory()) return walk(r);
+      return st.isFile() && !name.endsWith(".md") ? [r] : [];
+    });
+  return [...walk(""), "../jupyterlab-app/extensions.json"];
+}
 const STAMP = ".course-lite-stamp";
 
 interface LiteOptions {
@@ -83,7 +99,7 @@ function hashInputs(opts: LiteOptions): SiteStamp {
     if (fs.existsSync(file)) h.update(fs.readFileSync(file));
     h.update("\0");
   };
-  for (const f of APP_SOURCES) add(app, path.join(LITE_APP, f));
+  for (const f of appSources()) add(app, path.join(LITE_APP, f));
   add(app, path.join(ROOT, "build", ".stamp"));
   add(app, path.join(ROOT, "build", "BUILD_ERRORS.txt"));
   // The type checker's light program reads it (frontends/lite-app/checker-files.js).
