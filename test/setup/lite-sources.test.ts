@@ -2,8 +2,8 @@
  * What the browser edition's site is rebuilt from (frontends/lite.ts appSources):
  * every source file of frontends/lite-app, walked rather than listed, so a new
  * or edited file makes the site stale. A hand-kept list had missed the
- * interrupt's four files (kernel/interrupt-flag.js, interrupt-page.js,
- * loop-checks.js, hooks/kernel-interrupt.js): editing one of them alone left
+ * interrupt's four files (frontends/lite-app/kernel/interrupt-flag.js,
+ * interrupt-page.js, loop-checks.js and frontends/lite-app/hooks/kernel-interrupt.js): editing one of them alone left
  * `npm run lite` serving the old site.
  */
 import { test } from "node:test";
