@@ -17,7 +17,7 @@ import type { CheckOutcome } from "./judge";
 import type { StopKind } from "./types";
 
 /** Seconds a cell and a check may take. */
-export interface StepLimits {
+interface StepLimits {
   cellTimeout: number;
   checkTimeout: number;
 }
@@ -29,10 +29,10 @@ export interface Limit {
 }
 
 /** Where a run is: in a cell or check, or null (before "ready", between steps, after the last). */
-export type StopPoint = ScoringStep | null;
+type StopPoint = ScoringStep | null;
 
 /** A cell a run stopped in: later runs leave it out, and its names are undefined there. */
-export interface FailedCell {
+interface FailedCell {
   index: number;
   defines: string[];
   message: string;
@@ -45,7 +45,7 @@ export interface RunEnd {
 }
 
 /** One run's steps: consumes the worker's messages, records the checks' first reports. */
-export class StepMachine {
+class StepMachine {
   private next = 0; // the step the worker is in, or about to start
   private current: StopPoint = null; // nothing of the submission runs before "ready"
   private isReady = false;

@@ -16,10 +16,10 @@
  * @typedef {import("../../../build/grading/protocol.js").GradeRequest} GradeRequest
  * @typedef {GradeRequest & { failed: NonNullable<GradeRequest["failed"]> }} ScoreRequest
  * @typedef {import("../../../build/grading/judge.js").CheckOutcome} CheckOutcome
- * @typedef {import("../../../build/grading/scoring-steps.js").StepLimits} Limits
+ * @typedef {{ cellTimeout: number, checkTimeout: number }} Limits
  * @typedef {import("../../../build/grading/scoring-steps.js").Limit} Limit
  * @typedef {import("../../../build/grading/scoring-steps.js").RunEnd} RunEnd
- * @typedef {import("../../../build/grading/scoring-steps.js").StepMachine} StepMachine
+ * @typedef {import("../../../build/grading/scoring-steps.js").ScoringRun<GradeRequest["checks"][number]>["machine"]} StepMachine
  */
 
 import { ScoringLoop } from "../../../build/grading/scoring-steps.js";
