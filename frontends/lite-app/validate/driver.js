@@ -82,6 +82,7 @@ function scoreOnce(url, baseUrl, request, machine) {
     };
     arm(machine.start());
     worker.onmessage = (e) => {
+      if (settled) return; // (the run is over: its blame is taken)
       const m = e.data;
       // The worker's job failed (its error; the grader's worker exits non-zero): as the grader's process exit.
       if (m && m.type === "failed") return finish(`stopped the grading process (${m.message})`, "exit");
