@@ -15,9 +15,9 @@ import { ROOT } from "../lib/runtime/paths";
 import { type CompileVerdicts, type ExerciseCell, type ScoringCells, type Submission } from "./submission";
 import { gradedNames, scoringCells, visibleCheckRequests } from "./scoring-plan";
 import { checkGrade } from "./check-grade";
-import { scoringOrder, type ScoringStep } from "./scoring-order";
+import { ScoringLoop, type Limit, type RunEnd } from "./scoring-steps";
 import { lessonChecks, readHiddenChecks } from "./check-catalogue";
-import type { CheckRequest, GradeRequest, WorkerMessage } from "./protocol";
+import type { CheckRequest, GradeRequest } from "./protocol";
 import { workerCodeCacheFile } from "./worker-process";
 import { judgeCheck, type CheckOutcome } from "./judge";
 import { withoutExpected } from "./inputs";
@@ -27,8 +27,6 @@ import { LineReader } from "./line-reader";
 import { DISK_MB, PROCESSES, sandboxEnv, type GradingContext } from "./grading-context";
 import type { CheckGrade, GradeOptions, StopKind } from "./types";
 import type { HiddenCheck } from "./check-catalogue";
-
-type StopPoint = ScoringStep | null;
 
 /** The scoring worker's process (it loads worker.ts through the code cache). */
 const WORKER = path.join(__dirname, "worker-process.js");
@@ -76,78 +74,32 @@ function startWorker(opts: GradeOptions, ctx: GradingContext): ChildProcess & { 
 /**
  * Runs the worker on these checks until each has an outcome, restarting it
  * after a hang, an exit, a crash or too much output (the cell or check it was
- * in then gets the blame). Cell problems go to `sub.problems` when `reportCells`.
+ * in then gets the blame: grading/scoring-steps.ts, shared with the browser's
+ * check). Cell problems go to `sub.problems` when `reportCells`.
  */
 async function computeOutcomes(sub: Submission, given: ScoringCells & { compileChecked: boolean }, reqs: CheckRequest[], opts: GradeOptions, ctx: GradingContext, reportCells: boolean): Promise<{ outcomes: Map<string, CheckOutcome>; cells: ExerciseCell[] }> {
-  const outcomes = new Map<string, CheckOutcome>();
   const wanted = new Set(reqs.map((r) => r.id));
-  let remaining = reqs.map((r) => r.id);
-  let cells = given.cells;
-  const failed: { index: number; defines: string[]; message: string }[] = [];
-
-  for (let attempt = 0; remaining.length > 0 && attempt < reqs.length + cells.length + 2; attempt++) {
-    const checks = reqs.filter((r) => remaining.includes(r.id));
-    // The order the worker runs cells and checks in (grading/scoring-order.ts): each step has its own limit.
-    const steps = scoringOrder(cells, checks);
-    const outcome = await new Promise<{ stoppedIn: StopPoint; reason: string; stop: StopKind; started?: boolean }>((resolve) => {
+  const loop = new ScoringLoop(reqs, given.cells, opts);
+  for (let run = loop.nextRun(); run; run = loop.nextRun()) {
+    const { machine, cells, checks, failed } = run;
+    const end = await new Promise<RunEnd>((resolve) => {
       const child = startWorker(opts, ctx);
       let stderr = "";
       let printed = 0;
       const lines = new LineReader(WORKER_MESSAGE_LIMIT);
-      let next = 0; // the step the worker is in, or about to start
-      // Nothing of the submission runs before "ready": a stop then is the grader's own problem.
-      let current: StopPoint = null;
       let timer: NodeJS.Timeout | null = null;
-      let finished = false;
-      let ready = false;
       let reason = "";
       let kind: StopKind = "exit";
       const stop = (why: string, what: StopKind): void => {
         if (!reason) [reason, kind] = [why, what];
         killTree(child);
       };
-      const arm = (seconds: number, why: string): void => {
+      const arm = (limit: Limit | null): void => {
+        if (!limit) return;
         if (timer) clearTimeout(timer);
-        timer = setTimeout(() => stop(why, "timeout"), seconds * 1000);
+        timer = setTimeout(() => stop(limit.why, "timeout"), limit.seconds * 1000);
       };
-      const cellLimit = `did not finish within ${opts.cellTimeout} s`;
-      // The next step starts: a cell has the cell limit; between a check's outputs and the next check, the check limit.
-      const enter = (): void => {
-        const step = steps[next];
-        current = step?.kind === "cell" ? step : null;
-        if (step?.kind === "cell") arm(opts.cellTimeout, cellLimit);
-        else arm(opts.checkTimeout, "stopped between checks");
-      };
-      // Starting the sandbox and loading tfjs and the lesson take a few seconds; then each step has its limit.
-      arm(opts.cellTimeout + 60, "did not start within the time limit");
-      const stepOf = (match: (s: ScoringStep) => boolean): number => steps.findIndex((s, i) => i >= next && match(s));
-      const onMessage = (m: WorkerMessage): void => {
-        if (m.type === "ready" && !ready) {
-          ready = true;
-          enter();
-        } else if (m.type === "cell" && ready) {
-          const at = stepOf((s) => s.kind === "cell" && s.index === m.index);
-          if (at < 0) return;
-          next = at + 1;
-          enter();
-        } else if (m.type === "start" && remaining.includes(m.id)) {
-          const at = stepOf((s) => s.kind === "check" && s.id === m.id);
-          if (at >= 0) next = at;
-          current = { kind: "check", id: m.id };
-          arm(opts.checkTimeout, `did not finish within ${opts.checkTimeout} s (an infinite loop?)`);
-        } else if ((m.type === "outputs" || m.type === "missing") && remaining.includes(m.id)) {
-          // The first report for a check counts; anything the submission forges is at most other outputs.
-          outcomes.set(m.id, m.type === "outputs"
-            ? { kind: "outputs", outputs: Array.isArray(m.outputs) ? m.outputs : [] }
-            : { kind: "missing", message: String(m.message).slice(0, 2000) });
-          remaining = remaining.filter((id) => id !== m.id);
-          const at = stepOf((s) => s.kind === "check" && s.id === m.id);
-          if (at >= 0) next = at + 1;
-          enter();
-        } else if (m.type === "done") {
-          finished = true;
-        }
-      };
+      arm(machine.start());
       child.stdout?.on("data", (d: Buffer) => {
         printed += d.length;
         if (printed > WORKER_OUTPUT_LIMIT) return stop(`printed more than ${WORKER_OUTPUT_LIMIT / MB} MB`, "output");
@@ -158,7 +110,7 @@ async function computeOutcomes(sub: Submission, given: ScoringCells & { compileC
           } catch {
             continue; // something the submission printed
           }
-          if (typeof m === "object" && m !== null && typeof (m as { type?: unknown }).type === "string") onMessage(m as WorkerMessage);
+          arm(machine.message(m));
         }
       });
       child.stderr?.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
@@ -166,35 +118,23 @@ async function computeOutcomes(sub: Submission, given: ScoringCells & { compileC
       child.on("exit", () => killTree(child)); // whatever it left behind (an unsandboxed run's children, a dying namespace)
       child.on("close", (code, signal) => {
         if (timer) clearTimeout(timer);
-        if (finished && code === 0 && !reason) return resolve({ stoppedIn: null, reason: "", stop: "exit" });
+        if (machine.done && code === 0 && !reason) return resolve({ reason: "", stop: "exit" });
         if (!reason) {
           // The sandbox's budget (its cgroup's record), else a process's own limit (V8's heap, RLIMIT_DATA: said on stderr only).
           const oom = child.sandbox?.outOfMemory() || /out of memory|Allocation failed|ENOMEM/i.test(stderr);
           [reason, kind] = oom ? ["ran out of memory", "out-of-memory"] : [`stopped the grading process (exit ${code ?? signal})`, "exit"];
         }
-        resolve({ stoppedIn: current, reason, stop: kind, started: ready });
+        resolve({ reason, stop: kind });
       });
       const req: GradeRequest = { lesson: sub.lesson as string, cells, context: given.context, compileChecked: given.compileChecked, checks, failed };
       child.stdin?.end(JSON.stringify(req));
     });
-    if (!outcome.stoppedIn) {
-      if (outcome.reason && !outcome.started && reportCells) sub.problems = [...(sub.problems ?? []), `the grading process did not start: ${outcome.reason}`];
-      break;
-    }
-    if (outcome.stoppedIn.kind === "check") {
-      const id = outcome.stoppedIn.id;
-      outcomes.set(id, { kind: "stopped", message: `${id} ${outcome.reason}`, stop: outcome.stop });
-      remaining = remaining.filter((x) => x !== id);
-    } else {
-      // The cell itself hung or killed the process: grade without it (its functions are then undefined).
-      const bad = outcome.stoppedIn.index;
-      failed.push({ index: bad, defines: cells.find((c) => c.index === bad)?.defines ?? [], message: outcome.reason });
-      cells = cells.filter((c) => c.index !== bad);
-      if (reportCells) sub.problems = [...(sub.problems ?? []), `cell ${bad + 1} ${outcome.reason} while being loaded for grading; its functions score 0`];
-    }
+    loop.end(run, end);
   }
+  if (reportCells && loop.problems.length) sub.problems = [...(sub.problems ?? []), ...loop.problems];
+  const outcomes = loop.outcomes;
   for (const id of outcomes.keys()) if (!wanted.has(id)) outcomes.delete(id);
-  return { outcomes, cells };
+  return { outcomes, cells: loop.cells };
 }
 
 /** Scores one submission: outputs computed in the sandbox, judged here against the expected values. */

@@ -9,17 +9,20 @@
 //      in takes the blame ("stopped"), and a new worker goes on with the rest;
 //   3. judge (a worker that ran no student code): the grader's judge and grade rule.
 // Nothing here judges or scores: the rules are the grader's own modules, bundled
-// into the worker.
+// into the worker; the steps, limits and blame are the grader's step machine
+// (build/grading/scoring-steps.js), bundled into the page.
 
 /**
  * @typedef {import("../../../build/grading/protocol.js").GradeRequest} GradeRequest
  * @typedef {GradeRequest & { failed: NonNullable<GradeRequest["failed"]> }} ScoreRequest
  * @typedef {import("../../../build/grading/judge.js").CheckOutcome} CheckOutcome
- * @typedef {import("../../../build/grading/scoring-order.js").ScoringStep} ScoringStep
  * @typedef {{ cellTimeout: number, checkTimeout: number }} Limits
- * @typedef {{ kind: "cell", index: number } | { kind: "check", id: string }} Place
- * @typedef {{ stoppedIn: Place | null, reason: string, stop: "timeout" | "exit", started: boolean }} RunEnd
+ * @typedef {import("../../../build/grading/scoring-steps.js").Limit} Limit
+ * @typedef {import("../../../build/grading/scoring-steps.js").RunEnd} RunEnd
+ * @typedef {import("../../../build/grading/scoring-steps.js").ScoringRun<GradeRequest["checks"][number]>["machine"]} StepMachine
  */
+
+import { ScoringLoop } from "../../../build/grading/scoring-steps.js";
 
 /**
  * Starts a worker for one job and resolves with the first message `done(message)` accepts.
@@ -47,82 +50,49 @@ function oneJob(url, request, done) {
 }
 
 /**
- * One worker's run over the checks still without an outcome. Resolves with
- * where it stopped (null: it finished), why, and the outcomes it reported.
+ * One worker's run: the step machine (build/grading/scoring-steps.js, the
+ * grader's own) hears the worker's messages and says which limit to arm.
+ * Resolves with how the run ended ("" reason: the worker said "done").
  * @param {string} url
  * @param {string} baseUrl
  * @param {GradeRequest} request
- * @param {Limits} limits
- * @param {Set<string>} remaining
- * @param {Record<string, CheckOutcome>} outcomes
+ * @param {StepMachine} machine
  * @returns {Promise<RunEnd>}
  */
-function scoreOnce(url, baseUrl, request, limits, remaining, outcomes) {
+function scoreOnce(url, baseUrl, request, machine) {
   return new Promise((resolve) => {
-    // The order the worker runs cells and checks in (grading/scoring-order.ts): its first message, before any student code.
-    /** @type {ScoringStep[]} */
-    let order = [];
     const worker = new Worker(url);
-    let next = 0;
-    /** @type {Place | null} */
-    let current = null;
     /** @type {ReturnType<typeof setTimeout> | null} */
     let timer = null;
-    let ready = false;
     let settled = false;
-    /** @type {(stoppedIn: Place | null, reason: string, stop: "timeout" | "exit") => void} */
-    const finish = (stoppedIn, reason, stop) => {
+    // A terminated worker says nothing more, so the blame is where the machine is now.
+    /** @type {(reason: string, stop: "timeout" | "exit") => void} */
+    const finish = (reason, stop) => {
       if (settled) return;
       settled = true;
       if (timer) clearTimeout(timer);
       worker.terminate();
-      resolve({ stoppedIn, reason, stop, started: ready });
+      resolve({ reason, stop });
     };
-    const arm = (/** @type {number} */ seconds, /** @type {string} */ why) => {
+    /** @type {(limit: Limit | null) => void} */
+    const arm = (limit) => {
+      if (!limit) return;
       if (timer) clearTimeout(timer);
-      timer = setTimeout(() => finish(current, why, "timeout"), seconds * 1000);
+      timer = setTimeout(() => finish(limit.why, "timeout"), limit.seconds * 1000);
     };
-    const enter = () => {
-      const step = order[next];
-      current = step && step.kind === "cell" ? step : null;
-      if (current) arm(limits.cellTimeout, `did not finish within ${limits.cellTimeout} s`);
-      else arm(limits.checkTimeout, "stopped between checks");
-    };
-    const stepOf = (/** @type {(step: ScoringStep) => boolean} */ match) => order.findIndex((s, i) => i >= next && match(s));
-    arm(limits.cellTimeout + 60, "did not start within the time limit");
+    arm(machine.start());
     worker.onmessage = (e) => {
+      if (settled) return; // (the run is over: its blame is taken)
       const m = e.data;
-      if (!m || typeof m.type !== "string") return;
-      if (m.type === "order" && !ready && Array.isArray(m.steps)) {
-        order = m.steps;
-      } else if (m.type === "ready" && !ready) {
-        ready = true;
-        enter();
-      } else if (m.type === "cell" && ready) {
-        const at = stepOf((s) => s.kind === "cell" && s.index === m.index);
-        if (at < 0) return;
-        next = at + 1;
-        enter();
-      } else if (m.type === "start" && remaining.has(m.id)) {
-        const at = stepOf((s) => s.kind === "check" && s.id === m.id);
-        if (at >= 0) next = at;
-        current = { kind: "check", id: m.id };
-        arm(limits.checkTimeout, `did not finish within ${limits.checkTimeout} s (an infinite loop?)`);
-      } else if ((m.type === "outputs" || m.type === "missing") && remaining.has(m.id)) {
-        outcomes[m.id] = m.type === "outputs" ? { kind: "outputs", outputs: Array.isArray(m.outputs) ? m.outputs : [] } : { kind: "missing", message: String(m.message).slice(0, 2000) };
-        remaining.delete(m.id);
-        const at = stepOf((s) => s.kind === "check" && s.id === m.id);
-        if (at >= 0) next = at + 1;
-        enter();
-      } else if (m.type === "done") {
-        finish(null, "", "exit");
-      } else if (m.type === "failed") {
-        finish(current, `stopped the grading process (${m.message})`, "exit");
-      }
+      // The worker's job failed (its error; the grader's worker exits non-zero): as the grader's process exit.
+      if (m && m.type === "failed") return finish(`stopped the grading process (${m.message})`, "exit");
+      arm(machine.message(m));
+      // (The grader's worker exits after "done"; this one is terminated.)
+      if (machine.done) finish("", "exit");
     };
     worker.onerror = (e) => {
       e.preventDefault();
-      finish(current, `stopped the grading process (${e.message || "the worker failed"})`, "exit");
+      finish(`stopped the grading process (${e.message || "the worker failed"})`, "exit");
     };
     worker.postMessage({ type: "score", request, baseUrl });
   });
@@ -149,33 +119,15 @@ export async function validateNotebook(notebook, path, { workerUrl, baseUrl, ver
   // (Past the test, the plan: a failure's message is never empty.)
   const plan = /** @type {{ lesson: string, limits: Limits, request: ScoreRequest }} */ (planned);
   const { lesson, limits } = plan;
-  let request = plan.request;
-  /** @type {Record<string, CheckOutcome>} */
-  const outcomes = {};
-  const remaining = new Set(request.checks.map((c) => c.id));
-  /** @type {string[]} */
-  const problems = [];
-  const all = request.checks.length + request.cells.length + 2;
-  for (let attempt = 0; remaining.size > 0 && attempt < all; attempt++) {
-    onProgress(`running the cells and ${remaining.size} check(s) in a fresh worker`);
-    const current = { ...request, checks: request.checks.filter((c) => remaining.has(c.id)) };
-    const run = await scoreOnce(workerUrl, baseUrl, current, limits, remaining, outcomes);
-    if (!run.stoppedIn) {
-      if (run.reason && !run.started) problems.push(`the grading process did not start: ${run.reason}`);
-      break;
-    }
-    if (run.stoppedIn.kind === "check") {
-      const id = run.stoppedIn.id;
-      outcomes[id] = { kind: "stopped", message: `${id} ${run.reason}`, stop: run.stop };
-      remaining.delete(id);
-    } else {
-      // The cell itself hung or failed the worker: grade without it (its functions are then undefined).
-      const bad = run.stoppedIn.index;
-      const cell = request.cells.find((c) => c.index === bad);
-      request = { ...request, cells: request.cells.filter((c) => c.index !== bad), failed: [...request.failed, { index: bad, defines: cell ? cell.defines : [], message: run.reason }] };
-      problems.push(`cell ${bad + 1} ${run.reason} while being loaded for grading; its functions score 0`);
-    }
+  const request = plan.request;
+  // The grader's restart loop: a run that stops blames its cell or check, and a fresh worker goes on without it.
+  const loop = new ScoringLoop(request.checks, request.cells, limits);
+  for (let run = loop.nextRun(); run; run = loop.nextRun()) {
+    onProgress(`running the cells and ${run.checks.length} check(s) in a fresh worker`);
+    loop.end(run, await scoreOnce(workerUrl, baseUrl, { ...request, cells: run.cells, checks: run.checks, failed: run.failed }, run.machine));
   }
+  const outcomes = Object.fromEntries(loop.outcomes);
+  const problems = loop.problems;
   onProgress("judging the outputs");
   /** @type {{ problem?: undefined, lesson: string, checks: import("../../../build/grading/types.js").CheckGrade[], score: number, maxScore: number, recordedPoints?: number } | { problem: string }} */
   const grade = await oneJob(workerUrl, { type: "judge", lesson, outcomes }, (m) => (m.type === "judged" ? m.grade : m.type === "failed" ? { problem: m.message } : undefined));

@@ -21,7 +21,6 @@ import { setCourseUrl } from "../kernel/fs.js";
 import modules from "../.gen/modules.js";
 import { freezeRealm, runScoring } from "../../../build/grading/scoring-run.js";
 import { gradedNames, identifyLesson, scoringCells, visibleCheckRequests } from "../../../build/grading/scoring-plan.js";
-import { scoringOrder } from "../../../build/grading/scoring-order.js";
 import { judgeCheck } from "../../../build/grading/judge.js";
 import { checkGrade } from "../../../build/grading/check-grade.js";
 import { DEFAULT_GRADE_OPTIONS } from "../../../build/grading/types.js";
@@ -123,8 +122,6 @@ const workerRealm = {
  * @param {string} baseUrl
  */
 async function score(req, baseUrl) {
-  // The grader's step order, for the page's time limits (the page has none of the grader's code).
-  self.postMessage({ type: "order", steps: scoringOrder(req.cells, req.checks) });
   setWasmPaths(`${baseUrl}build/tfjs-wasm/`);
   setCourseUrl(`${baseUrl}course/`);
   await initBackend();
