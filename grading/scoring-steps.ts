@@ -156,10 +156,17 @@ export class ScoringLoop<C extends OrderedCheck> {
   private cellsLeft: ExerciseCell[];
   private attempt = 0;
   private over = false;
+  /**
+   * Every run but the last blames one check or one cell, so the checks and cells there are at the start, plus
+   * one, are enough. Fixed here: a bound counted from the cells still run shrank with each blamed cell, and a
+   * submission with more hanging cells than checks + 2 left checks of its good cells without an outcome.
+   */
+  private readonly maxAttempts: number;
 
   constructor(private readonly checks: readonly C[], cells: ExerciseCell[], private readonly limits: StepLimits) {
     this.remaining = new Set(checks.map((c) => c.id));
     this.cellsLeft = cells;
+    this.maxAttempts = checks.length + cells.length + 2;
   }
 
   /** The cells still run (without those a run stopped in). */
@@ -169,8 +176,7 @@ export class ScoringLoop<C extends OrderedCheck> {
 
   /** The next run, or null when the loop is over. */
   nextRun(): ScoringRun<C> | null {
-    // (The bound counts the cells still run, as the grader always has: each blamed cell lowers it.)
-    if (this.over || this.remaining.size === 0 || this.attempt >= this.checks.length + this.cellsLeft.length + 2) return null;
+    if (this.over || this.remaining.size === 0 || this.attempt >= this.maxAttempts) return null;
     this.attempt++;
     const checks = this.checks.filter((c) => this.remaining.has(c.id));
     const cells = this.cellsLeft;

@@ -93,6 +93,17 @@ describe("the scoring step machine", () => {
     assert.deepEqual(loop.cells, [CELLS[1]]);
   });
 
+  it("every hanging cell is blamed in turn, however many, and the check after them is still graded", () => {
+    // Five cells that hang and one good cell defining the checked function: six runs, the last one clean.
+    const cells: ExerciseCell[] = [0, 1, 2, 3, 4, 5].map((i) => ({ index: i, source: `c${i}`, defines: [`c${i}`] }));
+    const loop = new ScoringLoop<OrderedCheck>([{ id: "a", at: 6 }], cells, LIMITS);
+    for (let i = 0; i < 5; i++) play(loop, [{ type: "ready" }]);
+    assert.deepEqual(loop.failed.map((f) => f.index), [0, 1, 2, 3, 4]);
+    play(loop, [{ type: "ready" }, { type: "cell", index: 5, ok: true }, { type: "start", id: "a" }, { type: "outputs", id: "a", outputs: [1] }, { type: "done" }]);
+    assert.deepEqual(Object.fromEntries(loop.outcomes), { a: { kind: "outputs", outputs: [1] } });
+    assert.equal(loop.nextRun(), null);
+  });
+
   it("a forged second report of a check, or a forged start of it, changes nothing", () => {
     const loop = new ScoringLoop(CHECKS, CELLS, LIMITS);
     const { run, armed } = play(loop, [
