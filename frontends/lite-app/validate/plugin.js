@@ -18,6 +18,7 @@ import { INotebookTracker } from "@jupyterlab/notebook";
 import { Widget } from "@lumino/widgets";
 import { validateNotebook } from "./driver.js";
 import { compileVerdicts } from "./verdicts.js";
+import { saveBlob } from "../work/save-blob.js";
 
 const VALIDATE = "course:validate";
 const SUBMIT = "course:submit";
@@ -124,21 +125,6 @@ function resultNode(result) {
   return node;
 }
 
-/**
- * @param {string} text
- * @param {string} name
- */
-function download(text, name) {
-  const url = URL.createObjectURL(new Blob([text], { type: "application/x-ipynb+json" }));
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
-
 /** @type {import("@jupyterlab/application").JupyterFrontEndPlugin<void>} */
 const plugin = {
   id: "nn-training-course:validate",
@@ -194,7 +180,7 @@ const plugin = {
         const saved = await savedNotebook(app, tracker, args.path);
         const name = /** @type {string} */ (saved.path.split("/").pop()); // (split gives one part at least)
         const text = JSON.stringify(saved.notebook, null, 1) + "\n";
-        download(text, name);
+        saveBlob(new Blob([text], { type: "application/x-ipynb+json" }), name);
         const source = saved.notebook.metadata && saved.notebook.metadata.course && saved.notebook.metadata.course.source;
         const lesson = typeof source === "string" ? (/(\d\d-[a-z0-9-]+)\.ipynb$/.exec(source) || [])[1] : undefined;
         return { path: saved.path, name, edition: await editionOf(saved.notebook, lesson || (/\d\d-[a-z0-9-]+/.exec(name) || [])[0]) };

@@ -14,6 +14,7 @@ import { IMainMenu } from "@jupyterlab/mainmenu";
 import { IStatusBar } from "@jupyterlab/statusbar";
 import { Widget } from "@lumino/widgets";
 import { zipStore } from "./zip.js";
+import { saveBlob } from "./save-blob.js";
 
 const DOWNLOAD_ALL = "course:download-all-work";
 
@@ -38,21 +39,6 @@ async function allNotebooks(contents) {
     out.push({ path: p, notebook: model.content, modified: model.last_modified ? new Date(model.last_modified) : new Date() });
   }
   return out;
-}
-
-/**
- * @param {Blob} blob
- * @param {string} name
- */
-function saveBlob(blob, name) {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 const pad = (/** @type {number} */ n) => String(n).padStart(2, "0");
