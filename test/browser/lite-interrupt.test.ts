@@ -23,15 +23,11 @@
  */
 import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import * as path from "path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { launchBrowser } from "../helpers/browser";
-import { OUT } from "../helpers/notebooks";
-import { buildLite, LITE_APP } from "../../frontends/lite";
+import { launchBrowser, serveStudentSite } from "../helpers/browser";
 import { openApp } from "../../frontends/lite-browser";
 import { interruptCell, openCells, runCell } from "../../frontends/lite-interrupt-browser";
 
-type ServeFn = (dir: string, port: number) => Promise<{ server: { close: () => void }; url: string }>;
 
 const SETUP = 'import * as tf from "@tensorflow/tfjs";\nimport * as lab from "../build/lib/lessons/05-adam";\nawait lab.setup();';
 const TRAIN = [
@@ -56,13 +52,9 @@ describe("browser edition: Kernel → Interrupt", { timeout: 20 * 60_000 }, () =
   const figures: Record<string, number> = {};
 
   before(async () => {
-    const dir = path.join(OUT, "lite-site");
-    buildLite({ out: dir, solutions: false }, () => undefined);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { serve } = require(path.join(LITE_APP, "serve.js")) as { serve: ServeFn };
-    const s = await serve(dir, 0);
+    const s = await serveStudentSite();
     url = `${s.url}lab/index.html`;
-    close = () => s.server.close();
+    close = s.close;
     browser = await launchBrowser();
   });
 

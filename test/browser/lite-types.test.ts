@@ -20,10 +20,9 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser } from "../helpers/browser";
+import { launchBrowser, serveStudentSite } from "../helpers/browser";
 import { OUT, ROOT, runNotebook } from "../helpers/notebooks";
 import { publishedSlugs } from "../../lib/lessons";
-import { buildLite } from "../../frontends/lite";
 import { openApp, type LabWindow } from "../../frontends/lite-browser";
 import { writeNotebook, type Notebook } from "../../editions/notebook";
 
@@ -145,12 +144,8 @@ let close: () => void = () => undefined;
 
 describe("the browser edition's type check, as tslab's", () => {
   before(async () => {
-    const dir = path.join(OUT, "lite-site");
-    buildLite({ out: dir, solutions: false }, () => undefined);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { serve } = require(path.join(ROOT, "frontends", "lite-app", "serve.js")) as { serve: (d: string, p: number) => Promise<{ server: { close: () => void }; url: string }> };
-    const s = await serve(dir, 0);
-    close = () => s.server.close();
+    const s = await serveStudentSite();
+    close = s.close;
     browser = await launchBrowser();
     // No service worker: 15 s after the app loads it would cache the whole site (39 MB) for offline use, which
     // lite-work.test.ts and lite-interrupt.test.ts test; here that is work that shows nothing.

@@ -20,16 +20,14 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { launchBrowser } from "../helpers/browser";
+import { launchBrowser, serveStudentSite } from "../helpers/browser";
 import { OUT, ROOT } from "../helpers/notebooks";
-import { buildLite, LITE_APP } from "../../frontends/lite";
 import { openApp, openNotebook, type LabWindow } from "../../frontends/lite-browser";
 import { studentEdition } from "../../editions/editions";
 import { cellText, readNotebook, type Notebook } from "../../editions/notebook";
 import type { CheckGrade } from "../../grading/types";
 import type { Validation } from "../../grading/validate";
 
-type ServeFn = (dir: string, port: number) => Promise<{ server: { close: () => void }; url: string }>;
 
 /** What the browser's validate returns (frontends/lite-app/validate/plugin.js). */
 interface BrowserValidation {
@@ -113,11 +111,8 @@ let editedSaved: Notebook | null = null;
 
 describe("browser edition: check my work as the grader will, and submit", { timeout: 40 * 60_000 }, () => {
   before(async () => {
-    const dir = path.join(OUT, "lite-site");
-    buildLite({ out: dir, solutions: false }, () => undefined);
-    const { serve } = require(path.join(LITE_APP, "serve.js")) as { serve: ServeFn };
-    const s = await serve(dir, 0);
-    close = () => s.server.close();
+    const s = await serveStudentSite();
+    close = s.close;
     browser = await launchBrowser();
     // No service worker: 15 s after the app loads it would cache the whole site (39 MB) for offline use, which
     // lite-work.test.ts and lite-interrupt.test.ts test; here that is work that shows nothing.

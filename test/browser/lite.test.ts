@@ -33,11 +33,11 @@ import * as fs from "fs";
 import * as http from "http";
 import * as path from "path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { ARTIFACTS, drawnFigures, launchBrowser, lessonCheckIds, progressProblems } from "../helpers/browser";
+import { ARTIFACTS, drawnFigures, launchBrowser, lessonCheckIds, liteServe, progressProblems, type ServeFn } from "../helpers/browser";
 import { OUT, ROOT, sourceNotebook } from "../helpers/notebooks";
 import { publishedSlugs } from "../../lib/lessons";
 import { courseSecrets, findSecretLeaks } from "../../tools/secret-scan";
-import { buildLite, LITE_APP } from "../../frontends/lite";
+import { buildLite } from "../../frontends/lite";
 import { LITE_TEST_SITES } from "../../frontends/test-sites";
 import { closeNotebook, openApp, openNotebook, runAll, runFirstCodeCell, type LabWindow } from "../../frontends/lite-browser";
 import { runCell } from "../../frontends/lite-interrupt-browser";
@@ -96,7 +96,6 @@ const timings: Timing[] = [];
 /** What the test is doing (a script error in a page names it). */
 let step = "";
 
-type ServeFn = (dir: string, port: number) => Promise<{ server: { close: () => void }; url: string }>;
 
 async function startSite(edition: Site["edition"], serve: ServeFn): Promise<Site> {
   // npm test's preparation built both (frontends/test-sites.ts): then this only finds their stamps current.
@@ -188,8 +187,7 @@ describe("browser edition (npm run lite)", { timeout: 30 * 60_000 }, () => {
   let solutions: Site;
 
   before(async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { serve } = require(path.join(LITE_APP, "serve.js")) as { serve: ServeFn };
+    const serve = liteServe();
     student = await startSite("student", serve);
     solutions = await startSite("solutions", serve);
     browser = await launchBrowser();

@@ -11,7 +11,8 @@ import * as path from "path";
 import type { Browser, Page } from "playwright-core";
 import { launchChromium, type LabWindow } from "../../frontends/lite-browser";
 import { lessonCheckIds, lessonSlugs } from "../../lib/lessons";
-import { ROOT } from "./notebooks";
+import { OUT, ROOT } from "./notebooks";
+import { buildLite, LITE_APP } from "../../frontends/lite";
 
 export const ARTIFACTS = path.join(ROOT, "artifacts", "browser");
 export { CHROMIUM } from "../../frontends/lite-browser";
@@ -128,4 +129,25 @@ export async function tearDown(browser: Browser | undefined, server: Server | nu
   server?.process.kill("SIGTERM");
   const changed = guard?.verify() ?? [];
   if (changed.length > 0) throw new Error(`the browser run modified ${changed.join(", ")} (restored)`);
+}
+
+/** The browser edition's static file server (frontends/lite-app/serve.js: plain JavaScript, typed here). */
+export type ServeFn = (dir: string, port: number) => Promise<{ server: { close: () => void }; url: string }>;
+
+/** frontends/lite-app/serve.js's serve(). */
+export function liteServe(): ServeFn {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require(path.join(LITE_APP, "serve.js")) as { serve: ServeFn }).serve;
+}
+
+/**
+ * The student edition's site, built into .test-out/lite-site (nothing to do
+ * when npm test's preparation built it: frontends/test-sites.ts) and served
+ * on a free port: its root URL and how to stop the server.
+ */
+export async function serveStudentSite(): Promise<{ url: string; close: () => void }> {
+  const dir = path.join(OUT, "lite-site");
+  buildLite({ out: dir, solutions: false }, () => undefined);
+  const s = await liteServe()(dir, 0);
+  return { url: s.url, close: () => s.server.close() };
 }
