@@ -8,12 +8,14 @@
  * exported to HTML by nbconvert and opened from disk with the network blocked:
  * every figure drawn. Screenshots go to artifacts/browser/.
  *
- * JupyterLab (jupyterlab-ui.ts), the front end `npm start` opens, runs every
- * lesson; so does test/lessons/ in a kernel. Here the first two lessons run:
- * between them they produce every kind of output the course has (line,
- * scatter, contour and heatmap figures, digit images, check results, training
- * progress), all drawn by the same lib/runtime code in every lesson, so the
- * other lessons would test this front end's rendering again, not anything new.
+ * test/lessons/ runs every lesson in a kernel. Here, as in JupyterLab
+ * (jupyterlab-ui.ts, the front end `npm start` opens), the lessons
+ * FRONT_END_LESSONS run: between them they produce every kind of output the
+ * course has (bar, contour, heatmap and scatter figures, digit images, check
+ * results, graded quiz answers, training progress), all drawn by the same
+ * lib/runtime code in every lesson, so the other lessons would test this front
+ * end's rendering again, not anything new. (Until 2026-12-07 lessons 01–02 ran
+ * here, which draw no bar or contour figure.)
  */
 import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
@@ -21,8 +23,9 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import type { Browser, Page } from "playwright-core";
-import { ARTIFACTS, CHROMIUM, DRAWN_DATA, NOTEBOOKS as notebooks, guardNotebooks, launchBrowser, lessonCheckIds, progressProblems, startServer, tearDown, type Server } from "../helpers/browser";
+import { ARTIFACTS, CHROMIUM, DRAWN_DATA, guardNotebooks, launchBrowser, lessonCheckIds, progressProblems, startServer, tearDown, type Server } from "../helpers/browser";
 import { ROOT } from "../helpers/notebooks";
+import { FRONT_END_LESSONS } from "./jupyterlab-ui";
 
 const python = process.env.COURSE_TEST_PYTHON ?? "/usr/bin/python3";
 
@@ -32,8 +35,6 @@ let token = "";
 let browser: Browser;
 let guard: ReturnType<typeof guardNotebooks>;
 
-/** The lessons run here (see the top of this file). */
-const CLASSIC_NOTEBOOKS = notebooks.slice(0, 2);
 /** Where a lesson run here is saved, outputs and all, for the HTML export. */
 const executedIn = (slug: string): string => path.join(ROOT, ".test-out", `${slug}.classic-executed.ipynb`);
 
@@ -70,8 +71,8 @@ export function classicNotebookSuite(): void {
     // The lessons must leave the browser run exactly as they were.
     after(() => tearDown(browser, server, guard));
 
-    describe("lessons 01–02 in the classic Notebook UI, headless Chromium", { concurrency: false }, () => {
-      for (const name of CLASSIC_NOTEBOOKS) {
+    describe(`lessons ${FRONT_END_LESSONS.map((n) => n.slice(0, 2)).join(", ")} in the classic Notebook UI, headless Chromium`, { concurrency: false }, () => {
+      for (const name of FRONT_END_LESSONS) {
         it(`${name}: Run All — no errors, every check passes, every figure drawn, progress in place`, async () => {
           const slug = name.replace(/\.ipynb$/, "");
           const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -121,8 +122,8 @@ export function classicNotebookSuite(): void {
     });
 
     describe("nbconvert HTML export, opened from disk with no network", () => {
-      it(`${notebooks[0]}: every figure is drawn`, async () => {
-        const name = notebooks[0] as string;
+      it(`${FRONT_END_LESSONS[0]}: every figure is drawn`, async () => {
+        const name = FRONT_END_LESSONS[0] as string;
         const slug = name.replace(/\.ipynb$/, "");
         const executed = executedIn(slug);
         assert.ok(fs.existsSync(executed), `${executed} is written by the Run All test above, which did not get that far`);

@@ -1,9 +1,18 @@
 /**
- * Every notebook of the solution edition in JupyterLab, in a real browser: the
- * server started the way `npm start -- --lab` starts it (the course's own
- * JupyterLab build, jupyterlab-app/, where JupyterLab itself is not installed),
- * headless Chromium, all cells run through JupyterLab's "Run → Run All Cells"
- * menu.
+ * The solution edition in JupyterLab, in a real browser: the server started
+ * the way `npm start -- --lab` starts it (the course's own JupyterLab build,
+ * jupyterlab-app/, where JupyterLab itself is not installed), headless
+ * Chromium, all cells run through JupyterLab's "Run → Run All Cells" menu.
+ *
+ * Which lessons. Every lesson already runs top to bottom in the same tslab
+ * kernel through Jupyter's own client (test/lessons/: every check passed, no
+ * errors, progress in one display); what only a front end shows is how that
+ * output renders, and every lesson's output comes from the same lib/runtime
+ * code (check results, quiz answers, progress, plotly figures). So the lessons
+ * run here are the fewest that between them produce every kind of output the
+ * course has (FRONT_END_LESSONS: every figure kind, FIGURE_KINDS, checks, graded
+ * quiz answers, training progress), and a test below fails if they stop doing
+ * so; running the other five again drew the same kinds of output (about 100 s).
  *
  * JupyterLab 4 renders long notebooks lazily ("windowing"; the default mode,
  * contentVisibility, skips drawing cells that are off screen), so a figure is
@@ -12,7 +21,7 @@
  * then scrolled into view, as a student would, and must show its result or draw
  * its SVG there. Screenshots go to artifacts/browser/<slug>.lab*.png.
  *
- * The app loads once: the first lesson opens at its URL, the next ones in the
+ * The app loads once: the first lesson opens at its URL, the next one in the
  * same app (as a student opens lesson after lesson), each closed with its
  * kernel shut down before the next.
  */
@@ -21,9 +30,26 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import type { Browser, Page } from "playwright-core";
-import { ARTIFACTS, CHROMIUM, DRAWN_DATA, NOTEBOOKS, guardNotebooks, launchBrowser, lessonCheckIds, progressProblems, startServer, tearDown, type Server } from "../helpers/browser";
-import { OUT } from "../helpers/notebooks";
+import { ARTIFACTS, CHROMIUM, DRAWN_DATA, guardNotebooks, launchBrowser, lessonCheckIds, progressProblems, startServer, tearDown, type Server } from "../helpers/browser";
+import { OUT, ROOT } from "../helpers/notebooks";
 import { closeNotebook, openNotebook } from "../../frontends/lite-browser";
+
+/**
+ * The lessons both front ends run (classic-ui.ts too): 04 draws bar, heatmap and
+ * scatter figures, 05 contour, heatmap (digit images) and scatter ones; both
+ * have checks, graded quiz answers and training progress.
+ */
+export const FRONT_END_LESSONS = ["04-softmax.ipynb", "05-adam.ipynb"];
+/** The plotly trace types the course's figures use (lib/lessons/, lib/course/): the lessons above must draw each. */
+export const FIGURE_KINDS = ["bar", "contour", "heatmap", "scatter"];
+
+/** plotly.js's trace types (https://plotly.com/javascript/reference/), to tell them from other `type:` fields in lib/. */
+const PLOTLY_TRACE_TYPES = ["bar", "barpolar", "box", "candlestick", "carpet", "choropleth", "choroplethmap", "cone", "contour", "contourcarpet", "densitymap", "funnel", "funnelarea", "heatmap", "histogram", "histogram2d", "histogram2dcontour", "icicle", "image", "indicator", "isosurface", "mesh3d", "ohlc", "parcats", "parcoords", "pie", "sankey", "scatter", "scatter3d", "scattercarpet", "scattergeo", "scattergl", "scattermap", "scatterpolar", "scatterpolargl", "scattersmith", "scatterternary", "splom", "streamtube", "sunburst", "surface", "table", "treemap", "violin", "volume", "waterfall"];
+
+/** The TypeScript sources under a folder. */
+function libSources(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? libSources(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : []));
+}
 
 let server: Server | null = null;
 let browser: Browser;
@@ -37,6 +63,8 @@ interface LabCell {
   texts: string[];
   checkIds: string[];
   figures: number;
+  /** The plotly trace types of its figures (from the figure JSON lib/runtime/plot.ts embeds). */
+  kinds: string[];
 }
 
 // The browser-side helpers below run in the page, where JupyterLab's app is
@@ -63,7 +91,7 @@ async function readCells(page: Page): Promise<LabCell[]> {
     const w = (window as unknown as LabWindow).jupyterapp.shell.currentWidget as NotebookPanel;
     return w.content.widgets.flatMap((c, index) => {
       if (c.model.type !== "code") return [];
-      const cell = { index, executionCount: c.model.executionCount, errors: [] as string[], texts: [] as string[], checkIds: [] as string[], figures: 0 };
+      const cell = { index, executionCount: c.model.executionCount, errors: [] as string[], texts: [] as string[], checkIds: [] as string[], figures: 0, kinds: [] as string[] };
       for (const o of c.model.outputs.toJSON()) {
         if (o.output_type === "error") cell.errors.push(`${o.ename}: ${o.evalue}`);
         if (o.output_type === "stream" && o.name === "stderr") cell.errors.push(join(o.text));
@@ -77,6 +105,9 @@ async function readCells(page: Page): Promise<LabCell[]> {
           cell.texts.push(div.textContent ?? "");
           for (const el of div.querySelectorAll(".course-check")) cell.checkIds.push(el.getAttribute("data-check-id") ?? "?");
           cell.figures += div.querySelectorAll(".course-figure").length;
+          for (const m of html.matchAll(/fig = (\{.*\}), tries = 0/g)) {
+            for (const t of (JSON.parse(m[1] as string) as { data: { type?: string }[] }).data) cell.kinds.push(t.type ?? "scatter");
+          }
         }
       }
       return [cell];
@@ -178,8 +209,10 @@ export function jupyterLabSuite(): void {
       await tearDown(browser, server, guard);
     });
 
-    describe("every notebook in JupyterLab, headless Chromium", { concurrency: false }, () => {
-      for (const name of NOTEBOOKS) {
+    describe("lessons in JupyterLab, headless Chromium", { concurrency: false }, () => {
+      /** The trace types the lessons run here drew, for the last test. */
+      const drawnKinds = new Set<string>();
+      for (const name of FRONT_END_LESSONS) {
         it(`${name}: Run All Cells — no errors, every check passes, every figure drawn when scrolled into view, progress in place`, async () => {
           const slug = name.replace(/\.ipynb$/, "");
           const s = server as Server;
@@ -240,6 +273,7 @@ export function jupyterLabSuite(): void {
               }
             }
             assert.ok(cells.some((c) => c.figures > 0), "the lesson has figures");
+            for (const k of cells.flatMap((c) => c.kinds)) drawnKinds.add(k);
             // Closing the notebook below may still report a script error: checked there.
             clean = true;
           } finally {
@@ -251,6 +285,12 @@ export function jupyterLabSuite(): void {
           assert.deepEqual(consoleErrors, [], "no script errors in the page");
         });
       }
+      it(`between them they drew every kind of figure the course has (${FIGURE_KINDS.join(", ")})`, () => {
+        assert.deepEqual(FIGURE_KINDS.filter((k) => !drawnKinds.has(k)), [], `drawn: ${[...drawnKinds].sort().join(", ")}`);
+        // A trace type a lesson starts using must join FIGURE_KINDS (and a lesson drawing it, FRONT_END_LESSONS).
+        const used = new Set(libSources(path.join(ROOT, "lib")).flatMap((f) => [...fs.readFileSync(f, "utf8").matchAll(/\btype: "(\w+)"/g)].map((m) => m[1] as string)));
+        assert.deepEqual([...used].filter((t) => PLOTLY_TRACE_TYPES.includes(t) && !FIGURE_KINDS.includes(t)), [], "a trace type in lib/ that no lesson here draws");
+      });
     });
   });
 }

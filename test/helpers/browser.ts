@@ -16,7 +16,8 @@ import { buildLite, LITE_APP } from "../../frontends/lite";
 
 export const ARTIFACTS = path.join(ROOT, "artifacts", "browser");
 export { CHROMIUM } from "../../frontends/lite-browser";
-export const NOTEBOOKS = lessonSlugs().map((slug) => `${slug}.ipynb`);
+/** Every lesson notebook: guardNotebooks restores any a browser run changed, whichever lessons it ran. */
+const NOTEBOOKS = lessonSlugs().map((slug) => `${slug}.ipynb`);
 
 export interface Server {
   baseUrl: string;
