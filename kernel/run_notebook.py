@@ -22,7 +22,7 @@ The grader runs this file in its sandbox, beside the submitted code, with
 nothing in the sandbox can write there or stand in for it (see report_to_fd).
 
     python3 run_notebook.py NOTEBOOK [--out result.json | --report-fd 3] [--executed copy.ipynb]
-                            [--cell-timeout 120] [--kernel tslab] [--keep-going]
+                            [--cell-timeout 120] [--startup-timeout 60] [--kernel tslab] [--keep-going]
 """
 import argparse
 import ctypes
@@ -107,6 +107,7 @@ def main() -> int:
     ap.add_argument("--out")
     ap.add_argument("--executed", help="also save the executed notebook here")
     ap.add_argument("--cell-timeout", type=int, default=180)
+    ap.add_argument("--startup-timeout", type=int, default=60, help="seconds the kernel may take to answer first (the course's launcher compiles an edited lib/ before it starts)")
     ap.add_argument("--kernel", default=None, help="kernel name (default: the notebook's)")
     ap.add_argument("--probe", action="store_true", help="also measure tf.memory() after the first code cell and at the end, and the kernel's peak memory")
     ap.add_argument("--report-fd", type=int, default=None, help="write the report to this inherited file descriptor (a pipe), guarded from the kernel")
@@ -140,7 +141,7 @@ def main() -> int:
     def on_executed(cell, cell_index, execute_reply, **_):
         statuses[cell_index] = (execute_reply or {}).get("content", {}).get("status", "unknown")
 
-    kw = {"timeout": args.cell_timeout, "allow_errors": True, "record_timing": True,
+    kw = {"timeout": args.cell_timeout, "startup_timeout": args.startup_timeout, "allow_errors": True, "record_timing": True,
           "resources": {"metadata": {"path": str(path.parent)}}, "on_cell_executed": on_executed}
     if args.kernel:
         kw["kernel_name"] = args.kernel
