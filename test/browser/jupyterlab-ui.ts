@@ -210,8 +210,9 @@ export function jupyterLabSuite(): void {
     });
 
     describe("lessons in JupyterLab, headless Chromium", { concurrency: false }, () => {
-      /** The trace types the lessons run here drew, for the last test. */
+      /** The trace types the lessons run here drew, and whether they showed training progress, for the last test. */
       const drawnKinds = new Set<string>();
+      let showedProgress = false;
       for (const name of FRONT_END_LESSONS) {
         it(`${name}: Run All Cells — no errors, every check passes, every figure drawn when scrolled into view, progress in place`, async () => {
           const slug = name.replace(/\.ipynb$/, "");
@@ -274,6 +275,7 @@ export function jupyterLabSuite(): void {
             }
             assert.ok(cells.some((c) => c.figures > 0), "the lesson has figures");
             for (const k of cells.flatMap((c) => c.kinds)) drawnKinds.add(k);
+            showedProgress ||= cells.some((c) => c.texts.some((t) => /epoch \d+\/\d+/.test(t)));
             // Closing the notebook below may still report a script error: checked there.
             clean = true;
           } finally {
@@ -285,7 +287,8 @@ export function jupyterLabSuite(): void {
           assert.deepEqual(consoleErrors, [], "no script errors in the page");
         });
       }
-      it(`between them they drew every kind of figure the course has (${FIGURE_KINDS.join(", ")})`, () => {
+      it(`between them they drew every kind of figure the course has (${FIGURE_KINDS.join(", ")}) and showed training progress`, () => {
+        assert.ok(showedProgress, "no lesson run here showed training progress");
         assert.deepEqual(FIGURE_KINDS.filter((k) => !drawnKinds.has(k)), [], `drawn: ${[...drawnKinds].sort().join(", ")}`);
         // A trace type a lesson starts using must join FIGURE_KINDS (and a lesson drawing it, FRONT_END_LESSONS).
         const used = new Set(libSources(path.join(ROOT, "lib")).flatMap((f) => [...fs.readFileSync(f, "utf8").matchAll(/\btype: "(\w+)"/g)].map((m) => m[1] as string)));
