@@ -160,9 +160,11 @@ function buildSites(jobs: readonly SiteJob[]): Promise<{ job: SiteJob; output: s
  * The lessons whose notebooks the selected test files run in the course's tslab
  * kernels, which compile their cells through the course's cell cache: a
  * lesson's own test file (its solution, student and wrong editions), and the
- * browser front ends' (JupyterLab runs every lesson, the classic Notebook the
- * first two). The whole suite selects both, so every lesson. (The grader's
- * kernels read a cache of their own, grading/warming.ts.)
+ * browser front ends' (JupyterLab and the classic Notebook run the lessons that
+ * between them draw every kind of output, FRONT_END_LESSONS in
+ * test/browser/jupyterlab-ui.ts; every lesson is warmed for them, so this file
+ * need not know which). The whole suite selects both, so every lesson. (The
+ * grader's kernels read a cache of their own, grading/warming.ts.)
  */
 export function warmedLessons(files: readonly string[], slugs: readonly string[]): string[] {
   const posix = files.map((f) => f.split(path.sep).join("/"));

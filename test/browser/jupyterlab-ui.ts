@@ -32,6 +32,7 @@ import * as path from "path";
 import type { Browser, Page } from "playwright-core";
 import { ARTIFACTS, CHROMIUM, DRAWN_DATA, guardNotebooks, launchBrowser, lessonCheckIds, progressProblems, startServer, tearDown, type Server } from "../helpers/browser";
 import { OUT, ROOT } from "../helpers/notebooks";
+import { sourceFiles } from "../helpers/sources";
 import { closeNotebook, openNotebook } from "../../frontends/lite-browser";
 
 /**
@@ -46,10 +47,6 @@ export const FIGURE_KINDS = ["bar", "contour", "heatmap", "scatter"];
 /** plotly.js's trace types (https://plotly.com/javascript/reference/), to tell them from other `type:` fields in lib/. */
 const PLOTLY_TRACE_TYPES = ["bar", "barpolar", "box", "candlestick", "carpet", "choropleth", "choroplethmap", "cone", "contour", "contourcarpet", "densitymap", "funnel", "funnelarea", "heatmap", "histogram", "histogram2d", "histogram2dcontour", "icicle", "image", "indicator", "isosurface", "mesh3d", "ohlc", "parcats", "parcoords", "pie", "sankey", "scatter", "scatter3d", "scattercarpet", "scattergeo", "scattergl", "scattermap", "scatterpolar", "scatterpolargl", "scattersmith", "scatterternary", "splom", "streamtube", "sunburst", "surface", "table", "treemap", "violin", "volume", "waterfall"];
 
-/** The TypeScript sources under a folder. */
-function libSources(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? libSources(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : []));
-}
 
 let server: Server | null = null;
 let browser: Browser;
@@ -291,7 +288,7 @@ export function jupyterLabSuite(): void {
         assert.ok(showedProgress, "no lesson run here showed training progress");
         assert.deepEqual(FIGURE_KINDS.filter((k) => !drawnKinds.has(k)), [], `drawn: ${[...drawnKinds].sort().join(", ")}`);
         // A trace type a lesson starts using must join FIGURE_KINDS (and a lesson drawing it, FRONT_END_LESSONS).
-        const used = new Set(libSources(path.join(ROOT, "lib")).flatMap((f) => [...fs.readFileSync(f, "utf8").matchAll(/\btype: "(\w+)"/g)].map((m) => m[1] as string)));
+        const used = new Set(sourceFiles(path.join(ROOT, "lib"), { files: /\.ts$/ }).flatMap((f) => [...fs.readFileSync(f, "utf8").matchAll(/\btype: "(\w+)"/g)].map((m) => m[1] as string)));
         assert.deepEqual([...used].filter((t) => PLOTLY_TRACE_TYPES.includes(t) && !FIGURE_KINDS.includes(t)), [], "a trace type in lib/ that no lesson here draws");
       });
     });
