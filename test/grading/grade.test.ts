@@ -320,14 +320,13 @@ fs.writeFileSync(file, JSON.stringify(data));`);
 
 describe("npm run grade: hidden checks", () => {
   const hidden = path.join(ROOT, "grading", "hidden-example");
-  it("run only when grading, and count", () => {
+  // The solution's full marks with them (the visible points + 2) and the student edition's 0 are
+  // test/grading/class.test.ts's (ann and bob, graded with --hidden): here only a notebook that fails one.
+  it("run only when grading, and count; the console names the failed case's category", () => {
     const sigmoidWrongAbove35 = withExercise(source(), "sigmoid", "function sigmoid(z: number[]): number[] {\n    return z.map((v) => (v > 35 && v < 100 ? 0.5 : 1 / (1 + Math.exp(-v))));\n}");
-    const { report, stdout } = grade([files.solution as string, files.student as string, save("hidden-only-wrong", sigmoidWrongAbove35)], ["--no-execute", "--hidden", hidden]);
-    const [sol, stu, wrong] = report.notebooks;
-    assert.equal(sol?.maxScore, MAX + 2, "the visible points + the hidden example's 2");
-    assert.equal(sol?.score, MAX + 2);
-    assert.ok(sol?.checks.some((c) => c.id === "01.sigmoid.hidden" && c.passed));
-    assert.equal(stu?.score, 0);
+    const { report, stdout } = grade([save("hidden-only-wrong", sigmoidWrongAbove35)], ["--no-execute", "--hidden", hidden]);
+    const [wrong] = report.notebooks;
+    assert.equal(wrong?.maxScore, MAX + 2, "the visible points + the hidden example's 2");
     assert.equal(wrong?.checks.find((c) => c.id === "01.sigmoid")?.passed, true, "passes the visible check");
     assert.equal(wrong?.checks.find((c) => c.id === "01.sigmoid.hidden")?.passed, false, "fails the hidden one");
     assert.equal(wrong?.score, MAX + 1, "everything but the hidden sigmoid check's point");

@@ -24,7 +24,7 @@ import * as assert from "node:assert/strict";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { declaredFunction, studentEdition } from "../../editions/editions";
+import { declaredFunction } from "../../editions/editions";
 import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../../editions/notebook";
 import { OUT, ROOT, sourceNotebook } from "../helpers/notebooks";
 import { readGrades, runGrade, withExercise, type Entry, type Grades } from "../helpers/grading";
@@ -103,7 +103,6 @@ describe("a class night with every attack at once", () => {
     };
     honest.ann = put(`ann/${NB}`, solution());
     honest.bob = put("bob.ipynb", withNumerical(wrongWith("")));
-    honest.cat = put("cat.ipynb", studentEdition(solution(), `notebooks/${NB}`));
     honest.quinn = put(`quinn/${QUIZ_SLUG}.ipynb`, quizNotebook('const quizOutputActivation = "a";'));
     // Intake attacks: links and a pipe.
     fs.symlinkSync(sourceNotebook(SLUG), at("eve.ipynb"));
