@@ -296,10 +296,10 @@ fs.writeFileSync(file, JSON.stringify(data));`);
     const feedback = fs.readFileSync(path.join(out, "feedback", "cy.html"), "utf8");
     assert.deepEqual(attrs(feedback, 'class="exec-error"').map((a) => [a["data-cell"], a["data-first-line"]]), [[String(sigmoidCell + 1), first]]);
     assert.deepEqual(attrs(feedback, 'class="execution"').map((a) => a["data-aborted"]), [String(below)]);
-    // ... in the summary's Problems (ann ran cleanly, dee was not run: only ada and cy are listed),
+    // ... in the summary's Problems (ann ran cleanly: ada's and cy's errors and dee's run that did not happen are listed),
     const summary = fs.readFileSync(path.join(out, "summary.html"), "utf8");
     const listed = attrs(summary, 'data-kind="execution"');
-    assert.deepEqual(listed.map((a) => a["data-student"]).sort(), ["ada", "cy"]);
+    assert.deepEqual(listed.map((a) => [a["data-student"], a["data-ran"]]).sort(), [["ada", "true"], ["cy", "true"], ["dee", "false"]]);
     assert.deepEqual(listed.filter((a) => a["data-student"] === "cy").map((a) => [a["data-cell"], a["data-first-line"], a["data-aborted"]]), [[String(sigmoidCell + 1), first, String(below)]]);
     // ... and in the gradebook's execution column.
     const rows = parseCsv(fs.readFileSync(path.join(out, "gradebook.csv"), "utf8"));
