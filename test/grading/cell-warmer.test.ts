@@ -7,8 +7,9 @@
  *   or answers nonsense gives null (the kernel then compiles for itself), is
  *   stopped, and the next warm starts a new one;
  * - in the real sandbox: a submission's folder holds every cell its kernel
- *   looks up, and its execution report, run with that folder, is the one a
- *   cold kernel gives; another submission's folder holds none of its own cells.
+ *   looks up; another submission's folder holds none of its own cells. (An
+ *   execution report run with such a folder is a clean run: the solution's, in
+ *   test/grading/grade.test.ts's class run, whose one job warms every notebook.)
  */
 import { after, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
@@ -18,13 +19,11 @@ import * as os from "os";
 import * as path from "path";
 import { CellWarmer } from "../../grading/cell-warmer";
 import { prepareGrading, type GradingContext } from "../../grading/grading-context";
-import { executeSubmission } from "../../grading/execution";
 import { cellWarmerOf } from "../../grading/warming";
-import { readSubmission } from "../../grading/submission";
 import { DEFAULT_GRADE_OPTIONS, type GradeOptions } from "../../grading/types";
 import { studentEdition } from "../../editions/editions";
-import { codeSources, readNotebook, writeNotebook, type Notebook } from "../../editions/notebook";
-import { OUT, ROOT } from "../helpers/notebooks";
+import { codeSources, readNotebook, type Notebook } from "../../editions/notebook";
+import { ROOT } from "../helpers/notebooks";
 
 const SLUG = "01-logistic-regression";
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cell-warmer-"));
@@ -125,7 +124,7 @@ describe("the cell warmer in the sandbox", () => {
   const opts: GradeOptions = { ...DEFAULT_GRADE_OPTIONS, cellTimeout: 120 };
   const source = (): Notebook => readNotebook(path.join(ROOT, "notebooks", `${SLUG}.ipynb`));
 
-  it("fills a submission's own folder with every cell its kernel looks up; its execution report is a clean run; another submission's folder has none of its cells", async () => {
+  it("fills a submission's own folder with every cell its kernel looks up; another submission's folder has none of its cells", async () => {
     ctx = prepareGrading();
     const warmer = cellWarmerOf(ctx, opts);
     assert.ok(warmer, "a grading context has a warmer");
@@ -143,20 +142,8 @@ describe("the cell warmer in the sandbox", () => {
     const own = files(rightDir).filter((f) => !files(unfinishedDir).includes(f));
     assert.ok(own.length >= 6, `the right submission's exercise cells, and the cells whose declarations differ after them: ${own.length}`);
     assert.ok(fs.readdirSync(ctx.cellCacheDir).every((f) => !own.includes(f)), "not in the student editions' cache either: they are the solutions, compiled");
-
-    const file = path.join(OUT, `cell-warmer-${process.pid}.ipynb`);
-    writeNotebook(file, right);
-    try {
-      const sub = readSubmission(file, ctx.exerciseNames);
-      const report = await executeSubmission(sub, opts, ctx.workDir, 1, ctx.dataDir, rightDir);
-      assert.equal(report.ran, true, report.message);
-      const counts = report.counts ?? {};
-      assert.equal(counts.ok, codeSources(right).length, `every cell ran cleanly: ${report.message}`);
-    } finally {
-      fs.rmSync(file, { force: true });
-      warmer.release(rightDir);
-      warmer.release(unfinishedDir);
-    }
+    warmer.release(rightDir);
+    warmer.release(unfinishedDir);
     assert.ok(!fs.existsSync(rightDir));
   });
 });

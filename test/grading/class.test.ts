@@ -5,15 +5,17 @@
  * unknown lesson, older release, stray file). Asserts on the written files
  * (grades.json, both CSVs parsed, the summary's embedded data), on escaping and
  * hidden checks in the feedback pages, and on the cache (a re-run grades
- * nothing; changing one file regrades only it).
+ * nothing; changing one file regrades only it). A class run with execution in
+ * fresh kernels (its report in grades.json, feedback, summary and gradebook) is
+ * test/grading/grade.test.ts's, which runs those kernels once for several claims.
  */
 import { before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import { formatValue, HINT_TAG } from "../../lib/checks";
-import { declaredFunction, studentEdition } from "../../editions/editions";
-import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../../editions/notebook";
+import { studentEdition } from "../../editions/editions";
+import { readNotebook, toSource, writeNotebook, type Notebook } from "../../editions/notebook";
 import { csvField } from "../../grading/gradebook";
 import { currentEditionHashes, inspectNotebook } from "../../grading/class-folder";
 import { OUT, ROOT, sourceNotebook } from "../helpers/notebooks";
@@ -318,66 +320,5 @@ describe("npm run grade -- --out OUT CLASS_DIR (no execution)", () => {
     const b = runGrade(["--out", out, path.join(dir, "bob.ipynb")]);
     assert.equal(b.status, 2);
     assert.match(b.stderr, /--out grades one class folder/);
-  });
-});
-
-describe("npm run grade -- --out: with execution in fresh kernels", () => {
-  it("reports how each notebook ran, in grades.json and the feedback", () => {
-    const dir = path.join(OUT, `class-exec-${process.pid}`);
-    const out = `${dir}-out`;
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.rmSync(out, { recursive: true, force: true });
-    fs.mkdirSync(path.join(dir, "ann"), { recursive: true });
-    writeNotebook(path.join(dir, "ann", `${SLUG}.ipynb`), source());
-    writeNotebook(path.join(dir, "bob.ipynb"), studentEdition(source(), `notebooks/${SLUG}.ipynb`));
-    // A syntax error (a missing parenthesis) in the sigmoid cell: tslab reports it and aborts every cell below.
-    const broken = withExercise(source(), "sigmoid", "function sigmoid(z: number[]): number[] {\n    return z.map((v) => 1 / (1 + Math.exp(-v));\n}");
-    const sigmoidCell = broken.cells.findIndex((c) => c.cell_type === "code" && declaredFunction(cellText(c)) === "sigmoid");
-    const below = broken.cells.slice(sigmoidCell + 1).filter((c) => c.cell_type === "code").length;
-    writeNotebook(path.join(dir, "cy.ipynb"), broken);
-    // One job for three notebooks: the job keeps a cell warmer (grading/cell-warmer.ts), and both reports are run with it.
-    const r = runGrade(["--out", out, "--jobs", "1", "--cell-timeout", "120", dir]);
-    assert.equal(r.status, 0, r.stderr);
-    const g = readGrades(out);
-    const ann = g.notebooks.find((n) => n.student === "ann");
-    const bob = g.notebooks.find((n) => n.student === "bob");
-    assert.equal(ann?.score, lessonPoints(SLUG));
-    assert.equal(ann?.execution?.ran, true);
-    const counts = ann?.execution?.counts ?? {};
-    assert.equal(counts.ok, Object.values(counts).reduce((s, v) => s + v, 0), `the solution runs cleanly: ${ann?.execution?.message}`);
-    assert.equal(bob?.execution?.ran, true);
-    // The student edition runs too: its check cells report "not completed" without failing.
-    assert.equal(bob?.score, 0);
-    assert.deepEqual(Object.keys(bob?.execution?.counts ?? {}).sort(), Object.keys(counts).sort());
-    assert.match(fs.readFileSync(path.join(out, "feedback", "ann.html"), "utf8"), /Run top to bottom in a fresh kernel in \d/);
-    assert.deepEqual(ann?.execution?.errors, []);
-
-    // The syntax error: its cell (1-based, as students count), its first error line, the cells it stopped.
-    const cy = g.notebooks.find((n) => n.student === "cy")?.execution;
-    assert.equal(cy?.ran, true, cy?.message);
-    assert.deepEqual(cy?.errors?.map((e) => [e.cell, e.status]), [[sigmoidCell + 1, "error"]]);
-    const first = cy?.errors?.[0]?.firstLine ?? "";
-    assert.match(first, /^\d+:\d+ - '\)' expected/, "tslab's error text, as the student saw it");
-    assert.equal(cy?.aborted, below);
-    assert.ok(below >= 10);
-    // ... and scoring agrees with the kernel: the refused cell defines nothing, and its check says which cell and why.
-    const cySigmoid = g.notebooks.find((n) => n.student === "cy")?.checks.find((c) => c.id === "01.sigmoid");
-    assert.equal(cySigmoid?.points, 0);
-    assert.ok(cySigmoid?.message.includes(`cell ${sigmoidCell + 1}) does not compile: ${first}`), cySigmoid?.message);
-    // ... in the feedback page's data,
-    const unescape = (v: string) => v.replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
-    const attrs = (html: string, marker: string) => [...html.matchAll(/<(?:li|div)\s([^>]*)>/g)].map((m) => m[1] ?? "").filter((a) => a.includes(marker))
-      .map((a) => Object.fromEntries([...a.matchAll(/([\w-]+)="([^"]*)"/g)].map((x) => [x[1] as string, unescape(x[2] as string)])));
-    const feedback = fs.readFileSync(path.join(out, "feedback", "cy.html"), "utf8");
-    assert.deepEqual(attrs(feedback, 'class="exec-error"').map((a) => [a["data-cell"], a["data-first-line"]]), [[String(sigmoidCell + 1), first]]);
-    assert.deepEqual(attrs(feedback, 'class="execution"').map((a) => a["data-aborted"]), [String(below)]);
-    // ... in the summary's Problems (ann and bob ran cleanly: only cy is listed),
-    const summary = fs.readFileSync(path.join(out, "summary.html"), "utf8");
-    assert.deepEqual(attrs(summary, 'data-kind="execution"').map((a) => [a["data-student"], a["data-cell"], a["data-first-line"], a["data-aborted"]]), [["cy", String(sigmoidCell + 1), first, String(below)]]);
-    // ... and in the gradebook's execution column.
-    const rows = parseCsv(fs.readFileSync(path.join(out, "gradebook.csv"), "utf8"));
-    const col = (rows[0] as string[]).indexOf("execution 01-logistic-regression");
-    assert.ok(col > 0);
-    assert.deepEqual(Object.fromEntries(rows.slice(2).map((r) => [r[0], r[col]])), { ann: "ok", bob: "ok", cy: `cell ${sigmoidCell + 1}: ${first} (+${below} aborted)` });
   });
 });

@@ -5,8 +5,11 @@
  * and built-ins, forged outputs, edited expected values, deleted or reordered
  * check cells, an exercise turned into markdown, huge memory use, a malformed
  * file), all graded in one run so that one bad notebook cannot affect another.
- * The submission that rewrites data/expected/ is executed in a scratch copy of
- * the course, so lesson tests running beside this file never see the edit.
+ * Execution in fresh kernels is one class run (--out, one job): the solution,
+ * a syntax error (its cell, first error and aborted cells in grades.json, the
+ * feedback, the summary and the gradebook), a submission that rewrites
+ * data/expected/ and one stuck in a check (not executed). It runs in a scratch
+ * copy of the course, so lesson tests running beside this file never see an edit.
  */
 import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
@@ -18,13 +21,13 @@ import { studentEdition, declaredFunction } from "../../editions/editions";
 import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../../editions/notebook";
 import { OUT, ROOT, sourceNotebook } from "../helpers/notebooks";
 import { copyCourse } from "../helpers/course-copy";
-import { lessonPoints } from "../helpers/grading";
+import { lessonPoints, parseCsv, readGrades, type Grades } from "../helpers/grading";
 
 const SLUG = "01-logistic-regression";
 const GRADE = path.join(ROOT, "build", "grading", "grade.js");
 
 interface Report {
-  notebooks: { path: string; lesson: string | null; score: number; maxScore: number; checks: { id: string; points: number; maxPoints: number; passed: boolean; message: string }[]; execution: { ran: boolean; counts?: Record<string, number>; message: string } | null; problems: string[] }[];
+  notebooks: { path: string; lesson: string | null; score: number; maxScore: number; checks: { id: string; points: number; maxPoints: number; passed: boolean; message: string }[]; execution: { ran: boolean; counts?: Record<string, number>; message: string } | null; problems: string[]; unchanged: boolean }[];
 }
 
 function source(): Notebook {
@@ -143,6 +146,8 @@ describe("npm run grade: adversarial submissions in one run", () => {
       }
     }
     assert.ok(stdout.includes(`total ${MAX}/${MAX}`), "the solution's total on the console");
+    // --json records "unchanged from the handout" per notebook (grading/handout.ts; test/grading/handout.test.ts).
+    assert.deepEqual([byLabel("student")?.unchanged, byLabel("solution")?.unchanged], [true, false]);
   });
 
   for (const label of ["solution", "student", "infinite-loop-in-function", "infinite-loop-at-top-level", "throw-at-top-level", "process-exit", "monkey-patched-checks", "checks-deleted", "exercises-reversed", "exercise-as-markdown", "huge-memory"]) {
@@ -190,17 +195,38 @@ function scratchCourse(): string {
   return copyCourse(path.join(OUT, `grade-course-${process.pid}`), ["package.json", "tsconfig.json", "lib", "setup", "kernel", "editions", "grading", "notebooks", "data", "build"]);
 }
 
-describe("npm run grade: execution in a fresh kernel, and edited expected values", () => {
+/** Runs the scratch course's own grader (its build) there, as an instructor would in that checkout. */
+function gradeIn(course: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [path.join(course, path.relative(ROOT, GRADE)), ...args], { encoding: "utf8", cwd: course, timeout: 15 * 60_000, maxBuffer: 64 * 1024 * 1024 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * One class run with execution in fresh kernels (each kernel run costs seconds of CPU; one job keeps a cell warmer,
+ * grading/cell-warmer.ts, and every report is run with it): ada's notebook rewrites data/expected/, ann hands in
+ * the solution after her, cy's sigmoid cell has a syntax error, and dee's gradientDescent never returns.
+ * (The student edition's execution is test/grading/validate.test.ts's; a top-level throw's score is the
+ * adversarial run's.)
+ */
+describe("npm run grade -- --out: execution in fresh kernels, and edited expected values", () => {
   let course = "";
+  let g: Grades;
+  const dir = path.join(OUT, `grade-exec-${process.pid}`);
+  const out = `${dir}-out`;
+  const broken = withExercise(source(), "sigmoid", "function sigmoid(z: number[]): number[] {\n    return z.map((v) => 1 / (1 + Math.exp(-v));\n}");
+  const sigmoidCell = broken.cells.findIndex((c) => c.cell_type === "code" && declaredFunction(cellText(c)) === "sigmoid");
+  const below = broken.cells.slice(sigmoidCell + 1).filter((c) => c.cell_type === "code").length;
+  let realExpected = "";
+  let original = "";
+  let expectedFile = "";
   before(() => {
     course = scratchCourse();
-  });
-  after(() => fs.rmSync(course, { recursive: true, force: true }));
-
-  it("a notebook that rewrites data/expected cannot (the course is read-only in its sandbox) nor earn points, and the next notebook is unaffected", () => {
-    const realExpected = fs.readFileSync(path.join(ROOT, "data", "expected", `${SLUG}.json`), "utf8");
-    const expectedFile = path.join(course, "data", "expected", `${SLUG}.json`);
-    const original = fs.readFileSync(expectedFile, "utf8");
+    realExpected = fs.readFileSync(path.join(ROOT, "data", "expected", `${SLUG}.json`), "utf8");
+    expectedFile = path.join(course, "data", "expected", `${SLUG}.json`);
+    original = fs.readFileSync(expectedFile, "utf8");
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(out, { recursive: true, force: true });
+    fs.mkdirSync(path.join(dir, "ann"), { recursive: true });
     // Replace every expected sigmoid value with what the wrong sigmoid returns (1 − σ(z)).
     const attack = withExercise(source(), "sigmoid", WRONG_SIGMOID);
     addCell(attack, 1, `import * as fs from "fs";
@@ -208,52 +234,99 @@ const file = "../data/expected/${SLUG}.json";
 const data = JSON.parse(fs.readFileSync(file, "utf8"));
 for (const c of data.checks["01.sigmoid"].cases) c.expected = c.expected.map((v: number) => 1 - v);
 fs.writeFileSync(file, JSON.stringify(data));`);
-    const attackFile = save("edits-expected", attack);
-    const after = save("after-attack", source());
-    const thrower = files["throw-at-top-level"] as string;
-    const { report, status } = grade([attackFile, after, thrower], ["--check-timeout", "20", "--cell-timeout", "60"], course);
-    assert.equal(status, 0);
+    writeNotebook(path.join(dir, "ada.ipynb"), attack);
+    writeNotebook(path.join(dir, "ann", `${SLUG}.ipynb`), source());
+    // A syntax error (a missing parenthesis) in the sigmoid cell: tslab reports it and aborts every cell below.
+    writeNotebook(path.join(dir, "cy.ipynb"), broken);
+    fs.copyFileSync(files["infinite-loop-in-function"] as string, path.join(dir, "dee.ipynb"));
+    const r = gradeIn(course, ["--out", out, "--jobs", "1", "--check-timeout", "5", "--cell-timeout", "120", dir]);
+    assert.equal(r.status, 0, r.stderr);
+    g = readGrades(out);
+  });
+  after(() => {
+    fs.rmSync(course, { recursive: true, force: true });
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(out, { recursive: true, force: true });
+  });
+  const entry = (student: string) => {
+    const e = g.notebooks.find((n) => n.student === student);
+    assert.ok(e, `graded ${student}`);
+    return e;
+  };
+
+  it("a notebook that rewrites data/expected cannot (the course is read-only in its sandbox) nor earn points, and the next notebook is unaffected", () => {
     assert.equal(fs.readFileSync(expectedFile, "utf8"), original, "data/expected untouched");
     assert.equal(fs.readFileSync(path.join(ROOT, "data", "expected", `${SLUG}.json`), "utf8"), realExpected, "the real course was never touched");
-    const [a, b, t] = report.notebooks;
-    assert.equal(a?.score, 3 + QUIZ);
-    assert.equal(a?.checks.find((c) => c.id === "01.sigmoid")?.passed, false);
-    assert.doesNotMatch(a?.problems.join(" ") ?? "", /modified course files/, "nothing to restore: the write failed");
-    assert.equal(a?.execution?.ran, true);
-    assert.ok((a?.execution?.counts?.error ?? 0) >= 1, `the write fails in the sandbox: ${a?.execution?.message}`);
-    assert.equal(b?.score, MAX);
-    assert.equal(b?.execution?.counts?.ok, b?.execution?.counts ? Object.values(b.execution.counts).reduce((s, v) => s + v, 0) : -1, "the solution runs cleanly");
-    assert.equal(t?.score, MAX);
-    // As in Run All: the failed cell is an error and every cell below it is aborted, however busy the machine is.
-    assert.equal(t?.execution?.counts?.error, 1, `throw at top level is reported: ${t?.execution?.message}`);
-    assert.ok((t?.execution?.counts?.abort ?? 0) >= 20, `the cells below it are aborted: ${t?.execution?.message}`);
-    assert.equal(t?.execution?.counts?.ok ?? 0, 0, `no cell below it ran: ${t?.execution?.message}`);
+    const a = entry("ada");
+    assert.equal(a.score, 3 + QUIZ);
+    assert.equal(a.checks.find((c) => c.id === "01.sigmoid")?.passed, false);
+    assert.doesNotMatch(a.problems.join(" "), /modified course files/, "nothing to restore: the write failed");
+    assert.equal(a.execution?.ran, true);
+    assert.ok((a.execution?.counts?.error ?? 0) >= 1, `the write fails in the sandbox: ${a.execution?.message}`);
+    assert.equal(entry("ann").score, MAX);
   });
-});
 
-describe("npm run grade: a submission stuck in a check is not executed again", () => {
-  it("the execution report names the check that hung instead of spending the cell limit on it", () => {
-    const started = Date.now();
-    const { report, status } = grade([files["infinite-loop-in-function"] as string], ["--check-timeout", "5", "--cell-timeout", "120"]);
-    assert.equal(status, 0);
-    const [g] = report.notebooks;
-    assert.match(g?.checks.find((c) => c.id === "01.gradientDescent")?.message ?? "", /did not finish within 5 s/);
-    assert.equal(g?.execution?.ran, false);
-    assert.match(g?.execution?.message ?? "", /^not run: 01\.gradientDescent did not finish while being scored/);
-    assert.ok(Date.now() - started < 100_000, "well under the 120 s cell limit");
+  it("reports how each notebook ran, in grades.json and the feedback", () => {
+    const ann = entry("ann");
+    assert.equal(ann.execution?.ran, true);
+    const counts = ann.execution?.counts ?? {};
+    assert.equal(counts.ok, Object.values(counts).reduce((s, v) => s + v, 0), `the solution runs cleanly: ${ann.execution?.message}`);
+    assert.deepEqual(ann.execution?.errors, []);
+    // No problem: the job's cell warmer compiled ann's cells, so her kernel ran with the warmer's folder of them
+    // (a failed warm is reported, "type errors were not checked"): with it, the clean run of a cold kernel.
+    assert.deepEqual(ann.problems, []);
+    assert.match(fs.readFileSync(path.join(out, "feedback", "ann.html"), "utf8"), /Run top to bottom in a fresh kernel in \d/);
+
+    // The syntax error: its cell (1-based, as students count), its first error line, the cells it stopped (as in Run All: every cell below it).
+    const cy = entry("cy").execution;
+    assert.equal(cy?.ran, true, cy?.message);
+    assert.deepEqual(cy?.errors?.map((e) => [e.cell, e.status]), [[sigmoidCell + 1, "error"]]);
+    const first = cy?.errors?.[0]?.firstLine ?? "";
+    assert.match(first, /^\d+:\d+ - '\)' expected/, "tslab's error text, as the student saw it");
+    assert.equal(cy?.aborted, below);
+    assert.ok(below >= 10);
+    // ... and scoring agrees with the kernel: the refused cell defines nothing, and its check says which cell and why.
+    const cySigmoid = entry("cy").checks.find((c) => c.id === "01.sigmoid");
+    assert.equal(cySigmoid?.points, 0);
+    assert.ok(cySigmoid?.message.includes(`cell ${sigmoidCell + 1}) does not compile: ${first}`), cySigmoid?.message);
+    // ... in the feedback page's data,
+    const unescape = (v: string) => v.replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+    const attrs = (html: string, marker: string) => [...html.matchAll(/<(?:li|div)\s([^>]*)>/g)].map((m) => m[1] ?? "").filter((a) => a.includes(marker))
+      .map((a) => Object.fromEntries([...a.matchAll(/([\w-]+)="([^"]*)"/g)].map((x) => [x[1] as string, unescape(x[2] as string)])));
+    const feedback = fs.readFileSync(path.join(out, "feedback", "cy.html"), "utf8");
+    assert.deepEqual(attrs(feedback, 'class="exec-error"').map((a) => [a["data-cell"], a["data-first-line"]]), [[String(sigmoidCell + 1), first]]);
+    assert.deepEqual(attrs(feedback, 'class="execution"').map((a) => a["data-aborted"]), [String(below)]);
+    // ... in the summary's Problems (ann ran cleanly: ada's and cy's errors and dee's run that did not happen are listed),
+    const summary = fs.readFileSync(path.join(out, "summary.html"), "utf8");
+    const listed = attrs(summary, 'data-kind="execution"');
+    assert.deepEqual(listed.map((a) => [a["data-student"], a["data-ran"]]).sort(), [["ada", "true"], ["cy", "true"], ["dee", "false"]]);
+    assert.deepEqual(listed.filter((a) => a["data-student"] === "cy").map((a) => [a["data-cell"], a["data-first-line"], a["data-aborted"]]), [[String(sigmoidCell + 1), first, String(below)]]);
+    // ... and in the gradebook's execution column.
+    const rows = parseCsv(fs.readFileSync(path.join(out, "gradebook.csv"), "utf8"));
+    const col = (rows[0] as string[]).indexOf("execution 01-logistic-regression");
+    assert.ok(col > 0);
+    const column = Object.fromEntries(rows.slice(2).map((r) => [r[0], r[col]]));
+    assert.deepEqual([column.ann, column.cy], ["ok", `cell ${sigmoidCell + 1}: ${first} (+${below} aborted)`]);
+  });
+
+  it("a submission stuck in a check is not executed again: its report names the check that hung instead of spending the cell limit on it", () => {
+    const dee = entry("dee");
+    assert.match(dee.checks.find((c) => c.id === "01.gradientDescent")?.message ?? "", /did not finish within 5 s/);
+    assert.equal(dee.execution?.ran, false);
+    assert.equal(dee.execution?.reason, "check-stuck");
+    assert.match(dee.execution?.message ?? "", /^not run: 01\.gradientDescent did not finish while being scored/);
   });
 });
 
 describe("npm run grade: hidden checks", () => {
   const hidden = path.join(ROOT, "grading", "hidden-example");
-  it("run only when grading, and count", () => {
+  // The solution's full marks with them (the visible points + 2) and the student edition's 0 are
+  // test/grading/class.test.ts's (ann and bob, graded with --hidden): here only a notebook that fails one.
+  it("run only when grading, and count; the console names the failed case's category", () => {
     const sigmoidWrongAbove35 = withExercise(source(), "sigmoid", "function sigmoid(z: number[]): number[] {\n    return z.map((v) => (v > 35 && v < 100 ? 0.5 : 1 / (1 + Math.exp(-v))));\n}");
-    const { report, stdout } = grade([files.solution as string, files.student as string, save("hidden-only-wrong", sigmoidWrongAbove35)], ["--no-execute", "--hidden", hidden]);
-    const [sol, stu, wrong] = report.notebooks;
-    assert.equal(sol?.maxScore, MAX + 2, "the visible points + the hidden example's 2");
-    assert.equal(sol?.score, MAX + 2);
-    assert.ok(sol?.checks.some((c) => c.id === "01.sigmoid.hidden" && c.passed));
-    assert.equal(stu?.score, 0);
+    const { report, stdout } = grade([save("hidden-only-wrong", sigmoidWrongAbove35)], ["--no-execute", "--hidden", hidden]);
+    const [wrong] = report.notebooks;
+    assert.equal(wrong?.maxScore, MAX + 2, "the visible points + the hidden example's 2");
     assert.equal(wrong?.checks.find((c) => c.id === "01.sigmoid")?.passed, true, "passes the visible check");
     assert.equal(wrong?.checks.find((c) => c.id === "01.sigmoid.hidden")?.passed, false, "fails the hidden one");
     assert.equal(wrong?.score, MAX + 1, "everything but the hidden sigmoid check's point");

@@ -37,6 +37,10 @@ const ALIKE = ["x y", "x\ty", "X y"];
 const solution = (): Notebook => readNotebook(sourceNotebook(SLUG));
 const studentEd = (): Notebook => studentEdition(solution(), `notebooks/${NB}`);
 const wrong = (): Notebook => withExercise(solution(), "numericalDerivative", "function numericalDerivative(f: (w: number) => number, w: number, eps: number = 0.001): number {\n    return (f(w + eps) - f(w - eps)) / eps;\n}");
+/** The three notebooks honest students hand in. */
+const NOTEBOOKS = { solution, wrong, student: studentEd } as const;
+type Kind = keyof typeof NOTEBOOKS;
+const KINDS: readonly Kind[] = ["solution", "wrong", "student"];
 
 /** Makes `levels` nested folders of 200-character names under `dir` (past PATH_MAX from 21 on) and puts a notebook at the bottom. */
 function nestPastPathLimit(dir: string, levels: number, nb: string): void {
@@ -128,8 +132,8 @@ describe("grading a hostile class folder (npm run grade -- --out, lesson 06, --n
   const out = `${dir}-out`;
   const secretFile = path.join(OUT, `intake-secret-${process.pid}.txt`);
   const at = (...rel: string[]): string => path.join(dir, ...rel);
-  /** The honest students' notebooks: [student, file]. */
-  const honest: [string, string][] = [];
+  /** The honest students' notebooks: [student, file, which of the three notebooks it holds]. */
+  const honest: [string, string, Kind][] = [];
   let grades: Grades;
   let stdout = "";
   let stderr = "";
@@ -139,21 +143,21 @@ describe("grading a hostile class folder (npm run grade -- --out, lesson 06, --n
     removeTree(dir);
     removeTree(out);
     fs.mkdirSync(dir, { recursive: true });
-    const put = (student: string, name: string, nb: Notebook): void => {
+    const put = (student: string, name: string, kind: Kind): void => {
       fs.mkdirSync(at(student), { recursive: true });
-      writeNotebook(at(student, name), nb);
-      honest.push([student, at(student, name)]);
+      writeNotebook(at(student, name), NOTEBOOKS[kind]());
+      honest.push([student, at(student, name), kind]);
     };
-    put("ann", NB, solution());
-    put("ben", NB, wrong());
-    put(LONG, NB, studentEd());
-    put(NEWLINE, NB, solution());
-    put(ALIKE[0] as string, NB, solution());
-    put(ALIKE[1] as string, NB, wrong());
-    put(ALIKE[2] as string, NB, studentEd());
-    put(XSS, `a-${NB}`, studentEd());
-    put(XSS, `b-${NB}`, solution());
-    put("hal", NB, wrong());
+    put("ann", NB, "solution");
+    put("ben", NB, "wrong");
+    put(LONG, NB, "student");
+    put(NEWLINE, NB, "solution");
+    put(ALIKE[0] as string, NB, "solution");
+    put(ALIKE[1] as string, NB, "wrong");
+    put(ALIKE[2] as string, NB, "student");
+    put(XSS, `a-${NB}`, "student");
+    put(XSS, `b-${NB}`, "solution");
+    put("hal", NB, "wrong");
     nestPastPathLimit(at("hal"), 22, sourceNotebook(SLUG));
     // The attacks.
     fs.symlinkSync(path.join(ROOT, "notebooks", NB), at("bob.ipynb")); // the course's solution
@@ -173,9 +177,10 @@ describe("grading a hostile class folder (npm run grade -- --out, lesson 06, --n
     assert.equal(r.status, 0, `${r.stderr}\n${r.stdout}`);
     ({ stdout, stderr } = r);
     grades = readGrades(out);
-    // Each honest notebook alone, and three attacks, in single-notebook mode.
+    // Each of the three honest notebooks alone (grading depends on a notebook's bytes, not its place: one
+    // sandbox run each instead of one per student), and three attacks, in single-notebook mode.
     const json = path.join(OUT, `intake-alone-${process.pid}.json`);
-    const a = runGrade(["--no-execute", "--json", json, ...honest.map(([, f]) => f), at("bob.ipynb"), at("fay.ipynb"), at("eli.ipynb")]);
+    const a = runGrade(["--no-execute", "--json", json, ...KINDS.map((k) => honest.find((h) => h[2] === k)?.[1] as string), at("bob.ipynb"), at("fay.ipynb"), at("eli.ipynb")]);
     assert.equal(a.status, 0, `${a.stderr}\n${a.stdout}`);
     alone = JSON.parse(fs.readFileSync(json, "utf8")) as typeof alone;
     fs.rmSync(json);
@@ -189,12 +194,12 @@ describe("grading a hostile class folder (npm run grade -- --out, lesson 06, --n
   const entries = (student: string): Entry[] => grades.notebooks.filter((n) => n.student === student);
   const same = (g: Entry): unknown => ({ lesson: g.lesson, score: g.score, maxScore: g.maxScore, checks: g.checks.map((c) => [c.id, c.points, c.maxPoints, c.passed, c.message]) });
 
-  it("every honest student gets exactly the grade they get alone", () => {
+  it("every honest student gets exactly the grade their notebook gets alone", () => {
     assert.ok(honest.length >= 10);
-    for (const [k, [student, file]] of honest.entries()) {
+    for (const [student, file, kind] of honest) {
       const inClass = entries(student).find((e) => e.path === file);
       assert.ok(inClass, `${JSON.stringify(student)} ${file} graded`);
-      assert.deepEqual(same(inClass), same(alone.notebooks[k] as Entry), JSON.stringify(student));
+      assert.deepEqual(same(inClass), same(alone.notebooks[KINDS.indexOf(kind)] as Entry), JSON.stringify(student));
     }
     assert.equal(entries("ann")[0]?.score, FULL, "and the solution has full marks");
   });
@@ -209,7 +214,7 @@ describe("grading a hostile class folder (npm run grade -- --out, lesson 06, --n
     assert.deepEqual(entries("ivy").map((x) => [x.lesson, x.score]), [[null, 0]]);
     assert.ok(!grades.run.gradedFiles.some((f) => /\/(bob|cal|dee|eli|fay|gil)\.ipynb$|\/jon\//.test(f)), "none was even handed to a grading process");
     // Single-notebook mode refuses them the same way.
-    assert.deepEqual(alone.notebooks.slice(honest.length).map((n) => [n.fileProblem, n.lesson, n.score]), [["symbolic-link", null, 0], ["fifo", null, 0], ["symbolic-link", null, 0]]);
+    assert.deepEqual(alone.notebooks.slice(KINDS.length).map((n) => [n.fileProblem, n.lesson, n.score]), [["symbolic-link", null, 0], ["fifo", null, 0], ["symbolic-link", null, 0]]);
   });
 
   it("the secret's content appears in no output: files, console", () => {

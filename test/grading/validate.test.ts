@@ -3,7 +3,10 @@
  * only, runs the notebook in a fresh kernel, and says which edition a file is.
  * Full marks for the solutions, 0 ("not completed yet") for the student
  * edition; a clear verdict for a file that is not a lesson and for one made
- * for another release of its lesson.
+ * for another release of its lesson. Two runs: the student edition with its
+ * execution report (a kernel run costs seconds of CPU), everything else with
+ * --no-execute (the solution's clean run in a fresh kernel is asserted on
+ * test/grading/grade.test.ts's class run, through the same grading code).
  */
 import { before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
@@ -66,43 +69,12 @@ describe("which editions count as this release of a lesson", () => {
 describe("npm run validate", () => {
   let executed: Validation[] = [];
   let executedStdout = "";
+  let scored: Validation[] = [];
+  let scoredStdout = "";
   before(() => {
     const solution = save("solution", readNotebook(sourceNotebook(SLUG)));
     const student = save("student", studentEdition(readNotebook(sourceNotebook(SLUG)), `notebooks/${SLUG}.ipynb`));
-    ({ results: executed, stdout: executedStdout } = validate([solution, student]));
-  });
-
-  it("the solutions get full marks from every visible check, and run cleanly in a fresh kernel", () => {
-    const v = executed[0] as Validation;
-    assert.equal(v.grade.lesson, SLUG);
-    assert.deepEqual(v.grade.checks.map((c) => c.id), lessonCheckIds(SLUG), "the visible checks only, no hidden ones");
-    for (const c of v.grade.checks) assert.equal(c.passed, true, `${c.id}: ${c.message}`);
-    assert.equal(v.grade.score, v.grade.maxScore);
-    assert.equal(v.grade.maxScore, lessonPoints(SLUG));
-    assert.deepEqual(v.grade.problems, []);
-    assert.equal(v.grade.execution?.ran, true);
-    assert.deepEqual(Object.keys(v.grade.execution?.counts ?? {}), ["ok"], `every cell ran: ${v.grade.execution?.message}`);
-    assert.equal(v.edition.status, "unstamped", "the instructor's notebook has no student-edition stamp");
-  });
-
-  it("the student edition gets 0, every check saying not completed yet; it is the current edition", () => {
-    const v = executed[1] as Validation;
-    assert.equal(v.grade.score, 0);
-    assert.equal(v.grade.maxScore, lessonPoints(SLUG));
-    assert.deepEqual(v.grade.checks.map((c) => [c.id, c.points, c.message]), lessonCheckIds(SLUG).map((id) => [id, 0, "not completed yet"]));
-    assert.equal(v.grade.execution?.ran, true);
-    assert.equal(v.edition.status, "current");
-  });
-
-  it("prints per check its points and message, the total and the execution report", () => {
-    assert.match(executedStdout, /01\.sigmoid\s+1\/1\s/);
-    assert.match(executedStdout, /01\.sigmoid\s+0\/1\s+not completed yet/);
-    const max = lessonPoints(SLUG);
-    assert.ok(executedStdout.includes(`total ${max}/${max}`) && executedStdout.includes(`total 0/${max}`), executedStdout);
-    assert.match(executedStdout, /run top to bottom in a fresh kernel: \d+ ok/);
-  });
-
-  it("says when a file is not a lesson of this course, or was made for another release of its lesson", () => {
+    ({ results: executed, stdout: executedStdout } = validate([student]));
     fs.mkdirSync(OUT, { recursive: true });
     const notLesson = path.join(OUT, "my-notes.validate.ipynb");
     writeNotebook(notLesson, { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: "code", id: "a", metadata: {}, source: ["console.log(1);"], outputs: [], execution_count: null }] });
@@ -111,16 +83,49 @@ describe("npm run validate", () => {
     older.cells.splice(1, 0, { cell_type: "markdown", id: "old", metadata: {}, source: toSource("An explanation later rewritten.") });
     (older.metadata.course as { generatedHash: string }).generatedHash = contentHash(older);
     const olderFile = save("older-release", older);
-    const { results, stdout } = validate([notLesson, olderFile], ["--no-execute"]);
-    const [a, b] = results as [Validation, Validation];
+    ({ results: scored, stdout: scoredStdout } = validate([solution, notLesson, olderFile], ["--no-execute"]));
+  });
+
+  it("the solutions get full marks from every visible check", () => {
+    const v = scored[0] as Validation;
+    assert.equal(v.grade.lesson, SLUG);
+    assert.deepEqual(v.grade.checks.map((c) => c.id), lessonCheckIds(SLUG), "the visible checks only, no hidden ones");
+    for (const c of v.grade.checks) assert.equal(c.passed, true, `${c.id}: ${c.message}`);
+    assert.equal(v.grade.score, v.grade.maxScore);
+    assert.equal(v.grade.maxScore, lessonPoints(SLUG));
+    assert.deepEqual(v.grade.problems, []);
+    assert.equal(v.edition.status, "unstamped", "the instructor's notebook has no student-edition stamp");
+  });
+
+  it("the student edition gets 0, every check saying not completed yet; it is the current edition; it runs cleanly in a fresh kernel", () => {
+    const v = executed[0] as Validation;
+    assert.equal(v.grade.score, 0);
+    assert.equal(v.grade.maxScore, lessonPoints(SLUG));
+    assert.deepEqual(v.grade.checks.map((c) => [c.id, c.points, c.message]), lessonCheckIds(SLUG).map((id) => [id, 0, "not completed yet"]));
+    assert.equal(v.grade.execution?.ran, true);
+    // Its check cells report "not completed" without failing: every cell ran.
+    assert.deepEqual(Object.keys(v.grade.execution?.counts ?? {}), ["ok"], `every cell ran: ${v.grade.execution?.message}`);
+    assert.equal(v.edition.status, "current");
+  });
+
+  it("prints per check its points and message, the total and the execution report", () => {
+    assert.match(scoredStdout, /01\.sigmoid\s+1\/1\s/);
+    assert.match(executedStdout, /01\.sigmoid\s+0\/1\s+not completed yet/);
+    const max = lessonPoints(SLUG);
+    assert.ok(scoredStdout.includes(`total ${max}/${max}`) && executedStdout.includes(`total 0/${max}`), `${scoredStdout}\n${executedStdout}`);
+    assert.match(executedStdout, /run top to bottom in a fresh kernel: \d+ ok/);
+  });
+
+  it("says when a file is not a lesson of this course, or was made for another release of its lesson", () => {
+    const [, a, b] = scored as [Validation, Validation, Validation];
     assert.equal(a.edition.status, "not-a-lesson");
     assert.equal(a.grade.lesson, null);
     assert.equal(a.grade.maxScore, 0);
     assert.equal(b.edition.status, "other-release");
     assert.equal(b.grade.lesson, SLUG);
     assert.equal(b.grade.execution, undefined, "--no-execute");
-    assert.match(stdout, /✖ not a lesson of this course/);
-    assert.match(stdout, /✖ made for an older \(or another\) release of lesson 01-logistic-regression/);
+    assert.match(scoredStdout, /✖ not a lesson of this course/);
+    assert.match(scoredStdout, /✖ made for an older \(or another\) release of lesson 01-logistic-regression/);
   });
 
   it("a usage error exits 2 with the usage", () => {

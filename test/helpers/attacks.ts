@@ -52,10 +52,6 @@ if (runner > 0) {
 /** Python that maps and touches `gb` GB of shared memory, which no per-process limit counts. */
 export const sharedMemoryHog = (gb: number): string => `import mmap\nm = mmap.mmap(-1, ${gb} << 30, flags=mmap.MAP_SHARED)\nfor i in range(0, len(m), 4096): m[i] = 1`;
 
-/** Runs the shared-memory hog from inside the sandbox. */
-export const hogSharedMemory = (gb: number): string => `${ESCAPE}
-${tryAll([`req("child_process").spawnSync("/usr/bin/python3", ["-c", ${JSON.stringify(sharedMemoryHog(gb))}], { stdio: "ignore" });`])}`;
-
 /** Fills /dev/shm and /dev (tmpfs a sandbox must size, or not have) with `mb` MB each. */
 export const fillDevShm = (mb: number): string => `${ESCAPE}
 ${tryAll([
