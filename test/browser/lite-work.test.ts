@@ -208,14 +208,18 @@ describe("browser edition: the student's work", { timeout: 20 * 60_000 }, () => 
         if (m.type() === "warning" && /Yjs|Y\.Doc/.test(m.text())) warnings.push(m.text().slice(0, 200));
       });
       const base = `${server.url}/v1/`;
+      // Autosave every second (JupyterLab's default is 120 s): an untouched lesson must still never be saved. Set as
+      // the site's own settings are (the page's settingsOverrides), so the app loads once with it, not saved and reloaded.
+      const index = fs.readFileSync(path.join(siteDir, "lab", "index.html"), "utf8");
+      const withAutosave = index.replace("settingsOverrides: {", 'settingsOverrides: {\n          "@jupyterlab/docmanager-extension:plugin": { autosaveInterval: 1 },');
+      assert.notEqual(withAutosave, index, "the page has settingsOverrides");
+      server.overrides.set("lab/index.html", Buffer.from(withAutosave));
       await openApp(page, `${base}lab/index.html`);
-      // Autosave every second (JupyterLab's default is 120 s): an untouched lesson must still never be saved.
-      await page.evaluate(async () => {
-        const settings = (window as unknown as AnyWindow).jupyterapp.serviceManager.settings;
-        await settings.save("@jupyterlab/docmanager-extension:plugin", JSON.stringify({ autosaveInterval: 1 }));
+      const autosave = await page.evaluate(async () => {
+        const s = await (window as unknown as AnyWindow).jupyterapp.serviceManager.settings.fetch("@jupyterlab/docmanager-extension:plugin");
+        return s.schema.properties.autosaveInterval.default as number;
       });
-      await page.reload();
-      await page.waitForSelector("body[data-lab-ready]", { state: "attached", timeout: 90_000 });
+      assert.equal(autosave, 1, "autosave every second (the setting's default, the student set nothing)");
       await openLesson(page, base, NOTEBOOK);
       await page.waitForTimeout(3000);
       const fileMeta = (JSON.parse(fs.readFileSync(path.join(siteDir, "files", NOTEBOOK), "utf8")) as { metadata: unknown }).metadata;
