@@ -2,17 +2,24 @@
  * "Check my work as the grader will" and "Submit" in the browser edition
  * (frontends/lite-app/validate/), in headless Chromium, against the grader itself.
  *
- * For two lessons with a graded quiz (01, 03), three kinds of work are stored
- * in the browser: right (the lessons as written), wrong (a wrong formula in
- * one exercise) and unfinished (the student edition). Each is checked in the
- * browser (course:validate on the stored file), then downloaded with Submit
- * (course:submit), and the downloaded file is validated by the grader
- * (`npm run validate --json --no-execute --without-quiz-keys`: the browser has
- * no quiz key, so a quiz answer is "recorded" on both sides). Status and
- * points must agree check by check, and the totals.
+ * Three kinds of work, in lessons with a graded quiz, are stored in the
+ * browser: right (lesson 01 as written), wrong (lesson 03 as written but for
+ * a wrong formula in one exercise) and unfinished (lesson 01's student
+ * edition, one exercise done in the open notebook and not saved yet: validate
+ * saves it first, and its dialog shows each check). Each is checked in the
+ * browser (course:validate), then downloaded with Submit (course:submit), and
+ * the downloaded file is validated by the grader (`npm run validate --json
+ * --no-execute --without-quiz-keys`: the browser has no quiz key, so a quiz
+ * answer is "recorded" on both sides). Status and points must agree check by
+ * check, and the totals.
  *
- * Also: an exercise whose function never returns (`while (true) {}`) is
- * "stopped" (timeout) in the browser as by the grader, and the rest is graded.
+ * Also, in one more notebook of lesson 01: a cell with a type error is refused
+ * in the browser as by the course kernel, and an exercise whose function
+ * never returns (`while (true) {}`) is "stopped" (timeout) in the browser as
+ * by the grader, and the rest is graded.
+ *
+ * One notebook per behaviour, not per lesson: each validation is a scoring
+ * run on each side (the browser's and the grader's sandboxed kernel).
  */
 import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
@@ -42,12 +49,10 @@ interface BrowserValidation {
   problem?: string;
 }
 
-/** A wrong formula in one exercise of each lesson: [what the solution says, what the wrong work says]. */
-const WRONG: Record<string, [string, string]> = {
-  "01-logistic-regression": ["1 / (1 + Math.exp(-zi))", "1 / (1 + Math.exp(zi))"],
-  "03-activations": ["Math.max(0, zi)", "Math.min(0, zi)"],
-};
-const LESSONS = Object.keys(WRONG);
+/** The right work: a lesson as written. */
+const RIGHT = "01-logistic-regression-right.ipynb";
+/** The wrong work: a lesson as written but for a wrong formula in one exercise ([what the solution says, what the wrong work says]). */
+const WRONG = { slug: "03-activations", file: "03-activations-wrong.ipynb", formula: ["Math.max(0, zi)", "Math.min(0, zi)"] as const };
 /**
  * A type error in an exercise whose code would still compute the right values
  * untyped: the course kernel refuses the cell, so the grader scores its
@@ -76,16 +81,11 @@ function withCellReplaced(nb: Notebook, from: string, to: string): Notebook {
   return copy;
 }
 
-/** The work to check, by file name (each name carries its lesson's NN-slug). */
+/** The work checked from its stored file, by file name (each name carries its lesson's NN-slug). */
 function works(): Record<string, Notebook> {
   const out: Record<string, Notebook> = {};
-  for (const slug of LESSONS) {
-    const source = readNotebook(path.join(ROOT, "notebooks", `${slug}.ipynb`));
-    const [right, wrong] = WRONG[slug] as [string, string];
-    out[`${slug}-right.ipynb`] = source;
-    out[`${slug}-wrong.ipynb`] = withCellReplaced(source, right, wrong);
-    out[`${slug}-unfinished.ipynb`] = studentEdition(source, `notebooks/${slug}.ipynb`, "browser");
-  }
+  out[RIGHT] = readNotebook(path.join(ROOT, "notebooks", "01-logistic-regression.ipynb"));
+  out[WRONG.file] = withCellReplaced(readNotebook(path.join(ROOT, "notebooks", `${WRONG.slug}.ipynb`)), ...WRONG.formula);
   // One notebook for both (each touches its own function, and its check's own assertions): a validation less on each side.
   const typed = readNotebook(path.join(ROOT, "notebooks", `${TYPE_ERROR.slug}.ipynb`));
   const typeError = withCellReplaced(typed, TYPE_ERROR.fn, `${TYPE_ERROR.fn}\n${TYPE_ERROR.line}`);
@@ -93,8 +93,8 @@ function works(): Record<string, Notebook> {
   return out;
 }
 
-/** A student edition opened and edited (sigmoid done) but not saved: validate saves it first. */
-const EDITED = { name: "01-logistic-regression-edited.ipynb", slug: "01-logistic-regression", from: "throw new Error(\"sigmoid is not completed yet\");", check: "01.sigmoid" };
+/** The unfinished work: a student edition opened and edited (sigmoid done) but not saved: validate saves it first. */
+const EDITED = { name: "01-logistic-regression-unfinished.ipynb", slug: "01-logistic-regression", from: "throw new Error(\"sigmoid is not completed yet\");", check: "01.sigmoid" };
 
 let browser: Browser;
 let context: BrowserContext;
@@ -170,6 +170,15 @@ describe("browser edition: check my work as the grader will, and submit", { time
       (p) => (window as unknown as LabWindow).jupyterapp.serviceManager.contents.get(p, { content: true, type: "notebook", format: "json" }).then((m: { content: unknown }) => m.content),
       EDITED.name,
     )) as Notebook;
+    browserResults.set(EDITED.name, editedResult);
+    // Submitted as the other work is, for the grader.
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.evaluate((p) => (window as unknown as LabWindow).jupyterapp.commands.execute("course:submit", { path: p }), EDITED.name),
+    ]);
+    const editedFile = path.join(WORK, download.suggestedFilename());
+    await download.saveAs(editedFile);
+    downloaded.set(EDITED.name, editedFile);
     // The grader on the downloaded files, in one run.
     const json = path.join(WORK, "validate.json");
     const t0 = Date.now();
@@ -192,7 +201,7 @@ describe("browser edition: check my work as the grader will, and submit", { time
   const perCheck = (checks: readonly CheckGrade[]): Record<string, { status: string; points: number }> =>
     Object.fromEntries(checks.map((c) => [c.id, { status: c.status, points: c.points }]));
 
-  for (const name of Object.keys(works())) {
+  for (const name of [...Object.keys(works()), EDITED.name]) {
     it(`${name}: the browser's points and statuses, check by check, are the grader's on the submitted file`, () => {
       const b = browserResults.get(name) as BrowserValidation;
       const g = graderResults.get(name) as Validation;
@@ -204,20 +213,20 @@ describe("browser edition: check my work as the grader will, and submit", { time
     });
   }
 
-  it("the three kinds of work come out as expected: right passes all (quiz answers recorded), wrong loses points, unfinished is not completed", () => {
-    for (const slug of LESSONS) {
-      const right = browserResults.get(`${slug}-right.ipynb`) as BrowserValidation;
-      const wrong = browserResults.get(`${slug}-wrong.ipynb`) as BrowserValidation;
-      const unfinished = browserResults.get(`${slug}-unfinished.ipynb`) as BrowserValidation;
-      assert.deepEqual([...new Set(right.checks.map((c) => c.status))].sort(), ["passed", "recorded"], slug);
-      assert.ok(right.recordedPoints && right.recordedPoints > 0, `${slug} has a graded quiz`);
-      assert.equal(right.score + (right.recordedPoints ?? 0), right.maxScore);
-      assert.ok(wrong.score < right.score && wrong.checks.some((c) => c.status === "failed"), slug);
-      assert.ok(unfinished.checks.every((c) => c.status === "not-completed" || c.status === "missing"), slug);
-      assert.equal(unfinished.score, 0);
-      assert.equal(unfinished.edition, "current", "the student edition's stamp is this site's");
-      assert.equal(graderResults.get(`${slug}-unfinished.ipynb`)?.edition.status, "current", "the grader calls the submitted file this release's");
-    }
+  it("the three kinds of work come out as expected: right passes all (quiz answers recorded), wrong loses points, unfinished is not completed but for its done exercise", () => {
+    const right = browserResults.get(RIGHT) as BrowserValidation;
+    const wrong = browserResults.get(WRONG.file) as BrowserValidation;
+    const unfinished = browserResults.get(EDITED.name) as BrowserValidation;
+    assert.deepEqual([...new Set(right.checks.map((c) => c.status))].sort(), ["passed", "recorded"], RIGHT);
+    for (const r of [right, wrong]) assert.ok(r.recordedPoints && r.recordedPoints > 0, `${r.lesson} has a graded quiz`);
+    assert.equal(right.score + (right.recordedPoints ?? 0), right.maxScore);
+    assert.ok(wrong.score + (wrong.recordedPoints ?? 0) < wrong.maxScore && wrong.checks.some((c) => c.status === "failed"), WRONG.file);
+    assert.ok(wrong.checks.some((c) => c.status === "passed"), "the wrong work's other exercises pass");
+    const rest = unfinished.checks.filter((c) => c.id !== EDITED.check);
+    assert.ok(rest.length > 0 && rest.every((c) => c.status === "not-completed" || c.status === "missing"), EDITED.name);
+    assert.equal(unfinished.score, unfinished.checks.find((c) => c.id === EDITED.check)?.points, "only the done exercise scores");
+    assert.equal(unfinished.edition, "current", "the student edition's stamp is this site's");
+    assert.equal(graderResults.get(EDITED.name)?.edition.status, "current", "the grader calls the submitted file this release's");
   });
 
   it("validating the open notebook saves it first and checks the saved file (an unsaved edit counts once saved); the dialog shows each check", () => {

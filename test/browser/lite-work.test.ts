@@ -19,9 +19,12 @@
  *   goes to updates/, as in the tslab edition); work an earlier build saved
  *   under JupyterLite's folder-named storage is moved into the fixed one;
  * - offline after the first visit: the service worker caches the site; with
- *   the server down, a reload opens lesson 01 and runs it, every figure drawn,
- *   in a page the worker made cross-origin isolated (COOP/COEP): the lesson
- *   run test/browser/lite-interrupt.test.ts's cooperative path relies on.
+ *   the server down, a reload opens lesson 01 (its student edition) and runs
+ *   it, every check "not completed yet", every figure drawn, in a page the
+ *   worker made cross-origin isolated (COOP/COEP); in that page Kernel →
+ *   Interrupt takes its cooperative path (test/helpers/lite-interrupt.ts: a
+ *   `while (true) {}` and a training stop, the kernel keeps its state; the
+ *   replaced-worker path is test/browser/lite-interrupt.test.ts's).
  */
 import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
@@ -30,7 +33,8 @@ import * as fs from "fs";
 import * as http from "http";
 import * as path from "path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { drawnFigures, launchBrowser } from "../helpers/browser";
+import { drawnFigures, launchBrowser, lessonCheckIds } from "../helpers/browser";
+import { interruptChecks } from "../helpers/lite-interrupt";
 import { OUT } from "../helpers/notebooks";
 import { publishedSlugs } from "../../lib/lessons";
 import { buildLite } from "../../frontends/lite";
@@ -56,9 +60,14 @@ async function editAndSave(page: Page, marker: string): Promise<void> {
   }, marker);
 }
 
-/** The open notebook's cell sources. */
-async function sources(page: Page): Promise<string[]> {
-  return page.evaluate(() => (window as unknown as AnyWindow).jupyterapp.shell.currentWidget.content.widgets.map((c: any) => c.model.sharedModel.getSource() as string));
+/**
+ * The cell sources of `file` as the app opens it: what JupyterLab's contents
+ * service (the notebook panel's source) gives, read without opening a panel,
+ * whose kernel would start for nothing.
+ */
+async function sources(page: Page, file: string): Promise<string[]> {
+  const nb = await page.evaluate(async (p) => (await (window as unknown as AnyWindow).jupyterapp.serviceManager.contents.get(p, { content: true })).content as Notebook, file);
+  return nb.cells.map((c) => (Array.isArray(c.source) ? c.source.join("") : c.source));
 }
 
 /** A new release of the site's `file`: a markdown cell `marker` first, its generatedHash recomputed as the build does. */
@@ -157,6 +166,7 @@ describe("browser edition: the student's work", { timeout: 20 * 60_000 }, () => 
   let server: TestServer;
   let siteDir: string;
   const pageErrors: string[] = [];
+  const interruptFigures: Record<string, number> = {};
 
   before(async () => {
     // npm test's preparation built it (frontends/test-sites.ts): then this only finds its stamp current.
@@ -167,6 +177,7 @@ describe("browser edition: the student's work", { timeout: 20 * 60_000 }, () => 
   });
 
   after(async () => {
+    if (Object.keys(interruptFigures).length) console.log(`interrupt: seconds from Kernel → Interrupt to the stopped cell: ${JSON.stringify(interruptFigures)} (target ≤ 2 s)`);
     await browser?.close();
     server?.close();
   });
@@ -197,14 +208,18 @@ describe("browser edition: the student's work", { timeout: 20 * 60_000 }, () => 
         if (m.type() === "warning" && /Yjs|Y\.Doc/.test(m.text())) warnings.push(m.text().slice(0, 200));
       });
       const base = `${server.url}/v1/`;
+      // Autosave every second (JupyterLab's default is 120 s): an untouched lesson must still never be saved. Set as
+      // the site's own settings are (the page's settingsOverrides), so the app loads once with it, not saved and reloaded.
+      const index = fs.readFileSync(path.join(siteDir, "lab", "index.html"), "utf8");
+      const withAutosave = index.replace("settingsOverrides: {", 'settingsOverrides: {\n          "@jupyterlab/docmanager-extension:plugin": { autosaveInterval: 1 },');
+      assert.notEqual(withAutosave, index, "the page has settingsOverrides");
+      server.overrides.set("lab/index.html", Buffer.from(withAutosave));
       await openApp(page, `${base}lab/index.html`);
-      // Autosave every second (JupyterLab's default is 120 s): an untouched lesson must still never be saved.
-      await page.evaluate(async () => {
-        const settings = (window as unknown as AnyWindow).jupyterapp.serviceManager.settings;
-        await settings.save("@jupyterlab/docmanager-extension:plugin", JSON.stringify({ autosaveInterval: 1 }));
+      const autosave = await page.evaluate(async () => {
+        const s = await (window as unknown as AnyWindow).jupyterapp.serviceManager.settings.fetch("@jupyterlab/docmanager-extension:plugin");
+        return s.schema.properties.autosaveInterval.default as number;
       });
-      await page.reload();
-      await page.waitForSelector("body[data-lab-ready]", { state: "attached", timeout: 90_000 });
+      assert.equal(autosave, 1, "autosave every second (the setting's default, the student set nothing)");
       await openLesson(page, base, NOTEBOOK);
       await page.waitForTimeout(3000);
       const fileMeta = (JSON.parse(fs.readFileSync(path.join(siteDir, "files", NOTEBOOK), "utf8")) as { metadata: unknown }).metadata;
@@ -227,9 +242,7 @@ describe("browser edition: the student's work", { timeout: 20 * 60_000 }, () => 
       server.overrides.set(`files/${NOTEBOOK}`, Buffer.from(JSON.stringify(next)));
       await page.reload();
       await page.waitForSelector("body[data-lab-ready]", { state: "attached", timeout: 90_000 });
-      await openLesson(page, base, NOTEBOOK);
-      const first = await page.evaluate(() => (window as unknown as AnyWindow).jupyterapp.shell.currentWidget.content.widgets[0].model.sharedModel.getSource() as string);
-      assert.equal(first, marker, "the lesson's new release is the one that opens");
+      assert.equal((await sources(page, NOTEBOOK))[0], marker, "the lesson's new release is the one that opens");
     } finally {
       server.overrides.clear();
       await context.close();
@@ -311,15 +324,13 @@ describe("browser edition: the student's work", { timeout: 20 * 60_000 }, () => 
         { path: NOTEBOOK, action: "kept-edited", updateFile: `updates/${NOTEBOOK}` },
         { path: NOTEBOOK2, action: "updated" },
       ]);
-      await openLesson(page, v2, NOTEBOOK);
-      const kept = await sources(page);
+      const kept = await sources(page, NOTEBOOK);
       assert.ok(kept.some((s) => s.startsWith(marker)), "the edit saved under v1 is there under v2");
       assert.ok(!kept.includes(m1), "the edited copy is not replaced");
       // What the file browser offers in updates/ (read through JupyterLab's contents service).
       const update = await page.evaluate(async (p) => (await (window as unknown as AnyWindow).jupyterapp.serviceManager.contents.get(p, { content: true })).content as Notebook, `updates/${NOTEBOOK}`);
       assert.equal(update.cells[0]?.source, m1, "the new release is in updates/");
-      await openNotebook(page, NOTEBOOK2);
-      assert.equal((await sources(page))[0], m2, "the unedited copy gave way to the new release");
+      assert.equal((await sources(page, NOTEBOOK2))[0], m2, "the unedited copy gave way to the new release");
     } finally {
       server.overrides.clear();
       await context.close();
@@ -371,7 +382,7 @@ describe("browser edition: the student's work", { timeout: 20 * 60_000 }, () => 
     }
   });
 
-  it("offline after the first visit: the site is cached, the server goes down, a reload opens lesson 01 and runs it", async () => {
+  it("offline after the first visit: the site is cached, the server goes down, a reload opens lesson 01 and runs it; Kernel → Interrupt is cooperative there (isolated page): `while (true) {}` and training stop, the kernel keeps its state", async () => {
     const context = await freshContext("allow");
     try {
       const page = await context.newPage();
@@ -389,10 +400,12 @@ describe("browser edition: the student's work", { timeout: 20 * 60_000 }, () => 
       const summary = await runSummary(page);
       assert.ok(server.dropped > 0, "the page did try the server");
       assert.deepEqual({ notRun: summary.notRun, failed: summary.failed }, { notRun: 0, failed: 0 }, "every cell ran, none failed");
-      assert.deepEqual(Object.keys(summary.checks), ["not-completed"], "the lesson's checks ran (a student edition: not completed yet)");
+      assert.deepEqual(summary.checks, { "not-completed": lessonCheckIds(LESSON).length }, "every check of the lesson ran (a student edition: not completed yet)");
       const figures = await drawnFigures(page);
       assert.ok(figures.total >= 1, "the lesson has figures");
       assert.equal(figures.drawn, figures.total, "every figure is drawn");
+      // The same isolated page (served by the service worker, offline): the kernel's cooperative interrupt.
+      await interruptChecks(page, "cooperative", "cooperative", interruptFigures);
     } finally {
       server.down = false;
       await context.close();
