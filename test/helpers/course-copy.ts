@@ -10,11 +10,19 @@ import { ROOT } from "../../lib/runtime/paths";
 /**
  * frontends/jupyterlab-app has its own npm install and webpack build (hundreds of
  * MB once the browser test has built it, possibly being written at that very
- * moment); no copy needs it. Nor the kernel's caches of compiled cells (a few
+ * moment); no copy needs it. Nor the browser edition's own npm install
+ * (frontends/lite-app/node_modules, 409 MB and 24,000 files once the browser
+ * tests have built their sites: about 3 CPU s a copy): a copy's build
+ * type-checks the browser kernel against its hand-written declarations, as on a
+ * fresh clone. Nor the kernel's caches of compiled cells (a few
  * thousand files): their keys name the course folder, so a copy's kernels
  * would never find an entry in them.
  */
-const NEVER_COPIED = [path.join(ROOT, "frontends", "jupyterlab-app"), ...["cells", "student-cells"].map((d) => path.join(ROOT, "build", "lib", "cache", d))];
+const NEVER_COPIED = [
+  path.join(ROOT, "frontends", "jupyterlab-app"),
+  path.join(ROOT, "frontends", "lite-app", "node_modules"),
+  ...["cells", "student-cells"].map((d) => path.join(ROOT, "build", "lib", "cache", d)),
+];
 
 /**
  * Copies `entries` (top-level files and folders of the course) to `dest`,
