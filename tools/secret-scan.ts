@@ -217,15 +217,20 @@ function secretsInText(text: string, secrets: Secrets): Omit<SecretLeak, "file">
   return found;
 }
 
-/** Every secret found in the files under `dir` (regular files only; links are never followed). */
-export function findSecretLeaks(dir: string, secrets: Secrets): SecretLeak[] {
+/**
+ * Every secret found in the files under `dir` (regular files only; links are
+ * never followed). `scanned`, when given, says which files (paths relative to
+ * `dir`, with /) to read: a caller that has already scanned an identical copy
+ * of a file leaves it out.
+ */
+export function findSecretLeaks(dir: string, secrets: Secrets, scanned: (rel: string) => boolean = () => true): SecretLeak[] {
   const leaks: SecretLeak[] = [];
   const walk = (rel: string): void => {
     for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
       const r = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) {
         if (!SKIPPED.has(e.name)) walk(r);
-      } else if (e.isFile()) {
+      } else if (e.isFile() && scanned(r)) {
         const text = readBounded(path.join(dir, r));
         if (text !== null) for (const l of secretsInText(text, secrets)) leaks.push({ file: r, ...l });
       }

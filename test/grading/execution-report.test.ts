@@ -16,6 +16,7 @@ import { gradebookCsv } from "../../grading/gradebook";
 import { summaryHtml } from "../../grading/summary";
 import type { StudentGrades } from "../../grading/gradebook";
 import type { ExecutionReport, NotebookGrade } from "../../grading/types";
+import { htmlAttributes } from "../helpers/grading";
 
 const XSS = `<img src=x onerror="alert(1)">`;
 
@@ -95,26 +96,19 @@ const students: StudentGrades[] = [
   { student: "dan", notebooks: [notebook(undefined)], problems: [] },
 ];
 
-/** `name="value"` attributes of every element with class or data-kind `marker`, unescaped. */
-function attributes(html: string, marker: RegExp): Record<string, string>[] {
-  const unescape = (v: string) => v.replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
-  return [...html.matchAll(/<(?:li|div|p)\s([^>]*)>/g)].map((m) => m[1] ?? "").filter((a) => marker.test(a))
-    .map((a) => Object.fromEntries([...a.matchAll(/([\w-]+)="([^"]*)"/g)].map((x) => [x[1] as string, unescape(x[2] as string)])));
-}
-
 describe("the failed cell in the feedback page, the summary's Problems and the gradebook", () => {
   it("feedback: the cell number, status and first line as data, escaped", () => {
     const html = feedbackHtml(students[1] as StudentGrades);
     assert.ok(!html.includes(XSS), "escaped");
-    assert.deepEqual(attributes(html, /class="exec-error"/).map((a) => [a["data-cell"], a["data-status"], a["data-first-line"]]), [["3", "error", `1:5 - ${XSS}`]]);
-    assert.deepEqual(attributes(html, /class="execution"/).map((a) => [a["data-ran"], a["data-aborted"]]), [["true", "1"]]);
-    assert.deepEqual(attributes(feedbackHtml(students[0] as StudentGrades), /class="exec-error"/), [], "a clean run lists no cell");
+    assert.deepEqual(htmlAttributes(html, /class="exec-error"/).map((a) => [a["data-cell"], a["data-status"], a["data-first-line"]]), [["3", "error", `1:5 - ${XSS}`]]);
+    assert.deepEqual(htmlAttributes(html, /class="execution"/).map((a) => [a["data-ran"], a["data-aborted"]]), [["true", "1"]]);
+    assert.deepEqual(htmlAttributes(feedbackHtml(students[0] as StudentGrades), /class="exec-error"/), [], "a clean run lists no cell");
   });
 
   it("summary: one Problems entry per notebook whose run failed or was stopped, as data and in the embedded JSON", () => {
     const html = summaryHtml(students);
     assert.ok(!html.includes(XSS), "escaped");
-    const items = attributes(html, /data-kind="execution"/);
+    const items = htmlAttributes(html, /data-kind="execution"/);
     assert.deepEqual(items.map((a) => [a["data-student"], a["data-ran"], a["data-cell"], a["data-first-line"], a["data-aborted"], a["data-reason"]]), [
       [`bob${XSS}`, "true", "3", `1:5 - ${XSS}`, "1", undefined],
       ["cat", "false", undefined, undefined, "0", "runner-stopped"],

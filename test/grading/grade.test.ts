@@ -21,7 +21,7 @@ import { studentEdition, declaredFunction } from "../../editions/editions";
 import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../../editions/notebook";
 import { OUT, ROOT, sourceNotebook } from "../helpers/notebooks";
 import { copyCourse } from "../helpers/course-copy";
-import { lessonPoints, parseCsv, readGrades, type Grades } from "../helpers/grading";
+import { htmlAttributes, lessonPoints, parseCsv, readGrades, type Grades } from "../helpers/grading";
 
 const SLUG = "01-logistic-regression";
 const GRADE = path.join(ROOT, "build", "grading", "grade.js");
@@ -290,15 +290,12 @@ fs.writeFileSync(file, JSON.stringify(data));`);
     assert.equal(cySigmoid?.points, 0);
     assert.ok(cySigmoid?.message.includes(`cell ${sigmoidCell + 1}) does not compile: ${first}`), cySigmoid?.message);
     // ... in the feedback page's data,
-    const unescape = (v: string) => v.replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
-    const attrs = (html: string, marker: string) => [...html.matchAll(/<(?:li|div)\s([^>]*)>/g)].map((m) => m[1] ?? "").filter((a) => a.includes(marker))
-      .map((a) => Object.fromEntries([...a.matchAll(/([\w-]+)="([^"]*)"/g)].map((x) => [x[1] as string, unescape(x[2] as string)])));
     const feedback = fs.readFileSync(path.join(out, "feedback", "cy.html"), "utf8");
-    assert.deepEqual(attrs(feedback, 'class="exec-error"').map((a) => [a["data-cell"], a["data-first-line"]]), [[String(sigmoidCell + 1), first]]);
-    assert.deepEqual(attrs(feedback, 'class="execution"').map((a) => a["data-aborted"]), [String(below)]);
+    assert.deepEqual(htmlAttributes(feedback, /class="exec-error"/).map((a) => [a["data-cell"], a["data-first-line"]]), [[String(sigmoidCell + 1), first]]);
+    assert.deepEqual(htmlAttributes(feedback, /class="execution"/).map((a) => a["data-aborted"]), [String(below)]);
     // ... in the summary's Problems (ann ran cleanly: ada's and cy's errors and dee's run that did not happen are listed),
     const summary = fs.readFileSync(path.join(out, "summary.html"), "utf8");
-    const listed = attrs(summary, 'data-kind="execution"');
+    const listed = htmlAttributes(summary, /data-kind="execution"/);
     assert.deepEqual(listed.map((a) => [a["data-student"], a["data-ran"]]).sort(), [["ada", "true"], ["cy", "true"], ["dee", "false"]]);
     assert.deepEqual(listed.filter((a) => a["data-student"] === "cy").map((a) => [a["data-cell"], a["data-first-line"], a["data-aborted"]]), [[String(sigmoidCell + 1), first, String(below)]]);
     // ... and in the gradebook's execution column.

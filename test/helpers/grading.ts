@@ -81,3 +81,14 @@ export function parseCsv(text: string): string[][] {
   if (field || row.length) row.push(field), rows.push(row);
   return rows;
 }
+
+/**
+ * The `name="value"` attributes, unescaped, of every li, div or p element of a
+ * feedback page or summary whose attributes match `marker` (its class or
+ * data-kind, e.g. /class="exec-error"/): what the reports carry as data.
+ */
+export function htmlAttributes(html: string, marker: RegExp): Record<string, string>[] {
+  const unescape = (v: string) => v.replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+  return [...html.matchAll(/<(?:li|div|p)\s([^>]*)>/g)].map((m) => m[1] ?? "").filter((a) => marker.test(a))
+    .map((a) => Object.fromEntries([...a.matchAll(/([\w-]+)="([^"]*)"/g)].map((x) => [x[1] as string, unescape(x[2] as string)])));
+}
