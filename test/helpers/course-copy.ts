@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "../../lib/runtime/paths";
+import { relocateBuildInfo, relocateLiteStamp } from "./build-info";
 
 /**
  * frontends/jupyterlab-app has its own npm install and webpack build (hundreds of
@@ -27,7 +28,9 @@ const NEVER_COPIED = [
 /**
  * Copies `entries` (top-level files and folders of the course) to `dest`,
  * replacing what was there, with timestamps kept (so a copied build/ or
- * package-lock.json is not taken as stale), and links node_modules.
+ * package-lock.json is not taken as stale), and links node_modules. A copied
+ * build/ has its build state moved to the copy (test/helpers/build-info.ts), so
+ * the copy's build compiles only what the test changes, as an instructor's does.
  */
 export function copyCourse(dest: string, entries: readonly string[]): string {
   fs.rmSync(dest, { recursive: true, force: true });
@@ -36,5 +39,9 @@ export function copyCourse(dest: string, entries: readonly string[]): string {
     fs.cpSync(path.join(ROOT, entry), path.join(dest, entry), { recursive: true, preserveTimestamps: true, filter: (src) => !NEVER_COPIED.includes(src) });
   }
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dest, "node_modules"));
+  if (entries.includes("build")) {
+    relocateBuildInfo(ROOT, dest);
+    relocateLiteStamp(ROOT, dest);
+  }
   return dest;
 }

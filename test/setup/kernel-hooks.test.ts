@@ -3,7 +3,8 @@
  * what it patches, which internal it relies on and which test fails the day
  * that internal changes (kernel/hooks/*.js, kernel/tslab-send-queue.js, and
  * the browser edition's: frontends/lite-app/hooks/*.js and its type checker's
- * frontends/lite-app/kernel/checker-ts.js). The
+ * frontends/lite-app/kernel/checker-ts.js; and test/helpers/build-info.ts, which
+ * rewrites TypeScript's build info in course copies). The
  * named test must exist, under that exact name, in the named test file: a
  * renamed or deleted guard makes this fail, so the header cannot rot.
  */
@@ -25,6 +26,7 @@ export function hookFiles(root: string): string[] {
     path.join("kernel", "tslab-send-queue.js"),
     ...hooksIn(root, path.join("frontends", "lite-app", "hooks")),
     path.join("frontends", "lite-app", "kernel", "checker-ts.js"),
+    path.join("test", "helpers", "build-info.ts"),
   ];
 }
 

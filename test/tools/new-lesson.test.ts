@@ -22,6 +22,20 @@ before(() => {
 });
 
 describe("npm run new-lesson", () => {
+  it("the copy's build state names the files its compile reads", () => {
+    // test/helpers/build-info.ts: without it the copy's build below compiled the whole course again.
+    const info = JSON.parse(fs.readFileSync(path.join(COPY, "build", ".tsbuildinfo"), "utf8")) as { fileNames: string[] };
+    const named = info.fileNames.map((n) => path.resolve(COPY, "build", n));
+    const packages = named.filter((f) => f.startsWith(path.join(ROOT, "node_modules") + path.sep));
+    assert.ok(packages.length > 100, "the packages' declarations are named where the copy's compile reads them (the checkout's node_modules)");
+    assert.deepEqual(named.filter((f) => !fs.existsSync(f)), []);
+    assert.deepEqual(named.filter((f) => !f.startsWith(COPY + path.sep) && !packages.includes(f)), [], "every other file is the copy's");
+    // The browser kernel's type check finds nothing changed since the checkout's last clean check (null: not checked).
+    const lite = spawnSync(process.execPath, [path.join(COPY, "frontends", "lite-app", "check-types.js"), "--if-changed", "--json"], { cwd: COPY, encoding: "utf8" });
+    assert.equal(lite.status, 0, lite.stderr);
+    assert.equal(lite.stdout.trim(), "null");
+  });
+
   it("rejects a bad slug, a taken number and existing files, with a message", () => {
     assert.throws(() => scaffoldLesson("Lesson8", COPY, python), /not a lesson slug/);
     assert.throws(() => scaffoldLesson("01-other-thing", COPY, python), /lesson number 01 is taken/);
