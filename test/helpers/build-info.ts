@@ -36,20 +36,35 @@ function inCopy(file: string, root: string, copy: string): string {
 export function relocateBuildInfo(root: string, copy: string): { moved: number; missing: string[] } {
   const file = path.join(copy, "build", ".tsbuildinfo");
   if (!fs.existsSync(file)) return { moved: 0, missing: [] };
-  const info = JSON.parse(fs.readFileSync(file, "utf8")) as { fileNames?: unknown };
-  if (!Array.isArray(info.fileNames)) return { moved: 0, missing: [] };
+  const info = JSON.parse(fs.readFileSync(file, "utf8")) as BuildInfo;
+  const holder = buildInfoFiles(info);
+  if (!holder) return { moved: 0, missing: [] };
   const from = path.join(root, "build");
   const to = path.join(copy, "build");
   let moved = 0;
-  info.fileNames = info.fileNames.map((name: unknown) => {
+  holder.fileNames = holder.fileNames.map((name: unknown) => {
     if (typeof name !== "string") return name;
     const now = path.relative(to, inCopy(path.resolve(from, name), root, copy)).split(path.sep).join("/");
     if (now !== name) moved++;
     return now;
   });
   fs.writeFileSync(file, JSON.stringify(info));
-  const missing = (info.fileNames as unknown[]).filter((n): n is string => typeof n === "string" && !fs.existsSync(path.resolve(to, n)));
+  const missing = holder.fileNames.filter((n): n is string => typeof n === "string" && !fs.existsSync(path.resolve(to, n)));
   return { moved, missing };
+}
+
+/** A .tsbuildinfo, as far as it is read here. */
+type BuildInfo = { fileNames?: unknown; program?: { fileNames?: unknown } };
+
+/**
+ * The part of a build info that holds its `fileNames`: the top level (TypeScript 5.9, the course's), or
+ * `program` (5.0: tslab's TypeScript, which `node_modules/.bin/tsc` runs, writes build/.tsbuildinfo so
+ * when started on tsconfig.json; the course's build then compiles everything anyway). Null: neither.
+ */
+export function buildInfoFiles(info: BuildInfo): { fileNames: unknown[] } | null {
+  if (Array.isArray(info.fileNames)) return info as { fileNames: unknown[] };
+  if (info.program && Array.isArray(info.program.fileNames)) return info.program as { fileNames: unknown[] };
+  return null;
 }
 
 /**

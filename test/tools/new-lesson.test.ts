@@ -10,6 +10,7 @@ import * as path from "path";
 import { chooseEntry, defaultEntry, lessonFiles, registerLesson, scaffoldLesson } from "../../tools/new-lesson";
 import { OUT, ROOT } from "../helpers/notebooks";
 import { copyCourse } from "../helpers/course-copy";
+import { buildInfoFiles } from "../helpers/build-info";
 
 const COPY = path.join(OUT, "scaffold-course");
 const SLUG = "98-scaffold-check";
@@ -24,8 +25,9 @@ before(() => {
 describe("npm run new-lesson", () => {
   it("the copy's build state names the files its compile reads", () => {
     // test/helpers/build-info.ts: without it the copy's build below compiled the whole course again.
-    const info = JSON.parse(fs.readFileSync(path.join(COPY, "build", ".tsbuildinfo"), "utf8")) as { fileNames: string[] };
-    const named = info.fileNames.map((n) => path.resolve(COPY, "build", n));
+    const info = buildInfoFiles(JSON.parse(fs.readFileSync(path.join(COPY, "build", ".tsbuildinfo"), "utf8")) as object);
+    assert.ok(info, "the build info lists its files (fileNames)");
+    const named = info.fileNames.map((n) => path.resolve(COPY, "build", String(n)));
     const packages = named.filter((f) => f.startsWith(path.join(ROOT, "node_modules") + path.sep));
     assert.ok(packages.length > 100, "the packages' declarations are named where the copy's compile reads them (the checkout's node_modules)");
     assert.deepEqual(named.filter((f) => !fs.existsSync(f)), []);
