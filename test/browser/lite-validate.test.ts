@@ -27,9 +27,9 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { launchBrowser, serveStudentSite } from "../helpers/browser";
+import { launchBrowser, openNotebookWithoutKernel, serveStudentSite } from "../helpers/browser";
 import { OUT, ROOT } from "../helpers/notebooks";
-import { openApp, openNotebook, type LabWindow } from "../../frontends/lite-browser";
+import { openApp, type LabWindow } from "../../frontends/lite-browser";
 import { studentEdition } from "../../editions/editions";
 import { cellText, readNotebook, type Notebook } from "../../editions/notebook";
 import type { CheckGrade } from "../../grading/types";
@@ -150,7 +150,9 @@ describe("browser edition: check my work as the grader will, and submit", { time
       ([p, content]) => (window as unknown as LabWindow).jupyterapp.serviceManager.contents.save(p, { type: "notebook", format: "json", content }),
       [EDITED.name, student] as const,
     );
-    await openNotebook(page, EDITED.name);
+    // Opened without starting its kernel: validation runs in workers of its own and never asks the student's
+    // kernel (validate/verdicts.js: "the student's open kernel is not consulted").
+    await openNotebookWithoutKernel(page, EDITED.name);
     editedBefore = (await page.evaluate(
       ([from, to]) => {
         const w = (window as unknown as LabWindow).jupyterapp.shell.currentWidget;

@@ -5,8 +5,10 @@
  * test/browser/lite.test.ts serves too; here when this file runs alone) and served
  * by a test server that can present it under several folders and replace a
  * lesson with a "new release" of it, as a rebuilt site would. Each test has a
- * fresh browser context (its own storage). Where a test is about what is
- * saved, its notebooks open without a kernel (no kernel takes part in saving).
+ * fresh browser context (its own storage), but for the next build's test, which
+ * goes on in the download test's page from the work it saved (one app start
+ * less). Where a test is about what is saved, its notebooks open without a
+ * kernel (no kernel takes part in saving).
  *
  * - opening a lesson changes nothing: not marked modified, metadata as in the
  *   file, never saved into the browser (autosave at 1 s), no Yjs warnings, and
@@ -34,7 +36,7 @@ import * as fs from "fs";
 import * as http from "http";
 import * as path from "path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { drawnFigures, launchBrowser, lessonCheckIds } from "../helpers/browser";
+import { drawnFigures, launchBrowser, lessonCheckIds, openNotebookWithoutKernel } from "../helpers/browser";
 import { interruptChecks } from "../helpers/lite-interrupt";
 import { OUT } from "../helpers/notebooks";
 import { publishedSlugs } from "../../lib/lessons";
@@ -136,23 +138,14 @@ async function openLesson(page: Page, base: string, file: string): Promise<void>
 }
 
 /**
- * Opens `file` in a notebook panel without starting its kernel (JupyterLab's
- * "No Kernel"), for tests of what is saved, which no kernel takes part in: a
- * kernel's start (about 5 CPU s in Chromium: its worker loads TensorFlow.js)
- * changes nothing in the file (the first test shows the metadata as in the
- * file with the kernel started), and the content hash is over the cells only.
+ * Opens `file` without starting its kernel, in the app at `base`, for tests of
+ * what is saved: a kernel's start changes nothing in the file (the first test
+ * shows the metadata as in the file with the kernel started), and the content
+ * hash is over the cells only.
  */
 async function openToEdit(page: Page, base: string, file: string): Promise<void> {
   if (!page.url().startsWith(base)) await openApp(page, `${base}lab/index.html`);
-  await page.evaluate((p) => (window as unknown as AnyWindow).jupyterapp.commands.execute("docmanager:open", { path: p, factory: "Notebook", kernelPreference: { shouldStart: false } }), file);
-  await page.waitForFunction(
-    (p) => {
-      const w = (window as unknown as AnyWindow).jupyterapp.shell.currentWidget;
-      return w?.context?.path === p && w.context.isReady === true;
-    },
-    file,
-    { timeout: 90_000, polling: 100 },
-  );
+  await openNotebookWithoutKernel(page, file);
 }
 
 /** The copy of `file` the site keeps in the browser's storage (IndexedDB, JupyterLite's drive), or null. */
@@ -188,6 +181,8 @@ describe("browser edition: the student's work", { timeout: 20 * 60_000 }, () => 
   let siteDir: string;
   const pageErrors: string[] = [];
   const interruptFigures: Record<string, number> = {};
+  /** The download test's page, left for the next build's test: lesson 01 edited (`marker`) and saved under /v1/. */
+  let savedUnderV1: { context: BrowserContext; page: Page; marker: string } | null = null;
 
   before(async () => {
     // npm test's preparation built it (frontends/test-sites.ts): then this only finds its stamp current.
@@ -272,6 +267,7 @@ describe("browser edition: the student's work", { timeout: 20 * 60_000 }, () => 
 
   it("asks for persistent storage and shows the answer; Download all my work zips every notebook; the last-downloaded note and the reminder", async () => {
     const context = await freshContext();
+    let handedOn = false;
     try {
       const page = await context.newPage();
       // Counts the app's calls of navigator.storage.persist() (headless Chromium answers false: the test sees that the app asked).
@@ -317,19 +313,19 @@ describe("browser edition: the student's work", { timeout: 20 * 60_000 }, () => 
       const after = await page.evaluate(() => ({ last: document.body.dataset.courseLastDownloaded ?? "", reminder: document.body.dataset.courseReminder }));
       assert.ok(Math.abs(Date.parse(after.last) - Date.now()) < 60_000, `last downloaded just now: ${after.last}`);
       assert.equal(after.reminder, "", "the reminder is gone once the work is downloaded");
+      savedUnderV1 = { context, page, marker };
+      handedOn = true;
     } finally {
-      await context.close();
+      if (!handedOn) await context.close();
     }
   });
 
   it("a notebook saved under one build opens under the next (another folder); a new release replaces an unedited copy, never an edited one (updates/)", async () => {
-    const context = await freshContext();
+    assert.ok(savedUnderV1, "the download test's page, lesson 01 edited and saved under /v1/");
+    const { context, page, marker } = savedUnderV1;
+    savedUnderV1 = null;
     try {
-      const page = await context.newPage();
       const v1 = `${server.url}/v1/`;
-      await openToEdit(page, v1, NOTEBOOK);
-      const marker = `// edited under v1 ${Date.now()}`;
-      await editAndSave(page, marker);
       // Lesson 2 saved without an edit (as JupyterLab's Save does): the copy is the student's but unedited.
       await openToEdit(page, v1, NOTEBOOK2);
       await page.evaluate(() => (window as unknown as AnyWindow).jupyterapp.shell.currentWidget.context.save());
