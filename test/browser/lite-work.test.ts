@@ -359,13 +359,16 @@ describe("browser edition: the student's work", { timeout: 20 * 60_000 }, () => 
     try {
       const page = await context.newPage();
       const base = `${server.url}/v3/`;
-      await openApp(page, `${base}lab/index.html`);
+      // The earlier build's work is written from a page of the site's origin that is not the app (its contents
+      // listing, shown as text), so the app's first start at /v3/ finds it, as a student's first visit of the new
+      // build would: one app start, not a start and a reload.
+      await page.goto(`${base}api/contents/all.json`);
       const marker = `Saved by an earlier build ${Date.now()}`;
       // As JupyterLite's drive (localforage) stores a notebook: database "JupyterLite Storage - <folder>", store "files", key = path.
-      await page.evaluate(async ({ file, text }) => {
-        const nb = await (await fetch(`../files/${file}`)).json();
+      await page.evaluate(async ({ url, file, text }) => {
+        const nb = await (await fetch(url)).json();
         nb.cells.unshift({ cell_type: "markdown", source: text, metadata: {} });
-        // The app's other services (settings, workspaces) already use that database: add the store with a version upgrade.
+        // Where the database is already there (an app's other services, settings and workspaces, use it): add the store with a version upgrade.
         const open = (version?: number): Promise<IDBDatabase> =>
           new Promise((resolve, reject) => {
             const r = version ? indexedDB.open("JupyterLite Storage - /v3/", version) : indexedDB.open("JupyterLite Storage - /v3/");
@@ -389,9 +392,8 @@ describe("browser edition: the student's work", { timeout: 20 * 60_000 }, () => 
           t.onerror = () => reject(t.error);
         });
         db.close();
-      }, { file: NOTEBOOK, text: marker });
-      await page.reload();
-      await page.waitForSelector("body[data-lab-ready]", { state: "attached", timeout: 90_000 });
+      }, { url: `${base}files/${NOTEBOOK}`, file: NOTEBOOK, text: marker });
+      await openApp(page, `${base}lab/index.html`);
       const nb = await page.evaluate(async (p) => (await (window as unknown as AnyWindow).jupyterapp.serviceManager.contents.get(p, { content: true })).content as Notebook, NOTEBOOK);
       assert.equal(nb.cells[0]?.source, marker, "the earlier build's work is there");
     } finally {
