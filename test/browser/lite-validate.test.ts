@@ -118,7 +118,7 @@ describe("browser edition: check my work as the grader will, and submit", { time
     close = s.close;
     browser = await launchBrowser();
     // No service worker: 15 s after the app loads it would cache the whole site (39 MB) for offline use, which
-    // lite-work.test.ts and lite-interrupt.test.ts test; here that is work that shows nothing.
+    // lite-work.test.ts tests; here that is work that shows nothing.
     context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true, serviceWorkers: "block" });
     await context.route("**/*", (route) => {
       const url = route.request().url();

@@ -21,13 +21,20 @@
  *   replaces an unedited stored copy but never an edited one (its new release
  *   goes to updates/, as in the tslab edition); work an earlier build saved
  *   under JupyterLite's folder-named storage is moved into the fixed one;
+ * - Kernel → Interrupt in a page that is not cross-origin isolated (service
+ *   workers blocked, so nothing adds COOP/COEP; the next build's page): the
+ *   kernel's replaced-worker path (frontends/lite-app/kernel/interrupt-page.js:
+ *   it terminates its worker, starts a new one and re-runs the cells that had
+ *   run), with test/helpers/lite-interrupt.ts's checks: a `while (true) {}`
+ *   and a training stop, the earlier cells' variables come back;
  * - offline after the first visit: the service worker caches the site; with
  *   the server down, a reload opens lesson 01 (its student edition) and runs
  *   it, every check "not completed yet", every figure drawn, in a page the
  *   worker made cross-origin isolated (COOP/COEP); in that page Kernel →
- *   Interrupt takes its cooperative path (test/helpers/lite-interrupt.ts: a
- *   `while (true) {}` and a training stop, the kernel keeps its state; the
- *   replaced-worker path is test/browser/lite-interrupt.test.ts's).
+ *   Interrupt takes its cooperative path (the same checks).
+ * The seconds from Interrupt to the stopped cell are printed, never asserted
+ * (no timed tests). The Node side of the interrupt (loop checks, training's
+ * interrupt points): test/setup/lite-interrupt.test.ts.
  */
 import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
@@ -183,6 +190,8 @@ describe("browser edition: the student's work", { timeout: 20 * 60_000 }, () => 
   const interruptFigures: Record<string, number> = {};
   /** The download test's page, left for the next build's test: lesson 01 edited (`marker`) and saved under /v1/. */
   let savedUnderV1: { context: BrowserContext; page: Page; marker: string } | null = null;
+  /** The next build's test's page, for the replaced-worker interrupt test (a page that is not cross-origin isolated). */
+  let afterNextBuild: { context: BrowserContext; page: Page } | null = null;
 
   before(async () => {
     // npm test's preparation built it (frontends/test-sites.ts): then this only finds its stamp current.
@@ -348,8 +357,24 @@ describe("browser edition: the student's work", { timeout: 20 * 60_000 }, () => 
       const update = await page.evaluate(async (p) => (await (window as unknown as AnyWindow).jupyterapp.serviceManager.contents.get(p, { content: true })).content as Notebook, `updates/${NOTEBOOK}`);
       assert.equal(update.cells[0]?.source, m1, "the new release is in updates/");
       assert.equal((await sources(page, NOTEBOOK2))[0], m2, "the unedited copy gave way to the new release");
+      afterNextBuild = { context, page };
     } finally {
       server.overrides.clear();
+      if (afterNextBuild?.context !== context) await context.close();
+    }
+  });
+
+  it("replaced worker (page not cross-origin isolated): `while (true) {}` and training stop, the earlier cells' variables come back", async () => {
+    // The next build's page when the test before left it (no kernel started there yet), else a fresh one.
+    const handed = afterNextBuild;
+    afterNextBuild = null;
+    const context = handed?.context ?? (await freshContext());
+    try {
+      const page = handed?.page ?? (await context.newPage());
+      if (!handed) await openApp(page, `${server.url}/v2/lab/index.html`);
+      assert.equal(await page.evaluate(() => self.crossOriginIsolated), false, "service workers blocked: nothing adds COOP/COEP");
+      await interruptChecks(page, "replaced worker", "worker-replaced", interruptFigures);
+    } finally {
       await context.close();
     }
   });
