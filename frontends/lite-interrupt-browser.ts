@@ -1,7 +1,7 @@
 /**
  * Kernel → Interrupt driven in a page of the browser edition (headless
- * Chromium, playwright-core): the steps test/browser/lite-interrupt.test.ts
- * and `npm run bench`'s browser section (bench/lite.ts) share. The
+ * Chromium, playwright-core): the steps test/browser/lite-work.test.ts's
+ * interrupt checks and `npm run bench`'s browser section (bench/lite.ts) share. The
  * kernel's side is frontends/lite-app/kernel/interrupt-page.js.
  */
 import type { Page } from "playwright-core";

@@ -4,7 +4,7 @@
  *
  * Three kinds of work, in lessons with a graded quiz, are stored in the
  * browser: right (lesson 01 as written), wrong (lesson 03 as written but for
- * a wrong formula in one exercise) and unfinished (lesson 01's student
+ * a wrong formula in one exercise, and the two cases below) and unfinished (lesson 01's student
  * edition, one exercise done in the open notebook and not saved yet: validate
  * saves it first, and its dialog shows each check). Each is checked in the
  * browser (course:validate), then downloaded with Submit (course:submit), and
@@ -13,13 +13,13 @@
  * answer is "recorded" on both sides). Status and points must agree check by
  * check, and the totals.
  *
- * Also, in one more notebook of lesson 01: a cell with a type error is refused
- * in the browser as by the course kernel, and an exercise whose function
- * never returns (`while (true) {}`) is "stopped" (timeout) in the browser as
- * by the grader, and the rest is graded.
+ * Also, in the wrong work, each in an exercise of its own that no other check
+ * calls: a cell with a type error is refused in the browser as by the course
+ * kernel, and an exercise whose function never returns (`while (true) {}`) is
+ * "stopped" (timeout) in the browser as by the grader, and the rest is graded.
  *
- * One notebook per behaviour, not per lesson: each validation is a scoring
- * run on each side (the browser's and the grader's sandboxed kernel).
+ * Few notebooks, not one per lesson or per behaviour: each validation is a
+ * scoring run on each side (the browser's and the grader's sandboxed kernel).
  */
 import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
@@ -27,9 +27,9 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { launchBrowser, serveStudentSite } from "../helpers/browser";
+import { launchBrowser, openNotebookWithoutKernel, serveStudentSite } from "../helpers/browser";
 import { OUT, ROOT } from "../helpers/notebooks";
-import { openApp, openNotebook, type LabWindow } from "../../frontends/lite-browser";
+import { openApp, type LabWindow } from "../../frontends/lite-browser";
 import { studentEdition } from "../../editions/editions";
 import { cellText, readNotebook, type Notebook } from "../../editions/notebook";
 import type { CheckGrade } from "../../grading/types";
@@ -51,25 +51,28 @@ interface BrowserValidation {
 
 /** The right work: a lesson as written. */
 const RIGHT = "01-logistic-regression-right.ipynb";
-/** The wrong work: a lesson as written but for a wrong formula in one exercise ([what the solution says, what the wrong work says]). */
-const WRONG = { slug: "03-activations", file: "03-activations-wrong.ipynb", formula: ["Math.max(0, zi)", "Math.min(0, zi)"] as const };
+/**
+ * The wrong work: a lesson as written but for a wrong formula in one exercise ([what the solution says, what the
+ * wrong work says]; its check `check`), and TYPE_ERROR's and HANG's exercises.
+ */
+const WRONG = { slug: "03-activations", file: "03-activations-wrong-type-error-and-hang.ipynb", formula: ["Math.max(0, zi)", "Math.min(0, zi)"] as const, check: "03.relu" };
 /**
  * A type error in an exercise whose code would still compute the right values
  * untyped: the course kernel refuses the cell, so the grader scores its
  * function as undefined; the browser must refuse it too (its type checker).
  */
-const TYPE_ERROR = { slug: "01-logistic-regression", fn: "function sigmoid(z: number[]): number[] {", line: '  const typo: number = "0";', check: "01.sigmoid" };
+const TYPE_ERROR = { fn: 'function chooseOutputActivation(target: "binary" | "real" | "nonNegative"): "sigmoid" | "linear" | "relu" {', line: '  const typo: number = "0";', check: "03.chooseOutputActivation" };
 
 /**
- * The function that never returns (lesson 01's), and the check that calls it.
+ * The function that never returns (lesson 03's), and the check that calls it.
  * A function no other check calls: each check that calls a hung function waits
- * out the grader's 10 s check limit, on both sides, with a core spinning (logisticLoss,
- * which computeCost and gradientDescent call too, cost three such waits).
+ * out the grader's 10 s check limit, on both sides, with a core spinning (lesson 01's
+ * logisticLoss, which computeCost and gradientDescent call too, would cost three such waits).
  */
-const HANG = { slug: "01-logistic-regression", fn: "function buildLogisticModel(numFeatures: number): tf.Sequential {", check: "01.buildLogisticModel" };
+const HANG = { fn: "function piecewiseReluUnits(): { w: number; b: number }[] {", check: "03.piecewiseReluUnits" };
 
-/** The work with both TYPE_ERROR's cell and HANG's function (both lesson 01). */
-const TYPE_ERROR_AND_HANG = `${TYPE_ERROR.slug}-type-error-and-hang.ipynb`;
+/** The work with TYPE_ERROR's cell and HANG's function: the wrong work. */
+const TYPE_ERROR_AND_HANG = WRONG.file;
 
 const WORK = path.join(OUT, "lite-validate");
 
@@ -85,11 +88,11 @@ function withCellReplaced(nb: Notebook, from: string, to: string): Notebook {
 function works(): Record<string, Notebook> {
   const out: Record<string, Notebook> = {};
   out[RIGHT] = readNotebook(path.join(ROOT, "notebooks", "01-logistic-regression.ipynb"));
-  out[WRONG.file] = withCellReplaced(readNotebook(path.join(ROOT, "notebooks", `${WRONG.slug}.ipynb`)), ...WRONG.formula);
-  // One notebook for both (each touches its own function, and its check's own assertions): a validation less on each side.
-  const typed = readNotebook(path.join(ROOT, "notebooks", `${TYPE_ERROR.slug}.ipynb`));
-  const typeError = withCellReplaced(typed, TYPE_ERROR.fn, `${TYPE_ERROR.fn}\n${TYPE_ERROR.line}`);
-  out[TYPE_ERROR_AND_HANG] = withCellReplaced(typeError, HANG.fn, `${HANG.fn}\n  while (true) {}`);
+  // One notebook for the three (each touches its own function, and its check's own assertions): two validations
+  // less on each side.
+  const wrong = withCellReplaced(readNotebook(path.join(ROOT, "notebooks", `${WRONG.slug}.ipynb`)), ...WRONG.formula);
+  const typeError = withCellReplaced(wrong, TYPE_ERROR.fn, `${TYPE_ERROR.fn}\n${TYPE_ERROR.line}`);
+  out[WRONG.file] = withCellReplaced(typeError, HANG.fn, `${HANG.fn}\n  while (true) {}`);
   return out;
 }
 
@@ -115,7 +118,7 @@ describe("browser edition: check my work as the grader will, and submit", { time
     close = s.close;
     browser = await launchBrowser();
     // No service worker: 15 s after the app loads it would cache the whole site (39 MB) for offline use, which
-    // lite-work.test.ts and lite-interrupt.test.ts test; here that is work that shows nothing.
+    // lite-work.test.ts tests; here that is work that shows nothing.
     context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true, serviceWorkers: "block" });
     await context.route("**/*", (route) => {
       const url = route.request().url();
@@ -150,7 +153,9 @@ describe("browser edition: check my work as the grader will, and submit", { time
       ([p, content]) => (window as unknown as LabWindow).jupyterapp.serviceManager.contents.save(p, { type: "notebook", format: "json", content }),
       [EDITED.name, student] as const,
     );
-    await openNotebook(page, EDITED.name);
+    // Opened without starting its kernel: validation runs in workers of its own and never asks the student's
+    // kernel (validate/verdicts.js: "the student's open kernel is not consulted").
+    await openNotebookWithoutKernel(page, EDITED.name);
     editedBefore = (await page.evaluate(
       ([from, to]) => {
         const w = (window as unknown as LabWindow).jupyterapp.shell.currentWidget;
@@ -220,8 +225,9 @@ describe("browser edition: check my work as the grader will, and submit", { time
     assert.deepEqual([...new Set(right.checks.map((c) => c.status))].sort(), ["passed", "recorded"], RIGHT);
     for (const r of [right, wrong]) assert.ok(r.recordedPoints && r.recordedPoints > 0, `${r.lesson} has a graded quiz`);
     assert.equal(right.score + (right.recordedPoints ?? 0), right.maxScore);
-    assert.ok(wrong.score + (wrong.recordedPoints ?? 0) < wrong.maxScore && wrong.checks.some((c) => c.status === "failed"), WRONG.file);
-    assert.ok(wrong.checks.some((c) => c.status === "passed"), "the wrong work's other exercises pass");
+    assert.ok(wrong.score + (wrong.recordedPoints ?? 0) < wrong.maxScore, WRONG.file);
+    assert.equal(wrong.checks.find((c) => c.id === WRONG.check)?.status, "failed", "the wrong formula fails its check");
+    assert.ok(wrong.checks.some((c) => c.id !== WRONG.check && c.id !== TYPE_ERROR.check && c.id !== HANG.check && c.status === "passed"), "the wrong work's other exercises pass");
     const rest = unfinished.checks.filter((c) => c.id !== EDITED.check);
     assert.ok(rest.length > 0 && rest.every((c) => c.status === "not-completed" || c.status === "missing"), EDITED.name);
     assert.equal(unfinished.score, unfinished.checks.find((c) => c.id === EDITED.check)?.points, "only the done exercise scores");

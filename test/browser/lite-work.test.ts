@@ -5,7 +5,10 @@
  * test/browser/lite.test.ts serves too; here when this file runs alone) and served
  * by a test server that can present it under several folders and replace a
  * lesson with a "new release" of it, as a rebuilt site would. Each test has a
- * fresh browser context (its own storage).
+ * fresh browser context (its own storage), but for the next build's test, which
+ * goes on in the download test's page from the work it saved (one app start
+ * less). Where a test is about what is saved, its notebooks open without a
+ * kernel (no kernel takes part in saving).
  *
  * - opening a lesson changes nothing: not marked modified, metadata as in the
  *   file, never saved into the browser (autosave at 1 s), no Yjs warnings, and
@@ -18,13 +21,20 @@
  *   replaces an unedited stored copy but never an edited one (its new release
  *   goes to updates/, as in the tslab edition); work an earlier build saved
  *   under JupyterLite's folder-named storage is moved into the fixed one;
+ * - Kernel → Interrupt in a page that is not cross-origin isolated (service
+ *   workers blocked, so nothing adds COOP/COEP; the next build's page): the
+ *   kernel's replaced-worker path (frontends/lite-app/kernel/interrupt-page.js:
+ *   it terminates its worker, starts a new one and re-runs the cells that had
+ *   run), with test/helpers/lite-interrupt.ts's checks: a `while (true) {}`
+ *   and a training stop, the earlier cells' variables come back;
  * - offline after the first visit: the service worker caches the site; with
  *   the server down, a reload opens lesson 01 (its student edition) and runs
  *   it, every check "not completed yet", every figure drawn, in a page the
  *   worker made cross-origin isolated (COOP/COEP); in that page Kernel →
- *   Interrupt takes its cooperative path (test/helpers/lite-interrupt.ts: a
- *   `while (true) {}` and a training stop, the kernel keeps its state; the
- *   replaced-worker path is test/browser/lite-interrupt.test.ts's).
+ *   Interrupt takes its cooperative path (the same checks).
+ * The seconds from Interrupt to the stopped cell are printed, never asserted
+ * (no timed tests). The Node side of the interrupt (loop checks, training's
+ * interrupt points): test/setup/lite-interrupt.test.ts.
  */
 import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
@@ -33,7 +43,7 @@ import * as fs from "fs";
 import * as http from "http";
 import * as path from "path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { drawnFigures, launchBrowser, lessonCheckIds } from "../helpers/browser";
+import { drawnFigures, launchBrowser, lessonCheckIds, openNotebookWithoutKernel } from "../helpers/browser";
 import { interruptChecks } from "../helpers/lite-interrupt";
 import { OUT } from "../helpers/notebooks";
 import { publishedSlugs } from "../../lib/lessons";
@@ -134,6 +144,17 @@ async function openLesson(page: Page, base: string, file: string): Promise<void>
   await openNotebook(page, file);
 }
 
+/**
+ * Opens `file` without starting its kernel, in the app at `base`, for tests of
+ * what is saved: a kernel's start changes nothing in the file (the first test
+ * shows the metadata as in the file with the kernel started), and the content
+ * hash is over the cells only.
+ */
+async function openToEdit(page: Page, base: string, file: string): Promise<void> {
+  if (!page.url().startsWith(base)) await openApp(page, `${base}lab/index.html`);
+  await openNotebookWithoutKernel(page, file);
+}
+
 /** The copy of `file` the site keeps in the browser's storage (IndexedDB, JupyterLite's drive), or null. */
 async function storedCopy(page: Page, file: string): Promise<{ content: unknown } | null> {
   return page.evaluate(async (p) => {
@@ -167,6 +188,10 @@ describe("browser edition: the student's work", { timeout: 20 * 60_000 }, () => 
   let siteDir: string;
   const pageErrors: string[] = [];
   const interruptFigures: Record<string, number> = {};
+  /** The download test's page, left for the next build's test: lesson 01 edited (`marker`) and saved under /v1/. */
+  let savedUnderV1: { context: BrowserContext; page: Page; marker: string } | null = null;
+  /** The next build's test's page, for the replaced-worker interrupt test (a page that is not cross-origin isolated). */
+  let afterNextBuild: { context: BrowserContext; page: Page } | null = null;
 
   before(async () => {
     // npm test's preparation built it (frontends/test-sites.ts): then this only finds its stamp current.
@@ -251,6 +276,7 @@ describe("browser edition: the student's work", { timeout: 20 * 60_000 }, () => 
 
   it("asks for persistent storage and shows the answer; Download all my work zips every notebook; the last-downloaded note and the reminder", async () => {
     const context = await freshContext();
+    let handedOn = false;
     try {
       const page = await context.newPage();
       // Counts the app's calls of navigator.storage.persist() (headless Chromium answers false: the test sees that the app asked).
@@ -271,7 +297,7 @@ describe("browser edition: the student's work", { timeout: 20 * 60_000 }, () => 
       assert.equal(await page.locator(".course-work-status").count(), 1, "the status bar shows where the work is");
       assert.equal(await page.evaluate(() => document.body.dataset.courseLastDownloaded), "", "never downloaded yet");
 
-      await openLesson(page, base, NOTEBOOK);
+      await openToEdit(page, base, NOTEBOOK);
       const marker = `// my work ${Date.now()}`;
       await editAndSave(page, marker);
       assert.equal(await page.evaluate(() => document.body.dataset.courseReminder), "", "no reminder right after saving");
@@ -296,21 +322,21 @@ describe("browser edition: the student's work", { timeout: 20 * 60_000 }, () => 
       const after = await page.evaluate(() => ({ last: document.body.dataset.courseLastDownloaded ?? "", reminder: document.body.dataset.courseReminder }));
       assert.ok(Math.abs(Date.parse(after.last) - Date.now()) < 60_000, `last downloaded just now: ${after.last}`);
       assert.equal(after.reminder, "", "the reminder is gone once the work is downloaded");
+      savedUnderV1 = { context, page, marker };
+      handedOn = true;
     } finally {
-      await context.close();
+      if (!handedOn) await context.close();
     }
   });
 
   it("a notebook saved under one build opens under the next (another folder); a new release replaces an unedited copy, never an edited one (updates/)", async () => {
-    const context = await freshContext();
+    assert.ok(savedUnderV1, "the download test's page, lesson 01 edited and saved under /v1/");
+    const { context, page, marker } = savedUnderV1;
+    savedUnderV1 = null;
     try {
-      const page = await context.newPage();
       const v1 = `${server.url}/v1/`;
-      await openLesson(page, v1, NOTEBOOK);
-      const marker = `// edited under v1 ${Date.now()}`;
-      await editAndSave(page, marker);
       // Lesson 2 saved without an edit (as JupyterLab's Save does): the copy is the student's but unedited.
-      await openNotebook(page, NOTEBOOK2);
+      await openToEdit(page, v1, NOTEBOOK2);
       await page.evaluate(() => (window as unknown as AnyWindow).jupyterapp.shell.currentWidget.context.save());
 
       // The next build, at another address of the same host, with a new release of both lessons.
@@ -331,8 +357,24 @@ describe("browser edition: the student's work", { timeout: 20 * 60_000 }, () => 
       const update = await page.evaluate(async (p) => (await (window as unknown as AnyWindow).jupyterapp.serviceManager.contents.get(p, { content: true })).content as Notebook, `updates/${NOTEBOOK}`);
       assert.equal(update.cells[0]?.source, m1, "the new release is in updates/");
       assert.equal((await sources(page, NOTEBOOK2))[0], m2, "the unedited copy gave way to the new release");
+      afterNextBuild = { context, page };
     } finally {
       server.overrides.clear();
+      if (afterNextBuild?.context !== context) await context.close();
+    }
+  });
+
+  it("replaced worker (page not cross-origin isolated): `while (true) {}` and training stop, the earlier cells' variables come back", async () => {
+    // The next build's page when the test before left it (no kernel started there yet), else a fresh one.
+    const handed = afterNextBuild;
+    afterNextBuild = null;
+    const context = handed?.context ?? (await freshContext());
+    try {
+      const page = handed?.page ?? (await context.newPage());
+      if (!handed) await openApp(page, `${server.url}/v2/lab/index.html`);
+      assert.equal(await page.evaluate(() => self.crossOriginIsolated), false, "service workers blocked: nothing adds COOP/COEP");
+      await interruptChecks(page, "replaced worker", "worker-replaced", interruptFigures);
+    } finally {
       await context.close();
     }
   });
@@ -342,13 +384,16 @@ describe("browser edition: the student's work", { timeout: 20 * 60_000 }, () => 
     try {
       const page = await context.newPage();
       const base = `${server.url}/v3/`;
-      await openApp(page, `${base}lab/index.html`);
+      // The earlier build's work is written from a page of the site's origin that is not the app (its contents
+      // listing, shown as text), so the app's first start at /v3/ finds it, as a student's first visit of the new
+      // build would: one app start, not a start and a reload.
+      await page.goto(`${base}api/contents/all.json`);
       const marker = `Saved by an earlier build ${Date.now()}`;
       // As JupyterLite's drive (localforage) stores a notebook: database "JupyterLite Storage - <folder>", store "files", key = path.
-      await page.evaluate(async ({ file, text }) => {
-        const nb = await (await fetch(`../files/${file}`)).json();
+      await page.evaluate(async ({ url, file, text }) => {
+        const nb = await (await fetch(url)).json();
         nb.cells.unshift({ cell_type: "markdown", source: text, metadata: {} });
-        // The app's other services (settings, workspaces) already use that database: add the store with a version upgrade.
+        // Where the database is already there (an app's other services, settings and workspaces, use it): add the store with a version upgrade.
         const open = (version?: number): Promise<IDBDatabase> =>
           new Promise((resolve, reject) => {
             const r = version ? indexedDB.open("JupyterLite Storage - /v3/", version) : indexedDB.open("JupyterLite Storage - /v3/");
@@ -372,9 +417,8 @@ describe("browser edition: the student's work", { timeout: 20 * 60_000 }, () => 
           t.onerror = () => reject(t.error);
         });
         db.close();
-      }, { file: NOTEBOOK, text: marker });
-      await page.reload();
-      await page.waitForSelector("body[data-lab-ready]", { state: "attached", timeout: 90_000 });
+      }, { url: `${base}files/${NOTEBOOK}`, file: NOTEBOOK, text: marker });
+      await openApp(page, `${base}lab/index.html`);
       const nb = await page.evaluate(async (p) => (await (window as unknown as AnyWindow).jupyterapp.serviceManager.contents.get(p, { content: true })).content as Notebook, NOTEBOOK);
       assert.equal(nb.cells[0]?.source, marker, "the earlier build's work is there");
     } finally {

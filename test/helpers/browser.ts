@@ -152,3 +152,22 @@ export async function serveStudentSite(): Promise<{ url: string; close: () => vo
   const s = await liteServe()(dir, 0);
   return { url: s.url, close: () => s.server.close() };
 }
+
+/**
+ * Opens `file` in the browser edition's current page in a notebook panel
+ * without starting its kernel (JupyterLab's "No Kernel"), and waits until the
+ * panel has read it: for tests of what is saved or validated, which no kernel
+ * takes part in. A kernel start costs about 5 CPU s in Chromium (its worker
+ * loads TensorFlow.js) and changes nothing in the file.
+ */
+export async function openNotebookWithoutKernel(page: Page, file: string): Promise<void> {
+  await page.evaluate((p) => (window as unknown as LabWindow).jupyterapp.commands.execute("docmanager:open", { path: p, factory: "Notebook", kernelPreference: { shouldStart: false } }), file);
+  await page.waitForFunction(
+    (p) => {
+      const w = (window as unknown as LabWindow).jupyterapp.shell.currentWidget;
+      return w?.context?.path === p && w.context.isReady === true;
+    },
+    file,
+    { timeout: 90_000, polling: 100 },
+  );
+}

@@ -1,9 +1,9 @@
 /**
  * Kernel → Interrupt's checks in a page of the browser edition, on whichever
  * of the kernel's paths the page takes (frontends/lite-app/kernel/interrupt-page.js):
- * test/browser/lite-interrupt.test.ts runs them in a page that is not
- * cross-origin isolated (the worker is replaced), test/browser/lite-work.test.ts's
- * offline test in the page its service worker isolates (cooperative).
+ * test/browser/lite-work.test.ts runs them in a page that is not cross-origin
+ * isolated (the worker is replaced) and in its offline test's page, which its
+ * service worker isolates (cooperative).
  */
 import * as assert from "node:assert/strict";
 import type { Page } from "playwright-core";

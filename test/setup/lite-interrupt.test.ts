@@ -6,7 +6,7 @@
  * path and on model.fit's, and `progress()` with model.fit) stops between
  * batches once a kernel installs a check under `nn-course.interrupt-check`
  * (lib/runtime/interrupt.ts), and runs as before when none is installed.
- * The same in headless Chromium: test/browser/lite-interrupt.test.ts.
+ * The same in headless Chromium: test/browser/lite-work.test.ts.
  */
 import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";

@@ -15,7 +15,7 @@
  *
  * Patches: LiteKernelClient.prototype.interrupt (@jupyterlite/services).
  * Relies on: @jupyterlite/services 0.8.x's LiteKernelClient keeping its kernels in `this._kernels` (kernel id → the kernel object) and `interrupt(kernelId)` being what Kernel → Interrupt calls.
- * Guarded by: test/browser/lite-interrupt.test.ts "replaced worker (page not cross-origin isolated): `while (true) {}` and training stop, the earlier cells' variables come back"
+ * Guarded by: test/browser/lite-work.test.ts "replaced worker (page not cross-origin isolated): `while (true) {}` and training stop, the earlier cells' variables come back"
  */
 import { LiteKernelClient } from "@jupyterlite/services";
 

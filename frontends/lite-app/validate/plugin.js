@@ -157,7 +157,8 @@ const plugin = {
           const progress = (/** @type {string} */ text) => (body.courseValidationStep = text);
           progress("type-checking the cells as the course kernel does");
           const location = saved.path.includes("/") ? saved.path.slice(0, saved.path.lastIndexOf("/")) : "";
-          const verdicts = await compileVerdicts(saved.notebook, { baseUrl: PageConfig.getBaseUrl(), build: PageConfig.getOption("courseBuild"), location });
+          // (Not awaited here: the plan's worker loads while the cells are type-checked.)
+          const verdicts = compileVerdicts(saved.notebook, { baseUrl: PageConfig.getBaseUrl(), build: PageConfig.getOption("courseBuild"), location });
           const grade = await validateNotebook(saved.notebook, saved.path, { workerUrl, baseUrl, verdicts, onProgress: progress });
           const result = { path: saved.path, edition: await editionOf(saved.notebook, grade.lesson), ...grade };
           body.courseValidation = JSON.stringify(result);

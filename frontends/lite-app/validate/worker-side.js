@@ -1,6 +1,7 @@
 // "Check my work as the grader will", worker side (bundled by build.js into
-// build/validate-worker.js). Every instance is a fresh Web Worker that the page
-// (validate/driver.js) starts for one job and then terminates:
+// build/validate-worker.js). The page (validate/driver.js) starts a fresh Web
+// Worker for each scoring run, and one for a validation's plan and judge (which
+// run no student code), and terminates each when its job is done:
 //
 // - "plan": which lesson the saved notebook is, the cells scoring runs and each
 //   visible check with its check cell's place (grading/scoring-plan.ts), and the
