@@ -148,7 +148,7 @@ describe("the browser edition's type check, as tslab's", () => {
     close = s.close;
     browser = await launchBrowser();
     // No service worker: 15 s after the app loads it would cache the whole site (39 MB) for offline use, which
-    // lite-work.test.ts and lite-interrupt.test.ts test; here that is work that shows nothing.
+    // lite-work.test.ts tests; here that is work that shows nothing.
     page = await (await browser.newContext({ serviceWorkers: "block" })).newPage();
     await openApp(page, `${s.url}lab/index.html`);
     await startKernel(page);

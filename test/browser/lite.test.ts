@@ -29,7 +29,7 @@
  * student edition's validation in the browser is lite-validate.test.ts's.
  *
  * The context blocks the site's service worker (offline caching, tested by
- * lite-work.test.ts and lite-interrupt.test.ts): it would cache every site
+ * lite-work.test.ts): it would cache every site
  * whole 15 s after its page loads.
  *
  * Screenshots go to artifacts/browser/lite-*.png.
@@ -238,7 +238,7 @@ describe("browser edition (npm run lite)", { timeout: 30 * 60_000 }, () => {
     solutions = await startSite("solutions", serve);
     browser = await launchBrowser();
     // No service worker: 15 s after the app loads it would cache each site whole (39 MB) for offline use, which
-    // lite-work.test.ts and lite-interrupt.test.ts test; here that is work that shows nothing.
+    // lite-work.test.ts tests; here that is work that shows nothing.
     context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true, serviceWorkers: "block" });
     await context.route("**/*", (route) => {
       const url = route.request().url();
