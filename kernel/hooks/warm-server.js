@@ -15,7 +15,7 @@ const fs = require("fs");
 const path = require("path");
 const { cellCache, defaultCellCacheDir } = require("./cell-cache");
 const { prepareKernel } = require("./prepare");
-const { status, useCellCache } = require("./state");
+const { shared, status, useCellCache } = require("./state");
 
 /**
  * @typedef {object} WarmReply the warm server's answer to one notebook (serveCellWarms)
@@ -27,15 +27,22 @@ const { status, useCellCache } = require("./state");
  */
 
 /**
- * The converter for the next notebook: `conv` again, whose program is then
- * built once for all, unless it would compile that notebook unlike a fresh
- * kernel (it switched to the full program, took a %module or emitted a local
- * file: see lightConverter's reusable()); then a new one.
+ * The converter for the next notebook: `conv` again, taken back to the light
+ * program (reset()), so that its programs are built once for all, unless it
+ * would compile that notebook unlike a fresh kernel (it took a %module or
+ * emitted a local file: see lightConverter's reusable()); then a new one.
+ * The warmers keep a converter's light program when it switches to the full
+ * one (shared.keepPrograms): a notebook that needs Node's types no longer costs
+ * the next notebook a new light program, nor a second such notebook a new full one.
  * @param {any} conv the last notebook's converter, or null
  * @param {(opts: any) => any} createConverter
  */
 function nextConverter(conv, createConverter) {
-  if (conv && conv.reusable()) return conv;
+  shared.keepPrograms = true;
+  if (conv && conv.reusable()) {
+    conv.reset();
+    return conv;
+  }
   if (conv) conv.close();
   return createConverter({ isJS: false, isBrowser: false });
 }
