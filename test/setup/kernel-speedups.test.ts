@@ -230,7 +230,8 @@ describe("kernel speed-ups", () => {
     const nodeCells = (name: string): string[] => [nbA[0] as string, `const ${name}_${token}: number = process.memoryUsage().${name};\n`];
     const lightCells = [nbA[0] as string, `const four_${token}: number = ${token} * 4;\n`];
     const requests = [{ cells: [nbA[0]], dir: base }, { cells: nbA, dir: a }, { cells: nbB, dir: b }, "{", { cells: "x", dir: 1 }, { cells: [nbA[0], `const bad_${token}: number = "3";\n`], dir: path.join(tmp, "c") },
-      { cells: nodeCells("rss"), dir: path.join(tmp, "d") }, { cells: lightCells, dir: light }, { cells: nodeCells("heapUsed"), dir: path.join(tmp, "e") }];
+      { cells: nodeCells("rss"), dir: path.join(tmp, "d") }, { cells: lightCells, dir: light }, { cells: nodeCells("heapUsed"), dir: path.join(tmp, "e") },
+      { cells: nbB, dir: path.join(tmp, "f") }];
     try {
       const r = spawnSync(process.execPath, [...speedups.KERNEL_NODE_FLAGS, path.join(ROOT, "kernel", "kernel.js"), "--serve-cell-warms", path.join(ROOT, "notebooks")], {
         input: requests.map((q) => (typeof q === "string" ? q : JSON.stringify(q))).join("\n") + "\n",
@@ -246,8 +247,10 @@ describe("kernel speed-ups", () => {
         { compiled: 2, cached: 1, written: 1, programs: 0, errors: [[], []] },
       ], "one program for all; a cell already in the base cache is not compiled again; every cell compiles");
       assert.deepEqual((replies[5] as { errors: string[][] }).errors, [[], ["1:7 - Type 'string' is not assignable to type 'number'."]], "a refused cell's error, as tslab prints it");
-      assert.deepEqual(replies.slice(6).map((r) => [r.programs, r.errors]), [[1, [[], []]], [0, [[], []]], [0, [[], []]]], "the full program once, then the light one and the full one again, each kept");
-      assert.equal(replies.length, 9);
+      assert.deepEqual(replies.slice(6, 9).map((r) => [r.programs, r.errors]), [[1, [[], []]], [0, [[], []]], [0, [[], []]]], "the full program once, then the light one and the full one again, each kept");
+      assert.deepEqual(replies[9], { compiled: 2, cached: 2, written: 0, programs: 0, errors: [[], []] }, "a notebook's cells compiled for an earlier one are not compiled again");
+      assert.equal(fs.readdirSync(path.join(tmp, "f")).length, 2, "... and are in its folder");
+      assert.equal(replies.length, 10);
       for (const bad of replies.slice(3, 5)) assert.equal(typeof bad.error, "string", "a malformed request gets an error, and the server goes on");
       const files = (d: string): string[] => fs.readdirSync(d).sort();
       assert.equal(files(base).length, 1, "the base cache is only read");
