@@ -263,11 +263,14 @@ describe("kernel speed-ups", () => {
       const cwd = process.cwd();
       process.chdir(path.join(ROOT, "notebooks"));
       const programs = speedups.status.lightPrograms;
+      const fullPrograms = speedups.status.fullPrograms;
+      const switched = speedups.status.switchedToFull;
       const hits = speedups.status.cellCacheHits;
       try {
         speedups.useCellCache(speedups.cellCache(ROOT, false, a));
-        // ... and the notebook after one that needed Node was compiled on the light program, as its kernel compiles it.
-        for (const [dir, cells] of [[a, nbA], [light, lightCells]] as const) {
+        // ... the notebook after one that needed Node was compiled on the light program, as its kernel compiles it,
+        // ... and a kernel shown the folder of the one that needed Node switches to the full program without building it.
+        for (const [dir, cells] of [[a, nbA], [light, lightCells], [path.join(tmp, "d"), nodeCells("rss")]] as const) {
           speedups.useCellCache(speedups.cellCache(ROOT, false, dir));
           const conv = speedups.lightConverter(createConverter, { isJS: false, isBrowser: false });
           let decl = "";
@@ -282,8 +285,9 @@ describe("kernel speed-ups", () => {
         speedups.useCellCache(null);
         process.chdir(cwd);
       }
-      assert.equal(speedups.status.cellCacheHits - hits, 6);
-      assert.equal(speedups.status.lightPrograms - programs, 0);
+      assert.equal(speedups.status.cellCacheHits - hits, 9, "every cell found: the Node cell both as the light program's refusal and as the full program's compile");
+      assert.equal(speedups.status.switchedToFull - switched, 1);
+      assert.deepEqual([speedups.status.lightPrograms - programs, speedups.status.fullPrograms - fullPrograms], [0, 0], "no program built");
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
