@@ -14,10 +14,12 @@
  *
  * Trust: the warmer sees the same course as the execution report's kernel (no
  * solutions, no hidden checks, no other submissions' files) and compiles, never
- * runs, what it is given. It holds one submission's cells at a time; the
- * folder it fills for a submission is shown to that submission's kernel only,
- * and its entries are keyed by the cells' own text and declarations, so none
- * can stand for another submission's cell. Whatever goes wrong (a crash, a
+ * runs, what it is given. It compiles one submission's cells at a time (and
+ * keeps what it compiled, to hand the same compile to a later submission with
+ * the same cell after the same declarations); the folder it fills for a
+ * submission is shown to that submission's kernel only, and its entries are
+ * keyed by the cells' own text and declarations, so none can stand for another
+ * submission's cell. Whatever goes wrong (a crash, a
  * hang, a limit), the submission is executed with the student editions' cache
  * instead: slower, never different.
  */

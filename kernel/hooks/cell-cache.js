@@ -59,8 +59,11 @@ function defaultCellCacheDir(/** @type {string} */ root) {
  * @param {string} [dir]
  * @param {string[]} [readAlso]
  * @param {number} [maxBytes] most this cache object writes in all; entries beyond are not written
+ * @param {Map<string, string>} [memo] entries kept in memory after the folders, read and filled by this
+ *   cache object (the warm server's, shared by its notebooks: a cell another notebook compiled the same way,
+ *   the same key, is not compiled again)
  */
-function cellCache(root, writable, dir = defaultCellCacheDir(root), readAlso = [], maxBytes = Infinity) {
+function cellCache(root, writable, dir = defaultCellCacheDir(root), readAlso = [], maxBytes = Infinity, memo = undefined) {
   let bytes = 0;
   /**
    * Writes an entry unless it would pass maxBytes; true when written.
@@ -139,12 +142,18 @@ function cellCache(root, writable, dir = defaultCellCacheDir(root), readAlso = [
           // not in this folder
         }
       }
-      return null;
+      const text = memo && memo.get(key);
+      if (text === undefined) return null;
+      status.cellCacheHits++;
+      if (writable) write(file(key), text);
+      return JSON.parse(text);
     },
     /** @param {string} key @param {unknown} out */
     put(key, out) {
+      const text = JSON.stringify(out);
+      if (memo) memo.set(key, text);
       if (!writable) return;
-      if (write(file(key), JSON.stringify(out))) status.cellCacheWritten++;
+      if (write(file(key), text)) status.cellCacheWritten++;
     },
     /** Removes the least recently written entries beyond CELL_CACHE_MAX (half of them go). */
     prune() {

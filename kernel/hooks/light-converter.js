@@ -8,6 +8,9 @@
  * cell is then checked again, so no cell is rejected that tslab would accept.
  * Its program is built on first use or by warmConverters() (kernel/hooks/state.js),
  * and each cell is looked up in the cell cache first (kernel/hooks/cell-cache.js).
+ * The grader's warm server, which compiles notebook after notebook, keeps both
+ * programs (shared.keepPrograms) and takes the converter back to the light one
+ * for each new notebook (reset()), so a job builds each program at most once.
  *
  * Patches: the `createConverter` export of tslab's dist/converter.js (installLightConverter), for converters that are not the browser's.
  * Relies on: tslab 1.0.22 dist/converter.js: `createConverter(opts)` returning an object with convert(prevDecl, src) → { diagnostics: { code }[], declOutput, sideOutputs, … }, inspect, complete, addModule and close, and tslab's kernel reading createConverter from that module's exports when it starts; TypeScript 5.0's diagnostic codes for a missing name, module, namespace or property (MAYBE_NODE).
@@ -21,7 +24,7 @@ const { deferred, shared, status } = require("./state");
  * @typedef {import("tslab/dist/converter").Converter} Converter
  * @typedef {import("tslab/dist/converter").ConverterOptions} ConverterOptions
  * @typedef {import("tslab/dist/converter").ConvertResult} ConvertResult
- * @typedef {Converter & { reusable(): boolean }} LightConverter
+ * @typedef {Converter & { reusable(): boolean, reset(): void }} LightConverter
  */
 
 /** Diagnostic codes that may only mean "a Node.js type is missing" (TS 5.0). */
@@ -57,21 +60,42 @@ function lightConverter(create, opts) {
     if (i >= 0) deferred.splice(i, 1);
   };
   /** @type {Converter} */
-  let cur = {
+  const light = {
     convert: (...a) => current().convert(...a), inspect: (...a) => current().inspect(...a), complete: (...a) => current().complete(...a), addModule: (...a) => current().addModule(...a),
     close: () => {
       forget();
       if (made) made.close();
+      made = null;
     },
   };
+  /** @type {Converter | null} */
+  let fullMade = null;
+  // tslab's usual program, built when a cell needs it and is not in the cell cache: a kernel whose cells
+  // the cell cache holds (a re-run; the grader's execution report, its cells compiled by the warm server)
+  // switches without building it (~2.5 s of a core: TypeScript's lib, @types/node, TensorFlow.js).
+  const currentFull = () => {
+    if (fullMade) return fullMade;
+    fullMade = create(opts);
+    for (const args of modules) fullMade.addModule(...args);
+    return fullMade;
+  };
+  /** @type {Converter} */
+  const full = {
+    convert: (...a) => currentFull().convert(...a), inspect: (...a) => currentFull().inspect(...a), complete: (...a) => currentFull().complete(...a), addModule: (...a) => currentFull().addModule(...a),
+    close: () => {
+      if (fullMade) fullMade.close();
+      fullMade = null;
+    },
+  };
+  /** @type {Converter} */
+  let cur = light;
   let isLight = true;
   let emittedSides = false;
   /** @type {Parameters<Converter["addModule"]>[]} */
   const modules = []; // %module cells, replayed into the full program
   const toFull = () => {
-    const full = create(opts);
-    for (const args of modules) full.addModule(...args);
-    cur.close();
+    // A kernel keeps the full program for good: the light one's memory goes. The warm server keeps both.
+    if (!shared.keepPrograms) light.close();
     cur = full;
     isLight = false;
     status.switchedToFull++;
@@ -104,15 +128,27 @@ function lightConverter(create, opts) {
       if (isLight) modules.push(a);
       return cur.addModule(...a);
     },
-    close: () => cur.close(),
+    close: () => {
+      light.close();
+      full.close();
+    },
     /**
-     * True while this converter can compile another notebook as a fresh one
-     * would: still on the light program, with no %module, and no local file
-     * emitted (tslab remembers the local imports it has emitted and leaves them
-     * out of later cells' side outputs). Otherwise each compile depends only on
-     * the cell and the declarations of the cells before it.
+     * True while this converter, after reset(), compiles another notebook as a
+     * fresh one would: no %module, and no local file emitted (tslab remembers
+     * the local imports it has emitted and leaves them out of later cells' side
+     * outputs). Otherwise each compile depends only on the cell and the
+     * declarations of the cells before it, in whichever program compiles it.
      */
-    reusable: () => isLight && modules.length === 0 && !emittedSides,
+    reusable: () => modules.length === 0 && !emittedSides,
+    /**
+     * Starts the next notebook as a fresh kernel would: on the light program
+     * (built again only if a switch closed it), the full one kept for the next
+     * cell that needs Node.
+     */
+    reset() {
+      cur = light;
+      isLight = true;
+    },
   };
 }
 

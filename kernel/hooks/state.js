@@ -10,6 +10,8 @@
  *  - `shared.light`: set while the light converter creates tslab's converter,
  *    read by the TypeScript hook to build that program without @types/node;
  *  - `shared.cells`: the cell cache the converters use (null: none);
+ *  - `shared.keepPrograms`: set by the grader's warm server, whose converters keep
+ *    the light program when they switch to the full one (kernel/hooks/light-converter.js);
  *  - `deferred`: converters whose program is not built yet.
  *
  * Patches: nothing (shared state of the hooks).
@@ -33,8 +35,8 @@ const status = { lightPrograms: 0, fullPrograms: 0, switchedToFull: 0, codeCache
  * @property {() => void} prune
  */
 
-/** @type {{ light: boolean, cells: CellCacheLike | null }} */
-const shared = { light: false, cells: null };
+/** @type {{ light: boolean, cells: CellCacheLike | null, keepPrograms: boolean }} */
+const shared = { light: false, cells: null, keepPrograms: false };
 
 /**
  * Converters whose program is not built yet (see kernel/hooks/light-converter.js).

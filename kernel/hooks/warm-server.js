@@ -15,7 +15,7 @@ const fs = require("fs");
 const path = require("path");
 const { cellCache, defaultCellCacheDir } = require("./cell-cache");
 const { prepareKernel } = require("./prepare");
-const { status, useCellCache } = require("./state");
+const { shared, status, useCellCache } = require("./state");
 
 /**
  * @typedef {object} WarmReply the warm server's answer to one notebook (serveCellWarms)
@@ -27,15 +27,22 @@ const { status, useCellCache } = require("./state");
  */
 
 /**
- * The converter for the next notebook: `conv` again, whose program is then
- * built once for all, unless it would compile that notebook unlike a fresh
- * kernel (it switched to the full program, took a %module or emitted a local
- * file: see lightConverter's reusable()); then a new one.
+ * The converter for the next notebook: `conv` again, taken back to the light
+ * program (reset()), so that its programs are built once for all, unless it
+ * would compile that notebook unlike a fresh kernel (it took a %module or
+ * emitted a local file: see lightConverter's reusable()); then a new one.
+ * The warmers keep a converter's light program when it switches to the full
+ * one (shared.keepPrograms): a notebook that needs Node's types no longer costs
+ * the next notebook a new light program, nor a second such notebook a new full one.
  * @param {any} conv the last notebook's converter, or null
  * @param {(opts: any) => any} createConverter
  */
 function nextConverter(conv, createConverter) {
-  if (conv && conv.reusable()) return conv;
+  shared.keepPrograms = true;
+  if (conv && conv.reusable()) {
+    conv.reset();
+    return conv;
+  }
   if (conv) conv.close();
   return createConverter({ isJS: false, isBrowser: false });
 }
@@ -142,6 +149,9 @@ function warmCellCache(root, cwd, notebooks) {
  * Entries are content-addressed (cellCache's key covers the cell and every
  * declaration before it), so a notebook only ever gets the compile of its own
  * cells: what another request left in the converter's program cannot change a key.
+ * For the same reason the server keeps the entries it compiled in memory (a
+ * memo, bounded) for the notebooks after: one that has the same cell after the
+ * same declarations gets that compile again, which is its own.
  * @param {string} root the course folder
  * @param {string} cwd the folder the notebooks' kernels run in (its parent is where `../build/lib` leads)
  * @param {NodeJS.ReadableStream} input
@@ -156,6 +166,10 @@ function serveCellWarms(root, cwd, input, output) {
   process.chdir(cwd);
   /** @type {any} */
   let conv = null;
+  // The cells this process compiled, by key, for the notebooks after (most submissions share their cells after
+  // an exercise, and a notebook's cells compiled on the full program are in no base cache); bounded.
+  /** @type {Map<string, string>} */
+  const memo = new Map();
   const lines = require("readline").createInterface({ input, crlfDelay: Infinity });
   lines.on("line", (/** @type {string} */ line) => {
     /** @type {WarmReply | { error: string }} */
@@ -164,8 +178,12 @@ function serveCellWarms(root, cwd, input, output) {
       const req = JSON.parse(line);
       if (!req || !Array.isArray(req.cells) || typeof req.dir !== "string") throw new Error('expected {"cells": [...], "dir": "..."}');
       fs.mkdirSync(req.dir, { recursive: true });
+      // Past its bound (16 M characters) the memo starts again: it only saves compiles.
+      let memoChars = 0;
+      for (const text of memo.values()) memoChars += text.length;
+      if (memoChars > 16 * 1024 * 1024) memo.clear();
       // What one notebook may write: its compiled cells are a few MB; a notebook made to blow them up is cut off.
-      useCellCache(cellCache(root, true, req.dir, [base], WARM_MAX_BYTES));
+      useCellCache(cellCache(root, true, req.dir, [base], WARM_MAX_BYTES, memo));
       conv = nextConverter(conv, createConverter);
       const hits = status.cellCacheHits;
       const written = status.cellCacheWritten;

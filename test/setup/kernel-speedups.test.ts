@@ -224,7 +224,14 @@ describe("kernel speed-ups", () => {
     const nbA = [`const ${token}: number = 2;\n`, `const twice_${token}: number = ${token} * 2;\n`, "for (;;) {}\n", `const after_${token}: number = twice_${token} + 1;\n`];
     const nbB = [nbA[0] as string, `const thrice_${token}: number = ${token} * 3;\n`];
     // Last, a cell the kernel refuses: the answer carries its error in tslab's words (the grader's verdict).
-    const requests = [{ cells: [nbA[0]], dir: base }, { cells: nbA, dir: a }, { cells: nbB, dir: b }, "{", { cells: "x", dir: 1 }, { cells: [nbA[0], `const bad_${token}: number = "3";\n`], dir: path.join(tmp, "c") }];
+    // Then a notebook that needs Node's types (the full program), one that does not (the light one again, kept),
+    // and another that needs them (the full one, kept): no program is built twice.
+    const light = path.join(tmp, "light");
+    const nodeCells = (name: string): string[] => [nbA[0] as string, `const ${name}_${token}: number = process.memoryUsage().${name};\n`];
+    const lightCells = [nbA[0] as string, `const four_${token}: number = ${token} * 4;\n`];
+    const requests = [{ cells: [nbA[0]], dir: base }, { cells: nbA, dir: a }, { cells: nbB, dir: b }, "{", { cells: "x", dir: 1 }, { cells: [nbA[0], `const bad_${token}: number = "3";\n`], dir: path.join(tmp, "c") },
+      { cells: nodeCells("rss"), dir: path.join(tmp, "d") }, { cells: lightCells, dir: light }, { cells: nodeCells("heapUsed"), dir: path.join(tmp, "e") },
+      { cells: nbB, dir: path.join(tmp, "f") }];
     try {
       const r = spawnSync(process.execPath, [...speedups.KERNEL_NODE_FLAGS, path.join(ROOT, "kernel", "kernel.js"), "--serve-cell-warms", path.join(ROOT, "notebooks")], {
         input: requests.map((q) => (typeof q === "string" ? q : JSON.stringify(q))).join("\n") + "\n",
@@ -240,7 +247,10 @@ describe("kernel speed-ups", () => {
         { compiled: 2, cached: 1, written: 1, programs: 0, errors: [[], []] },
       ], "one program for all; a cell already in the base cache is not compiled again; every cell compiles");
       assert.deepEqual((replies[5] as { errors: string[][] }).errors, [[], ["1:7 - Type 'string' is not assignable to type 'number'."]], "a refused cell's error, as tslab prints it");
-      assert.equal(replies.length, 6);
+      assert.deepEqual(replies.slice(6, 9).map((r) => [r.programs, r.errors]), [[1, [[], []]], [0, [[], []]], [0, [[], []]]], "the full program once, then the light one and the full one again, each kept");
+      assert.deepEqual(replies[9], { compiled: 2, cached: 2, written: 0, programs: 0, errors: [[], []] }, "a notebook's cells compiled for an earlier one are not compiled again");
+      assert.equal(fs.readdirSync(path.join(tmp, "f")).length, 2, "... and are in its folder");
+      assert.equal(replies.length, 10);
       for (const bad of replies.slice(3, 5)) assert.equal(typeof bad.error, "string", "a malformed request gets an error, and the server goes on");
       const files = (d: string): string[] => fs.readdirSync(d).sort();
       assert.equal(files(base).length, 1, "the base cache is only read");
@@ -253,23 +263,31 @@ describe("kernel speed-ups", () => {
       const cwd = process.cwd();
       process.chdir(path.join(ROOT, "notebooks"));
       const programs = speedups.status.lightPrograms;
+      const fullPrograms = speedups.status.fullPrograms;
+      const switched = speedups.status.switchedToFull;
       const hits = speedups.status.cellCacheHits;
       try {
         speedups.useCellCache(speedups.cellCache(ROOT, false, a));
-        const conv = speedups.lightConverter(createConverter, { isJS: false, isBrowser: false });
-        let decl = "";
-        for (const src of nbA) {
-          const out = conv.convert(decl, src);
-          assert.deepEqual(out.diagnostics, [], src);
-          decl = out.declOutput ?? "";
+        // ... the notebook after one that needed Node was compiled on the light program, as its kernel compiles it,
+        // ... and a kernel shown the folder of the one that needed Node switches to the full program without building it.
+        for (const [dir, cells] of [[a, nbA], [light, lightCells], [path.join(tmp, "d"), nodeCells("rss")]] as const) {
+          speedups.useCellCache(speedups.cellCache(ROOT, false, dir));
+          const conv = speedups.lightConverter(createConverter, { isJS: false, isBrowser: false });
+          let decl = "";
+          for (const src of cells) {
+            const out = conv.convert(decl, src);
+            assert.deepEqual(out.diagnostics, [], src);
+            decl = out.declOutput ?? "";
+          }
+          conv.close();
         }
-        conv.close();
       } finally {
         speedups.useCellCache(null);
         process.chdir(cwd);
       }
-      assert.equal(speedups.status.cellCacheHits - hits, 4);
-      assert.equal(speedups.status.lightPrograms - programs, 0);
+      assert.equal(speedups.status.cellCacheHits - hits, 9, "every cell found: the Node cell both as the light program's refusal and as the full program's compile");
+      assert.equal(speedups.status.switchedToFull - switched, 1);
+      assert.deepEqual([speedups.status.lightPrograms - programs, speedups.status.fullPrograms - fullPrograms], [0, 0], "no program built");
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
