@@ -166,6 +166,28 @@ export function studentEdition(source: Notebook, sourceName: string, folder: Edi
   return nb;
 }
 
+/**
+ * A copy of a source notebook whose named exercises' solution cells are
+ * replaced by the given code (function or quiz answer name → source): the
+ * lesson tests' wrong editions, built the same way where they are run and where
+ * npm test warms the cell cache with them. Throws when no exercise cell declares
+ * a name.
+ */
+export function replaceExercises(source: Notebook, replacements: Readonly<Record<string, string>>): Notebook {
+  const used = new Set<string>();
+  const cells = source.cells.map((cell) => {
+    if (cell.cell_type !== "code") return cell;
+    const name = declaredFunction(cellText(cell));
+    const replacement = name ? replacements[name] : undefined;
+    if (!name || replacement === undefined || !cellText(cell).includes("// BEGIN SOLUTION")) return cell;
+    used.add(name);
+    return { ...cell, source: toSource(replacement) };
+  });
+  const missing = Object.keys(replacements).filter((k) => !used.has(k));
+  if (missing.length) throw new Error(`no exercise cell declares ${missing.join(", ")}`);
+  return { ...source, cells };
+}
+
 /** True when a generated student notebook still has exactly the cells it was generated with. */
 export function isUnedited(nb: Notebook): boolean {
   const meta = nb.metadata.course as { generatedHash?: string } | undefined;

@@ -22,7 +22,7 @@ import { spawn } from "child_process";
 import { run } from "node:test";
 import { spec } from "node:test/reporters";
 import { CHROMIUM, ensureChromium, ensureLabServer, findTestPython, installInstructions, installJupyter, findJupyter, jupyterEnv, probeAll, startCellCacheWarm, warmKernelCaches, withProbes, writeKernelSpec, ROOT } from "./jupyter";
-import { studentEdition } from "../editions/editions";
+import { replaceExercises, studentEdition } from "../editions/editions";
 import { codeSources, readNotebook } from "../editions/notebook";
 import { lessonSlugs } from "../lib/lessons";
 import { addResult, slowestFirst, timingTable, type TopLevelResult } from "./test-timings";
@@ -169,7 +169,49 @@ function buildSites(jobs: readonly SiteJob[]): Promise<{ job: SiteJob; output: s
 export function warmedLessons(files: readonly string[], slugs: readonly string[]): string[] {
   const posix = files.map((f) => f.split(path.sep).join("/"));
   if (posix.some((f) => f.endsWith("/browser/front-ends.test.js"))) return [...slugs];
+  return lessonTestSlugs(files, slugs);
+}
+
+/** The lessons whose own test files (test/lessons/<slug>.test.js) are among `files`. */
+export function lessonTestSlugs(files: readonly string[], slugs: readonly string[]): string[] {
+  const posix = files.map((f) => f.split(path.sep).join("/"));
   return slugs.filter((slug) => posix.some((f) => f.endsWith(`/lessons/${slug}.test.js`)));
+}
+
+/**
+ * Each lesson's wrong edition, as its test file runs it (lesson-contract.ts
+ * assertWrongEditionFails): exercise or quiz answer name → the wrong code put
+ * in its solution cell. Kept in a data file, not in the test files, so that npm
+ * test can warm the cell cache with these editions too (wrongEditionCells).
+ */
+const WRONG_EDITIONS = path.join(ROOT, "test", "lessons", "wrong-editions.json");
+
+/** A lesson's wrong-edition replacements (WRONG_EDITIONS); throws when the lesson has none. */
+export function wrongEdition(slug: string): Record<string, string> {
+  const all = JSON.parse(fs.readFileSync(WRONG_EDITIONS, "utf8")) as Record<string, Record<string, string>>;
+  const replacements = all[slug];
+  if (!replacements) throw new Error(`${path.relative(ROOT, WRONG_EDITIONS)} has no wrong edition of ${slug}`);
+  return replacements;
+}
+
+/**
+ * The code cells of the given lessons' wrong editions, which their test files
+ * run in tslab kernels after the solution and student editions. Without them in
+ * the warm, each wrong edition's kernel built a TypeScript program of its own to
+ * compile the replaced cells (measured on the seven lesson files from an empty
+ * cache: 99.9 CPU s with the wrong editions compiled by their kernels, 77.2 with
+ * them cached). A lesson without a wrong edition (a release has no tests) is left out.
+ */
+export function wrongEditionCells(slugs: readonly string[]): string[][] {
+  const cells: string[][] = [];
+  for (const slug of slugs) {
+    try {
+      cells.push(codeSources(replaceExercises(readNotebook(path.join(ROOT, "notebooks", `${slug}.ipynb`)), wrongEdition(slug))));
+    } catch {
+      // no wrong edition or no notebook: its kernel compiles what it runs
+    }
+  }
+  return cells;
 }
 
 /** Longest wait for the cell cache's warm before the test files start anyway (a kernel compiles what is missing). */
@@ -250,7 +292,7 @@ async function main(): Promise<number> {
   }
   // Started before the sites are built, and awaited before the first test file starts (see warmCells).
   // As the front ends run them, and as the tests' notebook runner does (with its probe cells).
-  const lessons = lessonCells(warmedLessons(files, lessonSlugs()));
+  const lessons = [...lessonCells(warmedLessons(files, lessonSlugs())), ...wrongEditionCells(lessonTestSlugs(files, lessonSlugs()))];
   const warming = warmCells([...lessons, ...lessons.map(withProbes)]);
   // The course's JupyterLab is built only where `npm start -- --lab` serves it (JupyterLab itself not installed).
   const jobs = siteJobs(files).filter((j) => j !== "lab" || findJupyter(infos, "lab")?.app === "course-lab");

@@ -297,7 +297,8 @@ export function assertStudentEditionNotCompleted(slug: string, ids: readonly str
 
 /**
  * Runs an edition whose exercises are replaced by `replacements` (function
- * name → wrong source); asserts it runs to the end with every check failed and
+ * name → wrong source; a lesson's own are in test/lessons/wrong-editions.json,
+ * setup/test.ts wrongEdition, which npm test also warms the cell cache with); asserts it runs to the end with every check failed and
  * returns the run and the results by id, for lesson-specific assertions.
  */
 export function assertWrongEditionFails(slug: string, ids: readonly string[], replacements: Record<string, string>): { run: NotebookRun; byId: Record<string, CheckResult> } {

@@ -11,8 +11,8 @@ import * as tf from "@tensorflow/tfjs";
 import { parseResults, type CheckResult } from "../../lib/checks";
 import { loadLesson } from "../../lib/lessons";
 import { parseRecords, type RecordedValue } from "../../lib/runtime/record";
-import { declaredFunction, studentEdition } from "../../editions/editions";
-import { cellText, readNotebook, toSource, writeNotebook, type Notebook } from "../../editions/notebook";
+import { declaredFunction, replaceExercises, studentEdition } from "../../editions/editions";
+import { cellText, readNotebook, writeNotebook } from "../../editions/notebook";
 
 export { ROOT } from "../../lib/runtime/paths";
 import { ROOT } from "../../lib/runtime/paths";
@@ -133,22 +133,10 @@ export function writeStudentEdition(slug: string): string {
  * Writes a copy of a lesson where the named exercises' cells are replaced by
  * the given (wrong) code, as .test-out/<slug>.<label>.ipynb.
  */
-export function writeVariant(slug: string, label: string, replacements: Record<string, string>): string {
-  const nb: Notebook = readNotebook(sourceNotebook(slug));
-  const used = new Set<string>();
-  for (const cell of nb.cells) {
-    if (cell.cell_type !== "code") continue;
-    const name = declaredFunction(cellText(cell));
-    if (name && replacements[name] !== undefined && cellText(cell).includes("// BEGIN SOLUTION")) {
-      cell.source = toSource(replacements[name] as string);
-      used.add(name);
-    }
-  }
-  const missing = Object.keys(replacements).filter((k) => !used.has(k));
-  if (missing.length) throw new Error(`no exercise cell declares ${missing.join(", ")}`);
+export function writeVariant(slug: string, label: string, replacements: Readonly<Record<string, string>>): string {
   const file = path.join(OUT, `${slug}.${label}.ipynb`);
   fs.mkdirSync(OUT, { recursive: true });
-  writeNotebook(file, nb);
+  writeNotebook(file, replaceExercises(readNotebook(sourceNotebook(slug)), replacements));
   return file;
 }
 

@@ -13,6 +13,7 @@ import { initBackend } from "../../lib/runtime";
 import { BinaryCrossentropy } from "../../lib/training";
 import { figuresAndHtml, markdownCells, recorded, records, solutionFunctions, type NotebookRun } from "../helpers/notebooks";
 import { assertBackendRecorded, assertBetween, assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails, assertOneProgressDisplay, itAcceptsEveryRightChoice } from "../helpers/lesson-contract";
+import { wrongEdition } from "../../setup/test";
 
 const SLUG = "01-logistic-regression";
 const IDS = checker.definitions.map((d) => d.id);
@@ -158,17 +159,7 @@ describe("lesson 01 notebook in a real tslab kernel", { concurrency: false }, ()
   });
 
   it("wrong code in every exercise: runs to the end and every check fails with a message", () => {
-    const { byId } = assertWrongEditionFails(SLUG, IDS, {
-      quizCompileStep: 'const quizCompileStep = "c";',  // a wrong quiz option
-      quizFitUpdates: 'const quizFitUpdates = "a";',  // a wrong quiz option: the epochs
-      quizLossChoice: 'const quizLossChoice = "c";',  // a wrong quiz option
-      sigmoid: "function sigmoid(z: number[]): number[] { return z.map((v) => 1 / (1 + Math.exp(v))); }",
-      logisticLoss: "function logisticLoss(f: number, y: number): number { return -y * Math.log(f); }",
-      computeCost: "function computeCost(X: number[][], y: number[], w: number[], b: number): number { return NaN; }",
-      computeGradient: "function computeGradient(X: number[][], y: number[], w: number[], b: number): { dw: number[]; db: number } { throw new TypeError('oops'); }",
-      gradientDescent: "function gradientDescent(X: number[][], y: number[], w: number[], b: number, alpha: number, numIters: number): { w: number[]; b: number; costHistory: number[] } { return { w, b, costHistory: [] }; }",
-      buildLogisticModel: "function buildLogisticModel(numFeatures: number): tf.Sequential { return tf.sequential({ layers: [tf.layers.dense({ inputShape: [numFeatures], units: 1, activation: 'relu' })] }); }",
-    });
+    const { byId } = assertWrongEditionFails(SLUG, IDS, wrongEdition(SLUG));
     assert.ok(byId["01.computeCost"]?.cases.some((c) => /NaN/.test(c.message ?? "")));
     assert.ok(byId["01.computeGradient"]?.cases.some((c) => /threw TypeError: oops/.test(c.message ?? "")));
   });

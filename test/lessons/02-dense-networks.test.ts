@@ -21,6 +21,7 @@ import { initBackend } from "../../lib/runtime";
 import { BinaryCrossentropy } from "../../lib/training";
 import { figuresAndHtml, markdownCells, solutionFunctions, recorded } from "../helpers/notebooks";
 import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails, assertOneProgressDisplay, assertBackendRecorded, assertBetween, assertNear, itAcceptsEveryRightChoice } from "../helpers/lesson-contract";
+import { wrongEdition } from "../../setup/test";
 
 const SLUG = "02-dense-networks";
 const IDS = checker.definitions.map((d) => d.id);
@@ -227,16 +228,7 @@ describe("lesson 02 notebook in a real tslab kernel", { concurrency: false }, ()
   });
 
   it("wrong code in every exercise: runs to the end and every check fails with a message", () => {
-    const { byId } = assertWrongEditionFails(SLUG, IDS, {
-      quizBinaryLoss: 'const quizBinaryLoss = "a";',  // a wrong quiz option
-      quizFitUpdates: 'const quizFitUpdates = "d";',  // a wrong quiz option
-      dense: "function dense(aIn: number[], W: number[][], b: number[], g: (z: number) => number): number[] { return b.map((bj, j) => g(aIn.reduce((s, a, k) => s + a * W[j][k], bj))); }",
-      denseBatch: "function denseBatch(A: number[][], W: number[][], b: number[], g: (z: number) => number): number[][] { return A.map((r) => dense(r, W, b, (z) => z)); }",
-      sequential: "function sequential(x: number[], layers: { W: number[][]; b: number[]; g: (z: number) => number }[]): number[] { return dense(x, layers[0].W, layers[0].b, layers[0].g); }",
-      binaryCrossentropy: "function binaryCrossentropy(yTrue: number[], yPred: number[]): number { return NaN; }",
-      meanSquaredError: "function meanSquaredError(yTrue: number[], yPred: number[]): number { return yTrue.reduce((s, y, i) => s + (yPred[i] - y) ** 2, 0) / (2 * yTrue.length); }",
-      buildBinaryDigitModel: "function buildBinaryDigitModel(): tf.Sequential { return tf.sequential({ layers: [tf.layers.dense({ inputShape: [400], units: 25, activation: 'relu' }), tf.layers.dense({ units: 1, activation: 'sigmoid' })] }); }",
-    });
+    const { byId } = assertWrongEditionFails(SLUG, IDS, wrongEdition(SLUG));
     assert.ok(byId["02.binaryCrossentropy"]?.cases.some((c) => /NaN/.test(c.message ?? "")));
     assert.ok(byId["02.sequential"]?.cases.some((c) => /threw TypeError/.test(c.message ?? "")));
   });

@@ -16,6 +16,7 @@ import { courseRoot } from "../../lib/runtime/paths";
 import { initBackend } from "../../lib/runtime";
 import { drawnFigures, figuresAndHtml, markdownCells, solutionFunctions, recorded } from "../helpers/notebooks";
 import { assertSolutionEditionPasses, itAcceptsEveryRightChoice, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails } from "../helpers/lesson-contract";
+import { wrongEdition } from "../../setup/test";
 
 const SLUG = "03-activations";
 const IDS = checker.definitions.map((d) => d.id);
@@ -257,14 +258,7 @@ describe("lesson 03 notebook in a real tslab kernel", { concurrency: false }, ()
   });
 
   it("wrong code in every exercise: runs to the end and every check fails", () => {
-    assertWrongEditionFails(SLUG, IDS, {
-      quizOutputActivation: 'const quizOutputActivation = "a";',  // a wrong quiz option
-      relu: "function relu(z: number[]): number[] { return z.map((v) => (v > 0 ? 1 : 0)); }",
-      chooseOutputActivation: 'function chooseOutputActivation(target: "binary" | "real" | "nonNegative"): "sigmoid" | "linear" | "relu" { return "sigmoid"; }',
-      buildRegressionModel: "function buildRegressionModel(numFeatures: number, targetCanBeNegative: boolean): tf.Sequential { const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [numFeatures], units: 16, activation: 'relu' }), tf.layers.dense({ units: 1, activation: 'sigmoid' })] }); m.compile({ loss: 'meanSquaredError', optimizer: tf.train.adam(0.01) }); return m; }",
-      collapseLinearNetwork: "function collapseLinearNetwork(layers: { W: number[][]; b: number[] }[]): { W: number[][]; b: number[] } { return layers[layers.length - 1]; }",
-      piecewiseReluUnits: "function piecewiseReluUnits(): { w: number; b: number }[] { return [{ w: 3, b: -3 }, { w: 2, b: -4 }]; }",
-    });
+    assertWrongEditionFails(SLUG, IDS, wrongEdition(SLUG));
   });
 });
 

@@ -18,6 +18,7 @@ import { labelAccuracy } from "../../lib/course/accuracy";
 import { figuresAndHtml, leakedTensors, markdownCells, solutionFunctions, cellRecords, recorded, sourceNotebook } from "../helpers/notebooks";
 import { cellText, readNotebook } from "../../editions/notebook";
 import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails, assertBackendRecorded, assertBetween, codeCell, itAcceptsEveryRightChoice } from "../helpers/lesson-contract";
+import { wrongEdition } from "../../setup/test";
 
 const SLUG = "05-adam";
 const IDS = checker.definitions.map((d) => d.id);
@@ -377,14 +378,7 @@ describe("lesson 05 notebook in a real tslab kernel", { concurrency: false }, ()
   });
 
   it("wrong code in every exercise: runs to the end and every check fails with a message", () => {
-    const { run, byId } = assertWrongEditionFails(SLUG, IDS, {
-      quizAdamRaises: 'const quizAdamRaises = "b";',  // a wrong quiz option
-      adamStep: "function adamStep(w: number[], grad: number[], state: { m: number[]; v: number[]; t: number }, opts?: { learningRate?: number; beta1?: number; beta2?: number; epsilon?: number }): number[] { const lr = opts?.learningRate ?? 0.001; state.t += 1; state.m = state.m.map((m, j) => 0.9 * m + 0.1 * grad[j]); state.v = state.v.map((v, j) => 0.999 * v + 0.001 * grad[j] ** 2); return w.map((wj, j) => wj - lr * state.m[j] / (Math.sqrt(state.v[j]) + 1e-7)); }",
-      layerWeightShapes: "function layerWeightShapes(layerSizes: number[]): { W: [number, number]; b: [number] }[] { return layerSizes.slice(1).map((u, l) => ({ W: [u, layerSizes[l]] as [number, number], b: [u] as [number] })); }",
-      predictClasses: "function predictClasses(logits: number[][]): number[] { return logits.map((r) => r.indexOf(Math.min(...r))); }",
-      accuracy: "function accuracy(predicted: number[], labels: number[]): number { return predicted.filter((p, i) => p !== labels[i]).length / labels.length; }",
-      buildDigitModel: "function buildDigitModel(): tf.Sequential { return tf.sequential({ layers: [tf.layers.dense({ inputShape: [400], units: 25, activation: 'relu', name: 'L1' }), tf.layers.dense({ units: 15, activation: 'relu', name: 'L2' }), tf.layers.dense({ units: 10, activation: 'softmax', name: 'L3' })] }); }",
-    });
+    const { run, byId } = assertWrongEditionFails(SLUG, IDS, wrongEdition(SLUG));
     assert.equal(leakedTensors(run), 0);
     assert.ok(byId["05.buildDigitModel"]?.cases.some((c) => c.mistake === "wrong-decision" && /not compiled/.test(c.message ?? "")));
     // The uncompiled model cannot be trained; the training cell says so and the notebook goes on.

@@ -16,6 +16,7 @@ import { readQuizKeys } from "../../grading/quiz-key-file";
 import { cellText, readNotebook } from "../../editions/notebook";
 import { figuresAndHtml, solutionFunctions, sourceNotebook, recorded } from "../helpers/notebooks";
 import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails, assertNear } from "../helpers/lesson-contract";
+import { wrongEdition } from "../../setup/test";
 
 const SLUG = "06-backprop";
 const IDS = checker.definitions.map((d) => d.id);
@@ -151,12 +152,7 @@ describe("lesson 06 notebook in a real tslab kernel", { concurrency: false }, ()
   });
 
   it("wrong code in every exercise: runs to the end and every check fails", () => {
-    assertWrongEditionFails(SLUG, IDS, {
-      quizNudgeX: 'const quizNudgeX = "b";',  // a wrong quiz option: ∂J/∂w's sign instead of ∂J/∂x's
-      quizOneBackwardPass: 'const quizOneBackwardPass = "a";',  // a wrong quiz option
-      numericalDerivative: "function numericalDerivative(f: (w: number) => number, w: number, eps: number = 0.001): number { return (f(w + eps) - f(w - eps)) / (2 * eps); }",
-      backpropSimpleNetwork: "function backpropSimpleNetwork(x: number, w: number, b: number, y: number): { c: number; a: number; d: number; J: number; dJ_dd: number; dJ_da: number; dJ_dc: number; dJ_db: number; dJ_dw: number } { const c = w * x, a = c + b, d = a - y; return { c, a, d, J: d * d, dJ_dd: d, dJ_da: d, dJ_dc: d, dJ_db: d, dJ_dw: d }; }",
-    });
+    assertWrongEditionFails(SLUG, IDS, wrongEdition(SLUG));
   });
 });
 

@@ -15,6 +15,7 @@ import { checker, sizeFindings, summariseRuns, type SizeFinding } from "../../li
 import { initBackend } from "../../lib/runtime";
 import { drawnFigures, figuresAndHtml, markdownCells, type DrawnFigure, solutionFunctions, recorded } from "../helpers/notebooks";
 import { assertSolutionEditionPasses, itHoldsTheCheckContract, assertStudentEditionNotCompleted, assertWrongEditionFails } from "../helpers/lesson-contract";
+import { wrongEdition } from "../../setup/test";
 
 const SLUG = "07-layer-types";
 const IDS = checker.definitions.map((d) => d.id);
@@ -163,12 +164,7 @@ describe("lesson 07 notebook in a real tslab kernel", { concurrency: false }, ()
   });
 
   it("wrong code in every exercise: runs to the end and every check fails", () => {
-    assertWrongEditionFails(SLUG, IDS, {
-      quizFirstLayerInputs: 'const quizFirstLayerInputs = "d";',  // a wrong quiz option: the stride
-      quizSecondLayerSees: 'const quizSecondLayerSees = "a";',  // a wrong quiz option
-      conv1dValid: "function conv1dValid(x: number[], kernel: number[], stride: number): number[] { const k = [...kernel].reverse(); const out: number[] = []; for (let s = 0; s + k.length <= x.length; s += stride) out.push(k.reduce((a, kj, j) => a + x[s + j] * kj, 0)); return out; }",
-      buildEkgModel: "function buildEkgModel(): tf.Sequential { const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [100], units: 9, activation: 'relu' }), tf.layers.dense({ units: 3, activation: 'relu' }), tf.layers.dense({ units: 1, activation: 'sigmoid' })] }); m.compile({ loss: 'binaryCrossentropy', optimizer: tf.train.adam(0.03) }); return m; }",
-    });
+    assertWrongEditionFails(SLUG, IDS, wrongEdition(SLUG));
   });
 });
 

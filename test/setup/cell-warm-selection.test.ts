@@ -6,8 +6,11 @@
  */
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
+import * as fs from "fs";
 import * as path from "path";
-import { lessonCells, warmCells, warmedLessons } from "../../setup/test";
+import { lessonCells, lessonTestSlugs, warmCells, warmedLessons, wrongEdition, wrongEditionCells } from "../../setup/test";
+import { codeSources, readNotebook } from "../../editions/notebook";
+import { writeVariant } from "../helpers/notebooks";
 import { warmCellCache } from "../../setup/jupyter";
 
 describe("npm test's cell cache warm", () => {
@@ -29,6 +32,21 @@ describe("npm test's cell cache warm", () => {
     assert.equal(one.length, 2, "the lesson and its student edition");
     assert.ok(all.some((nb) => JSON.stringify(nb) === JSON.stringify(one[0])) && all.some((nb) => JSON.stringify(nb) === JSON.stringify(one[1])));
     assert.deepEqual(lessonCells([]), []);
+  });
+
+  it("warms the wrong editions of the lessons whose own test files are selected (not for the front ends), cell for cell as those files run them", () => {
+    assert.deepEqual(lessonTestSlugs([f("test/lessons/05-adam.test.js"), f("test/browser/front-ends.test.js")], slugs), ["05-adam"]);
+    assert.deepEqual(lessonTestSlugs([f("test/browser/front-ends.test.js"), f("test/lessons/05-adam-extra.test.js")], slugs), []);
+    const warmed = wrongEditionCells(["02-dense-networks", "05-adam"]);
+    const run = ["02-dense-networks", "05-adam"].map((slug) => {
+      const file = writeVariant(slug, `warm-${process.pid}`, wrongEdition(slug));
+      const cells = codeSources(readNotebook(file));
+      fs.rmSync(file);
+      return cells;
+    });
+    assert.deepEqual(warmed, run);
+    assert.ok(!lessonCells(["02-dense-networks"]).some((nb) => JSON.stringify(nb) === JSON.stringify(warmed[0])), "not the solution or student edition");
+    assert.deepEqual(wrongEditionCells(["no-such-lesson"]), []);
   });
 
   it("resolves once the warm is done: every cell is then in the course's cell cache", async () => {
