@@ -1,11 +1,13 @@
 /**
  * The course's two front ends (frontends/jupyterlab-app/, frontends/lite-app/) are npm
  * projects of their own, with their own lock files, installed on first use:
- * `npm ci` runs again only when the lock file changed (frontends/npm-install.js
- * keeps a marker in node_modules with its hash).
+ * `npm ci` runs again only when the lock file changed (a marker in
+ * node_modules records its hash).
  */
 import { spawnSync } from "child_process";
-import { isInstalled, npmCi, waitForBackgroundInstall } from "./npm-install";
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
 
 interface StepResult {
   ok: boolean;
@@ -22,14 +24,15 @@ export function runStep(dir: string, cmd: string, args: string[], timeoutMs: num
 
 /**
  * `npm ci` in `dir` unless its node_modules was installed from the current
- * package-lock.json; `announce` is logged before a real install. Waits first
- * for a background install of `dir` (frontends/npm-install.js, started by
- * `npm test` before it compiles the course) and installs only if that failed.
- * Returns null when nothing was to be done, else the install's result.
+ * package-lock.json; `announce` is logged before a real install. Returns null
+ * when nothing was to be done, else the install's result.
  */
 export function npmCiIfLockChanged(dir: string, announce: () => void): StepResult | null {
-  waitForBackgroundInstall(dir);
-  if (isInstalled(dir)) return null;
+  const marker = path.join(dir, "node_modules", ".course-lock-hash");
+  const lockHash = createHash("sha256").update(fs.readFileSync(path.join(dir, "package-lock.json"))).digest("hex");
+  if (fs.existsSync(marker) && fs.readFileSync(marker, "utf8").trim() === lockHash) return null;
   announce();
-  return npmCi(dir);
+  const r = runStep(dir, process.platform === "win32" ? "npm.cmd" : "npm", ["ci"], 15 * 60_000);
+  if (r.ok) fs.writeFileSync(marker, lockHash + "\n");
+  return r;
 }

@@ -30,7 +30,7 @@ const SOURCE_DIRS = ["lib", "kernel", "setup", "editions", "bench", "frontends",
  * The plain JavaScript tsconfig.json type-checks (checkJs), as paths relative to the course: an
  * edit to the kernel's JavaScript makes the build stale, so `npm run build` checks it again.
  */
-const CHECKED_JS = /^(lib\/runtime\/root|setup\/[^/]+|kernel\/.+|frontends\/[^/]+|frontends\/lite-app\/(?:(?:kernel|work|validate|hooks|sw)\/)?[^/]+)\.js$/;
+const CHECKED_JS = /^(lib\/runtime\/root|setup\/[^/]+|kernel\/.+|frontends\/lite-app\/(?:(?:kernel|work|validate|hooks|sw)\/)?[^/]+)\.js$/;
 /** The browser kernel's type check (a second program: frontends/lite-app/tsconfig.json, no output). */
 const LITE_CHECK = path.join(ROOT, "frontends", "lite-app", "check-types.js");
 const LITE_TSCONFIG = path.join(ROOT, "frontends", "lite-app", "tsconfig.json");

@@ -62,20 +62,6 @@ function ensureDependencies() {
   if (r.status !== 0) fail(`npm ${args[0]} failed (exit ${r.status}). Check your network connection, then run \`npm ${args[0]}\` in ${ROOT} to see the error.`);
 }
 
-/**
- * The whole `npm test` serves both front ends to its browser tests, and installs their npm packages (about 50 s
- * of CPU on a fresh clone) after the course is compiled. The compile keeps one core busy and needs nothing from
- * them: start the installs now, beside it (frontends/npm-install.js; the site builds wait for them). Started by
- * path: a student release has no browser tests and no lite-app, and finds nothing to do.
- */
-function installFrontEndsInBackground() {
-  const script = path.join(ROOT, "frontends", "npm-install.js");
-  if (!fs.existsSync(script)) return;
-  const dirs = ["lite-app", "jupyterlab-app"].map((d) => path.join(ROOT, "frontends", d)).filter((d) => fs.existsSync(path.join(d, "package-lock.json")));
-  // A short-lived process: the installs it starts outlive it (never zombies of this one, which waits in spawnSync).
-  if (dirs.length > 0) spawnSync(process.execPath, [script, "--background", ...dirs], { stdio: "ignore" });
-}
-
 function main() {
   checkNode();
   const [cmd, ...rest] = process.argv.slice(2);
@@ -84,7 +70,6 @@ function main() {
     fail(`\`${cmd}\` is an instructor command; this student release offers ${RELEASE_COMMANDS.map((c) => `npm ${c === "start" || c === "test" ? c : `run ${c}`}`).join(", ")} (see README.md).`);
   }
   ensureDependencies();
-  if (cmd === "test" && rest.length === 0 && !fs.existsSync(path.join(ROOT, ".release", "manifest.json"))) installFrontEndsInBackground();
   const { ensureBuilt } = require("../kernel/build-lib");
   try {
     const r = ensureBuilt();

@@ -44,7 +44,6 @@ const RELEASED_PATHS: readonly string[] = [
   "frontends/jupyterlab-app",
   "frontends/jupyterlab-app.ts",
   "frontends/npm-app.ts",
-  "frontends/npm-install.js",
   "frontends/chromium.ts",
   // The student-facing tests: the student editions in a real kernel, and unit tests of lib that need no solutions.
   "test/student",
