@@ -93,7 +93,12 @@ function checkLiteTypes(opts = {}) {
     }
     delete options.paths;
   }
-  const hidden = (/** @type {string} */ p) => path.resolve(p).startsWith(GEN);
+  // .gen/ is the site build's output. Without --real, this folder's own node_modules is hidden too: the check
+  // must read the same files whether or not the browser edition is installed (an import of "buffer" found the
+  // installed package before the declarations in types/), so that `npm run build` gives one verdict on a fresh
+  // clone and on a checkout whose site was built, and its stamp names no file a course copy leaves out.
+  const hiddenDirs = opts.real ? [GEN] : [GEN, path.join(HERE, "node_modules") + path.sep];
+  const hidden = (/** @type {string} */ p) => hiddenDirs.some((d) => path.resolve(p).startsWith(d));
   const host = ts.createCompilerHost(options);
   const fileExists = host.fileExists.bind(host);
   host.fileExists = (p) => !hidden(p) && fileExists(p);
